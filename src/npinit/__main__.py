@@ -1,0 +1,3 @@
+from npinit.cli import main
+
+main()

@@ -1,0 +1,252 @@
+"""NumPy releases and the Pythons they support, from the embedded data file.
+
+The data file ``numpy_releases.json`` is generated from PyPI's simple index
+(``tools/update_numpy_releases.py``); ``npinit versions --online`` parses the same
+index with :func:`parse_simple_index`, so both paths agree on what a release supports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from npinit.errors import InvalidInput
+from npinit.model import Platform
+
+FIRST_LINE = (1, 26)
+_WHEEL = re.compile(
+    r"^numpy-(?P<version>\d+\.\d+\.\d+)-(?P<py>cp\d+)-(?P<abi>cp\d+t?)-(?P<plat>.+)\.whl$"
+)
+_PYTHON = re.compile(r"^3\.\d{1,2}$")
+
+
+@dataclass(frozen=True)
+class NumpyRelease:
+    """One NumPy patch release and the CPython versions PyPI has wheels for."""
+
+    version: str
+    date: str
+    requires_python: str
+    pythons: tuple[str, ...]
+    free_threaded: tuple[str, ...]
+    platforms: tuple[Platform, ...]
+    accelerate_wheels: bool
+
+    @property
+    def key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+    @property
+    def line(self) -> str:
+        """The release line, e.g. ``2.4`` for 2.4.6."""
+        return ".".join(self.version.split(".")[:2])
+
+    def supports(self, python: str) -> bool:
+        """True when CPython ``python`` (``3.X``) gets a wheel of this release."""
+        return python in self.pythons
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _platform_of(wheel_platform: str) -> Platform | None:
+    if "musllinux" in wheel_platform:
+        return None
+    if "manylinux" in wheel_platform:
+        if wheel_platform.endswith("x86_64"):
+            return Platform.LINUX_64
+        if wheel_platform.endswith("aarch64"):
+            return Platform.LINUX_AARCH64
+        return None
+    if wheel_platform.startswith("macosx"):
+        return Platform.OSX_ARM64 if wheel_platform.endswith("arm64") else Platform.OSX_64
+    if wheel_platform == "win_amd64":
+        return Platform.WIN_64
+    return None
+
+
+def parse_simple_index(index: dict[str, Any]) -> list[NumpyRelease]:
+    """Build the release list from PyPI's PEP 691 JSON page for numpy.
+
+    Keeps final releases from 1.26.0 on; a release counts for a Python only if a
+    CPython wheel exists for it (source builds are what beginners cannot do).
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for entry in index.get("files", []):
+        name = entry.get("filename", "")
+        match = _WHEEL.match(name)
+        if match is None or entry.get("yanked"):
+            continue
+        version = match["version"]
+        if version_key(version)[:2] < FIRST_LINE:
+            continue
+        info = found.setdefault(
+            version,
+            {"date": "9999", "rp": "", "py": set(), "ft": set(), "plat": set(), "acc": False},
+        )
+        info["date"] = min(info["date"], (entry.get("upload-time") or "9999")[:10])
+        info["rp"] = entry.get("requires-python") or info["rp"]
+        python = f"3.{match['py'][3:]}"
+        if match["abi"].endswith("t"):
+            info["ft"].add(python)
+        else:
+            info["py"].add(python)
+        platform = _platform_of(match["plat"])
+        if platform is not None:
+            info["plat"].add(platform)
+        if match["plat"].startswith("macosx_14_0"):
+            info["acc"] = True
+    releases = [
+        NumpyRelease(
+            version=version,
+            date=info["date"],
+            requires_python=info["rp"],
+            pythons=tuple(sorted(info["py"], key=version_key)),
+            free_threaded=tuple(sorted(info["ft"], key=version_key)),
+            platforms=tuple(sorted(info["plat"], key=lambda p: p.value)),
+            accelerate_wheels=info["acc"],
+        )
+        for version, info in found.items()
+    ]
+    return sorted(releases, key=lambda r: r.key)
+
+
+def releases_to_data(releases: list[NumpyRelease]) -> list[dict[str, Any]]:
+    """The JSON-ready form of the release list (the embedded data file's content)."""
+    return [
+        {
+            "version": r.version,
+            "date": r.date,
+            "requires_python": r.requires_python,
+            "pythons": list(r.pythons),
+            "free_threaded": list(r.free_threaded),
+            "platforms": [p.value for p in r.platforms],
+            "accelerate_wheels": r.accelerate_wheels,
+        }
+        for r in releases
+    ]
+
+
+def _from_data(rows: list[dict[str, Any]]) -> tuple[NumpyRelease, ...]:
+    return tuple(
+        NumpyRelease(
+            version=row["version"],
+            date=row["date"],
+            requires_python=row["requires_python"],
+            pythons=tuple(row["pythons"]),
+            free_threaded=tuple(row["free_threaded"]),
+            platforms=tuple(Platform(p) for p in row["platforms"]),
+            accelerate_wheels=bool(row["accelerate_wheels"]),
+        )
+        for row in rows
+    )
+
+
+@cache
+def all_releases() -> tuple[NumpyRelease, ...]:
+    """Every NumPy release npinit knows, oldest first."""
+    text = resources.files("npinit.knowledge").joinpath("numpy_releases.json").read_text("utf-8")
+    return _from_data(json.loads(text)["releases"])
+
+
+def known_pythons(releases: tuple[NumpyRelease, ...] | None = None) -> tuple[str, ...]:
+    """Every CPython version some NumPy release has wheels for, oldest first."""
+    found = {py for r in (releases or all_releases()) for py in r.pythons}
+    return tuple(sorted(found, key=version_key))
+
+
+def check_python(python: str) -> str:
+    """Validate a ``3.X`` Python version against the embedded table."""
+    if not _PYTHON.match(python):
+        raise InvalidInput(
+            f"'{python}' is not a Python version of the form 3.X",
+            "give the minor version, for example --python 3.12",
+        )
+    if python not in known_pythons():
+        pythons = ", ".join(known_pythons())
+        raise InvalidInput(
+            f"no NumPy release has wheels for Python {python}",
+            f"choose one of {pythons}",
+        )
+    return python
+
+
+def releases_for_python(python: str) -> list[NumpyRelease]:
+    """The releases with wheels for ``python``, oldest first."""
+    return [r for r in all_releases() if r.supports(python)]
+
+
+def resolve_numpy(request: str, python: str) -> NumpyRelease:
+    """Turn ``latest``, ``X.Y`` or ``X.Y.Z`` into one release that supports ``python``.
+
+    Raises InvalidInput naming the releases that do fit when the request does not.
+    """
+    request = request.strip()
+    fitting = releases_for_python(python)
+    if request == "latest":
+        if not fitting:
+            raise InvalidInput(f"no NumPy release supports Python {python}", "")
+        return fitting[-1]
+    if not re.fullmatch(r"\d+\.\d+(\.\d+)?", request):
+        raise InvalidInput(
+            f"'{request}' is not a NumPy version",
+            "give latest, a release line like 2.4, or an exact release like 2.4.6",
+        )
+    if request.count(".") == 1:
+        line = [r for r in all_releases() if r.line == request]
+        if not line:
+            raise InvalidInput(
+                f"NumPy {request} is not a release line npinit knows",
+                f"known lines: {', '.join(_lines(all_releases()))}",
+            )
+        candidates = [r for r in line if r.supports(python)]
+    else:
+        exact = [r for r in all_releases() if r.version == request]
+        if not exact:
+            raise InvalidInput(
+                f"NumPy {request} is not a release",
+                f"releases of that line: {_line_versions(request)}",
+            )
+        candidates = [r for r in exact if r.supports(python)]
+    if candidates:
+        return candidates[-1]
+    target = line[-1] if request.count(".") == 1 else exact[0]
+    raise InvalidInput(
+        f"NumPy {request} has no wheels for Python {python} "
+        f"(it supports Python {', '.join(target.pythons)})",
+        f"for Python {python} use NumPy {_span(fitting)}, "
+        f"or choose Python {' or '.join(target.pythons)}",
+    )
+
+
+def default_python(release: NumpyRelease | None, preferred: str = "3.12") -> str:
+    """The Python to use when none is given: ``preferred`` when the release supports it,
+    else the newest supported Python not newer than ``preferred``, else the oldest."""
+    if release is None or release.supports(preferred):
+        return preferred
+    older = [p for p in release.pythons if version_key(p) <= version_key(preferred)]
+    return older[-1] if older else release.pythons[0]
+
+
+def _lines(releases: tuple[NumpyRelease, ...]) -> list[str]:
+    return list(dict.fromkeys(r.line for r in releases))
+
+
+def _line_versions(request: str) -> str:
+    line = ".".join(request.split(".")[:2])
+    versions = [r.version for r in all_releases() if r.line == line]
+    return ", ".join(versions) if versions else "none (known lines: " + ", ".join(
+        _lines(all_releases())
+    ) + ")"
+
+
+def _span(releases: list[NumpyRelease]) -> str:
+    if not releases:
+        return "none"
+    lines = _lines(tuple(releases))
+    return f"{lines[0]} to {lines[-1]} (newest {releases[-1].version})"

@@ -1,0 +1,113 @@
+"""The typed values npinit passes around once input has been validated."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Manager(enum.Enum):
+    """The package manager whose native files a project gets."""
+
+    CONDA = "conda"
+    PIP = "pip"
+    POETRY = "poetry"
+
+    @property
+    def uses_pypi(self) -> bool:
+        """True when NumPy comes from PyPI wheels (the BLAS is whatever the wheel carries)."""
+        return self is not Manager.CONDA
+
+
+class Blas(enum.Enum):
+    """A BLAS implementation, or DEFAULT for what the channel or wheel picks by itself."""
+
+    DEFAULT = "default"
+    OPENBLAS = "openblas"
+    MKL = "mkl"
+    BLIS = "blis"
+    NETLIB = "netlib"
+    ACCELERATE = "accelerate"
+
+    @property
+    def label(self) -> str:
+        return _BLAS_LABELS[self]
+
+
+_BLAS_LABELS = {
+    Blas.DEFAULT: "the default BLAS",
+    Blas.OPENBLAS: "OpenBLAS",
+    Blas.MKL: "MKL",
+    Blas.BLIS: "BLIS",
+    Blas.NETLIB: "netlib (reference)",
+    Blas.ACCELERATE: "Accelerate",
+}
+
+
+class Channel(enum.Enum):
+    """Where the packages come from."""
+
+    CONDA_FORGE = "conda-forge"
+    DEFAULTS = "defaults"
+    PYPI = "pypi"
+
+
+class Platform(enum.Enum):
+    """A conda subdir; also names the matching wheel platform for PyPI managers."""
+
+    LINUX_64 = "linux-64"
+    LINUX_AARCH64 = "linux-aarch64"
+    OSX_64 = "osx-64"
+    OSX_ARM64 = "osx-arm64"
+    WIN_64 = "win-64"
+
+    @property
+    def is_macos(self) -> bool:
+        return self.value.startswith("osx")
+
+    @property
+    def is_x86_64(self) -> bool:
+        return self.value.endswith("-64") and self is not Platform.LINUX_AARCH64
+
+    @property
+    def os_name(self) -> str:
+        return {"linux": "Linux", "osx": "macOS", "win": "Windows"}[self.value.split("-")[0]]
+
+
+@dataclass(frozen=True)
+class BlasChoice:
+    """What one platform gets: the concrete BLAS, the spec lines that select it, notes.
+
+    ``also`` lists other variants a correct environment may honestly show (a PyPI
+    install on macOS gets Accelerate or OpenBLAS depending on the macOS version).
+    """
+
+    platform: Platform
+    requested: Blas
+    variant: str
+    spec_lines: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
+
+    @property
+    def acceptable(self) -> tuple[str, ...]:
+        return (self.variant, *self.also)
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """Every answer a project is generated from, validated and resolved to exact values."""
+
+    name: str
+    package_name: str
+    manager: Manager
+    python: str
+    numpy: str
+    blas: Blas
+    channel: Channel
+    platforms: tuple[Platform, ...]
+    with_packages: tuple[str, ...] = ()
+    threads: int | None = None
+    description: str = "A NumPy project"
+    author: str = ""
+    blas_choices: tuple[BlasChoice, ...] = field(default=(), compare=False)

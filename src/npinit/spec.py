@@ -1,0 +1,230 @@
+"""Validate a project's answers (plain strings from the CLI, an IDE or cookiecutter) into a
+:class:`ProjectSpec`. This is the input boundary: past it, values are typed and exact."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from collections.abc import Iterable, Sequence
+
+from npinit.errors import InvalidInput
+from npinit.knowledge import blas as blas_facts
+from npinit.knowledge import releases
+from npinit.model import Blas, Channel, Manager, Platform, ProjectSpec
+
+# the common three-OS set a workshop needs
+ALL_PLATFORMS = (Platform.LINUX_64, Platform.OSX_ARM64, Platform.WIN_64)
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "BLIS_NUM_THREADS",
+)
+_PROJECT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(10)}
+_SHADOWING = {"numpy", "pytest", "threadpoolctl", "src", "test", "tests"}
+_CONDA_SPEC = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(?:\s*(?:==|>=|<=|!=|~=|=|>|<)\s*[A-Za-z0-9_.*+!-]+)?$")
+_OWNED = {"numpy", "python", "libblas", "liblapack", "libcblas", "blas", "mkl", "nomkl"}
+MAX_NAME = 100
+
+
+def detect_platform(system: str | None = None, machine: str | None = None) -> Platform | None:
+    """This machine's conda subdir, or None when npinit has no platform for it."""
+    import platform
+
+    system = system or platform.system()
+    machine = (machine or platform.machine()).lower()
+    arm = machine in ("arm64", "aarch64")
+    if system == "Linux":
+        return Platform.LINUX_AARCH64 if arm else Platform.LINUX_64 if machine == "x86_64" else None
+    if system == "Darwin":
+        return Platform.OSX_ARM64 if arm else Platform.OSX_64
+    if system == "Windows":
+        return Platform.WIN_64 if machine in ("amd64", "x86_64") else None
+    return None
+
+
+def _choice(kind: str, value: str, enum: type[Manager] | type[Blas] | type[Channel]) -> object:
+    try:
+        return enum(value.strip().lower())
+    except ValueError:
+        names = ", ".join(m.value for m in enum if m.value != "pypi")
+        raise InvalidInput(f"unknown {kind} '{value}'", f"choose one of {names}") from None
+
+
+def check_name(name: str) -> tuple[str, str]:
+    """Validate a project name; return it with the Python package name derived from it."""
+    if not name or not name.strip():
+        raise InvalidInput("the project name is empty", "give a name like my-project")
+    if "/" in name or "\\" in name or ".." in name:
+        raise InvalidInput(
+            f"the project name '{name}' contains a path separator or '..'",
+            "give a plain name like my-project, and --output-dir for where it goes",
+        )
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"the project name is {len(name)} characters long", f"use at most {MAX_NAME}")
+    if not _PROJECT_NAME.match(name):
+        raise InvalidInput(
+            f"'{name}' is not a valid project name",
+            "use letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+        )
+    package = re.sub(r"[-_.]+", "_", name).lower()
+    if not package.isidentifier() or keyword.iskeyword(package):
+        raise InvalidInput(
+            f"'{name}' cannot become a Python package name ('{package}')",
+            "start the name with a letter, for example my-project",
+        )
+    if package in _WINDOWS_RESERVED or name.lower().split(".")[0] in _WINDOWS_RESERVED:
+        raise InvalidInput(f"'{name}' is a reserved file name on Windows", "choose another name")
+    if package in _SHADOWING or package in sys.stdlib_module_names:
+        raise InvalidInput(
+            f"a package named '{package}' would shadow the module of the same name",
+            "choose another name, for example my-analysis",
+        )
+    return name, package
+
+
+def parse_platforms(values: Iterable[str], current: Platform | None) -> tuple[Platform, ...]:
+    """``--platform`` values (conda subdirs, or ``all``), in order, without repeats."""
+    found: list[Platform] = []
+    for value in values:
+        for part in (p.strip() for p in value.split(",")):
+            if not part:
+                continue
+            if part == "all":
+                found.extend(ALL_PLATFORMS)
+                continue
+            try:
+                found.append(Platform(part))
+            except ValueError:
+                names = ", ".join(p.value for p in Platform)
+                raise InvalidInput(
+                    f"unknown platform '{part}'", f"use a conda subdir: {names}, or all"
+                ) from None
+    if not found:
+        if current is None:
+            raise InvalidInput(
+                "this machine is not one of the platforms npinit knows",
+                "name the target with --platform (linux-64, osx-arm64, win-64, ...)",
+            )
+        found.append(current)
+    return tuple(dict.fromkeys(found))
+
+
+def check_with(packages: Iterable[str], manager: Manager) -> tuple[str, ...]:
+    """Extra packages (``--with``): PEP 508 for PyPI managers, a conda spec for conda."""
+    result: list[str] = []
+    for raw in packages:
+        text = raw.strip()
+        if not text:
+            continue
+        if manager.uses_pypi:
+            from packaging.requirements import InvalidRequirement, Requirement
+            from packaging.utils import canonicalize_name
+
+            try:
+                name = canonicalize_name(Requirement(text).name)
+            except InvalidRequirement:
+                raise InvalidInput(
+                    f"--with '{text}' is not a valid requirement",
+                    "give a package name, optionally with a version, like scipy>=1.14",
+                ) from None
+        else:
+            if not _CONDA_SPEC.match(text):
+                raise InvalidInput(
+                    f"--with '{text}' is not a conda package spec",
+                    "give a package name, optionally with a version, like scipy>=1.14",
+                )
+            name = re.split(r"[=<>!~\s]", text, maxsplit=1)[0].lower()
+        if name in _OWNED:
+            raise InvalidInput(
+                f"--with {name} conflicts with what npinit pins itself",
+                "use --numpy, --python or --blas for those",
+            )
+        result.append(text)
+    return tuple(dict.fromkeys(result))
+
+
+def check_threads(threads: int | str | None) -> int | None:
+    if threads is None or threads == "":
+        return None
+    try:
+        value = int(threads)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"--threads '{threads}' is not a number", "give a count like 4") from None
+    if not 1 <= value <= 1024:
+        raise InvalidInput(f"--threads {value} is out of range", "give a count from 1 to 1024")
+    return value
+
+
+def build_spec(
+    *,
+    name: str,
+    manager: str,
+    python: str | None = None,
+    numpy: str = "latest",
+    blas: str = "default",
+    channel: str | None = None,
+    platforms: Sequence[str] = (),
+    with_packages: Sequence[str] = (),
+    threads: int | str | None = None,
+    description: str = "A NumPy project",
+    author: str = "",
+    current_platform: Platform | None = None,
+) -> ProjectSpec:
+    """Validate every answer and resolve NumPy, Python and the BLAS per platform.
+
+    Raises InvalidInput (exit 2) with the reason and what would work instead.
+    """
+    name, package = check_name(name)
+    the_manager = _choice("manager", manager, Manager)
+    assert isinstance(the_manager, Manager)
+    the_blas = _choice("BLAS", blas or "default", Blas)
+    assert isinstance(the_blas, Blas)
+    if the_manager.uses_pypi:
+        if channel not in (None, "", "pypi"):
+            raise InvalidInput(
+                f"--channel {channel} applies to conda; {the_manager.value} installs from PyPI",
+                "drop --channel, or use --manager conda",
+            )
+        the_channel = Channel.PYPI
+    else:
+        chosen = _choice("channel", channel or "conda-forge", Channel)
+        assert isinstance(chosen, Channel)
+        if chosen is Channel.PYPI:
+            raise InvalidInput("conda installs from conda channels, not PyPI", "use --channel conda-forge or defaults")
+        the_channel = chosen
+    numpy = (numpy or "latest").strip()
+    if python:
+        python = releases.check_python(python.strip())
+    else:
+        hint = None if numpy == "latest" else _any_release(numpy)
+        python = releases.default_python(hint)
+    release = releases.resolve_numpy(numpy, python)
+    the_platforms = parse_platforms(platforms, current_platform)
+    choices = blas_facts.choose_for_platforms(the_channel, the_platforms, the_blas, release)
+    return ProjectSpec(
+        name=name,
+        package_name=package,
+        manager=the_manager,
+        python=python,
+        numpy=release.version,
+        blas=the_blas,
+        channel=the_channel,
+        platforms=the_platforms,
+        with_packages=check_with(with_packages, the_manager),
+        threads=check_threads(threads),
+        description=description.strip() or "A NumPy project",
+        author=author.strip(),
+        blas_choices=choices,
+    )
+
+
+def _any_release(request: str) -> releases.NumpyRelease | None:
+    """The release a NumPy request names, ignoring Python (used to pick a default Python)."""
+    matching = [
+        r for r in releases.all_releases() if r.version == request or r.line == request
+    ]
+    return matching[-1] if matching else None

@@ -1,0 +1,159 @@
+"""The Jinja extension the cookiecutter template names (``_extensions`` in cookiecutter.json).
+
+It hands the template npinit's facts, so plain ``cookiecutter templates/numpy-project``
+writes exactly what ``npinit new`` writes: the template lays files out, npinit supplies
+every spec string. Imports stay light: this runs inside cookiecutter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+from npinit import __version__
+from npinit.managers import manifest
+from npinit.model import ProjectSpec
+from npinit.spec import THREAD_VARIABLES, build_spec, check_name, detect_platform
+
+ANSWER_KEYS = (
+    "project_name",
+    "manager",
+    "python_version",
+    "numpy_version",
+    "blas",
+    "channel",
+    "platforms",
+    "with_packages",
+    "threads",
+    "description",
+    "author",
+)
+
+
+def _split(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    return tuple(part.strip() for part in str(value or "").split(",") if part.strip())
+
+
+def spec_from_answers(answers: Mapping[str, Any]) -> ProjectSpec:
+    """The validated spec for a cookiecutter context's answers."""
+    manager = str(answers.get("manager", "conda"))
+    return build_spec(
+        name=str(answers["project_name"]),
+        manager=manager,
+        python=str(answers.get("python_version") or "") or None,
+        numpy=str(answers.get("numpy_version") or "latest"),
+        blas=str(answers.get("blas") or "default"),
+        channel=str(answers.get("channel") or "") if manager == "conda" else None,
+        platforms=_split(answers.get("platforms")),
+        with_packages=_split(answers.get("with_packages")),
+        threads=str(answers.get("threads") or "") or None,
+        description=str(answers.get("description") or ""),
+        author=str(answers.get("author") or ""),
+        current_platform=detect_platform(),
+    )
+
+
+def plan_for(spec: ProjectSpec) -> dict[str, Any]:
+    """Everything the template writes, as plain data (also what ``--json`` reports)."""
+    blas = {
+        choice.platform.value: {
+            "variant": choice.variant,
+            "acceptable": list(choice.acceptable),
+            "spec_lines": list(choice.spec_lines),
+            "notes": list(choice.notes),
+        }
+        for choice in spec.blas_choices
+    }
+    notes = list(dict.fromkeys(n for c in spec.blas_choices for n in c.notes))
+    return {
+        "npinit_version": __version__,
+        "name": spec.name,
+        "package": spec.package_name,
+        "manager": spec.manager.value,
+        "python": spec.python,
+        "numpy": spec.numpy,
+        "blas": spec.blas.value,
+        "channel": spec.channel.value,
+        "platforms": [p.value for p in spec.platforms],
+        "with": list(spec.with_packages),
+        "threads": spec.threads,
+        "thread_variables": (
+            {name: str(spec.threads) for name in THREAD_VARIABLES} if spec.threads else {}
+        ),
+        "description": spec.description,
+        "author": spec.author,
+        "blas_by_platform": blas,
+        "notes": notes,
+        "manifest": manifest(spec),
+    }
+
+
+@lru_cache(maxsize=32)
+def _plan_cached(key: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return plan_for(spec_from_answers(dict(key)))
+
+
+def npinit_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Jinja filter: ``{% set plan = cookiecutter | npinit_plan %}``."""
+    key = tuple((k, str(answers.get(k, ""))) for k in ANSWER_KEYS)
+    return _plan_cached(key)
+
+
+def npinit_package(project_name: str) -> str:
+    """Jinja filter: the Python package name for a project name (``my-project`` -> ``my_project``)."""
+    return check_name(str(project_name))[1]
+
+
+def toml_value(value: Any) -> str:
+    """Jinja filter: a TOML literal for a string, number, bool or list of those."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    text = str(value)
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def py_value(value: Any) -> str:
+    """Jinja filter: a Python literal for strings, numbers and lists or dicts of them."""
+    return repr(value)
+
+
+def md_text(value: Any) -> str:
+    """Jinja filter: free text on one Markdown line (no line breaks, no HTML)."""
+    text = " ".join(str(value).split())
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+class NpinitExtension(Extension):
+    """Adds npinit's filters to cookiecutter's Jinja environment."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["npinit_plan"] = npinit_plan
+        environment.filters["npinit_package"] = npinit_package
+        environment.filters["toml"] = toml_value
+        environment.filters["py"] = py_value
+        environment.filters["md"] = md_text
