@@ -24,7 +24,7 @@ THREAD_VARIABLES = (
 )
 _PROJECT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(10)}
-_SHADOWING = {"numpy", "pytest", "threadpoolctl", "src", "test", "tests"}
+_SHADOWING = {"numpy", "pytest", "threadpoolctl", "pip", "setuptools", "src", "test", "tests"}
 _CONDA_SPEC = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(?:\s*(?:==|>=|<=|!=|~=|=|>|<)\s*[A-Za-z0-9_.*+!-]+)?$")
 _OWNED = {"numpy", "python", "libblas", "liblapack", "libcblas", "blas", "mkl", "nomkl"}
 MAX_NAME = 100

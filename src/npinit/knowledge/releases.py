@@ -35,6 +35,7 @@ class NumpyRelease:
     free_threaded: tuple[str, ...]
     platforms: tuple[Platform, ...]
     accelerate_wheels: bool
+    yanked: str = ""
 
     @property
     def key(self) -> tuple[int, ...]:
@@ -80,15 +81,22 @@ def parse_simple_index(index: dict[str, Any]) -> list[NumpyRelease]:
     for entry in index.get("files", []):
         name = entry.get("filename", "")
         match = _WHEEL.match(name)
-        if match is None or entry.get("yanked"):
+        if match is None:
             continue
         version = match["version"]
         if version_key(version)[:2] < FIRST_LINE:
             continue
         info = found.setdefault(
             version,
-            {"date": "9999", "rp": "", "py": set(), "ft": set(), "plat": set(), "acc": False},
+            {"date": "9999", "rp": "", "py": set(), "ft": set(), "plat": set(), "acc": False,
+             "live": False, "reasons": set()},
         )
+        # a release counts as yanked only when every one of its wheels is
+        reason = entry.get("yanked")
+        if reason:
+            info["reasons"].add(reason if isinstance(reason, str) else "yanked")
+        else:
+            info["live"] = True
         info["date"] = min(info["date"], (entry.get("upload-time") or "9999")[:10])
         info["rp"] = entry.get("requires-python") or info["rp"]
         python = f"3.{match['py'][3:]}"
@@ -110,6 +118,7 @@ def parse_simple_index(index: dict[str, Any]) -> list[NumpyRelease]:
             free_threaded=tuple(sorted(info["ft"], key=version_key)),
             platforms=tuple(sorted(info["plat"], key=lambda p: p.value)),
             accelerate_wheels=info["acc"],
+            yanked="" if info["live"] else "; ".join(sorted(info["reasons"])),
         )
         for version, info in found.items()
     ]
@@ -127,6 +136,7 @@ def releases_to_data(releases: list[NumpyRelease]) -> list[dict[str, Any]]:
             "free_threaded": list(r.free_threaded),
             "platforms": [p.value for p in r.platforms],
             "accelerate_wheels": r.accelerate_wheels,
+            **({"yanked": r.yanked} if r.yanked else {}),
         }
         for r in releases
     ]
@@ -142,6 +152,7 @@ def _from_data(rows: list[dict[str, Any]]) -> tuple[NumpyRelease, ...]:
             free_threaded=tuple(row["free_threaded"]),
             platforms=tuple(Platform(p) for p in row["platforms"]),
             accelerate_wheels=bool(row["accelerate_wheels"]),
+            yanked=row.get("yanked", ""),
         )
         for row in rows
     )
@@ -177,8 +188,8 @@ def check_python(python: str) -> str:
 
 
 def releases_for_python(python: str) -> list[NumpyRelease]:
-    """The releases with wheels for ``python``, oldest first."""
-    return [r for r in all_releases() if r.supports(python)]
+    """The releases with wheels for ``python``, oldest first (yanked ones left out)."""
+    return [r for r in all_releases() if r.supports(python) and not r.yanked]
 
 
 def resolve_numpy(request: str, python: str) -> NumpyRelease:
@@ -198,7 +209,7 @@ def resolve_numpy(request: str, python: str) -> NumpyRelease:
             "give latest, a release line like 2.4, or an exact release like 2.4.6",
         )
     if request.count(".") == 1:
-        line = [r for r in all_releases() if r.line == request]
+        line = [r for r in all_releases() if r.line == request and not r.yanked]
         if not line:
             raise InvalidInput(
                 f"NumPy {request} is not a release line npinit knows",
@@ -211,6 +222,12 @@ def resolve_numpy(request: str, python: str) -> NumpyRelease:
             raise InvalidInput(
                 f"NumPy {request} is not a release",
                 f"releases of that line: {_line_versions(request)}",
+            )
+        if exact[0].yanked:
+            newest = [r for r in fitting if r.line == exact[0].line]
+            raise InvalidInput(
+                f"NumPy {request} was yanked from PyPI ({exact[0].yanked})",
+                f"use {newest[-1].version}" if newest else "choose another release",
             )
         candidates = [r for r in exact if r.supports(python)]
     if candidates:

@@ -1,0 +1,74 @@
+"""Shared fixtures: an isolated environment for every test, paths, and small helpers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+FIXTURES = SHARED / "fixtures"
+TEMPLATE = ROOT / "templates" / "numpy-project"
+
+_ISOLATE_PREFIXES = ("PIP_", "CONDA_", "POETRY_", "UV_", "MAMBA_", "PIXI_", "NPINIT_")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs with its own HOME and without the caller's package-manager settings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_shared_cache()))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in list(os.environ):
+        if name.startswith(_ISOLATE_PREFIXES) or name in ("VIRTUAL_ENV", "PYTHONPATH"):
+            monkeypatch.delenv(name, raising=False)
+    # the machine's own pip settings (find-links, constraints) stay out of real installs
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+
+
+def _shared_cache() -> Path:
+    """One download cache for the whole run (wheels are big; HOME is per test)."""
+    path = Path(os.environ.get("NPINIT_TEST_CACHE", "/tmp/npinit-test-cache"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def find_python(version: str) -> Path | None:
+    """An interpreter for ``3.X``: pyenv's, or ``python3.X`` on PATH."""
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates = sorted((Path("/root/.pyenv") / "versions").glob(f"{version}.*")) + sorted(
+        (pyenv_root / "versions").glob(f"{version}.*")
+    )
+    for prefix in candidates:
+        exe = prefix / "bin" / "python3"
+        if exe.exists():
+            return exe
+    found = shutil.which(f"python{version}")
+    return Path(found) if found else None
+
+
+def need_python(version: str) -> Path:
+    exe = find_python(version)
+    if exe is None:
+        pytest.skip(f"Python {version} is not installed (pyenv install {version})")
+    return exe
+
+
+def run(cmd: list[str | Path], cwd: Path | None = None, check: bool = True,
+        env: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """Run a real command; on failure show its output in the test report."""
+    result = subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"{cmd} exited {result.returncode}\nstdout:\n{result.stdout[-4000:]}\n"
+            f"stderr:\n{result.stderr[-4000:]}"
+        )
+    return result

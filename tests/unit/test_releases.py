@@ -1,0 +1,108 @@
+import json
+
+import pytest
+
+from npinit.errors import InvalidInput
+from npinit.knowledge import releases
+from npinit.model import Platform
+
+
+def test_table_covers_every_patch_from_1_26_0():
+    versions = [r.version for r in releases.all_releases()]
+    assert versions[0] == "1.26.0"
+    for line, last in [("1.26", 4), ("2.0", 2), ("2.1", 3), ("2.2", 6), ("2.3", 5), ("2.4", 6)]:
+        assert [v for v in versions if v.startswith(line + ".")] == [
+            f"{line}.{i}" for i in range(last + 1)
+        ]
+    assert "2.5.5" in versions
+
+
+@pytest.mark.parametrize(
+    ("version", "python", "supported"),
+    [
+        ("1.26.4", "3.9", True),
+        ("1.26.4", "3.13", False),
+        ("2.0.2", "3.12", True),
+        ("2.1.3", "3.9", False),
+        ("2.2.6", "3.13", True),
+        ("2.3.1", "3.14", False),  # 3.14 wheels from 2.3.2 (DOMAIN.md)
+        ("2.3.2", "3.14", True),
+        ("2.4.6", "3.10", False),
+        ("2.5.0", "3.11", False),
+        ("2.5.5", "3.12", True),
+    ],
+)
+def test_support_matches_domain_table(version, python, supported):
+    (release,) = [r for r in releases.all_releases() if r.version == version]
+    assert release.supports(python) is supported
+
+
+def test_accelerate_wheels_start_with_numpy_2():
+    table = {r.version: r.accelerate_wheels for r in releases.all_releases()}
+    assert table["1.26.4"] is False
+    assert table["2.0.0"] is True
+
+
+def test_resolve_latest_line_and_exact():
+    assert releases.resolve_numpy("latest", "3.11").version == "2.4.6"
+    assert releases.resolve_numpy("2.3", "3.12").version == "2.3.5"
+    assert releases.resolve_numpy("1.26", "3.9").version == "1.26.4"
+    assert releases.resolve_numpy("2.4.5", "3.12").version == "2.4.5"
+
+
+def test_resolve_refusal_names_what_fits():
+    with pytest.raises(InvalidInput) as caught:
+        releases.resolve_numpy("1.26.4", "3.13")
+    assert "3.9, 3.10, 3.11, 3.12" in caught.value.message
+    assert "2.1 to 2.5" in caught.value.hint
+
+
+@pytest.mark.parametrize("bad", ["2.4.99", "7.1", "two", "2.4.6rc1"])
+def test_resolve_rejects_unknown_versions(bad):
+    with pytest.raises(InvalidInput):
+        releases.resolve_numpy(bad, "3.12")
+
+
+@pytest.mark.parametrize("bad", ["3", "3.x", "2.7", "3.99", "python3.12"])
+def test_check_python_rejects(bad):
+    with pytest.raises(InvalidInput):
+        releases.check_python(bad)
+
+
+def test_default_python_prefers_3_12():
+    assert releases.default_python(None) == "3.12"
+    (old,) = [r for r in releases.all_releases() if r.version == "1.26.0"]
+    assert releases.default_python(old) == "3.12"
+
+
+def test_parse_simple_index_reads_wheel_tags():
+    page = {
+        "files": [
+            {"filename": "numpy-2.4.6-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+             "requires-python": ">=3.11", "upload-time": "2026-05-18T10:00:00Z"},
+            {"filename": "numpy-2.4.6-cp313-cp313t-macosx_14_0_arm64.whl",
+             "requires-python": ">=3.11", "upload-time": "2026-05-18T09:00:00Z"},
+            {"filename": "numpy-2.4.6-cp311-cp311-win_amd64.whl", "yanked": True},
+            {"filename": "numpy-1.25.2-cp311-cp311-win_amd64.whl"},
+            {"filename": "numpy-2.4.6.tar.gz"},
+        ]
+    }
+    (release,) = releases.parse_simple_index(page)
+    assert release.pythons == ("3.11", "3.12")
+    assert release.free_threaded == ("3.13",)
+    assert release.platforms == (Platform.LINUX_64, Platform.OSX_ARM64, Platform.WIN_64)
+    assert release.yanked == ""  # one yanked wheel does not yank the release
+    assert release.accelerate_wheels is True
+    assert release.date == "2026-05-18"
+
+
+def test_data_file_round_trips():
+    data = releases.releases_to_data(list(releases.all_releases()))
+    assert releases._from_data(json.loads(json.dumps(data))) == releases.all_releases()
+
+
+def test_yanked_release_is_never_chosen_and_refused_by_name():
+    assert releases.resolve_numpy("2.4", "3.12").version == "2.4.6"
+    with pytest.raises(InvalidInput) as caught:
+        releases.resolve_numpy("2.4.0", "3.12")
+    assert "yanked" in caught.value.message and "2.4.6" in caught.value.hint

@@ -1,0 +1,85 @@
+import pytest
+
+from npinit.errors import InvalidInput
+from npinit.model import Blas, Channel, Manager, Platform
+from npinit.spec import build_spec, check_name, detect_platform, parse_platforms
+
+
+@pytest.mark.parametrize(
+    ("name", "package"),
+    [("my-project", "my_project"), ("My.Project", "my_project"), ("a", "a"), ("x__y--z", "x_y_z")],
+)
+def test_package_name_derived(name, package):
+    assert check_name(name) == (name, package)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "  ", "a/b", "a\\b", "..", "../x", "2fast", "-x", "x-", "my project", "con", "NUL",
+     "com1", "numpy", "json", "class", "x" * 101, "café", "tests"],
+)
+def test_bad_names_refused(name):
+    with pytest.raises(InvalidInput):
+        check_name(name)
+
+
+def test_platforms_all_and_dedup():
+    assert parse_platforms(["all", "linux-64"], None) == (
+        Platform.LINUX_64, Platform.OSX_ARM64, Platform.WIN_64,
+    )
+    assert parse_platforms([], Platform.OSX_64) == (Platform.OSX_64,)
+    with pytest.raises(InvalidInput):
+        parse_platforms([], None)
+    with pytest.raises(InvalidInput, match="unknown platform"):
+        parse_platforms(["linux-32"], None)
+
+
+@pytest.mark.parametrize(
+    ("system", "machine", "platform"),
+    [("Linux", "x86_64", Platform.LINUX_64), ("Linux", "aarch64", Platform.LINUX_AARCH64),
+     ("Darwin", "arm64", Platform.OSX_ARM64), ("Darwin", "x86_64", Platform.OSX_64),
+     ("Windows", "AMD64", Platform.WIN_64), ("Linux", "ppc64le", None), ("SunOS", "sparc", None)],
+)
+def test_detect_platform(system, machine, platform):
+    assert detect_platform(system, machine) is platform
+
+
+def test_defaults_resolve_to_exact_values():
+    spec = build_spec(name="p", manager="conda", current_platform=Platform.LINUX_64)
+    assert (spec.python, spec.numpy, spec.channel, spec.blas) == (
+        "3.12", "2.5.5", Channel.CONDA_FORGE, Blas.DEFAULT,
+    )
+    assert spec.blas_choices[0].variant == "openblas"
+
+
+def test_python_follows_numpy_when_not_given():
+    spec = build_spec(name="p", manager="pip", numpy="2.0", current_platform=Platform.LINUX_64)
+    assert (spec.python, spec.numpy, spec.manager) == ("3.12", "2.0.2", Manager.PIP)
+
+
+def test_channel_with_pip_refused():
+    with pytest.raises(InvalidInput, match="applies to conda"):
+        build_spec(name="p", manager="pip", channel="defaults", current_platform=Platform.LINUX_64)
+
+
+@pytest.mark.parametrize(
+    ("manager", "extra", "ok"),
+    [("pip", "scipy>=1.14", True), ("pip", "scipy; python_version>'3'", True),
+     ("pip", "numpy", False), ("pip", "sci py", False), ("conda", "scipy=1.14", True),
+     ("conda", "libblas", False), ("conda", "scipy; rm -rf", False)],
+)
+def test_with_packages(manager, extra, ok):
+    def make():
+        return build_spec(name="p", manager=manager, with_packages=[extra],
+                          current_platform=Platform.LINUX_64)
+    if ok:
+        assert make().with_packages == (extra,)
+    else:
+        with pytest.raises(InvalidInput):
+            make()
+
+
+@pytest.mark.parametrize("threads", ["0", "-1", "x", "2000"])
+def test_bad_threads(threads):
+    with pytest.raises(InvalidInput):
+        build_spec(name="p", manager="conda", threads=threads, current_platform=Platform.LINUX_64)
