@@ -60,8 +60,13 @@ def need_python(version: str) -> Path:
     return exe
 
 
-def run(cmd: list[str | Path], cwd: Path | None = None, check: bool = True,
-        env: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def run(
+    cmd: list[str | Path],
+    cwd: Path | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess[str]:
     """Run a real command; on failure show its output in the test report."""
     result = subprocess.run(
         [str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout

@@ -30,7 +30,9 @@ def invoke(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str]) -> tu
 def tree(root: Path) -> dict[str, bytes]:
     """Every file below ``root`` with its bytes, by relative POSIX path."""
     return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 

@@ -1,6 +1,6 @@
 """Regenerate examples/ from examples/examples.json with the installed npinit.
 
-    python tools/update_examples.py
+python tools/update_examples.py
 """
 
 from __future__ import annotations
@@ -19,8 +19,17 @@ def main() -> None:
     for name, args in spec.items():
         shutil.rmtree(EXAMPLES / name, ignore_errors=True)
         subprocess.run(
-            [sys.executable, "-m", "npinit", "new", name, *args, "--no-input",
-             "--output-dir", str(EXAMPLES)],
+            [
+                sys.executable,
+                "-m",
+                "npinit",
+                "new",
+                name,
+                *args,
+                "--no-input",
+                "--output-dir",
+                str(EXAMPLES),
+            ],
             check=True,
         )
 

@@ -1,7 +1,7 @@
 """Regenerate src/npinit/knowledge/numpy_releases.json from PyPI's simple index.
 
-    python tools/update_numpy_releases.py            # asks PyPI (PEP 691 JSON)
-    python tools/update_numpy_releases.py page.json  # from a saved index page
+python tools/update_numpy_releases.py            # asks PyPI (PEP 691 JSON)
+python tools/update_numpy_releases.py page.json  # from a saved index page
 """
 
 from __future__ import annotations

@@ -41,14 +41,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--numpy", "numpy", metavar="latest|X.Y|X.Y.Z", help="NumPy release to pin.")
 @click.option("--blas", type=click.Choice(BLAS_CHOICES), help="BLAS implementation.")
 @click.option("--channel", type=click.Choice(CHANNELS), help="conda channel (conda only).")
-@click.option("--platform", "platforms", multiple=True, metavar="SUBDIR",
-              help="Target platform (conda subdir, or 'all'); repeat for several.")
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    metavar="SUBDIR",
+    help="Target platform (conda subdir, or 'all'); repeat for several.",
+)
 @click.option("--with", "with_packages", multiple=True, metavar="PKG", help="Extra package.")
 @click.option("--threads", type=int, metavar="N", help="BLAS threads to configure.")
 @click.option("--description", default="A NumPy project", show_default=True)
 @click.option("--author", default="")
-@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="Where the project directory goes.")
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Where the project directory goes.",
+)
 @click.option("--no-input", is_flag=True, help="Ask nothing: defaults for what is not given.")
 @click.option("--force", is_flag=True, help="Write into an existing non-empty directory.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
@@ -82,8 +91,9 @@ def new(
         numpy = numpy or click.prompt("NumPy version (latest, X.Y or X.Y.Z)", default="latest")
         blas = blas or click.prompt("BLAS", type=click.Choice(BLAS_CHOICES), default="default")
         if manager == "conda" and channel is None:
-            channel = click.prompt("conda channel", type=click.Choice(CHANNELS),
-                                   default="conda-forge")
+            channel = click.prompt(
+                "conda channel", type=click.Choice(CHANNELS), default="conda-forge"
+            )
     if not name:
         raise click.UsageError("missing the project NAME")
     spec = api.resolve_project(
@@ -104,8 +114,10 @@ def new(
         _emit_json(result.to_json())
         return
     data = result.to_json()
-    click.echo(f"Created {result.project} ({data['manager']}): Python {data['python']}, "
-               f"NumPy {data['numpy']}, BLAS {data['blas']}")
+    click.echo(
+        f"Created {result.project} ({data['manager']}): Python {data['python']}, "
+        f"NumPy {data['numpy']}, BLAS {data['blas']}"
+    )
     click.echo(f"  {data['spec_file']}: " + ", ".join(data["spec_lines"]))
     for platform, variant in data["blas_by_platform"].items():
         click.echo(f"  {platform}: {variant}")
@@ -127,11 +139,18 @@ def versions(python: str | None, as_json: bool) -> None:
     else:
         rows = list(releases.all_releases())
     if as_json:
-        _emit_json([
-            {"version": r.version, "date": r.date, "requires_python": r.requires_python,
-             "pythons": list(r.pythons), "free_threaded": list(r.free_threaded)}
-            for r in reversed(rows)
-        ])
+        _emit_json(
+            [
+                {
+                    "version": r.version,
+                    "date": r.date,
+                    "requires_python": r.requires_python,
+                    "pythons": list(r.pythons),
+                    "free_threaded": list(r.free_threaded),
+                }
+                for r in reversed(rows)
+            ]
+        )
         return
     for r in reversed(rows):
         click.echo(f"{r.version:<8} {r.date}  Python {', '.join(r.pythons)}")

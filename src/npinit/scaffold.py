@@ -51,9 +51,7 @@ def render(template: Path, answers: Mapping[str, str], output_dir: Path) -> Path
 
 
 def _files(root: Path) -> list[str]:
-    return sorted(
-        path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()
-    )
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
 
 
 def check_target(target: Path, force: bool) -> None:
@@ -67,9 +65,7 @@ def check_target(target: Path, force: bool) -> None:
         )
 
 
-def generate(
-    template: Path, answers: Mapping[str, str], target: Path, force: bool
-) -> list[str]:
+def generate(template: Path, answers: Mapping[str, str], target: Path, force: bool) -> list[str]:
     """Render into a staging directory beside ``target`` and move it into place.
 
     Returns the files written, relative to ``target``. With ``force`` into an existing

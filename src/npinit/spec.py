@@ -23,9 +23,13 @@ THREAD_VARIABLES = (
     "BLIS_NUM_THREADS",
 )
 _PROJECT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(10)}
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+    f"{d}{i}" for d in ("com", "lpt") for i in range(10)
+}
 _SHADOWING = {"numpy", "pytest", "threadpoolctl", "pip", "setuptools", "src", "test", "tests"}
-_CONDA_SPEC = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*(?:\s*(?:==|>=|<=|!=|~=|=|>|<)\s*[A-Za-z0-9_.*+!-]+)?$")
+_CONDA_SPEC = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*(?:\s*(?:==|>=|<=|!=|~=|=|>|<)\s*[A-Za-z0-9_.*+!-]+)?$"
+)
 _OWNED = {"numpy", "python", "libblas", "liblapack", "libcblas", "blas", "mkl", "nomkl"}
 MAX_NAME = 100
 
@@ -64,7 +68,9 @@ def check_name(name: str) -> tuple[str, str]:
             "give a plain name like my-project, and --output-dir for where it goes",
         )
     if len(name) > MAX_NAME:
-        raise InvalidInput(f"the project name is {len(name)} characters long", f"use at most {MAX_NAME}")
+        raise InvalidInput(
+            f"the project name is {len(name)} characters long", f"use at most {MAX_NAME}"
+        )
     if not _PROJECT_NAME.match(name):
         raise InvalidInput(
             f"'{name}' is not a valid project name",
@@ -125,7 +131,7 @@ def check_with(packages: Iterable[str], manager: Manager) -> tuple[str, ...]:
             from packaging.utils import canonicalize_name
 
             try:
-                name = canonicalize_name(Requirement(text).name)
+                name = str(canonicalize_name(Requirement(text).name))
             except InvalidRequirement:
                 raise InvalidInput(
                     f"--with '{text}' is not a valid requirement",
@@ -153,7 +159,9 @@ def check_threads(threads: int | str | None) -> int | None:
     try:
         value = int(threads)
     except (TypeError, ValueError):
-        raise InvalidInput(f"--threads '{threads}' is not a number", "give a count like 4") from None
+        raise InvalidInput(
+            f"--threads '{threads}' is not a number", "give a count like 4"
+        ) from None
     if not 1 <= value <= 1024:
         raise InvalidInput(f"--threads {value} is out of range", "give a count from 1 to 1024")
     return value
@@ -194,7 +202,10 @@ def build_spec(
         chosen = _choice("channel", channel or "conda-forge", Channel)
         assert isinstance(chosen, Channel)
         if chosen is Channel.PYPI:
-            raise InvalidInput("conda installs from conda channels, not PyPI", "use --channel conda-forge or defaults")
+            raise InvalidInput(
+                "conda installs from conda channels, not PyPI",
+                "use --channel conda-forge or defaults",
+            )
         the_channel = chosen
     numpy = (numpy or "latest").strip()
     if python:
@@ -224,7 +235,5 @@ def build_spec(
 
 def _any_release(request: str) -> releases.NumpyRelease | None:
     """The release a NumPy request names, ignoring Python (used to pick a default Python)."""
-    matching = [
-        r for r in releases.all_releases() if r.version == request or r.line == request
-    ]
+    matching = [r for r in releases.all_releases() if r.version == request or r.line == request]
     return matching[-1] if matching else None

@@ -106,7 +106,7 @@ def npinit_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def npinit_package(project_name: str) -> str:
-    """Jinja filter: the Python package name for a project name (``my-project`` -> ``my_project``)."""
+    """Jinja filter: the package name for a project name (``my-project`` -> ``my_project``)."""
     return check_name(str(project_name))[1]
 
 

@@ -21,7 +21,12 @@ CHANNELS = {
 }
 VIRTUAL = {
     "linux-64": [("__glibc", "2.28"), ("__unix", "0"), ("__linux", "5.10"), ("__archspec", "1")],
-    "linux-aarch64": [("__glibc", "2.28"), ("__unix", "0"), ("__linux", "5.10"), ("__archspec", "1")],
+    "linux-aarch64": [
+        ("__glibc", "2.28"),
+        ("__unix", "0"),
+        ("__linux", "5.10"),
+        ("__archspec", "1"),
+    ],
     "osx-arm64": [("__osx", "15.5"), ("__unix", "0"), ("__archspec", "1")],
     "win-64": [("__win", "0"), ("__archspec", "1")],
 }
@@ -75,8 +80,9 @@ CASES = [
 def test_conda_forge_environment_solves_to_the_chosen_blas(
     tmp_path, platform, blas, python, numpy, solved_blas
 ):
-    env, specs = generated_specs(tmp_path, blas=blas, python=python, numpy=numpy,
-                                 platforms=[platform], channel="conda-forge")
+    env, specs = generated_specs(
+        tmp_path, blas=blas, python=python, numpy=numpy, platforms=[platform], channel="conda-forge"
+    )
     assert env["channels"] == ["conda-forge", "nodefaults"]
     solved = solve(CHANNELS["conda-forge"], platform, specs, tmp_path / "cache")
     assert str(solved["numpy"].version) == numpy
@@ -90,17 +96,32 @@ def test_conda_forge_environment_solves_to_the_chosen_blas(
 
 def test_without_a_blas_line_the_fixture_would_not_give_mkl(tmp_path):
     """The BLAS lines matter: dropping them changes what linux-64 solves to."""
-    _, specs = generated_specs(tmp_path, blas="mkl", python="3.14", numpy="2.4.6",
-                               platforms=["linux-64"], channel="conda-forge")
+    _, specs = generated_specs(
+        tmp_path,
+        blas="mkl",
+        python="3.14",
+        numpy="2.4.6",
+        platforms=["linux-64"],
+        channel="conda-forge",
+    )
     bare = [s for s in specs if "blas" not in s and "lapack" not in s]
     solved = solve(CHANNELS["conda-forge"], "linux-64", bare, tmp_path / "cache")
     assert str(solved["libblas"].build).endswith("openblas")
 
 
-@pytest.mark.parametrize(("blas", "expected", "mkl"), [("mkl", "mkl", True), ("openblas", "openblas", False), ("default", "mkl", True)])
+@pytest.mark.parametrize(
+    ("blas", "expected", "mkl"),
+    [("mkl", "mkl", True), ("openblas", "openblas", False), ("default", "mkl", True)],
+)
 def test_defaults_blas_lines_solve_against_anaconda_defaults(tmp_path, blas, expected, mkl):
-    _, specs = generated_specs(tmp_path, blas=blas, python="3.12", numpy="2.4.6",
-                               platforms=["linux-64"], channel="defaults")
+    _, specs = generated_specs(
+        tmp_path,
+        blas=blas,
+        python="3.12",
+        numpy="2.4.6",
+        platforms=["linux-64"],
+        channel="defaults",
+    )
     blas_lines = [s for s in specs if s.startswith("blas")]
     # the 2018 slice predates NumPy 2: solve the BLAS lines with an unpinned numpy
     solved = solve(CHANNELS["defaults"], "linux-64", ["numpy", *blas_lines], tmp_path / "cache")

@@ -49,8 +49,9 @@ def test_generated_tests_fail_in_a_wrong_environment(pip_project, tmp_path):
     """The same venv checked by a project pinned to another NumPy and another BLAS."""
     _, venv = pip_project
     other = generate(tmp_path, manager="pip", python="3.12", numpy="2.4.5", platforms=["linux-64"])
-    result = run([python_in(venv), "-m", "pytest", "-p", "no:cacheprovider"], cwd=other,
-                 check=False)
+    result = run(
+        [python_in(venv), "-m", "pytest", "-p", "no:cacheprovider"], cwd=other, check=False
+    )
     assert result.returncode == 1
     assert "test_numpy_is_the_pinned_release" in result.stdout
     assert "1 failed, 3 passed" in result.stdout
@@ -59,8 +60,9 @@ def test_generated_tests_fail_in_a_wrong_environment(pip_project, tmp_path):
 def test_generated_test_reads_the_conda_libblas_record(pip_project, tmp_path):
     """In a conda prefix the libblas record decides: an openblas record fails an mkl project."""
     _, venv = pip_project
-    mkl_project = generate(tmp_path, manager="conda", blas="mkl", python="3.12", numpy="2.4.6",
-                           platforms=["linux-64"])
+    mkl_project = generate(
+        tmp_path, manager="conda", blas="mkl", python="3.12", numpy="2.4.6", platforms=["linux-64"]
+    )
     meta = venv / "conda-meta"
     meta.mkdir()
     try:
@@ -68,8 +70,11 @@ def test_generated_test_reads_the_conda_libblas_record(pip_project, tmp_path):
         for build in ("8_h4a7cf45_openblas", "5_h5875eb1_mkl"):
             record = meta / "libblas-3.11.0-x.json"
             record.write_text(json.dumps({"name": "libblas", "version": "3.11.0", "build": build}))
-            outcomes[build] = run([python_in(venv), "-m", "pytest", "-p", "no:cacheprovider",
-                                   "-k", "blas"], cwd=mkl_project, check=False)
+            outcomes[build] = run(
+                [python_in(venv), "-m", "pytest", "-p", "no:cacheprovider", "-k", "blas"],
+                cwd=mkl_project,
+                check=False,
+            )
         wrong, right = outcomes.values()
         assert wrong.returncode == 1 and "the BLAS is openblas" in wrong.stdout
         assert right.returncode == 0 and "1 passed" in right.stdout
@@ -84,11 +89,20 @@ def _poetry() -> list[str]:
 
 def test_poetry_checks_locks_installs_and_generated_tests_pass(tmp_path):
     python = need_python("3.12")
-    project = generate(tmp_path, manager="poetry", python="3.12", numpy="2.4.6",
-                       platforms=["linux-64"], with_packages=["packaging>=24"])
+    project = generate(
+        tmp_path,
+        manager="poetry",
+        python="3.12",
+        numpy="2.4.6",
+        platforms=["linux-64"],
+        with_packages=["packaging>=24"],
+    )
     pristine = (project / "pyproject.toml").read_text()
-    env = {**os.environ, "POETRY_VIRTUALENVS_IN_PROJECT": "true",
-           "POETRY_CACHE_DIR": str(Path(os.environ["XDG_CACHE_HOME"]) / "poetry")}
+    env = {
+        **os.environ,
+        "POETRY_VIRTUALENVS_IN_PROJECT": "true",
+        "POETRY_CACHE_DIR": str(Path(os.environ["XDG_CACHE_HOME"]) / "poetry"),
+    }
     env.pop("VIRTUAL_ENV", None)
     poetry = _poetry()
     check = run([*poetry, "check"], cwd=project, env=env)
@@ -96,8 +110,11 @@ def test_poetry_checks_locks_installs_and_generated_tests_pass(tmp_path):
     run([*poetry, "env", "use", python], cwd=project, env=env)
     # this machine's PyPI mirror lacks the JSON API Poetry's default source uses: point the
     # test's Poetry at the simple index (the generated file was checked as written above)
-    run([*poetry, "source", "add", "--priority=primary", "simple", "https://pypi.org/simple/"],
-        cwd=project, env=env)
+    run(
+        [*poetry, "source", "add", "--priority=primary", "simple", "https://pypi.org/simple/"],
+        cwd=project,
+        env=env,
+    )
     run([*poetry, "lock"], cwd=project, env=env)
     lock = (project / "poetry.lock").read_text()
     assert 'name = "numpy"\nversion = "2.4.6"' in lock

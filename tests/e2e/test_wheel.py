@@ -20,15 +20,31 @@ def test_wheel_contents_and_installed_npinit_new(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("npinit-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     template_files = {
-        p.relative_to(ROOT).as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file()
-        and "__pycache__" not in p.parts
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "templates").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
     }
     assert {f"npinit/{name}" for name in template_files} <= names
     assert "npinit/knowledge/numpy_releases.json" in names
     assert not any(n.startswith(("tests/", "examples/")) for n in names)
     # installed from the wheel alone (outside the source tree), npinit finds its template
     run([builder, "-m", "pip", "install", "-q", wheel])
-    out = run([builder, "-m", "npinit", "new", "from-wheel", "--no-input", "--manager", "pip",
-               "--platform", "linux-64", "--output-dir", tmp_path / "out"], cwd=tmp_path)
+    out = run(
+        [
+            builder,
+            "-m",
+            "npinit",
+            "new",
+            "from-wheel",
+            "--no-input",
+            "--manager",
+            "pip",
+            "--platform",
+            "linux-64",
+            "--output-dir",
+            tmp_path / "out",
+        ],
+        cwd=tmp_path,
+    )
     assert "Created" in out.stdout
     assert (tmp_path / "out/from-wheel/requirements.txt").exists()

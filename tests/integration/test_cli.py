@@ -22,7 +22,10 @@ BASE = ["new", "proj", "--no-input", "--platform", "linux-64"]
         (["--manager", "pip", "--blas", "mkl"], "PyPI's numpy wheels carry OpenBLAS"),
         (["--manager", "poetry", "--blas", "netlib"], "--manager conda --blas netlib"),
         (["--manager", "conda", "--blas", "accelerate"], "accelerate is not built for linux-64"),
-        (["--manager", "conda", "--channel", "defaults", "--blas", "blis"], "--channel conda-forge"),
+        (
+            ["--manager", "conda", "--channel", "defaults", "--blas", "blis"],
+            "--channel conda-forge",
+        ),
         (["--numpy", "1.26.4", "--python", "3.13"], "for Python 3.13 use NumPy 2.1 to 2.5"),
         (["--numpy", "2.4.99"], "is not a release"),
         (["--python", "3.99"], "no NumPy release has wheels for Python 3.99"),
@@ -33,7 +36,7 @@ BASE = ["new", "proj", "--no-input", "--platform", "linux-64"]
     ],
 )
 def test_refusals_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, args, says):
-    code, out, err = invoke([*BASE, *args], tmp_path, capsys)
+    code, _, err = invoke([*BASE, *args], tmp_path, capsys)
     assert code == 2
     assert says in err
     assert len(err.strip().splitlines()) == 1 and err.startswith("npinit: error: ")
@@ -77,15 +80,35 @@ def test_empty_existing_directory_is_used(tmp_path, capsys):
 
 def test_json_output_is_pinned(tmp_path, capsys):
     code, out, _ = invoke(
-        [*BASE, "--manager", "conda", "--blas", "mkl", "--python", "3.14", "--numpy", "2.4",
-         "--json", "--output-dir", str(tmp_path / "out")],
-        tmp_path, capsys,
+        [
+            *BASE,
+            "--manager",
+            "conda",
+            "--blas",
+            "mkl",
+            "--python",
+            "3.14",
+            "--numpy",
+            "2.4",
+            "--json",
+            "--output-dir",
+            str(tmp_path / "out"),
+        ],
+        tmp_path,
+        capsys,
     )
     assert code == 0
     assert json.loads(out) == {
         "project": str((tmp_path / "out/proj").resolve()),
-        "files": [".gitignore", ".npinit.toml", "README.md", "environment.yml", "pytest.ini",
-                  "src/proj/__init__.py", "tests/test_environment.py"],
+        "files": [
+            ".gitignore",
+            ".npinit.toml",
+            "README.md",
+            "environment.yml",
+            "pytest.ini",
+            "src/proj/__init__.py",
+            "tests/test_environment.py",
+        ],
         "manager": "conda",
         "python": "3.14",
         "numpy": "2.4.6",
@@ -94,8 +117,14 @@ def test_json_output_is_pinned(tmp_path, capsys):
         "platforms": ["linux-64"],
         "blas_by_platform": {"linux-64": "mkl"},
         "spec_file": "environment.yml",
-        "spec_lines": ["python=3.14", "numpy=2.4.6", "libblas=*=*mkl", "liblapack=*=*mkl",
-                       "pytest", "threadpoolctl"],
+        "spec_lines": [
+            "python=3.14",
+            "numpy=2.4.6",
+            "libblas=*=*mkl",
+            "liblapack=*=*mkl",
+            "pytest",
+            "threadpoolctl",
+        ],
         "warnings": [
             "MKL is about 700 MB on disk (OpenBLAS about 30 MB) and is not open source: "
             "bundling it in an application you redistribute needs care."
@@ -124,25 +153,57 @@ def test_versions_lists_what_fits(tmp_path, capsys):
 
 
 def test_python_dash_m_and_console_script(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "npinit", "--version"], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "npinit", "--version"], capture_output=True, text=True
+    )
     assert result.returncode == 0 and "npinit" in result.stdout
 
 
 def test_plain_cookiecutter_gives_the_same_files(tmp_path):
     plain = tmp_path / "plain"
     subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE), "-o", str(plain),
-         "manager=conda", "blas=mkl", "python_version=3.14", "numpy_version=2.4.6",
-         "project_name=proj", "platforms=linux-64"],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            str(TEMPLATE),
+            "-o",
+            str(plain),
+            "manager=conda",
+            "blas=mkl",
+            "python_version=3.14",
+            "numpy_version=2.4.6",
+            "project_name=proj",
+            "platforms=linux-64",
+        ],
+        check=True,
+        capture_output=True,
     )
     ours = tmp_path / "ours"
     subprocess.run(
-        [sys.executable, "-m", "npinit", "new", "proj", "--manager", "conda", "--blas", "mkl",
-         "--python", "3.14", "--numpy", "2.4.6", "--platform", "linux-64", "--no-input",
-         "--output-dir", str(ours)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "npinit",
+            "new",
+            "proj",
+            "--manager",
+            "conda",
+            "--blas",
+            "mkl",
+            "--python",
+            "3.14",
+            "--numpy",
+            "2.4.6",
+            "--platform",
+            "linux-64",
+            "--no-input",
+            "--output-dir",
+            str(ours),
+        ],
+        check=True,
+        capture_output=True,
     )
     assert tree(plain / "proj") == tree(ours / "proj")
 
@@ -151,8 +212,9 @@ def test_examples_match_fresh_output(tmp_path, capsys):
     examples = json.loads((ROOT / "examples/examples.json").read_text())["examples"]
     assert len(examples) >= 4
     for name, args in examples.items():
-        code, _, err = invoke(["new", name, *args, "--no-input", "--output-dir", str(tmp_path)],
-                              tmp_path, capsys)
+        code, _, err = invoke(
+            ["new", name, *args, "--no-input", "--output-dir", str(tmp_path)], tmp_path, capsys
+        )
         assert code == 0, err
         assert tree(tmp_path / name) == tree(ROOT / "examples" / name), (
             f"examples/{name} is stale: run python tools/update_examples.py"

@@ -30,16 +30,26 @@ DEFAULTS_LINES = {"openblas": ["blas=*=openblas"], "mkl": ["blas=*=mkl"], "defau
 
 
 def combinations():
-    for manager, blas, platforms in itertools.product(["conda", "pip", "poetry"], BLASES, PLATFORM_SETS):
+    for manager, blas, platforms in itertools.product(
+        ["conda", "pip", "poetry"], BLASES, PLATFORM_SETS
+    ):
         channels = ["conda-forge", "defaults"] if manager == "conda" else [None]
         for channel in channels:
             yield manager, blas, channel, platforms
 
 
 def _spec(manager, blas, channel, platforms, python="3.12", numpy="2.4.6"):
-    return build_spec(name="demo-proj", manager=manager, blas=blas, channel=channel,
-                      platforms=platforms, python=python, numpy=numpy, threads=3,
-                      with_packages=["scipy"])
+    return build_spec(
+        name="demo-proj",
+        manager=manager,
+        blas=blas,
+        channel=channel,
+        platforms=platforms,
+        python=python,
+        numpy=numpy,
+        threads=3,
+        with_packages=["scipy"],
+    )
 
 
 VALID = []
@@ -70,7 +80,8 @@ def test_valid_combination_renders_and_parses(tmp_path, manager, blas, channel, 
     constants = {
         node.targets[0].id: ast.literal_eval(node.value)
         for node in module.body
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
         and node.targets[0].id.startswith("EXPECTED")
     }
     assert constants["EXPECTED_NUMPY"] == "2.4.6" and constants["EXPECTED_PYTHON"] == "3.12"
@@ -88,13 +99,16 @@ def test_valid_combination_renders_and_parses(tmp_path, manager, blas, channel, 
         assert deps[:2] == ["python=3.12", "numpy=2.4.6"]
         table = CONDA_FORGE_LINES if channel == "conda-forge" else DEFAULTS_LINES
         assert [d for d in deps if "blas" in d or "lapack" in d] == table[blas]
-        expected_channels = ["conda-forge", "nodefaults"] if channel == "conda-forge" else ["defaults"]
+        expected_channels = (
+            ["conda-forge", "nodefaults"] if channel == "conda-forge" else ["defaults"]
+        )
         assert env["channels"] == expected_channels
         assert env["variables"]["OPENBLAS_NUM_THREADS"] == "3"
         assert "scipy" in deps
     elif manager == "pip":
         lines = [
-            line for line in (project / "requirements.txt").read_text("utf-8").splitlines()
+            line
+            for line in (project / "requirements.txt").read_text("utf-8").splitlines()
             if line and not line.startswith("#")
         ]
         reqs = {Requirement(line).name: str(Requirement(line).specifier) for line in lines}
@@ -104,8 +118,11 @@ def test_valid_combination_renders_and_parses(tmp_path, manager, blas, channel, 
     else:
         data = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
         assert data["project"]["requires-python"] == ">=3.12,<3.13"
-        assert [str(Requirement(d).specifier) for d in data["project"]["dependencies"]
-                if Requirement(d).name == "numpy"] == ["==2.4.6"]
+        assert [
+            str(Requirement(d).specifier)
+            for d in data["project"]["dependencies"]
+            if Requirement(d).name == "numpy"
+        ] == ["==2.4.6"]
         assert data["tool"]["poetry"]["packages"] == [{"include": "demo_proj", "from": "src"}]
     if manager != "conda":
         conftest = (project / "tests/conftest.py").read_text("utf-8")
@@ -127,9 +144,16 @@ def test_rendering_is_deterministic(tmp_path):
 
 
 def test_free_text_cannot_become_structure(tmp_path):
-    text = 'a: b # "c" \'d\' [e] {f}\\ \x7f'
-    spec = build_spec(name="esc", manager="poetry", description=text, author=text,
-                      python="3.12", numpy="2.4.6", platforms=["linux-64"])
+    text = "a: b # \"c\" 'd' [e] {f}\\ \x7f"
+    spec = build_spec(
+        name="esc",
+        manager="poetry",
+        description=text,
+        author=text,
+        python="3.12",
+        numpy="2.4.6",
+        platforms=["linux-64"],
+    )
     project = api.new_project(spec, tmp_path).project
     data = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
     assert data["project"]["description"] == text

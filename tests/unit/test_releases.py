@@ -78,10 +78,17 @@ def test_default_python_prefers_3_12():
 def test_parse_simple_index_reads_wheel_tags():
     page = {
         "files": [
-            {"filename": "numpy-2.4.6-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
-             "requires-python": ">=3.11", "upload-time": "2026-05-18T10:00:00Z"},
-            {"filename": "numpy-2.4.6-cp313-cp313t-macosx_14_0_arm64.whl",
-             "requires-python": ">=3.11", "upload-time": "2026-05-18T09:00:00Z"},
+            {
+                "filename": "numpy-2.4.6-cp312-cp312-"
+                "manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+                "requires-python": ">=3.11",
+                "upload-time": "2026-05-18T10:00:00Z",
+            },
+            {
+                "filename": "numpy-2.4.6-cp313-cp313t-macosx_14_0_arm64.whl",
+                "requires-python": ">=3.11",
+                "upload-time": "2026-05-18T09:00:00Z",
+            },
             {"filename": "numpy-2.4.6-cp311-cp311-win_amd64.whl", "yanked": True},
             {"filename": "numpy-1.25.2-cp311-cp311-win_amd64.whl"},
             {"filename": "numpy-2.4.6.tar.gz"},

@@ -15,8 +15,27 @@ def test_package_name_derived(name, package):
 
 @pytest.mark.parametrize(
     "name",
-    ["", "  ", "a/b", "a\\b", "..", "../x", "2fast", "-x", "x-", "my project", "con", "NUL",
-     "com1", "numpy", "json", "class", "x" * 101, "café", "tests"],
+    [
+        "",
+        "  ",
+        "a/b",
+        "a\\b",
+        "..",
+        "../x",
+        "2fast",
+        "-x",
+        "x-",
+        "my project",
+        "con",
+        "NUL",
+        "com1",
+        "numpy",
+        "json",
+        "class",
+        "x" * 101,
+        "café",
+        "tests",
+    ],
 )
 def test_bad_names_refused(name):
     with pytest.raises(InvalidInput):
@@ -25,7 +44,9 @@ def test_bad_names_refused(name):
 
 def test_platforms_all_and_dedup():
     assert parse_platforms(["all", "linux-64"], None) == (
-        Platform.LINUX_64, Platform.OSX_ARM64, Platform.WIN_64,
+        Platform.LINUX_64,
+        Platform.OSX_ARM64,
+        Platform.WIN_64,
     )
     assert parse_platforms([], Platform.OSX_64) == (Platform.OSX_64,)
     with pytest.raises(InvalidInput):
@@ -36,9 +57,15 @@ def test_platforms_all_and_dedup():
 
 @pytest.mark.parametrize(
     ("system", "machine", "platform"),
-    [("Linux", "x86_64", Platform.LINUX_64), ("Linux", "aarch64", Platform.LINUX_AARCH64),
-     ("Darwin", "arm64", Platform.OSX_ARM64), ("Darwin", "x86_64", Platform.OSX_64),
-     ("Windows", "AMD64", Platform.WIN_64), ("Linux", "ppc64le", None), ("SunOS", "sparc", None)],
+    [
+        ("Linux", "x86_64", Platform.LINUX_64),
+        ("Linux", "aarch64", Platform.LINUX_AARCH64),
+        ("Darwin", "arm64", Platform.OSX_ARM64),
+        ("Darwin", "x86_64", Platform.OSX_64),
+        ("Windows", "AMD64", Platform.WIN_64),
+        ("Linux", "ppc64le", None),
+        ("SunOS", "sparc", None),
+    ],
 )
 def test_detect_platform(system, machine, platform):
     assert detect_platform(system, machine) is platform
@@ -47,7 +74,10 @@ def test_detect_platform(system, machine, platform):
 def test_defaults_resolve_to_exact_values():
     spec = build_spec(name="p", manager="conda", current_platform=Platform.LINUX_64)
     assert (spec.python, spec.numpy, spec.channel, spec.blas) == (
-        "3.12", "2.5.5", Channel.CONDA_FORGE, Blas.DEFAULT,
+        "3.12",
+        "2.5.5",
+        Channel.CONDA_FORGE,
+        Blas.DEFAULT,
     )
     assert spec.blas_choices[0].variant == "openblas"
 
@@ -64,14 +94,22 @@ def test_channel_with_pip_refused():
 
 @pytest.mark.parametrize(
     ("manager", "extra", "ok"),
-    [("pip", "scipy>=1.14", True), ("pip", "scipy; python_version>'3'", True),
-     ("pip", "numpy", False), ("pip", "sci py", False), ("conda", "scipy=1.14", True),
-     ("conda", "libblas", False), ("conda", "scipy; rm -rf", False)],
+    [
+        ("pip", "scipy>=1.14", True),
+        ("pip", "scipy; python_version>'3'", True),
+        ("pip", "numpy", False),
+        ("pip", "sci py", False),
+        ("conda", "scipy=1.14", True),
+        ("conda", "libblas", False),
+        ("conda", "scipy; rm -rf", False),
+    ],
 )
 def test_with_packages(manager, extra, ok):
     def make():
-        return build_spec(name="p", manager=manager, with_packages=[extra],
-                          current_platform=Platform.LINUX_64)
+        return build_spec(
+            name="p", manager=manager, with_packages=[extra], current_platform=Platform.LINUX_64
+        )
+
     if ok:
         assert make().with_packages == (extra,)
     else:

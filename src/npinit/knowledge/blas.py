@@ -91,7 +91,8 @@ def choose_blas(
     if platform not in platforms:
         where = ", ".join(sorted(p.value for p in platforms))
         raise InvalidInput(
-            f"{blas.value} is not built for {platform.value} on {channel.value} (it is for {where})",
+            f"{blas.value} is not built for {platform.value} on {channel.value} "
+            f"(it is for {where})",
             f"use --blas default to get {default} there, or a platform where {blas.value} exists",
         )
     return BlasChoice(platform, blas, blas.value, lines, _notes(blas.value))

@@ -88,8 +88,16 @@ def parse_simple_index(index: dict[str, Any]) -> list[NumpyRelease]:
             continue
         info = found.setdefault(
             version,
-            {"date": "9999", "rp": "", "py": set(), "ft": set(), "plat": set(), "acc": False,
-             "live": False, "reasons": set()},
+            {
+                "date": "9999",
+                "rp": "",
+                "py": set(),
+                "ft": set(),
+                "plat": set(),
+                "acc": False,
+                "live": False,
+                "reasons": set(),
+            },
         )
         # a release counts as yanked only when every one of its wheels is
         reason = entry.get("yanked")
@@ -257,9 +265,11 @@ def _lines(releases: tuple[NumpyRelease, ...]) -> list[str]:
 def _line_versions(request: str) -> str:
     line = ".".join(request.split(".")[:2])
     versions = [r.version for r in all_releases() if r.line == line]
-    return ", ".join(versions) if versions else "none (known lines: " + ", ".join(
-        _lines(all_releases())
-    ) + ")"
+    return (
+        ", ".join(versions)
+        if versions
+        else "none (known lines: " + ", ".join(_lines(all_releases())) + ")"
+    )
 
 
 def _span(releases: list[NumpyRelease]) -> str:
