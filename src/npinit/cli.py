@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from npinit import __version__
-from npinit.errors import EXIT_INTERRUPTED, EXIT_INVALID, NpinitError
+from npinit.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_INVALID, NpinitError
 
 MANAGERS = ("conda", "pip", "poetry")
 BLAS_CHOICES = ("default", "openblas", "mkl", "blis", "netlib", "accelerate")
@@ -156,6 +156,91 @@ def versions(python: str | None, as_json: bool) -> None:
         click.echo(f"{r.version:<8} {r.date}  Python {', '.join(r.pythons)}")
 
 
+def _envs_dirs() -> list[Path]:
+    """Where conda environments live on this machine (read here, passed to the core)."""
+    import os
+
+    dirs = [Path(p) for p in os.environ.get("CONDA_ENVS_PATH", "").split(os.pathsep) if p]
+    if os.environ.get("CONDA_PREFIX"):
+        dirs.append(Path(os.environ["CONDA_PREFIX"]) / "envs")
+    home = Path.home()
+    for base in ("miniforge3", "miniconda3", "anaconda3", "mambaforge", ".conda"):
+        dirs.append(home / base / "envs")
+    return dirs
+
+
+def _warn(warnings: Any) -> None:
+    for warning in warnings:
+        click.echo(f"npinit: warning: {warning}", err=True)
+
+
+_PREFIX = click.option("--prefix", type=click.Path(path_type=Path),
+                       help="A conda prefix or a venv directory.")
+_PYTHON = click.option("--python", "python", type=click.Path(path_type=Path),
+                       help="Any Python interpreter.")
+
+
+@cli.command()
+@_PREFIX
+@_PYTHON
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write (default: the project's npinit.lock, or the format's name).")
+@click.option("--format", "fmt", type=click.Choice(["npinit", "pylock", "requirements",
+              "conda-explicit"]), default="npinit", show_default=True)
+@click.option("--probe", is_flag=True, help="Also ask the environment's interpreter at run time.")
+@click.option("--online", is_flag=True, help="Ask the package index for wheel URLs and hashes.")
+@click.option("--index-url", default=None, help="Simple index for --online (default PyPI).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def lock(prefix: Path | None, python: Path | None, output: Path | None, fmt: str, probe: bool,
+         online: bool, index_url: str | None, as_json: bool) -> None:
+    """Record an installed environment: packages, interpreter, platform and BLAS."""
+    from npinit import api
+    from npinit.record.target import resolve
+
+    target = resolve(prefix, python, None, Path.cwd(), _envs_dirs())
+    path = output or target.lock.with_name(api.DEFAULT_LOCK_NAMES[fmt])
+    if fmt == "pylock" and not online:
+        online = True  # pylock.toml requires every wheel's URL and hash: say it goes online
+        click.echo("npinit: asking the package index for wheel URLs and hashes "
+                   "(pylock.toml requires them)", err=True)
+    result = api.lock_environment(target.prefix, target.python, path, fmt=fmt, probe=probe,
+                                  online=online, index=index_url)
+    _warn(result.warnings)
+    if as_json:
+        _emit_json(result.to_json())
+        return
+    snap = result.snapshot
+    click.echo(f"Locked {len(snap.packages)} packages ({snap.kind}, Python {snap.python}, "
+               f"{snap.platform}) to {result.path}")
+    click.echo(f"  BLAS: {snap.blas.variant} ({snap.blas.evidence})")
+
+
+@cli.command()
+@_PREFIX
+@_PYTHON
+@click.option("--lock", "lock_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The lock to compare with (default: the project's npinit.lock).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def verify(prefix: Path | None, python: Path | None, lock_path: Path | None,
+           as_json: bool) -> None:
+    """Tell whether an environment drifted from its lock (exit 4 when it did)."""
+    from npinit import api
+    from npinit.record.target import resolve
+
+    target = resolve(prefix, python, lock_path, Path.cwd(), _envs_dirs())
+    result = api.verify_environment(target.prefix, target.python, target.lock)
+    if as_json:
+        _emit_json(result.to_json())
+    elif result.clean:
+        click.echo(f"No drift: the environment matches {result.lock}")
+    else:
+        click.echo(f"Drift from {result.lock}:")
+        for change in result.drift.changes:
+            click.echo(f"  {change.describe()}")
+    if not result.clean:
+        sys.exit(EXIT_DRIFT)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; the one place errors become messages and exit codes."""
     args = sys.argv[1:] if argv is None else argv
@@ -181,4 +266,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code if error.exit_code else EXIT_INVALID)
     except click.exceptions.Exit as stop:
         sys.exit(stop.exit_code)
+    except SystemExit:
+        raise
     sys.exit(0)

@@ -18,6 +18,7 @@ from npinit import __version__
 from npinit.managers import manifest
 from npinit.model import ProjectSpec
 from npinit.spec import THREAD_VARIABLES, build_spec, check_name, detect_platform
+from npinit.tomlio import toml_value
 
 ANSWER_KEYS = (
     "project_name",
@@ -108,32 +109,6 @@ def npinit_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
 def npinit_package(project_name: str) -> str:
     """Jinja filter: the package name for a project name (``my-project`` -> ``my_project``)."""
     return check_name(str(project_name))[1]
-
-
-def toml_value(value: Any) -> str:
-    """Jinja filter: a TOML literal for a string, number, bool or list of those."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    text = str(value)
-    out = []
-    for char in text:
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
 
 
 def py_value(value: Any) -> str:

@@ -1,0 +1,338 @@
+"""Read an installed environment from disk: conda-meta records, dist-info directories, and
+the BLAS fingerprint, without importing anything from the environment (that is ``--probe``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from npinit.errors import InvalidInput
+from npinit.knowledge.blas import variant_from_build
+from npinit.model import Platform
+
+
+@dataclass(frozen=True)
+class Package:
+    """One installed distribution; ``source`` is ``conda`` or ``pypi``."""
+
+    name: str
+    version: str
+    source: str
+    build: str = ""
+    build_number: int | None = None
+    channel: str = ""
+    subdir: str = ""
+    url: str = ""
+    md5: str = ""
+    sha256: str = ""
+    installer: str = ""
+    tags: tuple[str, ...] = ()
+    requested_url: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.name)
+
+
+@dataclass(frozen=True)
+class BlasFingerprint:
+    """The BLAS an environment runs on, and what showed it."""
+
+    variant: str = "unknown"
+    evidence: str = ""
+    probe: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An environment as installed: interpreter, platform, packages, BLAS."""
+
+    kind: str  # conda | venv | python
+    python: str
+    implementation: str
+    platform: str
+    packages: tuple[Package, ...]
+    blas: BlasFingerprint
+    warnings: tuple[str, ...] = ()
+    prefix: Path | None = field(default=None, compare=False)
+
+    def with_packages(self, packages: tuple[Package, ...]) -> Snapshot:
+        return replace(self, packages=tuple(sorted(packages, key=lambda p: (p.name, p.source))))
+
+
+_NORMALIZE = re.compile(r"[-_.]+")
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalized name (conda names are already lower-case with dashes)."""
+    return _NORMALIZE.sub("-", name).lower()
+
+
+# -- conda ---------------------------------------------------------------------------------
+
+
+def _channel_name(channel: str) -> str:
+    """``https://conda.anaconda.org/conda-forge/`` -> ``conda-forge``; keep anything else."""
+    text = channel.rstrip("/")
+    for prefix in ("https://conda.anaconda.org/", "http://conda.anaconda.org/"):
+        if text.startswith(prefix):
+            return text[len(prefix) :].split("/")[0]
+    if text.startswith("https://repo.anaconda.com/pkgs/"):
+        return "defaults"
+    return text
+
+
+def read_conda_meta(prefix: Path) -> tuple[list[Package], set[str], list[str]]:
+    """The conda records of a prefix, the files they own, and warnings for bad records."""
+    packages: list[Package] = []
+    owned: set[str] = set()
+    warnings: list[str] = []
+    meta = prefix / "conda-meta"
+    for path in sorted(meta.glob("*.json")):
+        try:
+            record = json.loads(path.read_text("utf-8"))
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            name, version = record["name"], record["version"]
+        except (OSError, ValueError, KeyError, UnicodeDecodeError) as error:
+            reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+            raise InvalidInput(
+                f"conda record {path} is corrupt ({reason[:80]})",
+                "repair or remove the environment; conda-meta records must be JSON objects",
+            ) from None
+        owned.update(str(f) for f in record.get("files") or ())
+        packages.append(
+            Package(
+                name=str(name),
+                version=str(version),
+                source="conda",
+                build=str(record.get("build", "")),
+                build_number=_int_or_none(record.get("build_number")),
+                channel=_channel_name(str(record.get("channel", ""))),
+                subdir=str(record.get("subdir", "")),
+                url=str(record.get("url", "")),
+                md5=str(record.get("md5", "") or ""),
+                sha256=str(record.get("sha256", "") or ""),
+            )
+        )
+    return packages, owned, warnings
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# -- dist-info -----------------------------------------------------------------------------
+
+
+def site_packages_dirs(prefix: Path) -> list[Path]:
+    """``lib/pythonX.Y/site-packages`` (POSIX) and ``Lib/site-packages`` (Windows)."""
+    found = sorted((prefix / "lib").glob("python3*/site-packages"))
+    windows = prefix / "Lib" / "site-packages"
+    if windows.is_dir():
+        found.append(windows)
+    return [p for p in found if p.is_dir()]
+
+
+def _metadata_headers(path: Path) -> dict[str, str]:
+    """Name and Version from a METADATA file, reading only its header block."""
+    headers: dict[str, str] = {}
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if not line.strip():
+                break
+            key, _, value = line.partition(":")
+            if key in ("Name", "Version") and key not in headers:
+                headers[key] = value.strip()
+                if len(headers) == 2:
+                    break
+    return headers
+
+
+def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Package], list[str]]:
+    """PyPI distributions installed in ``site`` that no conda record owns."""
+    packages: list[Package] = []
+    warnings: list[str] = []
+    try:
+        entries = sorted(os.scandir(site), key=lambda e: e.name)
+    except OSError as error:
+        return [], [f"cannot read {site}: {error.strerror}"]
+    for entry in entries:
+        if not entry.name.endswith(".dist-info"):
+            continue
+        dist = Path(entry.path)
+        if f"{rel_site}/{entry.name}/METADATA" in owned:
+            continue
+        try:
+            installer = (dist / "INSTALLER").read_text("utf-8").strip()
+        except OSError:
+            installer = ""
+        if installer == "conda":
+            continue
+        try:
+            headers = _metadata_headers(dist / "METADATA")
+            name, version = headers["Name"], headers["Version"]
+        except (OSError, KeyError):
+            warnings.append(f"{dist} has no readable METADATA; left out of the snapshot")
+            continue
+        packages.append(
+            Package(
+                name=canonical(name),
+                version=version,
+                source="pypi",
+                installer=installer,
+                tags=_wheel_tags(dist),
+                requested_url=_direct_url(dist),
+            )
+        )
+    return packages, warnings
+
+
+def _wheel_tags(dist: Path) -> tuple[str, ...]:
+    try:
+        text = (dist / "WHEEL").read_text("utf-8")
+    except OSError:
+        return ()
+    return tuple(
+        line.partition(":")[2].strip() for line in text.splitlines() if line.startswith("Tag:")
+    )
+
+
+def _direct_url(dist: Path) -> str:
+    try:
+        data = json.loads((dist / "direct_url.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return ""
+    url = data.get("url", "") if isinstance(data, dict) else ""
+    # a local path would make the lock machine-specific; keep only remote URLs
+    return url if isinstance(url, str) and not url.startswith("file:") else ""
+
+
+# -- the BLAS, statically ------------------------------------------------------------------
+
+
+def blas_from_conda(packages: list[Package]) -> BlasFingerprint | None:
+    by_name = {p.name: p for p in packages}
+    for name in ("libblas", "blas"):
+        record = by_name.get(name)
+        if record is not None:
+            variant = variant_from_build(record.build)
+            if variant != "unknown":
+                return BlasFingerprint(
+                    variant, f"conda package {name} {record.version} build {record.build}"
+                )
+    if "numpy" in by_name and "mkl" in by_name:
+        return BlasFingerprint("mkl", "conda packages numpy and mkl")
+    return None
+
+
+_BLAS_LIBRARY = re.compile(r"(openblas|mkl_rt|libmkl|blis|libcblas)", re.IGNORECASE)
+
+
+def blas_from_wheel(site: Path, numpy: Package | None) -> BlasFingerprint | None:
+    """The BLAS a numpy wheel carries: its bundled library, or its macOS tag."""
+    if numpy is None:
+        return None
+    if any(tag.split("-")[-1].startswith("macosx_14_0") for tag in numpy.tags):
+        return BlasFingerprint("accelerate", f"numpy {numpy.version} wheel tag macosx_14_0")
+    for libs in (site / "numpy.libs", site / "numpy" / ".dylibs"):
+        try:
+            names = sorted(os.listdir(libs))
+        except OSError:
+            continue
+        for name in names:
+            match = _BLAS_LIBRARY.search(name)
+            if match and "openblas" in match.group(1).lower():
+                return BlasFingerprint("openblas", f"{libs.name}/{name} in the numpy wheel")
+    if any(tag.endswith("win32") for tag in numpy.tags):
+        return BlasFingerprint("none", f"numpy {numpy.version} win32 wheel has no BLAS")
+    return None
+
+
+# -- the whole environment -----------------------------------------------------------------
+
+
+def _pyvenv_version(prefix: Path) -> tuple[str, str]:
+    cfg = prefix / "pyvenv.cfg"
+    values: dict[str, str] = {}
+    for line in cfg.read_text("utf-8", errors="replace").splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip().lower()] = value.strip()
+    version = values.get("version_info") or values.get("version") or ""
+    implementation = values.get("implementation", "cpython").lower()
+    return ".".join(version.split(".")[:3]), implementation
+
+
+def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
+    """Snapshot a conda prefix (has ``conda-meta/``) or a venv (has ``pyvenv.cfg``)."""
+    if not prefix.exists():
+        raise InvalidInput(f"{prefix} does not exist", "give the path of a conda prefix or a venv")
+    if not prefix.is_dir():
+        raise InvalidInput(f"{prefix} is not a directory", "give a conda prefix or a venv")
+    is_conda = (prefix / "conda-meta").is_dir()
+    is_venv = (prefix / "pyvenv.cfg").is_file()
+    if not (is_conda or is_venv):
+        raise InvalidInput(
+            f"{prefix} is not an environment (no conda-meta/ and no pyvenv.cfg)",
+            "give a conda prefix, a venv, or an interpreter with --python",
+        )
+    warnings: list[str] = []
+    packages: list[Package] = []
+    owned: set[str] = set()
+    if is_conda:
+        packages, owned, warnings = read_conda_meta(prefix)
+    sites = site_packages_dirs(prefix)
+    for site in sites:
+        found, site_warnings = read_dist_info(site, owned, site.relative_to(prefix).as_posix())
+        packages.extend(found)
+        warnings.extend(site_warnings)
+    numpy_pypi = next((p for p in packages if p.name == "numpy" and p.source == "pypi"), None)
+    blas = None
+    if is_conda:
+        conda_records = [p for p in packages if p.source == "conda"]
+        blas = blas_from_conda(conda_records)
+        python = next((p.version for p in conda_records if p.name == "python"), "")
+        implementation = "cpython"
+        subdirs = {p.subdir for p in conda_records if p.subdir and p.subdir != "noarch"}
+        platform = sorted(subdirs)[0] if subdirs else _platform_value(current_platform)
+        kind = "conda"
+        if numpy_pypi is not None:
+            warnings.append(
+                "numpy was installed by pip into this conda environment: conda and pip "
+                "mixed in one environment is the install guide's first cause of import failures"
+            )
+    else:
+        python, implementation = _pyvenv_version(prefix)
+        platform = _platform_value(current_platform)
+        kind = "venv"
+    if numpy_pypi is not None and sites:
+        site_of_numpy = next((s for s in sites if (s / "numpy").is_dir()), sites[0])
+        blas = blas_from_wheel(site_of_numpy, numpy_pypi) or blas
+    if blas is None:
+        has_numpy = any(p.name == "numpy" for p in packages)
+        blas = BlasFingerprint(
+            "unknown", "no BLAS evidence on disk" if has_numpy else "numpy is not installed"
+        )
+    snapshot = Snapshot(
+        kind=kind,
+        python=python,
+        implementation=implementation,
+        platform=platform,
+        packages=(),
+        blas=blas,
+        warnings=tuple(warnings),
+        prefix=prefix,
+    )
+    return snapshot.with_packages(tuple(packages))
+
+
+def _platform_value(platform: Platform | None) -> str:
+    return platform.value if platform is not None else "unknown"

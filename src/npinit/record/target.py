@@ -1,0 +1,119 @@
+"""Which environment a command means: ``--prefix``, ``--python``, or the current project's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from npinit.errors import InvalidInput
+from npinit.model import Platform
+from npinit.record.snapshot import Snapshot, read_dist_info, read_prefix
+
+PROJECT_FILE = ".npinit.toml"
+
+_ASK = (
+    "import json, site, sys, platform;"
+    "print(json.dumps({'prefix': sys.prefix, 'version': platform.python_version(),"
+    "'implementation': sys.implementation.name, 'site': site.getsitepackages()}))"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """An environment to read, and the lock that belongs to it."""
+
+    prefix: Path | None
+    python: Path | None
+    lock: Path
+
+
+def find_project(start: Path) -> Path | None:
+    """The generated project containing ``start`` (it has ``.npinit.toml``), if any."""
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return folder
+    return None
+
+
+def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | None:
+    """The environment a generated project uses: ``.venv``, ``.conda``, or the conda env
+    named in its environment.yml under one of ``conda_envs_dirs``."""
+    for name in (".venv", ".conda"):
+        if (project / name).is_dir():
+            return project / name
+    try:
+        settings = tomllib.loads((project / PROJECT_FILE).read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    name = settings.get("project", {}).get("name", "")
+    for envs in conda_envs_dirs:
+        if name and (envs / name / "conda-meta").is_dir():
+            return envs / name
+    return None
+
+
+def resolve(
+    prefix: Path | None, python: Path | None, lock: Path | None, cwd: Path,
+    conda_envs_dirs: list[Path],
+) -> Target:
+    """Fill in what the user did not say from the project around ``cwd``."""
+    if prefix is not None and python is not None:
+        raise InvalidInput("--prefix and --python name two environments", "give one of them")
+    project = find_project(cwd)
+    if prefix is None and python is None:
+        if project is None:
+            raise InvalidInput(
+                "no environment given and no npinit project here",
+                "give --prefix PATH (a conda prefix or venv) or --python PATH",
+            )
+        prefix = project_environment(project, conda_envs_dirs)
+        if prefix is None:
+            raise InvalidInput(
+                f"the project at {project} has no environment yet",
+                "create it (see its README), or give --prefix or --python",
+            )
+    default_lock = (project or cwd) / "npinit.lock"
+    return Target(prefix=prefix, python=python, lock=lock or default_lock)
+
+
+def read_python(python: Path, current_platform: Platform | None) -> Snapshot:
+    """Snapshot the environment of any interpreter (one small subprocess asks it where)."""
+    if not python.exists():
+        raise InvalidInput(f"{python} does not exist", "give the path of a Python interpreter")
+    try:
+        result = subprocess.run([str(python), "-I", "-c", _ASK], capture_output=True, text=True,
+                                timeout=60)
+        info = json.loads(result.stdout)
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        raise InvalidInput(f"{python} is not a working Python interpreter", "") from None
+    prefix = Path(info["prefix"])
+    if (prefix / "conda-meta").is_dir() or (prefix / "pyvenv.cfg").is_file():
+        return read_prefix(prefix, current_platform)
+    packages = []
+    warnings = []
+    for site in map(Path, info["site"]):
+        if site.is_dir():
+            found, site_warnings = read_dist_info(site, set(), "")
+            packages.extend(found)
+            warnings.extend(site_warnings)
+    from npinit.record.snapshot import BlasFingerprint, blas_from_wheel
+
+    numpy = next((p for p in packages if p.name == "numpy"), None)
+    blas = None
+    for site in map(Path, info["site"]):
+        if (site / "numpy").is_dir():
+            blas = blas_from_wheel(site, numpy)
+    snapshot = Snapshot(
+        kind="python",
+        python=info["version"],
+        implementation=info["implementation"],
+        platform=current_platform.value if current_platform else "unknown",
+        packages=(),
+        blas=blas or BlasFingerprint("unknown", "no BLAS evidence on disk"),
+        warnings=tuple(warnings),
+        prefix=prefix,
+    )
+    return snapshot.with_packages(tuple(packages))
