@@ -118,10 +118,17 @@ class LockResult:
         return {
             "lock": str(self.path),
             "format": self.format,
-            "environment": {"kind": snap.kind, "python": snap.python,
-                            "implementation": snap.implementation, "platform": snap.platform},
-            "blas": {"variant": snap.blas.variant, "evidence": snap.blas.evidence,
-                     "probe": snap.blas.probe},
+            "environment": {
+                "kind": snap.kind,
+                "python": snap.python,
+                "implementation": snap.implementation,
+                "platform": snap.platform,
+            },
+            "blas": {
+                "variant": snap.blas.variant,
+                "evidence": snap.blas.evidence,
+                "probe": snap.blas.probe,
+            },
             "packages": len(snap.packages),
             "warnings": list(self.warnings),
         }
@@ -151,7 +158,11 @@ DEFAULT_LOCK_NAMES = {
 
 
 def snapshot_environment(
-    prefix: Path | None, python: Path | None, *, probe: bool = False, online: bool = False,
+    prefix: Path | None,
+    python: Path | None,
+    *,
+    probe: bool = False,
+    online: bool = False,
     index: str | None = None,
 ) -> Any:
     """Read an environment (a conda prefix or venv, or any interpreter) into a Snapshot."""
@@ -181,7 +192,9 @@ def snapshot_environment(
         variant = variant_from_probe(seen)
         blas = result.blas
         if variant != "unknown" and variant != blas.variant:
-            blas = snap.BlasFingerprint(variant, f"run-time probe ({blas.evidence or 'no static evidence'})", seen)
+            blas = snap.BlasFingerprint(
+                variant, f"run-time probe ({blas.evidence or 'no static evidence'})", seen
+            )
         else:
             blas = snap.BlasFingerprint(blas.variant, blas.evidence, seen)
         result = replace(result, blas=blas)
@@ -199,8 +212,14 @@ def _interpreter_of(prefix: Path | None) -> Path:
 
 
 def lock_environment(
-    prefix: Path | None, python: Path | None, output: Path, *, fmt: str = "npinit",
-    probe: bool = False, online: bool = False, index: str | None = None,
+    prefix: Path | None,
+    python: Path | None,
+    output: Path,
+    *,
+    fmt: str = "npinit",
+    probe: bool = False,
+    online: bool = False,
+    index: str | None = None,
 ) -> LockResult:
     """Snapshot an environment and write its lock (atomically) in ``fmt``."""
     from npinit.record import export, lockfile
@@ -223,7 +242,9 @@ def lock_environment(
     else:
         from npinit.errors import InvalidInput
 
-        raise InvalidInput(f"unknown lock format {fmt!r}", f"use one of {', '.join(export.FORMATS)}")
+        raise InvalidInput(
+            f"unknown lock format {fmt!r}", f"use one of {', '.join(export.FORMATS)}"
+        )
     try:
         atomic_write(output, text)
     except OSError as error:

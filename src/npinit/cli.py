@@ -174,25 +174,43 @@ def _warn(warnings: Any) -> None:
         click.echo(f"npinit: warning: {warning}", err=True)
 
 
-_PREFIX = click.option("--prefix", type=click.Path(path_type=Path),
-                       help="A conda prefix or a venv directory.")
-_PYTHON = click.option("--python", "python", type=click.Path(path_type=Path),
-                       help="Any Python interpreter.")
+_PREFIX = click.option(
+    "--prefix", type=click.Path(path_type=Path), help="A conda prefix or a venv directory."
+)
+_PYTHON = click.option(
+    "--python", "python", type=click.Path(path_type=Path), help="Any Python interpreter."
+)
 
 
 @cli.command()
 @_PREFIX
 @_PYTHON
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write (default: the project's npinit.lock, or the format's name).")
-@click.option("--format", "fmt", type=click.Choice(["npinit", "pylock", "requirements",
-              "conda-explicit"]), default="npinit", show_default=True)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: the project's npinit.lock, or the format's name).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["npinit", "pylock", "requirements", "conda-explicit"]),
+    default="npinit",
+    show_default=True,
+)
 @click.option("--probe", is_flag=True, help="Also ask the environment's interpreter at run time.")
 @click.option("--online", is_flag=True, help="Ask the package index for wheel URLs and hashes.")
 @click.option("--index-url", default=None, help="Simple index for --online (default PyPI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def lock(prefix: Path | None, python: Path | None, output: Path | None, fmt: str, probe: bool,
-         online: bool, index_url: str | None, as_json: bool) -> None:
+def lock(
+    prefix: Path | None,
+    python: Path | None,
+    output: Path | None,
+    fmt: str,
+    probe: bool,
+    online: bool,
+    index_url: str | None,
+    as_json: bool,
+) -> None:
     """Record an installed environment: packages, interpreter, platform and BLAS."""
     from npinit import api
     from npinit.record.target import resolve
@@ -201,28 +219,37 @@ def lock(prefix: Path | None, python: Path | None, output: Path | None, fmt: str
     path = output or target.lock.with_name(api.DEFAULT_LOCK_NAMES[fmt])
     if fmt == "pylock" and not online:
         online = True  # pylock.toml requires every wheel's URL and hash: say it goes online
-        click.echo("npinit: asking the package index for wheel URLs and hashes "
-                   "(pylock.toml requires them)", err=True)
-    result = api.lock_environment(target.prefix, target.python, path, fmt=fmt, probe=probe,
-                                  online=online, index=index_url)
+        click.echo(
+            "npinit: asking the package index for wheel URLs and hashes "
+            "(pylock.toml requires them)",
+            err=True,
+        )
+    result = api.lock_environment(
+        target.prefix, target.python, path, fmt=fmt, probe=probe, online=online, index=index_url
+    )
     _warn(result.warnings)
     if as_json:
         _emit_json(result.to_json())
         return
     snap = result.snapshot
-    click.echo(f"Locked {len(snap.packages)} packages ({snap.kind}, Python {snap.python}, "
-               f"{snap.platform}) to {result.path}")
+    click.echo(
+        f"Locked {len(snap.packages)} packages ({snap.kind}, Python {snap.python}, "
+        f"{snap.platform}) to {result.path}"
+    )
     click.echo(f"  BLAS: {snap.blas.variant} ({snap.blas.evidence})")
 
 
 @cli.command()
 @_PREFIX
 @_PYTHON
-@click.option("--lock", "lock_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The lock to compare with (default: the project's npinit.lock).")
+@click.option(
+    "--lock",
+    "lock_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The lock to compare with (default: the project's npinit.lock).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def verify(prefix: Path | None, python: Path | None, lock_path: Path | None,
-           as_json: bool) -> None:
+def verify(prefix: Path | None, python: Path | None, lock_path: Path | None, as_json: bool) -> None:
     """Tell whether an environment drifted from its lock (exit 4 when it did)."""
     from npinit import api
     from npinit.record.target import resolve

@@ -107,11 +107,12 @@ def pylock(snapshot: Snapshot) -> tuple[str, list[str]]:
             f"version = {toml_value(package.version)}",
             f"wheels = [{toml_value(wheel)}]",
         ]
+    blas = {"variant": snapshot.blas.variant, "evidence": snapshot.blas.evidence}
     lines += [
         "",
         "[tool.npinit]",
         f"version = {toml_value(__version__)}",
         f"platform = {toml_value(snapshot.platform)}",
-        f"blas = {toml_value({'variant': snapshot.blas.variant, 'evidence': snapshot.blas.evidence})}",
+        f"blas = {toml_value(blas)}",
     ]
     return "\n".join(lines) + "\n", _conda_warning(snapshot, "pylock.toml")

@@ -44,7 +44,9 @@ def match_wheel(package: Package, page: dict[str, Any]) -> dict[str, Any] | None
     return None
 
 
-def add_hashes(packages: tuple[Package, ...], index: str = DEFAULT_INDEX) -> tuple[tuple[Package, ...], list[str]]:
+def add_hashes(
+    packages: tuple[Package, ...], index: str = DEFAULT_INDEX
+) -> tuple[tuple[Package, ...], list[str]]:
     """Fill ``url``/``sha256`` of PyPI packages from the index; warnings for misses."""
     wanted = [p for p in packages if p.source == "pypi" and not p.sha256 and p.tags]
     pages: dict[str, dict[str, Any]] = {}
@@ -69,7 +71,9 @@ def add_hashes(packages: tuple[Package, ...], index: str = DEFAULT_INDEX) -> tup
             if entry and sha:
                 package = replace(package, url=entry["url"], sha256=sha)
             else:
-                warnings.append(f"the index has no wheel of {package.name} {package.version} "
-                                "with the installed tags")
+                warnings.append(
+                    f"the index has no wheel of {package.name} {package.version} "
+                    "with the installed tags"
+                )
         result.append(package)
     return tuple(result), warnings

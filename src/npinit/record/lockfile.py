@@ -41,14 +41,18 @@ def dumps(snapshot: Snapshot, regenerate: str = "npinit lock") -> str:
     ]
     if snapshot.blas.probe:
         lines += ["", "[blas.probe]"]
-        lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in sorted(snapshot.blas.probe.items())]
+        lines += [
+            f"{toml_key(k)} = {toml_value(v)}" for k, v in sorted(snapshot.blas.probe.items())
+        ]
     for package in snapshot.packages:
         lines += ["", "[[packages]]"]
         for name in (f.name for f in fields(Package)):
             value = getattr(package, name)
             if value in ("", (), None):
                 continue
-            lines.append(f"{name} = {toml_value(list(value) if isinstance(value, tuple) else value)}")
+            lines.append(
+                f"{name} = {toml_value(list(value) if isinstance(value, tuple) else value)}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -57,7 +61,9 @@ def loads(text: str, origin: str) -> Snapshot:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"{origin} is not a valid lock ({error})", "regenerate it with npinit lock") from None
+        raise InvalidInput(
+            f"{origin} is not a valid lock ({error})", "regenerate it with npinit lock"
+        ) from None
     version = data.get("lock-version")
     if not isinstance(version, int):
         raise InvalidInput(f"{origin} has no lock-version", "regenerate it with npinit lock")
@@ -74,15 +80,11 @@ def loads(text: str, origin: str) -> Snapshot:
     packages = []
     for index, row in enumerate(data.get("packages", [])):
         if not isinstance(row, dict):
-            raise InvalidInput(f"{origin}: packages entry {index + 1} is not a table", "regenerate it")
-        _only(row, _PACKAGE_FIELDS, origin, f"packages entry {index + 1}")
-        try:
-            packages.append(Package(**{k: tuple(v) if k == "tags" else v for k, v in row.items()}))
-        except TypeError:
             raise InvalidInput(
-                f"{origin}: packages entry {index + 1} lacks name, version or source",
-                "regenerate it with npinit lock",
-            ) from None
+                f"{origin}: packages entry {index + 1} is not a table", "regenerate it"
+            )
+        _only(row, _PACKAGE_FIELDS, origin, f"packages entry {index + 1}")
+        packages.append(_package(row, f"{origin}: packages entry {index + 1}"))
     return Snapshot(
         kind=str(env.get("kind", "")),
         python=str(env.get("python", "")),
@@ -90,9 +92,33 @@ def loads(text: str, origin: str) -> Snapshot:
         platform=str(env.get("platform", "")),
         packages=tuple(packages),
         blas=BlasFingerprint(
-            str(blas.get("variant", "unknown")), str(blas.get("evidence", "")), blas.get("probe", {})
+            str(blas.get("variant", "unknown")),
+            str(blas.get("evidence", "")),
+            blas.get("probe", {}),
         ),
     )
+
+
+def _package(row: dict[str, Any], where: str) -> Package:
+    """A Package from a lock row, every field checked for its type."""
+    if not all(isinstance(row.get(k), str) for k in ("name", "version", "source")):
+        raise InvalidInput(
+            f"{where} lacks name, version or source", "regenerate it with npinit lock"
+        )
+    for key, value in row.items():
+        ok = (
+            isinstance(value, int) and not isinstance(value, bool)
+            if key == "build_number"
+            else isinstance(value, list) and all(isinstance(v, str) for v in value)
+            if key == "tags"
+            else isinstance(value, str)
+        )
+        if not ok:
+            raise InvalidInput(
+                f"{where}: {key} has the wrong type", "regenerate it with npinit lock"
+            )
+    values: dict[str, Any] = {k: tuple(v) if k == "tags" else v for k, v in row.items()}
+    return Package(**values)
 
 
 def _only(table: Any, allowed: set[str], origin: str, where: str) -> None:
@@ -117,5 +143,7 @@ def read(path: Path) -> Snapshot:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput(f"{path} is not a text lock file", "regenerate it with npinit lock") from None
+        raise InvalidInput(
+            f"{path} is not a text lock file", "regenerate it with npinit lock"
+        ) from None
     return loads(text, str(path))

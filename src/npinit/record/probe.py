@@ -72,7 +72,11 @@ def run_probe(python: Path, timeout: float = 120) -> dict[str, Any]:
 
 def variant_from_probe(probe: dict[str, Any]) -> str:
     """The BLAS family the probe saw, or ``unknown``."""
-    for text in (probe.get("internal_api", ""), probe.get("numpy_blas", ""), *probe.get("mapped", [])):
+    for text in (
+        probe.get("internal_api", ""),
+        probe.get("numpy_blas", ""),
+        *probe.get("mapped", []),
+    ):
         lowered = str(text).lower()
         for family in _FAMILIES:
             if family in lowered:

@@ -48,7 +48,7 @@ def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | No
         settings = tomllib.loads((project / PROJECT_FILE).read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         return None
-    name = settings.get("project", {}).get("name", "")
+    name = str(settings.get("project", {}).get("name", ""))
     for envs in conda_envs_dirs:
         if name and (envs / name / "conda-meta").is_dir():
             return envs / name
@@ -56,7 +56,10 @@ def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | No
 
 
 def resolve(
-    prefix: Path | None, python: Path | None, lock: Path | None, cwd: Path,
+    prefix: Path | None,
+    python: Path | None,
+    lock: Path | None,
+    cwd: Path,
     conda_envs_dirs: list[Path],
 ) -> Target:
     """Fill in what the user did not say from the project around ``cwd``."""
@@ -84,8 +87,9 @@ def read_python(python: Path, current_platform: Platform | None) -> Snapshot:
     if not python.exists():
         raise InvalidInput(f"{python} does not exist", "give the path of a Python interpreter")
     try:
-        result = subprocess.run([str(python), "-I", "-c", _ASK], capture_output=True, text=True,
-                                timeout=60)
+        result = subprocess.run(
+            [str(python), "-I", "-c", _ASK], capture_output=True, text=True, timeout=60
+        )
         info = json.loads(result.stdout)
     except (OSError, ValueError, subprocess.TimeoutExpired):
         raise InvalidInput(f"{python} is not a working Python interpreter", "") from None

@@ -1,0 +1,151 @@
+"""lock and verify on real venvs with NumPy from PyPI; the exports install for real."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need_python, run
+from tests.helpers import invoke, python_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory) -> Path:
+    python = need_python("3.12")
+    path = tmp_path_factory.mktemp("lock") / "venv"
+    run([python, "-m", "venv", path])
+    run([python_in(path), "-m", "pip", "install", "-q", "numpy==2.4.6", "threadpoolctl==3.8.0"])
+    return path
+
+
+def _uv() -> list[str]:
+    exe = shutil.which("uv")
+    return [exe] if exe else [sys.executable, "-m", "uv"]
+
+
+def test_lock_names_numpy_and_openblas_twice_identically(venv, tmp_path, capsys):
+    first, second = tmp_path / "a.lock", tmp_path / "b.lock"
+    for out in (first, second):
+        code, _, err = invoke(
+            ["lock", "--prefix", str(venv), "--output", str(out)], tmp_path, capsys
+        )
+        assert code == 0, err
+    assert first.read_bytes() == second.read_bytes()
+    data = tomllib.loads(first.read_text())
+    numpy = next(p for p in data["packages"] if p["name"] == "numpy")
+    assert numpy["version"] == "2.4.6" and numpy["source"] == "pypi"
+    assert any("manylinux" in t for t in numpy["tags"])
+    assert data["blas"]["variant"] == "openblas"
+    assert "numpy.libs/libscipy_openblas" in data["blas"]["evidence"]
+    assert data["environment"]["python"].startswith("3.12.")
+
+
+def test_probe_adds_what_only_run_time_knows(venv, tmp_path, capsys):
+    out = tmp_path / "p.lock"
+    code, stdout, err = invoke(
+        ["lock", "--prefix", str(venv), "--probe", "--output", str(out), "--json"], tmp_path, capsys
+    )
+    assert code == 0, err
+    probe = json.loads(stdout)["blas"]["probe"]
+    assert probe["internal_api"] == "openblas"
+    assert probe["numpy_blas"] == "scipy-openblas"
+    assert probe["num_threads"] >= 1
+    assert any("openblas" in name for name in probe["mapped"])
+    assert tomllib.loads(out.read_text())["blas"]["probe"]["internal_api"] == "openblas"
+
+
+def test_python_option_reads_the_same_environment(venv, tmp_path, capsys):
+    a, b = tmp_path / "a.lock", tmp_path / "b.lock"
+    invoke(["lock", "--prefix", str(venv), "--output", str(a)], tmp_path, capsys)
+    code, _, _ = invoke(
+        ["lock", "--python", str(python_in(venv)), "--output", str(b)], tmp_path, capsys
+    )
+    assert code == 0
+    # the same packages and BLAS either way (only the regenerate hint differs)
+    assert a.read_text().splitlines()[2:] == b.read_text().splitlines()[2:]
+
+
+def test_pylock_export_installs_into_a_fresh_venv_that_verifies_clean(venv, tmp_path, capsys):
+    from packaging.pylock import Pylock
+
+    original = tmp_path / "npinit.lock"
+    invoke(["lock", "--prefix", str(venv), "--output", str(original)], tmp_path, capsys)
+    pylock = tmp_path / "pylock.toml"
+    code, _, err = invoke(
+        ["lock", "--prefix", str(venv), "--format", "pylock", "--output", str(pylock)],
+        tmp_path,
+        capsys,
+    )
+    assert code == 0, err
+    assert "asking the package index" in err
+    data = tomllib.loads(pylock.read_text())
+    parsed = Pylock.from_dict(data)
+    assert parsed.lock_version.major == 1
+    assert data["tool"]["npinit"]["blas"]["variant"] == "openblas"
+    python = need_python("3.12")
+    fresh = tmp_path / "fresh"
+    run([*_uv(), "venv", "-q", "-p", python, fresh])
+    run([*_uv(), "pip", "install", "-q", "--python", python_in(fresh), "-r", pylock])
+    code, out, _ = invoke(
+        ["verify", "--prefix", str(fresh), "--lock", str(original)], tmp_path, capsys
+    )
+    assert code == 0, out
+
+
+def test_requirements_export_with_hashes_installs_with_require_hashes(venv, tmp_path, capsys):
+    out = tmp_path / "req.txt"
+    code, _, err = invoke(
+        [
+            "lock",
+            "--prefix",
+            str(venv),
+            "--format",
+            "requirements",
+            "--online",
+            "--output",
+            str(out),
+        ],
+        tmp_path,
+        capsys,
+    )
+    assert code == 0, err
+    text = out.read_text()
+    assert "numpy==2.4.6" in text and "--hash=sha256:" in text
+    python = need_python("3.12")
+    fresh = tmp_path / "fresh"
+    run([python, "-m", "venv", "--without-pip", fresh])
+    run(
+        [
+            *_uv(),
+            "pip",
+            "install",
+            "-q",
+            "--python",
+            python_in(fresh),
+            "--require-hashes",
+            "-r",
+            out,
+        ]
+    )
+    result = run([python_in(fresh), "-c", "import numpy; print(numpy.__version__)"])
+    assert result.stdout.strip() == "2.4.6"
+
+
+def test_verify_reports_a_changed_numpy(venv, tmp_path, capsys):
+    """Runs last in this module: it changes the shared venv."""
+    lock = tmp_path / "npinit.lock"
+    invoke(["lock", "--prefix", str(venv), "--output", str(lock)], tmp_path, capsys)
+    code, out, _ = invoke(["verify", "--prefix", str(venv), "--lock", str(lock)], tmp_path, capsys)
+    assert code == 0 and "No drift" in out
+    run([python_in(venv), "-m", "pip", "install", "-q", "numpy==2.4.5"])
+    code, out, _ = invoke(["verify", "--prefix", str(venv), "--lock", str(lock)], tmp_path, capsys)
+    assert code == 4
+    assert "changed  numpy (pypi): 2.4.6 -> 2.4.5" in out
+    assert "BLAS changed" not in out
