@@ -268,3 +268,40 @@ def verify_environment(prefix: Path | None, python: Path | None, lock: Path) -> 
     locked = lockfile.read(lock)
     installed = snapshot_environment(prefix, python)
     return VerifyResult(lock, compare(locked, installed))
+
+
+def doctor(
+    prefix: Path | None,
+    python: Path | None,
+    *,
+    cwd: Path,
+    env: dict[str, str] | None,
+    gpus: list[str],
+    project: Path | None = None,
+) -> Any:
+    """Diagnose an environment with the install guide's knowledge (see npinit.doctor)."""
+    import tomllib
+
+    from npinit.doctor import diagnose
+    from npinit.errors import InvalidInput
+    from npinit.record import lockfile
+
+    snapshot = snapshot_environment(prefix, python)
+    interpreter = python
+    if interpreter is None:
+        try:
+            interpreter = _interpreter_of(prefix)
+        except InvalidInput:
+            interpreter = None
+    pin = locked = None
+    if project is not None:
+        try:
+            pin = tomllib.loads((project / ".npinit.toml").read_text("utf-8")).get("project")
+        except (OSError, tomllib.TOMLDecodeError):
+            pin = None
+        if (project / lockfile.FILE_NAME).is_file():
+            try:
+                locked = lockfile.read(project / lockfile.FILE_NAME)
+            except InvalidInput:
+                locked = None
+    return diagnose(interpreter, snapshot, cwd=cwd, env=env, pin=pin, locked=locked, gpus=gpus)

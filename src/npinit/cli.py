@@ -268,6 +268,86 @@ def verify(prefix: Path | None, python: Path | None, lock_path: Path | None, as_
         sys.exit(EXIT_DRIFT)
 
 
+@cli.command()
+@_PREFIX
+@_PYTHON
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (schema 1).")
+def doctor(prefix: Path | None, python: Path | None, as_json: bool) -> None:
+    """Diagnose an environment: NumPy import, pins, BLAS, threads, conda/pip mixing, GPU.
+
+    Default: the current project's environment, else the Python running npinit."""
+    import os
+
+    from npinit import api
+    from npinit.recommend import detect_gpu
+    from npinit.record.target import find_project, project_environment
+
+    project = find_project(Path.cwd())
+    if prefix is None and python is None:
+        prefix = project_environment(project, _envs_dirs()) if project else None
+        if prefix is None:
+            python = Path(sys.executable)
+    report = api.doctor(
+        prefix, python, cwd=Path.cwd(), env=dict(os.environ), gpus=detect_gpu(), project=project
+    )
+    if as_json:
+        _emit_json(report.to_json())
+    else:
+        env = report.environment
+        click.echo(
+            f"Environment: {env['kind']}, Python {env['python']}, NumPy "
+            f"{env['numpy'] or '-'}, BLAS {env['blas']}"
+        )
+        for check in report.checks:
+            click.echo(f"  {check.status:<8} {check.message}")
+            if check.fix and check.status != "ok":
+                click.echo(f"  {'':<8} fix: {check.fix}")
+    if report.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--experience", type=click.Choice(["beginner", "advanced"]))
+@click.option(
+    "--os",
+    "os_name",
+    type=click.Choice(["windows", "macos", "linux"]),
+    help="Default: this machine's.",
+)
+@click.option("--gpu/--no-gpu", default=None, help="Default: detected (nvidia-smi).")
+@click.option("--prefer-pip", is_flag=True, help="You prefer pip and PyPI over conda.")
+@click.option("--json", "as_json", is_flag=True, help="Print the recommendation as JSON.")
+def recommend(
+    experience: str | None, os_name: str | None, gpu: bool | None, prefer_pip: bool, as_json: bool
+) -> None:
+    """The install guide's decision: which distribution, manager and channel to use."""
+    import platform
+
+    from npinit import recommend as guide
+
+    if experience is None:
+        if sys.stdin.isatty() and not as_json:
+            experience = click.prompt(
+                "Your experience", type=click.Choice(guide.EXPERIENCES), default="beginner"
+            )
+        else:
+            experience = "beginner"
+    os_name = os_name or guide.detect_os(platform.system())
+    if gpu is None:
+        gpu = bool(guide.detect_gpu())
+    result = guide.recommend(experience, os_name, gpu=gpu, prefer_pip=prefer_pip)
+    if as_json:
+        _emit_json(result.to_json())
+        return
+    click.echo(f"Install: {result.distribution}")
+    click.echo(f"Manager: {result.manager.value} (channel: {result.channel})")
+    for reason in result.reasons:
+        click.echo(f"  - {reason}")
+    for other in result.also:
+        click.echo(f"  also: {other}")
+    click.echo(f"Next: {result.next_command}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; the one place errors become messages and exit codes."""
     args = sys.argv[1:] if argv is None else argv

@@ -1,13 +1,150 @@
-"""The install guide's decision (DOMAIN.md section 6): who should use which manager."""
+"""The install guide's decision (DOMAIN.md section 6): who should use which manager.
+
+Pure: the caller passes what it knows (OS, GPU) after detecting or asking.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 from npinit.model import Manager
+
+OSES = ("windows", "macos", "linux")
+EXPERIENCES = ("beginner", "advanced")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The guide's answer: what to install, which npinit manager, which channel, and why."""
+
+    distribution: str
+    manager: Manager
+    channel: str
+    reasons: tuple[str, ...]
+    also: tuple[str, ...]
+    next_command: str
+    answers: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "distribution": self.distribution,
+            "manager": self.manager.value,
+            "channel": self.channel,
+            "reasons": list(self.reasons),
+            "also": list(self.also),
+            "next_command": self.next_command,
+            "answers": self.answers,
+        }
 
 
 def default_manager() -> Manager:
-    """The manager ``npinit new`` uses when none is given.
+    """The manager ``npinit new`` uses when none is given: the guide's default answer (a
+    beginner, on any OS) is the Anaconda distribution, i.e. conda."""
+    return recommend("beginner", "linux", gpu=False, prefer_pip=False).manager
 
-    The guide's default answer (a beginner, any OS) is the Anaconda distribution, i.e. conda.
-    """
-    return Manager.CONDA
+
+def recommend(experience: str, os_name: str, *, gpu: bool, prefer_pip: bool) -> Recommendation:
+    """Apply the install guide to one set of answers."""
+    answers = {"experience": experience, "os": os_name, "gpu": gpu, "prefer_pip": prefer_pip}
+    one_env = "one environment per project, recorded in its environment file"
+    if prefer_pip:
+        source = {"windows": "python.org", "macos": "python.org or Homebrew", "linux": "your OS"}
+        return Recommendation(
+            distribution=f"Python from {source[os_name]}, with Poetry",
+            manager=Manager.POETRY,
+            channel="pypi",
+            reasons=(
+                "you prefer pip and PyPI: the guide points to a Python from "
+                f"{source[os_name]} and Poetry to resolve and manage environments",
+                one_env + " (pyproject.toml)",
+            ),
+            also=("pip + venv with a requirements.txt (--manager pip)",),
+            next_command="npinit new my-project --manager poetry",
+            answers=answers,
+        )
+    if experience == "beginner":
+        return Recommendation(
+            distribution="Anaconda distribution",
+            manager=Manager.CONDA,
+            channel="defaults",
+            reasons=(
+                "the guide's advice for beginners on any OS: Anaconda installs Python, NumPy "
+                "and the common scientific packages at once",
+                "work in JupyterLab, Spyder or VS Code; manage environments with Navigator",
+            ),
+            also=(),
+            next_command="npinit new my-project --manager conda --channel defaults",
+            answers=answers,
+        )
+    if os_name in ("windows", "macos"):
+        return Recommendation(
+            distribution="Miniconda",
+            manager=Manager.CONDA,
+            channel="conda-forge",
+            reasons=(
+                "advanced users on Windows and macOS: Miniconda, with the base environment "
+                "kept minimal and " + one_env,
+                "conda-forge as the default channel, unless defaults has all you need",
+            ),
+            also=(),
+            next_command="npinit new my-project --manager conda --channel conda-forge",
+            answers=answers,
+        )
+    if gpu:
+        return Recommendation(
+            distribution="Miniconda",
+            manager=Manager.CONDA,
+            channel="defaults",
+            reasons=(
+                "advanced users on Linux with an NVIDIA GPU: Miniconda and the defaults "
+                "channel, whose GPU packages are built together",
+                "keep base minimal; " + one_env,
+            ),
+            also=(),
+            next_command="npinit new my-project --manager conda --channel defaults",
+            answers=answers,
+        )
+    return Recommendation(
+        distribution="Miniforge",
+        manager=Manager.CONDA,
+        channel="conda-forge",
+        reasons=(
+            "advanced users on Linux: Miniforge (conda-forge by default), base kept minimal, "
+            + one_env,
+        ),
+        also=(
+            "if stability matters more than fresh versions: your OS package manager plus "
+            "pip install --user",
+        ),
+        next_command="npinit new my-project --manager conda --channel conda-forge",
+        answers=answers,
+    )
+
+
+def detect_os(system: str) -> str:
+    """``platform.system()`` -> the guide's OS name."""
+    return {"Windows": "windows", "Darwin": "macos"}.get(system, "linux")
+
+
+def detect_gpu(proc: Path = Path("/proc/driver/nvidia")) -> list[str]:
+    """NVIDIA GPUs on this machine: ``nvidia-smi -L`` lines, else ``/proc/driver/nvidia/gpus``.
+
+    Never fails or hangs where neither exists (the usual case)."""
+    exe = shutil.which("nvidia-smi")
+    if exe:
+        try:
+            result = subprocess.run([exe, "-L"], capture_output=True, text=True, timeout=10)
+            gpus = [line.strip() for line in result.stdout.splitlines() if line.startswith("GPU ")]
+            if gpus:
+                return gpus
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    try:
+        return [f"GPU {entry}" for entry in sorted(os.listdir(proc / "gpus"))]
+    except OSError:
+        return []

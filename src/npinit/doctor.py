@@ -1,0 +1,392 @@
+"""npinit doctor: the install guide's troubleshooting applied to one environment.
+
+Each check gives ok / warning / problem, a one-line explanation and the fix. The import test
+runs in the environment's own interpreter (a subprocess), never in npinit's process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA = 1
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "BLIS_NUM_THREADS",
+)
+PARALLEL_PACKAGES = ("dask", "joblib", "scikit-learn", "distributed", "ray")
+
+SCRIPT = r"""
+import json, os, sys
+out = {"executable": sys.executable, "prefix": sys.prefix,
+       "version": "%d.%d.%d" % sys.version_info[:3], "cpu_count": os.cpu_count(),
+       "pythonpath": os.environ.get("PYTHONPATH", ""),
+       "threads": {k: os.environ[k] for k in %(vars)r if k in os.environ}}
+here = os.getcwd()
+def inside(*parts):
+    return os.path.exists(os.path.join(here, *parts))
+out["source_tree"] = inside("numpy", "__init__.py") and (inside("pyproject.toml") or inside(".git"))
+copies = []
+for entry in sys.path:
+    folder = os.path.abspath(entry or here)
+    if os.path.isfile(os.path.join(folder, "numpy", "__init__.py")) and folder not in copies:
+        copies.append(folder)
+out["numpy_copies"] = copies
+try:
+    import numpy
+    out["numpy"] = numpy.__version__
+    out["numpy_file"] = os.path.dirname(numpy.__file__)
+    try:
+        config = numpy.show_config(mode="dicts")
+        out["numpy_blas"] = str(config["Build Dependencies"]["blas"]["name"])
+    except Exception:
+        out["numpy_blas"] = ""
+    try:
+        import scipy.linalg  # loads scipy's own BLAS, if scipy is there
+    except Exception:
+        pass
+    try:
+        from threadpoolctl import threadpool_info
+        KEEP = ("internal_api", "version", "num_threads", "threading_layer", "filepath")
+        out["pools"] = [
+            {k: (str(v) if not isinstance(v, int) else v) for k, v in p.items() if k in KEEP}
+            for p in threadpool_info() if p.get("user_api") == "blas"]
+    except ImportError:
+        pass
+except BaseException as error:
+    lines = str(error).strip().splitlines()
+    out["import_error"] = type(error).__name__ + ": " + (lines[0] if lines else "")
+    out["import_detail"] = " ".join(lines)[:2000]
+print(json.dumps(out))
+""".replace("%(vars)r", repr(THREAD_VARIABLES))
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    status: str  # ok | warning | problem | info
+    message: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    environment: dict[str, Any]
+    checks: tuple[Check, ...]
+    gpus: tuple[str, ...] = field(default=())
+
+    @property
+    def problems(self) -> int:
+        return sum(c.status == "problem" for c in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented, stable schema an instructor collects from a class."""
+        return {
+            "schema": SCHEMA,
+            "environment": self.environment,
+            "checks": [
+                {"id": c.id, "status": c.status, "message": c.message, "fix": c.fix}
+                for c in self.checks
+            ],
+            "problems": self.problems,
+            "warnings": sum(c.status == "warning" for c in self.checks),
+        }
+
+
+def run_script(python: Path, cwd: Path, env: dict[str, str] | None) -> dict[str, Any]:
+    """Run the import test in ``python``; an interpreter that cannot run gives an error entry."""
+    try:
+        result = subprocess.run(
+            [str(python), "-c", SCRIPT],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=env,
+            timeout=300,
+        )
+        data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+        return data
+    except (OSError, ValueError, IndexError, subprocess.TimeoutExpired) as error:
+        return {"run_error": f"{python} could not run the check ({error})"}
+
+
+def _import_checks(
+    seen: dict[str, Any], snapshot: Any, expected_prefix: Path | None
+) -> list[Check]:
+    if "run_error" in seen:
+        return [
+            Check(
+                "numpy-import",
+                "problem",
+                seen["run_error"],
+                "give the environment's interpreter with --python",
+            )
+        ]
+    error = seen.get("import_error")
+    if not error:
+        if "numpy" not in seen:
+            return []
+        return [
+            Check(
+                "numpy-import",
+                "ok",
+                f"NumPy {seen['numpy']} imports (from {seen.get('numpy_file', '?')})",
+            )
+        ]
+    if error.startswith("ModuleNotFoundError") and not seen.get("numpy_copies"):
+        return [
+            Check(
+                "numpy-import",
+                "problem",
+                "NumPy is not installed in this environment",
+                "install it with the project's manager (see its README)",
+            )
+        ]
+    # the guide's causes, most specific first; report the one that applies
+    if seen.get("source_tree"):
+        cause = (
+            "Python is running from inside a NumPy source tree, whose numpy/ shadows the "
+            "installed one",
+            "cd out of the source tree and run again",
+        )
+    elif seen.get("pythonpath") and any(
+        c.startswith(tuple(p for p in seen["pythonpath"].split(":") if p))
+        for c in seen.get("numpy_copies", [])
+    ):
+        cause = (
+            f"PYTHONPATH ({seen['pythonpath']}) puts another NumPy ahead of the environment's",
+            "unset PYTHONPATH",
+        )
+    elif len(seen.get("numpy_copies", [])) > 1:
+        cause = (
+            "several NumPy copies are on sys.path: " + ", ".join(seen["numpy_copies"]),
+            "remove all but one (pip uninstall numpy until none is left, then reinstall "
+            "with one manager)",
+        )
+    elif snapshot is not None and _mixed(snapshot):
+        cause = (
+            "conda and pip both installed NumPy in this conda environment",
+            "pip uninstall numpy, then conda install numpy --force-reinstall",
+        )
+    elif expected_prefix is not None and Path(seen.get("prefix", "")) != expected_prefix:
+        cause = (
+            f"the interpreter {seen.get('executable')} is not the environment's",
+            f"activate the environment at {expected_prefix} first",
+        )
+    else:
+        cause = (
+            "NumPy's C extensions are missing or broken in this installation",
+            "reinstall NumPy with the environment's own manager",
+        )
+    return [
+        Check("numpy-import", "problem", f"importing NumPy fails ({error}): {cause[0]}", cause[1])
+    ]
+
+
+def _mixed(snapshot: Any) -> bool:
+    sources = {p.source for p in snapshot.packages if p.name == "numpy"}
+    return {"conda", "pypi"} <= sources
+
+
+def _pin_checks(
+    seen: dict[str, Any], snapshot: Any, pin: dict[str, Any] | None, locked: Any
+) -> list[Check]:
+    from npinit.knowledge.releases import all_releases
+
+    checks: list[Check] = []
+    version = seen.get("numpy") or next(
+        (p.version for p in getattr(snapshot, "packages", ()) if p.name == "numpy"), None
+    )
+    python = seen.get("version") or getattr(snapshot, "python", "")
+    if not version:
+        return checks
+    if pin and pin.get("numpy") and pin["numpy"] != version:
+        checks.append(
+            Check(
+                "numpy-pin",
+                "problem",
+                f"NumPy {version} is installed; the project pins {pin['numpy']}",
+                "recreate the environment from the project's file",
+            )
+        )
+    elif pin and pin.get("numpy"):
+        checks.append(Check("numpy-pin", "ok", f"NumPy {version} is the project's pin"))
+    if locked is not None:
+        in_lock = next((p.version for p in locked.packages if p.name == "numpy"), None)
+        if in_lock and in_lock != version:
+            checks.append(
+                Check(
+                    "numpy-lock",
+                    "problem",
+                    f"NumPy {version} is installed; the lock records {in_lock}",
+                    "run npinit verify for the whole difference",
+                )
+            )
+    minor = ".".join(str(python or "").split(".")[:2])
+    release = next((r for r in all_releases() if r.version == version), None)
+    if release is not None and minor and not release.supports(minor):
+        checks.append(
+            Check(
+                "numpy-python",
+                "warning",
+                f"NumPy {version} has no wheels for Python {minor}",
+                f"use a NumPy release with Python {minor} wheels (npinit versions "
+                f"--python {minor})",
+            )
+        )
+    return checks
+
+
+def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
+    checks = []
+    static = getattr(snapshot, "blas", None)
+    pools = seen.get("pools", [])
+    variant = static.variant if static is not None else "unknown"
+    if variant == "unknown" and pools:
+        variant = str(pools[0].get("internal_api", "unknown"))
+    if variant != "unknown" or pools:
+        detail = static.evidence if static is not None else ""
+        if pools:
+            p = pools[0]
+            detail += (
+                f"; running {p.get('internal_api')} {p.get('version')}, "
+                f"{p.get('threading_layer')} threading, {p.get('num_threads')} threads"
+            )
+        checks.append(Check("blas", "ok", f"BLAS: {variant} ({detail.strip('; ')})"))
+    if len(pools) > 1:
+        names = ", ".join(sorted({Path(str(p.get("filepath", "?"))).name for p in pools}))
+        checks.append(
+            Check(
+                "blas-duplicates",
+                "warning",
+                f"{len(pools)} BLAS libraries are loaded at once ({names}): two copies on disk and "
+                "two thread pools (numpy and scipy wheels each bring OpenBLAS)",
+                "fine for most work; to share one BLAS, install numpy and scipy from conda-forge",
+            )
+        )
+    cores = seen.get("cpu_count") or 0
+    threads = sum(int(p.get("num_threads") or 0) for p in pools)
+    if cores and threads > cores:
+        checks.append(
+            Check(
+                "blas-threads",
+                "warning",
+                f"BLAS pools run {threads} threads on {cores} cores",
+                "set " + ", ".join(f"{v}=N" for v in THREAD_VARIABLES[:3]),
+            )
+        )
+    parallel = sorted({p.name for p in getattr(snapshot, "packages", ())} & set(PARALLEL_PACKAGES))
+    if parallel and not seen.get("threads"):
+        checks.append(
+            Check(
+                "nested-parallelism",
+                "warning",
+                f"{', '.join(parallel)} add their own parallelism on top of BLAS threads",
+                "set OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS (or use threadpoolctl)",
+            )
+        )
+    if variant == "mkl":
+        checks.append(
+            Check(
+                "mkl",
+                "info",
+                "MKL is in use: about 700 MB on disk (OpenBLAS about 30 MB), and not open source",
+                "bundling MKL in an application you redistribute needs care with its licence",
+            )
+        )
+    return checks
+
+
+def _conda_checks(snapshot: Any) -> list[Check]:
+    checks: list[Check] = []
+    if snapshot is None or snapshot.kind != "conda":
+        return checks
+    if _mixed(snapshot):
+        checks.append(
+            Check(
+                "conda-pip-numpy",
+                "problem",
+                "numpy is installed by both conda and pip in this conda environment",
+                "pip uninstall numpy; keep the conda one",
+            )
+        )
+    elif any(p.name == "numpy" and p.source == "pypi" for p in snapshot.packages):
+        checks.append(
+            Check(
+                "conda-pip-numpy",
+                "warning",
+                "numpy in this conda environment came from pip",
+                "conda install numpy, after pip uninstall numpy",
+            )
+        )
+    prefix = snapshot.prefix
+    if (prefix is not None and (prefix / "condabin").is_dir()) or (
+        prefix is not None and (prefix / "envs").is_dir() and (prefix / "conda-meta").is_dir()
+    ):
+        checks.append(
+            Check(
+                "base-environment",
+                "warning",
+                f"{prefix} is conda's base environment",
+                "keep base minimal: create one environment per project (npinit new)",
+            )
+        )
+    return checks
+
+
+def gpu_checks(gpus: list[str]) -> list[Check]:
+    if not gpus:
+        return []
+    return [
+        Check(
+            "gpu",
+            "info",
+            f"NVIDIA GPU found: {gpus[0]}",
+            "the guide's advice with a GPU: Miniconda and the defaults channel",
+        )
+    ]
+
+
+def diagnose(
+    python: Path | None,
+    snapshot: Any,
+    *,
+    cwd: Path,
+    env: dict[str, str] | None,
+    pin: dict[str, Any] | None = None,
+    locked: Any = None,
+    gpus: list[str] | None = None,
+) -> DoctorReport:
+    """Run every check on the environment behind ``python``/``snapshot``."""
+    seen = run_script(python, cwd, env) if python is not None else {}
+    expected = snapshot.prefix if snapshot is not None else None
+    checks = [
+        *(
+            _import_checks(seen, snapshot, expected)
+            if python is not None
+            else [
+                Check(
+                    "numpy-import", "info", "no interpreter in this environment; import not tried"
+                )
+            ]
+        ),
+        *_pin_checks(seen, snapshot, pin, locked),
+        *_blas_checks(seen, snapshot),
+        *_conda_checks(snapshot),
+        *gpu_checks(gpus or []),
+    ]
+    environment = {
+        "kind": getattr(snapshot, "kind", "python"),
+        "python": seen.get("version") or getattr(snapshot, "python", ""),
+        "platform": getattr(snapshot, "platform", ""),
+        "numpy": seen.get("numpy")
+        or next((p.version for p in getattr(snapshot, "packages", ()) if p.name == "numpy"), ""),
+        "blas": getattr(getattr(snapshot, "blas", None), "variant", "unknown"),
+    }
+    return DoctorReport(environment, tuple(checks), tuple(gpus or ()))

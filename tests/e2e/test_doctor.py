@@ -1,0 +1,112 @@
+"""doctor on real environments: numpy + scipy from PyPI, a broken NumPy, conda/pip mixing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import FIXTURES, need_python, run
+from tests.helpers import invoke, python_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def scipy_venv(tmp_path_factory):
+    python = need_python("3.12")
+    venv = tmp_path_factory.mktemp("doctor") / "venv"
+    run([python, "-m", "venv", venv])
+    run([python_in(venv), "-m", "pip", "install", "-q", "numpy==2.4.6", "scipy", "threadpoolctl"])
+    return venv
+
+
+def test_doctor_reports_openblas_and_the_duplicate_copies(scipy_venv, tmp_path, capsys):
+    code, out, err = invoke(["doctor", "--prefix", str(scipy_venv), "--json"], tmp_path, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert sorted(report) == ["checks", "environment", "problems", "schema", "warnings"]
+    assert report["schema"] == 1 and report["problems"] == 0
+    assert report["environment"]["blas"] == "openblas"
+    checks = {c["id"]: c for c in report["checks"]}
+    assert sorted(checks["blas"]) == ["fix", "id", "message", "status"]
+    assert checks["numpy-import"]["status"] == "ok"
+    assert checks["blas-duplicates"]["status"] == "warning"
+    assert "2 BLAS libraries" in checks["blas-duplicates"]["message"]
+
+
+def test_doctor_on_a_broken_numpy_names_the_import_failure(scipy_venv, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    shutil.copytree(scipy_venv, broken, symlinks=True)
+    core = next((broken / "lib").glob("python3.12/site-packages/numpy/_core"))
+    for extension in core.glob("_multiarray_umath*"):
+        extension.unlink()
+    code, out, err = invoke(["doctor", "--prefix", str(broken)], tmp_path, capsys)
+    assert code == 1
+    assert "importing NumPy fails" in out and "C extensions are missing" in out
+    assert "fix: reinstall NumPy" in out
+    assert "Traceback" not in out + err
+
+
+def test_doctor_flags_pip_numpy_in_a_conda_prefix(tmp_path, capsys):
+    prefix = tmp_path / "env"
+    shutil.copytree(FIXTURES / "conda-meta/osx-arm64-openblas", prefix / "conda-meta")
+    dist = prefix / "lib/python3.11/site-packages/numpy-2.4.6.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Name: numpy\nVersion: 2.4.6\n")
+    (dist / "INSTALLER").write_text("pip\n")
+    code, out, _ = invoke(["doctor", "--prefix", str(prefix), "--json"], tmp_path, capsys)
+    report = json.loads(out)
+    checks = {c["id"]: c for c in report["checks"]}
+    assert code == 1
+    assert checks["conda-pip-numpy"]["status"] == "problem"
+    assert checks["numpy-import"]["status"] == "info"  # no interpreter in this prefix
+
+
+def test_doctor_compares_with_the_project_pin(scipy_venv, tmp_path, capsys):
+    code, _, _ = invoke(
+        [
+            "new",
+            "proj",
+            "--no-input",
+            "--manager",
+            "pip",
+            "--python",
+            "3.12",
+            "--numpy",
+            "2.4.5",
+            "--platform",
+            "linux-64",
+        ],
+        tmp_path,
+        capsys,
+    )
+    assert code == 0
+    (tmp_path / "proj/.venv").symlink_to(scipy_venv)
+    code, out, _ = invoke(["doctor"], tmp_path / "proj", capsys)
+    assert code == 1
+    assert "NumPy 2.4.6 is installed; the project pins 2.4.5" in out
+
+
+def _fake_numpy(folder):
+    (folder / "numpy").mkdir(parents=True)
+    (folder / "numpy/__init__.py").write_text("raise ImportError('fake numpy from a checkout')\n")
+
+
+def test_doctor_names_a_shadowing_pythonpath(scipy_venv, tmp_path, capsys, monkeypatch):
+    _fake_numpy(tmp_path / "shadow")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "shadow"))
+    code, out, _ = invoke(["doctor", "--prefix", str(scipy_venv)], tmp_path, capsys)
+    assert code == 1
+    assert "PYTHONPATH" in out and "fix: unset PYTHONPATH" in out
+    assert "several NumPy copies" not in out  # only the cause that applies
+
+
+def test_doctor_names_a_numpy_source_tree(scipy_venv, tmp_path, capsys):
+    tree = tmp_path / "numpy-src"
+    _fake_numpy(tree)
+    (tree / "pyproject.toml").write_text("[project]\nname = 'numpy'\n")
+    code, out, _ = invoke(["doctor", "--prefix", str(scipy_venv)], tree, capsys)
+    assert code == 1
+    assert "inside a NumPy source tree" in out and "PYTHONPATH" not in out
