@@ -12,14 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from npinit.spec import THREAD_VARIABLES
+
 SCHEMA = 1
-THREAD_VARIABLES = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "BLIS_NUM_THREADS",
-)
 PARALLEL_PACKAGES = ("dask", "joblib", "scikit-learn", "distributed", "ray")
 
 SCRIPT = r"""
