@@ -321,9 +321,7 @@ def _conda_checks(snapshot: Any) -> list[Check]:
             )
         )
     prefix = snapshot.prefix
-    if (prefix is not None and (prefix / "condabin").is_dir()) or (
-        prefix is not None and (prefix / "envs").is_dir() and (prefix / "conda-meta").is_dir()
-    ):
+    if prefix is not None and ((prefix / "condabin").is_dir() or (prefix / "envs").is_dir()):
         checks.append(
             Check(
                 "base-environment",

@@ -259,6 +259,37 @@ def blas_from_wheel(site: Path, numpy: Package | None) -> BlasFingerprint | None
 # -- the whole environment -----------------------------------------------------------------
 
 
+def read_sites(
+    sites: list[Path], owned: set[str], root: Path | None
+) -> tuple[list[Package], list[str]]:
+    """The PyPI distributions in every site-packages directory (``owned``: conda's files,
+    relative to ``root``)."""
+    packages: list[Package] = []
+    warnings: list[str] = []
+    for site in sites:
+        rel = site.relative_to(root).as_posix() if root is not None else ""
+        found, site_warnings = read_dist_info(site, owned, rel)
+        packages.extend(found)
+        warnings.extend(site_warnings)
+    return packages, warnings
+
+
+def wheel_blas(sites: list[Path], packages: list[Package]) -> BlasFingerprint | None:
+    """The BLAS of a pip-installed numpy, from the site-packages directory that holds it."""
+    numpy = next((p for p in packages if p.name == "numpy" and p.source == "pypi"), None)
+    site = next((s for s in sites if (s / "numpy").is_dir()), None)
+    if numpy is None or site is None:
+        return None
+    return blas_from_wheel(site, numpy)
+
+
+def unknown_blas(packages: list[Package]) -> BlasFingerprint:
+    has_numpy = any(p.name == "numpy" for p in packages)
+    return BlasFingerprint(
+        "unknown", "no BLAS evidence on disk" if has_numpy else "numpy is not installed"
+    )
+
+
 def _pyvenv_version(prefix: Path) -> tuple[str, str]:
     cfg = prefix / "pyvenv.cfg"
     values: dict[str, str] = {}
@@ -290,10 +321,9 @@ def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
     if is_conda:
         packages, owned, warnings = read_conda_meta(prefix)
     sites = site_packages_dirs(prefix)
-    for site in sites:
-        found, site_warnings = read_dist_info(site, owned, site.relative_to(prefix).as_posix())
-        packages.extend(found)
-        warnings.extend(site_warnings)
+    found, site_warnings = read_sites(sites, owned, prefix)
+    packages.extend(found)
+    warnings.extend(site_warnings)
     numpy_pypi = next((p for p in packages if p.name == "numpy" and p.source == "pypi"), None)
     blas = None
     if is_conda:
@@ -313,14 +343,7 @@ def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
         python, implementation = _pyvenv_version(prefix)
         platform = _platform_value(current_platform)
         kind = "venv"
-    if numpy_pypi is not None and sites:
-        site_of_numpy = next((s for s in sites if (s / "numpy").is_dir()), sites[0])
-        blas = blas_from_wheel(site_of_numpy, numpy_pypi) or blas
-    if blas is None:
-        has_numpy = any(p.name == "numpy" for p in packages)
-        blas = BlasFingerprint(
-            "unknown", "no BLAS evidence on disk" if has_numpy else "numpy is not installed"
-        )
+    blas = wheel_blas(sites, packages) or blas or unknown_blas(packages)
     snapshot = Snapshot(
         kind=kind,
         python=python,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from npinit.errors import InvalidInput
 from npinit.model import Platform
-from npinit.record.snapshot import Snapshot, read_dist_info, read_prefix
+from npinit.record.snapshot import Snapshot, read_prefix, read_sites, unknown_blas, wheel_blas
 
 PROJECT_FILE = ".npinit.toml"
 
@@ -96,27 +96,15 @@ def read_python(python: Path, current_platform: Platform | None) -> Snapshot:
     prefix = Path(info["prefix"])
     if (prefix / "conda-meta").is_dir() or (prefix / "pyvenv.cfg").is_file():
         return read_prefix(prefix, current_platform)
-    packages = []
-    warnings = []
-    for site in map(Path, info["site"]):
-        if site.is_dir():
-            found, site_warnings = read_dist_info(site, set(), "")
-            packages.extend(found)
-            warnings.extend(site_warnings)
-    from npinit.record.snapshot import BlasFingerprint, blas_from_wheel
-
-    numpy = next((p for p in packages if p.name == "numpy"), None)
-    blas = None
-    for site in map(Path, info["site"]):
-        if (site / "numpy").is_dir():
-            blas = blas_from_wheel(site, numpy)
+    sites = [site for site in map(Path, info["site"]) if site.is_dir()]
+    packages, warnings = read_sites(sites, set(), None)
     snapshot = Snapshot(
         kind="python",
         python=info["version"],
         implementation=info["implementation"],
         platform=current_platform.value if current_platform else "unknown",
         packages=(),
-        blas=blas or BlasFingerprint("unknown", "no BLAS evidence on disk"),
+        blas=wheel_blas(sites, packages) or unknown_blas(packages),
         warnings=tuple(warnings),
         prefix=prefix,
     )
