@@ -305,3 +305,186 @@ def doctor(
             except InvalidInput:
                 locked = None
     return diagnose(interpreter, snapshot, cwd=cwd, env=env, pin=pin, locked=locked, gpus=gpus)
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    """A built, recorded and checked environment."""
+
+    project: Path
+    prefix: Path
+    tool: str
+    activate: str
+    lock: Path
+    numpy: str
+    blas: str
+    tests_passed: bool | None
+    tests_summary: str
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": str(self.project),
+            "environment": str(self.prefix),
+            "tool": self.tool,
+            "activate": self.activate,
+            "lock": str(self.lock),
+            "numpy": self.numpy,
+            "blas": self.blas,
+            "tests": {"passed": self.tests_passed, "summary": self.tests_summary},
+            "warnings": list(self.warnings),
+        }
+
+
+def read_project_spec(project: Path) -> ProjectSpec:
+    """The spec a generated project recorded in ``.npinit.toml``."""
+    import tomllib
+
+    from npinit.errors import InvalidInput
+    from npinit.spec import build_spec, detect_platform
+
+    path = project / ".npinit.toml"
+    try:
+        answers = tomllib.loads(path.read_text("utf-8"))["project"]
+    except FileNotFoundError:
+        raise InvalidInput(
+            f"{project} is not an npinit project (no .npinit.toml)",
+            "run npinit new first, or cd into the project",
+        ) from None
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
+        raise InvalidInput(f"{path} cannot be read ({error})", "regenerate the project") from None
+    return build_spec(
+        name=str(answers.get("name", project.name)),
+        manager=str(answers.get("manager", "")),
+        python=str(answers.get("python", "")) or None,
+        numpy=str(answers.get("numpy", "latest")),
+        blas=str(answers.get("blas", "default")),
+        channel=str(answers["channel"]) if answers.get("manager") == "conda" else None,
+        platforms=[str(p) for p in answers.get("platforms", [])],
+        with_packages=[str(p) for p in answers.get("with", [])],
+        threads=answers.get("threads"),
+        current_platform=detect_platform(),
+    )
+
+
+def create_environment(
+    project: Path,
+    *,
+    environ: dict[str, str],
+    progress: Any = None,
+    run: Any = None,
+    channel_alias: str | None = None,
+    use_uv: bool = True,
+) -> CreateResult:
+    """Build the project's environment with its manager, record its lock, run its tests.
+
+    A failure or an interrupt while building removes the half-built environment and writes
+    no lock; the project's files are never touched.
+    """
+    import shutil
+
+    from npinit import managers
+    from npinit.errors import InvalidInput
+    from npinit.model import CreateContext
+    from npinit.record import lockfile
+    from npinit.runner import run as default_run
+    from npinit.tomlio import atomic_write
+
+    spec = read_project_spec(project)
+    say = progress or (lambda message: None)
+    for name in (".venv", ".conda"):
+        if (project / name).exists():
+            raise InvalidInput(
+                f"{project / name} already exists", "remove it to build the environment again"
+            )
+    ctx = CreateContext(
+        project=project,
+        spec=spec,
+        environ=environ,
+        run=run or default_run,
+        progress=say,
+        channel_alias=channel_alias,
+        use_uv=use_uv,
+    )
+    lock_path = project / lockfile.FILE_NAME
+    try:
+        created = managers.create(ctx)
+        say("Recording the lock")
+        snapshot, warnings = _snapshot_with_hashes(created)
+        atomic_write(lock_path, lockfile.dumps(snapshot, regenerate="npinit lock"))
+    except BaseException:
+        for name in (".venv", ".conda"):
+            shutil.rmtree(project / name, ignore_errors=True)
+        raise
+    passed, summary = _run_project_tests(created, project, environ, ctx.run, say)
+    numpy = next((p.version for p in snapshot.packages if p.name == "numpy"), "")
+    return CreateResult(
+        project,
+        created.prefix,
+        created.tool,
+        created.activate,
+        lock_path,
+        numpy,
+        snapshot.blas.variant,
+        passed,
+        summary,
+        tuple(warnings),
+    )
+
+
+def _snapshot_with_hashes(created: Any) -> tuple[Any, list[str]]:
+    from dataclasses import replace
+
+    from npinit.errors import Failure
+    from npinit.record import hashes
+
+    snapshot = snapshot_environment(created.prefix, None)
+    warnings = list(snapshot.warnings)
+    if created.hash_source == "pip-report" and created.hash_file:
+        known = hashes.from_pip_report(created.hash_file)
+        snapshot = replace(snapshot, packages=hashes.apply(snapshot.packages, known))
+    elif created.hash_source == "poetry-lock" and created.hash_file:
+        known = hashes.from_poetry_lock(created.hash_file)
+        snapshot = replace(snapshot, packages=hashes.apply(snapshot.packages, known))
+    elif created.hash_source == "index":
+        from npinit.record.index import add_hashes
+
+        try:
+            packages, more = add_hashes(snapshot.packages)
+            snapshot = replace(snapshot, packages=packages)
+            warnings += more
+        except Failure as error:
+            warnings.append(f"the lock has no wheel hashes: {error.message}")
+    return snapshot, warnings
+
+
+def _run_project_tests(
+    created: Any, project: Path, environ: dict[str, str], run: Any, say: Any
+) -> tuple[bool | None, str]:
+    """Run the generated ``tests/test_environment.py`` inside the new environment."""
+    from npinit.errors import Failure
+
+    if created.python is None or not created.python.exists():
+        return None, "the environment has no Python interpreter"
+    say("Running tests/test_environment.py in the new environment")
+    env = {**environ, **created.env_vars}
+    env.pop("PYTHONPATH", None)
+    try:
+        result = run(
+            [
+                created.python,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "tests/test_environment.py",
+            ],
+            cwd=project,
+            env=env,
+            what="the tests",
+        )
+    except Failure as error:
+        return False, error.message
+    lines = result.stdout.strip().splitlines()
+    return True, lines[-1] if lines else "passed"

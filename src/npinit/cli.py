@@ -25,6 +25,17 @@ def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def _create_options(func: Any) -> Any:
+    func = click.option(
+        "--no-uv", is_flag=True, help="pip projects: use venv + pip even when uv is installed."
+    )(func)
+    return click.option(
+        "--channel-alias",
+        metavar="URL",
+        help="conda channel alias for the embedded engine (default https://conda.anaconda.org).",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="npinit")
 @click.option("--debug", is_flag=True, help="Show tracebacks of expected errors too.")
@@ -61,6 +72,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--no-input", is_flag=True, help="Ask nothing: defaults for what is not given.")
 @click.option("--force", is_flag=True, help="Write into an existing non-empty directory.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option(
+    "--create",
+    "build",
+    is_flag=True,
+    help="Also build the environment, record its lock and run its tests.",
+)
+@_create_options
 def new(
     name: str | None,
     manager: str | None,
@@ -77,6 +95,9 @@ def new(
     no_input: bool,
     force: bool,
     as_json: bool,
+    build: bool,
+    channel_alias: str | None,
+    no_uv: bool,
 ) -> None:
     """Write a new project NAME with its environment file, package, tests and README."""
     from npinit import api
@@ -110,9 +131,18 @@ def new(
         author=author,
     )
     result = api.new_project(spec, output_dir, force=force)
-    if as_json:
+    if not as_json:
+        _print_new(result)
+    if build:
+        created = _create(result.project, as_json, channel_alias, no_uv)
+        if as_json:
+            _emit_json({**result.to_json(), "environment": created.to_json()})
+        _finish_create(created, as_json)
+    elif as_json:
         _emit_json(result.to_json())
-        return
+
+
+def _print_new(result: Any) -> None:
     data = result.to_json()
     click.echo(
         f"Created {result.project} ({data['manager']}): Python {data['python']}, "
@@ -124,6 +154,68 @@ def new(
     for warning in result.warnings:
         click.echo(f"  note: {warning}")
     click.echo(f"Next: see {result.project / 'README.md'} for the set-up commands.")
+
+
+def _create(project: Path, quiet: bool, channel_alias: str | None, no_uv: bool) -> Any:
+    """Build a project's environment, with progress on a terminal."""
+    import os
+
+    from npinit import api
+
+    environ = dict(os.environ)
+    if quiet or not sys.stderr.isatty():
+        return api.create_environment(
+            project, environ=environ, channel_alias=channel_alias, use_uv=not no_uv
+        )
+    from rich.console import Console
+
+    with Console(stderr=True).status("Creating the environment") as status:
+        return api.create_environment(
+            project,
+            environ=environ,
+            channel_alias=channel_alias,
+            use_uv=not no_uv,
+            progress=lambda message: status.update(message),
+        )
+
+
+def _finish_create(created: Any, as_json: bool) -> None:
+    _warn(created.warnings)
+    if not as_json:
+        click.echo(f"Environment: {created.prefix} (built with {created.tool})")
+        click.echo(f"  activate: {created.activate}")
+        click.echo(f"  NumPy {created.numpy or '-'}, BLAS {created.blas}")
+        click.echo(f"  lock: {created.lock}")
+        state = {True: "passed", False: "FAILED", None: "not run"}[created.tests_passed]
+        click.echo(f"  tests/test_environment.py {state}: {created.tests_summary}")
+    if created.tests_passed is False:
+        click.echo(
+            f"npinit: error: the new environment failed its own check ({created.tests_summary})",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("project", required=False, type=click.Path(file_okay=False, path_type=Path))
+@_create_options
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def create(project: Path | None, channel_alias: str | None, no_uv: bool, as_json: bool) -> None:
+    """Build an existing project's environment, record its lock, run its tests."""
+    from npinit.record.target import find_project
+
+    found = find_project((project or Path.cwd()).resolve())
+    if found is None:
+        from npinit.errors import InvalidInput
+
+        raise InvalidInput(
+            "no npinit project here (no .npinit.toml)",
+            "cd into a project made with npinit new, or give its path",
+        )
+    created = _create(found, as_json, channel_alias, no_uv)
+    if as_json:
+        _emit_json(created.to_json())
+    _finish_create(created, as_json)
 
 
 @cli.command()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 
 class Manager(enum.Enum):
@@ -111,3 +114,34 @@ class ProjectSpec:
     description: str = "A NumPy project"
     author: str = ""
     blas_choices: tuple[BlasChoice, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class CreateContext:
+    """What building an environment needs, all passed in (no hidden environment reads)."""
+
+    project: Path
+    spec: ProjectSpec
+    environ: Mapping[str, str]
+    run: Callable[..., Any]
+    progress: Callable[[str], None]
+    channel_alias: str | None = None
+    use_uv: bool = True
+
+    def which(self, name: str) -> str | None:
+        import shutil
+
+        return shutil.which(name, path=self.environ.get("PATH"))
+
+
+@dataclass(frozen=True)
+class CreatedEnvironment:
+    """An environment a manager built, and where the hashes of its packages can be found."""
+
+    prefix: Path
+    python: Path | None
+    tool: str
+    activate: str
+    hash_source: str = ""  # pip-report | poetry-lock | index | "" (conda records carry them)
+    hash_file: Path | None = None
+    env_vars: dict[str, str] = field(default_factory=dict)

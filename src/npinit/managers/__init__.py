@@ -26,3 +26,18 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
     from npinit.managers import poetry
 
     return poetry.manifest(spec)
+
+
+def create(ctx: Any) -> Any:
+    """Build the environment of ``ctx.spec.manager`` for the project (CreatedEnvironment)."""
+    if ctx.spec.manager is Manager.CONDA:
+        from npinit.managers import conda
+
+        return conda.create(ctx)
+    if ctx.spec.manager is Manager.PIP:
+        from npinit.managers import pip
+
+        return pip.create(ctx)
+    from npinit.managers import poetry
+
+    return poetry.create(ctx)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES
-from npinit.model import Channel, ProjectSpec
+from npinit.model import Channel, CreateContext, CreatedEnvironment, ProjectSpec
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "environment.yml"
@@ -37,7 +39,7 @@ def dependencies(spec: ProjectSpec) -> list[str]:
     ]
 
 
-def variables(spec: ProjectSpec) -> dict[str, str]:
+def variables_of(spec: ProjectSpec) -> dict[str, str]:
     """conda sets these on activation (environment.yml ``variables:``)."""
     if spec.threads is None:
         return {}
@@ -50,6 +52,49 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
         "file": FILE,
         "channels": channels(spec),
         "dependencies": deps,
-        "variables": variables(spec),
+        "variables": variables_of(spec),
         "spec_lines": deps,
     }
+
+
+# preferred order when several are on PATH: the fast solvers first
+TOOLS = ("mamba", "micromamba", "conda")
+
+
+def create_command(tool: str, exe: str, prefix: Path, env_file: Path) -> list[str]:
+    """The exact command line each conda front-end takes to build ``prefix``."""
+    if tool == "micromamba":
+        return [exe, "create", "--yes", "--prefix", str(prefix), "--file", str(env_file)]
+    if tool == "mamba":
+        return [exe, "env", "create", "--yes", "--prefix", str(prefix), "--file", str(env_file)]
+    return [exe, "env", "create", "--prefix", str(prefix), "--file", str(env_file)]
+
+
+def create(ctx: CreateContext) -> CreatedEnvironment:
+    """Build ``./.conda`` with conda, mamba or micromamba when one is on PATH, else with the
+    embedded engine (py-rattler)."""
+    prefix = ctx.project / ".conda"
+    env_file = ctx.project / FILE
+    python = prefix / ("python.exe" if os.name == "nt" else "bin/python")
+    variables = variables_of(ctx.spec)
+    for tool in TOOLS:
+        exe = ctx.which(tool)
+        if exe:
+            ctx.progress(f"Creating .conda with {tool}")
+            ctx.run(
+                create_command(tool, exe, prefix, env_file),
+                cwd=ctx.project,
+                env=ctx.environ,
+                what=f"{tool} env create",
+            )
+            return CreatedEnvironment(
+                prefix, python, tool, "conda activate ./.conda", "", None, variables
+            )
+    from npinit.managers import conda_engine
+
+    ctx.progress("Solving and installing .conda with the embedded engine (py-rattler)")
+    cache = Path(ctx.environ.get("XDG_CACHE_HOME") or Path(ctx.environ.get("HOME", "~")) / ".cache")
+    conda_engine.install(env_file, prefix, alias=ctx.channel_alias, cache=cache / "npinit")
+    return CreatedEnvironment(
+        prefix, python, "py-rattler", "conda activate ./.conda", "", None, variables
+    )

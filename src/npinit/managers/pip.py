@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES
-from npinit.model import ProjectSpec
+from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec
 
 FILE = "requirements.txt"
 
@@ -17,3 +19,75 @@ def requirements(spec: ProjectSpec) -> list[str]:
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
     lines = requirements(spec)
     return {"file": FILE, "requirements": lines, "spec_lines": lines}
+
+
+def create(ctx: CreateContext) -> CreatedEnvironment:
+    """A venv at ``.venv`` with the project's Python and its requirements installed.
+
+    uv (much faster) when it is available, else venv + pip with an install report whose
+    hashes go into the lock.
+    """
+    from npinit.interpreters import find_python
+
+    project, venv = ctx.project, ctx.project / ".venv"
+    pyenv = ctx.environ.get("PYENV_ROOT") or str(Path(ctx.environ.get("HOME", "~")) / ".pyenv")
+    python = find_python(ctx.spec.python, path=ctx.environ.get("PATH"), pyenv_root=Path(pyenv))
+    venv_python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    uv = _find_uv(ctx) if ctx.use_uv else None
+    requirements = project / FILE
+    if uv:
+        ctx.progress(f"Creating .venv with uv (Python {ctx.spec.python})")
+        ctx.run(
+            [uv, "venv", "--quiet", "--python", python, venv],
+            cwd=project,
+            env=ctx.environ,
+            what="uv venv",
+        )
+        ctx.progress("Installing requirements.txt with uv")
+        ctx.run(
+            [uv, "pip", "install", "--quiet", "--python", venv_python, "-r", requirements],
+            cwd=project,
+            env=ctx.environ,
+            what="uv pip install",
+        )
+        source, report = "index", None
+    else:
+        ctx.progress(f"Creating .venv (Python {ctx.spec.python})")
+        ctx.run([python, "-m", "venv", venv], cwd=project, env=ctx.environ, what="python -m venv")
+        report = venv / "npinit-install-report.json"
+        ctx.progress("Installing requirements.txt with pip")
+        ctx.run(
+            [
+                venv_python,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--report",
+                report,
+                "-r",
+                requirements,
+            ],
+            cwd=project,
+            env=ctx.environ,
+            what="pip install",
+        )
+        source = "pip-report"
+    activate = ".venv\\Scripts\\activate" if os.name == "nt" else "source .venv/bin/activate"
+    return CreatedEnvironment(venv, venv_python, "uv" if uv else "pip", activate, source, report)
+
+
+def _find_uv(ctx: CreateContext) -> str | None:
+    """uv on PATH, else the one the PyPI package ``uv`` installed beside npinit."""
+    found = ctx.which("uv")
+    if found:
+        return found
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        return None
+    try:
+        return str(find_uv_bin())
+    except FileNotFoundError:
+        return None

@@ -83,6 +83,8 @@ def _channel_name(channel: str) -> str:
             return text[len(prefix) :].split("/")[0]
     if text.startswith("https://repo.anaconda.com/pkgs/"):
         return "defaults"
+    if text.startswith("file:"):
+        return text.rsplit("/", 1)[-1]  # a local channel: its name, not this machine's path
     return text
 
 
