@@ -94,13 +94,20 @@ def resolve_project(
     )
 
 
-def new_project(spec: ProjectSpec, output_dir: Path, *, force: bool = False) -> NewResult:
-    """Write the project for ``spec`` into ``output_dir/spec.name``, atomically."""
+def new_project(
+    spec: ProjectSpec, output_dir: Path, *, force: bool = False, cache_dir: Path | None = None
+) -> NewResult:
+    """Write the project for ``spec`` into ``output_dir/spec.name``, atomically.
+
+    ``cache_dir`` keeps the template's compiled form between runs (faster start).
+    """
     from npinit import scaffold
     from npinit.template_ext import plan_for
 
     target = output_dir / spec.name
-    files = scaffold.generate(scaffold.template_dir(), answers_for(spec), target, force)
+    files = scaffold.generate(
+        scaffold.template_dir(), answers_for(spec), target, force, cache_dir=cache_dir
+    )
     return NewResult(project=target.resolve(), files=tuple(files), spec=spec, plan=plan_for(spec))
 
 

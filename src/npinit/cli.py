@@ -6,7 +6,6 @@ tool is missing, 4 verify found drift, 130 interrupted. Expected errors print on
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,17 @@ BLAS_CHOICES = ("default", "openblas", "mkl", "blis", "netlib", "accelerate")
 CHANNELS = ("conda-forge", "defaults")
 
 
+def _cache_dir() -> Path:
+    """npinit's cache folder (XDG_CACHE_HOME, else ~/.cache), read here for the core."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "npinit"
+
+
 def _emit_json(data: Any) -> None:
+    import json
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -130,7 +139,7 @@ def new(
         description=description,
         author=author,
     )
-    result = api.new_project(spec, output_dir, force=force)
+    result = api.new_project(spec, output_dir, force=force, cache_dir=_cache_dir() / "templates")
     if not as_json:
         _print_new(result)
     if build:

@@ -5,9 +5,6 @@ Pure: the caller passes what it knows (OS, GPU) after detecting or asking.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,6 +132,10 @@ def detect_gpu(proc: Path = Path("/proc/driver/nvidia")) -> list[str]:
     """NVIDIA GPUs on this machine: ``nvidia-smi -L`` lines, else ``/proc/driver/nvidia/gpus``.
 
     Never fails or hangs where neither exists (the usual case)."""
+    import os
+    import shutil
+    import subprocess
+
     exe = shutil.which("nvidia-smi")
     if exe:
         try:

@@ -50,6 +50,62 @@ def render(template: Path, answers: Mapping[str, str], output_dir: Path) -> Path
     return Path(project)
 
 
+def render_bundled(
+    template: Path, answers: Mapping[str, str], output_dir: Path, cache_dir: Path | None = None
+) -> Path:
+    """Render npinit's own template the way cookiecutter does, without importing it.
+
+    The bundled template uses no hooks, prompts or cookiecutter extension, so a Jinja
+    environment with cookiecutter's settings (StrictUndefined, trailing newlines kept) and
+    npinit's extension renders it byte for byte like ``cookiecutter --no-input`` (a test
+    compares the two); this skips cookiecutter's imports (rich, requests, arrow).
+    """
+    import json
+
+    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+
+    spec = json.loads((template / "cookiecutter.json").read_text("utf-8"))
+    (root,) = [p for p in template.iterdir() if p.is_dir() and "{{" in p.name]
+    cache = None
+    if cache_dir is not None:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            cache = FileSystemBytecodeCache(str(cache_dir))
+        except OSError:
+            cache = None  # a read-only home only costs the compile time
+    env = Environment(
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        extensions=spec["_extensions"],
+        loader=FileSystemLoader(str(root)),
+        bytecode_cache=cache,
+        auto_reload=False,
+    )
+    context: dict[str, object] = {}
+    for key, default in spec.items():
+        if key.startswith("_"):
+            context[key] = default
+            continue
+        value = answers.get(key, default[0] if isinstance(default, list) else default)
+        if isinstance(value, str) and key not in answers:
+            value = env.from_string(value).render(cookiecutter=context)
+        context[key] = value
+    project = output_dir / env.from_string(root.name).render(cookiecutter=context)
+    for source in sorted(root.rglob("*")):
+        if source.is_dir():
+            continue
+        relative = source.relative_to(root).as_posix()
+        name = env.from_string(relative).render(cookiecutter=context)
+        if not name or name.endswith("/") or Path(name).name == "":
+            continue  # a file whose name renders empty belongs to another choice
+        text = env.get_template(relative).render(cookiecutter=context)
+        destination = project / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with destination.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    return project
+
+
 def _files(root: Path) -> list[str]:
     return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
 
@@ -65,7 +121,13 @@ def check_target(target: Path, force: bool) -> None:
         )
 
 
-def generate(template: Path, answers: Mapping[str, str], target: Path, force: bool) -> list[str]:
+def generate(
+    template: Path,
+    answers: Mapping[str, str],
+    target: Path,
+    force: bool,
+    cache_dir: Path | None = None,
+) -> list[str]:
     """Render into a staging directory beside ``target`` and move it into place.
 
     Returns the files written, relative to ``target``. With ``force`` into an existing
@@ -75,7 +137,10 @@ def generate(template: Path, answers: Mapping[str, str], target: Path, force: bo
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.npinit-", dir=target.parent))
     try:
-        rendered = render(template, answers, staging)
+        if template.resolve() == template_dir().resolve():
+            rendered = render_bundled(template, answers, staging, cache_dir)
+        else:
+            rendered = render(template, answers, staging)
         files = _files(rendered)
         if target.is_dir() and not any(target.iterdir()):
             target.rmdir()

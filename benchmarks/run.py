@@ -1,0 +1,249 @@
+"""Time npinit against the peer tools, as whole processes, in one run.
+
+    python benchmarks/run.py [--runs 7] [--only new,lock,create] [--output benchmarks/results.md]
+
+Builds its fixtures first (in a work directory, cached between runs): a venv for npinit, one
+per peer tool (cookiecutter, poetry, pip's own venvs), uv from PyPI, and a "big" venv of about
+200 distributions. Each pair runs A and B alternately after a warm-up, so machine drift
+cancels in the paired ratio; it prints medians and ratios and writes a Markdown table.
+Not part of the test suite: no timing assertion belongs in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "templates" / "numpy-project"
+BIG = ["jupyterlab", "pandas", "scipy", "matplotlib", "scikit-learn", "dask[complete]",
+       "sympy", "numpy==2.4.6", "seaborn", "statsmodels", "xarray", "bokeh", "numba"]
+PINS = ["numpy==2.4.6", "pytest", "threadpoolctl"]
+
+
+def sh(cmd: list[str | Path], **kw: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(c) for c in cmd], check=True, capture_output=True, text=True,
+                          **kw)  # type: ignore[call-overload]
+
+
+def bin_of(venv: Path, name: str) -> Path:
+    return venv / "bin" / name
+
+
+class Fixtures:
+    """Venvs for npinit and each peer, built once and reused."""
+
+    def __init__(self, work: Path, python: Path) -> None:
+        self.work, self.python = work, python
+        work.mkdir(parents=True, exist_ok=True)
+        self.uv = Path(shutil.which("uv") or self._uv_from_pypi())
+
+    def _uv_from_pypi(self) -> Path:
+        venv = self.venv("uv", ["uv"])
+        return bin_of(venv, "uv")
+
+    def venv(self, name: str, packages: list[str], editable: Path | None = None) -> Path:
+        path = self.work / name
+        if not (path / ".done").exists():
+            shutil.rmtree(path, ignore_errors=True)
+            sh([self.python, "-m", "venv", path])
+            args = [bin_of(path, "python"), "-m", "pip", "install", "-q", *packages]
+            if editable is not None:
+                args += ["-e", editable]
+            sh(args)
+            (path / ".done").touch()
+        return path
+
+    def big(self) -> Path:
+        path = self.work / "big"
+        if not (path / ".done").exists():
+            shutil.rmtree(path, ignore_errors=True)
+            sh([self.python, "-m", "venv", path])
+            sh([self.uv, "pip", "install", "-q", "--python", bin_of(path, "python"), *BIG])
+            (path / ".done").touch()
+        return path
+
+
+def timed(cmd: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    cmd()
+    return time.perf_counter() - start
+
+
+def pair(name_a: str, a: Callable[[], None], name_b: str, b: Callable[[], None],
+         runs: int) -> dict[str, object]:
+    """Alternate A and B after one warm-up each; medians and the median paired ratio."""
+    a(), b()
+    ta, tb = [], []
+    for _ in range(runs):
+        ta.append(timed(a))
+        tb.append(timed(b))
+    ratios = [x / y for x, y in zip(ta, tb, strict=True)]
+    return {"a": name_a, "b": name_b, "ma": statistics.median(ta), "mb": statistics.median(tb),
+            "ratio": statistics.median(ratios)}
+
+
+def scratch() -> Path:
+    return Path(tempfile.mkdtemp(prefix="npinit-bench-"))
+
+
+def bench_new(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
+    cookie = fx.venv("cookiecutter", ["cookiecutter"], editable=ROOT)  # the template needs npinit
+    poetry = fx.venv("poetry", ["poetry"])
+    answers = ["manager=pip", "python_version=3.12", "numpy_version=2.4.6", "platforms=linux-64"]
+    npinit_args = ["--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", "--platform",
+                   "linux-64", "--no-input"]
+
+    def npinit_new() -> None:
+        out = scratch()
+        sh([bin_of(npinit, "npinit"), "new", "p", *npinit_args, "--output-dir", out])
+        shutil.rmtree(out)
+
+    def cookiecutter() -> None:
+        out = scratch()
+        sh([bin_of(cookie, "cookiecutter"), "--no-input", TEMPLATE, "-o", out,
+            "project_name=p", *answers])
+        shutil.rmtree(out)
+
+    def poetry_new() -> None:
+        out = scratch()
+        sh([bin_of(poetry, "poetry"), "new", "p"], cwd=out)
+        shutil.rmtree(out)
+
+    def uv_init() -> None:
+        out = scratch()
+        sh([fx.uv, "init", "--quiet", "--no-workspace", "p"], cwd=out)
+        shutil.rmtree(out)
+
+    def help_() -> None:
+        sh([bin_of(npinit, "npinit"), "--help"])
+
+    def python_pass() -> None:
+        sh([bin_of(npinit, "python"), "-c", "pass"])
+
+    return [
+        pair("npinit new --no-input", npinit_new, "cookiecutter --no-input (same template)",
+             cookiecutter, runs),
+        pair("npinit new --no-input", npinit_new, "poetry new", poetry_new, runs),
+        pair("npinit new --no-input", npinit_new, "uv init", uv_init, runs),
+        pair("npinit --help", help_, "python -c pass", python_pass, runs),
+    ]
+
+
+def bench_lock(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
+    big = fx.big()
+    count = len(list(next((big / "lib").glob("python3*/site-packages")).glob("*.dist-info")))
+    out = scratch()
+    lock = out / "npinit.lock"
+    sh([bin_of(npinit, "npinit"), "lock", "--prefix", big, "--output", lock])
+
+    def npinit_lock() -> None:
+        sh([bin_of(npinit, "npinit"), "lock", "--prefix", big, "--output", lock])
+
+    def npinit_verify() -> None:
+        sh([bin_of(npinit, "npinit"), "verify", "--prefix", big, "--lock", lock])
+
+    def pip_freeze() -> None:
+        sh([bin_of(big, "python"), "-m", "pip", "freeze"])
+
+    def pip_inspect() -> None:
+        sh([bin_of(big, "python"), "-m", "pip", "inspect"])
+
+    def uv_freeze() -> None:
+        sh([fx.uv, "pip", "freeze", "--python", bin_of(big, "python")])
+
+    label = f"({count} distributions)"
+    return [
+        pair(f"npinit lock {label}", npinit_lock, "pip freeze", pip_freeze, runs),
+        pair(f"npinit verify {label}", npinit_verify, "pip freeze", pip_freeze, runs),
+        pair(f"npinit lock {label}", npinit_lock, "uv pip freeze", uv_freeze, runs),
+        pair(f"npinit lock {label}", npinit_lock, "pip inspect", pip_inspect, runs),
+    ]
+
+
+def bench_create(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
+    env = {**os.environ, "PATH": f"{npinit / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    args = ["--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", "--platform",
+            "linux-64", "--no-input", "--create"]
+
+    def npinit_create() -> None:
+        out = scratch()
+        sh([bin_of(npinit, "npinit"), "new", "p", *args, "--output-dir", out], env=env)
+        shutil.rmtree(out)
+
+    def uv_plain() -> None:
+        out = scratch()
+        sh([fx.uv, "venv", "--quiet", "--python", fx.python, out / ".venv"])
+        sh([fx.uv, "pip", "install", "--quiet", "--python", out / ".venv/bin/python", *PINS])
+        shutil.rmtree(out)
+
+    def venv_pip() -> None:
+        out = scratch()
+        sh([fx.python, "-m", "venv", out / ".venv"])
+        sh([out / ".venv/bin/python", "-m", "pip", "install", "-q", *PINS])
+        shutil.rmtree(out)
+
+    return [
+        pair("npinit new --create --manager pip", npinit_create,
+             "uv venv + uv pip install (same pins)", uv_plain, runs),
+        pair("npinit new --create --manager pip", npinit_create, "python -m venv + pip install",
+             venv_pip, max(3, runs // 2)),
+    ]
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+               f"Python {platform.python_version()}")
+    lines = [f"Machine: {machine}; {time.strftime('%Y-%m-%d')}", "",
+             "| A | B | median A (s) | median B (s) | paired ratio A/B |", "|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['a']} | {r['b']} | {r['ma']:.3f} | {r['mb']:.3f} | "
+                     f"{r['ratio']:.2f}x |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--only", default="new,lock,create")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "npinit-bench")
+    parser.add_argument("--python", type=Path, default=None,
+                        help="interpreter for the venvs (default: a Python 3.12, else this one)")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = parser.parse_args()
+    python = args.python or Path(_pyenv("3.12") or sys.executable)
+    fx = Fixtures(args.work, python)
+    npinit = fx.venv("npinit", [str(ROOT)])
+    # a regular (not editable) install of the current tree, as users get it
+    sh([bin_of(npinit, "python"), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
+        ROOT])
+    rows: list[dict[str, object]] = []
+    for part in args.only.split(","):
+        print(f"== {part}", flush=True)
+        found = {"new": bench_new, "lock": bench_lock, "create": bench_create}[part](
+            fx, npinit, args.runs)
+        for r in found:
+            print(f"{r['a']:<45} {r['ma']:.3f}s   {r['b']:<40} {r['mb']:.3f}s   "
+                  f"{r['ratio']:.2f}x", flush=True)
+        rows += found
+    args.output.write_text(table(rows), encoding="utf-8")
+    print(f"wrote {args.output}")
+
+
+def _pyenv(version: str) -> str | None:
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = sorted((root / "versions").glob(f"{version}.*"))
+    return str(found[-1] / "bin" / "python3") if found else None
+
+
+if __name__ == "__main__":
+    main()
