@@ -25,14 +25,42 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "numpy-project"
-BIG = ["jupyterlab", "pandas", "scipy", "matplotlib", "scikit-learn", "dask[complete]",
-       "sympy", "numpy==2.4.6", "seaborn", "statsmodels", "xarray", "bokeh", "numba"]
+BIG = [
+    "jupyterlab",
+    "pandas",
+    "scipy",
+    "matplotlib",
+    "scikit-learn",
+    "dask[complete]",
+    "sympy",
+    "numpy==2.4.6",
+    "seaborn",
+    "statsmodels",
+    "xarray",
+    "bokeh",
+    "numba",
+    "sphinx",
+    "flask",
+    "fastapi",
+    "uvicorn",
+    "sqlalchemy",
+    "boto3",
+    "polars",
+    "pyarrow",
+    "networkx",
+    "h5py",
+    "plotly",
+    "black",
+    "mypy",
+    "hypothesis",
+    "nltk",
+    "pillow",
+]
 PINS = ["numpy==2.4.6", "pytest", "threadpoolctl"]
 
 
 def sh(cmd: list[str | Path], **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(c) for c in cmd], check=True, capture_output=True, text=True,
-                          **kw)  # type: ignore[call-overload]
+    return subprocess.run([str(c) for c in cmd], check=True, capture_output=True, text=True, **kw)  # type: ignore[call-overload]
 
 
 def bin_of(venv: Path, name: str) -> Path:
@@ -79,8 +107,9 @@ def timed(cmd: Callable[[], None]) -> float:
     return time.perf_counter() - start
 
 
-def pair(name_a: str, a: Callable[[], None], name_b: str, b: Callable[[], None],
-         runs: int) -> dict[str, object]:
+def pair(
+    name_a: str, a: Callable[[], None], name_b: str, b: Callable[[], None], runs: int
+) -> dict[str, object]:
     """Alternate A and B after one warm-up each; medians and the median paired ratio."""
     a(), b()
     ta, tb = [], []
@@ -88,8 +117,13 @@ def pair(name_a: str, a: Callable[[], None], name_b: str, b: Callable[[], None],
         ta.append(timed(a))
         tb.append(timed(b))
     ratios = [x / y for x, y in zip(ta, tb, strict=True)]
-    return {"a": name_a, "b": name_b, "ma": statistics.median(ta), "mb": statistics.median(tb),
-            "ratio": statistics.median(ratios)}
+    return {
+        "a": name_a,
+        "b": name_b,
+        "ma": statistics.median(ta),
+        "mb": statistics.median(tb),
+        "ratio": statistics.median(ratios),
+    }
 
 
 def scratch() -> Path:
@@ -100,8 +134,17 @@ def bench_new(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
     cookie = fx.venv("cookiecutter", ["cookiecutter"], editable=ROOT)  # the template needs npinit
     poetry = fx.venv("poetry", ["poetry"])
     answers = ["manager=pip", "python_version=3.12", "numpy_version=2.4.6", "platforms=linux-64"]
-    npinit_args = ["--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", "--platform",
-                   "linux-64", "--no-input"]
+    npinit_args = [
+        "--manager",
+        "pip",
+        "--python",
+        "3.12",
+        "--numpy",
+        "2.4.6",
+        "--platform",
+        "linux-64",
+        "--no-input",
+    ]
 
     def npinit_new() -> None:
         out = scratch()
@@ -110,8 +153,17 @@ def bench_new(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
 
     def cookiecutter() -> None:
         out = scratch()
-        sh([bin_of(cookie, "cookiecutter"), "--no-input", TEMPLATE, "-o", out,
-            "project_name=p", *answers])
+        sh(
+            [
+                bin_of(cookie, "cookiecutter"),
+                "--no-input",
+                TEMPLATE,
+                "-o",
+                out,
+                "project_name=p",
+                *answers,
+            ]
+        )
         shutil.rmtree(out)
 
     def poetry_new() -> None:
@@ -131,8 +183,13 @@ def bench_new(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
         sh([bin_of(npinit, "python"), "-c", "pass"])
 
     return [
-        pair("npinit new --no-input", npinit_new, "cookiecutter --no-input (same template)",
-             cookiecutter, runs),
+        pair(
+            "npinit new --no-input",
+            npinit_new,
+            "cookiecutter --no-input (same template)",
+            cookiecutter,
+            runs,
+        ),
         pair("npinit new --no-input", npinit_new, "poetry new", poetry_new, runs),
         pair("npinit new --no-input", npinit_new, "uv init", uv_init, runs),
         pair("npinit --help", help_, "python -c pass", python_pass, runs),
@@ -172,8 +229,18 @@ def bench_lock(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]
 
 def bench_create(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
     env = {**os.environ, "PATH": f"{npinit / 'bin'}{os.pathsep}{os.environ['PATH']}"}
-    args = ["--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", "--platform",
-            "linux-64", "--no-input", "--create"]
+    args = [
+        "--manager",
+        "pip",
+        "--python",
+        "3.12",
+        "--numpy",
+        "2.4.6",
+        "--platform",
+        "linux-64",
+        "--no-input",
+        "--create",
+    ]
 
     def npinit_create() -> None:
         out = scratch()
@@ -193,21 +260,36 @@ def bench_create(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object
         shutil.rmtree(out)
 
     return [
-        pair("npinit new --create --manager pip", npinit_create,
-             "uv venv + uv pip install (same pins)", uv_plain, runs),
-        pair("npinit new --create --manager pip", npinit_create, "python -m venv + pip install",
-             venv_pip, max(3, runs // 2)),
+        pair(
+            "npinit new --create --manager pip",
+            npinit_create,
+            "uv venv + uv pip install (same pins)",
+            uv_plain,
+            runs,
+        ),
+        pair(
+            "npinit new --create --manager pip",
+            npinit_create,
+            "python -m venv + pip install",
+            venv_pip,
+            max(3, runs // 2),
+        ),
     ]
 
 
 def table(rows: list[dict[str, object]]) -> str:
-    machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
-               f"Python {platform.python_version()}")
-    lines = [f"Machine: {machine}; {time.strftime('%Y-%m-%d')}", "",
-             "| A | B | median A (s) | median B (s) | paired ratio A/B |", "|---|---|---|---|---|"]
+    machine = (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    lines = [
+        f"Machine: {machine}; {time.strftime('%Y-%m-%d')}",
+        "",
+        "| A | B | median A (s) | median B (s) | paired ratio A/B |",
+        "|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['a']} | {r['b']} | {r['ma']:.3f} | {r['mb']:.3f} | "
-                     f"{r['ratio']:.2f}x |")
+        lines.append(f"| {r['a']} | {r['b']} | {r['ma']:.3f} | {r['mb']:.3f} | {r['ratio']:.2f}x |")
     return "\n".join(lines) + "\n"
 
 
@@ -216,24 +298,41 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--only", default="new,lock,create")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "npinit-bench")
-    parser.add_argument("--python", type=Path, default=None,
-                        help="interpreter for the venvs (default: a Python 3.12, else this one)")
+    parser.add_argument(
+        "--python",
+        type=Path,
+        default=None,
+        help="interpreter for the venvs (default: a Python 3.12, else this one)",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args()
     python = args.python or Path(_pyenv("3.12") or sys.executable)
     fx = Fixtures(args.work, python)
     npinit = fx.venv("npinit", [str(ROOT)])
     # a regular (not editable) install of the current tree, as users get it
-    sh([bin_of(npinit, "python"), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
-        ROOT])
+    sh(
+        [
+            bin_of(npinit, "python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--force-reinstall",
+            ROOT,
+        ]
+    )
     rows: list[dict[str, object]] = []
     for part in args.only.split(","):
         print(f"== {part}", flush=True)
         found = {"new": bench_new, "lock": bench_lock, "create": bench_create}[part](
-            fx, npinit, args.runs)
+            fx, npinit, args.runs
+        )
         for r in found:
-            print(f"{r['a']:<45} {r['ma']:.3f}s   {r['b']:<40} {r['mb']:.3f}s   "
-                  f"{r['ratio']:.2f}x", flush=True)
+            print(
+                f"{r['a']:<45} {r['ma']:.3f}s   {r['b']:<40} {r['mb']:.3f}s   {r['ratio']:.2f}x",
+                flush=True,
+            )
         rows += found
     args.output.write_text(table(rows), encoding="utf-8")
     print(f"wrote {args.output}")

@@ -15,7 +15,7 @@ import click
 from npinit import __version__
 from npinit.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_INVALID, NpinitError
 
-MANAGERS = ("conda", "pip", "poetry")
+MANAGERS = ("conda", "pip", "poetry", "uv", "pixi")
 BLAS_CHOICES = ("default", "openblas", "mkl", "blis", "netlib", "accelerate")
 CHANNELS = ("conda-forge", "defaults")
 
@@ -59,7 +59,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--manager", type=click.Choice(MANAGERS), help="Package manager (default: conda).")
 @click.option("--python", "python", metavar="3.X", help="Python version.")
 @click.option("--numpy", "numpy", metavar="latest|X.Y|X.Y.Z", help="NumPy release to pin.")
-@click.option("--blas", type=click.Choice(BLAS_CHOICES), help="BLAS implementation.")
+@click.option(
+    "--blas",
+    metavar="VARIANT[,PLATFORM=VARIANT]...",
+    help="BLAS: default, openblas, mkl, blis, netlib or accelerate; "
+    "PLATFORM=VARIANT for one platform (e.g. mkl,osx-arm64=accelerate).",
+)
 @click.option("--channel", type=click.Choice(CHANNELS), help="conda channel (conda only).")
 @click.option(
     "--platform",

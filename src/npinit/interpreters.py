@@ -24,33 +24,40 @@ def _version_of(exe: Path) -> str:
 
 
 def find_python(version: str, *, path: str | None, pyenv_root: Path | None) -> Path:
-    """An interpreter for ``version``; ToolMissing (exit 3) saying how to get one."""
-    launcher = shutil.which("py", path=path)
-    if launcher:
-        try:
-            out = subprocess.run(
-                [launcher, f"-{version}", "-c", "import sys; print(sys.executable)"],
-                capture_output=True,
-                text=True,
-                timeout=30,
-            )
-            if out.returncode == 0 and out.stdout.strip():
-                return Path(out.stdout.strip())
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-    for name in (f"python{version}", "python3", "python"):
-        found = shutil.which(name, path=path)
-        if found and _version_of(Path(found)) == version:
-            return Path(found)
-    if pyenv_root is not None:
+    """An interpreter for ``version``: the ``py`` launcher (Windows), pyenv's versions, then
+    ``python3.X`` on PATH; ToolMissing (exit 3) saying how to get one."""
+    import os
+
+    if os.name == "nt":
+        launcher = shutil.which("py", path=path)
+        if launcher:
+            try:
+                out = subprocess.run(
+                    [launcher, f"-{version}", "-c", "import sys; print(sys.executable)"],
+                    capture_output=True,
+                    text=True,
+                    timeout=30,
+                )
+                if out.returncode == 0 and out.stdout.strip():
+                    return Path(out.stdout.strip())
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+    if pyenv_root is not None:  # pyenv's own interpreters: no subprocess, no slow shim
 
         def key(p: Path) -> tuple[int, ...]:
             return tuple(int(x) for x in p.name.split(".") if x.isdigit())
 
-        for prefix in sorted((pyenv_root / "versions").glob(f"{version}.*"), key=key, reverse=True):
-            exe = prefix / "bin" / "python3"
-            if exe.exists() and prefix.name.replace(".", "").isdigit():
-                return exe
+        found = [
+            p
+            for p in (pyenv_root / "versions").glob(f"{version}.*")
+            if p.name.replace(".", "").isdigit() and (p / "bin" / "python3").exists()
+        ]
+        if found:
+            return max(found, key=key) / "bin" / "python3"
+    for name in (f"python{version}", "python3", "python"):
+        exe = shutil.which(name, path=path)
+        if exe and _version_of(Path(exe)) == version:
+            return Path(exe)
     raise ToolMissing(
         f"Python {version} is not installed (looked for py -{version}, python{version}, pyenv)",
         f"install it (pyenv install {version}, or from python.org), or choose another --python",

@@ -15,11 +15,18 @@ class Manager(enum.Enum):
     CONDA = "conda"
     PIP = "pip"
     POETRY = "poetry"
+    UV = "uv"
+    PIXI = "pixi"
 
     @property
     def uses_pypi(self) -> bool:
         """True when NumPy comes from PyPI wheels (the BLAS is whatever the wheel carries)."""
-        return self is not Manager.CONDA
+        return self in (Manager.PIP, Manager.POETRY, Manager.UV)
+
+    @property
+    def per_platform_blas(self) -> bool:
+        """True when the manager's file can select a different BLAS per platform (pixi)."""
+        return self is Manager.PIXI
 
 
 class Blas(enum.Enum):
@@ -111,9 +118,16 @@ class ProjectSpec:
     platforms: tuple[Platform, ...]
     with_packages: tuple[str, ...] = ()
     threads: int | None = None
+    blas_overrides: tuple[tuple[Platform, Blas], ...] = ()
     description: str = "A NumPy project"
     author: str = ""
     blas_choices: tuple[BlasChoice, ...] = field(default=(), compare=False)
+
+    @property
+    def blas_request(self) -> str:
+        """The BLAS request as written: ``mkl`` or ``mkl,osx-arm64=accelerate``."""
+        parts = [self.blas.value, *(f"{p.value}={b.value}" for p, b in self.blas_overrides)]
+        return ",".join(parts)
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,6 @@ class CreatedEnvironment:
     python: Path | None
     tool: str
     activate: str
-    hash_source: str = ""  # pip-report | poetry-lock | index | "" (conda records carry them)
+    hash_source: str = ""  # pip-report | poetry-lock | "" (none, or conda records carry them)
     hash_file: Path | None = None
     env_vars: dict[str, str] = field(default_factory=dict)

@@ -189,8 +189,7 @@ def build_spec(
     name, package = check_name(name)
     the_manager = _choice("manager", manager, Manager)
     assert isinstance(the_manager, Manager)
-    the_blas = _choice("BLAS", blas or "default", Blas)
-    assert isinstance(the_blas, Blas)
+    the_blas, overrides = blas_facts.parse_request(blas or "default")
     if the_manager.uses_pypi:
         if channel not in (None, "", "pypi"):
             raise InvalidInput(
@@ -201,6 +200,11 @@ def build_spec(
     else:
         chosen = _choice("channel", channel or "conda-forge", Channel)
         assert isinstance(chosen, Channel)
+        if the_manager is Manager.PIXI and chosen is not Channel.CONDA_FORGE:
+            raise InvalidInput(
+                f"npinit's pixi projects use conda-forge, not {chosen.value}",
+                "drop --channel, or use --manager conda for the defaults channel",
+            )
         if chosen is Channel.PYPI:
             raise InvalidInput(
                 "conda installs from conda channels, not PyPI",
@@ -215,7 +219,26 @@ def build_spec(
         python = releases.default_python(hint)
     release = releases.resolve_numpy(numpy, python)
     the_platforms = parse_platforms(platforms, current_platform)
-    choices = blas_facts.choose_for_platforms(the_channel, the_platforms, the_blas, release)
+    unknown = [p.value for p in overrides if p not in the_platforms]
+    if unknown:
+        raise InvalidInput(
+            f"--blas names {', '.join(unknown)}, which is not one of the project's platforms",
+            "add it with --platform, or drop it from --blas",
+        )
+    choices = blas_facts.choose_for_platforms(
+        the_channel,
+        the_platforms,
+        the_blas,
+        release,
+        overrides,
+        per_platform=the_manager.per_platform_blas,
+    )
+    if the_manager is Manager.CONDA and len({c.spec_lines for c in choices}) > 1:
+        raise InvalidInput(
+            "environment.yml cannot select a different BLAS per platform "
+            f"({', '.join(f'{c.platform.value}: {c.variant}' for c in choices)})",
+            "use --manager pixi, which can, or one BLAS for every platform",
+        )
     return ProjectSpec(
         name=name,
         package_name=package,
@@ -223,6 +246,7 @@ def build_spec(
         python=python,
         numpy=release.version,
         blas=the_blas,
+        blas_overrides=tuple(overrides.items()),
         channel=the_channel,
         platforms=the_platforms,
         with_packages=check_with(with_packages, the_manager),

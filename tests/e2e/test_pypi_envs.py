@@ -55,6 +55,13 @@ def test_generated_tests_fail_in_a_wrong_environment(pip_project, tmp_path):
     assert result.returncode == 1
     assert "test_numpy_is_the_pinned_release" in result.stdout
     assert "1 failed, 3 passed" in result.stdout
+    # the same file runs without pytest (what npinit create uses) and fails the same way
+    plain = run([python_in(venv), "tests/test_environment.py"], cwd=other, check=False)
+    assert plain.returncode == 1
+    assert "FAILED test_numpy_is_the_pinned_release: NumPy is 2.4.6; the project pins 2.4.5" in (
+        plain.stdout
+    )
+    assert plain.stdout.strip().splitlines()[-1] == "1 failed, 3 passed, 1 skipped"
 
 
 def test_generated_test_reads_the_conda_libblas_record(pip_project, tmp_path):

@@ -219,3 +219,62 @@ def test_examples_match_fresh_output(tmp_path, capsys):
         assert tree(tmp_path / name) == tree(ROOT / "examples" / name), (
             f"examples/{name} is stale: run python tools/update_examples.py"
         )
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (
+            ["--manager", "conda", "--platform", "all", "--blas", "mkl"],
+            "--manager pixi, which selects the BLAS per platform",
+        ),
+        (
+            ["--manager", "conda", "--platform", "all", "--blas", "mkl,osx-arm64=accelerate"],
+            "environment.yml cannot select a different BLAS per platform",
+        ),
+        (["--manager", "pip", "--platform", "all", "--blas", "mkl"], "--manager conda --blas mkl"),
+        (["--manager", "pixi", "--channel", "defaults"], "use conda-forge"),
+        (
+            ["--manager", "pixi", "--platform", "linux-64", "--blas", "osx-arm64=accelerate"],
+            "not one of the project's platforms",
+        ),
+        (
+            ["--manager", "pixi", "--platform", "all", "--blas", "linux-64=accelerate"],
+            "accelerate is not built for linux-64",
+        ),
+        (["--blas", "fast"], "unknown BLAS 'fast'"),
+    ],
+)
+def test_several_platforms_refusals(tmp_path, capsys, args, says):
+    code, _, err = invoke(["new", "proj", "--no-input", *args], tmp_path, capsys)
+    assert code == 2, err
+    assert says in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_workshop_kit(tmp_path, capsys):
+    code, out, err = invoke(
+        ["new", "workshop", "--manager", "conda", "--platform", "all", "--no-input", "--json"],
+        tmp_path,
+        capsys,
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["blas_by_platform"] == {
+        "linux-64": "openblas",
+        "osx-arm64": "openblas",
+        "win-64": "mkl",
+    }
+    assert not [line for line in result["spec_lines"] if "blas" in line]  # defaults everywhere
+    readme = (tmp_path / "workshop/README.md").read_text()
+    section = readme.split("## Before the workshop", 1)[1]
+    for platform in ("linux-64", "osx-arm64", "win-64"):
+        assert f"**{platform}**" in section
+    assert "Miniforge" in section and "npinit doctor --json" in section
+    assert "python tests/test_environment.py" in section
+    assert (tmp_path / "workshop/tests/test_environment.py").exists()
+
+
+def test_single_platform_readme_has_no_workshop_section(tmp_path, capsys):
+    invoke(["new", "solo", "--no-input", "--platform", "linux-64"], tmp_path, capsys)
+    assert "Before the workshop" not in (tmp_path / "solo/README.md").read_text()

@@ -31,7 +31,7 @@ DEFAULTS_LINES = {"openblas": ["blas=*=openblas"], "mkl": ["blas=*=mkl"], "defau
 
 def combinations():
     for manager, blas, platforms in itertools.product(
-        ["conda", "pip", "poetry"], BLASES, PLATFORM_SETS
+        ["conda", "pip", "poetry", "uv", "pixi"], BLASES, PLATFORM_SETS
     ):
         channels = ["conda-forge", "defaults"] if manager == "conda" else [None]
         for channel in channels:
@@ -88,6 +88,7 @@ def test_valid_combination_renders_and_parses(tmp_path, manager, blas, channel, 
     assert set(constants["EXPECTED_BLAS"]) == {p.value for p in spec.platforms}
     if blas not in ("default",) and manager == "conda":
         assert all(v == [blas] for v in constants["EXPECTED_BLAS"].values())
+    assert constants["EXPECTED_THREADS"] == 3
     compile(test_source, "test_environment.py", "exec")
     for path in project.rglob("*.py"):
         compile(path.read_text("utf-8"), str(path), "exec")
@@ -115,6 +116,24 @@ def test_valid_combination_renders_and_parses(tmp_path, manager, blas, channel, 
         assert reqs["numpy"] == "==2.4.6" and "scipy" in reqs
         assert (project / ".python-version").read_text().strip() == "3.12"
         assert not (project / "environment.yml").exists()
+    elif manager == "pixi":
+        from tests.pixi_rules import check_pixi_manifest
+
+        data = tomllib.loads((project / "pixi.toml").read_text("utf-8"))
+        check_pixi_manifest(data)
+        assert data["dependencies"]["numpy"] == "==2.4.6"
+        assert data["dependencies"]["python"] == "3.12.*"
+        assert data["activation"]["env"]["MKL_NUM_THREADS"] == "3"
+        assert data["workspace"]["platforms"] == [p.value for p in spec.platforms]
+        for choice in spec.blas_choices:
+            target = data.get("target", {}).get(choice.platform.value, {})
+            libblas = target.get("dependencies", {}).get("libblas") or data["dependencies"].get(
+                "libblas"
+            )
+            if choice.spec_lines:
+                assert libblas["build"] == CONDA_FORGE_LINES[choice.variant][0].split("=")[2]
+            else:
+                assert libblas is None
     else:
         data = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
         assert data["project"]["requires-python"] == ">=3.12,<3.13"
@@ -123,8 +142,19 @@ def test_valid_combination_renders_and_parses(tmp_path, manager, blas, channel, 
             for d in data["project"]["dependencies"]
             if Requirement(d).name == "numpy"
         ] == ["==2.4.6"]
-        assert data["tool"]["poetry"]["packages"] == [{"include": "demo_proj", "from": "src"}]
-    if manager != "conda":
+        if manager == "poetry":
+            assert data["tool"]["poetry"]["packages"] == [{"include": "demo_proj", "from": "src"}]
+        else:
+            from packaging.markers import Marker
+
+            environments = data["tool"]["uv"]["environments"]
+            assert environments == data["tool"]["uv"]["required-environments"]
+            assert len(environments) == len(spec.platforms)
+            for marker in environments:
+                Marker(marker)  # PEP 508, as uv requires
+            assert data["dependency-groups"]["dev"] == ["pytest", "threadpoolctl"]
+            assert (project / ".python-version").read_text().strip() == "3.12"
+    if manager in ("pip", "poetry", "uv"):
         conftest = (project / "tests/conftest.py").read_text("utf-8")
         assert "os.environ.setdefault('MKL_NUM_THREADS', '3')" in conftest
 

@@ -7,7 +7,8 @@ writes a BLAS spec line asks :func:`choose_blas`; nothing else spells one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from npinit.errors import InvalidInput
 from npinit.knowledge.releases import NumpyRelease
@@ -134,25 +135,77 @@ def _choose_pypi(platform: Platform, blas: Blas, release: NumpyRelease) -> BlasC
 
 
 def choose_for_platforms(
-    channel: Channel, platforms: Iterable[Platform], blas: Blas, release: NumpyRelease
+    channel: Channel,
+    platforms: Iterable[Platform],
+    blas: Blas,
+    release: NumpyRelease,
+    overrides: Mapping[Platform, Blas] | None = None,
+    per_platform: bool = False,
 ) -> tuple[BlasChoice, ...]:
-    """:func:`choose_blas` for every platform; one InvalidInput naming every refusal."""
+    """:func:`choose_blas` for every platform; one InvalidInput naming every refusal.
+
+    ``overrides`` asks for another variant on some platforms. With ``per_platform`` (a
+    manager that can say a BLAS per platform: pixi), a platform where the common request does
+    not exist gets its default instead, with a note; an explicit override is never replaced.
+    """
+    overrides = overrides or {}
     choices: list[BlasChoice] = []
     refused: list[tuple[Platform, InvalidInput]] = []
     for platform in platforms:
+        requested = overrides.get(platform, blas)
         try:
-            choices.append(choose_blas(channel, platform, blas, release))
+            choices.append(choose_blas(channel, platform, requested, release))
         except InvalidInput as error:
-            refused.append((platform, error))
+            if per_platform and platform not in overrides:
+                fallback = choose_blas(channel, platform, Blas.DEFAULT, release)
+                note = (
+                    f"{requested.value} is not built for {platform.value}: "
+                    f"it gets the default ({fallback.variant}) there"
+                )
+                choices.append(replace(fallback, notes=(note, *fallback.notes)))
+            else:
+                refused.append((platform, error))
     if not refused:
         return tuple(choices)
+    several = len(choices) + len(refused) > 1
+    pixi = (
+        "; or --manager pixi, which selects the BLAS per platform"
+        if several and channel is Channel.CONDA_FORGE
+        else ""
+    )
     if len(refused) == 1 or len({e.message for _, e in refused}) == 1:
-        raise refused[0][1]
+        raise InvalidInput(refused[0][1].message, refused[0][1].hint + pixi)
     names = ", ".join(p.value for p, _ in refused)
     raise InvalidInput(
         f"{blas.value} is not available on {names} from {channel.value}",
-        refused[0][1].hint,
+        refused[0][1].hint + pixi,
     )
+
+
+def parse_request(text: str) -> tuple[Blas, dict[Platform, Blas]]:
+    """``mkl`` or ``mkl,osx-arm64=accelerate`` -> the common variant and per-platform ones."""
+    common = Blas.DEFAULT
+    overrides: dict[Platform, Blas] = {}
+    for part in (p.strip() for p in (text or "default").split(",")):
+        if not part:
+            continue
+        platform_name, sep, variant_name = part.rpartition("=")
+        try:
+            variant = Blas(variant_name.strip().lower())
+        except ValueError:
+            names = ", ".join(b.value for b in Blas)
+            raise InvalidInput(f"unknown BLAS '{variant_name}'", f"choose one of {names}") from None
+        if not sep:
+            common = variant
+            continue
+        try:
+            overrides[Platform(platform_name.strip())] = variant
+        except ValueError:
+            raise InvalidInput(
+                f"unknown platform '{platform_name}' in --blas {text}",
+                "write PLATFORM=VARIANT with a conda subdir, e.g. osx-arm64=accelerate",
+            ) from None
+    return common, overrides
 
 
 def _notes(variant: str) -> tuple[str, ...]:

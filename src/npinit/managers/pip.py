@@ -50,7 +50,7 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
             env=ctx.environ,
             what="uv pip install",
         )
-        source, report = "index", None
+        source, report = "", None  # uv reports no hashes; `npinit lock --online` adds them
     else:
         ctx.progress(f"Creating .venv (Python {ctx.spec.python})")
         ctx.run([python, "-m", "venv", venv], cwd=project, env=ctx.environ, what="python -m venv")

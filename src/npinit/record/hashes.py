@@ -67,3 +67,18 @@ def apply(packages: tuple[Package, ...], known: Known) -> tuple[Package, ...]:
                     break
         result.append(package)
     return tuple(result)
+
+
+def from_uv_lock(path: Path) -> Known:
+    """Hashes from uv.lock (``wheels = [{ url, hash = "sha256:..." }]``)."""
+    data = tomllib.loads(path.read_text("utf-8"))
+    known: Known = {}
+    for package in data.get("package", []):
+        wheels = [
+            (w["url"], w["hash"].split(":", 1)[1])
+            for w in package.get("wheels", [])
+            if "url" in w and str(w.get("hash", "")).startswith("sha256:")
+        ]
+        if wheels:
+            known.setdefault(canonical(package["name"]), {})[str(package["version"])] = wheels
+    return known

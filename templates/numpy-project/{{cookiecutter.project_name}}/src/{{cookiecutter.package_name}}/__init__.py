@@ -1,6 +1,6 @@
 {%- set plan = cookiecutter | npinit_plan -%}
 {{ plan.description | py }}
-{%- if plan.threads and plan.manager != "conda" %}
+{%- if plan.threads and plan.manager in ("pip", "poetry", "uv") %}
 
 import os
 
