@@ -232,6 +232,55 @@ def create(project: Path | None, channel_alias: str | None, no_uv: bool, as_json
     _finish_create(created, as_json)
 
 
+@cli.command(name="set")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--numpy", "numpy", metavar="latest|X.Y|X.Y.Z", help="Pin NumPy to this release.")
+@click.option("--blas", metavar="VARIANT[,PLATFORM=VARIANT]...", help="Select this BLAS.")
+@click.option("--python", "python", metavar="3.X", help="Move the project to this Python.")
+@click.option("--channel", type=click.Choice(CHANNELS), help="conda files: their channel.")
+@click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def set_(
+    path: Path | None,
+    numpy: str | None,
+    blas: str | None,
+    python: str | None,
+    channel: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Change NumPy, the BLAS or Python in a project's files (or one file), keeping every
+    comment and the layout."""
+    from npinit.editing.project import apply, plan_set
+    from npinit.spec import detect_platform
+
+    target = (path or Path.cwd()).resolve()
+    result = plan_set(
+        target,
+        numpy=numpy,
+        python=python,
+        blas=blas,
+        channel=channel,
+        current_platform=detect_platform(),
+    )
+    if dry_run:
+        if as_json:
+            _emit_json(
+                {**result.to_json(), "diff": "".join(e.diff(result.root) for e in result.edits)}
+            )
+        else:
+            click.echo("".join(e.diff(result.root) for e in result.edits), nl=False)
+        return
+    written = apply(result)
+    _warn(result.warnings if written else [])
+    if as_json:
+        _emit_json({**result.to_json(), "written": [str(p) for p in written]})
+        return
+    for edit in result.edits:
+        state = "changed" if edit.changed else "unchanged"
+        click.echo(f"{state:<10} {edit.path}")
+
+
 @cli.command()
 @click.option("--python", "python", metavar="3.X", help="Only releases with wheels for it.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -241,11 +241,15 @@ def resolve_numpy(request: str, python: str) -> NumpyRelease:
     if candidates:
         return candidates[-1]
     target = line[-1] if request.count(".") == 1 else exact[0]
+    instead = (
+        f"for Python {python} use NumPy {_span(fitting)}, or "
+        if fitting
+        else f"no NumPy release from 1.26 on supports Python {python}; "
+    )
     raise InvalidInput(
         f"NumPy {request} has no wheels for Python {python} "
         f"(it supports Python {', '.join(target.pythons)})",
-        f"for Python {python} use NumPy {_span(fitting)}, "
-        f"or choose Python {' or '.join(target.pythons)}",
+        f"{instead}choose Python {' or '.join(target.pythons)}",
     )
 
 

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES
-from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec
+from npinit.model import BlasChoice, CreateContext, CreatedEnvironment, ProjectSpec
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
@@ -43,7 +43,14 @@ def dependencies(spec: ProjectSpec) -> dict[str, str]:
 
 def blas_tables(spec: ProjectSpec) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
     """BLAS entries common to every platform, and the per-platform ones (``target``)."""
-    lines = {c.platform.value: c.spec_lines for c in spec.blas_choices}
+    return tables_for(spec.blas_choices)
+
+
+def tables_for(
+    choices: tuple[BlasChoice, ...],
+) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+    """:func:`blas_tables` for the BLAS choices of a set of platforms."""
+    lines = {c.platform.value: c.spec_lines for c in choices}
     if len(set(lines.values())) == 1:
         common = next(iter(lines.values()), ())
         return dict(_table(line) for line in common), {}

@@ -1,0 +1,340 @@
+"""``npinit set``: change NumPy, the BLAS or Python in the files of an existing project (or
+one file), keeping every other byte. Every file is edited in memory and re-parsed first;
+only when all of them succeed are they written, each atomically."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from npinit.errors import InvalidInput
+from npinit.knowledge import blas as blas_facts
+from npinit.knowledge import releases
+from npinit.model import Blas, BlasChoice, Channel, Platform
+
+CONDA_FILES = ("environment.yml", "environment.yaml")
+_REQUIREMENTS = re.compile(r"^requirements.*\.txt$|.*requirements.*\.txt$")
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    path: Path
+    kind: str
+    before: str
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def diff(self, root: Path) -> str:
+        name = (
+            self.path.relative_to(root).as_posix()
+            if self.path.is_relative_to(root)
+            else str(self.path)
+        )
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True),
+                self.after.splitlines(keepends=True),
+                f"a/{name}",
+                f"b/{name}",
+            )
+        )
+
+
+@dataclass(frozen=True)
+class SetResult:
+    root: Path
+    edits: tuple[FileEdit, ...]
+    numpy: str | None
+    python: str | None
+    blas: str | None
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": [
+                {"path": str(e.path), "kind": e.kind, "changed": e.changed} for e in self.edits
+            ],
+            "numpy": self.numpy,
+            "python": self.python,
+            "blas": self.blas,
+            "warnings": list(self.warnings),
+        }
+
+
+def kind_of(path: Path) -> str | None:
+    name = path.name
+    if name in CONDA_FILES:
+        return "conda"
+    if name == "pixi.toml":
+        return "pixi"
+    if name == "pyproject.toml":
+        return "pyproject"
+    if name == ".npinit.toml":
+        return "answers"
+    if name == ".python-version":
+        return "python-version"
+    if name.endswith(".txt") and "requirements" in name:
+        return "requirements"
+    return None
+
+
+def _files(target: Path) -> list[Path]:
+    if not target.exists():
+        raise InvalidInput(f"{target} does not exist", "give a project directory or a file")
+    if target.is_file():
+        if kind_of(target) is None:
+            raise InvalidInput(
+                f"npinit does not know how to edit {target.name}",
+                "it edits environment.yml, requirements*.txt, pyproject.toml, pixi.toml",
+            )
+        return [target]
+    found = sorted(p for p in target.iterdir() if p.is_file() and kind_of(p) is not None)
+    if not any(kind_of(p) not in ("answers", "python-version") for p in found):
+        raise InvalidInput(
+            f"{target} has no environment file npinit can edit",
+            "give a project with environment.yml, requirements*.txt, pyproject.toml or pixi.toml",
+        )
+    return found
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"cannot read {path}: {error.strerror}", "") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} is not UTF-8 text", "npinit edits text files only") from None
+    if "\x00" in text:
+        raise InvalidInput(f"{path} is not a text file", "npinit edits text files only")
+    return text
+
+
+@dataclass
+class _Context:
+    python: str | None = None  # the one Python minor the project pins, if any
+    python_floor: str | None = None  # the lowest Python a range allows
+    platforms: tuple[Platform, ...] = ()
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+def _context(texts: dict[Path, str], current: Platform | None) -> _Context:
+    import tomllib
+
+    from npinit.editing import conda_env, toml_files
+
+    ctx = _Context()
+    for path, text in texts.items():
+        kind = kind_of(path)
+        try:
+            if kind == "answers":
+                ctx.answers = dict(tomllib.loads(text).get("project", {}))
+                ctx.python = ctx.answers.get("python") or ctx.python
+            elif kind == "conda":
+                _, entries = conda_env.parse(text, str(path))
+                ctx.python = ctx.python or conda_env.python_of(entries)
+            elif kind == "pixi":
+                spec = str(tomllib.loads(text).get("dependencies", {}).get("python", ""))
+                match = re.match(r"^=?=?(3\.\d+)(\.\*)?$", spec)
+                ctx.python = ctx.python or (match.group(1) if match else None)
+            elif kind == "python-version":
+                match = re.match(r"^(3\.\d+)", text.strip())
+                ctx.python = ctx.python or (match.group(1) if match else None)
+            elif kind == "pyproject":
+                ctx.python_floor = toml_files.requires_python_of(toml_files.parse(text, str(path)))
+        except tomllib.TOMLDecodeError as error:
+            raise InvalidInput(f"{path} is not valid TOML ({error})", "fix the file") from None
+    names = ctx.answers.get("platforms") or []
+    try:
+        ctx.platforms = tuple(Platform(p) for p in names) or ((current,) if current else ())
+    except ValueError:
+        ctx.platforms = (current,) if current else ()
+    if not ctx.platforms:
+        ctx.platforms = (Platform.LINUX_64,)
+    return ctx
+
+
+def _resolve_numpy(request: str, python: str | None) -> releases.NumpyRelease:
+    if python is not None:
+        return releases.resolve_numpy(request, python)
+    pool = [r for r in releases.all_releases() if not r.yanked]
+    if request == "latest":
+        return pool[-1]
+    exact = [r for r in releases.all_releases() if r.version == request]
+    if exact:
+        if exact[0].yanked:
+            raise InvalidInput(
+                f"NumPy {request} was yanked from PyPI ({exact[0].yanked})",
+                "choose another release",
+            )
+        return exact[0]
+    line = [r for r in pool if r.line == request]
+    if line:
+        return line[-1]
+    # the same errors and hints as npinit new
+    return releases.resolve_numpy(request, releases.known_pythons()[-1])
+
+
+def plan_set(
+    target: Path,
+    *,
+    numpy: str | None = None,
+    python: str | None = None,
+    blas: str | None = None,
+    channel: str | None = None,
+    current_platform: Platform | None = None,
+) -> SetResult:
+    """Every edit ``npinit set`` would make; raises InvalidInput and changes nothing when any
+    request is invalid for the project or any file cannot be parsed."""
+    from npinit.editing import conda_env, requirements, toml_files
+
+    if numpy is None and python is None and blas is None and channel is None:
+        raise InvalidInput("nothing to change", "give --numpy, --blas, --python or --channel")
+    paths = _files(target)
+    root = target if target.is_dir() else target.parent
+    texts = {p: _read(p) for p in paths}
+    ctx = _context(texts, current_platform)
+    if python is not None:
+        python = releases.check_python(python.strip())
+    check_python = python or ctx.python or ctx.python_floor
+    release = _resolve_numpy(numpy.strip(), check_python) if numpy is not None else None
+    version = release.version if release else None
+    blas_request = blas_facts.parse_request(blas) if blas is not None else None
+    reference = release or _resolve_numpy("latest", check_python if check_python else None)
+    if channel is not None and channel not in ("conda-forge", "defaults"):
+        raise InvalidInput(f"unknown channel '{channel}'", "choose conda-forge or defaults")
+
+    edits: list[FileEdit] = []
+    choices_for_answers: tuple[BlasChoice, ...] | None = None
+    for path, text in texts.items():
+        kind = kind_of(path)
+        origin = str(path)
+        after = text
+        if kind == "conda":
+            data, _ = conda_env.parse(text, origin)
+            file_channel = (
+                Channel(channel or conda_env.channel_of(data))
+                if (channel or conda_env.channel_of(data)) in ("conda-forge", "defaults")
+                else (Channel.CONDA_FORGE)
+            )
+            blas_lines = None
+            drop_nomkl = False
+            if blas_request is not None:
+                common, overrides = blas_request
+                choices = blas_facts.choose_for_platforms(
+                    file_channel, ctx.platforms, common, reference, overrides
+                )
+                if len({c.spec_lines for c in choices}) > 1:
+                    raise InvalidInput(
+                        f"{path.name} cannot select a different BLAS per platform",
+                        "use pixi, or one BLAS for every platform",
+                    )
+                blas_lines = list(choices[0].spec_lines)
+                drop_nomkl = choices[0].variant != "openblas"
+                choices_for_answers = choices
+            after = conda_env.edit(
+                text,
+                origin,
+                numpy=version,
+                python=python,
+                blas_lines=blas_lines,
+                drop_nomkl=drop_nomkl,
+            )
+            if channel is not None and conda_env.channel_of(data) != channel:
+                after = conda_env.set_channel(after, origin, channel)
+        elif kind == "requirements":
+            requirements.check(text, origin)
+            if version is not None:
+                after = requirements.set_numpy(text, version, origin)
+            choices_for_answers = _pypi_choices(blas_request, ctx, reference) or choices_for_answers
+        elif kind == "pyproject":
+            if version is not None or python is not None:
+                after = toml_files.edit_pyproject(text, origin, numpy=version, python=python)
+            choices_for_answers = _pypi_choices(blas_request, ctx, reference) or choices_for_answers
+        elif kind == "pixi":
+            tables = None
+            if blas_request is not None:
+                from npinit.managers.pixi import tables_for
+
+                doc = toml_files.parse(text, origin)
+                platforms = (
+                    tuple(
+                        Platform(p)
+                        for p in doc.get("workspace", doc.get("project", {})).get(
+                            "platforms", [p.value for p in ctx.platforms]
+                        )
+                        if p in {x.value for x in Platform}
+                    )
+                    or ctx.platforms
+                )
+                common, overrides = blas_request
+                choices = blas_facts.choose_for_platforms(
+                    Channel.CONDA_FORGE, platforms, common, reference, overrides, per_platform=True
+                )
+                tables = tables_for(choices)
+                choices_for_answers = choices
+            after = toml_files.edit_pixi(text, origin, numpy=version, python=python, blas=tables)
+        elif kind == "python-version" and python is not None:
+            after = python + ("\n" if text.endswith("\n") or not text else "")
+        edits.append(FileEdit(path, kind or "", text, after))
+
+    final: list[FileEdit] = []
+    for edit in edits:
+        if edit.kind == "answers":
+            by_platform = (
+                {c.platform.value: (c.variant, list(c.acceptable)) for c in choices_for_answers}
+                if choices_for_answers is not None
+                else None
+            )
+            after = toml_files.edit_answers(
+                edit.before,
+                str(edit.path),
+                numpy=version,
+                python=python,
+                blas=blas if blas is not None else None,
+                blas_by_platform=by_platform,
+            )
+            if channel is not None and ctx.answers.get("manager") == "conda":
+                after = after.replace(
+                    f'channel = "{ctx.answers.get("channel")}"', f'channel = "{channel}"', 1
+                )
+            edit = FileEdit(edit.path, edit.kind, edit.before, after)
+        final.append(edit)
+    warnings = []
+    if any(e.changed for e in final):
+        warnings.append(
+            "the environment no longer matches these files or its lock: rebuild it, then run "
+            "npinit lock (or npinit verify to see the difference)"
+        )
+    if blas_request is not None and any(e.kind in ("requirements", "pyproject") for e in final):
+        warnings.append("PyPI's numpy wheels choose their own BLAS; no file line selects it")
+    return SetResult(root, tuple(final), version, python, blas, tuple(warnings))
+
+
+def _pypi_choices(
+    request: tuple[Blas, dict[Platform, Blas]] | None, ctx: _Context, release: Any
+) -> tuple[BlasChoice, ...] | None:
+    """Validate a BLAS request for a PyPI file (refuses MKL etc. as npinit new does)."""
+    if request is None:
+        return None
+    common, overrides = request
+    return blas_facts.choose_for_platforms(Channel.PYPI, ctx.platforms, common, release, overrides)
+
+
+def apply(result: SetResult) -> list[Path]:
+    """Write every changed file atomically; returns the paths written."""
+    from npinit.tomlio import atomic_write
+
+    written = []
+    for edit in result.edits:
+        if edit.changed:
+            atomic_write(edit.path, edit.after)
+            written.append(edit.path)
+    return written

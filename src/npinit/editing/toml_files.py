@@ -1,0 +1,194 @@
+"""pyproject.toml (PEP 621 and Poetry), pixi.toml and .npinit.toml, edited with tomlkit,
+which keeps comments, whitespace, key order and quoting of everything it is not told to
+change."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from npinit.errors import InvalidInput
+
+
+def parse(text: str, origin: str) -> Any:
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        return tomlkit.parse(text)
+    except (TOMLKitError, ValueError) as error:
+        raise InvalidInput(f"{origin} is not valid TOML ({error})", "fix the file") from None
+
+
+def _requirement_name(text: str) -> str | None:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    try:
+        return str(canonicalize_name(Requirement(text).name))
+    except InvalidRequirement:
+        return None
+
+
+def _pin_requirement(text: str, version: str) -> str:
+    """``"numpy>=1.26; python_version<'3.13'"`` -> the same with ``==version``."""
+    from packaging.requirements import Requirement
+
+    requirement = Requirement(text)
+    match = re.match(r"\s*([A-Za-z0-9._-]+)", text)
+    spelled = match.group(1) if match else "numpy"
+    extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+    marker = f"; {requirement.marker}" if requirement.marker else ""
+    return f"{spelled}{extras}=={version}{marker}"
+
+
+def _set_string(container: Any, key: Any, value: str) -> None:
+    """Replace a string item, keeping its quoting style (basic or literal)."""
+    import tomlkit
+
+    old = container[key]
+    literal = getattr(getattr(old, "_t", None), "name", "") in ("SLL", "MLL")
+    container[key] = tomlkit.string(value, literal=literal)
+
+
+def requires_python_of(doc: Any) -> str | None:
+    """The lowest ``3.X`` a pyproject's requires-python allows, if it says."""
+    spec = str(doc.get("project", {}).get("requires-python", ""))
+    match = re.search(r">=\s*(3\.\d+)", spec) or re.search(r"==\s*(3\.\d+)", spec)
+    return match.group(1) if match else None
+
+
+def edit_pyproject(
+    text: str, origin: str, *, numpy: str | None = None, python: str | None = None
+) -> str:
+    """PEP 621 ``[project]`` and Poetry's ``[tool.poetry.dependencies]``."""
+    import tomlkit
+
+    doc = parse(text, origin)
+    project = doc.get("project")
+    poetry = doc.get("tool", {}).get("poetry", {}).get("dependencies")
+    if project is None and poetry is None:
+        raise InvalidInput(
+            f"{origin} has no [project] or [tool.poetry] table",
+            "npinit edits PEP 621 and Poetry projects",
+        )
+    if numpy is not None:
+        done = False
+        if project is not None:
+            deps = project.get("dependencies")
+            if deps is not None:
+                for index, item in enumerate(deps):
+                    if _requirement_name(str(item)) == "numpy":
+                        _set_string(deps, index, _pin_requirement(str(item), numpy))
+                        done = True
+        if poetry is not None and "numpy" in poetry:
+            entry = poetry["numpy"]
+            if isinstance(entry, dict):
+                entry["version"] = f"=={numpy}"
+            else:
+                _set_string(poetry, "numpy", f"=={numpy}")
+            done = True
+        if not done:
+            if project is not None:
+                deps = project.get("dependencies")
+                if deps is None:
+                    deps = tomlkit.array()
+                    deps.append(f"numpy=={numpy}")
+                    project["dependencies"] = deps
+                else:
+                    deps.append(f"numpy=={numpy}")
+            else:
+                poetry["numpy"] = f"=={numpy}"
+    if python is not None:
+        major, minor = python.split(".")
+        bound = f">={python},<{major}.{int(minor) + 1}"
+        if project is not None:
+            if "requires-python" in project:
+                _set_string(project, "requires-python", bound)
+            else:
+                project["requires-python"] = bound
+        if poetry is not None and "python" in poetry:
+            _set_string(poetry, "python", bound)
+    result = tomlkit.dumps(doc)
+    parse(result, origin)
+    return result
+
+
+def edit_pixi(
+    text: str,
+    origin: str,
+    *,
+    numpy: str | None = None,
+    python: str | None = None,
+    blas: tuple[dict[str, Any], dict[str, Any]] | None = None,
+) -> str:
+    """pixi.toml: ``[dependencies]`` numpy/python, and the BLAS tables (common ones in
+    ``[dependencies]``, per-platform ones in ``[target.<platform>.dependencies]``)."""
+    import tomlkit
+
+    doc = parse(text, origin)
+    if "dependencies" not in doc:
+        doc["dependencies"] = tomlkit.table()
+    deps = doc["dependencies"]
+    if numpy is not None:
+        deps["numpy"] = f"=={numpy}"
+    if python is not None:
+        deps["python"] = f"{python}.*"
+    if blas is not None:
+        common, targets = blas
+        from npinit.editing.conda_env import BLAS_SELECTORS
+
+        for name in list(deps):
+            if name in BLAS_SELECTORS:
+                del deps[name]
+        for target in doc.get("target", {}).values():
+            for name in list(target.get("dependencies", {})):
+                if name in BLAS_SELECTORS:
+                    del target["dependencies"][name]
+        for name, table in common.items():
+            deps[name] = _inline(table)
+        for platform, target in targets.items():
+            doc.setdefault("target", tomlkit.table(is_super_table=True))
+            place = doc["target"].setdefault(platform, tomlkit.table(is_super_table=True))
+            place.setdefault("dependencies", tomlkit.table())
+            for name, table in target["dependencies"].items():
+                place["dependencies"][name] = _inline(table)
+    result = tomlkit.dumps(doc)
+    parse(result, origin)
+    return result
+
+
+def _inline(table: dict[str, str]) -> Any:
+    import tomlkit
+
+    inline = tomlkit.inline_table()
+    inline.update(table)
+    return inline
+
+
+def edit_answers(
+    text: str,
+    origin: str,
+    *,
+    numpy: str | None,
+    python: str | None,
+    blas: str | None,
+    blas_by_platform: dict[str, tuple[str, list[str]]] | None,
+) -> str:
+    """.npinit.toml: the recorded answers follow the files."""
+    import tomlkit
+
+    doc = parse(text, origin)
+    project = doc.get("project")
+    if project is None:
+        raise InvalidInput(f"{origin} has no [project] table", "regenerate the project")
+    for key, value in (("numpy", numpy), ("python", python), ("blas", blas)):
+        if value is not None:
+            project[key] = value
+    if blas_by_platform is not None:
+        tables = doc.setdefault("blas", tomlkit.table(is_super_table=True))
+        for platform, (variant, acceptable) in blas_by_platform.items():
+            entry = tables.setdefault(platform, tomlkit.table())
+            entry["variant"] = variant
+            entry["acceptable"] = acceptable
+    return tomlkit.dumps(doc)
