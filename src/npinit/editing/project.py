@@ -207,7 +207,7 @@ def plan_set(
     release = _resolve_numpy(numpy.strip(), check_python) if numpy is not None else None
     version = release.version if release else None
     blas_request = blas_facts.parse_request(blas) if blas is not None else None
-    reference = release or _resolve_numpy("latest", check_python if check_python else None)
+    reference = release or _resolve_numpy("latest", None)  # only the BLAS rules need it
     if channel is not None and channel not in ("conda-forge", "defaults"):
         raise InvalidInput(f"unknown channel '{channel}'", "choose conda-forge or defaults")
 
