@@ -18,10 +18,11 @@ class NewResult:
     files: tuple[str, ...]
     spec: ProjectSpec
     plan: dict[str, Any] = field(compare=False)
+    notes: tuple[str, ...] = ()
 
     @property
     def warnings(self) -> list[str]:
-        return list(self.plan["notes"])
+        return [*self.plan["notes"], *self.notes]
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object IDEs read (schema pinned by a test)."""
@@ -95,20 +96,49 @@ def resolve_project(
 
 
 def new_project(
-    spec: ProjectSpec, output_dir: Path, *, force: bool = False, cache_dir: Path | None = None
+    spec: ProjectSpec,
+    output_dir: Path,
+    *,
+    force: bool = False,
+    cache_dir: Path | None = None,
+    template: str | None = None,
+    trust: bool = False,
 ) -> NewResult:
     """Write the project for ``spec`` into ``output_dir/spec.name``, atomically.
 
     ``cache_dir`` keeps the template's compiled form between runs (faster start).
+    ``template`` is another cookiecutter template (path, .zip or URL): it is checked first
+    (nothing may land outside the project) and its hooks run only with ``trust``.
     """
+    import shutil
+    import tempfile
+
     from npinit import scaffold
     from npinit.template_ext import plan_for
 
     target = output_dir / spec.name
-    files = scaffold.generate(
-        scaffold.template_dir(), answers_for(spec), target, force, cache_dir=cache_dir
+    answers = answers_for(spec)
+    notes: list[str] = []
+    if template is None:
+        files = scaffold.generate(
+            scaffold.template_dir(), answers, target, force, cache_dir=cache_dir
+        )
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="npinit-template-"))
+        try:
+            repo = scaffold.fetch_template(template, workdir)
+            hook_notes = scaffold.check_template(repo, answers)
+            notes += [] if trust else hook_notes
+            files = scaffold.generate(repo, answers, target, force, trust=trust)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return NewResult(
+        project=target.resolve(),
+        files=tuple(files),
+        spec=spec,
+        plan=plan_for(spec),
+        notes=tuple(notes),
     )
-    return NewResult(project=target.resolve(), files=tuple(files), spec=spec, plan=plan_for(spec))
 
 
 @dataclass(frozen=True)
@@ -314,6 +344,10 @@ def doctor(
     return diagnose(interpreter, snapshot, cwd=cwd, env=env, pin=pin, locked=locked, gpus=gpus)
 
 
+ENV_DIRS = (".venv", ".conda", ".pixi")
+INCOMPLETE = ".npinit-create-incomplete"
+
+
 @dataclass(frozen=True)
 class CreateResult:
     """A built, recorded and checked environment."""
@@ -399,7 +433,15 @@ def create_environment(
 
     spec = read_project_spec(project)
     say = progress or (lambda message: None)
-    for name in (".venv", ".conda"):
+    marker = project / INCOMPLETE
+    notes: list[str] = []
+    if marker.exists():
+        # a create that was killed (SIGKILL, power loss) left a half-built environment
+        for name in ENV_DIRS:
+            shutil.rmtree(project / name, ignore_errors=True)
+        marker.unlink()
+        notes.append("removed the half-built environment an interrupted npinit create left")
+    for name in ENV_DIRS:
         if (project / name).exists():
             raise InvalidInput(
                 f"{project / name} already exists", "remove it to build the environment again"
@@ -414,15 +456,19 @@ def create_environment(
         use_uv=use_uv,
     )
     lock_path = project / lockfile.FILE_NAME
+    marker.write_text("npinit create is building this project's environment\n")
     try:
         created = managers.create(ctx)
         say("Recording the lock")
         snapshot, warnings = _snapshot_with_hashes(created)
         atomic_write(lock_path, lockfile.dumps(snapshot, regenerate="npinit lock"))
     except BaseException:
-        for name in (".venv", ".conda"):
+        for name in ENV_DIRS:
             shutil.rmtree(project / name, ignore_errors=True)
         raise
+    finally:
+        marker.unlink(missing_ok=True)
+    warnings = notes + warnings
     passed, summary = _run_project_tests(created, project, environ, ctx.run, say)
     numpy = next((p.version for p in snapshot.packages if p.name == "numpy"), "")
     return CreateResult(

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from npinit import __version__
-from npinit.errors import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_INVALID, NpinitError
+from npinit.errors import EXIT_DRIFT, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_INVALID, NpinitError
 
 MANAGERS = ("conda", "pip", "poetry", "uv", "pixi")
 BLAS_CHOICES = ("default", "openblas", "mkl", "blis", "netlib", "accelerate")
@@ -87,6 +87,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--force", is_flag=True, help="Write into an existing non-empty directory.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option(
+    "--template",
+    metavar="PATH|URL",
+    help="Another cookiecutter template (its hooks run only with --trust).",
+)
+@click.option("--trust", is_flag=True, help="Run the --template's hooks.")
+@click.option(
     "--create",
     "build",
     is_flag=True,
@@ -109,6 +115,8 @@ def new(
     no_input: bool,
     force: bool,
     as_json: bool,
+    template: str | None,
+    trust: bool,
     build: bool,
     channel_alias: str | None,
     no_uv: bool,
@@ -130,7 +138,9 @@ def new(
                 "conda channel", type=click.Choice(CHANNELS), default="conda-forge"
             )
     if not name:
-        raise click.UsageError("missing the project NAME")
+        from npinit.errors import InvalidInput
+
+        raise InvalidInput("the project name is missing", "give one: npinit new my-project")
     spec = api.resolve_project(
         name,
         manager=manager or default_manager().value,
@@ -144,7 +154,14 @@ def new(
         description=description,
         author=author,
     )
-    result = api.new_project(spec, output_dir, force=force, cache_dir=_cache_dir() / "templates")
+    result = api.new_project(
+        spec,
+        output_dir,
+        force=force,
+        cache_dir=_cache_dir() / "templates",
+        template=template,
+        trust=trust,
+    )
     if not as_json:
         _print_new(result)
     if build:
@@ -503,6 +520,13 @@ def recommend(
     click.echo(f"Next: {result.next_command}")
 
 
+def _one_line(text: str) -> str:
+    """Echoed user input must not break the one-line error: escape what is not printable."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; the one place errors become messages and exit codes."""
     args = sys.argv[1:] if argv is None else argv
@@ -515,7 +539,7 @@ def main(argv: list[str] | None = None) -> None:
         message = f"npinit: error: {error.message}"
         if error.hint:
             message += f" ({error.hint})"
-        click.echo(message, err=True)
+        click.echo(_one_line(message), err=True)
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         click.echo("npinit: interrupted", err=True)
@@ -523,11 +547,26 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("npinit: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except click.ClickException as error:
-        error.show()
+    except click.ClickException as error:  # a usage error: one line too, exit 2
+        if debug:
+            raise
+        command = getattr(getattr(error, "ctx", None), "command_path", "npinit")
+        click.echo(
+            _one_line(f"npinit: error: {error.format_message()} (see {command} --help)"), err=True
+        )
         sys.exit(error.exit_code if error.exit_code else EXIT_INVALID)
     except click.exceptions.Exit as stop:
         sys.exit(stop.exit_code)
     except SystemExit:
         raise
+    except OSError as error:  # the file system refused: a full disk, a read-only place
+        if debug:
+            raise
+        where = f": {error.filename}" if error.filename else ""
+        click.echo(
+            f"npinit: error: {error.strerror or error}{where} (free some space or "
+            "choose a writable place; nothing half-written was left)",
+            err=True,
+        )
+        sys.exit(EXIT_FAILURE)
     sys.exit(0)

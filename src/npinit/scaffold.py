@@ -25,15 +25,20 @@ def template_dir() -> Path:
     raise Failure("npinit's template is missing from this installation", "reinstall npinit")
 
 
-def render(template: Path, answers: Mapping[str, str], output_dir: Path) -> Path:
-    """Render ``template`` with ``answers`` (no prompts, no hooks) under ``output_dir``."""
+def render(
+    template: Path, answers: Mapping[str, str], output_dir: Path, trust: bool = False
+) -> Path:
+    """Render ``template`` with ``answers`` (no prompts; hooks only with ``trust``) under
+    ``output_dir``; only the answers the template declares are passed."""
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.generate import generate_context, generate_files
     from cookiecutter.prompt import prompt_for_config
 
     try:
+        declared = generate_context(context_file=str(template / "cookiecutter.json"))
+        known = {k: v for k, v in answers.items() if k in declared["cookiecutter"]}
         context = generate_context(
-            context_file=str(template / "cookiecutter.json"), extra_context=dict(answers)
+            context_file=str(template / "cookiecutter.json"), extra_context=known
         )
         context["cookiecutter"] = prompt_for_config(context, no_input=True)
         project = generate_files(
@@ -41,7 +46,7 @@ def render(template: Path, answers: Mapping[str, str], output_dir: Path) -> Path
             context=context,
             output_dir=str(output_dir),
             overwrite_if_exists=False,
-            accept_hooks=False,
+            accept_hooks=trust,
         )
     except NpinitError:
         raise
@@ -110,6 +115,21 @@ def _files(root: Path) -> list[str]:
     return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
 
 
+STALE_AFTER = 600  # seconds: a staging directory this old was left by a killed npinit
+
+
+def _remove_stale_staging(target: Path) -> None:
+    """Remove staging directories a killed ``npinit new`` left beside ``target``."""
+    import time
+
+    for stale in target.parent.glob(f".{target.name[:40]}.npinit-*"):
+        try:
+            if stale.is_dir() and time.time() - stale.stat().st_mtime > STALE_AFTER:
+                shutil.rmtree(stale, ignore_errors=True)
+        except OSError:
+            pass
+
+
 def check_target(target: Path, force: bool) -> None:
     """Refuse a target that is a file, or a non-empty directory without ``force``."""
     if target.is_symlink() or (target.exists() and not target.is_dir()):
@@ -127,6 +147,7 @@ def generate(
     target: Path,
     force: bool,
     cache_dir: Path | None = None,
+    trust: bool = False,
 ) -> list[str]:
     """Render into a staging directory beside ``target`` and move it into place.
 
@@ -135,12 +156,14 @@ def generate(
     """
     check_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.npinit-", dir=target.parent))
     try:
         if template.resolve() == template_dir().resolve():
             rendered = render_bundled(template, answers, staging, cache_dir)
         else:
-            rendered = render(template, answers, staging)
+            rendered = render(template, answers, staging, trust)
+            check_rendered(rendered)
         files = _files(rendered)
         if target.is_dir() and not any(target.iterdir()):
             target.rmdir()
@@ -156,3 +179,82 @@ def generate(
         raise Failure(f"could not write {target}: {error.strerror or error}", "") from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def fetch_template(location: str, workdir: Path) -> Path:
+    """A template directory from a local path, a .zip file, or a URL cookiecutter can fetch."""
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.repository import determine_repo_dir
+
+    try:
+        repo_dir, _ = determine_repo_dir(
+            template=location,
+            abbreviations={},
+            clone_to_dir=workdir,
+            checkout=None,
+            no_input=True,
+        )
+    except (CookiecutterException, OSError, ValueError) as error:
+        raise InvalidInput(
+            f"cannot use the template {location}: {error}",
+            "give a cookiecutter template directory, .zip or URL",
+        ) from None
+    return Path(repo_dir)
+
+
+def check_template(template: Path, answers: Mapping[str, str]) -> list[str]:
+    """Refuse a template that could write outside the project; return notes.
+
+    Checked before anything is rendered: no symlink may point outside the template (its
+    target would be copied in), and no file or directory name may render to an absolute
+    path or climb out with ``..``.
+    """
+    from cookiecutter.environment import StrictEnvironment
+    from cookiecutter.generate import generate_context
+
+    root = template.resolve()
+    for path in template.rglob("*"):
+        if path.is_symlink():
+            resolved = path.resolve()
+            if not resolved.is_relative_to(root):
+                raise InvalidInput(
+                    f"the template's {path.relative_to(template)} links outside it ({resolved})",
+                    "remove the link from the template",
+                )
+    context = generate_context(str(template / "cookiecutter.json"), extra_context=dict(answers))
+    env = StrictEnvironment(context=context, keep_trailing_newline=True)
+    values = {
+        k: (v[0] if isinstance(v, list) and v else v) for k, v in context["cookiecutter"].items()
+    }
+    for path in template.rglob("*"):
+        relative = path.relative_to(template).as_posix()
+        if "{{" not in relative and "{%" not in relative:
+            if ".." in Path(relative).parts:
+                raise InvalidInput(f"the template has a path with '..': {relative}", "")
+            continue
+        try:
+            rendered = env.from_string(relative).render(cookiecutter=values)
+        except Exception:  # a name that needs answers we cannot know yet: checked after
+            continue
+        parts = Path(rendered).parts
+        if Path(rendered).is_absolute() or ".." in parts:
+            raise InvalidInput(
+                f"the template's file name {relative!r} renders to {rendered!r}, outside the "
+                "project",
+                "do not use this template",
+            )
+    notes = []
+    if (template / "hooks").is_dir():
+        notes.append("the template's hooks were not run; add --trust to run them")
+    return notes
+
+
+def check_rendered(project: Path) -> None:
+    """After rendering: nothing in the project may link outside it."""
+    root = project.resolve()
+    for path in project.rglob("*"):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            raise InvalidInput(
+                f"the rendered {path.relative_to(project)} links outside the project",
+                "do not use this template",
+            )

@@ -53,6 +53,7 @@ def atomic_write(path: Path, text: str) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    _remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, mode)
@@ -64,3 +65,15 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _remove_stale_temporaries(path: Path, older_than: float = 600) -> None:
+    """Temporary files a killed writer of ``path`` left (a concurrent one is younger)."""
+    import time
+
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if time.time() - stale.stat().st_mtime > older_than:
+                stale.unlink()
+        except OSError:
+            pass

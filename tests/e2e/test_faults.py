@@ -1,0 +1,237 @@
+"""Reliability with real processes: signals at random moments, a full disk, read-only
+places, corrupt inputs, two writers at once. Whatever happens, previous files are intact and
+nothing half-written is left."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.helpers import invoke
+
+pytestmark = pytest.mark.e2e
+NPINIT = [sys.executable, "-m", "npinit"]
+REAL_META = FIXTURES / "conda-meta/osx-arm64-openblas"
+
+
+def conda_prefix(root: Path) -> Path:
+    prefix = root / "env"
+    shutil.copytree(REAL_META, prefix / "conda-meta")
+    return prefix
+
+
+def _kill_after(cmd: list[str], cwd: Path, delay: float, sig: int) -> subprocess.CompletedProcess:
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_signals_during_new_leave_a_whole_project_or_none(tmp_path, sig):
+    reference = tmp_path / "reference"
+    args = ["new", "proj", "--no-input", "--platform", "linux-64"]
+    subprocess.run([*NPINIT, *args, "--output-dir", str(reference)], check=True)
+    expected = {p.relative_to(reference / "proj") for p in (reference / "proj").rglob("*")}
+    rng = random.Random(7)
+    outcomes = set()
+    for attempt in range(12):
+        out = tmp_path / f"run{attempt}"
+        out.mkdir()
+        result = _kill_after(
+            [*NPINIT, *args, "--output-dir", str(out)], tmp_path, rng.uniform(0.08, 0.35), sig
+        )
+        project = out / "proj"
+        if project.exists():
+            assert {p.relative_to(project) for p in project.rglob("*")} == expected
+            outcomes.add("whole")
+        else:
+            outcomes.add("none")
+            if sig == signal.SIGINT and result.returncode != 0:
+                assert result.returncode == 130 and "Traceback" not in result.stderr
+        # whatever is left beside it is only a hidden staging directory
+        assert all(p.name == "proj" or p.name.startswith(".proj.npinit-") for p in out.iterdir())
+    assert outcomes  # at least one outcome observed
+
+
+def test_sigkill_during_set_leaves_the_old_or_the_new_file(tmp_path):
+    source = FIXTURES / "realworld/scipy__environment.yml"
+    original = source.read_bytes()
+    rng = random.Random(3)
+    seen = set()
+    for attempt in range(10):
+        folder = tmp_path / f"s{attempt}"
+        folder.mkdir()
+        target = folder / "environment.yml"
+        target.write_bytes(original)
+        _kill_after(
+            [*NPINIT, "set", str(target), "--numpy", "2.4.6"],
+            folder,
+            rng.uniform(0.0, 0.4),
+            signal.SIGKILL,
+        )
+        now = target.read_bytes()
+        assert now == original or now == original.replace(b"  - numpy\n", b"  - numpy=2.4.6\n")
+        seen.add(now == original)
+    assert seen
+
+
+def test_sigkill_during_lock_never_leaves_a_truncated_lock(tmp_path):
+    prefix = conda_prefix(tmp_path)
+    lock = tmp_path / "npinit.lock"
+    lock.write_text("# the previous lock\nlock-version = 1\n")
+    previous = lock.read_bytes()
+    rng = random.Random(5)
+    for _ in range(10):
+        _kill_after(
+            [*NPINIT, "lock", "--prefix", str(prefix), "--output", str(lock)],
+            tmp_path,
+            rng.uniform(0.0, 0.3),
+            signal.SIGKILL,
+        )
+        text = lock.read_bytes()
+        assert text == previous or tomllib.loads(text.decode())["lock-version"] == 1
+        if text != previous:
+            assert len(tomllib.loads(text.decode())["packages"]) == len(
+                list(REAL_META.glob("*.json"))
+            )
+
+
+def test_two_locks_at_once_leave_one_complete_file(tmp_path):
+    prefix = conda_prefix(tmp_path)
+    lock = tmp_path / "npinit.lock"
+    for _ in range(5):
+        procs = [
+            subprocess.Popen(
+                [*NPINIT, "lock", "--prefix", str(prefix), "--output", str(lock)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(4)
+        ]
+        assert all(p.wait(timeout=60) == 0 for p in procs)
+        data = tomllib.loads(lock.read_text())
+        assert len(data["packages"]) == len(list(REAL_META.glob("*.json")))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "npinit.lock"]
+
+
+def _limit_file_size():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300))
+
+
+def test_full_disk_gives_a_clear_error_and_keeps_the_old_lock(tmp_path):
+    prefix = conda_prefix(tmp_path)
+    lock = tmp_path / "npinit.lock"
+    lock.write_text("lock-version = 1\n")
+    result = subprocess.run(
+        [*NPINIT, "lock", "--prefix", str(prefix), "--output", str(lock)],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("npinit: error:") and "File too large" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert lock.read_text() == "lock-version = 1\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_full_disk_during_new_leaves_no_project(tmp_path):
+    result = subprocess.run(
+        [*NPINIT, "new", "proj", "--no-input", "--platform", "linux-64"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+    )
+    assert result.returncode == 1 and "File too large" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("where", ["/proc/npinit-test/out", "/sys/npinit-test"])
+def test_read_only_places(tmp_path, capsys, where):
+    code, _, err = invoke(
+        ["new", "proj", "--no-input", "--platform", "linux-64", "--output-dir", where],
+        tmp_path,
+        capsys,
+    )
+    assert code == 1 and err.startswith("npinit: error:") and len(err.strip().splitlines()) == 1
+    prefix = conda_prefix(tmp_path)
+    code, _, err = invoke(
+        ["lock", "--prefix", str(prefix), "--output", f"{where}/npinit.lock"], tmp_path, capsys
+    )
+    assert code == 1 and "Traceback" not in err
+
+
+# -- corrupt inputs ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["truncated", "binary", "huge"])
+def test_corrupt_locks(tmp_path, capsys, kind):
+    prefix = conda_prefix(tmp_path)
+    lock = tmp_path / "npinit.lock"
+    invoke(["lock", "--prefix", str(prefix), "--output", str(lock)], tmp_path, capsys)
+    text = lock.read_bytes()
+    if kind == "truncated":
+        lock.write_bytes(text[: len(text) // 2 - 7])
+    elif kind == "binary":
+        lock.write_bytes(os.urandom(4096))
+    else:
+        lock.write_bytes(b"lock-version = 1\n" + b'[[packages]]\nname = "x\n' * 400_000)
+    code, _, err = invoke(
+        ["verify", "--prefix", str(prefix), "--lock", str(lock)], tmp_path, capsys
+    )
+    assert code == 2 and str(lock) in err and len(err.strip().splitlines()) == 1
+
+
+def test_dist_info_without_metadata_and_a_symlink_loop(tmp_path, capsys):
+    venv = tmp_path / "venv"
+    site = venv / "lib/python3.12/site-packages"
+    site.mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("version = 3.12.1\n")
+    good = site / "good-1.0.dist-info"
+    good.mkdir()
+    (good / "METADATA").write_text("Name: good\nVersion: 1.0\n")
+    (site / "empty-1.0.dist-info").mkdir()
+    os.symlink(site / "loop-1.0.dist-info", site / "loop-1.0.dist-info")
+    out = tmp_path / "l.lock"
+    code, _, err = invoke(["lock", "--prefix", str(venv), "--output", str(out)], tmp_path, capsys)
+    assert code == 0
+    assert "empty-1.0.dist-info has no readable METADATA" in err
+    assert "loop-1.0.dist-info" in err
+    assert [p["name"] for p in tomllib.loads(out.read_text())["packages"]] == ["good"]
+
+
+def test_conda_record_missing_fields(tmp_path, capsys):
+    prefix = conda_prefix(tmp_path)
+    record = prefix / "conda-meta/libblas-3.9.0-20_osxarm64_openblas.json"
+    data = json.loads(record.read_text())
+    del data["version"]
+    record.write_text(json.dumps(data))
+    code, _, err = invoke(["lock", "--prefix", str(prefix)], tmp_path, capsys)
+    assert code == 2 and "libblas-3.9.0-20_osxarm64_openblas.json" in err
+
+
+def test_environment_yml_that_is_a_list_is_refused_by_create(tmp_path, capsys, monkeypatch):
+    invoke(["new", "proj", "--no-input", "--platform", "linux-64"], tmp_path, capsys)
+    project = tmp_path / "proj"
+    (project / "environment.yml").write_text("- numpy\n- python\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-conda"))
+    code, _, err = invoke(["create"], project, capsys)
+    assert code == 2 and "has no dependencies list" in err
+    assert not (project / ".conda").exists() and not (project / "npinit.lock").exists()
