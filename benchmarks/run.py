@@ -247,6 +247,14 @@ def bench_create(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object
         sh([bin_of(npinit, "npinit"), "new", "p", *args, "--output-dir", out], env=env)
         shutil.rmtree(out)
 
+    def npinit_create_no_check() -> None:
+        out = scratch()
+        sh(
+            [bin_of(npinit, "npinit"), "new", "p", *args, "--no-check", "--output-dir", out],
+            env=env,
+        )
+        shutil.rmtree(out)
+
     def uv_plain() -> None:
         out = scratch()
         sh([fx.uv, "venv", "--quiet", "--python", fx.python, out / ".venv"])
@@ -263,6 +271,13 @@ def bench_create(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object
         pair(
             "npinit new --create --manager pip",
             npinit_create,
+            "uv venv + uv pip install (same pins)",
+            uv_plain,
+            runs,
+        ),
+        pair(
+            "npinit new --create --no-check --manager pip",
+            npinit_create_no_check,
             "uv venv + uv pip install (same pins)",
             uv_plain,
             runs,

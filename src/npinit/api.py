@@ -416,8 +416,10 @@ def create_environment(
     run: Any = None,
     channel_alias: str | None = None,
     use_uv: bool = True,
+    check: bool = True,
 ) -> CreateResult:
-    """Build the project's environment with its manager, record its lock, run its tests.
+    """Build the project's environment with its manager, record its lock, run its tests
+    (``check=False`` skips them: for CI loops that run them anyway).
 
     A failure or an interrupt while building removes the half-built environment and writes
     no lock; the project's files are never touched.
@@ -469,7 +471,10 @@ def create_environment(
     finally:
         marker.unlink(missing_ok=True)
     warnings = notes + warnings
-    passed, summary = _run_project_tests(created, project, environ, ctx.run, say)
+    if check:
+        passed, summary = _run_project_tests(created, project, environ, ctx.run, say)
+    else:
+        passed, summary = None, "skipped (--no-check)"
     numpy = next((p.version for p in snapshot.packages if p.name == "numpy"), "")
     return CreateResult(
         project,

@@ -36,6 +36,11 @@ def _emit_json(data: Any) -> None:
 
 def _create_options(func: Any) -> Any:
     func = click.option(
+        "--no-check",
+        is_flag=True,
+        help="Skip running tests/test_environment.py in the new environment.",
+    )(func)
+    func = click.option(
         "--no-uv", is_flag=True, help="pip projects: use venv + pip even when uv is installed."
     )(func)
     return click.option(
@@ -120,6 +125,7 @@ def new(
     build: bool,
     channel_alias: str | None,
     no_uv: bool,
+    no_check: bool,
 ) -> None:
     """Write a new project NAME with its environment file, package, tests and README."""
     from npinit import api
@@ -165,7 +171,7 @@ def new(
     if not as_json:
         _print_new(result)
     if build:
-        created = _create(result.project, as_json, channel_alias, no_uv)
+        created = _create(result.project, as_json, channel_alias, no_uv, no_check)
         if as_json:
             _emit_json({**result.to_json(), "environment": created.to_json()})
         _finish_create(created, as_json)
@@ -187,7 +193,9 @@ def _print_new(result: Any) -> None:
     click.echo(f"Next: see {result.project / 'README.md'} for the set-up commands.")
 
 
-def _create(project: Path, quiet: bool, channel_alias: str | None, no_uv: bool) -> Any:
+def _create(
+    project: Path, quiet: bool, channel_alias: str | None, no_uv: bool, no_check: bool
+) -> Any:
     """Build a project's environment, with progress on a terminal."""
     import os
 
@@ -196,7 +204,11 @@ def _create(project: Path, quiet: bool, channel_alias: str | None, no_uv: bool) 
     environ = dict(os.environ)
     if quiet or not sys.stderr.isatty():
         return api.create_environment(
-            project, environ=environ, channel_alias=channel_alias, use_uv=not no_uv
+            project,
+            environ=environ,
+            channel_alias=channel_alias,
+            use_uv=not no_uv,
+            check=not no_check,
         )
     from rich.console import Console
 
@@ -206,6 +218,7 @@ def _create(project: Path, quiet: bool, channel_alias: str | None, no_uv: bool) 
             environ=environ,
             channel_alias=channel_alias,
             use_uv=not no_uv,
+            check=not no_check,
             progress=lambda message: status.update(message),
         )
 
@@ -231,7 +244,9 @@ def _finish_create(created: Any, as_json: bool) -> None:
 @click.argument("project", required=False, type=click.Path(file_okay=False, path_type=Path))
 @_create_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def create(project: Path | None, channel_alias: str | None, no_uv: bool, as_json: bool) -> None:
+def create(
+    project: Path | None, channel_alias: str | None, no_uv: bool, no_check: bool, as_json: bool
+) -> None:
     """Build an existing project's environment, record its lock, run its tests."""
     from npinit.record.target import find_project
 
@@ -243,7 +258,7 @@ def create(project: Path | None, channel_alias: str | None, no_uv: bool, as_json
             "no npinit project here (no .npinit.toml)",
             "cd into a project made with npinit new, or give its path",
         )
-    created = _create(found, as_json, channel_alias, no_uv)
+    created = _create(found, as_json, channel_alias, no_uv, no_check)
     if as_json:
         _emit_json(created.to_json())
     _finish_create(created, as_json)

@@ -283,6 +283,17 @@ def test_failed_install_removes_the_environment_and_writes_no_lock(tmp_path, cap
     assert _project_files(project) == before
 
 
+def test_no_check_skips_the_environment_check(tmp_path, capsys):
+    need_python("3.12")
+    code, out, err = invoke(
+        ["new", "nc", *PIP, "--no-input", "--create", "--no-check", "--json"], tmp_path, capsys
+    )
+    assert code == 0, err
+    tests = json.loads(out)["environment"]["tests"]
+    assert tests == {"passed": None, "summary": "skipped (--no-check)"}
+    assert (tmp_path / "nc/npinit.lock").exists()
+
+
 def test_existing_environment_is_not_replaced(tmp_path, capsys):
     invoke(["new", "ex", *PIP, "--no-input"], tmp_path, capsys)
     (tmp_path / "ex/.venv").mkdir()
