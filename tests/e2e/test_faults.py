@@ -235,3 +235,49 @@ def test_environment_yml_that_is_a_list_is_refused_by_create(tmp_path, capsys, m
     code, _, err = invoke(["create"], project, capsys)
     assert code == 2 and "has no dependencies list" in err
     assert not (project / ".conda").exists() and not (project / "npinit.lock").exists()
+
+
+def test_sigkill_during_create_then_create_again(tmp_path):
+    """A killed create leaves its marker; the next create removes the half-built env."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    conda = bin_dir / "conda"
+    conda.write_text(
+        "#!/bin/sh\n"
+        'mkdir -p "$4/conda-meta"\n'
+        'touch "$4/started"\n'
+        '[ -f "$NPINIT_TEST_FAST" ] || sleep 60\n'
+        f'cp {REAL_META}/*.json "$4/conda-meta/"\n'
+    )
+    conda.chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}/usr/bin:/bin",
+        "NPINIT_TEST_FAST": str(tmp_path / "fast"),
+    }
+    subprocess.run(
+        [*NPINIT, "new", "ck", "--no-input", "--platform", "osx-arm64"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    project = tmp_path / "ck"
+    proc = subprocess.Popen(
+        [*NPINIT, "create"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while not (project / ".conda/started").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.kill()
+    proc.communicate(timeout=30)
+    assert (project / ".npinit-create-incomplete").exists()  # the marker says what happened
+    assert not (project / "npinit.lock").exists()
+    (tmp_path / "fast").touch()
+    again = subprocess.run(
+        [*NPINIT, "create"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert "removed the half-built environment" in again.stderr
+    assert not (project / ".conda/started").exists() or (project / "npinit.lock").exists()
+    assert (project / "npinit.lock").exists()
+    assert not (project / ".npinit-create-incomplete").exists()

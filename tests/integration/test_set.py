@@ -237,3 +237,19 @@ def test_nothing_to_change_and_file_mode_kept(tmp_path, capsys):
     code, _, _ = invoke(["set", str(path), "--numpy", "2.4.6"], tmp_path, capsys)
     assert code == 0 and stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["requirements.txt"]  # no temp file left
+
+
+def test_channel_switch_on_a_conda_project(tmp_path, capsys):
+    invoke(
+        ["new", "ch", "--manager", "conda", "--platform", "linux-64", "--no-input"],
+        tmp_path,
+        capsys,
+    )
+    project = tmp_path / "ch"
+    code, _, err = invoke(["set", "--channel", "defaults", "--blas", "mkl"], project, capsys)
+    assert code == 0, err
+    env = load_yaml(project / "environment.yml")
+    assert env["channels"] == ["defaults"]
+    assert "blas=*=mkl" in env["dependencies"]
+    answers = tomllib.loads((project / ".npinit.toml").read_text())["project"]
+    assert (answers["channel"], answers["blas"]) == ("defaults", "mkl")
