@@ -340,3 +340,54 @@ def test_ctrl_c_during_creation(tmp_path):
     assert "interrupted" in err and "Traceback" not in err
     assert not (project / ".conda").exists() and not (project / "npinit.lock").exists()
     assert (project / "environment.yml").exists()
+
+
+def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path):
+    """rich shows the steps on a TTY; a pipe (an IDE, CI) gets no progress noise."""
+    import pty
+
+    _stand_ins(tmp_path / "bin", ["conda"])
+    env = {
+        **os.environ,
+        "NPINIT_TEST_LOG": str(tmp_path / "log"),
+        "PATH": f"{tmp_path / 'bin'}{os.pathsep}{_no_conda_path(tmp_path)}",
+        "TERM": "xterm",
+        "COLUMNS": "100",
+    }
+    args = [
+        sys.executable,
+        "-m",
+        "npinit",
+        "new",
+        "tt",
+        "--manager",
+        "conda",
+        "--platform",
+        "osx-arm64",
+        "--no-input",
+        "--create",
+    ]
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [*args[:4], "t1", *args[5:]], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=slave
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    terminal = b"".join(chunks).decode(errors="replace")
+    assert proc.returncode == 0
+    assert "Creating .conda with conda" in terminal or "Recording the lock" in terminal
+    piped = subprocess.run(
+        [*args[:4], "t2", *args[5:]], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert piped.returncode == 0
+    assert "Creating .conda" not in piped.stderr and "Recording" not in piped.stderr
