@@ -491,20 +491,21 @@ def create_environment(
 
 
 def _snapshot_with_hashes(created: Any) -> tuple[Any, list[str]]:
+    """The new environment's snapshot, with the wheel hashes its installer left behind."""
     from dataclasses import replace
 
     from npinit.record import hashes
 
+    readers = {
+        "pip-report": hashes.from_pip_report,
+        "poetry-lock": hashes.from_poetry_lock,
+        "uv-lock": hashes.from_uv_lock,
+    }
     snapshot = snapshot_environment(created.prefix, None)
     warnings = list(snapshot.warnings)
-    if created.hash_source == "pip-report" and created.hash_file:
-        known = hashes.from_pip_report(created.hash_file)
-        snapshot = replace(snapshot, packages=hashes.apply(snapshot.packages, known))
-    elif created.hash_source == "poetry-lock" and created.hash_file:
-        known = hashes.from_poetry_lock(created.hash_file)
-        snapshot = replace(snapshot, packages=hashes.apply(snapshot.packages, known))
-    elif created.hash_source == "uv-lock" and created.hash_file:
-        known = hashes.from_uv_lock(created.hash_file)
+    reader = readers.get(created.hash_source)
+    if reader is not None and created.hash_file:
+        known = reader(created.hash_file)
         snapshot = replace(snapshot, packages=hashes.apply(snapshot.packages, known))
     elif any(p.source == "pypi" for p in snapshot.packages):
         warnings.append(

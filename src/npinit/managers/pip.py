@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
-from npinit.managers import DEV_PACKAGES
+from npinit.managers import DEV_PACKAGES, find_uv, project_python
 from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec
 
 FILE = "requirements.txt"
@@ -27,13 +26,11 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
     uv (much faster) when it is available, else venv + pip with an install report whose
     hashes go into the lock.
     """
-    from npinit.interpreters import find_python
 
     project, venv = ctx.project, ctx.project / ".venv"
-    pyenv = ctx.environ.get("PYENV_ROOT") or str(Path(ctx.environ.get("HOME", "~")) / ".pyenv")
-    python = find_python(ctx.spec.python, path=ctx.environ.get("PATH"), pyenv_root=Path(pyenv))
+    python = project_python(ctx)
     venv_python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    uv = _find_uv(ctx) if ctx.use_uv else None
+    uv = find_uv(ctx) if ctx.use_uv else None
     requirements = project / FILE
     if uv:
         ctx.progress(f"Creating .venv with uv (Python {ctx.spec.python})")
@@ -76,18 +73,3 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
         source = "pip-report"
     activate = ".venv\\Scripts\\activate" if os.name == "nt" else "source .venv/bin/activate"
     return CreatedEnvironment(venv, venv_python, "uv" if uv else "pip", activate, source, report)
-
-
-def _find_uv(ctx: CreateContext) -> str | None:
-    """uv on PATH, else the one the PyPI package ``uv`` installed beside npinit."""
-    found = ctx.which("uv")
-    if found:
-        return found
-    try:
-        from uv import find_uv_bin
-    except ImportError:
-        return None
-    try:
-        return str(find_uv_bin())
-    except FileNotFoundError:
-        return None

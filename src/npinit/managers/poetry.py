@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
-from npinit.managers import DEV_PACKAGES
+from npinit.managers import DEV_PACKAGES, project_python, requires_python
 from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec
 
 FILE = "pyproject.toml"
-
-
-def requires_python(spec: ProjectSpec) -> str:
-    """The one Python minor the project was pinned for."""
-    major, minor = spec.python.split(".")
-    return f">={spec.python},<{major}.{int(minor) + 1}"
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
@@ -32,13 +25,11 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
 def create(ctx: CreateContext) -> CreatedEnvironment:
     """``poetry install`` into the project's in-project virtualenv (``.venv``)."""
     from npinit.errors import ToolMissing
-    from npinit.interpreters import find_python
 
     poetry = ctx.which("poetry")
     if poetry is None:
         raise ToolMissing("Poetry is not installed", "install it: pipx install poetry")
-    pyenv = ctx.environ.get("PYENV_ROOT") or str(Path(ctx.environ.get("HOME", "~")) / ".pyenv")
-    python = find_python(ctx.spec.python, path=ctx.environ.get("PATH"), pyenv_root=Path(pyenv))
+    python = project_python(ctx)
     env = {**ctx.environ, "POETRY_VIRTUALENVS_IN_PROJECT": "true"}
     env.pop("VIRTUAL_ENV", None)
     ctx.progress(f"Creating .venv with Poetry (Python {ctx.spec.python})")

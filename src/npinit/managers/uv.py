@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from npinit.managers import DEV_PACKAGES
+from npinit.managers import DEV_PACKAGES, find_uv, project_python, requires_python
 from npinit.model import CreateContext, CreatedEnvironment, Platform, ProjectSpec
 
 FILE = "pyproject.toml"
@@ -19,11 +19,6 @@ MARKERS = {
     Platform.OSX_ARM64: "sys_platform == 'darwin' and platform_machine == 'arm64'",
     Platform.WIN_64: "sys_platform == 'win32' and platform_machine == 'AMD64'",
 }
-
-
-def requires_python(spec: ProjectSpec) -> str:
-    major, minor = spec.python.split(".")
-    return f">={spec.python},<{major}.{int(minor) + 1}"
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
@@ -40,21 +35,12 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
 
 def create(ctx: CreateContext) -> CreatedEnvironment:
     """``uv sync`` into ``.venv`` with the project's Python (uv.lock is written too)."""
-    from pathlib import Path
-
     from npinit.errors import ToolMissing
-    from npinit.interpreters import find_python
 
-    uv = ctx.which("uv")
+    uv = find_uv(ctx)
     if uv is None:
-        try:
-            from uv import find_uv_bin
-
-            uv = str(find_uv_bin())
-        except (ImportError, FileNotFoundError):
-            raise ToolMissing("uv is not installed", "install it: pip install uv") from None
-    pyenv = ctx.environ.get("PYENV_ROOT") or str(Path(ctx.environ.get("HOME", "~")) / ".pyenv")
-    python = find_python(ctx.spec.python, path=ctx.environ.get("PATH"), pyenv_root=Path(pyenv))
+        raise ToolMissing("uv is not installed", "install it: pip install uv")
+    python = project_python(ctx)
     env = {**ctx.environ, "UV_PYTHON": str(python)}
     env.pop("VIRTUAL_ENV", None)
     ctx.progress("Locking and syncing with uv")
