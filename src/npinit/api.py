@@ -348,6 +348,24 @@ ENV_DIRS = (".venv", ".conda", ".pixi")
 INCOMPLETE = ".npinit-create-incomplete"
 
 
+def half_built(project: Path) -> list[str]:
+    """The environment folders of ``project`` that no finished build could have left, even
+    without the marker: a ``.venv`` with no ``pyvenv.cfg`` or no interpreter, a ``.conda``
+    with no ``conda-meta/``."""
+    found = []
+    venv = project / ".venv"
+    if venv.is_dir() and not venv.is_symlink():
+        interpreters = ("bin/python", "bin/python3", "Scripts/python.exe")
+        if not (venv / "pyvenv.cfg").is_file() or not any(
+            (venv / name).exists() for name in interpreters
+        ):
+            found.append(".venv")
+    conda = project / ".conda"
+    if conda.is_dir() and not conda.is_symlink() and not (conda / "conda-meta").is_dir():
+        found.append(".conda")
+    return found
+
+
 @dataclass(frozen=True)
 class CreateResult:
     """A built, recorded and checked environment."""
@@ -443,6 +461,9 @@ def create_environment(
             shutil.rmtree(project / name, ignore_errors=True)
         marker.unlink()
         notes.append("removed the half-built environment an interrupted npinit create left")
+    for name in half_built(project):
+        shutil.rmtree(project / name, ignore_errors=True)
+        notes.append(f"removed {name}, a half-built environment (no interpreter or no metadata)")
     for name in ENV_DIRS:
         if (project / name).exists():
             raise InvalidInput(

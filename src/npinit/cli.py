@@ -542,10 +542,32 @@ def _one_line(text: str) -> str:
     )
 
 
+def _raise_terminated(signum: int, frame: object) -> None:
+    from npinit.errors import Terminated
+
+    raise Terminated(signum)
+
+
+def _install_signal_handlers() -> None:
+    """SIGTERM and SIGHUP stop npinit the way Ctrl-C does: the running child's process group
+    is stopped, the half-built environment removed, then exit 143 or 129. A signal the
+    caller ignored (``nohup``) stays ignored."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, _raise_terminated)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; the one place errors become messages and exit codes."""
+    from npinit.errors import Terminated
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    if argv is None:
+        _install_signal_handlers()
     try:
         cli.main(args=args, prog_name="npinit", standalone_mode=False)
     except NpinitError as error:
@@ -556,12 +578,25 @@ def main(argv: list[str] | None = None) -> None:
             message += f" ({error.hint})"
         click.echo(_one_line(message), err=True)
         sys.exit(error.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as abort:
+        if isinstance(abort.__context__, EOFError):  # click keeps what it turned into Abort
+            click.echo()  # end the unanswered prompt's line
+            click.echo(
+                "npinit: error: no answer came on standard input (it ended) (give the answers "
+                "as options and add --no-input to use the defaults for the rest)",
+                err=True,
+            )
+            sys.exit(EXIT_INVALID)
         click.echo("npinit: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         click.echo("npinit: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except Terminated as stop:
+        import signal
+
+        click.echo(f"npinit: stopped by {signal.Signals(stop.signum).name}", err=True)
+        sys.exit(stop.exit_code)
     except click.ClickException as error:  # a usage error: one line too, exit 2
         if debug:
             raise

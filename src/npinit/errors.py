@@ -44,9 +44,24 @@ class Interrupted(NpinitError):
     exit_code = 130
 
 
+class Terminated(BaseException):  # noqa: N818 - a signal, like KeyboardInterrupt
+    """npinit was asked to stop (SIGTERM, SIGHUP): a BaseException, so that no ``except
+    Exception`` swallows it, and cleanup runs as for Ctrl-C. Exit 128 + the signal number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_INVALID = 2
 EXIT_TOOL_MISSING = 3
 EXIT_DRIFT = 4
 EXIT_INTERRUPTED = 130
+EXIT_HANGUP = 129  # SIGHUP
+EXIT_TERMINATED = 143  # SIGTERM

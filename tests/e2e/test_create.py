@@ -301,6 +301,12 @@ def test_existing_environment_is_not_replaced(tmp_path, capsys):
     assert code == 2 and "already exists" in err
 
 
+def _default_signals() -> None:
+    """SIGINT at its default in the child, even when the test runner was started in the
+    background (where a shell ignores it, and Python then never raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_during_creation(tmp_path):
     """SIGINT while a (stand-in) conda builds: exit 130, no half-built env, no lock."""
     bin_dir = tmp_path / "bin"
@@ -328,6 +334,7 @@ def test_ctrl_c_during_creation(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_signals,
     )
     project = tmp_path / "ci"
     deadline = time.monotonic() + 60

@@ -67,6 +67,18 @@ def test_4_drift(tmp_path):
     assert result.returncode == 4 and "numpy" in result.stdout
 
 
+def test_end_of_input_at_a_prompt_is_exit_2(tmp_path):
+    """`npinit new p < /dev/null`: no answer can come; say so and suggest --no-input."""
+    result = subprocess.run(
+        [*NPINIT, "new", "p"], cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "no answer came on standard input" in result.stderr and "--no-input" in result.stderr
+    assert "interrupted" not in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_130_interrupted_at_a_prompt(tmp_path):
     proc = subprocess.Popen(
         [*NPINIT, "new"],
@@ -75,8 +87,14 @@ def test_130_interrupted_at_a_prompt(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(1.0)  # it waits at the first prompt
+    assert proc.stdout is not None
+    seen = ""
+    while "Project name" not in seen:  # it waits at the first prompt
+        chunk = os.read(proc.stdout.fileno(), 1024).decode()
+        assert chunk, "npinit ended before asking"
+        seen += chunk
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err

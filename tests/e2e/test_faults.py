@@ -33,7 +33,14 @@ def conda_prefix(root: Path) -> Path:
 
 
 def _kill_after(cmd: list[str], cwd: Path, delay: float, sig: int) -> subprocess.CompletedProcess:
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     time.sleep(delay)
     if proc.poll() is None:
         proc.send_signal(sig)

@@ -1,0 +1,125 @@
+"""A stopped ``npinit create`` stops its installer too: real signals sent to npinit's pid
+alone (as an IDE's stop button or a supervisor sends them), with default dispositions."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+# A stand-in conda whose build forks a writer that keeps writing into the prefix, the way
+# pip's and uv's worker processes do; it records every pid it starts.
+WRITER = """#!/bin/sh
+prefix="$4"
+mkdir -p "$prefix/conda-meta"
+echo $$ >> "{pids}"
+( while true; do mkdir -p "$prefix/lib"; date > "$prefix/lib/written"; sleep 0.02; done ) \
+    </dev/null >/dev/null 2>&1 &
+echo $! >> "{pids}"
+touch "{started}"
+wait
+"""
+
+
+def _default_signals() -> None:
+    """The child starts with SIGINT, SIGTERM and SIGHUP at their defaults, whatever the test
+    runner's own dispositions are (a backgrounded shell ignores SIGINT)."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _start_create(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, Path]:
+    from tests.e2e.test_create import _no_conda_path
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pids, started = tmp_path / "pids", tmp_path / "started"
+    conda = bin_dir / "conda"
+    conda.write_text(WRITER.format(pids=pids, started=started))
+    conda.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{_no_conda_path(tmp_path)}"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "npinit", "new", "sig", "--manager", "conda"]
+        + ["--platform", "linux-64", "--no-input", "--create"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_signals,
+    )
+    deadline = time.monotonic() + 60
+    while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # polling for a file the stand-in writes, not waiting for a moment
+    assert started.exists(), proc.communicate(timeout=10)
+    return proc, tmp_path / "sig", pids
+
+
+@pytest.mark.parametrize(
+    ("sig", "code", "said"),
+    [
+        (signal.SIGINT, 130, "interrupted"),
+        (signal.SIGTERM, 143, "stopped by SIGTERM"),
+        (signal.SIGHUP, 129, "stopped by SIGHUP"),
+    ],
+)
+def test_signal_to_npinit_alone_stops_the_installer(tmp_path, sig, code, said):
+    proc, project, pids = _start_create(tmp_path)
+    proc.send_signal(sig)  # to npinit's pid only, not to a process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert said in err and "Traceback" not in err
+    children = [int(line) for line in pids.read_text().split()]
+    assert len(children) == 2  # the stand-in and the writer it forked
+    survivors = [pid for pid in children if _alive(pid)]
+    for pid in survivors:  # leave no writer behind, whatever the verdict
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+    # nothing writes into the project any more: no environment, no lock, files intact
+    assert not (project / ".conda").exists()
+    assert not (project / "npinit.lock").exists()
+    assert not (project / ".npinit-create-incomplete").exists()
+    assert (project / "environment.yml").is_file()
+
+
+def test_a_half_built_venv_without_the_marker_is_rebuilt(tmp_path, capsys, monkeypatch):
+    """A `.venv` holding only `lib/` (what an orphaned pip left) is recognised as half-built:
+    the next create removes it instead of refusing forever."""
+    from npinit import api
+
+    project = tmp_path / "p"
+    api.new_project(api.resolve_project("p", manager="pip", python="3.12"), tmp_path)
+    (project / ".venv/lib/python3.12/site-packages/numpy").mkdir(parents=True)
+    assert api.half_built(project) == [".venv"]
+    (project / ".venv/pyvenv.cfg").write_text("home = /usr/bin\n")
+    assert api.half_built(project) == [".venv"]  # still no interpreter
+    (project / ".venv/bin").mkdir()
+    (project / ".venv/bin/python").symlink_to(sys.executable)
+    assert api.half_built(project) == []
+
+    calls: list[list[str]] = []
+
+    def refuse(cmd, **kwargs):  # records what create would run, and stops it there
+        calls.append([str(c) for c in cmd])
+        from npinit.errors import Failure
+
+        raise Failure("stopped by the test", "")
+
+    (project / ".venv/bin/python").unlink()
+    with pytest.raises(Exception, match="stopped by the test"):
+        api.create_environment(project, environ=dict(os.environ), run=refuse, use_uv=False)
+    assert calls  # it went on to build, instead of "already exists"
+    assert not (project / ".venv").exists()
