@@ -127,16 +127,18 @@ def new_project(
         workdir = Path(tempfile.mkdtemp(prefix="npinit-template-"))
         try:
             repo = scaffold.fetch_template(template, workdir)
-            hook_notes = scaffold.check_template(repo, answers)
-            notes += [] if trust else hook_notes
-            files = scaffold.generate(repo, answers, target, force, trust=trust)
+            scaffold.check_template(repo)
+            files = scaffold.generate(repo, answers, target, force, trust=trust, notes=notes)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+    plan = plan_for(spec)
+    if plan["manifest"]["file"] not in files:  # another template may not write it
+        plan = {**plan, "manifest": {"file": None, "spec_lines": []}}
     return NewResult(
         project=target.resolve(),
         files=tuple(files),
         spec=spec,
-        plan=plan_for(spec),
+        plan=plan,
         notes=tuple(notes),
     )
 

@@ -185,7 +185,10 @@ def _print_new(result: Any) -> None:
         f"Created {result.project} ({data['manager']}): Python {data['python']}, "
         f"NumPy {data['numpy']}, BLAS {data['blas']}"
     )
-    click.echo(f"  {data['spec_file']}: " + ", ".join(data["spec_lines"]))
+    if data["spec_file"]:
+        click.echo(f"  {data['spec_file']}: " + ", ".join(data["spec_lines"]))
+    else:
+        click.echo("  the template wrote no environment file of npinit's")
     for platform, variant in data["blas_by_platform"].items():
         click.echo(f"  {platform}: {variant}")
     for warning in result.warnings:

@@ -44,7 +44,7 @@ class Interrupted(NpinitError):
     exit_code = 130
 
 
-class Terminated(BaseException):  # noqa: N818 - a signal, like KeyboardInterrupt
+class Terminated(BaseException):
     """npinit was asked to stop (SIGTERM, SIGHUP): a BaseException, so that no ``except
     Exception`` swallows it, and cleanup runs as for Ctrl-C. Exit 128 + the signal number."""
 

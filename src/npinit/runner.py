@@ -8,6 +8,7 @@ removing, or after npinit has exited.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -31,18 +32,13 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
         process.kill()
         process.wait()
         return
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGTERM)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=GRACE)
-    except subprocess.TimeoutExpired:
-        pass
-    try:  # whatever is left of the group, the leader included, must not outlive npinit
+    # whatever is left of the group, the leader included, must not outlive npinit
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     process.wait()
 
 

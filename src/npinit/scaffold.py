@@ -3,13 +3,14 @@ and move the complete result into place, so a failure leaves nothing half-writte
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from npinit.errors import Failure, InvalidInput, NpinitError
+from npinit.errors import Failure, InvalidInput
 
 TEMPLATE_NAME = "numpy-project"
 
@@ -27,32 +28,12 @@ def template_dir() -> Path:
 
 def render(
     template: Path, answers: Mapping[str, str], output_dir: Path, trust: bool = False
-) -> Path:
-    """Render ``template`` with ``answers`` (no prompts; hooks only with ``trust``) under
-    ``output_dir``; only the answers the template declares are passed."""
-    from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.generate import generate_context, generate_files
-    from cookiecutter.prompt import prompt_for_config
+) -> tuple[Path, list[str]]:
+    """Render another template with ``answers`` under ``output_dir`` (no prompts; sandboxed,
+    no extensions and no hooks unless ``trust``); returns the project folder and notes."""
+    from npinit import template_render
 
-    try:
-        declared = generate_context(context_file=str(template / "cookiecutter.json"))
-        known = {k: v for k, v in answers.items() if k in declared["cookiecutter"]}
-        context = generate_context(
-            context_file=str(template / "cookiecutter.json"), extra_context=known
-        )
-        context["cookiecutter"] = prompt_for_config(context, no_input=True)
-        project = generate_files(
-            repo_dir=str(template),
-            context=context,
-            output_dir=str(output_dir),
-            overwrite_if_exists=False,
-            accept_hooks=trust,
-        )
-    except NpinitError:
-        raise
-    except CookiecutterException as error:
-        raise Failure(f"the template did not render: {error}", "") from error
-    return Path(project)
+    return template_render.render(template, answers, output_dir, trust=trust)
 
 
 def render_bundled(
@@ -148,11 +129,15 @@ def generate(
     force: bool,
     cache_dir: Path | None = None,
     trust: bool = False,
+    notes: list[str] | None = None,
 ) -> list[str]:
     """Render into a staging directory beside ``target`` and move it into place.
 
     Returns the files written, relative to ``target``. With ``force`` into an existing
-    directory, files are replaced one by one and files npinit does not write are kept.
+    directory, every destination is checked before anything moves (no symlink out of the
+    target, no folder where a file goes and no file where a folder goes), then the files go in
+    one by one; if one cannot, those already moved are put back. Files npinit does not write
+    are kept.
     """
     check_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -160,9 +145,10 @@ def generate(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.npinit-", dir=target.parent))
     try:
         if template.resolve() == template_dir().resolve():
-            rendered = render_bundled(template, answers, staging, cache_dir)
+            rendered = render_bundled(template, answers, staging / "out", cache_dir)
         else:
-            rendered = render(template, answers, staging, trust)
+            rendered, more = render(template, answers, staging / "out", trust)
+            (notes if notes is not None else []).extend(more)
             check_rendered(rendered)
         files = _files(rendered)
         if target.is_dir() and not any(target.iterdir()):
@@ -170,10 +156,8 @@ def generate(
         if not target.exists():
             os.replace(rendered, target)
         else:
-            for name in files:
-                destination = target / name
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(rendered / name, destination)
+            _check_force_destinations(target, files)
+            _move_all(rendered, target, files, staging / "backup")
         return files
     except OSError as error:
         raise Failure(f"could not write {target}: {error.strerror or error}", "") from error
@@ -181,11 +165,79 @@ def generate(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _check_force_destinations(target: Path, files: list[str]) -> None:
+    """Refuse, before anything is written, a ``--force`` write that would go through a
+    symlink leaving ``target`` or hit a folder where a file goes (or the reverse)."""
+    root = target.resolve()
+    for name in files:
+        destination = target / name
+        for parent in reversed(Path(name).parents[:-1]):  # outermost folder first
+            folder = target / parent
+            if folder.is_symlink() and not folder.resolve().is_relative_to(root):
+                raise InvalidInput(
+                    f"{folder} is a symlink to {folder.resolve()}, outside the project",
+                    "remove the link or write the project elsewhere; --force never writes "
+                    "through it",
+                )
+            if folder.exists() and not folder.is_dir():
+                raise InvalidInput(
+                    f"{folder} is a file, but npinit writes {name} inside it",
+                    "move it away, or write the project elsewhere",
+                )
+        if destination.is_dir() and not destination.is_symlink():
+            raise InvalidInput(
+                f"{destination} is a folder, but npinit writes a file there",
+                "move it away, or write the project elsewhere",
+            )
+
+
+def _move_all(rendered: Path, target: Path, files: list[str], backup: Path) -> None:
+    """Move ``files`` from ``rendered`` into ``target``; on any failure put back what was
+    moved and replaced, so the target is as it was."""
+    from npinit.faults import checkpoint
+
+    moved: list[tuple[Path, Path | None]] = []
+    made: list[Path] = []
+    try:
+        for name in files:
+            destination = target / name
+            for parent in reversed(Path(name).parents[:-1]):
+                folder = target / parent
+                if not folder.exists():
+                    folder.mkdir()
+                    made.append(folder)
+            saved = None
+            if destination.exists() or destination.is_symlink():
+                saved = backup / name
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(destination, saved)
+            moved.append((destination, saved))
+            checkpoint("force-move")
+            os.replace(rendered / name, destination)
+    except BaseException:
+        for destination, saved in reversed(moved):
+            try:
+                if destination.exists() or destination.is_symlink():
+                    destination.unlink()
+                if saved is not None:
+                    os.replace(saved, destination)
+            except OSError:
+                pass
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
 def fetch_template(location: str, workdir: Path) -> Path:
     """A template directory from a local path, a .zip file, or a URL cookiecutter can fetch."""
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.repository import determine_repo_dir
 
+    # cookiecutter unpacks a .zip into a fresh tempfile.mkdtemp() and removes only the
+    # template inside it: point mkdtemp at ``workdir``, which the caller removes whole
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(workdir)
     try:
         repo_dir, _ = determine_repo_dir(
             template=location,
@@ -199,19 +251,17 @@ def fetch_template(location: str, workdir: Path) -> Path:
             f"cannot use the template {location}: {error}",
             "give a cookiecutter template directory, .zip or URL",
         ) from None
+    finally:
+        tempfile.tempdir = saved
     return Path(repo_dir)
 
 
-def check_template(template: Path, answers: Mapping[str, str]) -> list[str]:
-    """Refuse a template that could write outside the project; return notes.
+def check_template(template: Path) -> None:
+    """Refuse a template with a symlink pointing outside it (its target would be copied in).
 
-    Checked before anything is rendered: no symlink may point outside the template (its
-    target would be copied in), and no file or directory name may render to an absolute
-    path or climb out with ``..``.
+    Names are checked as they render (see :mod:`npinit.template_render`), never by rendering
+    them here outside the sandbox.
     """
-    from cookiecutter.environment import StrictEnvironment
-    from cookiecutter.generate import generate_context
-
     root = template.resolve()
     for path in template.rglob("*"):
         if path.is_symlink():
@@ -221,32 +271,6 @@ def check_template(template: Path, answers: Mapping[str, str]) -> list[str]:
                     f"the template's {path.relative_to(template)} links outside it ({resolved})",
                     "remove the link from the template",
                 )
-    context = generate_context(str(template / "cookiecutter.json"), extra_context=dict(answers))
-    env = StrictEnvironment(context=context, keep_trailing_newline=True)
-    values = {
-        k: (v[0] if isinstance(v, list) and v else v) for k, v in context["cookiecutter"].items()
-    }
-    for path in template.rglob("*"):
-        relative = path.relative_to(template).as_posix()
-        if "{{" not in relative and "{%" not in relative:
-            if ".." in Path(relative).parts:
-                raise InvalidInput(f"the template has a path with '..': {relative}", "")
-            continue
-        try:
-            rendered = env.from_string(relative).render(cookiecutter=values)
-        except Exception:  # a name that needs answers we cannot know yet: checked after
-            continue
-        parts = Path(rendered).parts
-        if Path(rendered).is_absolute() or ".." in parts:
-            raise InvalidInput(
-                f"the template's file name {relative!r} renders to {rendered!r}, outside the "
-                "project",
-                "do not use this template",
-            )
-    notes = []
-    if (template / "hooks").is_dir():
-        notes.append("the template's hooks were not run; add --trust to run them")
-    return notes
 
 
 def check_rendered(project: Path) -> None:

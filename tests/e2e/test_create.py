@@ -296,9 +296,13 @@ def test_no_check_skips_the_environment_check(tmp_path, capsys):
 
 def test_existing_environment_is_not_replaced(tmp_path, capsys):
     invoke(["new", "ex", *PIP, "--no-input"], tmp_path, capsys)
-    (tmp_path / "ex/.venv").mkdir()
+    venv = tmp_path / "ex/.venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "bin/python").symlink_to(sys.executable)  # a whole venv, not a half-built one
     code, _, err = invoke(["create"], tmp_path / "ex", capsys)
     assert code == 2 and "already exists" in err
+    assert (venv / "pyvenv.cfg").is_file()
 
 
 def _default_signals() -> None:

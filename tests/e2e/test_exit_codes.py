@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -70,8 +69,12 @@ def test_4_drift(tmp_path):
 def test_end_of_input_at_a_prompt_is_exit_2(tmp_path):
     """`npinit new p < /dev/null`: no answer can come; say so and suggest --no-input."""
     result = subprocess.run(
-        [*NPINIT, "new", "p"], cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=60,
+        [*NPINIT, "new", "p"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2, result.stderr
     assert "no answer came on standard input" in result.stderr and "--no-input" in result.stderr

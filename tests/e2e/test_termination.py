@@ -26,6 +26,9 @@ wait
 """
 
 
+NEW = [sys.executable, "-m", "npinit", "new", "sig", "--manager", "conda"]
+
+
 def _default_signals() -> None:
     """The child starts with SIGINT, SIGTERM and SIGHUP at their defaults, whatever the test
     runner's own dispositions are (a backgrounded shell ignores SIGINT)."""
@@ -52,8 +55,7 @@ def _start_create(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, Path]:
     conda.chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{_no_conda_path(tmp_path)}"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "npinit", "new", "sig", "--manager", "conda"]
-        + ["--platform", "linux-64", "--no-input", "--create"],
+        [*NEW, "--platform", "linux-64", "--no-input", "--create"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,

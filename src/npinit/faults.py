@@ -1,0 +1,35 @@
+"""Deterministic fault injection for npinit's own tests.
+
+``NPINIT_TEST_FAULT=STEP`` makes the named step fail with an OSError (as a full disk or a
+vanished folder would), ``NPINIT_TEST_FAULT=STEP:SIGNAL`` makes npinit send itself that signal
+there (``SIGINT``, ``SIGTERM``, ``SIGKILL``...); ``STEP#N`` fires on the step's N-th passage
+only. Nothing else reads it, and it is never set outside tests.
+
+Steps: ``force-move`` (each file moved into place by ``new --force``), ``lock-write``.
+"""
+
+from __future__ import annotations
+
+import os
+
+_passed: dict[str, int] = {}
+
+
+def checkpoint(step: str) -> None:
+    """Fail here if the test-only variable names this step."""
+    wanted = os.environ.get("NPINIT_TEST_FAULT")
+    if not wanted:
+        return
+    name, _, how = wanted.partition(":")
+    name, _, nth = name.partition("#")
+    if name != step:
+        return
+    _passed[step] = _passed.get(step, 0) + 1
+    if nth and _passed[step] != int(nth):
+        return
+    if how:
+        import signal
+
+        os.kill(os.getpid(), getattr(signal, how))
+        return
+    raise OSError(5, f"injected fault at {step}")

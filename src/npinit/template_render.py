@@ -1,0 +1,328 @@
+"""Render another cookiecutter template (``npinit new --template``) the way cookiecutter does,
+but safely: npinit, not cookiecutter, turns names into paths and writes files.
+
+- Without ``--trust`` every string the template holds (file names, file contents,
+  ``cookiecutter.json`` defaults) is rendered in Jinja's ``SandboxedEnvironment``, as copier
+  does; the template's ``_extensions`` are not imported and its hooks do not run.
+- With ``--trust`` cookiecutter's own environment renders (its ``_extensions`` loaded) and the
+  ``pre_gen_project`` / ``post_gen_project`` hooks run through npinit's runner, so a failing
+  hook is one line, not a traceback.
+- Either way every rendered path is resolved against the project directory before anything
+  is written: a name that renders to an absolute path or climbs out with ``..`` is refused.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import sys
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from npinit.errors import Failure, InvalidInput
+
+COOKIECUTTER_EXTENSIONS = [  # cookiecutter's own, always loaded by cookiecutter too
+    "cookiecutter.extensions.JsonifyExtension",
+    "cookiecutter.extensions.RandomStringExtension",
+    "cookiecutter.extensions.SlugifyExtension",
+    "cookiecutter.extensions.TimeExtension",
+    "cookiecutter.extensions.UUIDExtension",
+]
+HOOKS = ("pre_gen_project", "post_gen_project")
+SANDBOX_HINT = "npinit renders templates in a sandbox; add --trust only if you trust its author"
+
+
+def load_context(template: Path, answers: Mapping[str, str]) -> dict[str, Any]:
+    """``cookiecutter.json`` read and checked, with npinit's answers applied to the variables
+    it declares (no Jinja runs here)."""
+    from cookiecutter.generate import apply_overwrites_to_context
+
+    path = template / "cookiecutter.json"
+    try:
+        data = json.loads(path.read_text("utf-8"), object_pairs_hook=OrderedDict)
+    except FileNotFoundError:
+        raise InvalidInput(
+            f"the template has no cookiecutter.json ({template})", "give a cookiecutter template"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InvalidInput(
+            f"the template's cookiecutter.json is not valid JSON ({_first_line(error)})",
+            "fix the template",
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            "the template's cookiecutter.json is not a JSON object of variables",
+            "fix the template: its top level must be {...}",
+        )
+    copy_only = data.get("_copy_without_render", [])
+    if not isinstance(copy_only, list) or not all(isinstance(p, str) for p in copy_only):
+        raise InvalidInput(
+            "the template's _copy_without_render is not a list of glob patterns",
+            "fix the template",
+        )
+    extensions = data.get("_extensions", [])
+    if not isinstance(extensions, list) or not all(isinstance(e, str) for e in extensions):
+        raise InvalidInput("the template's _extensions is not a list of names", "fix the template")
+    for key, value in data.items():
+        if isinstance(value, list) and not key.startswith("_") and not value:
+            raise InvalidInput(
+                f"the template's choice variable {key!r} has no choices", "fix the template"
+            )
+    known = {k: v for k, v in answers.items() if k in data and not k.startswith("_")}
+    try:
+        apply_overwrites_to_context(data, known)
+    except (ValueError, TypeError) as error:
+        raise InvalidInput(f"npinit's answers do not fit the template: {error}", "") from None
+    return data
+
+
+def make_environment(template: Path, context: dict[str, Any], trust: bool) -> Any:
+    """The Jinja environment for this template: sandboxed unless ``trust``."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+
+    if trust:
+        from cookiecutter.environment import StrictEnvironment
+        from cookiecutter.exceptions import UnknownExtension
+
+        try:
+            env = StrictEnvironment(context={"cookiecutter": context}, keep_trailing_newline=True)
+        except UnknownExtension as error:
+            raise InvalidInput(
+                f"the template's {error}", "install the extension it needs"
+            ) from None
+    else:
+        from jinja2.sandbox import SandboxedEnvironment
+
+        env = SandboxedEnvironment(
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            extensions=COOKIECUTTER_EXTENSIONS,
+        )
+    env.loader = FileSystemLoader([str(project_template(template)), str(template / "templates")])
+    return env
+
+
+def project_template(template: Path) -> Path:
+    """The template's project folder: the child whose name holds 'cookiecutter' and ``{{``."""
+    for child in sorted(template.iterdir()):
+        if child.is_dir() and "cookiecutter" in child.name and "{{" in child.name:
+            return child
+    raise InvalidInput(
+        "the template has no project folder (a directory named like {{cookiecutter.name}})",
+        "give a cookiecutter template",
+    )
+
+
+def _render(env: Any, text: str, values: Mapping[str, Any], where: str) -> str:
+    try:
+        return str(env.from_string(text).render(cookiecutter=values))
+    except Exception as error:
+        raise _template_error(error, where) from None
+
+
+def _template_error(error: Exception, where: str) -> InvalidInput:
+    from jinja2.exceptions import SecurityError, TemplateSyntaxError
+
+    if isinstance(error, SecurityError) or "attribute '__" in str(error):
+        # the sandbox answers a dunder attribute with an undefined value, or refuses a call
+        return InvalidInput(
+            f"the template's {where} does something the sandbox forbids ({error})", SANDBOX_HINT
+        )
+    if "no filter named" in str(error).lower() or "no test named" in str(error).lower():
+        return InvalidInput(
+            f"the template's {where} uses a filter or test npinit does not have ({error})",
+            "it needs the template's _extensions, loaded only with --trust",
+        )
+    if isinstance(error, TemplateSyntaxError):
+        line = f" line {error.lineno}" if error.lineno else ""
+        return InvalidInput(
+            f"the template's {where}{line} is not valid Jinja ({error.message})",
+            "fix the template",
+        )
+    return InvalidInput(
+        f"the template's {where} could not be rendered ({type(error).__name__}: "
+        f"{_first_line(error)})",
+        "fix the template",
+    )
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:200] if lines else type(error).__name__
+
+
+def _render_value(env: Any, raw: Any, values: Mapping[str, Any], where: str) -> Any:
+    """cookiecutter's ``render_variable``: strings rendered, lists and dicts item by item."""
+    if raw is None or isinstance(raw, bool):
+        return raw
+    if isinstance(raw, dict):
+        return {
+            _render_value(env, k, values, where): _render_value(env, v, values, where)
+            for k, v in raw.items()
+        }
+    if isinstance(raw, list):
+        return [_render_value(env, v, values, where) for v in raw]
+    return _render(env, str(raw), values, where)
+
+
+def answers(env: Any, context: dict[str, Any]) -> dict[str, Any]:
+    """cookiecutter's ``prompt_for_config`` with ``no_input``: private ``_`` keys raw,
+    choices take their first (npinit's answer was moved first), the rest rendered in order."""
+    values: OrderedDict[str, Any] = OrderedDict()
+    items = [(k, v) for k, v in context.items() if k != "__prompts__"]
+    for key, raw in items:
+        where = f"cookiecutter.json variable {key!r}"
+        if key.startswith("_") and not key.startswith("__"):
+            values[key] = raw
+        elif key.startswith("__"):
+            values[key] = _render_value(env, raw, values, where)
+        elif isinstance(raw, list):
+            values[key] = _render_value(env, raw, values, where)[0]
+        elif not isinstance(raw, dict):
+            values[key] = _render_value(env, raw, values, where)
+    for key, raw in items:
+        if isinstance(raw, dict) and not (key.startswith("_") and not key.startswith("__")):
+            values[key] = _render_value(env, raw, values, f"cookiecutter.json variable {key!r}")
+    return dict(values)
+
+
+def _inside(root: Path, rendered: str, where: str) -> Path:
+    """``root / rendered`` when it stays inside ``root``; refused otherwise."""
+    pure = PurePosixPath(rendered.replace("\\", "/"))
+    normal = os.path.normpath(str(root / pure))
+    if (
+        pure.is_absolute()
+        or Path(rendered).is_absolute()
+        or (len(rendered) > 1 and rendered[1] == ":")  # C:... on Windows
+        or not Path(normal).is_relative_to(root)
+    ):
+        raise InvalidInput(
+            f"the template's file name {where!r} renders to {rendered!r}, outside the project",
+            "do not use this template",
+        )
+    return Path(normal)
+
+
+def _is_binary(path: Path) -> bool:
+    from binaryornot.check import is_binary
+
+    return bool(is_binary(str(path)))
+
+
+def render(
+    template: Path,
+    answers_in: Mapping[str, str],
+    output_dir: Path,
+    *,
+    trust: bool,
+    run: Any = None,
+) -> tuple[Path, list[str]]:
+    """Render ``template`` under ``output_dir`` (a staging directory); returns the project
+    folder and notes. Every path is checked before it is written."""
+    context = load_context(template, answers_in)
+    notes = []
+    if context.get("_extensions") and not trust:
+        notes.append("the template's Jinja extensions were not loaded; add --trust to load them")
+    env = make_environment(template, context, trust)
+    values = answers(env, context)
+    root_template = project_template(template)
+    project_name = _render(env, root_template.name, values, f"folder name {root_template.name!r}")
+    project = _inside(output_dir.resolve(), project_name, root_template.name)
+    if project == output_dir.resolve():
+        raise InvalidInput(
+            f"the template's project folder name renders empty ({root_template.name!r})",
+            "fix the template",
+        )
+    copy_only = values.get("_copy_without_render", [])
+
+    def copy_as_is(relative: str) -> bool:
+        return any(fnmatch.fnmatch(relative, pattern) for pattern in copy_only)
+
+    # plan every path first: nothing is written when one of them would leave the project
+    plan: list[tuple[Path, Path | None, str, bool]] = []  # (to, source file, name, as is)
+    for source in sorted(root_template.rglob("*")):
+        relative = source.relative_to(root_template).as_posix()
+        parts = relative.split("/")
+        # inside a folder copied as is, names are not rendered either (as cookiecutter does)
+        cut = next((i for i in range(1, len(parts)) if copy_as_is("/".join(parts[:i]))), len(parts))
+        head = _render(env, "/".join(parts[:cut]), values, f"file name {relative!r}")
+        rendered = "/".join([head, *parts[cut:]])
+        destination = _inside(project, rendered, relative)
+        if destination == project or rendered.endswith("/") or not Path(rendered).name:
+            continue  # a name that renders empty belongs to a choice not taken
+        raw = cut < len(parts) or copy_as_is(relative)
+        plan.append((destination, None if source.is_dir() else source, relative, raw))
+    project.mkdir(parents=True)
+    hooks = _hooks(template) if trust else {}
+    if "pre_gen_project" in hooks:
+        _run_hook(hooks["pre_gen_project"], env, values, project, run)
+    for destination, origin, relative, raw in plan:
+        if origin is None:
+            destination.mkdir(parents=True, exist_ok=True)
+            continue
+        source = origin
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if raw or _is_binary(source):
+            shutil.copyfile(source, destination)
+        else:
+            newline = values.get("_new_lines") or _newline_of(source)
+            try:
+                text = env.get_template(relative).render(cookiecutter=values)
+            except Exception as error:
+                raise _template_error(error, relative) from None
+            with destination.open("w", encoding="utf-8", newline=newline) as handle:
+                handle.write(text)
+        shutil.copymode(source, destination)
+    if "post_gen_project" in hooks:
+        _run_hook(hooks["post_gen_project"], env, values, project, run)
+    if (template / "hooks").is_dir() and not trust:
+        notes.append("the template's hooks were not run; add --trust to run them")
+    return project, notes
+
+
+def _newline_of(path: Path) -> str | None:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            handle.readline()
+            found = handle.newlines
+    except (OSError, UnicodeDecodeError):
+        return None
+    return found[0] if isinstance(found, tuple) else found
+
+
+def _hooks(template: Path) -> dict[str, Path]:
+    folder = template / "hooks"
+    if not folder.is_dir():
+        return {}
+    found: dict[str, Path] = {}
+    for script in sorted(folder.iterdir()):
+        if script.stem in HOOKS and not script.name.endswith("~") and script.is_file():
+            found.setdefault(script.stem, script)
+    return found
+
+
+def _run_hook(script: Path, env: Any, values: Mapping[str, Any], project: Path, run: Any) -> None:
+    """Render the hook with the answers, as cookiecutter does, and run it in the project
+    folder through npinit's runner: its output is captured; a failure is one line."""
+    import tempfile
+
+    from npinit.runner import run as default_run
+
+    try:
+        text = script.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"cannot read the template's hook {script.name}: {error}", "") from None
+    rendered = _render(env, text, values, f"hook {script.name}")
+    with tempfile.TemporaryDirectory(prefix="npinit-hook-") as folder:
+        copy = Path(folder) / script.name
+        copy.write_text(rendered, encoding="utf-8")
+        copy.chmod(0o700)
+        command = [sys.executable, str(copy)] if script.suffix == ".py" else [str(copy)]
+        try:
+            (run or default_run)(command, cwd=project, what=f"the template's {script.stem} hook")
+        except Failure as error:
+            raise Failure(error.message, "the project was not written") from None
