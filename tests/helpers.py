@@ -14,8 +14,11 @@ from npinit.cli import main
 
 def invoke(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run the real CLI entry point in-process: (exit code, stdout, stderr)."""
-    old = Path.cwd()
+    import io
+
+    old, old_stdin = Path.cwd(), sys.stdin
     os.chdir(cwd)
+    sys.stdin = io.StringIO("")  # a prompt sees the end of input, as with `< /dev/null`
     try:
         main(args)
         code = 0
@@ -23,6 +26,7 @@ def invoke(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str]) -> tu
         code = int(stop.code or 0)
     finally:
         os.chdir(old)
+        sys.stdin = old_stdin
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -188,6 +188,9 @@ class VerifyResult:
         return {"lock": str(self.lock), **self.drift.to_json()}
 
 
+INTERPRETERS = ("bin/python", "python.exe", "Scripts/python.exe", "bin/python3")
+PROBE_TIMEOUT = 30.0  # seconds an environment's interpreter gets to answer (NPINIT_PROBE_TIMEOUT)
+
 DEFAULT_LOCK_NAMES = {
     "npinit": "npinit.lock",
     "pylock": "pylock.toml",
@@ -203,6 +206,7 @@ def snapshot_environment(
     probe: bool = False,
     online: bool = False,
     index: str | None = None,
+    probe_timeout: float = PROBE_TIMEOUT,
 ) -> Any:
     """Read an environment (a conda prefix or venv, or any interpreter) into a Snapshot."""
     from dataclasses import replace
@@ -227,7 +231,7 @@ def snapshot_environment(
         from npinit.record.probe import run_probe, variant_from_probe
 
         interpreter = python or _interpreter_of(result.prefix)
-        seen = run_probe(interpreter)
+        seen = run_probe(interpreter, timeout=probe_timeout)
         variant = variant_from_probe(seen)
         blas = result.blas
         if variant != "unknown" and variant != blas.variant:
@@ -244,10 +248,21 @@ def _interpreter_of(prefix: Path | None) -> Path:
     from npinit.errors import InvalidInput
 
     assert prefix is not None
-    for candidate in ("bin/python", "python.exe", "Scripts/python.exe", "bin/python3"):
+    for candidate in INTERPRETERS:
         if (prefix / candidate).exists():
             return prefix / candidate
     raise InvalidInput(f"no Python interpreter in {prefix}", "the probe needs one; drop --probe")
+
+
+def _dangling_interpreter(prefix: Path | None) -> Path | None:
+    """The interpreter link of a venv whose target is gone (its base Python was removed)."""
+    if prefix is None:
+        return None
+    for candidate in INTERPRETERS:
+        path = prefix / candidate
+        if path.is_symlink() and not path.exists():
+            return path
+    return None
 
 
 def lock_environment(
@@ -259,12 +274,15 @@ def lock_environment(
     probe: bool = False,
     online: bool = False,
     index: str | None = None,
+    probe_timeout: float = PROBE_TIMEOUT,
 ) -> LockResult:
     """Snapshot an environment and write its lock (atomically) in ``fmt``."""
     from npinit.record import export, lockfile
     from npinit.tomlio import atomic_write
 
-    snapshot = snapshot_environment(prefix, python, probe=probe, online=online, index=index)
+    snapshot = snapshot_environment(
+        prefix, python, probe=probe, online=online, index=index, probe_timeout=probe_timeout
+    )
     warnings = list(snapshot.warnings)
     if fmt == "npinit":
         where = f"--prefix {prefix}" if prefix else f"--python {python}"
@@ -317,13 +335,16 @@ def doctor(
     env: dict[str, str] | None,
     gpus: list[str],
     project: Path | None = None,
+    timeout: float = PROBE_TIMEOUT,
 ) -> Any:
-    """Diagnose an environment with the install guide's knowledge (see npinit.doctor)."""
-    import tomllib
+    """Diagnose an environment with the install guide's knowledge (see npinit.doctor).
 
+    The interpreter gets ``timeout`` seconds to answer; past that its check is reported as
+    one that could not run."""
     from npinit.doctor import diagnose
     from npinit.errors import InvalidInput
     from npinit.record import lockfile
+    from npinit.tomlio import read_answers
 
     snapshot = snapshot_environment(prefix, python)
     interpreter = python
@@ -331,19 +352,28 @@ def doctor(
         try:
             interpreter = _interpreter_of(prefix)
         except InvalidInput:
-            interpreter = None
+            # a venv always has one: a dangling link or none at all is a broken environment
+            interpreter = _dangling_interpreter(prefix)
+            if interpreter is None and snapshot.kind == "venv" and prefix is not None:
+                interpreter = prefix / INTERPRETERS[0]
     pin = locked = None
     if project is not None:
-        try:
-            pin = tomllib.loads((project / ".npinit.toml").read_text("utf-8")).get("project")
-        except (OSError, tomllib.TOMLDecodeError):
-            pin = None
+        pin = read_answers(project)
         if (project / lockfile.FILE_NAME).is_file():
             try:
                 locked = lockfile.read(project / lockfile.FILE_NAME)
             except InvalidInput:
                 locked = None
-    return diagnose(interpreter, snapshot, cwd=cwd, env=env, pin=pin, locked=locked, gpus=gpus)
+    return diagnose(
+        interpreter,
+        snapshot,
+        cwd=cwd,
+        env=env,
+        pin=pin,
+        locked=locked,
+        gpus=gpus,
+        timeout=timeout,
+    )
 
 
 ENV_DIRS = (".venv", ".conda", ".pixi")
@@ -399,28 +429,28 @@ class CreateResult:
 
 def read_project_spec(project: Path) -> ProjectSpec:
     """The spec a generated project recorded in ``.npinit.toml``."""
-    import tomllib
-
     from npinit.errors import InvalidInput
     from npinit.spec import build_spec, detect_platform
+    from npinit.tomlio import read_answers
 
-    path = project / ".npinit.toml"
-    try:
-        answers = tomllib.loads(path.read_text("utf-8"))["project"]
-    except FileNotFoundError:
-        raise InvalidInput(
-            f"{project} is not an npinit project (no .npinit.toml)",
-            "run npinit new first, or cd into the project",
-        ) from None
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
-        raise InvalidInput(f"{path} cannot be read ({error})", "regenerate the project") from None
+    answers = read_answers(project)
+    origin = project / ".npinit.toml"
+    for key, kind in (("platforms", list), ("with", list), ("threads", int)):
+        value = answers.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise InvalidInput(
+                f"{origin}: {key} has the wrong type ({type(value).__name__})",
+                "fix it, or regenerate it with npinit new --force",
+            )
     return build_spec(
         name=str(answers.get("name", project.name)),
         manager=str(answers.get("manager", "")),
         python=str(answers.get("python", "")) or None,
         numpy=str(answers.get("numpy", "latest")),
         blas=str(answers.get("blas", "default")),
-        channel=str(answers["channel"]) if answers.get("manager") in ("conda", "pixi") else None,
+        channel=str(answers.get("channel", "conda-forge"))
+        if answers.get("manager") in ("conda", "pixi")
+        else None,
         platforms=[str(p) for p in answers.get("platforms", [])],
         with_packages=[str(p) for p in answers.get("with", [])],
         threads=answers.get("threads"),

@@ -28,6 +28,14 @@ def _cache_dir() -> Path:
     return Path(base) / "npinit"
 
 
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute without resolving links (a symlink loop must reach the
+    command's own check, not crash ``Path.resolve``)."""
+    import os
+
+    return Path(os.path.abspath(path))
+
+
 def _emit_json(data: Any) -> None:
     import json
 
@@ -253,7 +261,7 @@ def create(
     """Build an existing project's environment, record its lock, run its tests."""
     from npinit.record.target import find_project
 
-    found = find_project((project or Path.cwd()).resolve())
+    found = find_project(_absolute(project or Path.cwd()))
     if found is None:
         from npinit.errors import InvalidInput
 
@@ -289,7 +297,7 @@ def set_(
     from npinit.editing.project import apply, plan_set
     from npinit.spec import detect_platform
 
-    target = (path or Path.cwd()).resolve()
+    target = _absolute(path or Path.cwd())
     result = plan_set(
         target,
         numpy=numpy,
@@ -359,6 +367,28 @@ def _envs_dirs() -> list[Path]:
     return dirs
 
 
+def _probe_timeout() -> float:
+    """Seconds an environment's interpreter gets to answer doctor and ``lock --probe``:
+    NPINIT_PROBE_TIMEOUT, else 30 (read here, passed to the core)."""
+    import os
+
+    from npinit.api import PROBE_TIMEOUT
+    from npinit.errors import InvalidInput
+
+    raw = os.environ.get("NPINIT_PROBE_TIMEOUT", "").strip()
+    if not raw:
+        return PROBE_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise InvalidInput(
+            f"NPINIT_PROBE_TIMEOUT={raw!r} is not a number of seconds", "set it to e.g. 30"
+        )
+    return value
+
+
 def _warn(warnings: Any) -> None:
     for warning in warnings:
         click.echo(f"npinit: warning: {warning}", err=True)
@@ -415,7 +445,14 @@ def lock(
             err=True,
         )
     result = api.lock_environment(
-        target.prefix, target.python, path, fmt=fmt, probe=probe, online=online, index=index_url
+        target.prefix,
+        target.python,
+        path,
+        fmt=fmt,
+        probe=probe,
+        online=online,
+        index=index_url,
+        probe_timeout=_probe_timeout(),
     )
     _warn(result.warnings)
     if as_json:
@@ -478,7 +515,13 @@ def doctor(prefix: Path | None, python: Path | None, as_json: bool) -> None:
         if prefix is None:
             python = Path(sys.executable)
     report = api.doctor(
-        prefix, python, cwd=Path.cwd(), env=dict(os.environ), gpus=detect_gpu(), project=project
+        prefix,
+        python,
+        cwd=Path.cwd(),
+        env=dict(os.environ),
+        gpus=detect_gpu(),
+        project=project,
+        timeout=_probe_timeout(),
     )
     if as_json:
         _emit_json(report.to_json())

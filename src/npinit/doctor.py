@@ -7,7 +7,6 @@ runs in the environment's own interpreter (a subprocess), never in npinit's proc
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,21 +93,42 @@ class DoctorReport:
         }
 
 
-def run_script(python: Path, cwd: Path, env: dict[str, str] | None) -> dict[str, Any]:
-    """Run the import test in ``python``; an interpreter that cannot run gives an error entry."""
+def run_script(
+    python: Path, cwd: Path, env: dict[str, str] | None, timeout: float = 30
+) -> dict[str, Any]:
+    """Run the import test in ``python``; an interpreter that cannot run, or does not answer
+    within ``timeout`` seconds, gives an error entry (the check could not run)."""
+    import os
+
+    from npinit.errors import Failure
+    from npinit.runner import TimedOut, run
+
+    if not python.exists():
+        target = f" (it links to {os.readlink(python)})" if python.is_symlink() else ""
+        return {"run_error": f"the environment's interpreter is missing: {python}{target}"}
     try:
-        result = subprocess.run(
-            [str(python), "-c", SCRIPT],
-            capture_output=True,
-            text=True,
+        result = run(
+            [python, "-c", SCRIPT],
             cwd=cwd,
             env=env,
-            timeout=300,
+            timeout=timeout,
+            check=False,
+            what=f"{python}",
         )
+    except TimedOut:
+        return {
+            "run_error": f"the import check could not run: {python} did not answer within "
+            f"{timeout:g} s (a .pth file or sitecustomize may hang it; NPINIT_PROBE_TIMEOUT "
+            "sets the limit)"
+        }
+    except Failure as error:
+        return {"run_error": f"{python} could not run the check ({error.message})"}
+    try:
         data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-        return data
-    except (OSError, ValueError, IndexError, subprocess.TimeoutExpired) as error:
-        return {"run_error": f"{python} could not run the check ({error})"}
+    except (ValueError, IndexError):
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"run_error": f"{python} could not run the check ({last[:200]})"}
+    return data
 
 
 def _import_checks(
@@ -355,9 +375,10 @@ def diagnose(
     pin: dict[str, Any] | None = None,
     locked: Any = None,
     gpus: list[str] | None = None,
+    timeout: float = 30,
 ) -> DoctorReport:
     """Run every check on the environment behind ``python``/``snapshot``."""
-    seen = run_script(python, cwd, env) if python is not None else {}
+    seen = run_script(python, cwd, env, timeout) if python is not None else {}
     expected = snapshot.prefix if snapshot is not None else None
     checks = [
         *(

@@ -1,22 +1,28 @@
 """environment.yml: change the numpy, python and BLAS entries and nothing else.
 
-ruamel.yaml's round-trip parser finds each dependency and its line; the edit then replaces
-only those lines' text, so comments, blank lines, indentation, quoting, ``pip:`` sections and
-the trailing newline stay exactly as they were. The result is parsed again to prove it.
+Each dependency is located by its line and columns; the edit replaces only those characters,
+so comments, blank lines, indentation, quoting, ``pip:`` sections, flow-style lists
+(``dependencies: [python=3.12, numpy]``) and the trailing newline stay as they were. The result
+is parsed again to prove it.
+
+Two readers locate the entries. Files in the plain block style nearly every environment.yml
+uses are read by a line scanner that accepts only a strict subset of YAML (anything it is not
+sure of sends the file to the other reader): a 300,000-entry file is edited in a second, not a
+minute. Everything else goes to ruamel.yaml's round-trip parser.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from npinit.errors import InvalidInput
 
 BLAS_SELECTORS = {"libblas", "liblapack", "libcblas", "blas"}
-_ENTRY = re.compile(
-    r"^(?P<lead>\s*-\s*)(?P<quote>['\"]?)(?P<spec>[^'\"#]*?)(?P=quote)(?P<tail>\s*(#.*)?)$"
-)
+# the entries an edit looks at; :func:`parse` returns these, and the first and last entry
+EDITED = ("numpy", "python", "libblas", "liblapack", "libcblas", "blas", "nomkl")
 
 
 @dataclass(frozen=True)
@@ -24,10 +30,141 @@ class Entry:
     line: int  # index in the file's lines
     name: str
     spec: str
+    start: int = -1  # the columns of the item in its line, quotes included
+    end: int = -1
+    flow: bool = False  # an item of a [flow, style] list
 
 
-def parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
-    """The file's data and its string dependencies with their line numbers."""
+# -- the fast reader: block-style files only -----------------------------------------------
+
+_KEY = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?P<rest>(?:[ \t].*)?)$")
+_ITEM = re.compile(r"^(?P<lead>(?P<indent>[ ]*)-[ ]+)(?P<value>\S.*?)(?P<tail>[ \t]+#.*)?$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_][^'\"#]*$")
+_QUOTED = re.compile(r"^(?:\"[^\"\\]*\"|'[^']*')$")
+_SCALAR = re.compile(r"^[ \t]*(?:[A-Za-z0-9_./][^'\"#:{}\[\]&*!|>%@`]*)?[ \t]*(?:#.*)?$")
+_VARIABLE = re.compile(r"^[ ]+[A-Za-z_][A-Za-z0-9_]*:[ \t]*(?:[^'\"#{}\[\]&*!|>%@`]*)?(?:#.*)?$")
+
+
+_SIMPLE_ITEM = re.compile(r"([ ]*)- ([A-Za-z0-9_][^'\"#:\s]*)\Z")
+_NAME = re.compile(r"[^\s=<>!~\[]*")
+_FLOW_UNSAFE = re.compile(r"[,\[\]{}]|: |\s#|^[!&*|>'\"%@`]")
+
+
+def _scalar(value: str) -> str | None:
+    """The string a plain or simply quoted block item means, or None if unsure."""
+    if _QUOTED.match(value):
+        return value[1:-1]
+    if _PLAIN.match(value) and ": " not in value and not value.endswith(":"):
+        return value.rstrip()
+    return None
+
+
+def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
+    """The file's data and entries when it is plain block style; None to use ruamel."""
+    if "\t" in text or "\r" in text.replace("\r\n", "\n"):
+        return None
+    data: dict[str, Any] = {}
+    found: list[tuple[int, str, int, int]] = []  # (line, spec, start, end) of each entry
+    key: str | None = None
+    indent: int | None = None  # of the current top-level list's items
+    pip_indent: int | None = None  # of the items under ``- pip:``
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        simple = _SIMPLE_ITEM.match(line)
+        if simple is not None and key is not None and indent == len(simple[1]):
+            # the common case, one regex: "  - name=1.2" under a list key, no comment
+            spec = simple[2]
+            target = data[key]
+            if not isinstance(target, list):
+                return None
+            target.append(spec)
+            pip_indent = None
+            if key == "dependencies":
+                found.append((index, spec, indent + 2, indent + 2 + len(spec)))
+            continue
+        line = line.removesuffix("\r")
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if index == 0 and line.startswith("\ufeff"):
+            return None
+        if not line.startswith(" "):
+            match = _KEY.match(line)
+            if match is None or match["key"] in data:
+                return None
+            key, indent, pip_indent = match["key"], None, None
+            rest = match["rest"].strip()
+            if rest and not rest.startswith("#"):
+                if not _SCALAR.match(rest) or key in ("channels", "dependencies", "variables"):
+                    return None
+                data[key] = rest.split(" #")[0].strip()
+            else:
+                data[key] = {} if key == "variables" else []
+            continue
+        if key is None:
+            return None
+        if key == "variables":
+            if not _VARIABLE.match(line):
+                return None
+            name, _, value = stripped.partition(":")
+            data[key][name] = value.split(" #")[0].strip()
+            continue
+        item = _ITEM.match(line)
+        if item is None or not isinstance(data[key], list):
+            return None
+        depth = len(item["indent"])
+        value = item["value"]
+        if indent is None:
+            indent = depth
+        if pip_indent is not None and depth > indent:
+            if depth != pip_indent:
+                return None
+            spec = _scalar(value)
+            if spec is None:
+                return None
+            data[key][-1]["pip"].append(spec)
+            continue
+        if depth != indent:
+            return None
+        pip_indent = None
+        if key == "dependencies" and value.rstrip() == "pip:" and item["tail"] is None:
+            data[key].append({"pip": []})
+            following = next(
+                (
+                    lines[n]
+                    for n in range(index + 1, len(lines))
+                    if lines[n].strip() and not lines[n].strip().startswith("#")
+                ),
+                "",
+            )
+            first_pip = _ITEM.match(following)
+            if first_pip is None or len(first_pip["indent"]) <= indent:
+                return None
+            pip_indent = len(first_pip["indent"])
+            continue
+        spec = _scalar(value)
+        if spec is None:
+            return None
+        data[key].append(spec)
+        if key == "dependencies":
+            start = len(item["lead"])
+            found.append((index, spec, start, start + len(value.rstrip())))
+    last = len(found) - 1
+    entries = [
+        Entry(line, _name(spec), spec, start, end)
+        for i, (line, spec, start, end) in enumerate(found)
+        if i in (0, last) or spec[:9].lower().startswith(EDITED)
+    ]
+    for name, value in data.items():  # a key with nothing under it is null, as in YAML
+        if value == [] or value == {}:
+            data[name] = None
+    return data, entries
+
+
+# -- the general reader --------------------------------------------------------------------
+
+
+def _ruamel_parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -42,26 +179,80 @@ def parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
             "an environment.yml has name, channels and dependencies keys",
         )
     deps = data.get("dependencies")
+    if not isinstance(deps, list):
+        return data, []
+    flow = bool(deps.fa.flow_style())  # type: ignore[attr-defined]
+    lines = text.splitlines()
+    entries = []
+    for index, item in enumerate(deps):
+        if isinstance(item, str):
+            line, column = deps.lc.item(index)  # type: ignore[attr-defined]
+            end = _token_end(lines[line], column, flow)
+            entries.append(Entry(line, _name(item), str(item), column, end, flow))
+    return data, _edited(entries)
+
+
+def _edited(entries: list[Entry]) -> list[Entry]:
+    """The entries an edit can touch, and the first and last (where new ones go)."""
+    return [
+        e
+        for i, e in enumerate(entries)
+        if i in (0, len(entries) - 1) or e.spec[:9].lower().startswith(EDITED)
+    ]
+
+
+def _token_end(line: str, start: int, flow: bool) -> int:
+    """Where the scalar starting at ``start`` ends (after its closing quote)."""
+    if line[start : start + 1] in ("'", '"'):
+        quote = line[start]
+        index = start + 1
+        while index < len(line):
+            if line[index] == "\\" and quote == '"':
+                index += 2
+                continue
+            if line[index] == quote:
+                if quote == "'" and line[index + 1 : index + 2] == "'":
+                    index += 2
+                    continue
+                return index + 1
+            index += 1
+        return len(line)
+    stop = re.compile(r"\s#|,|\]" if flow else r"\s#")
+    match = stop.search(line, start)
+    end = match.start() if match else len(line)
+    return len(line[:end].rstrip())
+
+
+@lru_cache(maxsize=8)
+def _parse_cached(text: str, origin: str) -> tuple[dict[str, Any], tuple[Entry, ...]]:
+    found = _fast_parse(text)
+    data, entries = found if found is not None else _ruamel_parse(text, origin)
+    return data, tuple(entries)
+
+
+def parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
+    """The file's data and its string dependencies with their positions."""
+    data, entries = _parse_cached(text, origin)
+    deps = data.get("dependencies")
     if deps is None:
         raise InvalidInput(f"{origin} has no dependencies list", "add a dependencies: list")
     if not isinstance(deps, list):
         raise InvalidInput(f"{origin}: dependencies is not a list", "make it a YAML list")
-    entries = []
-    for index, item in enumerate(deps):
-        if isinstance(item, str):
-            line, _ = deps.lc.item(index)  # type: ignore[attr-defined]
-            entries.append(Entry(line, _name(item), item))
-    return data, entries
+    return data, list(entries)
 
 
 def _name(spec: str) -> str:
-    return re.split(r"[\s=<>!~\[]", spec.strip(), maxsplit=1)[0].lower()
+    match = _NAME.match(spec.strip())
+    return match.group().lower() if match else ""
 
 
 def channel_of(data: dict[str, Any]) -> str:
     """The file's main channel (its first), ``conda-forge`` when none is listed."""
-    channels = [str(c) for c in data.get("channels") or [] if str(c) != "nodefaults"]
-    return channels[0] if channels else "conda-forge"
+    channels = data.get("channels") or []
+    names = (
+        [str(c) for c in channels if str(c) != "nodefaults"] if isinstance(channels, list) else []
+    )
+    return names[0] if names else "conda-forge"
 
 
 def python_of(entries: list[Entry]) -> str | None:
@@ -74,21 +265,13 @@ def python_of(entries: list[Entry]) -> str | None:
     return None
 
 
-def _rewrite(raw: str, old_spec: str, spec: str) -> str:
-    """``raw`` (one list entry's line) with its spec replaced, everything else kept."""
-    body = raw.rstrip("\r\n")
-    ending = raw[len(body) :]
-    match = _ENTRY.match(body)
-    if match is None:
-        return raw.replace(old_spec, spec, 1)
-    return f"{match['lead']}{match['quote']}{spec}{match['quote']}{match['tail']}{ending}"
-
-
-def _sibling(raw: str, spec: str) -> str:
-    """A new entry written like ``raw`` (same indentation and dash)."""
-    match = _ENTRY.match(raw.rstrip("\r\n"))
-    lead = match["lead"] if match else "  - "
-    return f"{lead}{spec}"
+def _requote(old_token: str, spec: str) -> str:
+    """``spec`` quoted the way the old item was."""
+    if old_token[:1] in ("'", '"') and old_token[-1:] == old_token[:1]:
+        quote = old_token[0]
+        if quote not in spec and "\\" not in spec:
+            return f"{quote}{spec}{quote}"
+    return spec
 
 
 def edit(
@@ -106,22 +289,16 @@ def edit(
         raise InvalidInput(f"{origin} has no conda dependencies to edit", "add some first")
     lines = text.splitlines(keepends=True)
     newline = "\r\n" if text.count("\r\n") > text.count("\n") // 2 else "\n"
-    # each original line becomes a list of output lines: replaced, emptied or extended
-    slots: list[list[str]] = [[line] for line in lines]
     by_name = {e.name: e for e in entries}
+    # each entry's change: a new spec (None removes it), and specs to add after it
+    changes: dict[Entry, tuple[str | None, list[str]]] = {}
 
-    def replace(entry: Entry, spec: str) -> None:
-        slots[entry.line][0] = _rewrite(lines[entry.line], entry.spec, spec)
+    def replace(entry: Entry, spec: str | None) -> None:
+        changes[entry] = (spec, changes.get(entry, (entry.spec, []))[1])
 
     def insert_after(entry: Entry, specs: list[str]) -> None:
-        slot = slots[entry.line]
-        if slot and not slot[-1].endswith(("\n", "\r")):
-            slot[-1] += newline
-            new = [_sibling(lines[entry.line], s) + newline for s in specs]
-            new[-1] = new[-1].rstrip("\r\n")
-        else:
-            new = [_sibling(lines[entry.line], s) + newline for s in specs]
-        slot.extend(new)
+        old = changes.get(entry, (entry.spec, []))
+        changes[entry] = (old[0], [*old[1], *specs])
 
     if numpy is not None:
         if "numpy" in by_name:
@@ -147,14 +324,47 @@ def edit(
                 if blas_lines[1:]:
                     insert_after(first, blas_lines[1:])
             else:
-                slots[first.line].pop(0)
+                replace(first, None)
             for entry in rest:
-                slots[entry.line].pop(0)
+                replace(entry, None)
         elif blas_lines:
             insert_after(by_name.get("numpy") or entries[-1], blas_lines)
-    result = "".join(line for slot in slots for line in slot)
+    # apply from the end of the file so that earlier positions stay valid
+    for entry in sorted(changes, key=lambda e: (e.line, e.start), reverse=True):
+        spec, added = changes[entry]
+        lines[entry.line] = _apply(lines, entry, spec, added, newline)
+    result = "".join(lines)
     parse(result, origin)  # still a valid environment file
     return result
+
+
+def _apply(lines: list[str], entry: Entry, spec: str | None, added: list[str], nl: str) -> str:
+    """The new text of ``entry``'s line (several lines when entries are added after it)."""
+    raw = lines[entry.line]
+    body = raw.rstrip("\r\n")
+    ending = raw[len(body) :]
+    token = body[entry.start : entry.end]
+    if entry.flow:
+        # a new item of a flow list is quoted where flow syntax would cut it
+        quoted = [f'"{a}"' if _FLOW_UNSAFE.search(a) else a for a in added]
+        items = ([] if spec is None else [_requote(token, spec)]) + quoted
+        inserted = ", ".join(items)
+        if spec is None and not added:  # remove the item and one comma beside it
+            before, after = body[: entry.start], body[entry.end :]
+            if re.match(r"\s*,", after):
+                after = re.sub(r"^\s*,\s*", "", after)
+            else:
+                before = re.sub(r",\s*$", "", before)
+            return before + after + ending
+        return body[: entry.start] + inserted + body[entry.end :] + ending
+    lead = body[: entry.start]
+    new_lines = []
+    if spec is not None:
+        new_lines.append(body[: entry.start] + _requote(token, spec) + body[entry.end :])
+    new_lines += [lead + s for s in added]
+    if not new_lines:
+        return ""
+    return nl.join(new_lines) + ending
 
 
 def set_channel(text: str, origin: str, channel: str) -> str:
@@ -167,11 +377,21 @@ def set_channel(text: str, origin: str, channel: str) -> str:
     lines = text.splitlines(keepends=True)
     if not isinstance(channels, list) or not channels:
         raise InvalidInput(f"{origin} has no channels list", "add channels: [conda-forge]")
+    if channels.fa.flow_style():  # type: ignore[attr-defined]
+        raise InvalidInput(
+            f"{origin} lists its channels in flow style ([...])",
+            "write them one per line (- conda-forge) and run npinit set again",
+        )
     drop = set()
     for index, name in enumerate(channels):
-        line, _ = channels.lc.item(index)  # type: ignore[attr-defined]
+        line, column = channels.lc.item(index)  # type: ignore[attr-defined]
         if index == 0:
-            lines[line] = _rewrite(lines[line], str(name), channel)
+            body = lines[line].rstrip("\r\n")
+            end = _token_end(body, column, False)
+            token = body[column:end]
+            lines[line] = (
+                body[:column] + _requote(token, channel) + body[end:] + lines[line][len(body) :]
+            )
         elif str(name) == "nodefaults" and channel == "defaults":
             drop.add(line)
     result = "".join(line for i, line in enumerate(lines) if i not in drop)

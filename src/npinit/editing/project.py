@@ -5,6 +5,7 @@ only when all of them succeed are they written, each atomically."""
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,16 +86,22 @@ def kind_of(path: Path) -> str | None:
 
 
 def _files(target: Path) -> list[Path]:
+    from npinit.tomlio import check_regular
+
     if not target.exists():
+        if target.is_symlink():
+            check_regular(target)  # says what is wrong with the link: a loop, a dangling target
         raise InvalidInput(f"{target} does not exist", "give a project directory or a file")
-    if target.is_file():
+    if not target.is_dir():
+        check_regular(target)  # a FIFO or a device is refused before anything opens it
         if kind_of(target) is None:
             raise InvalidInput(
                 f"npinit does not know how to edit {target.name}",
                 "it edits environment.yml, requirements*.txt, pyproject.toml, pixi.toml",
             )
         return [target]
-    found = sorted(p for p in target.iterdir() if p.is_file() and kind_of(p) is not None)
+    # not only regular files: a FIFO named requirements.txt is refused by name, not skipped
+    found = sorted(p for p in target.iterdir() if not p.is_dir() and kind_of(p) is not None)
     if not any(kind_of(p) not in ("answers", "python-version") for p in found):
         raise InvalidInput(
             f"{target} has no environment file npinit can edit",
@@ -104,10 +111,9 @@ def _files(target: Path) -> list[Path]:
 
 
 def _read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InvalidInput(f"cannot read {path}: {error.strerror}", "") from None
+    from npinit.tomlio import read_regular
+
+    data = read_regular(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -135,20 +141,25 @@ def _context(texts: dict[Path, str], current: Platform | None) -> _Context:
         kind = kind_of(path)
         try:
             if kind == "answers":
-                ctx.answers = dict(tomllib.loads(text).get("project", {}))
+                from npinit.tomlio import load_answers
+
+                ctx.answers = dict(load_answers(text, str(path)))
                 ctx.python = ctx.answers.get("python") or ctx.python
             elif kind == "conda":
                 _, entries = conda_env.parse(text, str(path))
                 ctx.python = ctx.python or conda_env.python_of(entries)
             elif kind == "pixi":
-                spec = str(tomllib.loads(text).get("dependencies", {}).get("python", ""))
+                deps = toml_files._table(tomllib.loads(text), ("dependencies",), str(path))
+                spec = str((deps or {}).get("python", ""))
                 match = re.match(r"^=?=?(3\.\d+)(\.\*)?$", spec)
                 ctx.python = ctx.python or (match.group(1) if match else None)
             elif kind == "python-version":
                 match = re.match(r"^(3\.\d+)", text.strip())
                 ctx.python = ctx.python or (match.group(1) if match else None)
             elif kind == "pyproject":
-                ctx.python_floor = toml_files.requires_python_of(toml_files.parse(text, str(path)))
+                ctx.python_floor = toml_files.requires_python_of(
+                    toml_files.parse(text, str(path)), str(path)
+                )
         except tomllib.TOMLDecodeError as error:
             raise InvalidInput(f"{path} is not valid TOML ({error})", "fix the file") from None
     names = ctx.answers.get("platforms") or []
@@ -199,7 +210,13 @@ def plan_set(
         raise InvalidInput("nothing to change", "give --numpy, --blas, --python or --channel")
     paths = _files(target)
     root = target if target.is_dir() else target.parent
-    texts = {p: _read(p) for p in paths}
+    raw_texts = {p: _read(p) for p in paths}
+    kinds: dict[Path, str | None] = {p: kind_of(p) for p in paths}
+    notes: list[str] = []
+    included_by = _follow_includes(raw_texts, kinds, root, notes)
+    # a UTF-8 byte order mark is kept, but kept out of the parsers' way
+    boms = {p for p, t in raw_texts.items() if t.startswith("\ufeff")}
+    texts = {p: t[1:] if p in boms else t for p, t in raw_texts.items()}
     ctx = _context(texts, current_platform)
     if python is not None:
         python = releases.check_python(python.strip())
@@ -213,8 +230,11 @@ def plan_set(
 
     edits: list[FileEdit] = []
     choices_for_answers: tuple[BlasChoice, ...] | None = None
+    has_numpy = {
+        p: bool(requirements.numpy_lines(t)) for p, t in texts.items() if kinds[p] == "requirements"
+    }
     for path, text in texts.items():
-        kind = kind_of(path)
+        kind = kinds[path]
         origin = str(path)
         after = text
         if kind == "conda":
@@ -252,7 +272,19 @@ def plan_set(
         elif kind == "requirements":
             requirements.check(text, origin)
             if version is not None:
-                after = requirements.set_numpy(text, version, origin)
+                # the pin goes where it is: this file, or one it includes; a file included
+                # by another gets no new pin (the one including it does)
+                add = path not in included_by and not any(
+                    has_numpy.get(q) for q in _closure(path, texts, included_by)
+                )
+                after = requirements.set_numpy(text, version, origin, add=add)
+                if requirements.numpy_lines(text) and requirements.has_hashes(
+                    "\n".join(text.splitlines()[i] for i in _numpy_spans(text))
+                ):
+                    notes.append(
+                        f"{path.name} had --hash lines for the old numpy pin: they were "
+                        "dropped; lock the file again (uv pip compile --generate-hashes)"
+                    )
             choices_for_answers = _pypi_choices(blas_request, ctx, reference) or choices_for_answers
         elif kind == "pyproject":
             if version is not None or python is not None:
@@ -264,12 +296,14 @@ def plan_set(
                 from npinit.managers.pixi import tables_for
 
                 doc = toml_files.parse(text, origin)
+                table = toml_files._table(doc, ("workspace",), origin) or toml_files._table(
+                    doc, ("project",), origin
+                )
+                listed = (table or {}).get("platforms", [p.value for p in ctx.platforms])
                 platforms = (
                     tuple(
                         Platform(p)
-                        for p in doc.get("workspace", doc.get("project", {})).get(
-                            "platforms", [p.value for p in ctx.platforms]
-                        )
+                        for p in (listed if isinstance(listed, list) else [])
                         if p in {x.value for x in Platform}
                     )
                     or ctx.platforms
@@ -283,6 +317,8 @@ def plan_set(
             after = toml_files.edit_pixi(text, origin, numpy=version, python=python, blas=tables)
         elif kind == "python-version" and python is not None:
             after = python + ("\n" if text.endswith("\n") or not text else "")
+        if path in boms:
+            text, after = "\ufeff" + text, "\ufeff" + after
         edits.append(FileEdit(path, kind or "", text, after))
 
     final: list[FileEdit] = []
@@ -307,7 +343,7 @@ def plan_set(
                 )
             edit = FileEdit(edit.path, edit.kind, edit.before, after)
         final.append(edit)
-    warnings = []
+    warnings = list(notes)
     if any(e.changed for e in final):
         warnings.append(
             "the environment no longer matches these files or its lock: rebuild it, then run "
@@ -316,6 +352,58 @@ def plan_set(
     if blas_request is not None and any(e.kind in ("requirements", "pyproject") for e in final):
         warnings.append("PyPI's numpy wheels choose their own BLAS; no file line selects it")
     return SetResult(root, tuple(final), version, python, blas, tuple(warnings))
+
+
+def _follow_includes(
+    texts: dict[Path, str], kinds: dict[Path, str | None], root: Path, notes: list[str]
+) -> dict[Path, set[Path]]:
+    """Read the files that requirements files include with ``-r``/``-c`` (inside the
+    project only) into ``texts``; returns which files include each one."""
+    from npinit.editing import requirements
+
+    included_by: dict[Path, set[Path]] = {}
+    queue = [p for p in texts if kinds[p] == "requirements"]
+    top = root.resolve()
+    while queue:
+        path = queue.pop()
+        for name in requirements.includes(texts[path].lstrip("\ufeff")):
+            found = path.parent / name
+            if not os.path.realpath(found).startswith(str(top) + os.sep):
+                notes.append(f"{path.name} includes {name}, outside the project: not edited")
+                continue
+            known = next((p for p in texts if p.resolve() == found.resolve()), None)
+            if known is None:
+                if not found.exists():
+                    notes.append(f"{path.name} includes {name}, which does not exist")
+                    continue
+                texts[found] = _read(found)
+                kinds[found] = "requirements"
+                queue.append(found)
+                known = found
+            if known != path:
+                included_by.setdefault(known, set()).add(path)
+    return included_by
+
+
+def _closure(path: Path, texts: dict[Path, str], included_by: dict[Path, set[Path]]) -> set[Path]:
+    """The files ``path`` includes, directly or not."""
+    includes = {q for q, parents in included_by.items() if path in parents}
+    seen: set[Path] = set()
+    while includes - seen:
+        current = (includes - seen).pop()
+        seen.add(current)
+        includes |= {q for q, parents in included_by.items() if current in parents}
+    return seen
+
+
+def _numpy_spans(text: str) -> list[int]:
+    """The physical lines of every numpy requirement, continuation lines included."""
+    from npinit.editing import requirements
+
+    lines = text.splitlines()
+    starts = set(requirements.numpy_lines(text))
+    spans = requirements._logical_lines(lines)
+    return [i for first, last in spans if first in starts for i in range(first, last + 1)]
 
 
 def _pypi_choices(

@@ -1,7 +1,10 @@
 """requirements*.txt: rewrite the numpy line to an exact pin, byte for byte elsewhere.
 
 Each line is parsed with packaging's PEP 508 parser; ``-r``/``-c``/options, comments,
-markers, extras, inline comments and the name's own spelling are kept.
+markers, extras, inline comments and the name's own spelling are kept. A requirement's
+``--hash`` options (on its line or its continuation lines) belong to the old pin: they are
+dropped with it, and the file then needs re-locking. ``-r``/``-c`` includes are listed so that
+the caller can edit the file where the pin really is.
 """
 
 from __future__ import annotations
@@ -11,13 +14,24 @@ import re
 from npinit.errors import InvalidInput
 
 _SPLIT = re.compile(r"^(?P<body>[^#]*?)(?P<tail>\s+#.*|\s*)$")
+_OPTION = re.compile(r"\s--?[A-Za-z]")  # where a requirement's per-line options start
+_INCLUDE = re.compile(
+    r"^\s*(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(?P<path>\S+)", re.IGNORECASE
+)
+
+
+def _requirement_text(body: str) -> str:
+    """A line's requirement without its continuation backslash and per-line options."""
+    text = body.rstrip().rstrip("\\").strip()
+    match = _OPTION.search(" " + text) if not text.startswith("-") else None
+    return text[: match.start() - 1].strip() if match and match.start() > 0 else text
 
 
 def _requirement_name(body: str) -> str | None:
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
-    text = body.strip()
+    text = _requirement_text(body)
     if not text or text.startswith("-") or "://" in text or text.startswith((".", "/")):
         return None
     try:
@@ -26,42 +40,82 @@ def _requirement_name(body: str) -> str | None:
         return None
 
 
+def _logical_lines(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) physical line of each logical line (``\\`` continues a line)."""
+    spans = []
+    index = 0
+    while index < len(lines):
+        first = index
+        while index < len(lines) - 1 and lines[index].rstrip("\r\n").endswith("\\"):
+            index += 1
+        spans.append((first, index))
+        index += 1
+    return spans
+
+
 def numpy_lines(text: str) -> list[int]:
     """Indexes of the lines that require numpy."""
     found = []
     for index, line in enumerate(text.splitlines()):
         match = _SPLIT.match(line)
-        if match and _requirement_name(match["body"].rstrip("\\").strip()) == "numpy":
+        if match and _requirement_name(match["body"]) == "numpy":
             found.append(index)
     return found
 
 
-def set_numpy(text: str, version: str, origin: str) -> str:
-    """Pin numpy to ``version`` in the file's own form, or add a pin after the last
-    requirement when the file has none."""
+def includes(text: str) -> list[str]:
+    """The files a requirements file pulls in with ``-r``/``-c`` (as written)."""
+    found = []
+    for line in text.splitlines():
+        match = _INCLUDE.match(line.split(" #")[0])
+        if match:
+            found.append(match["path"])
+    return found
+
+
+def has_hashes(text: str) -> bool:
+    return "--hash" in text
+
+
+def set_numpy(text: str, version: str, origin: str, add: bool = True) -> str:
+    """Pin numpy to ``version`` in the file's own form, or (with ``add``) add a pin after the
+    last requirement when the file has none. The old pin's ``--hash`` options go with it."""
     from packaging.requirements import Requirement
 
     lines = text.splitlines(keepends=True)
-    indexes = numpy_lines(text)
-    for index in indexes:
-        raw = lines[index]
+    indexes = set(numpy_lines(text))
+    dropped: set[int] = set()
+    for first, last in _logical_lines(lines):
+        if first not in indexes:
+            continue
+        raw = lines[first]
         ending = raw[len(raw.rstrip("\r\n")) :]
         match = _SPLIT.match(raw.rstrip("\r\n"))
         assert match is not None
         body, tail = match["body"], match["tail"]
-        continuation = body.rstrip().endswith("\\")
-        requirement = Requirement(body.rstrip().rstrip("\\").strip())
+        requirement = Requirement(_requirement_text(body))
         name = re.match(r"\s*([A-Za-z0-9._-]+)", body)
         assert name is not None
         spelled = name.group(1)
         extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
         marker = f"; {requirement.marker}" if requirement.marker else ""
         pin = f"{spelled}{extras}=={version}{marker}"
+        options = body.rstrip().rstrip("\\").strip()[len(_requirement_text(body)) :]
+        kept = " ".join(o for o in options.split() if not o.startswith("--hash"))
+        # continuation lines holding only --hash options belong to the old pin
+        rest = [i for i in range(first + 1, last + 1)]
+        keep = [i for i in rest if not lines[i].strip().rstrip("\\").strip().startswith("--hash")]
+        dropped.update(set(rest) - set(keep))
         indent = body[: len(body) - len(body.lstrip())]
-        cont = " \\" if continuation else ""
-        lines[index] = f"{indent}{pin}{cont}{tail}{ending}"
-    if not indexes:
-        last = max(
+        cont = " \\" if keep else ""
+        lines[first] = f"{indent}{pin}{(' ' + kept) if kept else ''}{cont}{tail}{ending}"
+        if keep:  # the last kept continuation line must not continue any more
+            final = lines[keep[-1]]
+            end = final[len(final.rstrip("\r\n")) :]
+            lines[keep[-1]] = final.rstrip("\r\n").rstrip().rstrip("\\").rstrip() + end
+    lines = [line for i, line in enumerate(lines) if i not in dropped]
+    if not indexes and add:
+        last_req = max(
             (
                 i
                 for i, line in enumerate(lines)
@@ -70,9 +124,9 @@ def set_numpy(text: str, version: str, origin: str) -> str:
             default=len(lines) - 1,
         )
         newline = "\r\n" if text.endswith("\r\n") else "\n"
-        if lines and not lines[-1].endswith(("\n", "\r")) and last == len(lines) - 1:
+        if lines and not lines[-1].endswith(("\n", "\r")) and last_req == len(lines) - 1:
             lines[-1] += newline
-        lines.insert(last + 1, f"numpy=={version}{newline}")
+        lines.insert(last_req + 1, f"numpy=={version}{newline}")
     return "".join(lines)
 
 

@@ -51,22 +51,96 @@ def _set_string(container: Any, key: Any, value: str) -> None:
     container[key] = tomlkit.string(value, literal=literal)
 
 
-def requires_python_of(doc: Any) -> str | None:
+def _table(doc: Any, path: tuple[str, ...], origin: str) -> Any:
+    """The table at ``path`` (None when absent); a value of another type is refused."""
+    current = doc
+    for depth, key in enumerate(path):
+        if not isinstance(current, dict):
+            return None
+        current = current.get(key)
+        if current is None:
+            return None
+        if not isinstance(current, dict):
+            where = ".".join(path[: depth + 1])
+            raise InvalidInput(
+                f"{origin}: {where} is not a table (it is {_kind(current)})", "fix the file"
+            )
+    return current
+
+
+def _array(table: Any, key: str, where: str, origin: str) -> Any:
+    value = table.get(key) if table is not None else None
+    if value is not None and not isinstance(value, list):
+        raise InvalidInput(
+            f"{origin}: {where} is not an array of requirements (it is {_kind(value)})",
+            "fix the file",
+        )
+    return value
+
+
+def _kind(value: Any) -> str:
+    for kind, name in ((bool, "a boolean"), (int, "a number"), (float, "a number"),
+                       (str, "a string"), (list, "an array")):  # fmt: skip
+        if isinstance(value, kind):
+            return name
+    return f"a {type(value).__name__}"
+
+
+def requires_python_of(doc: Any, origin: str = "pyproject.toml") -> str | None:
     """The lowest ``3.X`` a pyproject's requires-python allows, if it says."""
-    spec = str(doc.get("project", {}).get("requires-python", ""))
+    project = _table(doc, ("project",), origin)
+    spec = str(project.get("requires-python", "")) if project is not None else ""
     match = re.search(r">=\s*(3\.\d+)", spec) or re.search(r"==\s*(3\.\d+)", spec)
     return match.group(1) if match else None
+
+
+def _requirement_arrays(doc: Any, origin: str) -> list[tuple[str, Any]]:
+    """Every PEP 508 array a pyproject holds: dependencies, optional-dependencies, and
+    ``[dependency-groups]`` (whose ``{include-group = ...}`` tables are skipped)."""
+    arrays = []
+    project = _table(doc, ("project",), origin)
+    if project is not None:
+        deps = _array(project, "dependencies", "project.dependencies", origin)
+        if deps is not None:
+            arrays.append(("project.dependencies", deps))
+        extras = _table(doc, ("project", "optional-dependencies"), origin)
+        for name in extras or {}:
+            where = f"project.optional-dependencies.{name}"
+            arrays.append((where, _array(extras, name, where, origin) or []))
+    groups = _table(doc, ("dependency-groups",), origin)
+    for name in groups or {}:
+        where = f"dependency-groups.{name}"
+        arrays.append((where, _array(groups, name, where, origin) or []))
+    return arrays
+
+
+def _poetry_tables(doc: Any, origin: str) -> list[tuple[str, Any]]:
+    """Poetry's dependency tables: main, legacy dev, and every group's."""
+    tables = []
+    for path in (("tool", "poetry", "dependencies"), ("tool", "poetry", "dev-dependencies")):
+        table = _table(doc, path, origin)
+        if table is not None:
+            tables.append((".".join(path), table))
+    groups = _table(doc, ("tool", "poetry", "group"), origin)
+    for name in groups or {}:
+        table = _table(doc, ("tool", "poetry", "group", name, "dependencies"), origin)
+        if table is not None:
+            tables.append((f"tool.poetry.group.{name}.dependencies", table))
+    return tables
 
 
 def edit_pyproject(
     text: str, origin: str, *, numpy: str | None = None, python: str | None = None
 ) -> str:
-    """PEP 621 ``[project]`` and Poetry's ``[tool.poetry.dependencies]``."""
+    """PEP 621 ``[project]`` (dependencies, optional-dependencies), ``[dependency-groups]``,
+    and Poetry's main, dev and group dependency tables: every numpy pin among them."""
     import tomlkit
 
     doc = parse(text, origin)
-    project = doc.get("project")
-    poetry = doc.get("tool", {}).get("poetry", {}).get("dependencies")
+    project = _table(doc, ("project",), origin)
+    arrays = _requirement_arrays(doc, origin)
+    poetry_tables = _poetry_tables(doc, origin)
+    poetry = _table(doc, ("tool", "poetry", "dependencies"), origin)
     if project is None and poetry is None:
         raise InvalidInput(
             f"{origin} has no [project] or [tool.poetry] table",
@@ -74,20 +148,26 @@ def edit_pyproject(
         )
     if numpy is not None:
         done = False
-        if project is not None:
-            deps = project.get("dependencies")
-            if deps is not None:
-                for index, item in enumerate(deps):
-                    if _requirement_name(str(item)) == "numpy":
-                        _set_string(deps, index, _pin_requirement(str(item), numpy))
-                        done = True
-        if poetry is not None and "numpy" in poetry:
-            entry = poetry["numpy"]
-            if isinstance(entry, dict):
-                entry["version"] = f"=={numpy}"
-            else:
-                _set_string(poetry, "numpy", f"=={numpy}")
-            done = True
+        for _, deps in arrays:
+            for index, item in enumerate(deps):
+                if isinstance(item, str) and _requirement_name(item) == "numpy":
+                    _set_string(deps, index, _pin_requirement(str(item), numpy))
+                    done = True
+        for where, table in poetry_tables:
+            for key in list(table):
+                if _requirement_name(str(key)) != "numpy":
+                    continue
+                entry = table[key]
+                if isinstance(entry, dict):
+                    entry["version"] = f"=={numpy}"
+                elif isinstance(entry, str):
+                    _set_string(table, key, f"=={numpy}")
+                else:
+                    raise InvalidInput(
+                        f"{origin}: {where}.{key} has several constraints",
+                        "pin numpy there by hand; npinit edits a string or one table",
+                    )
+                done = True
         if not done:
             if project is not None:
                 deps = project.get("dependencies")
@@ -127,8 +207,10 @@ def edit_pixi(
     import tomlkit
 
     doc = parse(text, origin)
-    if "dependencies" not in doc:
+    if _table(doc, ("dependencies",), origin) is None:
         doc["dependencies"] = tomlkit.table()
+    for platform in _table(doc, ("target",), origin) or {}:
+        _table(doc, ("target", platform, "dependencies"), origin)
     deps = doc["dependencies"]
     if numpy is not None:
         deps["numpy"] = f"=={numpy}"

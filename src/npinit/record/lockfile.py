@@ -65,8 +65,14 @@ def loads(text: str, origin: str) -> Snapshot:
             f"{origin} is not a valid lock ({error})", "regenerate it with npinit lock"
         ) from None
     version = data.get("lock-version")
-    if not isinstance(version, int):
+    if "lock-version" not in data:
         raise InvalidInput(f"{origin} has no lock-version", "regenerate it with npinit lock")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise InvalidInput(
+            f"{origin} has an invalid lock-version ({version!r}): it must be a whole number "
+            "from 1 up",
+            "regenerate it with npinit lock",
+        )
     if version > SCHEMA:
         raise InvalidInput(
             f"{origin} uses lock schema {version}; this npinit reads up to {SCHEMA}",
@@ -134,12 +140,11 @@ def _only(table: Any, allowed: set[str], origin: str, where: str) -> None:
 
 def read(path: Path) -> Snapshot:
     """Read a lock file (InvalidInput if missing, unreadable or corrupt)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"no lock at {path}", "record one with npinit lock") from None
-    except OSError as error:
-        raise InvalidInput(f"cannot read {path}: {error.strerror}", "") from None
+    from npinit.tomlio import read_regular
+
+    if not path.exists() and not path.is_symlink():
+        raise InvalidInput(f"no lock at {path}", "record one with npinit lock")
+    raw = read_regular(path, "the lock")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

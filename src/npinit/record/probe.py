@@ -4,7 +4,6 @@ imported into npinit's own process."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -55,18 +54,28 @@ print(json.dumps(out))
 _FAMILIES = ("openblas", "mkl", "blis", "accelerate", "netlib", "flexiblas")
 
 
-def run_probe(python: Path, timeout: float = 120) -> dict[str, Any]:
+def run_probe(python: Path, timeout: float = 30) -> dict[str, Any]:
     """Run the probe in ``python``; returns what it saw (JSON-able, no absolute paths)."""
+    from npinit.runner import TimedOut, run
+
     try:
-        result = subprocess.run(
-            [str(python), "-I", "-c", SCRIPT], capture_output=True, text=True, timeout=timeout
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise Failure(f"the BLAS probe could not run in {python} ({error})", "") from None
+        result = run([python, "-I", "-c", SCRIPT], timeout=timeout, check=False)
+    except TimedOut:
+        raise Failure(
+            f"the BLAS probe could not run: {python} did not answer within {timeout:g} s",
+            "drop --probe, or raise NPINIT_PROBE_TIMEOUT",
+        ) from None
+    except Failure as error:
+        raise Failure(f"the BLAS probe could not run in {python} ({error.message})", "") from None
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise Failure(f"the BLAS probe failed in {python}: {last}", "")
-    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    try:
+        data = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        data = None
+    if not isinstance(data, dict):
+        raise Failure(f"the BLAS probe in {python} printed no answer", "drop --probe")
     return data
 
 

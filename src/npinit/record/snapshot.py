@@ -106,6 +106,13 @@ def read_conda_meta(prefix: Path) -> tuple[list[Package], set[str], list[str]]:
                 f"conda record {path} is corrupt ({reason[:80]})",
                 "repair or remove the environment; conda-meta records must be JSON objects",
             ) from None
+        wrong = _wrong_types(record)
+        if wrong:
+            warnings.append(
+                f"conda record {path.name} left out: {wrong} has the wrong type "
+                "(repair or remove the environment)"
+            )
+            continue
         owned.update(str(f) for f in record.get("files") or ())
         packages.append(
             Package(
@@ -122,6 +129,26 @@ def read_conda_meta(prefix: Path) -> tuple[list[Package], set[str], list[str]]:
             )
         )
     return packages, owned, warnings
+
+
+_TEXT_FIELDS = ("name", "version", "build", "channel", "subdir", "url", "md5", "sha256")
+
+
+def _wrong_types(record: dict[str, Any]) -> str:
+    """The first field of a conda-meta record whose type is not what conda writes."""
+    for key in _TEXT_FIELDS:
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            return key
+    number = record.get("build_number")
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+        return "build_number"
+    files = record.get("files")
+    if files is not None and (
+        not isinstance(files, list) or not all(isinstance(f, str) for f in files)
+    ):
+        return "files"
+    return ""
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -167,15 +194,17 @@ def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Pac
     except OSError as error:
         return [], [f"cannot read {site}: {error.strerror}"]
     for entry in entries:
+        if entry.name.endswith(".egg-info"):
+            package = _egg_info(Path(entry.path), owned, rel_site, warnings)
+            if package is not None:
+                packages.append(package)
+            continue
         if not entry.name.endswith(".dist-info"):
             continue
         dist = Path(entry.path)
         if f"{rel_site}/{entry.name}/METADATA" in owned:
             continue
-        try:
-            installer = (dist / "INSTALLER").read_text("utf-8").strip()
-        except OSError:
-            installer = ""
+        installer = _small_text(dist / "INSTALLER", warnings).strip()
         if installer == "conda":
             continue
         try:
@@ -190,18 +219,46 @@ def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Pac
                 version=version,
                 source="pypi",
                 installer=installer,
-                tags=_wheel_tags(dist),
+                tags=_wheel_tags(dist, warnings),
                 requested_url=_direct_url(dist),
             )
         )
     return packages, warnings
 
 
-def _wheel_tags(dist: Path) -> tuple[str, ...]:
+def _small_text(path: Path, warnings: list[str]) -> str:
+    """A small metadata file's text; '' when absent, and a warning when it is not UTF-8."""
     try:
-        text = (dist / "WHEEL").read_text("utf-8")
+        return path.read_bytes().decode("utf-8")
     except OSError:
-        return ()
+        return ""
+    except UnicodeDecodeError:
+        warnings.append(f"{path} is not UTF-8 text; its content was left out of the snapshot")
+        return ""
+
+
+def _egg_info(path: Path, owned: set[str], rel_site: str, warnings: list[str]) -> Package | None:
+    """A distribution installed the old way (``setup.py install``/``develop``): an
+    ``.egg-info`` folder with PKG-INFO, or a single ``.egg-info`` file. Locked by name and
+    version, with a warning: it has no installer record and no wheel tags."""
+    info = path / "PKG-INFO" if path.is_dir() else path
+    if f"{rel_site}/{path.name}/PKG-INFO" in owned or f"{rel_site}/{path.name}" in owned:
+        return None
+    try:
+        headers = _metadata_headers(info)
+        name, version = headers["Name"], headers["Version"]
+    except (OSError, KeyError):
+        warnings.append(f"{path} has no readable PKG-INFO; left out of the snapshot")
+        return None
+    warnings.append(
+        f"{canonical(name)} {version} is installed as egg-info (no installer record, no wheel "
+        "tags); reinstall it with pip to lock it fully"
+    )
+    return Package(name=canonical(name), version=version, source="pypi")
+
+
+def _wheel_tags(dist: Path, warnings: list[str]) -> tuple[str, ...]:
+    text = _small_text(dist / "WHEEL", warnings)
     return tuple(
         line.partition(":")[2].strip() for line in text.splitlines() if line.startswith("Tag:")
     )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,11 +42,9 @@ def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | No
     for name in (".venv", ".conda"):
         if (project / name).is_dir():
             return project / name
-    try:
-        settings = tomllib.loads((project / PROJECT_FILE).read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
-    name = str(settings.get("project", {}).get("name", ""))
+    from npinit.tomlio import read_answers
+
+    name = str(read_answers(project).get("name", ""))
     for envs in conda_envs_dirs:
         if name and (envs / name / "conda-meta").is_dir():
             return envs / name
@@ -86,12 +82,15 @@ def read_python(python: Path, current_platform: Platform | None) -> Snapshot:
     """Snapshot the environment of any interpreter (one small subprocess asks it where)."""
     if not python.exists():
         raise InvalidInput(f"{python} does not exist", "give the path of a Python interpreter")
+    from npinit.errors import Failure
+    from npinit.runner import run
+
     try:
-        result = subprocess.run(
-            [str(python), "-I", "-c", _ASK], capture_output=True, text=True, timeout=60
-        )
+        result = run([python, "-I", "-c", _ASK], timeout=60, what=str(python))
         info = json.loads(result.stdout)
-    except (OSError, ValueError, subprocess.TimeoutExpired):
+        if not isinstance(info, dict):
+            raise ValueError(info)
+    except (Failure, ValueError):
         raise InvalidInput(f"{python} is not a working Python interpreter", "") from None
     prefix = Path(info["prefix"])
     if (prefix / "conda-meta").is_dir() or (prefix / "pyvenv.cfg").is_file():
