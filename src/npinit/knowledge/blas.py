@@ -163,6 +163,18 @@ def choose_for_platforms(
                     f"it gets the default ({fallback.variant}) there"
                 )
                 choices.append(replace(fallback, notes=(note, *fallback.notes)))
+            elif per_platform:  # an explicit PLATFORM=VARIANT that platform cannot have
+                refused.append(
+                    (
+                        platform,
+                        InvalidInput(
+                            error.message,
+                            f"drop {platform.value}={requested.value} from --blas, or give "
+                            f"{platform.value} one it has, e.g. {platform.value}="
+                            f"{choose_blas(channel, platform, Blas.DEFAULT, release).variant}",
+                        ),
+                    )
+                )
             else:
                 refused.append((platform, error))
     if not refused:
@@ -170,7 +182,7 @@ def choose_for_platforms(
     several = len(choices) + len(refused) > 1
     pixi = (
         "; or --manager pixi, which selects the BLAS per platform"
-        if several and channel is Channel.CONDA_FORGE
+        if several and channel is Channel.CONDA_FORGE and not per_platform
         else ""
     )
     if len(refused) == 1 or len({e.message for _, e in refused}) == 1:
