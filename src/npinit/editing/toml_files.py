@@ -79,8 +79,13 @@ def _array(table: Any, key: str, where: str, origin: str) -> Any:
 
 
 def _kind(value: Any) -> str:
-    for kind, name in ((bool, "a boolean"), (int, "a number"), (float, "a number"),
-                       (str, "a string"), (list, "an array")):  # fmt: skip
+    for kind, name in (
+        (bool, "a boolean"),
+        (int, "a number"),
+        (float, "a number"),
+        (str, "a string"),
+        (list, "an array"),
+    ):
         if isinstance(value, kind):
             return name
     return f"a {type(value).__name__}"
