@@ -1,47 +1,40 @@
 """Finding a Python interpreter of a given ``3.X`` version: the ``py`` launcher, ``python3.X``
-on PATH, then pyenv. The caller passes PATH and the pyenv root (no hidden environment reads)."""
+on PATH, then pyenv. The caller passes PATH, the pyenv root and the OS (no hidden environment
+reads); interpreters are asked through the runner, which a test can replace."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
-from npinit.errors import ToolMissing
+from npinit.errors import Failure, ToolMissing
+from npinit.runner import Runner
+from npinit.runner import run as default_run
 
 
-def _version_of(exe: Path) -> str:
+def _ask(run: Runner, cmd: list[str | Path]) -> str:
     try:
-        out = subprocess.run(
-            [str(exe), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        return run(cmd, timeout=30, what=str(cmd[0])).stdout.strip()
+    except Failure:
         return ""
-    return out.stdout.strip()
 
 
-def find_python(version: str, *, path: str | None, pyenv_root: Path | None) -> Path:
+def find_python(
+    version: str,
+    *,
+    path: str | None,
+    pyenv_root: Path | None,
+    windows: bool = False,
+    run: Runner = default_run,
+) -> Path:
     """An interpreter for ``version``: the ``py`` launcher (Windows), pyenv's versions, then
     ``python3.X`` on PATH; ToolMissing (exit 3) saying how to get one."""
-    import os
-
-    if os.name == "nt":
+    if windows:
         launcher = shutil.which("py", path=path)
         if launcher:
-            try:
-                out = subprocess.run(
-                    [launcher, f"-{version}", "-c", "import sys; print(sys.executable)"],
-                    capture_output=True,
-                    text=True,
-                    timeout=30,
-                )
-                if out.returncode == 0 and out.stdout.strip():
-                    return Path(out.stdout.strip())
-            except (OSError, subprocess.TimeoutExpired):
-                pass
+            said = _ask(run, [launcher, f"-{version}", "-c", "import sys; print(sys.executable)"])
+            if said:
+                return Path(said)
     if pyenv_root is not None:  # pyenv's own interpreters: no subprocess, no slow shim
 
         def key(p: Path) -> tuple[int, ...]:
@@ -56,7 +49,8 @@ def find_python(version: str, *, path: str | None, pyenv_root: Path | None) -> P
             return max(found, key=key) / "bin" / "python3"
     for name in (f"python{version}", "python3", "python"):
         exe = shutil.which(name, path=path)
-        if exe and _version_of(Path(exe)) == version:
+        asked = "import sys; print('%d.%d' % sys.version_info[:2])"
+        if exe and _ask(run, [exe, "-c", asked]) == version:
             return Path(exe)
     raise ToolMissing(
         f"Python {version} is not installed (looked for py -{version}, python{version}, pyenv)",

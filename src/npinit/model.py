@@ -131,6 +131,45 @@ class ProjectSpec:
 
 
 @dataclass(frozen=True)
+class Machine:
+    """What npinit knows of the machine it runs on: read once, at a boundary (the CLI, or
+    the template extension run by cookiecutter), and passed down; nothing below reads it."""
+
+    platform: Platform | None
+    windows: bool
+    environ: Mapping[str, str]
+
+    @property
+    def home(self) -> Path:
+        return Path(self.environ.get("HOME") or self.environ.get("USERPROFILE") or "~")
+
+
+def interpreter_in(prefix: Path, windows: bool, kind: str = "venv") -> Path:
+    """The Python inside an environment: ``bin/python``, or ``Scripts/python.exe`` in a
+    Windows venv and ``python.exe`` in a Windows conda prefix."""
+    if not windows:
+        return prefix / "bin" / "python"
+    return prefix / ("python.exe" if kind == "conda" else "Scripts/python.exe")
+
+
+def activate_command(folder: str, windows: bool) -> str:
+    """How a user activates the venv ``folder`` of a project."""
+    return f"{folder}\\Scripts\\activate" if windows else f"source {folder}/bin/activate"
+
+
+# where an environment of unknown kind and OS may hold its interpreter, in the order to try
+INTERPRETERS = ("bin/python", "python.exe", "Scripts/python.exe", "bin/python3")
+
+
+def find_interpreter(prefix: Path) -> Path | None:
+    """The interpreter of an existing environment, whatever its kind and OS."""
+    for candidate in INTERPRETERS:
+        if (prefix / candidate).exists():
+            return prefix / candidate
+    return None
+
+
+@dataclass(frozen=True)
 class CreateContext:
     """What building an environment needs, all passed in (no hidden environment reads)."""
 
@@ -141,6 +180,7 @@ class CreateContext:
     progress: Callable[[str], None]
     channel_alias: str | None = None
     use_uv: bool = True
+    windows: bool = False
 
     def which(self, name: str) -> str | None:
         import shutil

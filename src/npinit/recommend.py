@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.model import Manager
+
+if TYPE_CHECKING:
+    from npinit.runner import Runner
 
 OSES = ("windows", "macos", "linux")
 EXPERIENCES = ("beginner", "advanced")
@@ -128,22 +131,24 @@ def detect_os(system: str) -> str:
     return {"Windows": "windows", "Darwin": "macos"}.get(system, "linux")
 
 
-def detect_gpu(proc: Path = Path("/proc/driver/nvidia")) -> list[str]:
+def detect_gpu(proc: Path = Path("/proc/driver/nvidia"), run: Runner | None = None) -> list[str]:
     """NVIDIA GPUs on this machine: ``nvidia-smi -L`` lines, else ``/proc/driver/nvidia/gpus``.
 
     Never fails or hangs where neither exists (the usual case)."""
     import os
     import shutil
-    import subprocess
+
+    from npinit.errors import Failure
+    from npinit.runner import run as default_run
 
     exe = shutil.which("nvidia-smi")
     if exe:
         try:
-            result = subprocess.run([exe, "-L"], capture_output=True, text=True, timeout=10)
+            result = (run or default_run)([exe, "-L"], timeout=10, what="nvidia-smi")
             gpus = [line.strip() for line in result.stdout.splitlines() if line.startswith("GPU ")]
             if gpus:
                 return gpus
-        except (OSError, subprocess.TimeoutExpired):
+        except Failure:
             pass
     try:
         return [f"GPU {entry}" for entry in sorted(os.listdir(proc / "gpus"))]

@@ -122,7 +122,8 @@ def test_a_half_built_venv_without_the_marker_is_rebuilt(tmp_path, capsys, monke
     from npinit import api
 
     project = tmp_path / "p"
-    api.new_project(api.resolve_project("p", manager="pip", python="3.12"), tmp_path)
+    spec = api.resolve_project("p", manager="pip", python="3.12", platforms=["linux-64"])
+    api.new_project(spec, tmp_path)
     (project / ".venv/lib/python3.12/site-packages/numpy").mkdir(parents=True)
     assert api.half_built(project) == [".venv"]
     (project / ".venv/pyvenv.cfg").write_text("home = /usr/bin\n")
@@ -141,6 +142,6 @@ def test_a_half_built_venv_without_the_marker_is_rebuilt(tmp_path, capsys, monke
 
     (project / ".venv/bin/python").unlink()
     with pytest.raises(Exception, match="stopped by the test"):
-        api.create_environment(project, environ=dict(os.environ), run=refuse, use_uv=False)
+        api.create_environment(project, machine=api.this_machine(), run=refuse, use_uv=False)
     assert calls  # it went on to build, instead of "already exists"
     assert not (project / ".venv").exists()

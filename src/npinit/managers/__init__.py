@@ -45,7 +45,13 @@ def project_python(ctx: CreateContext) -> Path:
 
     home = ctx.environ.get("HOME", "~")
     pyenv = ctx.environ.get("PYENV_ROOT") or str(Path(home) / ".pyenv")
-    return find_python(ctx.spec.python, path=ctx.environ.get("PATH"), pyenv_root=Path(pyenv))
+    return find_python(
+        ctx.spec.python,
+        path=ctx.environ.get("PATH"),
+        pyenv_root=Path(pyenv),
+        windows=ctx.windows,
+        run=ctx.run,
+    )
 
 
 def find_uv(ctx: CreateContext) -> str | None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES
-from npinit.model import Channel, CreateContext, CreatedEnvironment, ProjectSpec
+from npinit.model import Channel, CreateContext, CreatedEnvironment, ProjectSpec, interpreter_in
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "environment.yml"
@@ -75,7 +74,7 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
     embedded engine (py-rattler)."""
     prefix = ctx.project / ".conda"
     env_file = ctx.project / FILE
-    python = prefix / ("python.exe" if os.name == "nt" else "bin/python")
+    python = interpreter_in(prefix, ctx.windows, "conda")
     variables = variables_of(ctx.spec)
     for tool in TOOLS:
         exe = ctx.which(tool)

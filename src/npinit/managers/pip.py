@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES, find_uv, project_python
-from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec
+from npinit.model import (
+    CreateContext,
+    CreatedEnvironment,
+    ProjectSpec,
+    activate_command,
+    interpreter_in,
+)
 
 FILE = "requirements.txt"
 
@@ -29,7 +34,7 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
 
     project, venv = ctx.project, ctx.project / ".venv"
     python = project_python(ctx)
-    venv_python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    venv_python = interpreter_in(venv, ctx.windows)
     uv = find_uv(ctx) if ctx.use_uv else None
     requirements = project / FILE
     if uv:
@@ -71,5 +76,5 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
             what="pip install",
         )
         source = "pip-report"
-    activate = ".venv\\Scripts\\activate" if os.name == "nt" else "source .venv/bin/activate"
+    activate = activate_command(".venv", ctx.windows)
     return CreatedEnvironment(venv, venv_python, "uv" if uv else "pip", activate, source, report)

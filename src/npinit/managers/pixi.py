@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES
-from npinit.model import BlasChoice, CreateContext, CreatedEnvironment, ProjectSpec
+from npinit.model import BlasChoice, CreateContext, CreatedEnvironment, ProjectSpec, interpreter_in
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
@@ -101,7 +100,7 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
         what="pixi install",
     )
     prefix = ctx.project / ".pixi" / "envs" / "default"
-    python = prefix / ("python.exe" if os.name == "nt" else "bin/python")
+    python = interpreter_in(prefix, ctx.windows, "conda")
     return CreatedEnvironment(
         prefix, python, "pixi", "pixi shell", "", None, dict(manifest(ctx.spec)["activation_env"])
     )

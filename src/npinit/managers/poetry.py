@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES, project_python, requires_python
-from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec
+from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec, interpreter_in
 
 FILE = "pyproject.toml"
 
@@ -39,7 +38,7 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
         [poetry, "install", "--no-interaction"], cwd=ctx.project, env=env, what="poetry install"
     )
     venv = ctx.project / ".venv"
-    venv_python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    venv_python = interpreter_in(venv, ctx.windows)
     return CreatedEnvironment(
         venv,
         venv_python,

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES, find_uv, project_python, requires_python
-from npinit.model import CreateContext, CreatedEnvironment, Platform, ProjectSpec
+from npinit.model import (
+    CreateContext,
+    CreatedEnvironment,
+    Platform,
+    ProjectSpec,
+    activate_command,
+    interpreter_in,
+)
 
 FILE = "pyproject.toml"
 
@@ -46,6 +52,6 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
     ctx.progress("Locking and syncing with uv")
     ctx.run([uv, "sync", "--quiet"], cwd=ctx.project, env=env, what="uv sync")
     venv = ctx.project / ".venv"
-    venv_python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    activate = ".venv\\Scripts\\activate" if os.name == "nt" else "source .venv/bin/activate"
+    venv_python = interpreter_in(venv, ctx.windows)
+    activate = activate_command(".venv", ctx.windows)
     return CreatedEnvironment(venv, venv_python, "uv", activate, "uv-lock", ctx.project / "uv.lock")

@@ -1,0 +1,145 @@
+"""npinit's Python API: what the CLI, an IDE or a test calls. Returns results, never prints,
+and reads nothing of the machine it was not given (:func:`this_machine` reads it, for a
+caller to pass down).
+
+Every command of the CLI has its function here:
+
+| command | functions |
+|---|---|
+| new | :func:`resolve_project`, :func:`new_project` |
+| create | :func:`create_environment`, :func:`read_project_spec`, :func:`half_built` |
+| lock, verify | :func:`lock_environment`, :func:`verify_environment`,
+  :func:`snapshot_environment` |
+| doctor | :func:`doctor` |
+| set | :func:`plan_set`, :func:`apply_set` |
+| versions, recommend | :func:`versions`, :func:`recommend` |
+| (where) | :func:`find_project`, :func:`project_environment`, :func:`resolve_target` |
+
+The submodules load on first use, so that importing the API (and starting the CLI) stays
+light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_WHERE = {
+    "NewResult": "new",
+    "answers_for": "new",
+    "resolve_project": "new",
+    "new_project": "new",
+    "CreateResult": "create",
+    "ENV_DIRS": "create",
+    "INCOMPLETE": "create",
+    "create_environment": "create",
+    "half_built": "create",
+    "read_project_spec": "create",
+    "DEFAULT_LOCK_NAMES": "lock",
+    "LockResult": "lock",
+    "PROBE_TIMEOUT": "lock",
+    "VerifyResult": "lock",
+    "lock_environment": "lock",
+    "snapshot_environment": "lock",
+    "verify_environment": "lock",
+    "doctor": "doctor",
+    "apply_set": "edit",
+    "plan_set": "edit",
+    "EXPERIENCES": "info",
+    "default_manager": "info",
+    "find_project": "info",
+    "project_environment": "info",
+    "recommend": "info",
+    "resolve_target": "info",
+    "versions": "info",
+}
+_MACHINE = ("this_machine", "cache_dir", "conda_envs_dirs", "gpus", "os_name", "probe_timeout")
+
+__all__ = [
+    "DEFAULT_LOCK_NAMES",
+    "ENV_DIRS",
+    "EXPERIENCES",
+    "INCOMPLETE",
+    "PROBE_TIMEOUT",
+    "CreateResult",
+    "LockResult",
+    "NewResult",
+    "VerifyResult",
+    "answers_for",
+    "apply_set",
+    "cache_dir",
+    "conda_envs_dirs",
+    "create_environment",
+    "default_manager",
+    "doctor",
+    "find_project",
+    "gpus",
+    "half_built",
+    "lock_environment",
+    "new_project",
+    "os_name",
+    "plan_set",
+    "probe_timeout",
+    "project_environment",
+    "read_project_spec",
+    "recommend",
+    "resolve_project",
+    "resolve_target",
+    "snapshot_environment",
+    "this_machine",
+    "verify_environment",
+    "versions",
+]
+
+if TYPE_CHECKING:
+    from npinit.api.create import (
+        ENV_DIRS,
+        INCOMPLETE,
+        CreateResult,
+        create_environment,
+        half_built,
+        read_project_spec,
+    )
+    from npinit.api.doctor import doctor
+    from npinit.api.edit import apply_set, plan_set
+    from npinit.api.info import (
+        EXPERIENCES,
+        default_manager,
+        find_project,
+        project_environment,
+        recommend,
+        resolve_target,
+        versions,
+    )
+    from npinit.api.lock import (
+        DEFAULT_LOCK_NAMES,
+        PROBE_TIMEOUT,
+        LockResult,
+        VerifyResult,
+        lock_environment,
+        snapshot_environment,
+        verify_environment,
+    )
+    from npinit.api.new import NewResult, answers_for, new_project, resolve_project
+    from npinit.machine import (
+        cache_dir,
+        conda_envs_dirs,
+        gpus,
+        os_name,
+        probe_timeout,
+        this_machine,
+    )
+
+
+if not TYPE_CHECKING:  # type checkers see the imports above; Python loads on first use
+
+    def __getattr__(name: str) -> Any:
+        if name in _WHERE:
+            module = importlib.import_module(f"npinit.api.{_WHERE[name]}")
+        elif name in _MACHINE:
+            module = importlib.import_module("npinit.machine")
+        else:
+            raise AttributeError(f"module 'npinit.api' has no attribute {name!r}")
+        value = getattr(module, name)
+        globals()[name] = value
+        return value

@@ -1,0 +1,239 @@
+"""``npinit create``: build a project's environment with its manager, record its lock, run
+the project's own check in it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from npinit.api.lock import snapshot_environment
+from npinit.model import CreatedEnvironment, Machine, Platform, ProjectSpec, find_interpreter
+from npinit.record.snapshot import Snapshot
+from npinit.runner import Runner
+
+ENV_DIRS = (".venv", ".conda", ".pixi")
+INCOMPLETE = ".npinit-create-incomplete"
+
+
+def half_built(project: Path) -> list[str]:
+    """The environment folders of ``project`` that no finished build could have left, even
+    without the marker: a ``.venv`` with no ``pyvenv.cfg`` or no interpreter, a ``.conda``
+    with no ``conda-meta/``."""
+    found = []
+    venv = project / ".venv"
+    if (
+        venv.is_dir()
+        and not venv.is_symlink()
+        and (not (venv / "pyvenv.cfg").is_file() or find_interpreter(venv) is None)
+    ):
+        found.append(".venv")
+    conda = project / ".conda"
+    if conda.is_dir() and not conda.is_symlink() and not (conda / "conda-meta").is_dir():
+        found.append(".conda")
+    return found
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    """A built, recorded and checked environment."""
+
+    project: Path
+    prefix: Path
+    tool: str
+    activate: str
+    lock: Path
+    numpy: str
+    blas: str
+    tests_passed: bool | None
+    tests_summary: str
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": str(self.project),
+            "environment": str(self.prefix),
+            "tool": self.tool,
+            "activate": self.activate,
+            "lock": str(self.lock),
+            "numpy": self.numpy,
+            "blas": self.blas,
+            "tests": {"passed": self.tests_passed, "summary": self.tests_summary},
+            "warnings": list(self.warnings),
+        }
+
+
+def read_project_spec(project: Path, current_platform: Platform | None = None) -> ProjectSpec:
+    """The spec a generated project recorded in ``.npinit.toml`` (``current_platform``: what
+    "this machine" means for a project recorded without platforms)."""
+    from npinit.errors import InvalidInput
+    from npinit.spec import build_spec
+    from npinit.tomlio import read_answers
+
+    answers = read_answers(project)
+    origin = project / ".npinit.toml"
+    for key, kind in (("platforms", list), ("with", list), ("threads", int)):
+        value = answers.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise InvalidInput(
+                f"{origin}: {key} has the wrong type ({type(value).__name__})",
+                "fix it, or regenerate it with npinit new --force",
+            )
+    return build_spec(
+        name=str(answers.get("name", project.name)),
+        manager=str(answers.get("manager", "")),
+        python=str(answers.get("python", "")) or None,
+        numpy=str(answers.get("numpy", "latest")),
+        blas=str(answers.get("blas", "default")),
+        channel=str(answers.get("channel", "conda-forge"))
+        if answers.get("manager") in ("conda", "pixi")
+        else None,
+        platforms=[str(p) for p in answers.get("platforms", [])],
+        with_packages=[str(p) for p in answers.get("with", [])],
+        threads=answers.get("threads"),
+        current_platform=current_platform,
+    )
+
+
+def create_environment(
+    project: Path,
+    *,
+    machine: Machine,
+    progress: Callable[[str], None] | None = None,
+    run: Runner | None = None,
+    channel_alias: str | None = None,
+    use_uv: bool = True,
+    check: bool = True,
+) -> CreateResult:
+    """Build the project's environment with its manager, record its lock, run its tests
+    (``check=False`` skips them: for CI loops that run them anyway). ``machine`` is where
+    it runs: its platform, OS and environment variables (:func:`npinit.api.this_machine`).
+
+    A failure or an interrupt while building removes the half-built environment and writes
+    no lock; the project's files are never touched.
+    """
+    import shutil
+
+    from npinit import managers
+    from npinit.errors import InvalidInput
+    from npinit.model import CreateContext
+    from npinit.record import lockfile
+    from npinit.runner import run as default_run
+    from npinit.tomlio import atomic_write
+
+    spec = read_project_spec(project, machine.platform)
+    environ = dict(machine.environ)
+    say = progress or (lambda message: None)
+    marker = project / INCOMPLETE
+    notes: list[str] = []
+    if marker.exists():
+        # a create that was killed (SIGKILL, power loss) left a half-built environment
+        for name in ENV_DIRS:
+            shutil.rmtree(project / name, ignore_errors=True)
+        marker.unlink()
+        notes.append("removed the half-built environment an interrupted npinit create left")
+    for name in half_built(project):
+        shutil.rmtree(project / name, ignore_errors=True)
+        notes.append(f"removed {name}, a half-built environment (no interpreter or no metadata)")
+    for name in ENV_DIRS:
+        if (project / name).exists():
+            raise InvalidInput(
+                f"{project / name} already exists", "remove it to build the environment again"
+            )
+    ctx = CreateContext(
+        project=project,
+        spec=spec,
+        environ=environ,
+        run=run or default_run,
+        progress=say,
+        channel_alias=channel_alias,
+        use_uv=use_uv,
+        windows=machine.windows,
+    )
+    lock_path = project / lockfile.FILE_NAME
+    marker.write_text("npinit create is building this project's environment\n")
+    try:
+        created = managers.create(ctx)
+        say("Recording the lock")
+        snapshot, warnings = _snapshot_with_hashes(created, machine.platform)
+        atomic_write(lock_path, lockfile.dumps(snapshot, regenerate="npinit lock"))
+    except BaseException:
+        for name in ENV_DIRS:
+            shutil.rmtree(project / name, ignore_errors=True)
+        raise
+    finally:
+        marker.unlink(missing_ok=True)
+    warnings = notes + warnings
+    if check:
+        passed, summary = _run_project_tests(created, project, environ, ctx.run, say)
+    else:
+        passed, summary = None, "skipped (--no-check)"
+    numpy = next((p.version for p in snapshot.packages if p.name == "numpy"), "")
+    return CreateResult(
+        project,
+        created.prefix,
+        created.tool,
+        created.activate,
+        lock_path,
+        numpy,
+        snapshot.blas.variant,
+        passed,
+        summary,
+        tuple(warnings),
+    )
+
+
+def _snapshot_with_hashes(
+    created: CreatedEnvironment, platform: Platform | None
+) -> tuple[Snapshot, list[str]]:
+    """The new environment's snapshot, with the wheel hashes its installer left behind."""
+    from dataclasses import replace
+
+    from npinit.record import hashes
+
+    readers = {
+        "pip-report": hashes.from_pip_report,
+        "poetry-lock": hashes.from_poetry_lock,
+        "uv-lock": hashes.from_uv_lock,
+    }
+    snapshot = snapshot_environment(created.prefix, None, current_platform=platform)
+    warnings = list(snapshot.warnings)
+    reader = readers.get(created.hash_source)
+    if reader is not None and created.hash_file:
+        known = reader(created.hash_file)
+        snapshot = replace(snapshot, packages=hashes.apply(snapshot.packages, known))
+    elif any(p.source == "pypi" for p in snapshot.packages):
+        warnings.append(
+            f"{created.tool} reported no wheel hashes; `npinit lock --online` adds them"
+        )
+    return snapshot, warnings
+
+
+def _run_project_tests(
+    created: CreatedEnvironment,
+    project: Path,
+    environ: Mapping[str, str],
+    run: Runner,
+    say: Callable[[str], None],
+) -> tuple[bool | None, str]:
+    """Run the generated ``tests/test_environment.py`` inside the new environment."""
+    from npinit.errors import Failure
+
+    if created.python is None or not created.python.exists():
+        return None, "the environment has no Python interpreter"
+    say("Running tests/test_environment.py in the new environment")
+    env = {**environ, **created.env_vars}
+    env.pop("PYTHONPATH", None)
+    try:
+        # the test file also runs without pytest: the same checks, far less start-up
+        result = run(
+            [created.python, "tests/test_environment.py"],
+            cwd=project,
+            env=env,
+            what="the environment check",
+        )
+    except Failure as error:
+        return False, error.message
+    lines = result.stdout.strip().splitlines()
+    return True, lines[-1] if lines else "passed"

@@ -1,0 +1,208 @@
+"""``npinit lock`` and ``npinit verify``: read an environment, write and compare locks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from npinit.model import INTERPRETERS, Platform, find_interpreter
+from npinit.record.snapshot import Snapshot
+from npinit.record.verify import Drift
+
+
+@dataclass(frozen=True)
+class LockResult:
+    """A recorded lock: where it went, its text, what it holds, what it could not hold."""
+
+    path: Path
+    format: str
+    snapshot: Snapshot
+    warnings: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        snap = self.snapshot
+        return {
+            "lock": str(self.path),
+            "format": self.format,
+            "environment": {
+                "kind": snap.kind,
+                "python": snap.python,
+                "implementation": snap.implementation,
+                "platform": snap.platform,
+            },
+            "blas": {
+                "variant": snap.blas.variant,
+                "evidence": snap.blas.evidence,
+                "probe": snap.blas.probe,
+            },
+            "packages": len(snap.packages),
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """The drift between an installed environment and its lock (``clean`` when none)."""
+
+    lock: Path
+    drift: Drift
+
+    @property
+    def clean(self) -> bool:
+        return bool(self.drift.clean)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lock": str(self.lock), **self.drift.to_json()}
+
+
+PROBE_TIMEOUT = 30.0  # seconds an environment's interpreter gets to answer (NPINIT_PROBE_TIMEOUT)
+
+DEFAULT_LOCK_NAMES = {
+    "npinit": "npinit.lock",
+    "pylock": "pylock.toml",
+    "requirements": "requirements-lock.txt",
+    "conda-explicit": "conda-explicit.txt",
+}
+
+
+def snapshot_environment(
+    prefix: Path | None,
+    python: Path | None,
+    *,
+    probe: bool = False,
+    online: bool = False,
+    index: str | None = None,
+    probe_timeout: float = PROBE_TIMEOUT,
+    current_platform: Platform | None = None,
+) -> Snapshot:
+    """Read an environment (a conda prefix or venv, or any interpreter) into a Snapshot.
+
+    ``current_platform`` names the platform of a venv (whose files do not say it)."""
+    from dataclasses import replace
+
+    from npinit.record import snapshot as snap
+    from npinit.record.target import read_python
+
+    here = current_platform
+    if prefix is not None:
+        result = snap.read_prefix(prefix, here)
+    elif python is not None:
+        result = read_python(python, here)
+    else:
+        raise ValueError("snapshot_environment needs a prefix or a python")
+    if online:
+        from npinit.record.index import DEFAULT_INDEX, add_hashes
+
+        packages, warnings = add_hashes(result.packages, index or DEFAULT_INDEX)
+        result = replace(result, packages=packages, warnings=(*result.warnings, *warnings))
+    if probe:
+        from npinit.record.probe import run_probe, variant_from_probe
+
+        interpreter = python or _interpreter_of(result.prefix)
+        seen = run_probe(interpreter, timeout=probe_timeout)
+        variant = variant_from_probe(seen)
+        blas = result.blas
+        if variant != "unknown" and variant != blas.variant:
+            blas = snap.BlasFingerprint(
+                variant, f"run-time probe ({blas.evidence or 'no static evidence'})", seen
+            )
+        else:
+            blas = snap.BlasFingerprint(blas.variant, blas.evidence, seen)
+        result = replace(result, blas=blas)
+    return result
+
+
+def _interpreter_of(prefix: Path | None) -> Path:
+    from npinit.errors import InvalidInput
+
+    assert prefix is not None
+    found = find_interpreter(prefix)
+    if found is not None:
+        return found
+    raise InvalidInput(f"no Python interpreter in {prefix}", "the probe needs one; drop --probe")
+
+
+def _dangling_interpreter(prefix: Path | None) -> Path | None:
+    """The interpreter link of a venv whose target is gone (its base Python was removed)."""
+    if prefix is None:
+        return None
+    for candidate in INTERPRETERS:
+        path = prefix / candidate
+        if path.is_symlink() and not path.exists():
+            return path
+    return None
+
+
+def lock_environment(
+    prefix: Path | None,
+    python: Path | None,
+    output: Path,
+    *,
+    fmt: str = "npinit",
+    probe: bool = False,
+    online: bool = False,
+    index: str | None = None,
+    probe_timeout: float = PROBE_TIMEOUT,
+    current_platform: Platform | None = None,
+) -> LockResult:
+    """Snapshot an environment and write its lock (atomically) in ``fmt``."""
+    from npinit.record import export, lockfile
+    from npinit.tomlio import atomic_write
+
+    snapshot = snapshot_environment(
+        prefix,
+        python,
+        probe=probe,
+        online=online,
+        index=index,
+        probe_timeout=probe_timeout,
+        current_platform=current_platform,
+    )
+    warnings = list(snapshot.warnings)
+    if fmt == "npinit":
+        where = f"--prefix {prefix}" if prefix else f"--python {python}"
+        text = lockfile.dumps(snapshot, regenerate=f"npinit lock {_portable(where)}")
+    elif fmt == "pylock":
+        text, more = export.pylock(snapshot)
+        warnings += more
+    elif fmt == "requirements":
+        text, more = export.requirements(snapshot)
+        warnings += more
+    elif fmt == "conda-explicit":
+        text, more = export.conda_explicit(snapshot)
+        warnings += more
+    else:
+        from npinit.errors import InvalidInput
+
+        raise InvalidInput(
+            f"unknown lock format {fmt!r}", f"use one of {', '.join(export.FORMATS)}"
+        )
+    try:
+        atomic_write(output, text)
+    except OSError as error:
+        from npinit.errors import Failure
+
+        raise Failure(f"could not write {output}: {error.strerror or error}", "") from error
+    return LockResult(output, fmt, snapshot, tuple(warnings))
+
+
+def _portable(where: str) -> str:
+    """Keep the regenerate hint free of absolute paths (the lock must not depend on them)."""
+    flag, _, path = where.partition(" ")
+    return f"{flag} {Path(path).name}" if Path(path).is_absolute() else where
+
+
+def verify_environment(
+    prefix: Path | None,
+    python: Path | None,
+    lock: Path,
+    current_platform: Platform | None = None,
+) -> VerifyResult:
+    """Compare the environment with ``lock``; the result says what drifted."""
+    from npinit.record import lockfile
+    from npinit.record.verify import compare
+
+    locked = lockfile.read(lock)
+    installed = snapshot_environment(prefix, python, current_platform=current_platform)
+    return VerifyResult(lock, compare(locked, installed))

@@ -1,0 +1,78 @@
+"""What the CLI's commands share: option lists taken from the model's enums, the machine as
+read once at this boundary, and output helpers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from npinit.model import Blas, Channel, Machine, Manager
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MANAGERS = tuple(m.value for m in Manager)
+BLAS_CHOICES = tuple(b.value for b in Blas)
+CHANNELS = tuple(c.value for c in Channel if c is not Channel.PYPI)
+LOCK_FORMATS = ("npinit", "pylock", "requirements", "conda-explicit")
+
+
+@lru_cache(maxsize=1)
+def machine() -> Machine:
+    """This machine, read once per run: the one place the CLI asks (see npinit.machine)."""
+    from npinit import api
+
+    return api.this_machine()
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute without resolving links (a symlink loop must reach the
+    command's own check, not crash ``Path.resolve``)."""
+    return Path(os.path.abspath(path))
+
+
+def emit_json(data: Any) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def warn(warnings: Iterable[str]) -> None:
+    for warning in warnings:
+        click.echo(f"npinit: warning: {warning}", err=True)
+
+
+def create_options(func: F) -> F:
+    func = click.option(
+        "--no-check",
+        is_flag=True,
+        help="Skip running tests/test_environment.py in the new environment.",
+    )(func)
+    func = click.option(
+        "--no-uv", is_flag=True, help="pip projects: use venv + pip even when uv is installed."
+    )(func)
+    return click.option(
+        "--channel-alias",
+        metavar="URL",
+        help="conda channel alias for the embedded engine (default https://conda.anaconda.org).",
+    )(func)
+
+
+PREFIX = click.option(
+    "--prefix", type=click.Path(path_type=Path), help="A conda prefix or a venv directory."
+)
+PYTHON = click.option(
+    "--python", "python", type=click.Path(path_type=Path), help="Any Python interpreter."
+)
+AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def one_line(text: str) -> str:
+    """Echoed user input must not break the one-line error: escape what is not printable."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )

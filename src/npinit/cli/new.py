@@ -1,0 +1,227 @@
+"""``npinit new`` and ``npinit create``: write a project, build its environment."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from npinit.cli.common import (
+    BLAS_CHOICES,
+    CHANNELS,
+    MANAGERS,
+    absolute,
+    create_options,
+    emit_json,
+    machine,
+    warn,
+)
+from npinit.errors import CheckFailed, InvalidInput
+
+if TYPE_CHECKING:
+    from npinit.api import CreateResult, NewResult
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("--manager", type=click.Choice(MANAGERS), help="Package manager (default: conda).")
+@click.option("--python", "python", metavar="3.X", help="Python version.")
+@click.option("--numpy", "numpy", metavar="latest|X.Y|X.Y.Z", help="NumPy release to pin.")
+@click.option(
+    "--blas",
+    metavar="VARIANT[,PLATFORM=VARIANT]...",
+    help="BLAS: default, openblas, mkl, blis, netlib or accelerate; "
+    "PLATFORM=VARIANT for one platform (e.g. mkl,osx-arm64=accelerate).",
+)
+@click.option("--channel", type=click.Choice(CHANNELS), help="conda channel (conda only).")
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    metavar="SUBDIR",
+    help="Target platform (conda subdir, or 'all'); repeat for several.",
+)
+@click.option("--with", "with_packages", multiple=True, metavar="PKG", help="Extra package.")
+@click.option("--threads", type=int, metavar="N", help="BLAS threads to configure.")
+@click.option("--description", default="A NumPy project", show_default=True)
+@click.option("--author", default="")
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Where the project directory goes.",
+)
+@click.option("--no-input", is_flag=True, help="Ask nothing: defaults for what is not given.")
+@click.option("--force", is_flag=True, help="Write into an existing non-empty directory.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option(
+    "--template",
+    metavar="PATH|URL",
+    help="Another cookiecutter template (its hooks run only with --trust).",
+)
+@click.option("--trust", is_flag=True, help="Run the --template's hooks.")
+@click.option(
+    "--create",
+    "build",
+    is_flag=True,
+    help="Also build the environment, record its lock and run its tests.",
+)
+@create_options
+def new(
+    name: str | None,
+    manager: str | None,
+    python: str | None,
+    numpy: str | None,
+    blas: str | None,
+    channel: str | None,
+    platforms: tuple[str, ...],
+    with_packages: tuple[str, ...],
+    threads: int | None,
+    description: str,
+    author: str,
+    output_dir: Path,
+    no_input: bool,
+    force: bool,
+    as_json: bool,
+    template: str | None,
+    trust: bool,
+    build: bool,
+    channel_alias: str | None,
+    no_uv: bool,
+    no_check: bool,
+) -> None:
+    """Write a new project NAME with its environment file, package, tests and README."""
+    from npinit import api
+
+    fallback_manager = api.default_manager().value
+
+    if not no_input:
+        name = name or click.prompt("Project name", default="my-project")
+        manager = manager or click.prompt(
+            "Package manager", type=click.Choice(MANAGERS), default=fallback_manager
+        )
+        python = python or click.prompt("Python version", default="3.12")
+        numpy = numpy or click.prompt("NumPy version (latest, X.Y or X.Y.Z)", default="latest")
+        blas = blas or click.prompt("BLAS", type=click.Choice(BLAS_CHOICES), default="default")
+        if manager == "conda" and channel is None:
+            channel = click.prompt(
+                "conda channel", type=click.Choice(CHANNELS), default="conda-forge"
+            )
+    if not name:
+        raise InvalidInput("the project name is missing", "give one: npinit new my-project")
+    spec = api.resolve_project(
+        name,
+        manager=manager or fallback_manager,
+        python=python,
+        numpy=numpy or "latest",
+        blas=blas or "default",
+        channel=channel,
+        platforms=platforms,
+        with_packages=with_packages,
+        threads=threads,
+        description=description,
+        author=author,
+        current_platform=machine().platform,
+    )
+    result = api.new_project(
+        spec,
+        output_dir,
+        force=force,
+        cache_dir=api.cache_dir(machine().environ) / "templates",
+        template=template,
+        trust=trust,
+    )
+    if not as_json:
+        _print_new(result)
+    if build:
+        created = _create(result.project, as_json, channel_alias, no_uv, no_check)
+        if as_json:
+            emit_json({**result.to_json(), "environment": created.to_json()})
+        _finish_create(created, as_json)
+    elif as_json:
+        emit_json(result.to_json())
+
+
+def _print_new(result: NewResult) -> None:
+    data = result.to_json()
+    click.echo(
+        f"Created {result.project} ({data['manager']}): Python {data['python']}, "
+        f"NumPy {data['numpy']}, BLAS {data['blas']}"
+    )
+    if data["spec_file"]:
+        click.echo(f"  {data['spec_file']}: " + ", ".join(data["spec_lines"]))
+    else:
+        click.echo("  the template wrote no environment file of npinit's")
+    for platform, variant in data["blas_by_platform"].items():
+        click.echo(f"  {platform}: {variant}")
+    for warning in result.warnings:
+        click.echo(f"  note: {warning}")
+    click.echo(f"Next: see {result.project / 'README.md'} for the set-up commands.")
+
+
+def _create(
+    project: Path, quiet: bool, channel_alias: str | None, no_uv: bool, no_check: bool
+) -> CreateResult:
+    """Build a project's environment, with progress on a terminal."""
+    from npinit import api
+
+    if quiet or not sys.stderr.isatty():
+        return api.create_environment(
+            project,
+            machine=machine(),
+            channel_alias=channel_alias,
+            use_uv=not no_uv,
+            check=not no_check,
+        )
+    from rich.console import Console
+
+    with Console(stderr=True).status("Creating the environment") as status:
+        return api.create_environment(
+            project,
+            machine=machine(),
+            channel_alias=channel_alias,
+            use_uv=not no_uv,
+            check=not no_check,
+            progress=lambda message: status.update(message),
+        )
+
+
+def _finish_create(created: CreateResult, as_json: bool) -> None:
+    warn(created.warnings)
+    if not as_json:
+        click.echo(f"Environment: {created.prefix} (built with {created.tool})")
+        click.echo(f"  activate: {created.activate}")
+        click.echo(f"  NumPy {created.numpy or '-'}, BLAS {created.blas}")
+        click.echo(f"  lock: {created.lock}")
+        state = {True: "passed", False: "FAILED", None: "not run"}[created.tests_passed]
+        click.echo(f"  tests/test_environment.py {state}: {created.tests_summary}")
+    if created.tests_passed is False:
+        click.echo(
+            f"npinit: error: the new environment failed its own check ({created.tests_summary})",
+            err=True,
+        )
+        raise CheckFailed(created.tests_summary)
+
+
+@click.command()
+@click.argument("project", required=False, type=click.Path(file_okay=False, path_type=Path))
+@create_options
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def create(
+    project: Path | None, channel_alias: str | None, no_uv: bool, no_check: bool, as_json: bool
+) -> None:
+    """Build an existing project's environment, record its lock, run its tests."""
+    from npinit import api
+
+    found = api.find_project(absolute(project or Path.cwd()))
+    if found is None:
+        raise InvalidInput(
+            "no npinit project here (no .npinit.toml)",
+            "cd into a project made with npinit new, or give its path",
+        )
+    created = _create(found, as_json, channel_alias, no_uv, no_check)
+    if as_json:
+        emit_json(created.to_json())
+    _finish_create(created, as_json)

@@ -1,0 +1,76 @@
+"""What npinit reads of the machine it runs on, in one place: its platform and OS, its
+environment variables, where caches and conda environments live, its GPUs.
+
+Only boundaries call this (the CLI; the template extension when cookiecutter runs it
+directly); they pass what it found down, so the API, the managers and the editors never read
+the machine themselves and run the same on recorded inputs in tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from npinit.model import Machine
+
+
+def this_machine() -> Machine:
+    """This machine: its conda platform (None where npinit has none), whether it runs
+    Windows, and a copy of its environment variables."""
+    from npinit.spec import detect_platform
+
+    return Machine(platform=detect_platform(), windows=os.name == "nt", environ=dict(os.environ))
+
+
+def cache_dir(environ: Mapping[str, str]) -> Path:
+    """npinit's cache folder: ``$XDG_CACHE_HOME/npinit``, else ``~/.cache/npinit``."""
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "npinit"
+
+
+def conda_envs_dirs(environ: Mapping[str, str]) -> list[Path]:
+    """Where conda environments live: CONDA_ENVS_PATH, the active conda's ``envs``, and the
+    usual installations under the home folder."""
+    dirs = [Path(p) for p in environ.get("CONDA_ENVS_PATH", "").split(os.pathsep) if p]
+    if environ.get("CONDA_PREFIX"):
+        dirs.append(Path(environ["CONDA_PREFIX"]) / "envs")
+    home = Path.home()
+    for base in ("miniforge3", "miniconda3", "anaconda3", "mambaforge", ".conda"):
+        dirs.append(home / base / "envs")
+    return dirs
+
+
+def os_name() -> str:
+    """The install guide's name for this OS: windows, macos or linux."""
+    import platform
+
+    from npinit.recommend import detect_os
+
+    return detect_os(platform.system())
+
+
+def gpus() -> list[str]:
+    """NVIDIA GPUs on this machine (``nvidia-smi -L``, else ``/proc/driver/nvidia``)."""
+    from npinit.recommend import detect_gpu
+
+    return detect_gpu()
+
+
+def probe_timeout(environ: Mapping[str, str], default: float) -> float:
+    """NPINIT_PROBE_TIMEOUT in seconds, else ``default``; InvalidInput when it is not a
+    positive number."""
+    from npinit.errors import InvalidInput
+
+    raw = environ.get("NPINIT_PROBE_TIMEOUT", "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise InvalidInput(
+            f"NPINIT_PROBE_TIMEOUT={raw!r} is not a number of seconds", "set it to e.g. 30"
+        )
+    return value
