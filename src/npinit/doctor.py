@@ -6,7 +6,6 @@ runs in the environment's own interpreter (a subprocess), never in npinit's proc
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,50 +14,6 @@ from npinit.spec import THREAD_VARIABLES
 
 SCHEMA = 1
 PARALLEL_PACKAGES = ("dask", "joblib", "scikit-learn", "distributed", "ray")
-
-SCRIPT = r"""
-import json, os, sys
-out = {"executable": sys.executable, "prefix": sys.prefix,
-       "version": "%d.%d.%d" % sys.version_info[:3], "cpu_count": os.cpu_count(),
-       "pythonpath": os.environ.get("PYTHONPATH", ""),
-       "threads": {k: os.environ[k] for k in %(vars)r if k in os.environ}}
-here = os.getcwd()
-def inside(*parts):
-    return os.path.exists(os.path.join(here, *parts))
-out["source_tree"] = inside("numpy", "__init__.py") and (inside("pyproject.toml") or inside(".git"))
-copies = []
-for entry in sys.path:
-    folder = os.path.abspath(entry or here)
-    if os.path.isfile(os.path.join(folder, "numpy", "__init__.py")) and folder not in copies:
-        copies.append(folder)
-out["numpy_copies"] = copies
-try:
-    import numpy
-    out["numpy"] = numpy.__version__
-    out["numpy_file"] = os.path.dirname(numpy.__file__)
-    try:
-        config = numpy.show_config(mode="dicts")
-        out["numpy_blas"] = str(config["Build Dependencies"]["blas"]["name"])
-    except Exception:
-        out["numpy_blas"] = ""
-    try:
-        import scipy.linalg  # loads scipy's own BLAS, if scipy is there
-    except Exception:
-        pass
-    try:
-        from threadpoolctl import threadpool_info
-        KEEP = ("internal_api", "version", "num_threads", "threading_layer", "filepath")
-        out["pools"] = [
-            {k: (str(v) if not isinstance(v, int) else v) for k, v in p.items() if k in KEEP}
-            for p in threadpool_info() if p.get("user_api") == "blas"]
-    except ImportError:
-        pass
-except BaseException as error:
-    lines = str(error).strip().splitlines()
-    out["import_error"] = type(error).__name__ + ": " + (lines[0] if lines else "")
-    out["import_detail"] = " ".join(lines)[:2000]
-print(json.dumps(out))
-""".replace("%(vars)r", repr(THREAD_VARIABLES))
 
 
 @dataclass(frozen=True)
@@ -96,25 +51,20 @@ class DoctorReport:
 def run_script(
     python: Path, cwd: Path, env: dict[str, str] | None, timeout: float = 30
 ) -> dict[str, Any]:
-    """Run the import test in ``python``; an interpreter that cannot run, or does not answer
-    within ``timeout`` seconds, gives an error entry (the check could not run)."""
+    """Run the shared probe (npinit.record.probe) in ``python``; an interpreter that cannot
+    run, or does not answer within ``timeout`` seconds, gives an error entry (the check could
+    not run)."""
     import os
 
     from npinit.errors import Failure
-    from npinit.runner import TimedOut, run
+    from npinit.record.probe import run_script as probe
+    from npinit.runner import TimedOut
 
     if not python.exists():
         target = f" (it links to {os.readlink(python)})" if python.is_symlink() else ""
         return {"run_error": f"the environment's interpreter is missing: {python}{target}"}
     try:
-        result = run(
-            [python, "-c", SCRIPT],
-            cwd=cwd,
-            env=env,
-            timeout=timeout,
-            check=False,
-            what=f"{python}",
-        )
+        return probe(python, doctor=True, cwd=cwd, env=env, timeout=timeout)
     except TimedOut:
         return {
             "run_error": f"the import check could not run: {python} did not answer within "
@@ -123,12 +73,6 @@ def run_script(
         }
     except Failure as error:
         return {"run_error": f"{python} could not run the check ({error.message})"}
-    try:
-        data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"run_error": f"{python} could not run the check ({last[:200]})"}
-    return data
 
 
 def _import_checks(

@@ -5,7 +5,6 @@ only when all of them succeed are they written, each atomically."""
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,7 +212,7 @@ def plan_set(
     raw_texts = {p: _read(p) for p in paths}
     kinds: dict[Path, str | None] = {p: kind_of(p) for p in paths}
     notes: list[str] = []
-    included_by = _follow_includes(raw_texts, kinds, root, notes)
+    included_by = requirements.follow_includes(raw_texts, kinds, root, notes, _read)
     # a UTF-8 byte order mark is kept, but kept out of the parsers' way
     boms = {p for p, t in raw_texts.items() if t.startswith("\ufeff")}
     texts = {p: t[1:] if p in boms else t for p, t in raw_texts.items()}
@@ -275,11 +274,11 @@ def plan_set(
                 # the pin goes where it is: this file, or one it includes; a file included
                 # by another gets no new pin (the one including it does)
                 add = path not in included_by and not any(
-                    has_numpy.get(q) for q in _closure(path, texts, included_by)
+                    has_numpy.get(q) for q in requirements.closure(path, included_by)
                 )
                 after = requirements.set_numpy(text, version, origin, add=add)
                 if requirements.numpy_lines(text) and requirements.has_hashes(
-                    "\n".join(text.splitlines()[i] for i in _numpy_spans(text))
+                    "\n".join(text.splitlines()[i] for i in requirements.numpy_spans(text))
                 ):
                     notes.append(
                         f"{path.name} had --hash lines for the old numpy pin: they were "
@@ -293,8 +292,6 @@ def plan_set(
         elif kind == "pixi":
             tables = None
             if blas_request is not None:
-                from npinit.managers.pixi import tables_for
-
                 doc = toml_files.parse(text, origin)
                 table = toml_files._table(doc, ("workspace",), origin) or toml_files._table(
                     doc, ("project",), origin
@@ -312,7 +309,7 @@ def plan_set(
                 choices = blas_facts.choose_for_platforms(
                     Channel.CONDA_FORGE, platforms, common, reference, overrides, per_platform=True
                 )
-                tables = tables_for(choices)
+                tables = blas_facts.pixi_tables(choices)
                 choices_for_answers = choices
             after = toml_files.edit_pixi(text, origin, numpy=version, python=python, blas=tables)
         elif kind == "python-version" and python is not None:
@@ -352,58 +349,6 @@ def plan_set(
     if blas_request is not None and any(e.kind in ("requirements", "pyproject") for e in final):
         warnings.append("PyPI's numpy wheels choose their own BLAS; no file line selects it")
     return SetResult(root, tuple(final), version, python, blas, tuple(warnings))
-
-
-def _follow_includes(
-    texts: dict[Path, str], kinds: dict[Path, str | None], root: Path, notes: list[str]
-) -> dict[Path, set[Path]]:
-    """Read the files that requirements files include with ``-r``/``-c`` (inside the
-    project only) into ``texts``; returns which files include each one."""
-    from npinit.editing import requirements
-
-    included_by: dict[Path, set[Path]] = {}
-    queue = [p for p in texts if kinds[p] == "requirements"]
-    top = root.resolve()
-    while queue:
-        path = queue.pop()
-        for name in requirements.includes(texts[path].lstrip("\ufeff")):
-            found = path.parent / name
-            if not os.path.realpath(found).startswith(str(top) + os.sep):
-                notes.append(f"{path.name} includes {name}, outside the project: not edited")
-                continue
-            known = next((p for p in texts if p.resolve() == found.resolve()), None)
-            if known is None:
-                if not found.exists():
-                    notes.append(f"{path.name} includes {name}, which does not exist")
-                    continue
-                texts[found] = _read(found)
-                kinds[found] = "requirements"
-                queue.append(found)
-                known = found
-            if known != path:
-                included_by.setdefault(known, set()).add(path)
-    return included_by
-
-
-def _closure(path: Path, texts: dict[Path, str], included_by: dict[Path, set[Path]]) -> set[Path]:
-    """The files ``path`` includes, directly or not."""
-    includes = {q for q, parents in included_by.items() if path in parents}
-    seen: set[Path] = set()
-    while includes - seen:
-        current = (includes - seen).pop()
-        seen.add(current)
-        includes |= {q for q, parents in included_by.items() if current in parents}
-    return seen
-
-
-def _numpy_spans(text: str) -> list[int]:
-    """The physical lines of every numpy requirement, continuation lines included."""
-    from npinit.editing import requirements
-
-    lines = text.splitlines()
-    starts = set(requirements.numpy_lines(text))
-    spans = requirements._logical_lines(lines)
-    return [i for first, last in spans if first in starts for i in range(first, last + 1)]
 
 
 def _pypi_choices(

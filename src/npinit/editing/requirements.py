@@ -9,7 +9,10 @@ the caller can edit the file where the pin really is.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 from npinit.errors import InvalidInput
 
@@ -134,3 +137,55 @@ def check(text: str, origin: str) -> None:
     """Refuse a file that is not text of requirement lines (binary, NUL bytes)."""
     if "\x00" in text:
         raise InvalidInput(f"{origin} is not a requirements file", "give a text file")
+
+
+def follow_includes(
+    texts: dict[Path, str],
+    kinds: dict[Path, str | None],
+    root: Path,
+    notes: list[str],
+    read: Callable[[Path], str],
+) -> dict[Path, set[Path]]:
+    """Read the files that requirements files include with ``-r``/``-c`` (inside the
+    project only) into ``texts``; returns which files include each one."""
+    included_by: dict[Path, set[Path]] = {}
+    queue = [p for p in texts if kinds[p] == "requirements"]
+    top = root.resolve()
+    while queue:
+        path = queue.pop()
+        for name in includes(texts[path].lstrip("\ufeff")):
+            found = path.parent / name
+            if not os.path.realpath(found).startswith(str(top) + os.sep):
+                notes.append(f"{path.name} includes {name}, outside the project: not edited")
+                continue
+            known = next((p for p in texts if p.resolve() == found.resolve()), None)
+            if known is None:
+                if not found.exists():
+                    notes.append(f"{path.name} includes {name}, which does not exist")
+                    continue
+                texts[found] = read(found)
+                kinds[found] = "requirements"
+                queue.append(found)
+                known = found
+            if known != path:
+                included_by.setdefault(known, set()).add(path)
+    return included_by
+
+
+def closure(path: Path, included_by: dict[Path, set[Path]]) -> set[Path]:
+    """The files ``path`` includes, directly or not."""
+    found = {q for q, parents in included_by.items() if path in parents}
+    seen: set[Path] = set()
+    while found - seen:
+        current = (found - seen).pop()
+        seen.add(current)
+        found |= {q for q, parents in included_by.items() if current in parents}
+    return seen
+
+
+def numpy_spans(text: str) -> list[int]:
+    """The physical lines of every numpy requirement, continuation lines included."""
+    lines = text.splitlines()
+    starts = set(numpy_lines(text))
+    spans = _logical_lines(lines)
+    return [i for first, last in spans if first in starts for i in range(first, last + 1)]

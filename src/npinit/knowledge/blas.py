@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from npinit.errors import InvalidInput
 from npinit.knowledge.releases import NumpyRelease
@@ -222,3 +223,30 @@ def parse_request(text: str) -> tuple[Blas, dict[Platform, Blas]]:
 
 def _notes(variant: str) -> tuple[str, ...]:
     return (SIZE_NOTE[variant],) if variant in SIZE_NOTE else ()
+
+
+def _pixi_table(line: str) -> tuple[str, dict[str, str]]:
+    """A conda spec line ``libblas=*=*mkl`` as pixi's ``libblas = { version, build }``."""
+    name, version, build = ([*line.split("=", 2), "", ""])[:3]
+    table = {"version": version or "*"}
+    if build:
+        table["build"] = build
+    return name, table
+
+
+def pixi_tables(
+    choices: tuple[BlasChoice, ...],
+) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
+    """How pixi spells the BLAS choices of a set of platforms: the entries common to every
+    platform for ``[dependencies]``, else one ``[target.<platform>.dependencies]`` each.
+    (Here, below both the pixi manager and ``npinit set``, which both write them.)"""
+    lines = {c.platform.value: c.spec_lines for c in choices}
+    if len(set(lines.values())) == 1:
+        common = next(iter(lines.values()), ())
+        return dict(_pixi_table(line) for line in common), {}
+    targets = {
+        platform: {"dependencies": dict(_pixi_table(line) for line in platform_lines)}
+        for platform, platform_lines in lines.items()
+        if platform_lines
+    }
+    return {}, targets

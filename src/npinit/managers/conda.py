@@ -10,6 +10,8 @@ from npinit.model import Channel, CreateContext, CreatedEnvironment, ProjectSpec
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "environment.yml"
+ENV_DIR = ".conda"
+HASH_SOURCE = ""  # see npinit.record.hashes
 
 
 def channels(spec: ProjectSpec) -> list[str]:
@@ -87,7 +89,7 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
                 what=f"{tool} env create",
             )
             return CreatedEnvironment(
-                prefix, python, tool, "conda activate ./.conda", "", None, variables
+                prefix, python, tool, activate(ctx.windows), "", None, variables
             )
     from npinit.managers import conda_engine
 
@@ -95,5 +97,10 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
     cache = Path(ctx.environ.get("XDG_CACHE_HOME") or Path(ctx.environ.get("HOME", "~")) / ".cache")
     conda_engine.install(env_file, prefix, alias=ctx.channel_alias, cache=cache / "npinit")
     return CreatedEnvironment(
-        prefix, python, "py-rattler", "conda activate ./.conda", "", None, variables
+        prefix, python, "py-rattler", activate(ctx.windows), "", None, variables
     )
+
+
+def activate(windows: bool) -> str:
+    """conda activates a prefix by its path, on every OS."""
+    return "conda activate ./.conda"

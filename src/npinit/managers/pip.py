@@ -14,6 +14,8 @@ from npinit.model import (
 )
 
 FILE = "requirements.txt"
+ENV_DIR = ".venv"
+HASH_SOURCE = "pip-report"  # see npinit.record.hashes
 
 
 def requirements(spec: ProjectSpec) -> list[str]:
@@ -75,6 +77,10 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
             env=ctx.environ,
             what="pip install",
         )
-        source = "pip-report"
-    activate = activate_command(".venv", ctx.windows)
-    return CreatedEnvironment(venv, venv_python, "uv" if uv else "pip", activate, source, report)
+        source = HASH_SOURCE
+    tool = "uv" if uv else "pip"
+    return CreatedEnvironment(venv, venv_python, tool, activate(ctx.windows), source, report)
+
+
+def activate(windows: bool) -> str:
+    return activate_command(ENV_DIR, windows)

@@ -6,21 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from npinit.knowledge.blas import pixi_tables
 from npinit.managers import DEV_PACKAGES
-from npinit.model import BlasChoice, CreateContext, CreatedEnvironment, ProjectSpec, interpreter_in
+from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec, interpreter_in
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
+ENV_DIR = ".pixi"
+HASH_SOURCE = ""  # see npinit.record.hashes
 CHANNELS = ["conda-forge"]
-
-
-def _table(line: str) -> tuple[str, dict[str, str]]:
-    """A conda spec line ``libblas=*=*mkl`` as pixi's ``libblas = { version, build }``."""
-    name, version, build = ([*line.split("=", 2), "", ""])[:3]
-    table = {"version": version or "*"}
-    if build:
-        table["build"] = build
-    return name, table
 
 
 def _with(spec_text: str) -> tuple[str, str]:
@@ -42,23 +36,7 @@ def dependencies(spec: ProjectSpec) -> dict[str, str]:
 
 def blas_tables(spec: ProjectSpec) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
     """BLAS entries common to every platform, and the per-platform ones (``target``)."""
-    return tables_for(spec.blas_choices)
-
-
-def tables_for(
-    choices: tuple[BlasChoice, ...],
-) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
-    """:func:`blas_tables` for the BLAS choices of a set of platforms."""
-    lines = {c.platform.value: c.spec_lines for c in choices}
-    if len(set(lines.values())) == 1:
-        common = next(iter(lines.values()), ())
-        return dict(_table(line) for line in common), {}
-    targets = {
-        platform: {"dependencies": dict(_table(line) for line in platform_lines)}
-        for platform, platform_lines in lines.items()
-        if platform_lines
-    }
-    return {}, targets
+    return pixi_tables(spec.blas_choices)
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
@@ -102,5 +80,16 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
     prefix = ctx.project / ".pixi" / "envs" / "default"
     python = interpreter_in(prefix, ctx.windows, "conda")
     return CreatedEnvironment(
-        prefix, python, "pixi", "pixi shell", "", None, dict(manifest(ctx.spec)["activation_env"])
+        prefix,
+        python,
+        "pixi",
+        activate(ctx.windows),
+        HASH_SOURCE,
+        None,
+        dict(manifest(ctx.spec)["activation_env"]),
     )
+
+
+def activate(windows: bool) -> str:
+    """pixi starts a shell in the environment."""
+    return "pixi shell"

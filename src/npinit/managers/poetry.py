@@ -8,6 +8,8 @@ from npinit.managers import DEV_PACKAGES, project_python, requires_python
 from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec, interpreter_in
 
 FILE = "pyproject.toml"
+ENV_DIR = ".venv"
+HASH_SOURCE = "poetry-lock"  # see npinit.record.hashes
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
@@ -43,7 +45,12 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
         venv,
         venv_python,
         "poetry",
-        "poetry env activate",
-        "poetry-lock",
+        activate(ctx.windows),
+        HASH_SOURCE,
         ctx.project / "poetry.lock",
     )
+
+
+def activate(windows: bool) -> str:
+    """Poetry prints the activation command for the shell it runs in."""
+    return "poetry env activate"

@@ -16,6 +16,8 @@ from npinit.model import (
 )
 
 FILE = "pyproject.toml"
+ENV_DIR = ".venv"
+HASH_SOURCE = "uv-lock"  # see npinit.record.hashes
 
 # PEP 508 markers of the conda subdirs (what uv's resolver and wheel tags understand)
 MARKERS = {
@@ -53,5 +55,9 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
     ctx.run([uv, "sync", "--quiet"], cwd=ctx.project, env=env, what="uv sync")
     venv = ctx.project / ".venv"
     venv_python = interpreter_in(venv, ctx.windows)
-    activate = activate_command(".venv", ctx.windows)
-    return CreatedEnvironment(venv, venv_python, "uv", activate, "uv-lock", ctx.project / "uv.lock")
+    lock = ctx.project / "uv.lock"
+    return CreatedEnvironment(venv, venv_python, "uv", activate(ctx.windows), HASH_SOURCE, lock)
+
+
+def activate(windows: bool) -> str:
+    return activate_command(ENV_DIR, windows)

@@ -4,40 +4,62 @@ imported into npinit's own process."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.errors import Failure
+from npinit.spec import THREAD_VARIABLES
+
+if TYPE_CHECKING:
+    from npinit.runner import Runner
 
 SCRIPT = r"""
-import json, sys
-out = {}
+import json, os, sys
+doctor = sys.argv[1:] == ["doctor"]
+out = {"executable": sys.executable, "prefix": sys.prefix,
+       "version": "%d.%d.%d" % sys.version_info[:3], "cpu_count": os.cpu_count(),
+       "pythonpath": os.environ.get("PYTHONPATH", ""),
+       "threads": {k: os.environ[k] for k in %(vars)r if k in os.environ}}
+here = os.getcwd()
+def inside(*parts):
+    return os.path.exists(os.path.join(here, *parts))
+out["source_tree"] = inside("numpy", "__init__.py") and (inside("pyproject.toml") or inside(".git"))
+copies = []
+for entry in sys.path:
+    folder = os.path.abspath(entry or here)
+    if os.path.isfile(os.path.join(folder, "numpy", "__init__.py")) and folder not in copies:
+        copies.append(folder)
+out["numpy_copies"] = copies
 try:
     import numpy
     out["numpy"] = numpy.__version__
+    out["numpy_file"] = os.path.dirname(numpy.__file__)
     try:
         blas = numpy.show_config(mode="dicts")["Build Dependencies"]["blas"]
         out["numpy_blas"] = str(blas.get("name", ""))
         out["numpy_blas_version"] = str(blas.get("version", ""))
-    except Exception as error:
+    except Exception:
         out["numpy_blas"] = ""
-except Exception as error:
-    out["numpy_error"] = f"{type(error).__name__}: {error}"
+    if doctor:
+        try:
+            import scipy.linalg  # loads scipy's own BLAS, if scipy is there
+        except Exception:
+            pass
+except BaseException as error:
+    lines = str(error).strip().splitlines()
+    out["import_error"] = type(error).__name__ + ": " + (lines[0] if lines else "")
+    out["import_detail"] = " ".join(lines)[:2000]
 try:
     from threadpoolctl import threadpool_info
-    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
-    if pools:
-        p = pools[0]
-        out["internal_api"] = p.get("internal_api", "")
-        out["version"] = str(p.get("version") or "")
-        out["threading_layer"] = str(p.get("threading_layer") or "")
-        out["architecture"] = str(p.get("architecture") or "")
-        out["num_threads"] = int(p.get("num_threads") or 0)
-        out["blas_libraries"] = len(pools)
+    KEEP = ("internal_api", "version", "num_threads", "threading_layer", "architecture",
+            "filepath")
+    out["pools"] = [
+        {k: (str(v) if not isinstance(v, int) else v) for k, v in p.items() if k in KEEP}
+        for p in threadpool_info() if p.get("user_api") == "blas"]
 except ImportError:
     pass
 try:
-    import os
     names = set()
     with open("/proc/self/maps") as maps:
         for line in maps:
@@ -49,17 +71,53 @@ try:
 except OSError:
     pass
 print(json.dumps(out))
-"""
+""".replace("%(vars)r", repr(THREAD_VARIABLES))
+"""The one in-environment probe, shared by ``doctor`` (argument ``doctor``: it also loads
+scipy's BLAS) and ``lock --probe``: it imports NumPy in the environment's own interpreter and
+prints what it saw as one JSON line."""
+
+
+def run_script(
+    python: Path,
+    *,
+    doctor: bool,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 30,
+    run: Runner | None = None,
+) -> dict[str, Any]:
+    """Run :data:`SCRIPT` in ``python``. Raises TimedOut when the interpreter does not answer
+    within ``timeout`` seconds (it is stopped) and Failure when it cannot run or answer."""
+    from npinit.runner import run as default_run
+
+    isolated = [] if doctor else ["-I"]
+    result = (run or default_run)(
+        [python, *isolated, "-c", SCRIPT, *(["doctor"] if doctor else [])],
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+        check=False,
+        what=str(python),
+    )
+    try:
+        data = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        data = None
+    if not isinstance(data, dict):
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise Failure(f"{python} printed no answer ({last[:200]})", "")
+    return data
+
 
 _FAMILIES = ("openblas", "mkl", "blis", "accelerate", "netlib", "flexiblas")
 
 
 def run_probe(python: Path, timeout: float = 30) -> dict[str, Any]:
-    """Run the probe in ``python``; returns what it saw (JSON-able, no absolute paths)."""
-    from npinit.runner import TimedOut, run
+    """What ``lock --probe`` records of the BLAS at run time (JSON-able, no absolute paths)."""
+    from npinit.runner import TimedOut
 
     try:
-        result = run([python, "-I", "-c", SCRIPT], timeout=timeout, check=False)
+        seen = run_script(python, doctor=False, timeout=timeout)
     except TimedOut:
         raise Failure(
             f"the BLAS probe could not run: {python} did not answer within {timeout:g} s",
@@ -67,16 +125,26 @@ def run_probe(python: Path, timeout: float = 30) -> dict[str, Any]:
         ) from None
     except Failure as error:
         raise Failure(f"the BLAS probe could not run in {python} ({error.message})", "") from None
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise Failure(f"the BLAS probe failed in {python}: {last}", "")
-    try:
-        data = json.loads(result.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        data = None
-    if not isinstance(data, dict):
-        raise Failure(f"the BLAS probe in {python} printed no answer", "drop --probe")
-    return data
+    found: dict[str, Any] = {}
+    if "numpy" in seen:
+        found["numpy"] = seen["numpy"]
+        found["numpy_blas"] = seen.get("numpy_blas", "")
+        if "numpy_blas_version" in seen:
+            found["numpy_blas_version"] = seen["numpy_blas_version"]
+    if "import_error" in seen:
+        found["numpy_error"] = seen["import_error"]
+    pools = seen.get("pools") or []
+    if pools:
+        first = pools[0]
+        found["internal_api"] = str(first.get("internal_api", ""))
+        found["version"] = str(first.get("version") or "")
+        found["threading_layer"] = str(first.get("threading_layer") or "")
+        found["architecture"] = str(first.get("architecture") or "")
+        found["num_threads"] = int(first.get("num_threads") or 0)
+        found["blas_libraries"] = len(pools)
+    if "mapped" in seen:
+        found["mapped"] = seen["mapped"]
+    return found
 
 
 def variant_from_probe(probe: dict[str, Any]) -> str:

@@ -158,122 +158,6 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-# -- dist-info -----------------------------------------------------------------------------
-
-
-def site_packages_dirs(prefix: Path) -> list[Path]:
-    """``lib/pythonX.Y/site-packages`` (POSIX) and ``Lib/site-packages`` (Windows)."""
-    found = sorted((prefix / "lib").glob("python3*/site-packages"))
-    windows = prefix / "Lib" / "site-packages"
-    if windows.is_dir():
-        found.append(windows)
-    return [p for p in found if p.is_dir()]
-
-
-def _metadata_headers(path: Path) -> dict[str, str]:
-    """Name and Version from a METADATA file, reading only its header block."""
-    headers: dict[str, str] = {}
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.strip():
-                break
-            key, _, value = line.partition(":")
-            if key in ("Name", "Version") and key not in headers:
-                headers[key] = value.strip()
-                if len(headers) == 2:
-                    break
-    return headers
-
-
-def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Package], list[str]]:
-    """PyPI distributions installed in ``site`` that no conda record owns."""
-    packages: list[Package] = []
-    warnings: list[str] = []
-    try:
-        entries = sorted(os.scandir(site), key=lambda e: e.name)
-    except OSError as error:
-        return [], [f"cannot read {site}: {error.strerror}"]
-    for entry in entries:
-        if entry.name.endswith(".egg-info"):
-            package = _egg_info(Path(entry.path), owned, rel_site, warnings)
-            if package is not None:
-                packages.append(package)
-            continue
-        if not entry.name.endswith(".dist-info"):
-            continue
-        dist = Path(entry.path)
-        if f"{rel_site}/{entry.name}/METADATA" in owned:
-            continue
-        installer = _small_text(dist / "INSTALLER", warnings).strip()
-        if installer == "conda":
-            continue
-        try:
-            headers = _metadata_headers(dist / "METADATA")
-            name, version = headers["Name"], headers["Version"]
-        except (OSError, KeyError):
-            warnings.append(f"{dist} has no readable METADATA; left out of the snapshot")
-            continue
-        packages.append(
-            Package(
-                name=canonical(name),
-                version=version,
-                source="pypi",
-                installer=installer,
-                tags=_wheel_tags(dist, warnings),
-                requested_url=_direct_url(dist),
-            )
-        )
-    return packages, warnings
-
-
-def _small_text(path: Path, warnings: list[str]) -> str:
-    """A small metadata file's text; '' when absent, and a warning when it is not UTF-8."""
-    try:
-        return path.read_bytes().decode("utf-8")
-    except OSError:
-        return ""
-    except UnicodeDecodeError:
-        warnings.append(f"{path} is not UTF-8 text; its content was left out of the snapshot")
-        return ""
-
-
-def _egg_info(path: Path, owned: set[str], rel_site: str, warnings: list[str]) -> Package | None:
-    """A distribution installed the old way (``setup.py install``/``develop``): an
-    ``.egg-info`` folder with PKG-INFO, or a single ``.egg-info`` file. Locked by name and
-    version, with a warning: it has no installer record and no wheel tags."""
-    info = path / "PKG-INFO" if path.is_dir() else path
-    if f"{rel_site}/{path.name}/PKG-INFO" in owned or f"{rel_site}/{path.name}" in owned:
-        return None
-    try:
-        headers = _metadata_headers(info)
-        name, version = headers["Name"], headers["Version"]
-    except (OSError, KeyError):
-        warnings.append(f"{path} has no readable PKG-INFO; left out of the snapshot")
-        return None
-    warnings.append(
-        f"{canonical(name)} {version} is installed as egg-info (no installer record, no wheel "
-        "tags); reinstall it with pip to lock it fully"
-    )
-    return Package(name=canonical(name), version=version, source="pypi")
-
-
-def _wheel_tags(dist: Path, warnings: list[str]) -> tuple[str, ...]:
-    text = _small_text(dist / "WHEEL", warnings)
-    return tuple(
-        line.partition(":")[2].strip() for line in text.splitlines() if line.startswith("Tag:")
-    )
-
-
-def _direct_url(dist: Path) -> str:
-    try:
-        data = json.loads((dist / "direct_url.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return ""
-    url = data.get("url", "") if isinstance(data, dict) else ""
-    # a local path would make the lock machine-specific; keep only remote URLs
-    return url if isinstance(url, str) and not url.startswith("file:") else ""
-
-
 # -- the BLAS, statically ------------------------------------------------------------------
 
 
@@ -323,6 +207,8 @@ def read_sites(
 ) -> tuple[list[Package], list[str]]:
     """The PyPI distributions in every site-packages directory (``owned``: conda's files,
     relative to ``root``)."""
+    from npinit.record.distinfo import read_dist_info  # it builds on this module's Package
+
     packages: list[Package] = []
     warnings: list[str] = []
     for site in sites:
@@ -379,6 +265,8 @@ def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
     owned: set[str] = set()
     if is_conda:
         packages, owned, warnings = read_conda_meta(prefix)
+    from npinit.record.distinfo import site_packages_dirs
+
     sites = site_packages_dirs(prefix)
     found, site_warnings = read_sites(sites, owned, prefix)
     packages.extend(found)
