@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from npinit.model import Status
 from npinit.spec import THREAD_VARIABLES
 
 SCHEMA = 1
@@ -19,7 +20,7 @@ PARALLEL_PACKAGES = ("dask", "joblib", "scikit-learn", "distributed", "ray")
 @dataclass(frozen=True)
 class Check:
     id: str
-    status: str  # ok | warning | problem | info
+    status: Status
     message: str
     fix: str = ""
 
@@ -32,7 +33,7 @@ class DoctorReport:
 
     @property
     def problems(self) -> int:
-        return sum(c.status == "problem" for c in self.checks)
+        return sum(c.status == Status.PROBLEM for c in self.checks)
 
     def to_json(self) -> dict[str, Any]:
         """The documented, stable schema an instructor collects from a class."""
@@ -44,7 +45,7 @@ class DoctorReport:
                 for c in self.checks
             ],
             "problems": self.problems,
-            "warnings": sum(c.status == "warning" for c in self.checks),
+            "warnings": sum(c.status == Status.WARNING for c in self.checks),
         }
 
 
@@ -82,7 +83,7 @@ def _import_checks(
         return [
             Check(
                 "numpy-import",
-                "problem",
+                Status.PROBLEM,
                 seen["run_error"],
                 "give the environment's interpreter with --python",
             )
@@ -94,7 +95,7 @@ def _import_checks(
         return [
             Check(
                 "numpy-import",
-                "ok",
+                Status.OK,
                 f"NumPy {seen['numpy']} imports (from {seen.get('numpy_file', '?')})",
             )
         ]
@@ -102,7 +103,7 @@ def _import_checks(
         return [
             Check(
                 "numpy-import",
-                "problem",
+                Status.PROBLEM,
                 "NumPy is not installed in this environment",
                 "install it with the project's manager (see its README)",
             )
@@ -144,7 +145,9 @@ def _import_checks(
             "reinstall NumPy with the environment's own manager",
         )
     return [
-        Check("numpy-import", "problem", f"importing NumPy fails ({error}): {cause[0]}", cause[1])
+        Check(
+            "numpy-import", Status.PROBLEM, f"importing NumPy fails ({error}): {cause[0]}", cause[1]
+        )
     ]
 
 
@@ -169,20 +172,20 @@ def _pin_checks(
         checks.append(
             Check(
                 "numpy-pin",
-                "problem",
+                Status.PROBLEM,
                 f"NumPy {version} is installed; the project pins {pin['numpy']}",
                 "recreate the environment from the project's file",
             )
         )
     elif pin and pin.get("numpy"):
-        checks.append(Check("numpy-pin", "ok", f"NumPy {version} is the project's pin"))
+        checks.append(Check("numpy-pin", Status.OK, f"NumPy {version} is the project's pin"))
     if locked is not None:
         in_lock = next((p.version for p in locked.packages if p.name == "numpy"), None)
         if in_lock and in_lock != version:
             checks.append(
                 Check(
                     "numpy-lock",
-                    "problem",
+                    Status.PROBLEM,
                     f"NumPy {version} is installed; the lock records {in_lock}",
                     "run npinit verify for the whole difference",
                 )
@@ -193,7 +196,7 @@ def _pin_checks(
         checks.append(
             Check(
                 "numpy-python",
-                "warning",
+                Status.WARNING,
                 f"NumPy {version} has no wheels for Python {minor}",
                 f"use a NumPy release with Python {minor} wheels (npinit versions "
                 f"--python {minor})",
@@ -217,13 +220,13 @@ def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
                 f"; running {p.get('internal_api')} {p.get('version')}, "
                 f"{p.get('threading_layer')} threading, {p.get('num_threads')} threads"
             )
-        checks.append(Check("blas", "ok", f"BLAS: {variant} ({detail.strip('; ')})"))
+        checks.append(Check("blas", Status.OK, f"BLAS: {variant} ({detail.strip('; ')})"))
     if len(pools) > 1:
         names = ", ".join(sorted({Path(str(p.get("filepath", "?"))).name for p in pools}))
         checks.append(
             Check(
                 "blas-duplicates",
-                "warning",
+                Status.WARNING,
                 f"{len(pools)} BLAS libraries are loaded at once ({names}): two copies on disk and "
                 "two thread pools (numpy and scipy wheels each bring OpenBLAS)",
                 "fine for most work; to share one BLAS, install numpy and scipy from conda-forge",
@@ -235,7 +238,7 @@ def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
         checks.append(
             Check(
                 "blas-threads",
-                "warning",
+                Status.WARNING,
                 f"BLAS pools run {threads} threads on {cores} cores",
                 "set " + ", ".join(f"{v}=N" for v in THREAD_VARIABLES[:3]),
             )
@@ -245,7 +248,7 @@ def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
         checks.append(
             Check(
                 "nested-parallelism",
-                "warning",
+                Status.WARNING,
                 f"{', '.join(parallel)} add their own parallelism on top of BLAS threads",
                 "set OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS (or use threadpoolctl)",
             )
@@ -254,7 +257,7 @@ def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
         checks.append(
             Check(
                 "mkl",
-                "info",
+                Status.INFO,
                 "MKL is in use: about 700 MB on disk (OpenBLAS about 30 MB), and not open source",
                 "bundling MKL in an application you redistribute needs care with its licence",
             )
@@ -270,7 +273,7 @@ def _conda_checks(snapshot: Any) -> list[Check]:
         checks.append(
             Check(
                 "conda-pip-numpy",
-                "problem",
+                Status.PROBLEM,
                 "numpy is installed by both conda and pip in this conda environment",
                 "pip uninstall numpy; keep the conda one",
             )
@@ -279,7 +282,7 @@ def _conda_checks(snapshot: Any) -> list[Check]:
         checks.append(
             Check(
                 "conda-pip-numpy",
-                "warning",
+                Status.WARNING,
                 "numpy in this conda environment came from pip",
                 "conda install numpy, after pip uninstall numpy",
             )
@@ -289,7 +292,7 @@ def _conda_checks(snapshot: Any) -> list[Check]:
         checks.append(
             Check(
                 "base-environment",
-                "warning",
+                Status.WARNING,
                 f"{prefix} is conda's base environment",
                 "keep base minimal: create one environment per project (npinit new)",
             )
@@ -303,7 +306,7 @@ def gpu_checks(gpus: list[str]) -> list[Check]:
     return [
         Check(
             "gpu",
-            "info",
+            Status.INFO,
             f"NVIDIA GPU found: {gpus[0]}",
             "the guide's advice with a GPU: Miniconda and the defaults channel",
         )
@@ -330,7 +333,9 @@ def diagnose(
             if python is not None
             else [
                 Check(
-                    "numpy-import", "info", "no interpreter in this environment; import not tried"
+                    "numpy-import",
+                    Status.INFO,
+                    "no interpreter in this environment; import not tried",
                 )
             ]
         ),

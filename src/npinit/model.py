@@ -130,6 +130,49 @@ class ProjectSpec:
         return ",".join(parts)
 
 
+class EnvKind(enum.StrEnum):
+    """What an environment on disk is."""
+
+    CONDA = "conda"  # a prefix with conda-meta/
+    VENV = "venv"  # a folder with pyvenv.cfg
+    PYTHON = "python"  # any interpreter's own site-packages
+
+
+class Source(enum.StrEnum):
+    """Where an installed package came from."""
+
+    CONDA = "conda"
+    PYPI = "pypi"
+
+
+class Status(enum.StrEnum):
+    """The verdict of one doctor check (schema 1 of ``doctor --json``)."""
+
+    OK = "ok"
+    WARNING = "warning"
+    PROBLEM = "problem"
+    INFO = "info"
+
+
+class ChangeKind(enum.StrEnum):
+    """How an environment differs from its lock."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    INTERPRETER = "interpreter"
+    BLAS = "blas"
+
+
+class HashSource(enum.StrEnum):
+    """Where the lock's wheel hashes come from after a build."""
+
+    NONE = ""  # none (uv's pip mode: `lock --online` adds them), or conda records carry them
+    PIP_REPORT = "pip-report"
+    POETRY_LOCK = "poetry-lock"
+    UV_LOCK = "uv-lock"
+
+
 @dataclass(frozen=True)
 class Machine:
     """What npinit knows of the machine it runs on: read once, at a boundary (the CLI, or
@@ -196,6 +239,6 @@ class CreatedEnvironment:
     python: Path | None
     tool: str
     activate: str
-    hash_source: str = ""  # pip-report | poetry-lock | "" (none, or conda records carry them)
+    hash_source: HashSource = HashSource.NONE
     hash_file: Path | None = None
     env_vars: dict[str, str] = field(default_factory=dict)

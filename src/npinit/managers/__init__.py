@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from npinit.model import CreateContext, CreatedEnvironment, Manager, ProjectSpec
+from npinit.model import CreateContext, CreatedEnvironment, HashSource, Manager, ProjectSpec
 
 DEV_PACKAGES = ("pytest", "threadpoolctl")
 
@@ -22,7 +22,7 @@ class PackageManager(Protocol):
 
     FILE: str  # the manager's own file: environment.yml, requirements.txt, pyproject.toml...
     ENV_DIR: str  # where the project's environment lives, relative to the project
-    HASH_SOURCE: str  # where the lock's hashes come from (see npinit.record.hashes)
+    HASH_SOURCE: HashSource  # where the lock's hashes come from (npinit.record.hashes)
 
     def manifest(self, spec: ProjectSpec) -> dict[str, Any]:
         """What goes into the file, including ``spec_lines``: the exact dependency lines."""

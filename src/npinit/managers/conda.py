@@ -6,12 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES
-from npinit.model import Channel, CreateContext, CreatedEnvironment, ProjectSpec, interpreter_in
+from npinit.model import (
+    Channel,
+    CreateContext,
+    CreatedEnvironment,
+    HashSource,
+    ProjectSpec,
+    interpreter_in,
+)
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "environment.yml"
 ENV_DIR = ".conda"
-HASH_SOURCE = ""  # see npinit.record.hashes
+HASH_SOURCE = HashSource.NONE
 
 
 def channels(spec: ProjectSpec) -> list[str]:
@@ -89,7 +96,7 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
                 what=f"{tool} env create",
             )
             return CreatedEnvironment(
-                prefix, python, tool, activate(ctx.windows), "", None, variables
+                prefix, python, tool, activate(ctx.windows), HASH_SOURCE, None, variables
             )
     from npinit.managers import conda_engine
 
@@ -97,7 +104,7 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
     cache = Path(ctx.environ.get("XDG_CACHE_HOME") or Path(ctx.environ.get("HOME", "~")) / ".cache")
     conda_engine.install(env_file, prefix, alias=ctx.channel_alias, cache=cache / "npinit")
     return CreatedEnvironment(
-        prefix, python, "py-rattler", activate(ctx.windows), "", None, variables
+        prefix, python, "py-rattler", activate(ctx.windows), HASH_SOURCE, None, variables
     )
 
 

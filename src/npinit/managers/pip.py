@@ -8,6 +8,7 @@ from npinit.managers import DEV_PACKAGES, find_uv, project_python
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
+    HashSource,
     ProjectSpec,
     activate_command,
     interpreter_in,
@@ -15,7 +16,7 @@ from npinit.model import (
 
 FILE = "requirements.txt"
 ENV_DIR = ".venv"
-HASH_SOURCE = "pip-report"  # see npinit.record.hashes
+HASH_SOURCE = HashSource.PIP_REPORT
 
 
 def requirements(spec: ProjectSpec) -> list[str]:
@@ -54,7 +55,10 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
             env=ctx.environ,
             what="uv pip install",
         )
-        source, report = "", None  # uv reports no hashes; `npinit lock --online` adds them
+        source, report = (
+            HashSource.NONE,
+            None,
+        )  # uv reports no hashes; `npinit lock --online` adds them
     else:
         ctx.progress(f"Creating .venv (Python {ctx.spec.python})")
         ctx.run([python, "-m", "venv", venv], cwd=project, env=ctx.environ, what="python -m venv")

@@ -8,12 +8,12 @@ from typing import Any
 
 from npinit.knowledge.blas import pixi_tables
 from npinit.managers import DEV_PACKAGES
-from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec, interpreter_in
+from npinit.model import CreateContext, CreatedEnvironment, HashSource, ProjectSpec, interpreter_in
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
 ENV_DIR = ".pixi"
-HASH_SOURCE = ""  # see npinit.record.hashes
+HASH_SOURCE = HashSource.NONE
 CHANNELS = ["conda-forge"]
 
 

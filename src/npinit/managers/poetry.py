@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from npinit.managers import DEV_PACKAGES, project_python, requires_python
-from npinit.model import CreateContext, CreatedEnvironment, ProjectSpec, interpreter_in
+from npinit.model import CreateContext, CreatedEnvironment, HashSource, ProjectSpec, interpreter_in
 
 FILE = "pyproject.toml"
 ENV_DIR = ".venv"
-HASH_SOURCE = "poetry-lock"  # see npinit.record.hashes
+HASH_SOURCE = HashSource.POETRY_LOCK
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:

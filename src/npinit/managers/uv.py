@@ -9,6 +9,7 @@ from npinit.managers import DEV_PACKAGES, find_uv, project_python, requires_pyth
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
+    HashSource,
     Platform,
     ProjectSpec,
     activate_command,
@@ -17,7 +18,7 @@ from npinit.model import (
 
 FILE = "pyproject.toml"
 ENV_DIR = ".venv"
-HASH_SOURCE = "uv-lock"  # see npinit.record.hashes
+HASH_SOURCE = HashSource.UV_LOCK
 
 # PEP 508 markers of the conda subdirs (what uv's resolver and wheel tags understand)
 MARKERS = {

@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+from npinit.model import Source
 from npinit.record.snapshot import Package, canonical
 
 
@@ -67,7 +68,7 @@ def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Pac
             Package(
                 name=canonical(name),
                 version=version,
-                source="pypi",
+                source=Source.PYPI,
                 installer=installer,
                 tags=_wheel_tags(dist, warnings),
                 requested_url=_direct_url(dist),
@@ -104,7 +105,7 @@ def _egg_info(path: Path, owned: set[str], rel_site: str, warnings: list[str]) -
         f"{canonical(name)} {version} is installed as egg-info (no installer record, no wheel "
         "tags); reinstall it with pip to lock it fully"
     )
-    return Package(name=canonical(name), version=version, source="pypi")
+    return Package(name=canonical(name), version=version, source=Source.PYPI)
 
 
 def _wheel_tags(dist: Path, warnings: list[str]) -> tuple[str, ...]:

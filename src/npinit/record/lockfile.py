@@ -6,10 +6,11 @@ from __future__ import annotations
 import tomllib
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from npinit import __version__
 from npinit.errors import InvalidInput
+from npinit.model import EnvKind, Source
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot
 from npinit.tomlio import toml_key, toml_value
 
@@ -92,7 +93,7 @@ def loads(text: str, origin: str) -> Snapshot:
         _only(row, _PACKAGE_FIELDS, origin, f"packages entry {index + 1}")
         packages.append(_package(row, f"{origin}: packages entry {index + 1}"))
     return Snapshot(
-        kind=str(env.get("kind", "")),
+        kind=_member(EnvKind, env.get("kind"), f"{origin}: [environment] kind"),
         python=str(env.get("python", "")),
         implementation=str(env.get("implementation", "")),
         platform=str(env.get("platform", "")),
@@ -124,7 +125,22 @@ def _package(row: dict[str, Any], where: str) -> Package:
                 f"{where}: {key} has the wrong type", "regenerate it with npinit lock"
             )
     values: dict[str, Any] = {k: tuple(v) if k == "tags" else v for k, v in row.items()}
+    values["source"] = _member(Source, row["source"], f"{where}: source")
     return Package(**values)
+
+
+E = TypeVar("E", EnvKind, Source)
+
+
+def _member(kind: type[E], value: Any, where: str) -> E:
+    """The enum member a lock's string names; InvalidInput for any other value."""
+    try:
+        return kind(value)
+    except ValueError:
+        names = ", ".join(m.value for m in kind)
+        raise InvalidInput(
+            f"{where} is {value!r}, not one of {names}", "regenerate it with npinit lock"
+        ) from None
 
 
 def _only(table: Any, allowed: set[str], origin: str, where: str) -> None:

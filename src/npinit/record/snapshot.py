@@ -12,7 +12,7 @@ from typing import Any
 
 from npinit.errors import InvalidInput
 from npinit.knowledge.blas import variant_from_build
-from npinit.model import Platform
+from npinit.model import EnvKind, Platform, Source
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Package:
 
     name: str
     version: str
-    source: str
+    source: Source
     build: str = ""
     build_number: int | None = None
     channel: str = ""
@@ -51,7 +51,7 @@ class BlasFingerprint:
 class Snapshot:
     """An environment as installed: interpreter, platform, packages, BLAS."""
 
-    kind: str  # conda | venv | python
+    kind: EnvKind
     python: str
     implementation: str
     platform: str
@@ -118,7 +118,7 @@ def read_conda_meta(prefix: Path) -> tuple[list[Package], set[str], list[str]]:
             Package(
                 name=str(name),
                 version=str(version),
-                source="conda",
+                source=Source.CONDA,
                 build=str(record.get("build", "")),
                 build_number=_int_or_none(record.get("build_number")),
                 channel=_channel_name(str(record.get("channel", ""))),
@@ -280,7 +280,7 @@ def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
         implementation = "cpython"
         subdirs = {p.subdir for p in conda_records if p.subdir and p.subdir != "noarch"}
         platform = sorted(subdirs)[0] if subdirs else _platform_value(current_platform)
-        kind = "conda"
+        kind = EnvKind.CONDA
         if numpy_pypi is not None:
             warnings.append(
                 "numpy was installed by pip into this conda environment: conda and pip "
@@ -289,7 +289,7 @@ def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
     else:
         python, implementation = _pyvenv_version(prefix)
         platform = _platform_value(current_platform)
-        kind = "venv"
+        kind = EnvKind.VENV
     blas = wheel_blas(sites, packages) or blas or unknown_blas(packages)
     snapshot = Snapshot(
         kind=kind,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npinit.errors import InvalidInput
-from npinit.model import Platform
+from npinit.model import EnvKind, Platform
 from npinit.record.snapshot import Snapshot, read_prefix, read_sites, unknown_blas, wheel_blas
 
 PROJECT_FILE = ".npinit.toml"
@@ -98,7 +98,7 @@ def read_python(python: Path, current_platform: Platform | None) -> Snapshot:
     sites = [site for site in map(Path, info["site"]) if site.is_dir()]
     packages, warnings = read_sites(sites, set(), None)
     snapshot = Snapshot(
-        kind="python",
+        kind=EnvKind.PYTHON,
         python=info["version"],
         implementation=info["implementation"],
         platform=current_platform.value if current_platform else "unknown",

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from npinit.model import ChangeKind
 from npinit.record.snapshot import Package, Snapshot
 
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # added | removed | changed | interpreter | blas
+    kind: ChangeKind
     name: str
     locked: str = ""
     installed: str = ""
@@ -55,19 +56,19 @@ def compare(locked: Snapshot, installed: Snapshot) -> Drift:
     """Every difference that matters for reproducibility, BLAS first."""
     changes: list[Change] = []
     if locked.blas.variant != installed.blas.variant:
-        changes.append(Change("blas", "blas", locked.blas.variant, installed.blas.variant))
+        changes.append(Change(ChangeKind.BLAS, "blas", locked.blas.variant, installed.blas.variant))
     for field in ("python", "implementation", "platform"):
         before, after = getattr(locked, field), getattr(installed, field)
         if before != after:
-            changes.append(Change("interpreter", field, before, after))
+            changes.append(Change(ChangeKind.INTERPRETER, field, before, after))
     old = {p.key: p for p in locked.packages}
     new = {p.key: p for p in installed.packages}
     for key in sorted(old.keys() | new.keys(), key=lambda k: (k[1], k[0])):
         name = key[1] if key[0] == "conda" else f"{key[1]} (pypi)"
         if key not in new:
-            changes.append(Change("removed", name, locked=_label(old[key])))
+            changes.append(Change(ChangeKind.REMOVED, name, locked=_label(old[key])))
         elif key not in old:
-            changes.append(Change("added", name, installed=_label(new[key])))
+            changes.append(Change(ChangeKind.ADDED, name, installed=_label(new[key])))
         elif (old[key].version, old[key].build) != (new[key].version, new[key].build):
-            changes.append(Change("changed", name, _label(old[key]), _label(new[key])))
+            changes.append(Change(ChangeKind.CHANGED, name, _label(old[key]), _label(new[key])))
     return Drift(tuple(changes))
