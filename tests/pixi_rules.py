@@ -167,7 +167,7 @@ def check_pixi_manifest(data: dict[str, Any]) -> None:
         any(k in data for k in ("project", "workspace", "package")),
         "the manifest needs [workspace], [project] or [package]",
     )
-    workspace = data.get("workspace", data.get("project"))
+    workspace: Any = data.get("workspace", data.get("project"))
     _only(workspace, WORKSPACE, "[workspace]")
     _require("channels" in workspace, "[workspace] needs channels")
     for channel in workspace["channels"]:

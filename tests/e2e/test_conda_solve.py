@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +34,7 @@ VIRTUAL = {
 }
 
 
-def solve(channel_dir, platform, specs, cache):
+def solve(channel_dir: Path, platform: str, specs: list[str], cache: Path) -> dict[str, Any]:
     """Solve ``specs`` for ``platform`` offline; returns {name: record}."""
     virtual = [
         rattler.GenericVirtualPackage(
@@ -52,7 +54,7 @@ def solve(channel_dir, platform, specs, cache):
     return {r.name.normalized: r for r in records}
 
 
-def generated_specs(tmp_path, **answers):
+def generated_specs(tmp_path: Path, **answers: Any) -> tuple[Any, list[str]]:
     spec = build_spec(name="solve-me", manager="conda", **answers)
     project = api.new_project(spec, tmp_path).project
     env = load_yaml(project / "environment.yml")
@@ -78,8 +80,8 @@ CASES = [
 
 @pytest.mark.parametrize(("platform", "blas", "python", "numpy", "solved_blas"), CASES)
 def test_conda_forge_environment_solves_to_the_chosen_blas(
-    tmp_path, platform, blas, python, numpy, solved_blas
-):
+    tmp_path: Path, platform: Any, blas: str, python: str, numpy: Any, solved_blas: str
+) -> None:
     env, specs = generated_specs(
         tmp_path, blas=blas, python=python, numpy=numpy, platforms=[platform], channel="conda-forge"
     )
@@ -94,7 +96,7 @@ def test_conda_forge_environment_solves_to_the_chosen_blas(
     assert variant_from_build(str(solved["libblas"].build)) == solved_blas
 
 
-def test_without_a_blas_line_the_fixture_would_not_give_mkl(tmp_path):
+def test_without_a_blas_line_the_fixture_would_not_give_mkl(tmp_path: Path) -> None:
     """The BLAS lines matter: dropping them changes what linux-64 solves to."""
     _, specs = generated_specs(
         tmp_path,
@@ -113,7 +115,9 @@ def test_without_a_blas_line_the_fixture_would_not_give_mkl(tmp_path):
     ("blas", "expected", "mkl"),
     [("mkl", "mkl", True), ("openblas", "openblas", False), ("default", "mkl", True)],
 )
-def test_defaults_blas_lines_solve_against_anaconda_defaults(tmp_path, blas, expected, mkl):
+def test_defaults_blas_lines_solve_against_anaconda_defaults(
+    tmp_path: Path, blas: str, expected: Any, mkl: Any
+) -> None:
     _, specs = generated_specs(
         tmp_path,
         blas=blas,

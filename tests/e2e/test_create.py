@@ -12,6 +12,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,12 +23,14 @@ pytestmark = pytest.mark.e2e
 PIP = ["--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", "--platform", "linux-64"]
 
 
-def _lock(project: Path) -> dict:
+def _lock(project: Path) -> dict[str, Any]:
     return tomllib.loads((project / "npinit.lock").read_text())
 
 
 @pytest.mark.parametrize("installer", ["uv", "pip"])
-def test_pip_create_end_to_end(tmp_path, capsys, installer):
+def test_pip_create_end_to_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], installer: str
+) -> None:
     need_python("3.12")
     args = ["new", "pc", *PIP, "--create", "--no-input", "--json"]
     if installer == "pip":
@@ -51,7 +54,9 @@ def test_pip_create_end_to_end(tmp_path, capsys, installer):
     assert code == 0 and "No drift" in out
 
 
-def test_poetry_create_in_an_existing_project(tmp_path, capsys, monkeypatch):
+def test_poetry_create_in_an_existing_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     need_python("3.12")
     code, _, _ = invoke(
         [
@@ -93,7 +98,7 @@ def test_poetry_create_in_an_existing_project(tmp_path, capsys, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def channel(tmp_path_factory):
+def channel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("rattler")
     from tests.channels import build_channel
 
@@ -111,7 +116,13 @@ def _no_conda_path(tmp_path: Path) -> str:
 
 
 @pytest.mark.parametrize("blas", ["mkl", "openblas"])
-def test_embedded_conda_engine_on_a_local_channel(tmp_path, capsys, monkeypatch, channel, blas):
+def test_embedded_conda_engine_on_a_local_channel(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    channel: Any,
+    blas: str,
+) -> None:
     monkeypatch.setenv("PATH", _no_conda_path(tmp_path))
     code, out, err = invoke(
         [
@@ -192,7 +203,13 @@ def _stand_ins(folder: Path, names: list[str]) -> None:
         ),
     ],
 )
-def test_conda_front_ends_get_the_exact_command(tmp_path, capsys, monkeypatch, tools, expected):
+def test_conda_front_ends_get_the_exact_command(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tools: Any,
+    expected: Any,
+) -> None:
     _stand_ins(tmp_path / "bin", tools)
     log = tmp_path / "calls.log"
     monkeypatch.setenv("NPINIT_TEST_LOG", str(log))
@@ -233,7 +250,9 @@ def _project_files(project: Path) -> dict[str, bytes]:
     }
 
 
-def test_missing_poetry_exits_3_and_keeps_the_project(tmp_path, capsys, monkeypatch):
+def test_missing_poetry_exits_3_and_keeps_the_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     code, _, err = invoke(
         [
@@ -259,7 +278,9 @@ def test_missing_poetry_exits_3_and_keeps_the_project(tmp_path, capsys, monkeypa
     assert not (tmp_path / "np/npinit.lock").exists() and not (tmp_path / "np/.venv").exists()
 
 
-def test_missing_python_exits_3(tmp_path, capsys, monkeypatch):
+def test_missing_python_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     code, _, err = invoke(["new", "nopy", *PIP, "--no-input", "--create"], tmp_path, capsys)
@@ -267,7 +288,9 @@ def test_missing_python_exits_3(tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "nopy/npinit.lock").exists()
 
 
-def test_failed_install_removes_the_environment_and_writes_no_lock(tmp_path, capsys):
+def test_failed_install_removes_the_environment_and_writes_no_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     need_python("3.12")
     code, _, _ = invoke(
         ["new", "bad", *PIP, "--with", "npinit-no-such-package-here", "--no-input"],
@@ -283,7 +306,9 @@ def test_failed_install_removes_the_environment_and_writes_no_lock(tmp_path, cap
     assert _project_files(project) == before
 
 
-def test_no_check_skips_the_environment_check(tmp_path, capsys):
+def test_no_check_skips_the_environment_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     need_python("3.12")
     code, out, err = invoke(
         ["new", "nc", *PIP, "--no-input", "--create", "--no-check", "--json"], tmp_path, capsys
@@ -294,7 +319,9 @@ def test_no_check_skips_the_environment_check(tmp_path, capsys):
     assert (tmp_path / "nc/npinit.lock").exists()
 
 
-def test_existing_environment_is_not_replaced(tmp_path, capsys):
+def test_existing_environment_is_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     invoke(["new", "ex", *PIP, "--no-input"], tmp_path, capsys)
     venv = tmp_path / "ex/.venv"
     (venv / "bin").mkdir(parents=True)
@@ -311,7 +338,7 @@ def _default_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def test_ctrl_c_during_creation(tmp_path):
+def test_ctrl_c_during_creation(tmp_path: Path) -> None:
     """SIGINT while a (stand-in) conda builds: exit 130, no half-built env, no lock."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -353,7 +380,7 @@ def test_ctrl_c_during_creation(tmp_path):
     assert (project / "environment.yml").exists()
 
 
-def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path):
+def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path: Path) -> None:
     """rich shows the steps on a TTY; a pipe (an IDE, CI) gets no progress noise."""
     import pty
 

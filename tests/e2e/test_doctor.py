@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def scipy_venv(tmp_path_factory):
+def scipy_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = need_python("3.12")
     venv = tmp_path_factory.mktemp("doctor") / "venv"
     run([python, "-m", "venv", venv])
@@ -22,7 +23,9 @@ def scipy_venv(tmp_path_factory):
     return venv
 
 
-def test_doctor_reports_openblas_and_the_duplicate_copies(scipy_venv, tmp_path, capsys):
+def test_doctor_reports_openblas_and_the_duplicate_copies(
+    scipy_venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = invoke(["doctor", "--prefix", str(scipy_venv), "--json"], tmp_path, capsys)
     assert code == 0, err
     report = json.loads(out)
@@ -36,7 +39,9 @@ def test_doctor_reports_openblas_and_the_duplicate_copies(scipy_venv, tmp_path, 
     assert "2 BLAS libraries" in checks["blas-duplicates"]["message"]
 
 
-def test_doctor_on_a_broken_numpy_names_the_import_failure(scipy_venv, tmp_path, capsys):
+def test_doctor_on_a_broken_numpy_names_the_import_failure(
+    scipy_venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(scipy_venv, broken, symlinks=True)
     core = next((broken / "lib").glob("python3.12/site-packages/numpy/_core"))
@@ -49,7 +54,9 @@ def test_doctor_on_a_broken_numpy_names_the_import_failure(scipy_venv, tmp_path,
     assert "Traceback" not in out + err
 
 
-def test_doctor_flags_pip_numpy_in_a_conda_prefix(tmp_path, capsys):
+def test_doctor_flags_pip_numpy_in_a_conda_prefix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prefix = tmp_path / "env"
     shutil.copytree(FIXTURES / "conda-meta/osx-arm64-openblas", prefix / "conda-meta")
     dist = prefix / "lib/python3.11/site-packages/numpy-2.4.6.dist-info"
@@ -64,7 +71,9 @@ def test_doctor_flags_pip_numpy_in_a_conda_prefix(tmp_path, capsys):
     assert checks["numpy-import"]["status"] == "info"  # no interpreter in this prefix
 
 
-def test_doctor_compares_with_the_project_pin(scipy_venv, tmp_path, capsys):
+def test_doctor_compares_with_the_project_pin(
+    scipy_venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, _ = invoke(
         [
             "new",
@@ -89,12 +98,17 @@ def test_doctor_compares_with_the_project_pin(scipy_venv, tmp_path, capsys):
     assert "NumPy 2.4.6 is installed; the project pins 2.4.5" in out
 
 
-def _fake_numpy(folder):
+def _fake_numpy(folder: Path) -> None:
     (folder / "numpy").mkdir(parents=True)
     (folder / "numpy/__init__.py").write_text("raise ImportError('fake numpy from a checkout')\n")
 
 
-def test_doctor_names_a_shadowing_pythonpath(scipy_venv, tmp_path, capsys, monkeypatch):
+def test_doctor_names_a_shadowing_pythonpath(
+    scipy_venv: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _fake_numpy(tmp_path / "shadow")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path / "shadow"))
     code, out, _ = invoke(["doctor", "--prefix", str(scipy_venv)], tmp_path, capsys)
@@ -103,7 +117,9 @@ def test_doctor_names_a_shadowing_pythonpath(scipy_venv, tmp_path, capsys, monke
     assert "several NumPy copies" not in out  # only the cause that applies
 
 
-def test_doctor_names_a_numpy_source_tree(scipy_venv, tmp_path, capsys):
+def test_doctor_names_a_numpy_source_tree(
+    scipy_venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     tree = tmp_path / "numpy-src"
     _fake_numpy(tree)
     (tree / "pyproject.toml").write_text("[project]\nname = 'numpy'\n")

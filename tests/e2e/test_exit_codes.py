@@ -24,27 +24,29 @@ def _prefix(root: Path) -> Path:
     return prefix
 
 
-def _run(args, cwd, env=None):
+def _run(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*NPINIT, *args], cwd=cwd, capture_output=True, text=True, env=env)
 
 
-def test_0_ok(tmp_path):
+def test_0_ok(tmp_path: Path) -> None:
     assert _run(["versions", "--python", "3.12"], tmp_path).returncode == 0
 
 
-def test_1_failure(tmp_path):
+def test_1_failure(tmp_path: Path) -> None:
     result = _run(
         ["lock", "--prefix", str(_prefix(tmp_path)), "--output", "/proc/x/n.lock"], tmp_path
     )
     assert result.returncode == 1 and result.stderr.startswith("npinit: error:")
 
 
-def test_2_invalid_input(tmp_path):
+def test_2_invalid_input(tmp_path: Path) -> None:
     result = _run(["new", "../x", "--no-input"], tmp_path)
     assert result.returncode == 2 and list(tmp_path.iterdir()) == []
 
 
-def test_3_tool_missing(tmp_path):
+def test_3_tool_missing(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(tmp_path / "nothing")}
     result = _run(
         ["new", "p", "--manager", "poetry", "--platform", "linux-64", "--no-input", "--create"],
@@ -54,7 +56,7 @@ def test_3_tool_missing(tmp_path):
     assert result.returncode == 3 and "Poetry is not installed" in result.stderr
 
 
-def test_4_drift(tmp_path):
+def test_4_drift(tmp_path: Path) -> None:
     prefix = _prefix(tmp_path)
     lock = tmp_path / "npinit.lock"
     assert _run(["lock", "--prefix", str(prefix), "--output", str(lock)], tmp_path).returncode == 0
@@ -66,7 +68,7 @@ def test_4_drift(tmp_path):
     assert result.returncode == 4 and "numpy" in result.stdout
 
 
-def test_end_of_input_at_a_prompt_is_exit_2(tmp_path):
+def test_end_of_input_at_a_prompt_is_exit_2(tmp_path: Path) -> None:
     """`npinit new p < /dev/null`: no answer can come; say so and suggest --no-input."""
     result = subprocess.run(
         [*NPINIT, "new", "p"],
@@ -82,7 +84,7 @@ def test_end_of_input_at_a_prompt_is_exit_2(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_130_interrupted_at_a_prompt(tmp_path):
+def test_130_interrupted_at_a_prompt(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [*NPINIT, "new"],
         cwd=tmp_path,

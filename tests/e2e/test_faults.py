@@ -14,6 +14,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,9 @@ def conda_prefix(root: Path) -> Path:
         ("SIGKILL", "new-moved", "whole"),
     ],
 )
-def test_signals_during_new_leave_a_whole_project_or_none(tmp_path, sig, step, left):
+def test_signals_during_new_leave_a_whole_project_or_none(
+    tmp_path: Path, sig: Any, step: str, left: str
+) -> None:
     """A signal at a named step (the test-only NPINIT_TEST_FAULT, no timing): before the
     move there is no project, after it a whole one; never a part."""
     reference = tmp_path / "reference"
@@ -88,7 +91,9 @@ def _killed_at(step: str, cmd: list[str], cwd: Path) -> subprocess.CompletedProc
 
 
 @pytest.mark.parametrize(("step", "new"), [("write-before-rename", False), ("write-renamed", True)])
-def test_sigkill_during_set_leaves_the_old_or_the_new_file(tmp_path, step, new):
+def test_sigkill_during_set_leaves_the_old_or_the_new_file(
+    tmp_path: Path, step: str, new: bool
+) -> None:
     source = FIXTURES / "realworld/scipy__environment.yml"
     original = source.read_bytes()
     target = tmp_path / "environment.yml"
@@ -100,7 +105,9 @@ def test_sigkill_during_set_leaves_the_old_or_the_new_file(tmp_path, step, new):
 
 
 @pytest.mark.parametrize(("step", "new"), [("write-before-rename", False), ("write-renamed", True)])
-def test_sigkill_during_lock_never_leaves_a_truncated_lock(tmp_path, step, new):
+def test_sigkill_during_lock_never_leaves_a_truncated_lock(
+    tmp_path: Path, step: str, new: bool
+) -> None:
     prefix = conda_prefix(tmp_path)
     lock = tmp_path / "npinit.lock"
     lock.write_text("# the previous lock\nlock-version = 1\n")
@@ -115,7 +122,7 @@ def test_sigkill_during_lock_never_leaves_a_truncated_lock(tmp_path, step, new):
         assert len(data["packages"]) == len(list(REAL_META.glob("*.json")))
 
 
-def test_two_locks_at_once_leave_one_complete_file(tmp_path):
+def test_two_locks_at_once_leave_one_complete_file(tmp_path: Path) -> None:
     prefix = conda_prefix(tmp_path)
     lock = tmp_path / "npinit.lock"
     for _ in range(5):
@@ -133,11 +140,11 @@ def test_two_locks_at_once_leave_one_complete_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "npinit.lock"]
 
 
-def _limit_file_size():
+def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300))
 
 
-def test_full_disk_gives_a_clear_error_and_keeps_the_old_lock(tmp_path):
+def test_full_disk_gives_a_clear_error_and_keeps_the_old_lock(tmp_path: Path) -> None:
     prefix = conda_prefix(tmp_path)
     lock = tmp_path / "npinit.lock"
     lock.write_text("lock-version = 1\n")
@@ -154,7 +161,7 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_old_lock(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_full_disk_during_new_leaves_no_project(tmp_path):
+def test_full_disk_during_new_leaves_no_project(tmp_path: Path) -> None:
     result = subprocess.run(
         [*NPINIT, "new", "proj", "--no-input", "--platform", "linux-64"],
         cwd=tmp_path,
@@ -168,7 +175,7 @@ def test_full_disk_during_new_leaves_no_project(tmp_path):
 
 
 @pytest.mark.parametrize("where", ["/proc/npinit-test/out", "/sys/npinit-test"])
-def test_read_only_places(tmp_path, capsys, where):
+def test_read_only_places(tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str) -> None:
     code, _, err = invoke(
         ["new", "proj", "--no-input", "--platform", "linux-64", "--output-dir", where],
         tmp_path,
@@ -186,7 +193,7 @@ def test_read_only_places(tmp_path, capsys, where):
 
 
 @pytest.mark.parametrize("kind", ["truncated", "binary", "huge"])
-def test_corrupt_locks(tmp_path, capsys, kind):
+def test_corrupt_locks(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
     prefix = conda_prefix(tmp_path)
     lock = tmp_path / "npinit.lock"
     invoke(["lock", "--prefix", str(prefix), "--output", str(lock)], tmp_path, capsys)
@@ -203,7 +210,9 @@ def test_corrupt_locks(tmp_path, capsys, kind):
     assert code == 2 and str(lock) in err and len(err.strip().splitlines()) == 1
 
 
-def test_dist_info_without_metadata_and_a_symlink_loop(tmp_path, capsys):
+def test_dist_info_without_metadata_and_a_symlink_loop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     venv = tmp_path / "venv"
     site = venv / "lib/python3.12/site-packages"
     site.mkdir(parents=True)
@@ -221,7 +230,7 @@ def test_dist_info_without_metadata_and_a_symlink_loop(tmp_path, capsys):
     assert [p["name"] for p in tomllib.loads(out.read_text())["packages"]] == ["good"]
 
 
-def test_conda_record_missing_fields(tmp_path, capsys):
+def test_conda_record_missing_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     prefix = conda_prefix(tmp_path)
     record = prefix / "conda-meta/libblas-3.9.0-20_osxarm64_openblas.json"
     data = json.loads(record.read_text())
@@ -231,7 +240,9 @@ def test_conda_record_missing_fields(tmp_path, capsys):
     assert code == 2 and "libblas-3.9.0-20_osxarm64_openblas.json" in err
 
 
-def test_environment_yml_that_is_a_list_is_refused_by_create(tmp_path, capsys, monkeypatch):
+def test_environment_yml_that_is_a_list_is_refused_by_create(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     invoke(["new", "proj", "--no-input", "--platform", "linux-64"], tmp_path, capsys)
     project = tmp_path / "proj"
     (project / "environment.yml").write_text("- numpy\n- python\n")
@@ -241,7 +252,7 @@ def test_environment_yml_that_is_a_list_is_refused_by_create(tmp_path, capsys, m
     assert not (project / ".conda").exists() and not (project / "npinit.lock").exists()
 
 
-def test_sigkill_during_create_then_create_again(tmp_path):
+def test_sigkill_during_create_then_create_again(tmp_path: Path) -> None:
     """A killed create leaves its marker; the next create removes the half-built env."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ REAL_META = FIXTURES / "conda-meta/osx-arm64-openblas"
 
 
 @pytest.fixture(scope="module")
-def bare_venv(tmp_path_factory):
+def bare_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real venv with no packages (fast: no pip)."""
     python = need_python("3.12")
     venv = tmp_path_factory.mktemp("hard") / "venv"
@@ -48,7 +49,9 @@ def _site(venv: Path) -> Path:
 
 
 @pytest.mark.parametrize("command", ["lock", "verify", "doctor"])
-def test_undecodable_installer_and_wheel_files_are_a_warning(bare_venv, tmp_path, capsys, command):
+def test_undecodable_installer_and_wheel_files_are_a_warning(
+    bare_venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
     venv = _copy(bare_venv, tmp_path / "v")
     dist = _dist(_site(venv), "odd", "1.0", installer=b"\xff\n")
     (dist / "WHEEL").write_bytes(b"Tag: \xff\n")
@@ -74,7 +77,9 @@ def test_undecodable_installer_and_wheel_files_are_a_warning(bare_venv, tmp_path
         assert code == 1 and "NumPy is not installed" in out, out + err
 
 
-def test_egg_info_is_locked_with_a_warning(bare_venv, tmp_path, capsys):
+def test_egg_info_is_locked_with_a_warning(
+    bare_venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     venv = _copy(bare_venv, tmp_path / "v")
     egg = _site(venv) / "oldpkg-0.3-py3.12.egg-info"
     egg.mkdir()
@@ -88,7 +93,9 @@ def test_egg_info_is_locked_with_a_warning(bare_venv, tmp_path, capsys):
     assert "oldpkg 0.3 is installed as egg-info" in err
 
 
-def test_conda_records_of_the_wrong_type_are_refused_by_name(tmp_path, capsys):
+def test_conda_records_of_the_wrong_type_are_refused_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prefix = tmp_path / "env"
     shutil.copytree(REAL_META, prefix / "conda-meta")
     record = next(prefix.glob("conda-meta/numpy-*.json"))
@@ -105,7 +112,9 @@ def test_conda_records_of_the_wrong_type_are_refused_by_name(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("value", ["true", "0", "-1", '"1"', "1.5"])
-def test_lock_versions_that_are_not_whole_numbers_from_1(tmp_path, capsys, value):
+def test_lock_versions_that_are_not_whole_numbers_from_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: Any
+) -> None:
     prefix = tmp_path / "env"
     shutil.copytree(REAL_META, prefix / "conda-meta")
     lock = tmp_path / "npinit.lock"
@@ -121,12 +130,14 @@ def test_lock_versions_that_are_not_whole_numbers_from_1(tmp_path, capsys, value
     assert code == 2 and "invalid lock-version" in err and len(err.strip().splitlines()) == 1
 
 
-def test_verify_refuses_a_fifo_lock_instead_of_waiting(tmp_path, capsys):
+def test_verify_refuses_a_fifo_lock_instead_of_waiting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prefix = tmp_path / "env"
     shutil.copytree(REAL_META, prefix / "conda-meta")
     fifo = tmp_path / "npinit.lock"
     os.mkfifo(fifo)
-    result: dict[str, object] = {}
+    result: dict[str, tuple[int, str, str]] = {}
     worker = threading.Thread(
         target=lambda: result.update(
             r=invoke(["verify", "--prefix", str(prefix), "--lock", str(fifo)], tmp_path, capsys)
@@ -139,7 +150,7 @@ def test_verify_refuses_a_fifo_lock_instead_of_waiting(tmp_path, capsys):
         with open(fifo, "w"):
             pass
         pytest.fail("verify waited on the FIFO")
-    code, _, err = result["r"]  # type: ignore[misc]
+    code, _, err = result["r"]
     assert code == 2 and "not a regular file (a FIFO)" in err
 
 
@@ -161,7 +172,9 @@ ANSWERS_BREAKAGES = {
         if b != "wrong-type" or c == "create"  # only create reads the platforms
     ],
 )
-def test_a_broken_answers_file_is_one_line(tmp_path, capsys, breakage, command):
+def test_a_broken_answers_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], breakage: str, command: str
+) -> None:
     code, _, err = invoke(
         ["new", "p", "--manager", "pip", "--python", "3.12", "--no-input"], tmp_path, capsys
     )
@@ -183,7 +196,12 @@ def test_a_broken_answers_file_is_one_line(tmp_path, capsys, breakage, command):
     assert {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()} == before
 
 
-def test_doctor_stops_an_interpreter_that_hangs(bare_venv, tmp_path, capsys, monkeypatch):
+def test_doctor_stops_an_interpreter_that_hangs(
+    bare_venv: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     venv = _copy(bare_venv, tmp_path / "v")
     pids = tmp_path / "pids"
     (_site(venv) / "zzz_hang.pth").write_text(
@@ -202,13 +220,20 @@ def test_doctor_stops_an_interpreter_that_hangs(bare_venv, tmp_path, capsys, mon
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
 
 
-def test_a_bad_probe_timeout_is_one_line(bare_venv, tmp_path, capsys, monkeypatch):
+def test_a_bad_probe_timeout_is_one_line(
+    bare_venv: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("NPINIT_PROBE_TIMEOUT", "soon")
     code, _, err = invoke(["doctor", "--prefix", str(bare_venv)], tmp_path, capsys)
     assert code == 2 and "NPINIT_PROBE_TIMEOUT" in err
 
 
-def test_doctor_on_a_venv_whose_interpreter_is_gone(bare_venv, tmp_path, capsys):
+def test_doctor_on_a_venv_whose_interpreter_is_gone(
+    bare_venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     venv = _copy(bare_venv, tmp_path / "v")
     for name in ("python", "python3", "python3.12"):
         link = venv / "bin" / name
@@ -221,7 +246,9 @@ def test_doctor_on_a_venv_whose_interpreter_is_gone(bare_venv, tmp_path, capsys)
     assert "Traceback" not in out + err
 
 
-def test_pixi_names_the_platform_mkl_is_not_built_for(tmp_path, capsys):
+def test_pixi_names_the_platform_mkl_is_not_built_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = invoke(
         [
             "new",
@@ -242,7 +269,9 @@ def test_pixi_names_the_platform_mkl_is_not_built_for(tmp_path, capsys):
     assert "--manager pixi" not in err and "osx-arm64=openblas" in err
 
 
-def test_python_interpreter_that_prints_nothing_is_one_line(tmp_path, capsys):
+def test_python_interpreter_that_prints_nothing_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake = tmp_path / "python"
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)

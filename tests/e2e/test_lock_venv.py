@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory) -> Path:
+def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = need_python("3.12")
     path = tmp_path_factory.mktemp("lock") / "venv"
     run([python, "-m", "venv", path])
@@ -30,7 +30,9 @@ def _uv() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "uv"]
 
 
-def test_lock_names_numpy_and_openblas_twice_identically(venv, tmp_path, capsys):
+def test_lock_names_numpy_and_openblas_twice_identically(
+    venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     first, second = tmp_path / "a.lock", tmp_path / "b.lock"
     for out in (first, second):
         code, _, err = invoke(
@@ -47,7 +49,9 @@ def test_lock_names_numpy_and_openblas_twice_identically(venv, tmp_path, capsys)
     assert data["environment"]["python"].startswith("3.12.")
 
 
-def test_probe_adds_what_only_run_time_knows(venv, tmp_path, capsys):
+def test_probe_adds_what_only_run_time_knows(
+    venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "p.lock"
     code, stdout, err = invoke(
         ["lock", "--prefix", str(venv), "--probe", "--output", str(out), "--json"], tmp_path, capsys
@@ -61,7 +65,9 @@ def test_probe_adds_what_only_run_time_knows(venv, tmp_path, capsys):
     assert tomllib.loads(out.read_text())["blas"]["probe"]["internal_api"] == "openblas"
 
 
-def test_python_option_reads_the_same_environment(venv, tmp_path, capsys):
+def test_python_option_reads_the_same_environment(
+    venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     a, b = tmp_path / "a.lock", tmp_path / "b.lock"
     invoke(["lock", "--prefix", str(venv), "--output", str(a)], tmp_path, capsys)
     code, _, _ = invoke(
@@ -72,7 +78,9 @@ def test_python_option_reads_the_same_environment(venv, tmp_path, capsys):
     assert a.read_text().splitlines()[2:] == b.read_text().splitlines()[2:]
 
 
-def test_pylock_export_installs_into_a_fresh_venv_that_verifies_clean(venv, tmp_path, capsys):
+def test_pylock_export_installs_into_a_fresh_venv_that_verifies_clean(
+    venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from packaging.pylock import Pylock
 
     original = tmp_path / "npinit.lock"
@@ -99,7 +107,9 @@ def test_pylock_export_installs_into_a_fresh_venv_that_verifies_clean(venv, tmp_
     assert code == 0, out
 
 
-def test_requirements_export_with_hashes_installs_with_require_hashes(venv, tmp_path, capsys):
+def test_requirements_export_with_hashes_installs_with_require_hashes(
+    venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "req.txt"
     code, _, err = invoke(
         [
@@ -138,7 +148,9 @@ def test_requirements_export_with_hashes_installs_with_require_hashes(venv, tmp_
     assert result.stdout.strip() == "2.4.6"
 
 
-def test_verify_reports_a_changed_numpy(venv, tmp_path, capsys):
+def test_verify_reports_a_changed_numpy(
+    venv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Runs last in this module: it changes the shared venv."""
     lock = tmp_path / "npinit.lock"
     invoke(["lock", "--prefix", str(venv), "--output", str(lock)], tmp_path, capsys)

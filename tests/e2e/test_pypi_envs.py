@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,13 +20,13 @@ from tests.helpers import python_in
 pytestmark = pytest.mark.e2e
 
 
-def generate(tmp_path: Path, **answers) -> Path:
+def generate(tmp_path: Path, **answers: Any) -> Path:
     spec = build_spec(name=answers.pop("name", "env-proj"), **answers)
     return api.new_project(spec, tmp_path).project
 
 
 @pytest.fixture(scope="module")
-def pip_project(tmp_path_factory) -> tuple[Path, Path]:
+def pip_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A pip project for Python 3.12 + NumPy 2.4.6 and its venv, installed from PyPI."""
     python = need_python("3.12")
     root = tmp_path_factory.mktemp("pip")
@@ -36,7 +37,7 @@ def pip_project(tmp_path_factory) -> tuple[Path, Path]:
     return project, venv
 
 
-def test_pip_requirements_install_and_generated_tests_pass(pip_project):
+def test_pip_requirements_install_and_generated_tests_pass(pip_project: tuple[Path, Path]) -> None:
     project, venv = pip_project
     result = run([python_in(venv), "-m", "pytest", "-v", "-p", "no:cacheprovider"], cwd=project)
     assert "4 passed" in result.stdout
@@ -45,7 +46,9 @@ def test_pip_requirements_install_and_generated_tests_pass(pip_project):
     assert version.strip() == "2.4.6"
 
 
-def test_generated_tests_fail_in_a_wrong_environment(pip_project, tmp_path):
+def test_generated_tests_fail_in_a_wrong_environment(
+    pip_project: tuple[Path, Path], tmp_path: Path
+) -> None:
     """The same venv checked by a project pinned to another NumPy and another BLAS."""
     _, venv = pip_project
     other = generate(tmp_path, manager="pip", python="3.12", numpy="2.4.5", platforms=["linux-64"])
@@ -64,7 +67,9 @@ def test_generated_tests_fail_in_a_wrong_environment(pip_project, tmp_path):
     assert plain.stdout.strip().splitlines()[-1] == "1 failed, 3 passed, 1 skipped"
 
 
-def test_generated_test_reads_the_conda_libblas_record(pip_project, tmp_path):
+def test_generated_test_reads_the_conda_libblas_record(
+    pip_project: tuple[Path, Path], tmp_path: Path
+) -> None:
     """In a conda prefix the libblas record decides: an openblas record fails an mkl project."""
     _, venv = pip_project
     mkl_project = generate(
@@ -94,7 +99,7 @@ def _poetry() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "poetry"]
 
 
-def test_poetry_checks_locks_installs_and_generated_tests_pass(tmp_path):
+def test_poetry_checks_locks_installs_and_generated_tests_pass(tmp_path: Path) -> None:
     python = need_python("3.12")
     project = generate(
         tmp_path,

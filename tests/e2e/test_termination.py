@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
@@ -95,7 +96,9 @@ def _start_create(tmp_path: Path, manager: str) -> tuple[subprocess.Popen[str], 
     ],
 )
 @pytest.mark.parametrize("manager", ["conda", "pip"])
-def test_signal_to_npinit_alone_stops_the_installer(tmp_path, sig, code, said, manager):
+def test_signal_to_npinit_alone_stops_the_installer(
+    tmp_path: Path, sig: Any, code: int, said: str, manager: str
+) -> None:
     if manager == "pip":
         need_python("3.12")
     proc, project, pids = _start_create(tmp_path, manager)
@@ -116,7 +119,9 @@ def test_signal_to_npinit_alone_stops_the_installer(tmp_path, sig, code, said, m
     assert (project / ("environment.yml" if manager == "conda" else "requirements.txt")).is_file()
 
 
-def test_a_half_built_venv_without_the_marker_is_rebuilt(tmp_path, capsys, monkeypatch):
+def test_a_half_built_venv_without_the_marker_is_rebuilt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A `.venv` holding only `lib/` (what an orphaned pip left) is recognised as half-built:
     the next create removes it instead of refusing forever."""
     from npinit import api
@@ -134,7 +139,8 @@ def test_a_half_built_venv_without_the_marker_is_rebuilt(tmp_path, capsys, monke
 
     calls: list[list[str]] = []
 
-    def refuse(cmd, **kwargs):  # records what create would run, and stops it there
+    def refuse(cmd: Any, **kwargs: Any) -> NoReturn:
+        """Records what create would run, and stops it there."""
         calls.append([str(c) for c in cmd])
         from npinit.errors import Failure
 
@@ -143,5 +149,6 @@ def test_a_half_built_venv_without_the_marker_is_rebuilt(tmp_path, capsys, monke
     (project / ".venv/bin/python").unlink()
     with pytest.raises(Exception, match="stopped by the test"):
         api.create_environment(project, machine=api.this_machine(), run=refuse, use_uv=False)
+
     assert calls  # it went on to build, instead of "already exists"
     assert not (project / ".venv").exists()

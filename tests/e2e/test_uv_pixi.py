@@ -9,6 +9,7 @@ import os
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,9 @@ from tests.pixi_rules import check_pixi_manifest, platform_specs
 pytestmark = pytest.mark.e2e
 
 
-def test_uv_multi_platform_lock_sync_and_threads(tmp_path, capsys):
+def test_uv_multi_platform_lock_sync_and_threads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     need_python("3.12")
     code, out, err = invoke(
         [
@@ -64,7 +67,7 @@ def test_uv_multi_platform_lock_sync_and_threads(tmp_path, capsys):
     assert code == 0
 
 
-def test_pip_threads_really_take_effect(tmp_path, capsys):
+def test_pip_threads_really_take_effect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--threads 2 in a real venv: the BLAS runs 2 threads, measured with threadpoolctl,
     through the generated tests and through the package's own hook."""
     need_python("3.12")
@@ -148,7 +151,7 @@ rattler = pytest.importorskip("rattler")
         ("default", {"linux-64": "openblas", "osx-arm64": "openblas", "win-64": "mkl"}),
     ],
 )
-def test_pixi_manifest_solves_per_platform(tmp_path, request_, expected):
+def test_pixi_manifest_solves_per_platform(tmp_path: Path, request_: Any, expected: Any) -> None:
     from tests.e2e.test_conda_solve import CHANNELS, solve
 
     spec = build_spec(
@@ -187,12 +190,14 @@ def test_pixi_manifest_solves_per_platform(tmp_path, request_, expected):
         {"workspace": {"channels": ["conda-forge"]}, "surprise": {}},
     ],
 )
-def test_the_pixi_rules_reject_what_pixi_rejects(broken):
+def test_the_pixi_rules_reject_what_pixi_rejects(broken: Any) -> None:
     with pytest.raises(AssertionError):
         check_pixi_manifest(broken)
 
 
-def test_pixi_create_runs_pixi_install(tmp_path, capsys, monkeypatch):
+def test_pixi_create_runs_pixi_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "calls.log"
@@ -217,7 +222,9 @@ def test_pixi_create_runs_pixi_install(tmp_path, capsys, monkeypatch):
     assert (project / "npinit.lock").exists()
 
 
-def test_missing_pixi_exits_3(tmp_path, capsys, monkeypatch):
+def test_missing_pixi_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     code, _, err = invoke(
         ["new", "px", "--manager", "pixi", "--platform", "linux-64", "--no-input", "--create"],

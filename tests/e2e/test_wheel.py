@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from tests.helpers import python_in
 pytestmark = pytest.mark.e2e
 
 
-def test_wheel_contents_and_installed_npinit_new(tmp_path):
+def test_wheel_contents_and_installed_npinit_new(tmp_path: Path) -> None:
     python = need_python("3.12")
     run([python, "-m", "venv", tmp_path / "build-env"])
     builder = python_in(tmp_path / "build-env")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -35,7 +37,9 @@ BASE = ["new", "proj", "--no-input", "--platform", "linux-64"]
         (["--threads", "0"], "out of range"),
     ],
 )
-def test_refusals_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, args, says):
+def test_refusals_exit_2_with_one_line_and_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: Any, says: str
+) -> None:
     code, _, err = invoke([*BASE, *args], tmp_path, capsys)
     assert code == 2
     assert says in err
@@ -45,18 +49,22 @@ def test_refusals_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, args,
 
 
 @pytest.mark.parametrize("name", ["", "../escape", "a/b", "2fast", "con", "numpy", "/abs"])
-def test_bad_names_exit_2(tmp_path, capsys, name):
+def test_bad_names_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
     code, _, err = invoke(["new", name, "--no-input"], tmp_path, capsys)
     assert code == 2, err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unknown_choice_is_a_usage_error(tmp_path, capsys):
+def test_unknown_choice_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = invoke([*BASE, "--manager", "npm"], tmp_path, capsys)
     assert code == 2 and "npm" in err
 
 
-def test_existing_non_empty_target_needs_force_and_force_keeps_other_files(tmp_path, capsys):
+def test_existing_non_empty_target_needs_force_and_force_keeps_other_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "proj"
     target.mkdir()
     (target / "notes.txt").write_text("mine")
@@ -72,13 +80,15 @@ def test_existing_non_empty_target_needs_force_and_force_keeps_other_files(tmp_p
     assert [p.name for p in tmp_path.iterdir()] == ["proj"]  # no staging directory left
 
 
-def test_empty_existing_directory_is_used(tmp_path, capsys):
+def test_empty_existing_directory_is_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "proj").mkdir()
     code, _, _ = invoke(BASE, tmp_path, capsys)
     assert code == 0 and (tmp_path / "proj/environment.yml").exists()
 
 
-def test_json_output_is_pinned(tmp_path, capsys):
+def test_json_output_is_pinned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = invoke(
         [
             *BASE,
@@ -132,7 +142,9 @@ def test_json_output_is_pinned(tmp_path, capsys):
     }
 
 
-def test_interactive_prompts_ask_missing_answers(tmp_path, monkeypatch):
+def test_interactive_prompts_ask_missing_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
         cli, ["new", "--platform", "linux-64"], input="asked\npip\n3.11\n2.3\n\n"
@@ -142,7 +154,7 @@ def test_interactive_prompts_ask_missing_answers(tmp_path, monkeypatch):
     assert "numpy==2.3.5" in (tmp_path / "asked/requirements.txt").read_text()
 
 
-def test_versions_lists_what_fits(tmp_path, capsys):
+def test_versions_lists_what_fits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = invoke(["versions", "--python", "3.13", "--json"], tmp_path, capsys)
     rows = json.loads(out)
     assert code == 0
@@ -152,14 +164,14 @@ def test_versions_lists_what_fits(tmp_path, capsys):
     assert out.splitlines()[0].startswith("2.0.2")
 
 
-def test_python_dash_m_and_console_script(tmp_path):
+def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "npinit", "--version"], capture_output=True, text=True
     )
     assert result.returncode == 0 and "npinit" in result.stdout
 
 
-def test_plain_cookiecutter_gives_the_same_files(tmp_path):
+def test_plain_cookiecutter_gives_the_same_files(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     subprocess.run(
         [
@@ -208,7 +220,7 @@ def test_plain_cookiecutter_gives_the_same_files(tmp_path):
     assert tree(plain / "proj") == tree(ours / "proj")
 
 
-def test_examples_match_fresh_output(tmp_path, capsys):
+def test_examples_match_fresh_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     examples = json.loads((ROOT / "examples/examples.json").read_text())["examples"]
     assert len(examples) >= 4
     for name, args in examples.items():
@@ -245,14 +257,16 @@ def test_examples_match_fresh_output(tmp_path, capsys):
         (["--blas", "fast"], "unknown BLAS 'fast'"),
     ],
 )
-def test_several_platforms_refusals(tmp_path, capsys, args, says):
+def test_several_platforms_refusals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: Any, says: str
+) -> None:
     code, _, err = invoke(["new", "proj", "--no-input", *args], tmp_path, capsys)
     assert code == 2, err
     assert says in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
 
 
-def test_workshop_kit(tmp_path, capsys):
+def test_workshop_kit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = invoke(
         ["new", "workshop", "--manager", "conda", "--platform", "all", "--no-input", "--json"],
         tmp_path,
@@ -275,6 +289,8 @@ def test_workshop_kit(tmp_path, capsys):
     assert (tmp_path / "workshop/tests/test_environment.py").exists()
 
 
-def test_single_platform_readme_has_no_workshop_section(tmp_path, capsys):
+def test_single_platform_readme_has_no_workshop_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     invoke(["new", "solo", "--no-input", "--platform", "linux-64"], tmp_path, capsys)
     assert "Before the workshop" not in (tmp_path / "solo/README.md").read_text()

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -99,7 +100,7 @@ OPTIONS = st.fixed_dictionaries(
 )
 
 
-def _args(name: str, options: dict, description: str, author: str) -> list[str]:
+def _args(name: str, options: dict[str, Any], description: str, author: str) -> list[str]:
     args = ["new", name, "--no-input", "--description", description, "--author", author]
     for key in ("manager", "python", "numpy", "blas", "channel", "threads"):
         if options[key] is not None:
@@ -130,7 +131,13 @@ def _parse_everything(project: Path) -> None:
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(name=NAMES, options=OPTIONS, description=FREE_TEXT, author=FREE_TEXT)
-def test_new_over_the_option_space(capsys, name, options, description, author):
+def test_new_over_the_option_space(
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    options: dict[str, Any],
+    description: str,
+    author: str,
+) -> None:
     work = Path(tempfile.mkdtemp(prefix="npinit-fuzz-"))
     try:
         out = work / "out"

@@ -7,6 +7,7 @@ import json
 import shutil
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,9 @@ def real_prefix(tmp_path: Path) -> Path:
     return prefix
 
 
-def test_lock_real_records_names_packages_and_blas(tmp_path, capsys):
+def test_lock_real_records_names_packages_and_blas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prefix = real_prefix(tmp_path)
     out = tmp_path / "npinit.lock"
     code, stdout, err = invoke(
@@ -47,7 +50,9 @@ def test_lock_real_records_names_packages_and_blas(tmp_path, capsys):
     assert "openblas" in stdout
 
 
-def test_locking_twice_gives_the_same_bytes(tmp_path, capsys):
+def test_locking_twice_gives_the_same_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prefix = real_prefix(tmp_path)
     for name in ("a.lock", "b.lock"):
         invoke(
@@ -56,7 +61,7 @@ def test_locking_twice_gives_the_same_bytes(tmp_path, capsys):
     assert (tmp_path / "a.lock").read_bytes() == (tmp_path / "b.lock").read_bytes()
 
 
-def test_conda_explicit_export(tmp_path, capsys):
+def test_conda_explicit_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     prefix = real_prefix(tmp_path)
     out = tmp_path / "explicit.txt"
     code, _, _ = invoke(
@@ -77,7 +82,9 @@ def test_conda_explicit_export(tmp_path, capsys):
     assert "@EXPLICIT" in real and all("#" in u for u in lines[1:])
 
 
-def test_pip_installed_numpy_in_a_conda_prefix_is_recorded_as_pypi(tmp_path, capsys):
+def test_pip_installed_numpy_in_a_conda_prefix_is_recorded_as_pypi(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prefix = real_prefix(tmp_path)
     dist = prefix / "lib/python3.11/site-packages/numpy-2.4.6.dist-info"
     dist.mkdir(parents=True)
@@ -92,7 +99,7 @@ def test_pip_installed_numpy_in_a_conda_prefix_is_recorded_as_pypi(tmp_path, cap
 
 
 @pytest.fixture(scope="module")
-def solved_prefixes(tmp_path_factory):
+def solved_prefixes(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """linux-64 prefixes whose conda-meta records come from real py-rattler solves."""
     rattler = pytest.importorskip("rattler")
     from tests.e2e.test_conda_solve import CHANNELS, solve
@@ -125,7 +132,9 @@ def solved_prefixes(tmp_path_factory):
     return prefixes
 
 
-def test_verify_detects_a_blas_switch(tmp_path, capsys, solved_prefixes):
+def test_verify_detects_a_blas_switch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], solved_prefixes: Any
+) -> None:
     prefix = tmp_path / "env"
     shutil.copytree(solved_prefixes["mkl"], prefix)
     lock = tmp_path / "npinit.lock"
@@ -173,7 +182,9 @@ def test_verify_detects_a_blas_switch(tmp_path, capsys, solved_prefixes):
     }
 
 
-def test_lock_of_solved_prefix_carries_urls_and_hashes(tmp_path, capsys, solved_prefixes):
+def test_lock_of_solved_prefix_carries_urls_and_hashes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], solved_prefixes: Any
+) -> None:
     lock = tmp_path / "x.lock"
     invoke(
         ["lock", "--prefix", str(solved_prefixes["openblas"]), "--output", str(lock)],
@@ -187,19 +198,21 @@ def test_lock_of_solved_prefix_carries_urls_and_hashes(tmp_path, capsys, solved_
 # -- bad input -----------------------------------------------------------------------------
 
 
-def _one_line_exit_2(code, err):
+def _one_line_exit_2(code: int, err: str) -> None:
     assert code == 2
     assert err.startswith("npinit: error: ") and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
 
 
-def test_missing_prefix(tmp_path, capsys):
+def test_missing_prefix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = invoke(["lock", "--prefix", str(tmp_path / "nope")], tmp_path, capsys)
     _one_line_exit_2(code, err)
     assert "does not exist" in err
 
 
-def test_directory_that_is_no_environment(tmp_path, capsys):
+def test_directory_that_is_no_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "plain").mkdir()
     code, _, err = invoke(["lock", "--prefix", str(tmp_path / "plain")], tmp_path, capsys)
     _one_line_exit_2(code, err)
@@ -207,7 +220,9 @@ def test_directory_that_is_no_environment(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"version": "1"}', "\x00\xff"])
-def test_corrupt_conda_record_is_named(tmp_path, capsys, content):
+def test_corrupt_conda_record_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: Any
+) -> None:
     prefix = real_prefix(tmp_path)
     bad = prefix / "conda-meta/numpy-1.26.4-py311h7125741_0.json"
     bad.write_bytes(content.encode("latin-1"))
@@ -229,7 +244,9 @@ def test_corrupt_conda_record_is_named(tmp_path, capsys, content):
         ("", "no lock-version"),
     ],
 )
-def test_bad_locks_exit_2(tmp_path, capsys, text, says):
+def test_bad_locks_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, says: str
+) -> None:
     prefix = real_prefix(tmp_path)
     lock = tmp_path / "npinit.lock"
     lock.write_text(text)
@@ -240,7 +257,7 @@ def test_bad_locks_exit_2(tmp_path, capsys, text, says):
     assert says in err
 
 
-def test_binary_and_missing_lock(tmp_path, capsys):
+def test_binary_and_missing_lock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     prefix = real_prefix(tmp_path)
     (tmp_path / "bin.lock").write_bytes(b"\x00\xff\xfe" * 100)
     code, _, err = invoke(
@@ -254,7 +271,9 @@ def test_binary_and_missing_lock(tmp_path, capsys):
     assert "npinit lock" in err
 
 
-def test_failed_export_leaves_the_existing_lock_intact(tmp_path, capsys):
+def test_failed_export_leaves_the_existing_lock_intact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prefix = real_prefix(tmp_path)
     out = tmp_path / "out.txt"
     out.write_text("previous lock\n")
@@ -278,7 +297,9 @@ def test_failed_export_leaves_the_existing_lock_intact(tmp_path, capsys):
     assert list(tmp_path.glob(".out.txt.*")) == []
 
 
-def test_project_defaults_find_the_environment_and_lock(tmp_path, capsys):
+def test_project_defaults_find_the_environment_and_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, _ = invoke(
         [
             "new",
@@ -306,12 +327,16 @@ def test_project_defaults_find_the_environment_and_lock(tmp_path, capsys):
     assert code == 0 and "No drift" in out
 
 
-def test_no_environment_outside_a_project(tmp_path, capsys):
+def test_no_environment_outside_a_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = invoke(["verify"], tmp_path, capsys)
     _one_line_exit_2(code, err)
 
 
-def test_lock_with_wrongly_typed_fields_exit_2(tmp_path, capsys):
+def test_lock_with_wrongly_typed_fields_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     prefix = real_prefix(tmp_path)
     lock = tmp_path / "npinit.lock"
     lock.write_text('lock-version = 1\n[[packages]]\nname = "x"\nversion = 1\nsource = "pypi"\n')

@@ -6,12 +6,16 @@ from __future__ import annotations
 import ast
 import itertools
 import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
 
 from npinit import api
 from npinit.errors import InvalidInput
+from npinit.model import ProjectSpec
 from npinit.spec import build_spec
 from tests.helpers import load_yaml, tree
 
@@ -29,7 +33,7 @@ CONDA_FORGE_LINES = {
 DEFAULTS_LINES = {"openblas": ["blas=*=openblas"], "mkl": ["blas=*=mkl"], "default": []}
 
 
-def combinations():
+def combinations() -> Iterator[tuple[str, str, str | None, list[str]]]:
     for manager, blas, platforms in itertools.product(
         ["conda", "pip", "poetry", "uv", "pixi"], BLASES, PLATFORM_SETS
     ):
@@ -38,7 +42,14 @@ def combinations():
             yield manager, blas, channel, platforms
 
 
-def _spec(manager, blas, channel, platforms, python="3.12", numpy="2.4.6"):
+def _spec(
+    manager: str,
+    blas: str,
+    channel: str | None,
+    platforms: Any,
+    python: str = "3.12",
+    numpy: str = "2.4.6",
+) -> ProjectSpec:
     return build_spec(
         name="demo-proj",
         manager=manager,
@@ -62,13 +73,15 @@ for combo in combinations():
         INVALID.append(combo)
 
 
-def test_matrix_has_both_outcomes():
+def test_matrix_has_both_outcomes() -> None:
     # guards the parametrisation below: both lists must be substantial
     assert len(VALID) > 40 and len(INVALID) > 40
 
 
 @pytest.mark.parametrize(("manager", "blas", "channel", "platforms"), VALID)
-def test_valid_combination_renders_and_parses(tmp_path, manager, blas, channel, platforms):
+def test_valid_combination_renders_and_parses(
+    tmp_path: Path, manager: str, blas: str, channel: Any, platforms: Any
+) -> None:
     spec = _spec(manager, blas, channel, platforms)
     result = api.new_project(spec, tmp_path)
     project = result.project
@@ -160,20 +173,22 @@ def test_valid_combination_renders_and_parses(tmp_path, manager, blas, channel, 
 
 
 @pytest.mark.parametrize(("manager", "blas", "channel", "platforms"), INVALID)
-def test_invalid_combination_is_refused(manager, blas, channel, platforms):
+def test_invalid_combination_is_refused(
+    manager: str, blas: str, channel: Any, platforms: Any
+) -> None:
     with pytest.raises(InvalidInput) as caught:
         _spec(manager, blas, channel, platforms)
     assert caught.value.message and caught.value.hint  # says what is wrong and what to do
 
 
-def test_rendering_is_deterministic(tmp_path):
+def test_rendering_is_deterministic(tmp_path: Path) -> None:
     spec = _spec("conda", "mkl", "conda-forge", ["linux-64", "win-64"])
     first = tree(api.new_project(spec, tmp_path / "a").project)
     second = tree(api.new_project(spec, tmp_path / "b").project)
     assert first == second
 
 
-def test_free_text_cannot_become_structure(tmp_path):
+def test_free_text_cannot_become_structure(tmp_path: Path) -> None:
     text = "a: b # \"c\" 'd' [e] {f}\\ \x7f"
     spec = build_spec(
         name="esc",

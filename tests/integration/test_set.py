@@ -7,6 +7,8 @@ import difflib
 import shutil
 import stat
 import tomllib
+from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
@@ -26,7 +28,7 @@ FILES = {
 }
 
 
-def _copy(tmp_path, source, name):
+def _copy(tmp_path: Path, source: Path | str, name: str) -> Path:
     target = tmp_path / name
     shutil.copy(REAL / source, target)
     return target
@@ -42,7 +44,7 @@ def _changes(before: str, after: str) -> tuple[list[str], list[str]]:
     return removed, added
 
 
-def _pinned(path, version):
+def _pinned(path: Path, version: str) -> bool:
     text = path.read_text()
     if path.suffix == ".yml":
         return f"numpy={version}" in load_yaml(path)["dependencies"]
@@ -61,7 +63,9 @@ def _pinned(path, version):
 
 
 @pytest.mark.parametrize(("source", "name"), FILES.items())
-def test_set_numpy_touches_only_numpy_lines(tmp_path, capsys, source, name):
+def test_set_numpy_touches_only_numpy_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: Path, name: str
+) -> None:
     path = _copy(tmp_path, source, name)
     before = path.read_text()
     code, _, err = invoke(["set", str(path), "--numpy", "2.4.6"], tmp_path, capsys)
@@ -75,7 +79,9 @@ def test_set_numpy_touches_only_numpy_lines(tmp_path, capsys, source, name):
     assert "npinit verify" in err  # the environment no longer matches
 
 
-def test_pandas_environment_pins_python_3_8_so_numpy_2_4_is_refused(tmp_path, capsys):
+def test_pandas_environment_pins_python_3_8_so_numpy_2_4_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _copy(tmp_path, "pandas__environment.yml", "environment.yml")
     before = path.read_bytes()
     code, _, err = invoke(["set", str(path), "--numpy", "2.4.6"], tmp_path, capsys)
@@ -93,7 +99,9 @@ def test_pandas_environment_pins_python_3_8_so_numpy_2_4_is_refused(tmp_path, ca
 @pytest.mark.parametrize(
     "source", ["numpy__environment.yml", "scipy__environment.yml", "pandas__environment.yml"]
 )
-def test_blas_mkl_on_conda_files_changes_only_blas_lines(tmp_path, capsys, source):
+def test_blas_mkl_on_conda_files_changes_only_blas_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: Path
+) -> None:
     path = _copy(tmp_path, source, "environment.yml")
     before = path.read_text()
     code, _, err = invoke(["set", str(path), "--blas", "mkl"], tmp_path, capsys)
@@ -110,7 +118,9 @@ def test_blas_mkl_on_conda_files_changes_only_blas_lines(tmp_path, capsys, sourc
     assert "nomkl" not in deps
 
 
-def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path, capsys):
+def test_dry_run_prints_the_diff_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _copy(tmp_path, "xarray__pyproject.toml", "pyproject.toml")
     before = path.read_bytes()
     code, out, _ = invoke(["set", str(tmp_path), "--numpy", "2.4.6", "--dry-run"], tmp_path, capsys)
@@ -120,7 +130,9 @@ def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path, capsys):
     assert out.startswith("--- a/pyproject.toml")
 
 
-def test_generated_project_set_matches_a_fresh_project(tmp_path, capsys):
+def test_generated_project_set_matches_a_fresh_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     common = ["--manager", "conda", "--python", "3.14", "--platform", "linux-64", "--no-input"]
     invoke(
         ["new", "proj", *common, "--numpy", "2.3.5", "--output-dir", str(tmp_path / "old")],
@@ -154,7 +166,9 @@ def test_generated_project_set_matches_a_fresh_project(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("manager", ["pip", "poetry", "uv", "pixi"])
-def test_set_on_every_generated_manager(tmp_path, capsys, manager):
+def test_set_on_every_generated_manager(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], manager: str
+) -> None:
     invoke(
         [
             "new",
@@ -189,7 +203,7 @@ def test_set_on_every_generated_manager(tmp_path, capsys, manager):
         assert data["requires-python"] == ">=3.13,<3.14"
 
 
-def test_pixi_blas_per_platform(tmp_path, capsys):
+def test_pixi_blas_per_platform(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     invoke(["new", "px", "--manager", "pixi", "--platform", "all", "--no-input"], tmp_path, capsys)
     project = tmp_path / "px"
     code, _, err = invoke(["set", "--blas", "mkl,osx-arm64=accelerate"], project, capsys)
@@ -213,7 +227,9 @@ def test_pixi_blas_per_platform(tmp_path, capsys):
         ("requirements.txt", "numpy\x00\x01", "not a text file"),
     ],
 )
-def test_unparsable_files_exit_2_untouched(tmp_path, capsys, name, content, says):
+def test_unparsable_files_exit_2_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: Any, says: str
+) -> None:
     path = tmp_path / name
     path.write_text(content)
     code, _, err = invoke(["set", str(path), "--numpy", "2.4.6"], tmp_path, capsys)
@@ -221,7 +237,7 @@ def test_unparsable_files_exit_2_untouched(tmp_path, capsys, name, content, says
     assert path.read_text() == content
 
 
-def test_mkl_on_a_pypi_file_is_refused(tmp_path, capsys):
+def test_mkl_on_a_pypi_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _copy(tmp_path, "PythonDataScienceHandbook__requirements.txt", "requirements.txt")
     before = path.read_bytes()
     code, _, err = invoke(["set", str(path), "--blas", "mkl"], tmp_path, capsys)
@@ -229,7 +245,9 @@ def test_mkl_on_a_pypi_file_is_refused(tmp_path, capsys):
     assert path.read_bytes() == before
 
 
-def test_nothing_to_change_and_file_mode_kept(tmp_path, capsys):
+def test_nothing_to_change_and_file_mode_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _copy(tmp_path, "PythonDataScienceHandbook__requirements.txt", "requirements.txt")
     code, _, err = invoke(["set", str(path)], tmp_path, capsys)
     assert code == 2 and "nothing to change" in err
@@ -239,7 +257,9 @@ def test_nothing_to_change_and_file_mode_kept(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["requirements.txt"]  # no temp file left
 
 
-def test_channel_switch_on_a_conda_project(tmp_path, capsys):
+def test_channel_switch_on_a_conda_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     invoke(
         ["new", "ch", "--manager", "conda", "--platform", "linux-64", "--no-input"],
         tmp_path,

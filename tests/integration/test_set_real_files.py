@@ -5,6 +5,8 @@ files whose values have the wrong type."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,11 +16,13 @@ from tests.conftest import FIXTURES
 from tests.helpers import invoke, load_yaml
 
 
-def set_(tmp_path, capsys, *args):
+def set_(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
     return invoke(["set", *map(str, args)], tmp_path, capsys)
 
 
-def test_a_bom_is_kept_and_the_first_line_recognised(tmp_path, capsys):
+def test_a_bom_is_kept_and_the_first_line_recognised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     req = tmp_path / "requirements.txt"
     req.write_bytes(b"\xef\xbb\xbfnumpy==1.26.4\r\nscipy\r\n")
     code, _, err = set_(tmp_path, capsys, req, "--numpy", "2.3")
@@ -27,7 +31,7 @@ def test_a_bom_is_kept_and_the_first_line_recognised(tmp_path, capsys):
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # pip's reader imports pkg_resources
-def test_hash_lines_go_with_the_old_pin(tmp_path, capsys):
+def test_hash_lines_go_with_the_old_pin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from pip._internal.network.session import PipSession
     from pip._internal.req.req_file import parse_requirements  # pip's own reader
 
@@ -47,7 +51,9 @@ def test_hash_lines_go_with_the_old_pin(tmp_path, capsys):
     assert parsed["numpy==2.3.5"] is None or not parsed["numpy==2.3.5"].get("hashes")
 
 
-def test_a_hash_on_the_same_line_is_dropped_too(tmp_path, capsys):
+def test_a_hash_on_the_same_line_is_dropped_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     req = tmp_path / "requirements.txt"
     req.write_text("numpy==1.26.4 --hash=sha256:aaaa  # pinned\n")
     code, _, err = set_(tmp_path, capsys, req, "--numpy", "2.3")
@@ -55,7 +61,9 @@ def test_a_hash_on_the_same_line_is_dropped_too(tmp_path, capsys):
     assert req.read_text() == "numpy==2.3.5  # pinned\n"
 
 
-def test_the_pin_is_edited_in_the_file_an_include_names(tmp_path, capsys):
+def test_the_pin_is_edited_in_the_file_an_include_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "requirements").mkdir()
     base = tmp_path / "requirements/base.txt"
     base.write_text("pandas\nnumpy>=1.20\n")
@@ -70,7 +78,9 @@ def test_the_pin_is_edited_in_the_file_an_include_names(tmp_path, capsys):
     assert dev.read_text() == "--requirement=requirements.txt\npytest\n"
 
 
-def test_an_include_outside_the_project_is_not_followed(tmp_path, capsys):
+def test_an_include_outside_the_project_is_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "shared.txt"
     outside.write_text("numpy==1.26.4\n")
     project = tmp_path / "p"
@@ -83,7 +93,9 @@ def test_an_include_outside_the_project_is_not_followed(tmp_path, capsys):
     assert "outside the project" in err
 
 
-def test_every_pyproject_group_is_edited(tmp_path, capsys):
+def test_every_pyproject_group_is_edited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import tomllib
 
     pyproject = tmp_path / "pyproject.toml"
@@ -113,7 +125,9 @@ def test_every_pyproject_group_is_edited(tmp_path, capsys):
         ('[dependency-groups]\ntest = "numpy"\n', "dependency-groups.test is not an array"),
     ],
 )
-def test_pyproject_values_of_the_wrong_type_are_one_line(tmp_path, capsys, text, said):
+def test_pyproject_values_of_the_wrong_type_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
+) -> None:
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(text)
     code, _, err = set_(tmp_path, capsys, pyproject, "--numpy", "2.3")
@@ -125,7 +139,9 @@ def test_pyproject_values_of_the_wrong_type_are_one_line(tmp_path, capsys, text,
 FLOW = "name: f\nchannels: [conda-forge]\ndependencies: [python=3.12, numpy=1.26, scipy]  # x\n"
 
 
-def test_flow_style_yaml_is_edited_in_place(tmp_path, capsys):
+def test_flow_style_yaml_is_edited_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     env = tmp_path / "environment.yml"
     env.write_text(FLOW)
     code, _, err = set_(tmp_path, capsys, env, "--numpy", "2.3", "--blas", "mkl")
@@ -137,7 +153,9 @@ def test_flow_style_yaml_is_edited_in_place(tmp_path, capsys):
     assert load_yaml(env)["dependencies"][1] == "numpy=2.3.5"
 
 
-def test_a_symlinked_file_in_a_directory_is_edited_through_the_link(tmp_path, capsys):
+def test_a_symlinked_file_in_a_directory_is_edited_through_the_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     real = tmp_path / "real"
     real.mkdir()
     (real / "environment.yml").write_text("dependencies:\n  - python=3.12\n  - numpy=1.26\n")
@@ -154,7 +172,7 @@ def test_a_symlinked_file_in_a_directory_is_edited_through_the_link(tmp_path, ca
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another owner")
-def test_owner_and_group_are_kept(tmp_path, capsys):
+def test_owner_and_group_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     req = tmp_path / "requirements.txt"
     req.write_text("numpy==1.26.4\n")
     os.chown(req, 1234, 5678)
@@ -165,7 +183,7 @@ def test_owner_and_group_are_kept(tmp_path, capsys):
     assert (info.st_uid, info.st_gid, info.st_mode & 0o777) == (1234, 5678, 0o640)
 
 
-def test_a_symlink_loop_is_one_line(tmp_path, capsys):
+def test_a_symlink_loop_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     loop = tmp_path / "environment.yml"
     loop.symlink_to(tmp_path / "other.yml")
     (tmp_path / "other.yml").symlink_to(loop)
@@ -174,7 +192,9 @@ def test_a_symlink_loop_is_one_line(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])
-def test_a_requirements_file_that_is_not_a_regular_file(tmp_path, capsys, kind):
+def test_a_requirements_file_that_is_not_a_regular_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
     path = tmp_path / "requirements.txt"
     if kind == "fifo":
         os.mkfifo(path)
@@ -186,7 +206,9 @@ def test_a_requirements_file_that_is_not_a_regular_file(tmp_path, capsys, kind):
         assert "not a regular file" in err and "free some space" not in err
 
 
-def test_a_huge_environment_file_is_edited_quickly(tmp_path, capsys):
+def test_a_huge_environment_file_is_edited_quickly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """300,000 entries: the edit touches three lines and keeps the rest (the speed is
     measured in benchmarks/, not here)."""
     lines = ["name: big", "channels:", "  - conda-forge", "dependencies:", "  - python=3.12"]
@@ -210,7 +232,7 @@ def test_a_huge_environment_file_is_edited_quickly(tmp_path, capsys):
 REAL_ENVS = sorted((FIXTURES / "realworld").glob("*environment*.yml"))
 
 
-def _both(text: str):
+def _both(text: str) -> tuple[Any, Any]:
     from npinit.editing import conda_env
 
     fast = conda_env._fast_parse(text)
@@ -218,7 +240,7 @@ def _both(text: str):
     return fast, slow
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -227,7 +249,7 @@ def _plain(value):
 
 
 @pytest.mark.parametrize("path", REAL_ENVS, ids=lambda p: p.name)
-def test_real_files_take_the_fast_reader_and_it_agrees(path):
+def test_real_files_take_the_fast_reader_and_it_agrees(path: Path) -> None:
     assert REAL_ENVS
     fast, slow = _both(path.read_text("utf-8"))
     assert fast is not None  # real files are in the block style the fast reader takes
@@ -251,7 +273,9 @@ ITEM = st.one_of(
     pip=st.lists(SPEC, max_size=3),
     comment=st.booleans(),
 )
-def test_the_fast_reader_agrees_with_ruamel_or_steps_aside(items, indent, pip, comment):
+def test_the_fast_reader_agrees_with_ruamel_or_steps_aside(
+    items: Any, indent: str, pip: Any, comment: bool
+) -> None:
     lines = ["name: env", "channels:", f"{indent}- conda-forge", "dependencies:"]
     lines += [f"{indent}- {item}" for item in items]
     if pip:

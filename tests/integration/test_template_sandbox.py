@@ -11,6 +11,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,13 @@ def checksums(root: Path) -> dict[str, str]:
     return found
 
 
-def new(tmp_path, capsys, template, *extra, name="proj"):
+def new(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    template: Path,
+    *extra: str,
+    name: str = "proj",
+) -> tuple[int, str, str]:
     return invoke(
         [
             "new",
@@ -62,7 +69,7 @@ def new(tmp_path, capsys, template, *extra, name="proj"):
 
 
 @pytest.fixture
-def sibling(tmp_path):
+def sibling(tmp_path: Path) -> Path:
     """A tree beside the project that must come out byte for byte the same."""
     root = tmp_path / "sibling"
     (root / "deep").mkdir(parents=True)
@@ -81,7 +88,9 @@ def sibling(tmp_path):
         "\\..\\..\\sibling\\victim.txt",
     ],
 )
-def test_rendered_file_names_never_leave_the_project(tmp_path, capsys, sibling, evil):
+def test_rendered_file_names_never_leave_the_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sibling: Path, evil: str
+) -> None:
     template = write_template(
         tmp_path,
         {
@@ -99,7 +108,9 @@ def test_rendered_file_names_never_leave_the_project(tmp_path, capsys, sibling, 
     assert [p.name for p in (tmp_path / "out").iterdir()] == []  # no staging left
 
 
-def test_a_project_folder_name_that_climbs_out_is_refused(tmp_path, capsys, sibling):
+def test_a_project_folder_name_that_climbs_out_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sibling: Path
+) -> None:
     template = write_template(
         tmp_path,
         {"{{cookiecutter.folder}}/victim.txt": "pwned\n"},
@@ -113,7 +124,9 @@ def test_a_project_folder_name_that_climbs_out_is_refused(tmp_path, capsys, sibl
 
 @pytest.mark.parametrize("where", ["file", "name", "default"])
 @pytest.mark.parametrize("escape", sorted(ESCAPES))
-def test_the_classic_jinja_escapes_run_nothing(tmp_path, capsys, escape, where):
+def test_the_classic_jinja_escapes_run_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], escape: str, where: str
+) -> None:
     payload = ESCAPES[escape]
     files = {"{{cookiecutter.project_name}}/README.md": "fine\n"}
     context = {"project_name": "x", "v": "1"}
@@ -132,7 +145,9 @@ def test_the_classic_jinja_escapes_run_nothing(tmp_path, capsys, escape, where):
     assert not (tmp_path / "out/proj").exists()
 
 
-def test_trust_renders_outside_the_sandbox(tmp_path, capsys):
+def test_trust_renders_outside_the_sandbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """--trust is consent: what the sandbox forbids runs (so the sandbox is what stopped it)."""
     template = write_template(
         tmp_path,
@@ -143,7 +158,9 @@ def test_trust_renders_outside_the_sandbox(tmp_path, capsys):
     assert list(tmp_path.rglob("TRUSTED"))
 
 
-def test_extensions_are_imported_only_with_trust(tmp_path, capsys, monkeypatch):
+def test_extensions_are_imported_only_with_trust(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     module_dir = tmp_path / "modules"
     module_dir.mkdir()
     marker = tmp_path / "imported"
@@ -173,7 +190,9 @@ def test_extensions_are_imported_only_with_trust(tmp_path, capsys, monkeypatch):
     sys.modules.pop("evil_ext", None)
 
 
-def test_cookiecutter_features_still_render_in_the_sandbox(tmp_path, capsys):
+def test_cookiecutter_features_still_render_in_the_sandbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Choices, derived defaults, private variables, dict variables, cookiecutter's own
     filters, copy-without-render and binary files: what real templates use."""
     template = write_template(
@@ -218,7 +237,9 @@ def test_cookiecutter_features_still_render_in_the_sandbox(tmp_path, capsys):
         ('{"project_name": "x", "v": "{% for %}"}', {"a.txt": "a"}, "variable 'v'"),
     ],
 )
-def test_broken_templates_are_one_line_exit_2(tmp_path, capsys, context_text, files, said):
+def test_broken_templates_are_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], context_text: str, files: Any, said: str
+) -> None:
     template = write_template(
         tmp_path, {f"{{{{cookiecutter.project_name}}}}/{k}": v for k, v in files.items()}
     )
@@ -230,7 +251,7 @@ def test_broken_templates_are_one_line_exit_2(tmp_path, capsys, context_text, fi
     assert not (tmp_path / "out/proj").exists()
 
 
-def test_a_failing_hook_is_one_line(tmp_path, capfd):
+def test_a_failing_hook_is_one_line(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     template = write_template(
         tmp_path,
         {
@@ -266,7 +287,9 @@ def test_a_failing_hook_is_one_line(tmp_path, capfd):
     assert "noise" not in out and not (tmp_path / "out/proj").exists()
 
 
-def test_summary_names_no_environment_file_the_template_did_not_write(tmp_path, capsys):
+def test_summary_names_no_environment_file_the_template_did_not_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     template = write_template(tmp_path, {"{{cookiecutter.project_name}}/a.txt": "a\n"})
     code, out, err = new(tmp_path, capsys, template, "--json")
     data = json.loads(out)
@@ -277,7 +300,9 @@ def test_summary_names_no_environment_file_the_template_did_not_write(tmp_path, 
     assert "requirements.txt" not in out and "wrote no environment file" in out
 
 
-def test_a_zip_template_leaves_no_temporary_folder(tmp_path, capsys, monkeypatch):
+def test_a_zip_template_leaves_no_temporary_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
@@ -296,13 +321,17 @@ def test_a_zip_template_leaves_no_temporary_folder(tmp_path, capsys, monkeypatch
 # -- --force -------------------------------------------------------------------------------
 
 
-def _bundled(tmp_path, capsys, *extra):
+def _bundled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str, str]:
     return invoke(
         ["new", "a3", *BASE, "--output-dir", str(tmp_path), "--force", *extra], tmp_path, capsys
     )
 
 
-def test_force_never_writes_through_a_symlink_out_of_the_target(tmp_path, capsys):
+def test_force_never_writes_through_a_symlink_out_of_the_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "a3").mkdir(parents=True)
     (elsewhere / "a3/__init__.py").write_text("mine\n")
@@ -317,7 +346,9 @@ def test_force_never_writes_through_a_symlink_out_of_the_target(tmp_path, capsys
     assert checksums(elsewhere) == before and checksums(target) == before_target
 
 
-def test_force_with_a_symlink_inside_the_target_is_allowed(tmp_path, capsys):
+def test_force_with_a_symlink_inside_the_target_is_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "a3"
     (target / "real").mkdir(parents=True)
     (target / "src").symlink_to("real")
@@ -329,7 +360,9 @@ def test_force_with_a_symlink_inside_the_target_is_allowed(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("blocker", "kind"), [("src", "file"), ("README.md", "dir"), ("tests", "file")]
 )
-def test_force_checks_every_path_before_writing(tmp_path, capsys, blocker, kind):
+def test_force_checks_every_path_before_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], blocker: str, kind: str
+) -> None:
     target = tmp_path / "a3"
     target.mkdir()
     (target / "keep.txt").write_text("keep\n")
@@ -346,7 +379,9 @@ def test_force_checks_every_path_before_writing(tmp_path, capsys, blocker, kind)
 
 
 @pytest.mark.parametrize("nth", [1, 4, 8])  # 8 files: the last one fails
-def test_force_puts_everything_back_when_a_move_fails(tmp_path, capsys, monkeypatch, nth):
+def test_force_puts_everything_back_when_a_move_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, nth: int
+) -> None:
     """A failure after some files went in (injected at the n-th move) restores the old
     files and removes the new ones and the folders made for them."""
     import npinit.faults

@@ -6,14 +6,19 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import invoke
 
 BASE = ["--no-input", "--platform", "linux-64", "--manager", "pip"]
 
 
-def write_template(root: Path, files: dict[str, str], context: dict | None = None) -> Path:
+def write_template(
+    root: Path, files: dict[str, str], context: Mapping[str, object] | None = None
+) -> Path:
     """A small cookiecutter template written inline (the copier tests' way)."""
     template = root / "tpl"
     (template).mkdir(parents=True)
@@ -34,7 +39,7 @@ PROJECT = {
 }
 
 
-def test_hooks_do_not_run_without_trust(tmp_path, capsys):
+def test_hooks_do_not_run_without_trust(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     template = write_template(tmp_path, PROJECT)
     out_dir = tmp_path / "out"
     code, out, err = invoke(
@@ -59,7 +64,7 @@ def test_hooks_do_not_run_without_trust(tmp_path, capsys):
     assert "add --trust to run them" in out
 
 
-def test_hooks_run_with_trust(tmp_path, capsys):
+def test_hooks_run_with_trust(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     template = write_template(tmp_path, PROJECT)
     code, _, err = invoke(
         [
@@ -83,7 +88,9 @@ def _everything(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*")}
 
 
-def test_file_names_that_climb_out_are_refused(tmp_path, capsys):
+def test_file_names_that_climb_out_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     template = write_template(
         tmp_path,
         {"{{cookiecutter.project_name}}/{{cookiecutter.evil}}": "pwned\n"},
@@ -100,7 +107,9 @@ def test_file_names_that_climb_out_are_refused(tmp_path, capsys):
     assert not (tmp_path / "escape.txt").exists()
 
 
-def test_symlinks_out_of_the_template_are_refused(tmp_path, capsys):
+def test_symlinks_out_of_the_template_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("private")
     template = write_template(tmp_path, {"{{cookiecutter.project_name}}/README.md": "x\n"})
@@ -114,7 +123,7 @@ def test_symlinks_out_of_the_template_are_refused(tmp_path, capsys):
     assert not (tmp_path / "out/proj").exists()
 
 
-def test_zip_template(tmp_path, capsys):
+def test_zip_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     template = write_template(tmp_path, {"{{cookiecutter.project_name}}/a.txt": "a\n"})
     archive = tmp_path / "tpl.zip"
     with zipfile.ZipFile(archive, "w") as zf:
@@ -130,7 +139,7 @@ def test_zip_template(tmp_path, capsys):
     assert (tmp_path / "out/proj/a.txt").read_text() == "a\n"
 
 
-def test_missing_template_exit_2(tmp_path, capsys):
+def test_missing_template_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = invoke(
         ["new", "proj", *BASE, "--template", str(tmp_path / "nope")], tmp_path, capsys
     )

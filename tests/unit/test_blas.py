@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from npinit.errors import InvalidInput
@@ -20,16 +22,16 @@ OLD = next(r for r in releases.all_releases() if r.version == "1.26.4")
         (Channel.PYPI, Platform.OSX_ARM64, "accelerate"),
     ],
 )
-def test_defaults(channel, platform, expected):
+def test_defaults(channel: Any, platform: Any, expected: Any) -> None:
     assert blas.choose_blas(channel, platform, Blas.DEFAULT, NEW).variant == expected
 
 
-def test_pypi_macos_with_numpy_1_26_is_openblas_only():
+def test_pypi_macos_with_numpy_1_26_is_openblas_only() -> None:
     choice = blas.choose_blas(Channel.PYPI, Platform.OSX_ARM64, Blas.DEFAULT, OLD)
     assert choice.acceptable == ("openblas",)
 
 
-def test_pypi_macos_cannot_pin():
+def test_pypi_macos_cannot_pin() -> None:
     choice = blas.choose_blas(Channel.PYPI, Platform.OSX_ARM64, Blas.OPENBLAS, NEW)
     assert set(choice.acceptable) == {"accelerate", "openblas"}
     assert "cannot pin" in choice.notes[0]
@@ -44,13 +46,13 @@ def test_pypi_macos_cannot_pin():
         (Blas.NETLIB, ("libblas=*=*netlib",)),
     ],
 )
-def test_conda_forge_lines_linux(variant, lines):
+def test_conda_forge_lines_linux(variant: Blas, lines: Any) -> None:
     assert (
         blas.choose_blas(Channel.CONDA_FORGE, Platform.LINUX_64, variant, NEW).spec_lines == lines
     )
 
 
-def test_conda_forge_accelerate_pins_lapack_too():
+def test_conda_forge_accelerate_pins_lapack_too() -> None:
     lines = blas.choose_blas(
         Channel.CONDA_FORGE, Platform.OSX_ARM64, Blas.ACCELERATE, NEW
     ).spec_lines
@@ -69,18 +71,20 @@ def test_conda_forge_accelerate_pins_lapack_too():
         (Channel.PYPI, Platform.LINUX_64, Blas.ACCELERATE, "osx-arm64"),
     ],
 )
-def test_refusals_say_what_works(channel, platform, variant, says):
+def test_refusals_say_what_works(
+    channel: Channel, platform: Platform, variant: Blas, says: str
+) -> None:
     with pytest.raises(InvalidInput) as caught:
         blas.choose_blas(channel, platform, variant, NEW)
     assert says in str(caught.value)
 
 
-def test_pypi_accelerate_needs_numpy_2():
+def test_pypi_accelerate_needs_numpy_2() -> None:
     with pytest.raises(InvalidInput, match=r"NumPy 2\.0"):
         blas.choose_blas(Channel.PYPI, Platform.OSX_ARM64, Blas.ACCELERATE, OLD)
 
 
-def test_several_platforms_name_every_refusal():
+def test_several_platforms_name_every_refusal() -> None:
     with pytest.raises(InvalidInput) as caught:
         blas.choose_for_platforms(
             Channel.CONDA_FORGE,
@@ -104,11 +108,11 @@ def test_several_platforms_name_every_refusal():
         ("h123_0", "unknown"),
     ],
 )
-def test_variant_from_build(build, variant):
+def test_variant_from_build(build: str, variant: str) -> None:
     assert blas.variant_from_build(build) == variant
 
 
-def test_variant_from_real_index_json():
+def test_variant_from_real_index_json() -> None:
     import json
 
     from tests.conftest import FIXTURES

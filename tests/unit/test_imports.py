@@ -14,11 +14,11 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(npinit.__path__, "npinit.
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_module_imports_alone(module):
+def test_module_imports_alone(module: str) -> None:
     subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
 
 
-def test_cli_start_up_does_not_import_heavy_modules():
+def test_cli_start_up_does_not_import_heavy_modules() -> None:
     heavy = [
         "cookiecutter",
         "rattler",

@@ -7,7 +7,7 @@ from npinit.knowledge import releases
 from npinit.model import Platform
 
 
-def test_table_covers_every_patch_from_1_26_0():
+def test_table_covers_every_patch_from_1_26_0() -> None:
     versions = [r.version for r in releases.all_releases()]
     assert versions[0] == "1.26.0"
     for line, last in [("1.26", 4), ("2.0", 2), ("2.1", 3), ("2.2", 6), ("2.3", 5), ("2.4", 6)]:
@@ -32,25 +32,25 @@ def test_table_covers_every_patch_from_1_26_0():
         ("2.5.5", "3.12", True),
     ],
 )
-def test_support_matches_domain_table(version, python, supported):
+def test_support_matches_domain_table(version: str, python: str, supported: bool) -> None:
     (release,) = [r for r in releases.all_releases() if r.version == version]
     assert release.supports(python) is supported
 
 
-def test_accelerate_wheels_start_with_numpy_2():
+def test_accelerate_wheels_start_with_numpy_2() -> None:
     table = {r.version: r.accelerate_wheels for r in releases.all_releases()}
     assert table["1.26.4"] is False
     assert table["2.0.0"] is True
 
 
-def test_resolve_latest_line_and_exact():
+def test_resolve_latest_line_and_exact() -> None:
     assert releases.resolve_numpy("latest", "3.11").version == "2.4.6"
     assert releases.resolve_numpy("2.3", "3.12").version == "2.3.5"
     assert releases.resolve_numpy("1.26", "3.9").version == "1.26.4"
     assert releases.resolve_numpy("2.4.5", "3.12").version == "2.4.5"
 
 
-def test_resolve_refusal_names_what_fits():
+def test_resolve_refusal_names_what_fits() -> None:
     with pytest.raises(InvalidInput) as caught:
         releases.resolve_numpy("1.26.4", "3.13")
     assert "3.9, 3.10, 3.11, 3.12" in caught.value.message
@@ -58,24 +58,24 @@ def test_resolve_refusal_names_what_fits():
 
 
 @pytest.mark.parametrize("bad", ["2.4.99", "7.1", "two", "2.4.6rc1"])
-def test_resolve_rejects_unknown_versions(bad):
+def test_resolve_rejects_unknown_versions(bad: str) -> None:
     with pytest.raises(InvalidInput):
         releases.resolve_numpy(bad, "3.12")
 
 
 @pytest.mark.parametrize("bad", ["3", "3.x", "2.7", "3.99", "python3.12"])
-def test_check_python_rejects(bad):
+def test_check_python_rejects(bad: str) -> None:
     with pytest.raises(InvalidInput):
         releases.check_python(bad)
 
 
-def test_default_python_prefers_3_12():
+def test_default_python_prefers_3_12() -> None:
     assert releases.default_python(None) == "3.12"
     (old,) = [r for r in releases.all_releases() if r.version == "1.26.0"]
     assert releases.default_python(old) == "3.12"
 
 
-def test_parse_simple_index_reads_wheel_tags():
+def test_parse_simple_index_reads_wheel_tags() -> None:
     page = {
         "files": [
             {
@@ -103,12 +103,12 @@ def test_parse_simple_index_reads_wheel_tags():
     assert release.date == "2026-05-18"
 
 
-def test_data_file_round_trips():
+def test_data_file_round_trips() -> None:
     data = releases.releases_to_data(list(releases.all_releases()))
     assert releases._from_data(json.loads(json.dumps(data))) == releases.all_releases()
 
 
-def test_yanked_release_is_never_chosen_and_refused_by_name():
+def test_yanked_release_is_never_chosen_and_refused_by_name() -> None:
     assert releases.resolve_numpy("2.4", "3.12").version == "2.4.6"
     with pytest.raises(InvalidInput) as caught:
         releases.resolve_numpy("2.4.0", "3.12")

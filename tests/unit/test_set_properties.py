@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -53,7 +54,7 @@ def _changed(before: str, after: str) -> list[str]:
     st.integers(min_value=0, max_value=8),
     st.booleans(),
 )
-def test_requirements(lines, numpy, position, final_newline):
+def test_requirements(lines: Any, numpy: Any, position: Any, final_newline: bool) -> None:
     if numpy is not None:
         lines.insert(min(position, len(lines)), numpy)
     text = "\n".join(lines) + ("\n" if final_newline else "")
@@ -81,7 +82,9 @@ def test_requirements(lines, numpy, position, final_newline):
     st.one_of(st.just(""), COMMENT.map(lambda c: "  " + c)),
     st.booleans(),
 )
-def test_environment_yml(items, numpy, position, lead, quote, inline, pip_section):
+def test_environment_yml(
+    items: Any, numpy: Any, position: Any, lead: str, quote: str, inline: bool, pip_section: bool
+) -> None:
     if numpy is not None:
         items.insert(min(position, len(items)), numpy)
     body = []
@@ -109,7 +112,7 @@ def test_environment_yml(items, numpy, position, lead, quote, inline, pip_sectio
     st.integers(min_value=0, max_value=5),
     st.sampled_from(['"', "'"]),
 )
-def test_pyproject(items, numpy, position, quote):
+def test_pyproject(items: Any, numpy: Any, position: Any, quote: str) -> None:
     if numpy is not None:
         quote = '"' if "'" in numpy else quote
         items.insert(min(position, len(items)), f"{quote}{numpy}{quote},  # the array core")

@@ -1,7 +1,9 @@
+from typing import Any
+
 import pytest
 
 from npinit.errors import InvalidInput
-from npinit.model import Blas, Channel, Manager, Platform
+from npinit.model import Blas, Channel, Manager, Platform, ProjectSpec
 from npinit.spec import build_spec, check_name, detect_platform, parse_platforms
 
 
@@ -9,7 +11,7 @@ from npinit.spec import build_spec, check_name, detect_platform, parse_platforms
     ("name", "package"),
     [("my-project", "my_project"), ("My.Project", "my_project"), ("a", "a"), ("x__y--z", "x_y_z")],
 )
-def test_package_name_derived(name, package):
+def test_package_name_derived(name: str, package: str) -> None:
     assert check_name(name) == (name, package)
 
 
@@ -37,12 +39,12 @@ def test_package_name_derived(name, package):
         "tests",
     ],
 )
-def test_bad_names_refused(name):
+def test_bad_names_refused(name: str) -> None:
     with pytest.raises(InvalidInput):
         check_name(name)
 
 
-def test_platforms_all_and_dedup():
+def test_platforms_all_and_dedup() -> None:
     assert parse_platforms(["all", "linux-64"], None) == (
         Platform.LINUX_64,
         Platform.OSX_ARM64,
@@ -67,11 +69,11 @@ def test_platforms_all_and_dedup():
         ("SunOS", "sparc", None),
     ],
 )
-def test_detect_platform(system, machine, platform):
+def test_detect_platform(system: str, machine: str, platform: Any) -> None:
     assert detect_platform(system, machine) is platform
 
 
-def test_defaults_resolve_to_exact_values():
+def test_defaults_resolve_to_exact_values() -> None:
     spec = build_spec(name="p", manager="conda", current_platform=Platform.LINUX_64)
     assert (spec.python, spec.numpy, spec.channel, spec.blas) == (
         "3.12",
@@ -82,12 +84,12 @@ def test_defaults_resolve_to_exact_values():
     assert spec.blas_choices[0].variant == "openblas"
 
 
-def test_python_follows_numpy_when_not_given():
+def test_python_follows_numpy_when_not_given() -> None:
     spec = build_spec(name="p", manager="pip", numpy="2.0", current_platform=Platform.LINUX_64)
     assert (spec.python, spec.numpy, spec.manager) == ("3.12", "2.0.2", Manager.PIP)
 
 
-def test_channel_with_pip_refused():
+def test_channel_with_pip_refused() -> None:
     with pytest.raises(InvalidInput, match="applies to conda"):
         build_spec(name="p", manager="pip", channel="defaults", current_platform=Platform.LINUX_64)
 
@@ -104,8 +106,8 @@ def test_channel_with_pip_refused():
         ("conda", "scipy; rm -rf", False),
     ],
 )
-def test_with_packages(manager, extra, ok):
-    def make():
+def test_with_packages(manager: str, extra: str, ok: bool) -> None:
+    def make() -> ProjectSpec:
         return build_spec(
             name="p", manager=manager, with_packages=[extra], current_platform=Platform.LINUX_64
         )
@@ -118,6 +120,6 @@ def test_with_packages(manager, extra, ok):
 
 
 @pytest.mark.parametrize("threads", ["0", "-1", "x", "2000"])
-def test_bad_threads(threads):
+def test_bad_threads(threads: Any) -> None:
     with pytest.raises(InvalidInput):
         build_spec(name="p", manager="conda", threads=threads, current_platform=Platform.LINUX_64)

@@ -42,11 +42,11 @@ def _attribute_uses(path: Path) -> Iterator[tuple[str, int]]:
             yield f"{node.func.id}()", node.lineno
 
 
-def test_the_source_tree_is_where_the_rules_look():
+def test_the_source_tree_is_where_the_rules_look() -> None:
     assert len(MODULES) > 40 and (SRC / "runner.py").is_file() and (SRC / "cli").is_dir()
 
 
-def test_only_the_runner_imports_subprocess():
+def test_only_the_runner_imports_subprocess() -> None:
     found = [
         f"{_relative(p)}:{line}"
         for p in MODULES
@@ -57,7 +57,7 @@ def test_only_the_runner_imports_subprocess():
     assert found == []
 
 
-def test_click_is_imported_only_under_the_cli():
+def test_click_is_imported_only_under_the_cli() -> None:
     found = [
         f"{_relative(p)}:{line}"
         for p in MODULES
@@ -71,7 +71,7 @@ ALLOWED_FOR_THE_CLI = ("npinit.api", "npinit.model", "npinit.errors", "npinit.cl
 
 
 @pytest.mark.parametrize("path", sorted((SRC / "cli").glob("*.py")), ids=_relative)
-def test_the_cli_imports_only_the_api_the_model_and_the_errors(path):
+def test_the_cli_imports_only_the_api_the_model_and_the_errors(path: Path) -> None:
     found = [
         f"{name}:{line}"
         for name, line in _imports(path)
@@ -99,12 +99,12 @@ MACHINE_READS = {
     sorted([*(SRC / "api").glob("*.py"), *(SRC / "managers").glob("*.py")]),
     ids=_relative,
 )
-def test_the_api_and_the_managers_read_nothing_of_the_machine(path):
+def test_the_api_and_the_managers_read_nothing_of_the_machine(path: Path) -> None:
     found = [f"{name}:{line}" for name, line in _attribute_uses(path) if name in MACHINE_READS]
     assert found == []
 
 
-def test_exit_codes_are_decided_in_one_place():
+def test_exit_codes_are_decided_in_one_place() -> None:
     """Only the CLI's map gives exit codes; ``__main__`` gives 130 for a Ctrl-C that comes
     before the CLI (and its map) could even be imported."""
     found = []
@@ -119,20 +119,20 @@ def test_exit_codes_are_decided_in_one_place():
 
 
 @pytest.mark.parametrize("path", MODULES, ids=_relative)
-def test_no_module_is_over_400_lines(path):
+def test_no_module_is_over_400_lines(path: Path) -> None:
     assert len(path.read_text("utf-8").splitlines()) <= 400
 
 
-def test_cli_choice_lists_come_from_the_enums():
+def test_cli_choice_lists_come_from_the_enums() -> None:
     from npinit.cli import common
     from npinit.model import Blas, Manager
 
-    assert common.MANAGERS == tuple(m.value for m in Manager)
-    assert common.BLAS_CHOICES == tuple(b.value for b in Blas)
+    assert tuple(m.value for m in Manager) == common.MANAGERS
+    assert tuple(b.value for b in Blas) == common.BLAS_CHOICES
     assert "pypi" not in common.CHANNELS
 
 
-def test_every_manager_is_registered_and_implements_the_protocol():
+def test_every_manager_is_registered_and_implements_the_protocol() -> None:
     from npinit.managers import REGISTRY, module_for
     from npinit.model import Manager
 
@@ -144,7 +144,7 @@ def test_every_manager_is_registered_and_implements_the_protocol():
         assert module.activate(False) and module.activate(True)
 
 
-def test_the_api_names_what_its_modules_define():
+def test_the_api_names_what_its_modules_define() -> None:
     from npinit import api
 
     for name in api.__all__:
