@@ -13,6 +13,7 @@ Every command of the CLI has its function here:
 | doctor | :func:`doctor` |
 | set | :func:`plan_set`, :func:`apply_set` |
 | versions, recommend | :func:`versions`, :func:`recommend` |
+| report | :func:`class_report`, :func:`write_report_html` |
 | (where) | :func:`find_project`, :func:`project_environment`, :func:`resolve_target` |
 
 The submodules load on first use, so that importing the API (and starting the CLI) stays
@@ -47,6 +48,9 @@ _WHERE = {
     "plan_set": "edit",
     "EXPERIENCES": "info",
     "default_manager": "info",
+    "class_report": "report",
+    "ClassReport": "report",
+    "write_report_html": "report",
     "find_project": "info",
     "project_environment": "info",
     "recommend": "info",
@@ -61,6 +65,7 @@ __all__ = [
     "EXPERIENCES",
     "INCOMPLETE",
     "PROBE_TIMEOUT",
+    "ClassReport",
     "CreateResult",
     "LockResult",
     "NewResult",
@@ -68,6 +73,7 @@ __all__ = [
     "answers_for",
     "apply_set",
     "cache_dir",
+    "class_report",
     "conda_envs_dirs",
     "create_environment",
     "default_manager",
@@ -89,6 +95,7 @@ __all__ = [
     "this_machine",
     "verify_environment",
     "versions",
+    "write_report_html",
 ]
 
 if TYPE_CHECKING:
@@ -121,6 +128,7 @@ if TYPE_CHECKING:
         verify_environment,
     )
     from npinit.api.new import NewResult, answers_for, new_project, resolve_project
+    from npinit.api.report import ClassReport, class_report, write_report_html
     from npinit.machine import (
         cache_dir,
         conda_envs_dirs,

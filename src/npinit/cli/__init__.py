@@ -1,6 +1,7 @@
 """npinit's command line: options -> an API call -> text or --json; errors -> exit codes.
 
-The commands live in one module per group (``new``, ``edit``, ``record``, ``guide``); this
+The commands live in one module per group (``new``, ``edit``, ``record``, ``guide``,
+``workshop``); this
 module holds the group and :func:`main`, the one place where errors become one-line messages
 and exit codes (``EXIT_CODES``). The CLI imports nothing of npinit but the API, the model and
 the errors.
@@ -18,6 +19,7 @@ from npinit.cli.edit import set_, versions
 from npinit.cli.guide import doctor, recommend
 from npinit.cli.new import create, new
 from npinit.cli.record import lock, verify
+from npinit.cli.workshop import report
 from npinit.errors import (
     CheckFailed,
     Drifted,
@@ -53,7 +55,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (new, create, set_, versions, lock, verify, doctor, recommend):
+for command in (new, create, set_, versions, lock, verify, doctor, recommend, report):
     cli.add_command(command)
 
 

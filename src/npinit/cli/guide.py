@@ -15,7 +15,12 @@ from npinit.errors import ProblemsFound
 @PREFIX
 @PYTHON
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (schema 1).")
-def doctor(prefix: Path | None, python: Path | None, as_json: bool) -> None:
+@click.option(
+    "--label",
+    metavar="NAME",
+    help="With --json: a label for this report (npinit report shows it; default: file name).",
+)
+def doctor(prefix: Path | None, python: Path | None, as_json: bool, label: str | None) -> None:
     """Diagnose an environment: NumPy import, pins, BLAS, threads, conda/pip mixing, GPU.
 
     Default: the current project's environment, else the Python running npinit."""
@@ -39,7 +44,7 @@ def doctor(prefix: Path | None, python: Path | None, as_json: bool) -> None:
         current_platform=here.platform,
     )
     if as_json:
-        emit_json(report.to_json())
+        emit_json({**report.to_json(), **({"label": label} if label else {})})
     else:
         env = report.environment
         click.echo(

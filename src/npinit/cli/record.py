@@ -85,7 +85,18 @@ def lock(
     help="The lock to compare with (default: the project's npinit.lock).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def verify(prefix: Path | None, python: Path | None, lock_path: Path | None, as_json: bool) -> None:
+@click.option(
+    "--label",
+    metavar="NAME",
+    help="With --json: a label for this report (npinit report shows it; default: file name).",
+)
+def verify(
+    prefix: Path | None,
+    python: Path | None,
+    lock_path: Path | None,
+    as_json: bool,
+    label: str | None,
+) -> None:
     """Tell whether an environment drifted from its lock (exit 4 when it did)."""
     from npinit import api
 
@@ -94,7 +105,7 @@ def verify(prefix: Path | None, python: Path | None, lock_path: Path | None, as_
     target = api.resolve_target(prefix, python, lock_path, Path.cwd(), envs)
     result = api.verify_environment(target.prefix, target.python, target.lock, here.platform)
     if as_json:
-        emit_json(result.to_json())
+        emit_json({**result.to_json(), **({"label": label} if label else {})})
     elif result.clean:
         click.echo(f"No drift: the environment matches {result.lock}")
     else:
