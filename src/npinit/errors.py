@@ -37,6 +37,10 @@ class Interrupted(NpinitError):
     """The user interrupted the command."""
 
 
+class NotConfirmed(NpinitError):
+    """The user answered no to a confirmation; nothing was done."""
+
+
 class Verdict(Exception):
     """A command ran and its answer is "no": already reported, only an exit code to give."""
 

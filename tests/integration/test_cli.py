@@ -147,7 +147,7 @@ def test_interactive_prompts_ask_missing_answers(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
-        cli, ["new", "--platform", "linux-64"], input="asked\npip\n3.11\n2.3\n\n"
+        cli, ["new", "--platform", "linux-64"], input="asked\npip\n3.11\n2.3\n\n\n\ny\n"
     )
     assert result.exit_code == 0, result.output
     assert "Package manager" in result.output and "BLAS" in result.output

@@ -6,7 +6,8 @@ Every command of the CLI has its function here:
 
 | command | functions |
 |---|---|
-| new | :func:`resolve_project`, :func:`new_project` |
+| new | :func:`resolve_project`, :func:`new_project`, :func:`describe`, :func:`activation` |
+| new's questions | :func:`python_offer`, :func:`numpy_offer`, :func:`blas_offer`, ... |
 | create | :func:`create_environment`, :func:`read_project_spec`, :func:`half_built` |
 | lock, verify | :func:`lock_environment`, :func:`verify_environment`,
   :func:`snapshot_environment` |
@@ -30,6 +31,16 @@ _WHERE = {
     "answers_for": "new",
     "resolve_project": "new",
     "new_project": "new",
+    "describe": "new",
+    "activation": "new",
+    "Offer": "questions",
+    "python_offer": "questions",
+    "check_python": "questions",
+    "numpy_offer": "questions",
+    "check_numpy": "questions",
+    "blas_offer": "questions",
+    "channel_offer": "questions",
+    "platforms_offer": "questions",
     "CreateResult": "create",
     "ENV_DIRS": "create",
     "INCOMPLETE": "create",
@@ -69,24 +80,34 @@ __all__ = [
     "CreateResult",
     "LockResult",
     "NewResult",
+    "Offer",
     "VerifyResult",
+    "activation",
     "answers_for",
     "apply_set",
+    "blas_offer",
     "cache_dir",
+    "channel_offer",
+    "check_numpy",
+    "check_python",
     "class_report",
     "conda_envs_dirs",
     "create_environment",
     "default_manager",
+    "describe",
     "doctor",
     "find_project",
     "gpus",
     "half_built",
     "lock_environment",
     "new_project",
+    "numpy_offer",
     "os_name",
     "plan_set",
+    "platforms_offer",
     "probe_timeout",
     "project_environment",
+    "python_offer",
     "read_project_spec",
     "recommend",
     "resolve_project",
@@ -127,7 +148,24 @@ if TYPE_CHECKING:
         snapshot_environment,
         verify_environment,
     )
-    from npinit.api.new import NewResult, answers_for, new_project, resolve_project
+    from npinit.api.new import (
+        NewResult,
+        activation,
+        answers_for,
+        describe,
+        new_project,
+        resolve_project,
+    )
+    from npinit.api.questions import (
+        Offer,
+        blas_offer,
+        channel_offer,
+        check_numpy,
+        check_python,
+        numpy_offer,
+        platforms_offer,
+        python_offer,
+    )
     from npinit.api.report import ClassReport, class_report, write_report_html
     from npinit.machine import (
         cache_dir,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from npinit.model import Platform, ProjectSpec
+from npinit.model import Manager, Platform, ProjectSpec
 
 
 @dataclass(frozen=True)
@@ -145,3 +145,19 @@ def new_project(
         plan=plan,
         notes=tuple(notes),
     )
+
+
+def describe(spec: ProjectSpec) -> dict[str, Any]:
+    """What ``new`` would write for ``spec``, without writing it: the manifest file and its
+    exact lines, the BLAS per platform, the notes (the summary before the confirmation)."""
+    from npinit.template_ext import plan_for
+
+    return plan_for(spec)
+
+
+def activation(manager: Manager, windows: bool) -> tuple[str, str]:
+    """Where a project's environment lives, and the command that activates it."""
+    from npinit.managers import module_for
+
+    implementation = module_for(manager)
+    return implementation.ENV_DIR, implementation.activate(windows)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import click
 
 from npinit.cli.common import (
-    BLAS_CHOICES,
     CHANNELS,
     MANAGERS,
     absolute,
@@ -18,13 +17,20 @@ from npinit.cli.common import (
     machine,
     warn,
 )
-from npinit.errors import CheckFailed, InvalidInput
+from npinit.errors import CheckFailed, InvalidInput, NotConfirmed
 
 if TYPE_CHECKING:
     from npinit.api import CreateResult, NewResult
+    from npinit.model import ProjectSpec
 
 
-@click.command()
+@click.command(
+    epilog="""\b
+Examples:
+  npinit new demo --manager conda --blas mkl
+  npinit new demo --manager pip --python 3.12
+  npinit new workshop --manager pixi --platform all --yes"""
+)
 @click.argument("name", required=False)
 @click.option("--manager", type=click.Choice(MANAGERS), help="Package manager (default: conda).")
 @click.option("--python", "python", metavar="3.X", help="Python version.")
@@ -54,6 +60,7 @@ if TYPE_CHECKING:
     help="Where the project directory goes.",
 )
 @click.option("--no-input", is_flag=True, help="Ask nothing: defaults for what is not given.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for a confirmation before writing.")
 @click.option("--force", is_flag=True, help="Write into an existing non-empty directory.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option(
@@ -85,6 +92,7 @@ def new(
     no_input: bool,
     force: bool,
     as_json: bool,
+    yes: bool,
     template: str | None,
     trust: bool,
     build: bool,
@@ -96,19 +104,18 @@ def new(
     from npinit import api
 
     fallback_manager = api.default_manager().value
-
     if not no_input:
-        name = name or click.prompt("Project name", default="my-project")
-        manager = manager or click.prompt(
-            "Package manager", type=click.Choice(MANAGERS), default=fallback_manager
-        )
-        python = python or click.prompt("Python version", default="3.12")
-        numpy = numpy or click.prompt("NumPy version (latest, X.Y or X.Y.Z)", default="latest")
-        blas = blas or click.prompt("BLAS", type=click.Choice(BLAS_CHOICES), default="default")
-        if manager == "conda" and channel is None:
-            channel = click.prompt(
-                "conda channel", type=click.Choice(CHANNELS), default="conda-forge"
-            )
+        from npinit.cli.ask import Answers, questions
+
+        answers = questions(
+            Answers(name, manager, python, numpy, blas, channel, platforms, threads,
+                    with_packages),
+            output_dir,
+            force,
+        )  # fmt: skip
+        name, manager, python, numpy = answers.name, answers.manager, answers.python, answers.numpy
+        blas, channel, platforms = answers.blas, answers.channel, answers.platforms
+        threads, with_packages = answers.threads, answers.with_packages
     if not name:
         raise InvalidInput("the project name is missing", "give one: npinit new my-project")
     spec = api.resolve_project(
@@ -125,6 +132,10 @@ def new(
         author=author,
         current_platform=machine().platform,
     )
+    if not no_input and not yes and not as_json:
+        _summary(spec, output_dir)
+        if not click.confirm("Write it?", default=True):
+            raise NotConfirmed("not confirmed: nothing was written", "")
     result = api.new_project(
         spec,
         output_dir,
@@ -134,17 +145,19 @@ def new(
         trust=trust,
     )
     if not as_json:
-        _print_new(result)
+        _print_new(result, show_next=not build)
     if build:
         created = _create(result.project, as_json, channel_alias, no_uv, no_check)
         if as_json:
             emit_json({**result.to_json(), "environment": created.to_json()})
         _finish_create(created, as_json)
+        if not as_json:
+            _next_lines(result, built=True)
     elif as_json:
         emit_json(result.to_json())
 
 
-def _print_new(result: NewResult) -> None:
+def _print_new(result: NewResult, show_next: bool = True) -> None:
     data = result.to_json()
     click.echo(
         f"Created {result.project} ({data['manager']}): Python {data['python']}, "
@@ -158,7 +171,38 @@ def _print_new(result: NewResult) -> None:
         click.echo(f"  {platform}: {variant}")
     for warning in result.warnings:
         click.echo(f"  note: {warning}")
-    click.echo(f"Next: see {result.project / 'README.md'} for the set-up commands.")
+    if show_next:
+        _next_lines(result)
+
+
+def _next_lines(result: NewResult, built: bool = False) -> None:
+    """The real next commands for this manager."""
+    import os
+
+    from npinit import api
+
+    env_dir, activate = api.activation(result.spec.manager, machine().windows)
+    where = os.path.relpath(result.project)
+    where = where if not where.startswith("..") else str(result.project)
+    if built:
+        click.echo(f"Next: cd {where} && {activate}")
+        click.echo("  later, `npinit verify` tells whether the environment drifted from its lock")
+        return
+    click.echo(f"Next: cd {where} && npinit create")
+    click.echo(f"  then activate it: {activate} (the environment is {env_dir})")
+    click.echo(f"  {result.project / 'README.md'} has the commands without npinit too")
+
+
+def _summary(spec: ProjectSpec, output_dir: Path) -> None:
+    """What will be written, and where, before the confirmation."""
+    from npinit import api
+
+    plan = api.describe(spec)
+    click.echo(f"npinit will write {output_dir / spec.name}/ ({plan['manager']}):")
+    click.echo(f"  {plan['manifest']['file']}: " + ", ".join(plan["manifest"]["spec_lines"]))
+    click.echo(f"  src/{spec.package_name}/, tests/test_environment.py, README.md, .npinit.toml")
+    for platform, choice in plan["blas_by_platform"].items():
+        click.echo(f"  BLAS on {platform}: {choice['variant']}")
 
 
 def _create(

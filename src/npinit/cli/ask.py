@@ -1,0 +1,199 @@
+"""``npinit new``'s questions: each answer is checked as it is typed, with the same reason
+the option would be refused for, and the question is asked again; later questions offer only
+what fits the earlier answers. Plain line prompts, so that a terminal, a pipe and an IDE
+feeding stdin all get the same questions and defaults."""
+
+from __future__ import annotations
+
+import platform as host
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from npinit.cli.common import MANAGERS, machine
+from npinit.errors import InvalidInput
+
+T = TypeVar("T")
+
+
+@dataclass
+class Answers:
+    name: str | None
+    manager: str | None
+    python: str | None
+    numpy: str | None
+    blas: str | None
+    channel: str | None
+    platforms: tuple[str, ...]
+    threads: int | None
+    with_packages: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _reason(error: InvalidInput) -> str:
+    return error.message + (f" ({error.hint})" if error.hint else "")
+
+
+def ask(text: str, check: Callable[[str], T], default: str | None = None) -> T:
+    """One question; an answer ``check`` refuses is answered with its reason and asked again."""
+
+    def convert(value: str) -> T:
+        try:
+            return check(value)
+        except InvalidInput as error:
+            raise click.UsageError(_reason(error)) from None
+
+    value: T = click.prompt(text, default=default, value_proc=convert, show_default=True)
+    return value
+
+
+def _one_of(values: Sequence[str], what: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        value = text.strip().lower()
+        if value not in values:
+            raise InvalidInput(
+                f"unknown {what} '{text.strip()}'", f"choose one of {', '.join(values)}"
+            )
+        return value
+
+    return check
+
+
+def _target_check(output_dir: Path, force: bool) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        from npinit import api
+
+        name = text.strip()
+        api.resolve_project(name, current_platform=machine().platform, platforms=["linux-64"])
+        target = output_dir / name
+        if target.is_dir() and any(target.iterdir()) and not force:
+            raise InvalidInput(
+                f"{target} already exists and is not empty",
+                "choose another name, or add --force to write into it",
+            )
+        if target.exists() and not target.is_dir():
+            raise InvalidInput(f"{target} exists and is not a directory", "choose another name")
+        return name
+
+    return check
+
+
+def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
+    """Ask for every answer not given as an option, in the documented order."""
+    from npinit import api
+
+    here = machine().platform
+    target_check = _target_check(output_dir, force)
+    if given.name is not None:
+        target_check(given.name)  # an existing target is reported before any question
+    name = given.name or ask("Project name", target_check, default="my-project")
+    manager = given.manager or ask(
+        f"Package manager ({', '.join(MANAGERS)})",
+        _one_of(MANAGERS, "manager"),
+        default=api.default_manager().value,
+    )
+    this_python = ".".join(host.python_version_tuple()[:2])
+    python_offer = api.python_offer(this_python)
+    python = given.python or ask(
+        f"Python version ({python_offer.values[0]} to {python_offer.values[-1]})",
+        api.check_python,
+        default=python_offer.default,
+    )
+    numpy_offer = api.numpy_offer(python)
+    numpy = given.numpy or ask(
+        f"NumPy version (latest = {numpy_offer.why}, X.Y or X.Y.Z)",
+        lambda text: api.check_numpy(text, python),
+        default="latest",
+    )
+    exact = api.check_numpy(numpy, python)
+    blas_offer = api.blas_offer(manager, given.channel, here, exact)
+
+    def check_blas(text: str) -> str:
+        value = text.strip().lower()
+        # the option's own check first, for its reason (e.g. "MKL is not on PyPI...")
+        api.resolve_project(
+            name, manager=manager, python=python, numpy=exact, blas=value,
+            channel=given.channel, platforms=[here.value] if here else ["linux-64"],
+        )  # fmt: skip
+        return _one_of(blas_offer.values, "BLAS for this manager")(value)
+
+    blas = given.blas or ask(
+        f"BLAS ({', '.join(blas_offer.values)}; default gives {blas_offer.why})",
+        check_blas,
+        default="default",
+    )
+    channel = given.channel
+    if channel is None and manager in ("conda", "pixi"):
+        offer = api.channel_offer(manager, blas, here, exact)
+        channel = (
+            offer.default
+            if len(offer.values) == 1
+            else ask(
+                f"conda channel ({', '.join(offer.values)})",
+                _one_of(offer.values, "channel with this BLAS"),
+                default=offer.default,
+            )
+        )
+    platforms = given.platforms
+    if not platforms:
+        offer = api.platforms_offer(here)
+
+        def check_platforms(text: str) -> tuple[str, ...]:
+            values = tuple(p.strip() for p in text.split(",") if p.strip())
+            chosen = () if values == (offer.default,) else values
+            api.resolve_project(
+                name, manager=manager, python=python, numpy=exact, blas=blas,
+                channel=channel, platforms=chosen, current_platform=here,
+            )  # fmt: skip
+            return chosen
+
+        platforms = ask(
+            f"Platforms (this machine = {offer.default}, all, or a comma list)",
+            check_platforms,
+            default=offer.default,
+        )
+    threads = given.threads
+    if threads is None:
+        threads = ask("BLAS threads (empty: the library decides)", _threads, default="")
+    extras = list(given.with_packages)
+    if not extras:
+        while True:
+            extra = ask(
+                "Extra package (a conda or PEP 508 spec; empty when done)",
+                lambda text: _extra(text, name, manager, python, channel, extras),
+                default="",
+            )
+            if not extra:
+                break
+            extras.append(extra)
+    return Answers(name, manager, python, numpy, blas, channel, platforms, threads, tuple(extras))
+
+
+def _threads(text: str) -> int | None:
+    from npinit import api
+
+    if not text.strip():
+        return None
+    try:
+        count = int(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"'{text.strip()}' is not a number of threads", "give a whole number, e.g. 4"
+        ) from None
+    return api.resolve_project("p", threads=count, platforms=["linux-64"]).threads
+
+
+def _extra(
+    text: str, name: str, manager: str, python: str, channel: str | None, extras: list[str]
+) -> str:
+    from npinit import api
+
+    value = text.strip()
+    if value:
+        api.resolve_project(
+            name, manager=manager, python=python, channel=channel,
+            with_packages=[*extras, value], platforms=["linux-64"],
+        )  # fmt: skip
+    return value
