@@ -255,16 +255,6 @@ def channel_of(data: dict[str, Any]) -> str:
     return names[0] if names else "conda-forge"
 
 
-def python_of(entries: list[Entry]) -> str | None:
-    """The ``3.X`` the file pins Python to, if it does."""
-    for entry in entries:
-        if entry.name == "python":
-            match = re.search(r"(?:=|==|\s)(3\.\d+)(?:\.\*|\.\d+)?\s*$", entry.spec)
-            if match:
-                return match.group(1)
-    return None
-
-
 def _requote(old_token: str, spec: str) -> str:
     """``spec`` quoted the way the old item was."""
     if old_token[:1] in ("'", '"') and old_token[-1:] == old_token[:1]:

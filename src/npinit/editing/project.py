@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from npinit.editing.context import Context, kind_of
 from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
 from npinit.knowledge import releases
 from npinit.model import Blas, BlasChoice, Channel, Platform
 
-CONDA_FILES = ("environment.yml", "environment.yaml")
 _REQUIREMENTS = re.compile(r"^requirements.*\.txt$|.*requirements.*\.txt$")
 
 
@@ -67,23 +67,6 @@ class SetResult:
         }
 
 
-def kind_of(path: Path) -> str | None:
-    name = path.name
-    if name in CONDA_FILES:
-        return "conda"
-    if name == "pixi.toml":
-        return "pixi"
-    if name == "pyproject.toml":
-        return "pyproject"
-    if name == ".npinit.toml":
-        return "answers"
-    if name == ".python-version":
-        return "python-version"
-    if name.endswith(".txt") and "requirements" in name:
-        return "requirements"
-    return None
-
-
 def _files(target: Path) -> list[Path]:
     from npinit.tomlio import check_regular
 
@@ -122,76 +105,6 @@ def _read(path: Path) -> str:
     return text
 
 
-@dataclass
-class _Context:
-    python: str | None = None  # the one Python minor the project pins, if any
-    python_floor: str | None = None  # the lowest Python a range allows
-    platforms: tuple[Platform, ...] = ()
-    answers: dict[str, Any] = field(default_factory=dict)
-
-
-def _context(texts: dict[Path, str], current: Platform | None) -> _Context:
-    import tomllib
-
-    from npinit.editing import conda_env, toml_files
-
-    ctx = _Context()
-    for path, text in texts.items():
-        kind = kind_of(path)
-        try:
-            if kind == "answers":
-                from npinit.tomlio import load_answers
-
-                ctx.answers = dict(load_answers(text, str(path)))
-                ctx.python = ctx.answers.get("python") or ctx.python
-            elif kind == "conda":
-                _, entries = conda_env.parse(text, str(path))
-                ctx.python = ctx.python or conda_env.python_of(entries)
-            elif kind == "pixi":
-                deps = toml_files._table(tomllib.loads(text), ("dependencies",), str(path))
-                spec = str((deps or {}).get("python", ""))
-                match = re.match(r"^=?=?(3\.\d+)(\.\*)?$", spec)
-                ctx.python = ctx.python or (match.group(1) if match else None)
-            elif kind == "python-version":
-                match = re.match(r"^(3\.\d+)", text.strip())
-                ctx.python = ctx.python or (match.group(1) if match else None)
-            elif kind == "pyproject":
-                ctx.python_floor = toml_files.requires_python_of(
-                    toml_files.parse(text, str(path)), str(path)
-                )
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidInput(f"{path} is not valid TOML ({error})", "fix the file") from None
-    names = ctx.answers.get("platforms") or []
-    try:
-        ctx.platforms = tuple(Platform(p) for p in names) or ((current,) if current else ())
-    except ValueError:
-        ctx.platforms = (current,) if current else ()
-    if not ctx.platforms:
-        ctx.platforms = (Platform.LINUX_64,)
-    return ctx
-
-
-def _resolve_numpy(request: str, python: str | None) -> releases.NumpyRelease:
-    if python is not None:
-        return releases.resolve_numpy(request, python)
-    pool = [r for r in releases.all_releases() if not r.yanked]
-    if request == "latest":
-        return pool[-1]
-    exact = [r for r in releases.all_releases() if r.version == request]
-    if exact:
-        if exact[0].yanked:
-            raise InvalidInput(
-                f"NumPy {request} was yanked from PyPI ({exact[0].yanked})",
-                "choose another release",
-            )
-        return exact[0]
-    line = [r for r in pool if r.line == request]
-    if line:
-        return line[-1]
-    # the same errors and hints as npinit new
-    return releases.resolve_numpy(request, releases.known_pythons()[-1])
-
-
 def plan_set(
     target: Path,
     *,
@@ -204,6 +117,7 @@ def plan_set(
     """Every edit ``npinit set`` would make; raises InvalidInput and changes nothing when any
     request is invalid for the project or any file cannot be parsed."""
     from npinit.editing import conda_env, requirements, toml_files
+    from npinit.editing.context import read_context, resolve_in, resolve_numpy
 
     if numpy is None and python is None and blas is None and channel is None:
         raise InvalidInput("nothing to change", "give --numpy, --blas, --python or --channel")
@@ -216,14 +130,18 @@ def plan_set(
     # a UTF-8 byte order mark is kept, but kept out of the parsers' way
     boms = {p for p, t in raw_texts.items() if t.startswith("\ufeff")}
     texts = {p: t[1:] if p in boms else t for p, t in raw_texts.items()}
-    ctx = _context(texts, current_platform)
+    ctx = read_context(texts, current_platform)
     if python is not None:
         python = releases.check_python(python.strip())
-    check_python = python or ctx.python or ctx.python_floor
-    release = _resolve_numpy(numpy.strip(), check_python) if numpy is not None else None
+    if numpy is None:
+        release = None
+    elif python is not None:  # the files' Python is being replaced
+        release = releases.resolve_numpy(numpy.strip(), python)
+    else:
+        release = resolve_in(numpy.strip(), ctx, notes)
     version = release.version if release else None
     blas_request = blas_facts.parse_request(blas) if blas is not None else None
-    reference = release or _resolve_numpy("latest", None)  # only the BLAS rules need it
+    reference = release or resolve_numpy("latest", None)  # only the BLAS rules need it
     if channel is not None and channel not in ("conda-forge", "defaults"):
         raise InvalidInput(f"unknown channel '{channel}'", "choose conda-forge or defaults")
 
@@ -352,7 +270,7 @@ def plan_set(
 
 
 def _pypi_choices(
-    request: tuple[Blas, dict[Platform, Blas]] | None, ctx: _Context, release: Any
+    request: tuple[Blas, dict[Platform, Blas]] | None, ctx: Context, release: Any
 ) -> tuple[BlasChoice, ...] | None:
     """Validate a BLAS request for a PyPI file (refuses MKL etc. as npinit new does)."""
     if request is None:

@@ -91,14 +91,6 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def requires_python_of(doc: Any, origin: str = "pyproject.toml") -> str | None:
-    """The lowest ``3.X`` a pyproject's requires-python allows, if it says."""
-    project = _table(doc, ("project",), origin)
-    spec = str(project.get("requires-python", "")) if project is not None else ""
-    match = re.search(r">=\s*(3\.\d+)", spec) or re.search(r"==\s*(3\.\d+)", spec)
-    return match.group(1) if match else None
-
-
 def _requirement_arrays(doc: Any, origin: str) -> list[tuple[str, Any]]:
     """Every PEP 508 array a pyproject holds: dependencies, optional-dependencies, and
     ``[dependency-groups]`` (whose ``{include-group = ...}`` tables are skipped)."""

@@ -1,0 +1,101 @@
+"""Which Pythons a project file allows, from however it spells them: a conda spec
+(``python >=3.6``, ``python=3.12``, ``python 3.12.*``), PEP 440 (``requires-python``), Poetry
+(``^3.10``, ``~3.10``), or one version (``.python-version``). Read as the set of CPython minors
+npinit's release table knows that the spec admits; a range is not a pin."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from npinit.errors import InvalidInput
+
+
+def _candidates() -> tuple[str, ...]:
+    from npinit.knowledge import releases
+
+    return releases.known_pythons()
+
+
+def _admits(specifier: str, minor: str) -> bool:
+    """Whether a PEP 440 specifier set admits some release of ``minor`` (3.X.0 or 3.X.99:
+    a range cuts a minor at most once at each end)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        spec = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        raise InvalidInput(f"'{specifier}' is not a Python version range", "fix the file") from None
+    return any(spec.contains(f"{minor}.{patch}", prereleases=True) for patch in (0, 99))
+
+
+def _conda_to_pep440(spec: str) -> str:
+    """One conda version spec (no ``|``) as PEP 440: ``=3.12`` and a bare ``3.12`` match
+    every 3.12.x, as conda does; ``3.12.*`` stays; operators pass through."""
+    parts = []
+    for part in re.split(r"\s*,\s*", spec.strip()):
+        part = part.strip()
+        if not part or part == "*":
+            continue
+        match = re.fullmatch(r"(==|=)?\s*(\d+(?:\.\d+)*)(\.\*)?", part)
+        if match:
+            op, version, star = match.groups()
+            exact = op == "==" and not star
+            parts.append(f"=={version}" if exact else f"=={version}.*")
+            continue
+        parts.append(part.replace(" ", ""))
+    return ",".join(parts)
+
+
+def _poetry_to_pep440(spec: str) -> str:
+    """Poetry's ``^3.10`` (>=3.10,<4), ``~3.10`` (>=3.10,<3.11) and PEP 440 forms."""
+    parts = []
+    for part in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", spec.strip()):
+        if part.startswith("^"):
+            version = part[1:]
+            major = version.split(".")[0]
+            parts += [f">={version}", f"<{int(major) + 1}"]
+        elif part.startswith("~") and not part.startswith("~="):
+            version = part[1:]
+            bits = version.split(".")
+            upper = f"{bits[0]}.{int(bits[1]) + 1}" if len(bits) > 1 else str(int(bits[0]) + 1)
+            parts += [f">={version}", f"<{upper}"]
+        elif re.fullmatch(r"\d+(\.\d+)*(\.\*)?", part):
+            parts.append(f"=={part}")
+        elif part and part != "*":
+            parts.append(part)
+    return ",".join(parts)
+
+
+def allowed(spec: str, dialect: str) -> frozenset[str] | None:
+    """The minors ``spec`` admits (None when it says nothing: ``python`` or ``*``).
+
+    ``dialect``: ``conda`` (also pixi and ``python`` lines in requirements), ``pep440``,
+    ``poetry`` or ``version`` (one version, as in ``.python-version``)."""
+    text = spec.strip()
+    if not text or text == "*":
+        return None
+    if dialect == "version":
+        match = re.match(r"^(?:cpython-|python)?(3\.\d+)", text)
+        if match is None:
+            raise InvalidInput(f"'{text}' is not a Python version", "write 3.X, e.g. 3.12")
+        return frozenset({match.group(1)})
+    alternatives = re.split(r"\s*\|\|?\s*", text)
+    found: set[str] = set()
+    for alternative in alternatives:
+        if dialect == "conda":
+            pep440 = _conda_to_pep440(alternative)
+        elif dialect == "poetry":
+            pep440 = _poetry_to_pep440(alternative)
+        else:
+            pep440 = alternative
+        if not pep440:
+            return None
+        found |= {minor for minor in _candidates() if _admits(pep440, minor)}
+    return frozenset(found)
+
+
+def describe(minors: Iterable[str]) -> str:
+    """``3.11, 3.12, 3.13`` in version order."""
+    ordered = sorted(set(minors), key=lambda m: tuple(int(x) for x in m.split(".")))
+    return ", ".join(ordered) if ordered else "none"

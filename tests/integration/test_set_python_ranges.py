@@ -1,0 +1,110 @@
+"""A Python range is not a pin: `npinit set --numpy` intersects the files' Python range, in
+every spelling, with the Pythons the NumPy release has wheels for; only an empty intersection
+is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from npinit.editing.pythons import allowed
+from tests.helpers import invoke
+
+FILES = {
+    "conda >=": ("environment.yml", "dependencies:\n  - python >=3.5\n  - numpy\n"),
+    "conda >= tight": ("environment.yml", "dependencies:\n  - python>=3.6\n  - numpy\n"),
+    "conda range": ("environment.yml", "dependencies:\n  - python >=3.9,<3.14\n  - numpy\n"),
+    "pep 621": (
+        "pyproject.toml",
+        '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.10"\n'
+        'dependencies = ["numpy"]\n',
+    ),
+    "poetry caret": (
+        "pyproject.toml",
+        '[tool.poetry.dependencies]\npython = "^3.10"\nnumpy = "*"\n',
+    ),
+    "pixi": (
+        "pixi.toml",
+        '[workspace]\nname = "x"\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n\n'
+        '[dependencies]\npython = ">=3.11"\nnumpy = "*"\n',
+    ),
+    "requirements python line": ("requirements.txt", "python>=3.9\nnumpy\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FILES))
+def test_a_range_is_intersected_not_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    name, text = FILES[case]
+    path = tmp_path / name
+    path.write_text(text)
+    code, _, err = invoke(["set", str(path), "--numpy", "2.4.6"], tmp_path, capsys)
+    assert code == 0, err
+    assert "2.4.6" in path.read_text()
+    assert "NumPy 2.4.6 has wheels for 3.11" in err  # the note says which Pythons remain
+
+
+def test_python_version_file_with_a_range_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    (tmp_path / ".python-version").write_text("3.10.4\n")
+    code, _, err = invoke(["set", str(tmp_path), "--numpy", "2.4.6"], tmp_path, capsys)
+    assert code == 2  # .python-version names one Python, 3.10, which 2.4.6 has no wheels for
+    assert "2.4.6" in err and "3.10" in err
+    code, _, err = invoke(["set", str(tmp_path), "--numpy", "2.2"], tmp_path, capsys)
+    assert code == 0, err
+    assert (tmp_path / "requirements.txt").read_text() == "numpy==2.2.6\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("dependencies:\n  - python=3.8\n  - numpy\n", "no wheels for Python 3.8"),
+        ("dependencies:\n  - python <3.9\n  - numpy\n", "no wheels for Python 3.9"),
+    ],
+)
+def test_an_empty_intersection_is_refused_and_the_file_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, says: str
+) -> None:
+    path = tmp_path / "environment.yml"
+    path.write_text(text)
+    code, _, err = invoke(["set", str(path), "--numpy", "2.4.6"], tmp_path, capsys)
+    assert code == 2 and says in err and len(err.strip().splitlines()) == 1
+    assert path.read_text() == text
+
+
+def test_a_range_that_only_old_releases_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "environment.yml"
+    path.write_text("dependencies:\n  - python >=3.9,<3.11\n  - numpy\n")
+    code, _, err = invoke(["set", str(path), "--numpy", "latest"], tmp_path, capsys)
+    assert code == 0, err
+    assert "numpy=2.2.6" in path.read_text()  # the newest release with 3.9 or 3.10 wheels
+    code, _, err = invoke(["set", str(path), "--numpy", "2.4.6"], tmp_path, capsys)
+    assert code == 2 and "has wheels for 3.11" in err
+
+
+@pytest.mark.parametrize(
+    ("spec", "dialect", "expected"),
+    [
+        (">=3.13", "pep440", {"3.13", "3.14", "3.15"}),
+        (">=3.10,<3.12", "pep440", {"3.10", "3.11"}),
+        ("=3.12", "conda", {"3.12"}),
+        ("3.12.*", "conda", {"3.12"}),
+        (">=3.12.5", "conda", {"3.12", "3.13", "3.14", "3.15"}),
+        ("3.11|3.12", "conda", {"3.11", "3.12"}),
+        ("^3.13", "poetry", {"3.13", "3.14", "3.15"}),
+        ("~3.11", "poetry", {"3.11"}),
+        (">=3.9,<3.11 || >=3.14", "poetry", {"3.9", "3.10", "3.14", "3.15"}),
+        ("3.12.1", "version", {"3.12"}),
+        ("cpython-3.13", "version", {"3.13"}),
+        ("*", "conda", None),
+    ],
+)
+def test_every_spelling(spec: str, dialect: str, expected: set[str] | None) -> None:
+    result = allowed(spec, dialect)
+    assert (None if result is None else set(result)) == expected
