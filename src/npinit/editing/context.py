@@ -16,9 +16,16 @@ from npinit.model import Platform
 CONDA_FILES = ("environment.yml", "environment.yaml")
 
 
+_CONDA_NAME = re.compile(r"^(environment|env)([-_.][\w.-]*)?\.ya?ml$", re.IGNORECASE)
+_REQUIREMENTS_NAME = re.compile(r"^(.*requirements.*\.(txt|in)|constraints.*\.txt)$", re.IGNORECASE)
+
+
 def kind_of(path: Path) -> str | None:
+    """What a file is by its name: conda environment files by their conventional names
+    (``environment*.yml``, ``env.yaml``), requirements by theirs (``requirements*.txt|in``,
+    ``constraints*.txt``, any ``.txt``/``.in`` in a ``requirements/`` folder)."""
     name = path.name
-    if name in CONDA_FILES:
+    if name in CONDA_FILES or _CONDA_NAME.match(name):
         return "conda"
     if name == "pixi.toml":
         return "pixi"
@@ -28,8 +35,31 @@ def kind_of(path: Path) -> str | None:
         return "answers"
     if name == ".python-version":
         return "python-version"
-    if name.endswith(".txt") and "requirements" in name:
+    if _REQUIREMENTS_NAME.match(name) or (
+        path.parent.name == "requirements" and name.endswith((".txt", ".in"))
+    ):
         return "requirements"
+    return None
+
+
+def kind_of_file(path: Path, text: str | None = None) -> str | None:
+    """:func:`kind_of`, else by content: a YAML mapping with a ``dependencies`` list is a
+    conda environment file, whatever its name (conda's ``-f`` takes any)."""
+    kind = kind_of(path)
+    if kind is not None or path.suffix.lower() not in (".yml", ".yaml"):
+        return kind
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from npinit.tomlio import read_regular
+
+    try:
+        raw = text if text is not None else read_regular(path).decode("utf-8")
+        data = YAML(typ="safe").load(raw)
+    except (YAMLError, UnicodeDecodeError, InvalidInput):
+        return None
+    if isinstance(data, dict) and isinstance(data.get("dependencies"), list):
+        return "conda"
     return None
 
 
@@ -60,7 +90,9 @@ def _python_entry(spec: str) -> str:
     return rest.split(" ")[0] if " " in rest and not re.search(r"[<>=,|]", rest) else rest
 
 
-def read_context(texts: dict[Path, str], current: Platform | None) -> Context:
+def read_context(
+    texts: dict[Path, str], current: Platform | None, kinds: dict[Path, str | None] | None = None
+) -> Context:
     import tomllib
 
     from npinit.editing import conda_env, toml_files
@@ -74,7 +106,7 @@ def read_context(texts: dict[Path, str], current: Platform | None) -> Context:
             ctx.pythons.append((path.name, spelled.strip(), minors))
 
     for path, text in texts.items():
-        kind = kind_of(path)
+        kind = (kinds or {}).get(path) or kind_of(path)
         try:
             if kind == "answers":
                 from npinit.tomlio import load_answers

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from npinit.editing.context import Context, kind_of
+from npinit.editing.context import Context, kind_of, kind_of_file
 from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
 from npinit.knowledge import releases
@@ -76,14 +76,18 @@ def _files(target: Path) -> list[Path]:
         raise InvalidInput(f"{target} does not exist", "give a project directory or a file")
     if not target.is_dir():
         check_regular(target)  # a FIFO or a device is refused before anything opens it
-        if kind_of(target) is None:
+        if kind_of_file(target) is None:
             raise InvalidInput(
                 f"npinit does not know how to edit {target.name}",
-                "it edits environment.yml, requirements*.txt, pyproject.toml, pixi.toml",
+                "it edits conda environment files (a YAML mapping with a dependencies list), "
+                "requirements files, pyproject.toml and pixi.toml",
             )
         return [target]
     # not only regular files: a FIFO named requirements.txt is refused by name, not skipped
-    found = sorted(p for p in target.iterdir() if not p.is_dir() and kind_of(p) is not None)
+    candidates = [p for p in target.iterdir() if not p.is_dir()]
+    if (target / "requirements").is_dir():
+        candidates += [p for p in (target / "requirements").iterdir() if not p.is_dir()]
+    found = sorted(p for p in candidates if kind_of(p) is not None)
     if not any(kind_of(p) not in ("answers", "python-version") for p in found):
         raise InvalidInput(
             f"{target} has no environment file npinit can edit",
@@ -124,13 +128,13 @@ def plan_set(
     paths = _files(target)
     root = target if target.is_dir() else target.parent
     raw_texts = {p: _read(p) for p in paths}
-    kinds: dict[Path, str | None] = {p: kind_of(p) for p in paths}
+    kinds: dict[Path, str | None] = {p: kind_of_file(p, raw_texts[p]) for p in paths}
     notes: list[str] = []
     included_by = requirements.follow_includes(raw_texts, kinds, root, notes, _read)
     # a UTF-8 byte order mark is kept, but kept out of the parsers' way
     boms = {p for p, t in raw_texts.items() if t.startswith("\ufeff")}
     texts = {p: t[1:] if p in boms else t for p, t in raw_texts.items()}
-    ctx = read_context(texts, current_platform)
+    ctx = read_context(texts, current_platform, kinds)
     if python is not None:
         python = releases.check_python(python.strip())
     if numpy is None:

@@ -1,4 +1,4 @@
-"""A Python range is not a pin: `npinit set --numpy` intersects the files' Python range, in
+"""Real-world project files for `npinit set`. A Python range is not a pin: it is intersected, in
 every spelling, with the Pythons the NumPy release has wheels for; only an empty intersection
 is refused."""
 
@@ -108,3 +108,57 @@ def test_a_range_that_only_old_releases_fit(
 def test_every_spelling(spec: str, dialect: str, expected: set[str] | None) -> None:
     result = allowed(spec, dialect)
     assert (None if result is None else set(result)) == expected
+
+
+# -- environment files of any name (the real-world issue, section 2) -----------------------
+
+CONDA = "name: x\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - numpy=1.26\n"
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "environment-dev.yml",
+        "environment-gcc.yml",
+        "ci/requirements/environment-benchmark.yml",
+        "env.yaml",
+        "binder/environment.yml",
+        "conda/deps.yml",
+    ],
+)
+def test_a_conda_file_of_any_name_given_by_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], relative: str
+) -> None:
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CONDA)
+    code, _, err = invoke(["set", str(path), "--numpy", "2.3"], tmp_path, capsys)
+    assert code == 0, err
+    assert "  - numpy=2.3.5\n" in path.read_text()
+
+
+def test_yaml_that_is_not_an_environment_is_refused_by_content(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mkdocs.yml"
+    path.write_text("site_name: docs\nnav:\n  - index.md\n")
+    code, _, err = invoke(["set", str(path), "--numpy", "2.3"], tmp_path, capsys)
+    assert code == 2 and "does not know how to edit mkdocs.yml" in err
+
+
+def test_a_folder_scan_finds_the_conventional_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "environment-dev.yml").write_text(CONDA)
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements/test.txt").write_text("numpy==1.26.4\n")
+    (tmp_path / "requirements-docs.in").write_text("numpy\nsphinx\n")
+    (tmp_path / "constraints.txt").write_text("numpy<2\n")
+    (tmp_path / "notes.yml").write_text("dependencies:\n  - numpy\n")  # not scanned: by path only
+    code, _, err = invoke(["set", str(tmp_path), "--numpy", "2.3"], tmp_path, capsys)
+    assert code == 0, err
+    assert "numpy=2.3.5" in (tmp_path / "environment-dev.yml").read_text()
+    assert (tmp_path / "requirements/test.txt").read_text() == "numpy==2.3.5\n"
+    assert (tmp_path / "requirements-docs.in").read_text() == "numpy==2.3.5\nsphinx\n"
+    assert (tmp_path / "constraints.txt").read_text() == "numpy==2.3.5\n"
+    assert (tmp_path / "notes.yml").read_text() == "dependencies:\n  - numpy\n"
