@@ -27,9 +27,6 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
     f"{d}{i}" for d in ("com", "lpt") for i in range(10)
 }
 _SHADOWING = {"numpy", "pytest", "threadpoolctl", "pip", "setuptools", "src", "test", "tests"}
-_CONDA_SPEC = re.compile(
-    r"^[A-Za-z0-9][A-Za-z0-9_.-]*(?:\s*(?:==|>=|<=|!=|~=|=|>|<)\s*[A-Za-z0-9_.*+!-]+)?$"
-)
 _OWNED = {"numpy", "python", "libblas", "liblapack", "libcblas", "blas", "mkl", "nomkl"}
 MAX_NAME = 100
 
@@ -119,8 +116,43 @@ def parse_platforms(values: Iterable[str], current: Platform | None) -> tuple[Pl
     return tuple(dict.fromkeys(found))
 
 
+_CONDA_OP = r"(?:==|>=|<=|!=|~=|=|>|<)"
+_CONDA_VERSION = r"[A-Za-z0-9_.*+!]+"
+_CONDA_CONSTRAINT = rf"{_CONDA_OP}?\s*{_CONDA_VERSION}"
+_CONDA_MATCHSPEC = re.compile(
+    r"^(?:(?P<channel>[A-Za-z0-9_./-]+)::)?"
+    r"(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)"
+    r"(?P<brackets>\[[^\[\]]*\])?"
+    rf"(?:\s*(?P<version>{_CONDA_CONSTRAINT}(?:\s*[,|]\s*{_CONDA_CONSTRAINT})*)"
+    rf"(?:(?:=|\s+)(?P<build>[A-Za-z0-9_.*+]+))?)?"
+    r"(?P<after>\[[^\[\]]*\])?$"
+)
+
+
+def conda_spec_name(text: str) -> str | None:
+    """The package name of a conda MatchSpec (``scipy>=1.14,<2``, ``scipy 1.14.*``,
+    ``conda-forge::scipy``, ``scipy=1.14=*_0``, ``scipy[version='>=1.14']``), or None when
+    ``text`` is not one. py-rattler's own parser decides where it is installed; this
+    grammar is the fallback, and a test holds the two to the same table of real specs."""
+    try:
+        import rattler
+    except ImportError:
+        return fallback_conda_spec_name(text)
+    try:
+        return str(rattler.MatchSpec(text.strip()).name.normalized)
+    except Exception:  # py-rattler raises its own parse errors
+        return None
+
+
+def fallback_conda_spec_name(text: str) -> str | None:
+    """:func:`conda_spec_name` without py-rattler."""
+    match = _CONDA_MATCHSPEC.match(text.strip())
+    return match["name"].lower() if match else None
+
+
 def check_with(packages: Iterable[str], manager: Manager) -> tuple[str, ...]:
-    """Extra packages (``--with``): PEP 508 for PyPI managers, a conda spec for conda."""
+    """Extra packages (``--with``), each taken whole: PEP 508 for PyPI managers (extras,
+    markers and URLs too), conda's MatchSpec grammar for conda and pixi."""
     result: list[str] = []
     for raw in packages:
         text = raw.strip()
@@ -135,15 +167,17 @@ def check_with(packages: Iterable[str], manager: Manager) -> tuple[str, ...]:
             except InvalidRequirement:
                 raise InvalidInput(
                     f"--with '{text}' is not a valid requirement",
-                    "give a package name, optionally with a version, like scipy>=1.14",
+                    "give a PEP 508 requirement, like scipy>=1.14,<2 or pandas[excel]",
                 ) from None
         else:
-            if not _CONDA_SPEC.match(text):
+            found = conda_spec_name(text)
+            if found is None or "\n" in text:
                 raise InvalidInput(
                     f"--with '{text}' is not a conda package spec",
-                    "give a package name, optionally with a version, like scipy>=1.14",
+                    "give a conda MatchSpec, like scipy>=1.14,<2, 'scipy 1.14.*' or "
+                    "conda-forge::scipy",
                 )
-            name = re.split(r"[=<>!~\s]", text, maxsplit=1)[0].lower()
+            name = found
         if name in _OWNED:
             raise InvalidInput(
                 f"--with {name} conflicts with what npinit pins itself",

@@ -7,6 +7,7 @@ every spec string. Imports stay light: this runs inside cookiecutter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -36,9 +37,34 @@ ANSWER_KEYS = (
 
 
 def _split(value: Any) -> tuple[str, ...]:
+    """A list answer: one value per line (what npinit passes), else comma-separated (what a
+    person types for the template). A comma splits only where a new name starts: never
+    inside brackets, and not before a version constraint (``scipy>=1.14,<2`` stays whole)."""
     if isinstance(value, (list, tuple)):
         return tuple(str(v) for v in value)
-    return tuple(part.strip() for part in str(value or "").split(",") if part.strip())
+    text = str(value or "")
+    if "\n" in text:
+        return tuple(line.strip() for line in text.splitlines() if line.strip())
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for char in text:
+        depth += {"[": 1, "(": 1, "]": -1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    merged: list[str] = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if merged and not re.match(r"[A-Za-z0-9_]", part):  # <2, >=1.0, ==3.*: a constraint
+            merged[-1] += "," + part
+        else:
+            merged.append(part)
+    return tuple(merged)
 
 
 def spec_from_answers(answers: Mapping[str, Any]) -> ProjectSpec:

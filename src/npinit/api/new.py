@@ -55,7 +55,7 @@ def answers_for(spec: ProjectSpec) -> dict[str, str]:
         "blas": spec.blas_request,
         "channel": "conda-forge" if spec.manager.uses_pypi else spec.channel.value,
         "platforms": ",".join(p.value for p in spec.platforms),
-        "with_packages": ",".join(spec.with_packages),
+        "with_packages": "\n".join(spec.with_packages),  # one per line: a spec may hold commas
         "threads": str(spec.threads or ""),
         "description": spec.description,
         "author": spec.author,

@@ -1,0 +1,94 @@
+"""`--with` takes each value whole: PEP 508 for PyPI managers, conda's MatchSpec grammar for
+conda and pixi (py-rattler's parser, and a fallback grammar held to the same table); the
+conda specs solve with py-rattler against the fixture channel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from npinit.spec import conda_spec_name, fallback_conda_spec_name
+from npinit.template_ext import _split
+from tests.conftest import FIXTURES
+from tests.helpers import invoke, load_yaml
+
+# real specs from conda files and the conda docs: (spec, its name, or None when invalid)
+CONDA_TABLE = [
+    ("scipy", "scipy"),
+    ("scipy>=1.14,<2", "scipy"),
+    ("scipy 1.14.*", "scipy"),
+    ("scipy >=1.14", "scipy"),
+    ("conda-forge::scipy", "scipy"),
+    ("conda-forge::scipy>=1.14", "scipy"),
+    ("scipy=1.14", "scipy"),
+    ("scipy=1.14=*_0", "scipy"),
+    ("scipy==1.14.1", "scipy"),
+    ("scipy 1.14.1 py312h_0", "scipy"),
+    ("scipy >=1.14 | <1.0", "scipy"),
+    ('scipy[version=">=1.14"]', "scipy"),
+    ("python-dateutil", "python-dateutil"),
+    ("ruamel.yaml>=0.18", "ruamel.yaml"),
+    ("scipy; rm -rf", None),
+    ("<2", None),
+    ("scipy>>1", None),
+    ("scipy$", None),
+    ("scipy=", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("spec", "name"), CONDA_TABLE)
+def test_rattler_and_the_fallback_agree_on_real_specs(spec: str, name: str | None) -> None:
+    assert conda_spec_name(spec) == name
+    assert fallback_conda_spec_name(spec) == name
+
+
+@pytest.mark.parametrize(
+    "spec", ["pytest>=9,<10", "pytest 9.*", "{channel}::pytest", "pytest=9.0.3=*_1",
+             "pytest >=9.0 | <8"],
+)  # fmt: skip
+def test_conda_specs_solve_with_py_rattler(spec: str, tmp_path: Path) -> None:
+    from tests.e2e.test_conda_solve import solve
+
+    channel = FIXTURES / "channels/conda-forge-blas-slice"
+    spec = spec.replace("{channel}", channel.resolve().as_uri())  # a channel by its URL
+    records = solve(channel, "linux-64", [spec, "python 3.12.*"], tmp_path)
+    assert "pytest" in records
+
+
+@pytest.mark.parametrize(
+    ("manager", "spec", "file", "line"),
+    [
+        ("conda", "scipy>=1.14,<2", "environment.yml", "scipy>=1.14,<2"),
+        ("conda", "conda-forge::scipy 1.14.*", "environment.yml", "conda-forge::scipy 1.14.*"),
+        ("pip", "scipy>=1.14,<2", "requirements.txt", "scipy>=1.14,<2"),
+        ("pip", "pandas[excel,plot]>=2", "requirements.txt", "pandas[excel,plot]>=2"),
+        ("pip", 'tomli; python_version < "3.11"', "requirements.txt",
+         'tomli; python_version < "3.11"'),
+    ],
+)  # fmt: skip
+def test_new_writes_each_value_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], manager: str, spec: str, file: str,
+    line: str,
+) -> None:  # fmt: skip
+    code, _, err = invoke(
+        ["new", "w", "--manager", manager, "--platform", "linux-64", "--no-input", "--with", spec],
+        tmp_path,
+        capsys,
+    )
+    assert code == 0, err
+    path = tmp_path / "w" / file
+    if file == "environment.yml":
+        assert line in load_yaml(path)["dependencies"]
+    else:
+        assert line in path.read_text().splitlines()
+
+
+def test_the_template_splits_a_typed_list_only_between_names() -> None:
+    assert _split("scipy>=1.14,<2, pandas[excel,plot], tomli") == (
+        "scipy>=1.14,<2",
+        "pandas[excel,plot]",
+        "tomli",
+    )
+    assert _split("a\nb>=1,<2\n") == ("a", "b>=1,<2")
