@@ -221,6 +221,17 @@ def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
                 f"{p.get('threading_layer')} threading, {p.get('num_threads')} threads"
             )
         checks.append(Check("blas", Status.OK, f"BLAS: {variant} ({detail.strip('; ')})"))
+    if not pools and "numpy" in seen:
+        reason = str(seen.get("threadpoolctl") or "threadpoolctl did not report")
+        checks.append(
+            Check(
+                "blas-runtime",
+                Status.INFO,
+                "the BLAS runtime checks (copies loaded, threads) could not run: "
+                + (reason if reason.startswith("unavailable") else "no BLAS thread pool seen"),
+                "pip install threadpoolctl in the environment, then run npinit doctor again",
+            )
+        )
     if len(pools) > 1:
         names = ", ".join(sorted({Path(str(p.get("filepath", "?"))).name for p in pools}))
         checks.append(

@@ -126,3 +126,46 @@ def test_doctor_names_a_numpy_source_tree(
     code, out, _ = invoke(["doctor", "--prefix", str(scipy_venv)], tree, capsys)
     assert code == 1
     assert "inside a NumPy source tree" in out and "PYTHONPATH" not in out
+
+
+@pytest.fixture(scope="module")
+def scipy_venv_without_threadpoolctl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Most real environments: numpy and scipy from PyPI, no threadpoolctl."""
+    python = need_python("3.12")
+    venv = tmp_path_factory.mktemp("bare") / "venv"
+    run([python, "-m", "venv", venv])
+    run([python_in(venv), "-m", "pip", "install", "-q", "numpy==2.4.6", "scipy"])
+    listed = run([python_in(venv), "-m", "pip", "list", "--format=freeze"]).stdout
+    assert "threadpoolctl" not in listed.lower()
+    return venv
+
+
+def test_doctor_checks_the_blas_runtime_without_threadpoolctl_in_the_environment(
+    scipy_venv_without_threadpoolctl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    venv = scipy_venv_without_threadpoolctl
+    code, out, err = invoke(["doctor", "--prefix", str(venv), "--json"], tmp_path, capsys)
+    assert code == 0, err
+    checks = {c["id"]: c for c in json.loads(out)["checks"]}
+    assert checks["blas-duplicates"]["status"] == "warning"  # numpy.libs and scipy.libs
+    assert "2 BLAS libraries" in checks["blas-duplicates"]["message"]
+    assert "running openblas" in checks["blas"]["message"]
+    assert "blas-runtime" not in checks
+    listed = run([python_in(venv), "-m", "pip", "list", "--format=freeze"]).stdout
+    assert "threadpoolctl" not in listed.lower()  # npinit's copy was only lent to the probe
+
+
+def test_a_runtime_check_that_cannot_run_is_reported(
+    scipy_venv_without_threadpoolctl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """threadpoolctl that cannot load: an info check says so, nothing is silently left out."""
+    broken = tmp_path / "venv"
+    shutil.copytree(scipy_venv_without_threadpoolctl, broken, symlinks=True)
+    site = next((broken / "lib").glob("python3.12/site-packages"))
+    (site / "threadpoolctl.py").write_text("raise ImportError('broken on purpose')\n")
+    code, out, err = invoke(["doctor", "--prefix", str(broken), "--json"], tmp_path, capsys)
+    assert code == 0, err  # information, not a problem
+    checks = {c["id"]: c for c in json.loads(out)["checks"]}
+    assert checks["blas-runtime"]["status"] == "info"
+    assert "could not run" in checks["blas-runtime"]["message"]
+    assert "broken on purpose" in checks["blas-runtime"]["message"]

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 SCRIPT = r"""
 import json, os, sys
-doctor = sys.argv[1:] == ["doctor"]
+doctor = "doctor" in sys.argv[1:]
+helper = next((a[len("--helper="):] for a in sys.argv[1:] if a.startswith("--helper=")), "")
 out = {"executable": sys.executable, "prefix": sys.prefix,
        "version": "%d.%d.%d" % sys.version_info[:3], "cpu_count": os.cpu_count(),
        "pythonpath": os.environ.get("PYTHONPATH", ""),
@@ -51,14 +52,22 @@ except BaseException as error:
     out["import_error"] = type(error).__name__ + ": " + (lines[0] if lines else "")
     out["import_detail"] = " ".join(lines)[:2000]
 try:
-    from threadpoolctl import threadpool_info
+    try:
+        from threadpoolctl import threadpool_info
+        out["threadpoolctl"] = "the environment's"
+    except ImportError:
+        if not helper:
+            raise
+        sys.path.append(helper)  # npinit's copy: one pure-Python module, alone in its folder
+        from threadpoolctl import threadpool_info
+        out["threadpoolctl"] = "npinit's copy"
     KEEP = ("internal_api", "version", "num_threads", "threading_layer", "architecture",
             "filepath")
     out["pools"] = [
         {k: (str(v) if not isinstance(v, int) else v) for k, v in p.items() if k in KEEP}
         for p in threadpool_info() if p.get("user_api") == "blas"]
-except ImportError:
-    pass
+except Exception as error:
+    out["threadpoolctl"] = "unavailable: " + type(error).__name__ + ": " + str(error)[:200]
 try:
     names = set()
     with open("/proc/self/maps") as maps:
@@ -88,17 +97,30 @@ def run_script(
 ) -> dict[str, Any]:
     """Run :data:`SCRIPT` in ``python``. Raises TimedOut when the interpreter does not answer
     within ``timeout`` seconds (it is stopped) and Failure when it cannot run or answer."""
+    import contextlib
+    import importlib.util
+    import shutil
+    import tempfile
+
     from npinit.runner import run as default_run
 
     isolated = [] if doctor else ["-I"]
-    result = (run or default_run)(
-        [python, *isolated, "-c", SCRIPT, *(["doctor"] if doctor else [])],
-        cwd=cwd,
-        env=env,
-        timeout=timeout,
-        check=False,
-        what=str(python),
-    )
+    with tempfile.TemporaryDirectory(prefix="npinit-probe-") as helper:
+        # most environments lack threadpoolctl: offer npinit's, alone in a folder of its own
+        # (never npinit's site-packages, whose numpy or scipy would shadow the environment's)
+        found = importlib.util.find_spec("threadpoolctl")
+        if found is not None and found.origin:
+            with contextlib.suppress(OSError):
+                shutil.copy(found.origin, Path(helper) / "threadpoolctl.py")
+        result = (run or default_run)(
+            [python, *isolated, "-c", SCRIPT, *(["doctor"] if doctor else []),
+             f"--helper={helper}"],
+            cwd=cwd,
+            env=env,
+            timeout=timeout,
+            check=False,
+            what=str(python),
+        )  # fmt: skip
     try:
         data = json.loads(result.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
