@@ -91,31 +91,37 @@ def load_answers(data: bytes | str, origin: str) -> dict[str, Any]:
 
 
 def toml_value(value: Any) -> str:
-    """A TOML literal for a string, int, bool, or a list or inline table of those."""
+    """The TOML literal of a value, written by tomlkit (a well-kept writer): strings, whole
+    and floating numbers, booleans, and lists and inline tables of those. What TOML cannot
+    hold (None, a lone surrogate in text) is refused with InvalidInput, never a traceback."""
+    # the common cases need no escaping and no import: measured, tomlkit for every value
+    # costs a lock of 85 packages 13 ms of its 88; everything else goes to tomlkit
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    plain = isinstance(value, str) and value.isascii() and value.isprintable()
+    if plain and '"' not in value and "\\" not in value:
+        return f'"{value}"'
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        inner = ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items())
+        inner = ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
         return "{ " + inner + " }" if inner else "{}"
-    out = []
-    for char in str(value):
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
+    import tomlkit
+    from tomlkit.exceptions import ConvertError
+
+    try:
+        if isinstance(value, str):
+            value.encode("utf-8")  # a lone surrogate has no UTF-8 form: refuse it here
+        return str(tomlkit.item(value).as_string())
+    except (ConvertError, UnicodeEncodeError, ValueError, TypeError) as error:
+        shown = repr(value)
+        shown = shown if len(shown) < 60 else shown[:57] + "..."
+        raise InvalidInput(
+            f"{shown} cannot be written to TOML ({type(error).__name__})",
+            "TOML has no null and holds only valid Unicode text",
+        ) from None
 
 
 def toml_key(key: str) -> str:
