@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rattler
 
 from npinit import api
 from npinit.spec import build_spec
 from tests.conftest import FIXTURES
 from tests.helpers import load_yaml
 
-rattler = pytest.importorskip("rattler")
 pytestmark = pytest.mark.e2e
 
 CHANNELS = {
@@ -47,7 +47,7 @@ def solve(channel_dir: Path, platform: str, specs: list[str], cache: Path) -> di
             sources=[rattler.Channel(channel_dir.resolve().as_uri())],
             specs=[rattler.MatchSpec(s) for s in specs],
             gateway=rattler.Gateway(cache_dir=cache),
-            platforms=[platform, "noarch"],
+            platforms=[rattler.Subdir(platform), rattler.Subdir("noarch")],
             virtual_packages=virtual,
         )
     )

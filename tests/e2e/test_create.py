@@ -99,7 +99,6 @@ def test_poetry_create_in_an_existing_project(
 
 @pytest.fixture(scope="module")
 def channel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("rattler")
     from tests.channels import build_channel
 
     return build_channel(tmp_path_factory.mktemp("channel"))

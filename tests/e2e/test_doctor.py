@@ -45,7 +45,9 @@ def test_doctor_on_a_broken_numpy_names_the_import_failure(
     broken = tmp_path / "broken"
     shutil.copytree(scipy_venv, broken, symlinks=True)
     core = next((broken / "lib").glob("python3.12/site-packages/numpy/_core"))
-    for extension in core.glob("_multiarray_umath*"):
+    extensions = list(core.glob("_multiarray_umath*"))
+    assert extensions, "numpy's C extension was not found where the test removes it"
+    for extension in extensions:
         extension.unlink()
     code, out, err = invoke(["doctor", "--prefix", str(broken)], tmp_path, capsys)
     assert code == 1

@@ -37,7 +37,9 @@ def classroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(good, broken, symlinks=True)
     run([python, "-m", "venv", "--upgrade", broken])  # its own interpreter links
     core = next((broken / "lib").glob("python3.12/site-packages/numpy/_core"))
-    for extension in core.glob("_multiarray_umath*"):
+    extensions = list(core.glob("_multiarray_umath*"))
+    assert extensions, "numpy's C extension was not found where the test removes it"
+    for extension in extensions:
         extension.unlink()
     conda = root / "conda"
     shutil.copytree(FIXTURES / "conda-meta/osx-arm64-openblas", conda / "conda-meta")

@@ -136,9 +136,6 @@ def test_pip_threads_really_take_effect(tmp_path: Path, capsys: pytest.CaptureFi
     assert "FAILED test_blas_threads: the BLAS runs [1] threads, not 3" in check.stdout
 
 
-rattler = pytest.importorskip("rattler")
-
-
 @pytest.mark.parametrize(
     ("request_", "expected"),
     [

@@ -101,7 +101,8 @@ def test_pip_installed_numpy_in_a_conda_prefix_is_recorded_as_pypi(
 @pytest.fixture(scope="module")
 def solved_prefixes(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """linux-64 prefixes whose conda-meta records come from real py-rattler solves."""
-    rattler = pytest.importorskip("rattler")
+    import rattler
+
     from tests.e2e.test_conda_solve import CHANNELS, solve
 
     root = tmp_path_factory.mktemp("solved")
