@@ -77,9 +77,13 @@ def test_conda_explicit_export(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "https://conda.anaconda.org/conda-forge/osx-arm64/"
         "libblas-3.9.0-20_osxarm64_openblas.conda#49bc8dec26663241ee064b2d7116ec2d"
     ) in lines
-    # same shape as conda's own explicit files in the fixtures
-    real = (FIXTURES / "explicit/cls_gvleobas.linux-64.lock").read_text().splitlines()
-    assert "@EXPLICIT" in real and all("#" in u for u in lines[1:])
+    # py-rattler's reader of explicit files (the format conda, mamba and micromamba install)
+    # reads npinit's export: one entry per record, each URL with its md5
+    from rattler.explicit_environment import ExplicitEnvironmentSpec
+
+    spec = ExplicitEnvironmentSpec.from_path(out)
+    records = [json.loads(p.read_text()) for p in sorted(REAL_META.glob("*.json"))]
+    assert sorted(e.url for e in spec.packages) == sorted(f"{r['url']}#{r['md5']}" for r in records)
 
 
 def test_pip_installed_numpy_in_a_conda_prefix_is_recorded_as_pypi(
