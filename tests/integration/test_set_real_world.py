@@ -162,3 +162,64 @@ def test_a_folder_scan_finds_the_conventional_names(
     assert (tmp_path / "requirements-docs.in").read_text() == "numpy==2.3.5\nsphinx\n"
     assert (tmp_path / "constraints.txt").read_text() == "numpy==2.3.5\n"
     assert (tmp_path / "notes.yml").read_text() == "dependencies:\n  - numpy\n"
+
+
+# -- BLAS selectors in every spelling (section 5b) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("selector", "channel"),
+    [
+        ("blas[build=mkl]", "defaults"),  # conda-lock's own test environment
+        ("libblas[build=*mkl]", "conda-forge"),
+        ("conda-forge::libblas=*=*mkl", "conda-forge"),
+        ("libblas * *mkl", "conda-forge"),
+        ("blas=1.0=mkl", "defaults"),
+        ("blas=*=mkl", "defaults"),
+    ],
+)
+def test_set_blas_replaces_a_selector_in_any_spelling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], selector: str, channel: str
+) -> None:
+    path = tmp_path / "environment.yml"
+    path.write_text(
+        f"channels:\n  - {channel}\ndependencies:\n  - python=3.12\n  - numpy\n"
+        f"  - {selector}\n  - mkl\n  - scipy\n"
+    )
+    code, _, err = invoke(["set", str(path), "--blas", "openblas"], tmp_path, capsys)
+    assert code == 0, err
+    from tests.helpers import load_yaml
+
+    deps = load_yaml(path)["dependencies"]
+    assert selector not in deps and "mkl" not in deps  # nothing left that contradicts
+    wanted = "blas=*=openblas" if channel == "defaults" else "libblas=*=*openblas"
+    assert wanted in deps and "scipy" in deps and "numpy" in deps
+
+
+def test_the_selector_grammar_without_py_rattler_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from npinit.editing.selectors import blas_build
+
+    spellings = {
+        "libblas=*=*mkl": "*mkl",
+        "libblas[build=*mkl]": "*mkl",
+        "conda-forge::libblas=*=*openblas": "*openblas",
+        "libblas * *mkl": "*mkl",
+        "blas=1.0=openblas": "openblas",
+        "blas[build=mkl]": "mkl",
+        "blas-devel=*=*openblas": "*openblas",
+        "libblas=3.9.0": None,
+        "libblas": None,
+    }
+    with_rattler = {spec: blas_build(spec) for spec in spellings}
+    real_import = builtins.__import__
+
+    def no_rattler(name: str, *args: object, **kwargs: object) -> object:
+        if name == "rattler":
+            raise ImportError("hidden by the test")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_rattler)
+    without = {spec: blas_build(spec) for spec in spellings}
+    assert with_rattler == spellings and without == spellings

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from npinit.editing.selectors import BLAS_SELECTORS, blas_build
 from npinit.errors import InvalidInput
 
-BLAS_SELECTORS = {"libblas", "liblapack", "libcblas", "blas"}
+__all__ = ["BLAS_SELECTORS", "Entry", "blas_build", "edit", "parse", "set_channel"]
+
 # the entries an edit looks at; :func:`parse` returns these, and the first and last entry
-EDITED = ("numpy", "python", "libblas", "liblapack", "libcblas", "blas", "nomkl")
+EDITED = ("numpy", "python", "libblas", "liblapack", "libcblas", "blas", "nomkl", "mkl")
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
     entries = [
         Entry(line, _name(spec), spec, start, end)
         for i, (line, spec, start, end) in enumerate(found)
-        if i in (0, last) or spec[:9].lower().startswith(EDITED)
+        if i in (0, last) or _may_edit(spec)
     ]
     for name, value in data.items():  # a key with nothing under it is null, as in YAML
         if value == [] or value == {}:
@@ -194,11 +196,7 @@ def _ruamel_parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
 
 def _edited(entries: list[Entry]) -> list[Entry]:
     """The entries an edit can touch, and the first and last (where new ones go)."""
-    return [
-        e
-        for i, e in enumerate(entries)
-        if i in (0, len(entries) - 1) or e.spec[:9].lower().startswith(EDITED)
-    ]
+    return [e for i, e in enumerate(entries) if i in (0, len(entries) - 1) or _may_edit(e.spec)]
 
 
 def _token_end(line: str, start: int, flow: bool) -> int:
@@ -242,8 +240,12 @@ def parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
 
 
 def _name(spec: str) -> str:
-    match = _NAME.match(spec.strip())
+    match = _NAME.match(spec.strip().rsplit("::", 1)[-1])  # conda-forge::libblas is libblas
     return match.group().lower() if match else ""
+
+
+def _may_edit(spec: str) -> bool:
+    return spec.rsplit("::", 1)[-1][:10].lower().startswith(EDITED)
 
 
 def channel_of(data: dict[str, Any]) -> str:
@@ -272,8 +274,10 @@ def edit(
     python: str | None = None,
     blas_lines: list[str] | None = None,
     drop_nomkl: bool = False,
+    drop_mkl: bool = False,
 ) -> str:
-    """Apply the requested changes; ``blas_lines`` replaces every BLAS selector line."""
+    """Apply the requested changes; ``blas_lines`` replaces every BLAS selector, in every
+    spelling (:func:`blas_build`), and ``nomkl``/``mkl`` entries that contradict the choice."""
     _, entries = parse(text, origin)
     if not entries:
         raise InvalidInput(f"{origin} has no conda dependencies to edit", "add some first")
@@ -304,8 +308,9 @@ def edit(
         selectors = [
             e
             for e in entries
-            if (e.name in BLAS_SELECTORS and e.spec.count("=") >= 2)
+            if (e.name in BLAS_SELECTORS and blas_build(e.spec) is not None)
             or (e.name == "nomkl" and drop_nomkl)
+            or (e.name == "mkl" and drop_mkl)
         ]
         if selectors:
             first, rest = selectors[0], selectors[1:]

@@ -166,7 +166,7 @@ def plan_set(
                 else (Channel.CONDA_FORGE)
             )
             blas_lines = None
-            drop_nomkl = False
+            drop_nomkl = drop_mkl = False
             if blas_request is not None:
                 common, overrides = blas_request
                 choices = blas_facts.choose_for_platforms(
@@ -179,6 +179,7 @@ def plan_set(
                     )
                 blas_lines = list(choices[0].spec_lines)
                 drop_nomkl = choices[0].variant != "openblas"
+                drop_mkl = choices[0].variant != "mkl"
                 choices_for_answers = choices
             after = conda_env.edit(
                 text,
@@ -187,6 +188,7 @@ def plan_set(
                 python=python,
                 blas_lines=blas_lines,
                 drop_nomkl=drop_nomkl,
+                drop_mkl=drop_mkl,
             )
             if channel is not None and conda_env.channel_of(data) != channel:
                 after = conda_env.set_channel(after, origin, channel)

@@ -215,7 +215,7 @@ def edit_pixi(
         deps["python"] = f"{python}.*"
     if blas is not None:
         common, targets = blas
-        from npinit.editing.conda_env import BLAS_SELECTORS
+        from npinit.editing.selectors import BLAS_SELECTORS
 
         for name in list(deps):
             if name in BLAS_SELECTORS:
