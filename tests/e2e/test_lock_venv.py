@@ -45,7 +45,8 @@ def test_lock_names_numpy_and_openblas_twice_identically(
     assert numpy["version"] == "2.4.6" and numpy["source"] == "pypi"
     assert any("manylinux" in t for t in numpy["tags"])
     assert data["blas"]["variant"] == "openblas"
-    assert "numpy.libs/libscipy_openblas" in data["blas"]["evidence"]
+    # read from the wheel's own numpy/__config__.py, without importing numpy
+    assert data["blas"]["evidence"].startswith("numpy/__config__.py names scipy-openblas 0.3.")
     assert data["environment"]["python"].startswith("3.12.")
 
 

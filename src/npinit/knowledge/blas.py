@@ -38,15 +38,6 @@ DEFAULTS: dict[Blas, tuple[frozenset[Platform], tuple[str, ...]]] = {
 }
 
 # Build-string suffixes of conda's libblas/blas records, longest first.
-BUILD_SUFFIXES = (
-    ("newaccelerate", "accelerate"),
-    ("accelerate", "accelerate"),
-    ("openblas", "openblas"),
-    ("netlib", "netlib"),
-    ("blis", "blis"),
-    ("nvpl", "nvpl"),
-    ("mkl", "mkl"),
-)
 
 SIZE_NOTE = {
     "mkl": "MKL is about 700 MB on disk (OpenBLAS about 30 MB) and is not open source: "
@@ -65,12 +56,25 @@ def default_variant(channel: Channel, platform: Platform, release: NumpyRelease)
     return "openblas"
 
 
+# the one detector of a BLAS family in a build string, a library file name, a show_config
+# name or a threadpoolctl internal_api; the generated tests/test_environment.py keeps a copy
+# of it (it runs without npinit), and a test holds the two in agreement
+FAMILIES = ("newaccelerate", "accelerate", "openblas", "netlib", "blis", "nvpl", "mkl", "flexiblas")
+
+
+def family_of(text: str) -> str:
+    """The BLAS family ``text`` names (``20_linux64_openblas``, ``libscipy_openblas64_.so``,
+    ``scipy-openblas``, ``mkl_rt``, ``accelerate``), or ``unknown``."""
+    lowered = text.lower()
+    for name in FAMILIES:
+        if name in lowered:
+            return "accelerate" if name == "newaccelerate" else name
+    return "unknown"
+
+
 def variant_from_build(build: str) -> str:
     """The BLAS variant a conda ``libblas``/``blas`` build string selects, or ``unknown``."""
-    for suffix, variant in BUILD_SUFFIXES:
-        if build.endswith(suffix):
-            return variant
-    return "unknown"
+    return family_of(build)
 
 
 def choose_blas(

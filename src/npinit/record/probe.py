@@ -131,9 +131,6 @@ def run_script(
     return data
 
 
-_FAMILIES = ("openblas", "mkl", "blis", "accelerate", "netlib", "flexiblas")
-
-
 def run_probe(python: Path, timeout: float = 30) -> dict[str, Any]:
     """What ``lock --probe`` records of the BLAS at run time (JSON-able, no absolute paths)."""
     from npinit.runner import TimedOut
@@ -171,13 +168,14 @@ def run_probe(python: Path, timeout: float = 30) -> dict[str, Any]:
 
 def variant_from_probe(probe: dict[str, Any]) -> str:
     """The BLAS family the probe saw, or ``unknown``."""
+    from npinit.knowledge.blas import family_of
+
     for text in (
         probe.get("internal_api", ""),
         probe.get("numpy_blas", ""),
         *probe.get("mapped", []),
     ):
-        lowered = str(text).lower()
-        for family in _FAMILIES:
-            if family in lowered:
-                return family
+        family = family_of(str(text))
+        if family != "unknown":
+            return family
     return "unknown"

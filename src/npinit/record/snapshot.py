@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.errors import InvalidInput
-from npinit.knowledge.blas import variant_from_build
+from npinit.knowledge.blas import family_of, variant_from_build
 from npinit.model import EnvKind, Platform, Source
 
 
@@ -162,6 +162,8 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def blas_from_conda(packages: list[Package]) -> BlasFingerprint | None:
+    """The BLAS a conda environment's selector record names in its build string (libblas on
+    conda-forge, blas on defaults); None when no record names one (nothing is guessed)."""
     by_name = {p.name: p for p in packages}
     for name in ("libblas", "blas"):
         record = by_name.get(name)
@@ -171,29 +173,49 @@ def blas_from_conda(packages: list[Package]) -> BlasFingerprint | None:
                 return BlasFingerprint(
                     variant, f"conda package {name} {record.version} build {record.build}"
                 )
-    if "numpy" in by_name and "mkl" in by_name:
-        return BlasFingerprint("mkl", "conda packages numpy and mkl")
     return None
 
 
-_BLAS_LIBRARY = re.compile(r"(openblas|mkl_rt|libmkl|blis|libcblas)", re.IGNORECASE)
+_CONFIG_BLAS = re.compile(r'"blas":\s*\{(?P<body>.*?)\n\s*\}', re.S)
+_CONFIG_FIELD = re.compile(r'"(?P<key>name|version)":\s*r?"(?P<value>[^"]*)"')
+
+
+def blas_from_config(numpy_dir: Path) -> BlasFingerprint | None:
+    """What ``numpy/__config__.py`` (written by numpy's build, read here without importing
+    numpy) names as its BLAS, e.g. ``scipy-openblas 0.3.31`` or ``accelerate``."""
+    try:
+        text = (numpy_dir / "__config__.py").read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    block = _CONFIG_BLAS.search(text)
+    if block is None:
+        return None
+    fields = {m["key"]: m["value"] for m in _CONFIG_FIELD.finditer(block["body"])}
+    name = fields.get("name", "")
+    variant = family_of(name)
+    if variant == "unknown":
+        return None
+    version = f" {fields['version']}" if fields.get("version") else ""
+    return BlasFingerprint(variant, f"numpy/__config__.py names {name}{version}")
 
 
 def blas_from_wheel(site: Path, numpy: Package | None) -> BlasFingerprint | None:
-    """The BLAS a numpy wheel carries: its bundled library, or its macOS tag."""
+    """The BLAS a numpy wheel carries: what its ``__config__.py`` names, else the library it
+    bundles (``numpy.libs``, ``numpy/.dylibs``)."""
     if numpy is None:
         return None
-    if any(tag.split("-")[-1].startswith("macosx_14_0") for tag in numpy.tags):
-        return BlasFingerprint("accelerate", f"numpy {numpy.version} wheel tag macosx_14_0")
+    configured = blas_from_config(site / "numpy")
+    if configured is not None:
+        return configured
     for libs in (site / "numpy.libs", site / "numpy" / ".dylibs"):
         try:
             names = sorted(os.listdir(libs))
         except OSError:
             continue
         for name in names:
-            match = _BLAS_LIBRARY.search(name)
-            if match and "openblas" in match.group(1).lower():
-                return BlasFingerprint("openblas", f"{libs.name}/{name} in the numpy wheel")
+            variant = family_of(name)
+            if variant != "unknown":
+                return BlasFingerprint(variant, f"{libs.name}/{name} in the numpy wheel")
     if any(tag.endswith("win32") for tag in numpy.tags):
         return BlasFingerprint("none", f"numpy {numpy.version} win32 wheel has no BLAS")
     return None
@@ -229,7 +251,7 @@ def wheel_blas(sites: list[Path], packages: list[Package]) -> BlasFingerprint | 
 
 
 def unknown_blas(packages: list[Package]) -> BlasFingerprint:
-    has_numpy = any(p.name == "numpy" for p in packages)
+    has_numpy = any(p.name in ("numpy", "numpy-base") for p in packages)
     return BlasFingerprint(
         "unknown", "no BLAS evidence on disk" if has_numpy else "numpy is not installed"
     )
