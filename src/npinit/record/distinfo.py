@@ -64,6 +64,7 @@ def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Pac
         except (OSError, KeyError):
             warnings.append(f"{dist} has no readable METADATA; left out of the snapshot")
             continue
+        requested, origin = _direct_url(dist)
         packages.append(
             Package(
                 name=canonical(name),
@@ -71,7 +72,8 @@ def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Pac
                 source=Source.PYPI,
                 installer=installer,
                 tags=_wheel_tags(dist, warnings),
-                requested_url=_direct_url(dist),
+                requested_url=requested,
+                origin=origin,
             )
         )
     return packages, warnings
@@ -115,11 +117,21 @@ def _wheel_tags(dist: Path, warnings: list[str]) -> tuple[str, ...]:
     )
 
 
-def _direct_url(dist: Path) -> str:
+def _direct_url(dist: Path) -> tuple[str, str]:
+    """The remote URL a distribution was installed from (PEP 610), and its origin:
+    ``editable`` or ``local`` for a folder or file of this machine (whose path is not kept:
+    the lock must not depend on it)."""
     try:
         data = json.loads((dist / "direct_url.json").read_text("utf-8"))
     except (OSError, ValueError):
-        return ""
-    url = data.get("url", "") if isinstance(data, dict) else ""
-    # a local path would make the lock machine-specific; keep only remote URLs
-    return url if isinstance(url, str) and not url.startswith("file:") else ""
+        return "", ""
+    if not isinstance(data, dict):
+        return "", ""
+    url = data.get("url", "")
+    url = url if isinstance(url, str) else ""
+    dir_info = data.get("dir_info")
+    if isinstance(dir_info, dict) and dir_info.get("editable"):
+        return "", "editable"
+    if url.startswith("file:"):
+        return "", "local"
+    return url, ""

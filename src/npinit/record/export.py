@@ -31,6 +31,17 @@ def requirements(snapshot: Snapshot) -> tuple[str, list[str]]:
     warnings = _conda_warning(snapshot, "a requirements file")
     missing = []
     for package in _pypi(snapshot):
+        if package.origin:
+            how = {"editable": "as an editable install", "local": "from a local file"}
+            warnings.append(
+                f"{package.name} {package.version} was installed "
+                f"{how.get(package.origin, 'locally')} on this machine, which no index has: "
+                "left out (install it from its source, e.g. pip install -e PATH)"
+            )
+            continue
+        if package.requested_url:  # installed from a URL: that URL is how to install it
+            lines.append(f"{package.name} @ {package.requested_url}")
+            continue
         line = f"{package.name}=={package.version}"
         if package.sha256:
             line += f" \\\n    --hash=sha256:{package.sha256}"

@@ -8,20 +8,80 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from html.parser import HTMLParser
 from typing import Any
 
 from npinit.errors import Failure
 from npinit.record.snapshot import Package, canonical
 
 DEFAULT_INDEX = "https://pypi.org/simple"
-ACCEPT = "application/vnd.pypi.simple.v1+json"
+ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
+
+
+def _split_credentials(index: str) -> tuple[str, dict[str, str]]:
+    """``https://user:secret@host/simple`` -> the URL without them, and a Basic header."""
+    import base64
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    parts = urlsplit(index)
+    if parts.username is None:
+        return index, {}
+    host = parts.hostname or ""
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    token = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+    header = {"Authorization": "Basic " + base64.b64encode(token).decode("ascii")}
+    return urlunsplit(parts._replace(netloc=netloc)), header
+
+
+class _Anchors(HTMLParser):
+    """The files of a PEP 503 HTML page: each anchor's text (the file name) and href."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: list[dict[str, Any]] = []
+        self._href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._href = dict(attrs).get("href") or ""
+            self.files.append({"filename": "", "url": self._href})
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None and self.files:
+            self.files[-1]["filename"] += data.strip()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._href = None
 
 
 def _fetch(index: str, name: str) -> dict[str, Any]:
-    request = urllib.request.Request(f"{index.rstrip('/')}/{name}/", headers={"Accept": ACCEPT})
+    """The project page as PEP 691 data (a PEP 503 HTML page is converted), every file URL
+    made absolute against the page's own URL (both PEPs allow relative ones)."""
+    from urllib.parse import urldefrag, urljoin
+
+    base, auth = _split_credentials(index)
+    page_url = f"{base.rstrip('/')}/{name}/"
+    request = urllib.request.Request(page_url, headers={"Accept": ACCEPT, **auth})
     with urllib.request.urlopen(request, timeout=60) as response:
-        data: dict[str, Any] = json.load(response)
-        return data
+        kind = response.headers.get_content_type()
+        body = response.read()
+        final = response.geturl()
+    if kind == "text/html":
+        parser = _Anchors()
+        parser.feed(body.decode("utf-8", errors="replace"))
+        files = []
+        for entry in parser.files:
+            url, fragment = urldefrag(urljoin(final, entry["url"]))
+            algorithm, _, digest = fragment.partition("=")
+            files.append({"filename": entry["filename"], "url": url,
+                          "hashes": {algorithm: digest} if digest else {}})  # fmt: skip
+        return {"files": files}
+    data: dict[str, Any] = json.loads(body)
+    for entry in data.get("files", []):
+        if isinstance(entry, dict) and isinstance(entry.get("url"), str):
+            entry["url"] = urljoin(final, entry["url"])
+    return data
 
 
 def match_wheel(package: Package, page: dict[str, Any]) -> dict[str, Any] | None:
@@ -59,7 +119,7 @@ def add_hashes(
             pages = dict(pool.map(load, sorted({p.name for p in wanted})))
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise Failure(
-            f"could not ask the index {index} for hashes ({error})",
+            f"could not ask the index {_split_credentials(index)[0]} for hashes ({error})",
             "check the network, or lock without --online (hashes are then left out)",
         ) from None
     warnings: list[str] = []

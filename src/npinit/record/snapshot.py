@@ -32,6 +32,7 @@ class Package:
     installer: str = ""
     tags: tuple[str, ...] = ()
     requested_url: str = ""
+    origin: str = ""  # "editable" or "local" for a distribution no index has (no path kept)
 
     @property
     def key(self) -> tuple[str, str]:
