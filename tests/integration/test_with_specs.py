@@ -92,3 +92,34 @@ def test_the_template_splits_a_typed_list_only_between_names() -> None:
         "tomli",
     )
     assert _split("a\nb>=1,<2\n") == ("a", "b>=1,<2")
+
+
+PEP508_TABLE = [
+    "packaging>=24,<27",
+    "rich[jupyter]>=13",
+    'tomli; python_version < "3.99"',
+    "six==1.16.0",
+]
+
+
+@pytest.mark.e2e
+def test_pep508_specs_resolve_with_pip(tmp_path: Path) -> None:
+    """The PyPI values npinit takes whole are ones pip itself resolves, commas and all."""
+    import json
+    import subprocess
+    import sys
+
+    from npinit.model import Manager
+    from npinit.spec import check_with
+
+    assert check_with(PEP508_TABLE, Manager.PIP) == tuple(PEP508_TABLE)
+    report = tmp_path / "report.json"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "--ignore-installed",
+         "--quiet", "--report", str(report), *PEP508_TABLE],
+        check=True, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    names = sorted(
+        item["metadata"]["name"].lower() for item in json.loads(report.read_text())["install"]
+    )
+    assert names == ["packaging", "rich", "six", "tomli"]
