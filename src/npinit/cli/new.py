@@ -209,27 +209,26 @@ def _create(
     project: Path, quiet: bool, channel_alias: str | None, no_uv: bool, no_check: bool
 ) -> CreateResult:
     """Build a project's environment, with progress on a terminal."""
+    from collections.abc import Callable
+
     from npinit import api
 
-    if quiet or not sys.stderr.isatty():
+    def build(progress: Callable[[str], None] | None = None) -> CreateResult:
         return api.create_environment(
             project,
             machine=machine(),
             channel_alias=channel_alias,
             use_uv=not no_uv,
             check=not no_check,
+            progress=progress,
         )
+
+    if quiet or not sys.stderr.isatty():
+        return build()
     from rich.console import Console
 
     with Console(stderr=True).status("Creating the environment") as status:
-        return api.create_environment(
-            project,
-            machine=machine(),
-            channel_alias=channel_alias,
-            use_uv=not no_uv,
-            check=not no_check,
-            progress=lambda message: status.update(message),
-        )
+        return build(lambda message: status.update(message))
 
 
 def _finish_create(created: CreateResult, as_json: bool) -> None:
