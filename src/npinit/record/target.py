@@ -9,8 +9,7 @@ from pathlib import Path
 from npinit.errors import InvalidInput
 from npinit.model import EnvKind, Platform
 from npinit.record.snapshot import Snapshot, read_prefix, read_sites, unknown_blas, wheel_blas
-
-PROJECT_FILE = ".npinit.toml"
+from npinit.tomlio import ANSWERS_FILE
 
 _ASK = (
     "import json, site, sys, platform;"
@@ -31,7 +30,7 @@ class Target:
 def find_project(start: Path) -> Path | None:
     """The generated project containing ``start`` (it has ``.npinit.toml``), if any."""
     for folder in (start, *start.parents):
-        if (folder / PROJECT_FILE).is_file():
+        if (folder / ANSWERS_FILE).is_file():
             return folder
     return None
 
