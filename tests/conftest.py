@@ -77,3 +77,21 @@ def run(
             f"stderr:\n{result.stderr[-4000:]}"
         )
     return result
+
+
+@pytest.fixture(scope="session")
+def channel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A local channel alias (``<root>/conda-forge``) of tiny synthetic packages: python
+    3.12.9 (no interpreter), numpy 2.4.6 and mkl/openblas BLAS builds, for linux-64."""
+    from tests.channels import build_channel
+
+    return build_channel(tmp_path_factory.mktemp("channel"))
+
+
+@pytest.fixture(scope="session")
+def forge_alias(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A channel alias whose ``conda-forge`` is the shared conda-forge slice (real metadata
+    for linux-64, linux-aarch64, osx-arm64 and win-64)."""
+    root = tmp_path_factory.mktemp("alias")
+    (root / "conda-forge").symlink_to(FIXTURES / "channels" / "conda-forge-blas-slice")
+    return root.as_uri()

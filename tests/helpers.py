@@ -48,3 +48,69 @@ def load_yaml(path: Path) -> Any:
 
 def python_in(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+
+
+def lock_section(text_or_path: str | Path, platform: str | None = None) -> dict[str, Any]:
+    """One platform's section of an npinit.lock (version 2) as plain TOML data: its
+    ``environment``, ``blas`` and ``packages``; the only one when ``platform`` is None."""
+    import tomllib
+
+    text = text_or_path.read_text() if isinstance(text_or_path, Path) else text_or_path
+    data = tomllib.loads(text)
+    assert data["lock-version"] == 2
+    sections = data["platforms"]
+    if platform is None:
+        assert len(sections) == 1, sorted(sections)
+        return dict(next(iter(sections.values())))
+    return dict(sections[platform])
+
+
+# A stand-in for conda, mamba and micromamba: `create --yes --prefix P --file EXPLICIT` writes
+# one conda-meta record per URL of the @EXPLICIT file, as conda does for the packages it
+# links; it logs its argv and the file it was given to $NPINIT_TEST_LOG. With
+# $NPINIT_TEST_STARTED it touches that file, with $NPINIT_TEST_WAIT_FOR it waits for that
+# one first (the test controls when the "install" ends, no timing involved).
+FAKE_CONDA = """#!{python}
+import json, os, pathlib, sys, time
+args = sys.argv[1:]
+prefix = pathlib.Path(args[args.index("--prefix") + 1])
+explicit = pathlib.Path(args[args.index("--file") + 1]).read_text()
+if os.environ.get("NPINIT_TEST_LOG"):
+    with open(os.environ["NPINIT_TEST_LOG"], "a") as log:
+        log.write(json.dumps([os.path.basename(sys.argv[0]), *args, explicit]) + "\\n")
+(prefix / "conda-meta").mkdir(parents=True, exist_ok=True)
+if os.environ.get("NPINIT_TEST_STARTED"):
+    pathlib.Path(os.environ["NPINIT_TEST_STARTED"]).touch()
+while os.environ.get("NPINIT_TEST_WAIT_FOR") and not os.path.exists(
+    os.environ["NPINIT_TEST_WAIT_FOR"]
+):
+    time.sleep(0.05)
+for line in explicit.splitlines():
+    if not line or line.startswith(("#", "@")):
+        continue
+    url, _, md5 = line.partition("#")
+    base, subdir, file_name = url.rsplit("/", 2)
+    stem = file_name.removesuffix(".conda").removesuffix(".tar.bz2")
+    name, version, build = stem.rsplit("-", 2)
+    record = {{"name": name, "version": version, "build": build, "channel": base,
+              "subdir": subdir, "url": url, "md5": md5, "files": []}}
+    (prefix / "conda-meta" / (stem + ".json")).write_text(json.dumps(record))
+"""
+
+
+def fake_conda(folder: Path, names: list[str]) -> None:
+    """Put stand-ins named ``names`` (conda, mamba, micromamba) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        exe = folder / name
+        exe.write_text(FAKE_CONDA.format(python=sys.executable))
+        exe.chmod(0o755)
+
+
+def no_conda_path() -> str:
+    """PATH without any conda front-end, so the embedded engine is used."""
+    return os.pathsep.join(
+        p
+        for p in os.environ["PATH"].split(os.pathsep)
+        if not any((Path(p) / t).exists() for t in ("conda", "mamba", "micromamba"))
+    )

@@ -1,5 +1,6 @@
-"""npinit new --create / npinit create: real environments, recorded locks, their own tests;
-missing tools, failures and interrupts leave the project intact and no lock."""
+"""npinit new --create / npinit create: real environments installed exactly from the lock,
+checked against it, their own tests; missing tools, failures and interrupts leave the
+project and the lock intact and no environment."""
 
 from __future__ import annotations
 
@@ -10,21 +11,27 @@ import signal
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, need_python, run
-from tests.helpers import invoke, python_in
+from tests.conftest import need_python, run
+from tests.helpers import fake_conda, invoke, lock_section, no_conda_path, python_in
 
 pytestmark = pytest.mark.e2e
 PIP = ["--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", "--platform", "linux-64"]
 
 
-def _lock(project: Path) -> dict[str, Any]:
-    return tomllib.loads((project / "npinit.lock").read_text())
+def _lock(project: Path, platform: str = "linux-64") -> dict[str, Any]:
+    return lock_section(project / "npinit.lock", platform)
+
+
+def _conda_args(channel: Path, name: str) -> list[str]:
+    """A conda project the synthetic channel solves (python 3.12.9, numpy 2.4.6)."""
+    alias = channel.as_uri()
+    return ["new", name, "--manager", "conda", "--python", "3.12", "--numpy", "2.4.6",
+            "--platform", "linux-64", "--no-input", "--channel-alias", alias]  # fmt: skip
 
 
 @pytest.mark.parametrize("installer", ["uv", "pip"])
@@ -45,11 +52,8 @@ def test_pip_create_end_to_end(
     version = run([python_in(project / ".venv"), "-c", "import numpy; print(numpy.__version__)"])
     assert version.stdout.strip() == "2.4.6"
     numpy = next(p for p in _lock(project)["packages"] if p["name"] == "numpy")
-    if installer == "pip":  # pip's --report gives the hashes; uv reports none
-        assert len(numpy["sha256"]) == 64 and numpy["url"].endswith(".whl")
-    else:
-        assert "sha256" not in numpy
-        assert "npinit lock --online" in " ".join(report["warnings"])
+    assert len(numpy["sha256"]) == 64 and numpy["url"].endswith("x86_64.whl")
+    assert report["platform"] == "linux-64" and report["verified"] is True
     code, out, _ = invoke(["verify"], project, capsys)
     assert code == 0 and "No drift" in out
 
@@ -93,25 +97,17 @@ def test_poetry_create_in_an_existing_project(
     poetry_lock = (project / "poetry.lock").read_text()
     numpy = next(p for p in _lock(project)["packages"] if p["name"] == "numpy")
     assert numpy["version"] == "2.4.6" and numpy["sha256"] in poetry_lock
+    before = (project / "npinit.lock").read_bytes()
+    shutil.rmtree(project / ".venv")
+    code, _, err = invoke(["create", "--no-check"], project, capsys)  # poetry sync, again
+    assert code == 0, err
+    assert (project / "npinit.lock").read_bytes() == before
     code, _, _ = invoke(["verify"], project, capsys)
     assert code == 0
 
 
-@pytest.fixture(scope="module")
-def channel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.channels import build_channel
-
-    return build_channel(tmp_path_factory.mktemp("channel"))
-
-
 def _no_conda_path(tmp_path: Path) -> str:
-    """PATH without any conda front-end, so the embedded engine is used."""
-    keep = [
-        p
-        for p in os.environ["PATH"].split(os.pathsep)
-        if not any((Path(p) / t).exists() for t in ("conda", "mamba", "micromamba"))
-    ]
-    return os.pathsep.join(keep)
+    return no_conda_path()
 
 
 @pytest.mark.parametrize("blas", ["mkl", "openblas"])
@@ -167,78 +163,40 @@ def test_embedded_conda_engine_on_a_local_channel(
     assert code == 0, out
 
 
-STAND_IN = """#!{python}
-import json, os, shutil, sys
-with open(os.environ["NPINIT_TEST_LOG"], "a") as log:
-    log.write(json.dumps([os.path.basename(sys.argv[0]), *sys.argv[1:]]) + "\\n")
-prefix = sys.argv[sys.argv.index("--prefix") + 1]
-shutil.copytree({records!r}, os.path.join(prefix, "conda-meta"))
-"""
-
-
-def _stand_ins(folder: Path, names: list[str]) -> None:
-    folder.mkdir()
-    for name in names:
-        exe = folder / name
-        exe.write_text(
-            STAND_IN.format(
-                python=sys.executable, records=str(FIXTURES / "conda-meta/osx-arm64-openblas")
-            )
-        )
-        exe.chmod(0o755)
-
-
 @pytest.mark.parametrize(
-    ("tools", "expected"),
-    [
-        (["conda"], ["conda", "env", "create", "--prefix", "{p}", "--file", "{f}"]),
-        (
-            ["micromamba", "conda"],
-            ["micromamba", "create", "--yes", "--prefix", "{p}", "--file", "{f}"],
-        ),
-        (
-            ["mamba", "micromamba", "conda"],
-            ["mamba", "env", "create", "--yes", "--prefix", "{p}", "--file", "{f}"],
-        ),
-    ],
-)
-def test_conda_front_ends_get_the_exact_command(
+    ("tools", "used"),
+    [(["conda"], "conda"), (["micromamba", "conda"], "micromamba"),
+     (["mamba", "micromamba", "conda"], "mamba")],
+)  # fmt: skip
+def test_conda_front_ends_install_the_locked_explicit_file(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    tools: Any,
-    expected: Any,
+    channel: Path,
+    tools: list[str],
+    used: str,
 ) -> None:
-    _stand_ins(tmp_path / "bin", tools)
+    fake_conda(tmp_path / "bin", tools)
     log = tmp_path / "calls.log"
     monkeypatch.setenv("NPINIT_TEST_LOG", str(log))
-    monkeypatch.setenv("PATH", str(tmp_path / "bin") + os.pathsep + _no_conda_path(tmp_path))
-    code, out, err = invoke(
-        [
-            "new",
-            "cf",
-            "--manager",
-            "conda",
-            "--python",
-            "3.12",
-            "--numpy",
-            "2.4.6",
-            "--platform",
-            "osx-arm64",
-            "--no-input",
-            "--create",
-        ],
-        tmp_path,
-        capsys,
-    )
+    monkeypatch.setenv("PATH", str(tmp_path / "bin") + os.pathsep + no_conda_path())
+    code, out, err = invoke([*_conda_args(channel, "cf"), "--create"], tmp_path, capsys)
     assert code == 0, err
     project = tmp_path / "cf"
     calls = [json.loads(line) for line in log.read_text().splitlines()]
-    assert calls == [
-        [a.format(p=project / ".conda", f=project / "environment.yml") for a in expected]
-    ]
-    assert "not run" in out
-    assert _lock(project)["blas"]["variant"] == "openblas"
+    assert len(calls) == 1
+    *argv, explicit = calls[0]
+    assert argv[:5] == [used, "create", "--yes", "--prefix", str(project / ".conda")]
+    assert argv[5] == "--file" and argv[6].endswith("conda-linux-64.txt")
+    locked = _lock(project)
+    lines = explicit.splitlines()
+    urls = [line for line in lines if not line.startswith(("#", "@"))]
+    assert "@EXPLICIT" in lines and len(urls) == len(locked["packages"]) > 5
+    assert sorted(urls) == sorted(f"{p['url']}#{p['md5']}" for p in locked["packages"])
+    assert "installed exactly, verified" in out and "not run" in out
+    assert locked["blas"]["variant"] == "openblas"
+    code, _, _ = invoke(["verify"], project, capsys)
+    assert code == 0
 
 
 def _project_files(project: Path) -> dict[str, bytes]:
@@ -284,10 +242,12 @@ def test_missing_python_exits_3(
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     code, _, err = invoke(["new", "nopy", *PIP, "--no-input", "--create"], tmp_path, capsys)
     assert code == 3 and "Python 3.12 is not installed" in err
-    assert not (tmp_path / "nopy/npinit.lock").exists()
+    # locking needs no interpreter: the lock is whole, the environment was never started
+    assert len(_lock(tmp_path / "nopy")["packages"]) >= 3
+    assert not (tmp_path / "nopy/.venv").exists()
 
 
-def test_failed_install_removes_the_environment_and_writes_no_lock(
+def test_unresolvable_requirements_write_no_lock_and_no_environment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     need_python("3.12")
@@ -300,9 +260,85 @@ def test_failed_install_removes_the_environment_and_writes_no_lock(
     project = tmp_path / "bad"
     before = _project_files(project)
     code, _, err = invoke(["create"], project, capsys)
-    assert code == 1 and "failed" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and "cannot be resolved" in err and len(err.strip().splitlines()) == 1
+    assert "npinit-no-such-package-here" in err
     assert not (project / ".venv").exists() and not (project / "npinit.lock").exists()
     assert _project_files(project) == before
+
+
+def test_participant_path_altered_hash_and_stale_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The instructor locks every platform; a participant copies the project without its
+    environment and creates: exactly the lock, verified, the lock byte for byte the same.
+    An altered hash fails (exit 1) and leaves no .venv; after `set --numpy` the lock is stale
+    (exit 2) until `create --update`."""
+    need_python("3.12")
+    code, _, err = invoke(["new", "inst", *PIP, "--no-input"], tmp_path, capsys)
+    assert code == 0, err
+    instructor = tmp_path / "inst"
+    code, out, err = invoke(["lock", "--platform", "all", "--json"], instructor, capsys)
+    assert code == 0, err
+    assert sorted(json.loads(out)["platforms"]) == [
+        "linux-64", "linux-aarch64", "osx-64", "osx-arm64", "win-64"
+    ]  # fmt: skip
+    participant = tmp_path / "part"
+    shutil.copytree(instructor, participant)
+    lock = participant / "npinit.lock"
+    before = lock.read_bytes()
+    code, out, err = invoke(["create", "--json", "--no-check"], participant, capsys)
+    assert code == 0, err
+    assert lock.read_bytes() == before
+    section = _lock(participant)
+    freeze = run([python_in(participant / ".venv"), "-m", "pip", "--version"], check=False)
+    assert freeze.returncode != 0  # uv's venv: nothing but the lock, not even pip
+    installed = run(
+        [python_in(participant / ".venv"), "-c",
+         "import importlib.metadata as m, json; print(json.dumps(sorted("
+         "(d.metadata['Name'].lower(), d.version) for d in m.distributions())))"]
+    )  # fmt: skip
+    assert [tuple(x) for x in json.loads(installed.stdout)] == [
+        (p["name"], p["version"]) for p in section["packages"]
+    ]
+    code, out, _ = invoke(["verify"], participant, capsys)
+    assert code == 0 and "No drift" in out
+
+    altered = tmp_path / "altered"
+    shutil.copytree(instructor, altered)
+    text = (altered / "npinit.lock").read_text()
+    numpy = next(p for p in section["packages"] if p["name"] == "numpy")
+    text = text.replace(numpy["sha256"], "0" * 64)
+    (altered / "npinit.lock").write_text(text)
+    code, _, err = invoke(["create", "--no-check"], altered, capsys)
+    assert code == 1 and "hash mismatch" in err and len(err.strip().splitlines()) == 1
+    assert not (altered / ".venv").exists()
+    assert (altered / "npinit.lock").read_text() == text
+
+    shutil.rmtree(participant / ".venv")
+    code, _, _ = invoke(["set", "--numpy", "2.3"], participant, capsys)
+    assert code == 0
+    code, _, err = invoke(["create", "--no-check"], participant, capsys)
+    assert code == 2 and "does not match the project" in err and "numpy" in err
+    assert "npinit create --update" in err and not (participant / ".venv").exists()
+    code, out, err = invoke(["create", "--no-check", "--update", "--json"], participant, capsys)
+    assert code == 0, err
+    assert json.loads(out)["numpy"].startswith("2.3.")
+    assert _lock(participant)["packages"] != section["packages"]
+
+
+def test_a_lock_without_this_platform_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = invoke(["new", "mac", *PIP[:-1], "osx-arm64", "--no-input"], tmp_path, capsys)
+    assert code == 0
+    project = tmp_path / "mac"
+    code, _, err = invoke(["lock"], project, capsys)
+    assert code == 0, err
+    code, _, err = invoke(["create"], project, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "no section for linux-64 (it has osx-arm64)" in err
+    assert "npinit lock --platform linux-64" in err
+    assert not (project / ".venv").exists()
 
 
 def test_no_check_skips_the_environment_check(
@@ -337,28 +373,19 @@ def _default_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def test_ctrl_c_during_creation(tmp_path: Path) -> None:
-    """SIGINT while a (stand-in) conda builds: exit 130, no half-built env, no lock."""
+def test_ctrl_c_during_creation(tmp_path: Path, channel: Path) -> None:
+    """SIGINT while a (stand-in) conda installs: exit 130, no half-built env, the lock that
+    was written before installing whole and unchanged."""
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    slow = bin_dir / "conda"
-    slow.write_text('#!/bin/sh\nmkdir -p "$4/conda-meta"\ntouch "$4/started"\nsleep 60\n')
-    slow.chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{_no_conda_path(tmp_path)}"}
+    fake_conda(bin_dir, ["conda"])
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{no_conda_path()}",
+        "NPINIT_TEST_STARTED": str(tmp_path / "ci/.conda/started"),
+        "NPINIT_TEST_WAIT_FOR": str(tmp_path / "never"),
+    }
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "npinit",
-            "new",
-            "ci",
-            "--manager",
-            "conda",
-            "--platform",
-            "linux-64",
-            "--no-input",
-            "--create",
-        ],
+        [sys.executable, "-m", "npinit", *_conda_args(channel, "ci"), "--create"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -375,15 +402,16 @@ def test_ctrl_c_during_creation(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "interrupted" in err and "Traceback" not in err
-    assert not (project / ".conda").exists() and not (project / "npinit.lock").exists()
+    assert not (project / ".conda").exists()
+    assert _lock(project)["blas"]["variant"] == "openblas"
     assert (project / "environment.yml").exists()
 
 
-def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path: Path) -> None:
+def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path: Path, channel: Path) -> None:
     """rich shows the steps on a TTY; a pipe (an IDE, CI) gets no progress noise."""
     import pty
 
-    _stand_ins(tmp_path / "bin", ["conda"])
+    fake_conda(tmp_path / "bin", ["conda"])
     env = {
         **os.environ,
         "NPINIT_TEST_LOG": str(tmp_path / "log"),
@@ -391,19 +419,7 @@ def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path: Path) -> None:
         "TERM": "xterm",
         "COLUMNS": "100",
     }
-    args = [
-        sys.executable,
-        "-m",
-        "npinit",
-        "new",
-        "tt",
-        "--manager",
-        "conda",
-        "--platform",
-        "osx-arm64",
-        "--no-input",
-        "--create",
-    ]
+    args = [sys.executable, "-m", "npinit", *_conda_args(channel, "tt"), "--create"]
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [*args[:4], "t1", *args[5:]], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=slave
@@ -422,9 +438,9 @@ def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path: Path) -> None:
     os.close(master)
     terminal = b"".join(chunks).decode(errors="replace")
     assert proc.returncode == 0
-    assert "Creating .conda with conda" in terminal or "Recording the lock" in terminal
+    assert "Installing" in terminal and "locked packages with conda" in terminal
     piped = subprocess.run(
         [*args[:4], "t2", *args[5:]], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert piped.returncode == 0
-    assert "Creating .conda" not in piped.stderr and "Recording" not in piped.stderr
+    assert "Installing" not in piped.stderr and "Locking" not in piped.stderr

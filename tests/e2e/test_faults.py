@@ -12,14 +12,13 @@ import signal
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.helpers import invoke
+from tests.helpers import fake_conda, invoke, lock_section
 
 pytestmark = pytest.mark.e2e
 NPINIT = [sys.executable, "-m", "npinit"]
@@ -117,8 +116,7 @@ def test_sigkill_during_lock_never_leaves_a_truncated_lock(
     if not new:
         assert text == previous
     else:
-        data = tomllib.loads(text.decode())
-        assert data["lock-version"] == 1
+        data = lock_section(text.decode())
         assert len(data["packages"]) == len(list(REAL_META.glob("*.json")))
 
 
@@ -135,7 +133,7 @@ def test_two_locks_at_once_leave_one_complete_file(tmp_path: Path) -> None:
             for _ in range(4)
         ]
         assert all(p.wait(timeout=60) == 0 for p in procs)
-        data = tomllib.loads(lock.read_text())
+        data = lock_section(lock)
         assert len(data["packages"]) == len(list(REAL_META.glob("*.json")))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "npinit.lock"]
 
@@ -227,7 +225,7 @@ def test_dist_info_without_metadata_and_a_symlink_loop(
     assert code == 0
     assert "empty-1.0.dist-info has no readable METADATA" in err
     assert "loop-1.0.dist-info" in err
-    assert [p["name"] for p in tomllib.loads(out.read_text())["packages"]] == ["good"]
+    assert [p["name"] for p in lock_section(out)["packages"]] == ["good"]
 
 
 def test_conda_record_missing_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -252,47 +250,42 @@ def test_environment_yml_that_is_a_list_is_refused_by_create(
     assert not (project / ".conda").exists() and not (project / "npinit.lock").exists()
 
 
-def test_sigkill_during_create_then_create_again(tmp_path: Path) -> None:
+def test_sigkill_during_create_then_create_again(tmp_path: Path, channel: Path) -> None:
     """A killed create leaves its marker; the next create removes the half-built env."""
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    conda = bin_dir / "conda"
-    conda.write_text(
-        "#!/bin/sh\n"
-        'mkdir -p "$4/conda-meta"\n'
-        'touch "$4/started"\n'
-        '[ -f "$NPINIT_TEST_FAST" ] || sleep 60\n'
-        f'cp {REAL_META}/*.json "$4/conda-meta/"\n'
-    )
-    conda.chmod(0o755)
+    fake_conda(bin_dir, ["conda"])
     env = {
         **os.environ,
         "PATH": f"{bin_dir}{os.pathsep}/usr/bin:/bin",
-        "NPINIT_TEST_FAST": str(tmp_path / "fast"),
+        "NPINIT_TEST_STARTED": str(tmp_path / "ck/.conda/started"),
+        "NPINIT_TEST_WAIT_FOR": str(tmp_path / "fast"),
     }
     subprocess.run(
-        [*NPINIT, "new", "ck", "--no-input", "--platform", "osx-arm64"],
+        [*NPINIT, "new", "ck", "--no-input", "--platform", "linux-64", "--python", "3.12",
+         "--numpy", "2.4.6", "--manager", "conda"],
         cwd=tmp_path,
         check=True,
         capture_output=True,
-    )
+    )  # fmt: skip
     project = tmp_path / "ck"
+    alias = ["--channel-alias", channel.as_uri()]
     proc = subprocess.Popen(
-        [*NPINIT, "create"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+        [*NPINIT, "create", *alias], cwd=project, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
     deadline = time.monotonic() + 60
     while not (project / ".conda/started").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.kill()
     proc.communicate(timeout=30)
     assert (project / ".npinit-create-incomplete").exists()  # the marker says what happened
-    assert not (project / "npinit.lock").exists()
+    lock = (project / "npinit.lock").read_bytes()  # written whole before installing
     (tmp_path / "fast").touch()
     again = subprocess.run(
-        [*NPINIT, "create"], cwd=project, env=env, capture_output=True, text=True
+        [*NPINIT, "create", *alias], cwd=project, env=env, capture_output=True, text=True
     )
     assert again.returncode == 0, again.stderr
     assert "removed the half-built environment" in again.stderr
-    assert not (project / ".conda/started").exists() or (project / "npinit.lock").exists()
-    assert (project / "npinit.lock").exists()
+    assert (project / "npinit.lock").read_bytes() == lock
+    assert (project / ".conda/conda-meta").is_dir()
     assert not (project / ".npinit-create-incomplete").exists()

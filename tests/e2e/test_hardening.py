@@ -122,8 +122,8 @@ def test_lock_versions_that_are_not_whole_numbers_from_1(
         invoke(["lock", "--prefix", str(prefix), "--output", str(lock)], tmp_path, capsys)[0] == 0
     )
     text = lock.read_text()
-    assert "lock-version = 1\n" in text
-    lock.write_text(text.replace("lock-version = 1\n", f"lock-version = {value}\n"))
+    assert "lock-version = 2\n" in text
+    lock.write_text(text.replace("lock-version = 2\n", f"lock-version = {value}\n"))
     code, _, err = invoke(
         ["verify", "--prefix", str(prefix), "--lock", str(lock)], tmp_path, capsys
     )

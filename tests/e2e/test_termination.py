@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import pytest
 
 from tests.conftest import need_python
+from tests.helpers import lock_section
 
 # A stand-in conda whose build forks a writer that keeps writing into the prefix, the way
 # pip's and uv's worker processes do; it records every pid it starts.
@@ -51,6 +52,7 @@ def _alive(pid: int) -> bool:
 # into .venv/lib, as an orphaned pip did in the reported bug.
 UV = """#!/bin/sh
 if [ "$1" = venv ]; then mkdir -p "$5"; exit 0; fi
+if [ "$2" = compile ]; then exec "{real_uv}" "$@"; fi
 echo $$ >> "{pids}"
 ( while true; do mkdir -p .venv/lib; date > .venv/lib/written; sleep 0.02; done ) \\
     </dev/null >/dev/null 2>&1 &
@@ -60,17 +62,24 @@ wait
 """
 
 
-def _start_create(tmp_path: Path, manager: str) -> tuple[subprocess.Popen[str], Path, Path]:
+def _start_create(
+    tmp_path: Path, manager: str, channel: Path
+) -> tuple[subprocess.Popen[str], Path, Path]:
+    from uv import find_uv_bin
+
     from tests.e2e.test_create import _no_conda_path
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     pids, started = tmp_path / "pids", tmp_path / "started"
     tool = bin_dir / ("conda" if manager == "conda" else "uv")
-    tool.write_text((WRITER if manager == "conda" else UV).format(pids=pids, started=started))
+    script = WRITER if manager == "conda" else UV
+    tool.write_text(script.format(pids=pids, started=started, real_uv=find_uv_bin()))
     tool.chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{_no_conda_path(tmp_path)}"}
-    python = [] if manager == "conda" else ["--python", "3.12"]
+    python = ["--python", "3.12", "--numpy", "2.4.6"]
+    if manager == "conda":  # the synthetic channel solves it
+        python += ["--channel-alias", channel.as_uri()]
     proc = subprocess.Popen(
         [*NEW, manager, *python, "--platform", "linux-64", "--no-input", "--create"],
         cwd=tmp_path,
@@ -97,11 +106,11 @@ def _start_create(tmp_path: Path, manager: str) -> tuple[subprocess.Popen[str], 
 )
 @pytest.mark.parametrize("manager", ["conda", "pip"])
 def test_signal_to_npinit_alone_stops_the_installer(
-    tmp_path: Path, sig: Any, code: int, said: str, manager: str
+    tmp_path: Path, sig: Any, code: int, said: str, manager: str, channel: Path
 ) -> None:
     if manager == "pip":
         need_python("3.12")
-    proc, project, pids = _start_create(tmp_path, manager)
+    proc, project, pids = _start_create(tmp_path, manager, channel)
     proc.send_signal(sig)  # to npinit's pid only, not to a process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
@@ -112,9 +121,10 @@ def test_signal_to_npinit_alone_stops_the_installer(
     for pid in survivors:  # leave no writer behind, whatever the verdict
         os.kill(pid, signal.SIGKILL)
     assert survivors == []
-    # nothing writes into the project any more: no environment, no lock, files intact
+    # nothing writes into the project any more: no environment; the lock, written whole
+    # before installing began, and the files are intact
     assert not (project / ".conda").exists() and not (project / ".venv").exists()
-    assert not (project / "npinit.lock").exists()
+    assert lock_section(project / "npinit.lock", "linux-64")["packages"]
     assert not (project / ".npinit-create-incomplete").exists()
     assert (project / ("environment.yml" if manager == "conda" else "requirements.txt")).is_file()
 

@@ -57,12 +57,22 @@ def test_uv_multi_platform_lock_sync_and_threads(
     wheels = [w["url"].rsplit("/", 1)[-1] for w in numpy["wheels"]]
     for platform_tag in ("manylinux_2_28_x86_64", "macosx_14_0_arm64", "win_amd64"):
         assert any("cp312" in w and platform_tag in w for w in wheels), platform_tag
-    numpy_lock = next(
-        p
-        for p in tomllib.loads((tmp_path / "uvp/npinit.lock").read_text())["packages"]
-        if p["name"] == "numpy"
-    )
-    assert len(numpy_lock["sha256"]) == 64  # taken from uv.lock
+    # npinit.lock's sections are uv.lock read per platform: they never disagree
+    versions = {p["name"]: p["version"] for p in lock["package"]}
+    sections = tomllib.loads((tmp_path / "uvp/npinit.lock").read_text())["platforms"]
+    answers = tomllib.loads((tmp_path / "uvp/.npinit.toml").read_text())["project"]
+    assert sorted(sections) == sorted(answers["platforms"]) and len(sections) >= 3
+    for name, section in sections.items():
+        assert section["packages"], name
+        for package in section["packages"]:
+            assert package["version"] == versions[package["name"]], (name, package["name"])
+        locked_numpy = next(p for p in section["packages"] if p["name"] == "numpy")
+        assert locked_numpy["sha256"] in {
+            w["hash"].removeprefix("sha256:") for w in numpy["wheels"]
+        }
+    win = {p["name"] for p in sections["win-64"]["packages"]}
+    linux = {p["name"] for p in sections["linux-64"]["packages"]}
+    assert win - linux == {"colorama"}  # pytest's marker: sys_platform == 'win32'
     code, _, _ = invoke(["verify"], tmp_path / "uvp", capsys)
     assert code == 0
 
@@ -192,41 +202,81 @@ def test_the_pixi_rules_reject_what_pixi_rejects(broken: Any) -> None:
         check_pixi_manifest(broken)
 
 
-def test_pixi_create_runs_pixi_install(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+# A stand-in pixi: `install --frozen` links what pixi.lock holds for linux-64 (read with
+# py-rattler, as pixi reads it) by writing its conda-meta records.
+PIXI = """#!{python}
+import json, os, sys
+import rattler
+open({log!r}, "a").write(json.dumps(sys.argv[1:]) + "\\n")
+meta = ".pixi/envs/default/conda-meta"
+os.makedirs(meta, exist_ok=True)
+env = rattler.LockFile.from_path("pixi.lock").default_environment()
+here = next(p for p in env.platforms() if str(p.name) == "linux-64")
+for r in env.conda_repodata_records_for_platform(here):
+    stem = r.file_name.removesuffix(".conda").removesuffix(".tar.bz2")
+    record = dict(name=r.name.normalized, version=str(r.version), build=str(r.build),
+                  build_number=r.build_number, channel=str(r.channel), subdir=str(r.subdir),
+                  url=str(r.url),
+                  md5=r.md5.hex(), sha256=r.sha256.hex(), files=[])
+    open(os.path.join(meta, stem + ".json"), "w").write(json.dumps(record))
+"""
+
+PIXI_ARGS = ["new", "px", "--manager", "pixi", "--python", "3.14", "--numpy", "2.4.6",
+             "--no-input", "--platform", "linux-64", "--platform", "osx-arm64",
+             "--platform", "win-64"]  # fmt: skip
+
+
+def test_pixi_lock_writes_pixi_lock_and_create_installs_it_frozen(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    forge_alias: str,
 ) -> None:
+    import rattler
+
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "calls.log"
     stand_in = bin_dir / "pixi"
-    stand_in.write_text(
-        f"#!{sys.executable}\nimport json, sys, os\n"
-        f"open({str(log)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
-        "os.makedirs('.pixi/envs/default/conda-meta', exist_ok=True)\n"
-    )
+    stand_in.write_text(PIXI.format(python=sys.executable, log=str(log)))
     stand_in.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     code, _out, err = invoke(
-        ["new", "px", "--manager", "pixi", "--platform", "all", "--no-input", "--create"],
+        [*PIXI_ARGS, "--blas", "mkl,osx-arm64=accelerate", "--create", "--no-check",
+         "--channel-alias", forge_alias],
         tmp_path,
         capsys,
-    )
+    )  # fmt: skip
     assert code == 0, err
     project = tmp_path / "px"
     assert [json.loads(line) for line in log.read_text().splitlines()] == [
-        ["install", "--manifest-path", str(project / "pixi.toml")]
+        ["install", "--frozen", "--manifest-path", str(project / "pixi.toml")]
     ]
-    assert (project / "npinit.lock").exists()
+    sections = tomllib.loads((project / "npinit.lock").read_text())["platforms"]
+    pixi_lock = rattler.LockFile.from_path(project / "pixi.lock").default_environment()
+    assert pixi_lock is not None
+    platforms = {str(p.name): p for p in pixi_lock.platforms()}
+    assert sorted(platforms) == sorted(sections) == ["linux-64", "osx-arm64", "win-64"]
+    for name, section in sections.items():
+        records = pixi_lock.conda_repodata_records_for_platform(platforms[name]) or []
+        assert sorted((p["name"], p["version"], p["build"]) for p in section["packages"]) == sorted(
+            (r.name.normalized, str(r.version), str(r.build)) for r in records
+        )
+    blas = {name: section["blas"]["variant"] for name, section in sections.items()}
+    assert blas == {"linux-64": "mkl", "osx-arm64": "accelerate", "win-64": "mkl"}
+    code, _, _ = invoke(["verify"], project, capsys)
+    assert code == 0
 
 
 def test_missing_pixi_exits_3(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    forge_alias: str,
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     code, _, err = invoke(
-        ["new", "px", "--manager", "pixi", "--platform", "linux-64", "--no-input", "--create"],
-        tmp_path,
-        capsys,
+        [*PIXI_ARGS, "--create", "--channel-alias", forge_alias], tmp_path, capsys
     )
     assert code == 3 and "pixi is not installed" in err
     assert Path(tmp_path / "px/pixi.toml").exists()

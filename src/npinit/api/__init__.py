@@ -55,6 +55,10 @@ _WHERE = {
     "snapshot_environment": "lock",
     "verify_environment": "lock",
     "doctor": "doctor",
+    "ProjectLockResult": "reproduce",
+    "export_lock": "reproduce",
+    "lock_from_env": "reproduce",
+    "lock_project": "reproduce",
     "apply_set": "edit",
     "plan_set": "edit",
     "EXPERIENCES": "info",
@@ -81,6 +85,7 @@ __all__ = [
     "LockResult",
     "NewResult",
     "Offer",
+    "ProjectLockResult",
     "VerifyResult",
     "activation",
     "answers_for",
@@ -96,10 +101,13 @@ __all__ = [
     "default_manager",
     "describe",
     "doctor",
+    "export_lock",
     "find_project",
     "gpus",
     "half_built",
     "lock_environment",
+    "lock_from_env",
+    "lock_project",
     "new_project",
     "numpy_offer",
     "os_name",
@@ -167,6 +175,12 @@ if TYPE_CHECKING:
         python_offer,
     )
     from npinit.api.report import ClassReport, class_report, write_report_html
+    from npinit.api.reproduce import (
+        ProjectLockResult,
+        export_lock,
+        lock_from_env,
+        lock_project,
+    )
     from npinit.machine import (
         cache_dir,
         conda_envs_dirs,

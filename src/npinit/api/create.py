@@ -1,5 +1,5 @@
-"""``npinit create``: build a project's environment with its manager, record its lock, run
-the project's own check in it."""
+"""``npinit create``: install exactly this machine's section of the project's lock with its
+manager, check it against the lock, run the project's own check in it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 
 from npinit.api.lock import snapshot_environment
 from npinit.model import CreatedEnvironment, Machine, Platform, ProjectSpec, find_interpreter
-from npinit.record.snapshot import Snapshot
 from npinit.runner import Runner
 
 ENV_DIRS = (".venv", ".conda", ".pixi")
@@ -49,6 +48,7 @@ class CreateResult:
     tests_passed: bool | None
     tests_summary: str
     warnings: tuple[str, ...] = ()
+    platform: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +57,8 @@ class CreateResult:
             "tool": self.tool,
             "activate": self.activate,
             "lock": str(self.lock),
+            "platform": self.platform,
+            "verified": True,
             "numpy": self.numpy,
             "blas": self.blas,
             "tests": {"passed": self.tests_passed, "summary": self.tests_summary},
@@ -105,42 +107,49 @@ def create_environment(
     channel_alias: str | None = None,
     use_uv: bool = True,
     check: bool = True,
+    update: bool = False,
 ) -> CreateResult:
-    """Build the project's environment with its manager, record its lock, run its tests
-    (``check=False`` skips them: for CI loops that run them anyway). ``machine`` is where
-    it runs: its platform, OS and environment variables (:func:`npinit.api.this_machine`).
+    """Install exactly this machine's section of the project's lock, check it with
+    ``verify``, run the project's tests (``check=False`` skips them). No lock: lock first;
+    ``update``: lock again first. The lock is never rewritten otherwise: a lock that no
+    longer matches the project, or lacks this platform, is refused (InvalidInput).
 
-    A failure or an interrupt while building removes the half-built environment and writes
-    no lock; the project's files are never touched.
+    A failure or an interrupt while building removes the half-built environment; the lock
+    and the project's files are never touched.
     """
     import shutil
+    import tempfile
 
     from npinit import managers
-    from npinit.errors import InvalidInput
+    from npinit.api.reproduce import lock_project, project_inputs, section_for, stale_reasons
+    from npinit.errors import Failure, InvalidInput
     from npinit.model import CreateContext
     from npinit.record import lockfile
+    from npinit.record.verify import compare
     from npinit.runner import run as default_run
-    from npinit.tomlio import atomic_write
 
     spec = read_project_spec(project, machine.platform)
     environ = dict(machine.environ)
     say = progress or (lambda message: None)
-    marker = project / INCOMPLETE
-    notes: list[str] = []
-    if marker.exists():
-        # a create that was killed (SIGKILL, power loss) left a half-built environment
-        for name in ENV_DIRS:
-            shutil.rmtree(project / name, ignore_errors=True)
-        marker.unlink()
-        notes.append("removed the half-built environment an interrupted npinit create left")
-    for name in half_built(project):
-        shutil.rmtree(project / name, ignore_errors=True)
-        notes.append(f"removed {name}, a half-built environment (no interpreter or no metadata)")
+    notes = _clear_half_built(project)
     for name in ENV_DIRS:
         if (project / name).exists():
             raise InvalidInput(
                 f"{project / name} already exists", "remove it to build the environment again"
             )
+    lock_path = project / lockfile.FILE_NAME
+    locked_now = update or not lock_path.exists()
+    if locked_now:
+        say("Locking every platform of the project" if not update else "Locking again")
+        lock_project(project, machine=machine, channel_alias=channel_alias, run=run, progress=say)
+    lock = lockfile.read_lock(lock_path)
+    reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
+    if reasons:
+        raise InvalidInput(
+            f"{lock_path.name} does not match the project: {'; '.join(reasons)}",
+            "lock again with npinit lock, or npinit create --update",
+        )
+    section = section_for(lock, machine.platform, lock_path)
     ctx = CreateContext(
         project=project,
         spec=spec,
@@ -151,25 +160,34 @@ def create_environment(
         use_uv=use_uv,
         windows=machine.windows,
     )
-    lock_path = project / lockfile.FILE_NAME
+    marker = project / INCOMPLETE
     marker.write_text("npinit create is building this project's environment\n")
     try:
-        created = managers.create(ctx)
-        say("Recording the lock")
-        snapshot, warnings = _snapshot_with_hashes(created, machine.platform)
-        atomic_write(lock_path, lockfile.dumps(snapshot, regenerate="npinit lock"))
+        with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
+            created = managers.module_for(spec.manager).install(ctx, section, Path(work))
+        say("Checking the environment against the lock")
+        installed = snapshot_environment(created.prefix, None, current_platform=machine.platform)
+        drift = compare(section, installed)
+        if not drift.clean:
+            raise Failure(
+                f"the new environment differs from {lock_path.name}: "
+                + "; ".join(c.describe().strip() for c in drift.changes[:3]),
+                "the installer did not install the lock exactly; report this",
+            )
     except BaseException:
         for name in ENV_DIRS:
             shutil.rmtree(project / name, ignore_errors=True)
         raise
     finally:
         marker.unlink(missing_ok=True)
-    warnings = notes + warnings
+    warnings = notes + list(installed.warnings)
+    if locked_now:
+        warnings.insert(0, f"wrote {lock_path.name} first (it is the source of truth from now)")
     if check:
         passed, summary = _run_project_tests(created, project, environ, ctx.run, say)
     else:
         passed, summary = None, "skipped (--no-check)"
-    numpy = next((p.version for p in snapshot.packages if p.name == "numpy"), "")
+    numpy = next((p.version for p in section.packages if p.name == "numpy"), "")
     return CreateResult(
         project,
         created.prefix,
@@ -177,37 +195,30 @@ def create_environment(
         created.activate,
         lock_path,
         numpy,
-        snapshot.blas.variant,
+        section.blas.variant,
         passed,
         summary,
         tuple(warnings),
+        section.platform,
     )
 
 
-def _snapshot_with_hashes(
-    created: CreatedEnvironment, platform: Platform | None
-) -> tuple[Snapshot, list[str]]:
-    """The new environment's snapshot, with the wheel hashes its installer left behind."""
-    from dataclasses import replace
+def _clear_half_built(project: Path) -> list[str]:
+    """Remove what a killed create left; say what was removed."""
+    import shutil
 
-    from npinit.record import hashes
-
-    readers = {
-        "pip-report": hashes.from_pip_report,
-        "poetry-lock": hashes.from_poetry_lock,
-        "uv-lock": hashes.from_uv_lock,
-    }
-    snapshot = snapshot_environment(created.prefix, None, current_platform=platform)
-    warnings = list(snapshot.warnings)
-    reader = readers.get(created.hash_source)
-    if reader is not None and created.hash_file:
-        known = reader(created.hash_file)
-        snapshot = replace(snapshot, packages=hashes.apply(snapshot.packages, known))
-    elif any(p.source == "pypi" for p in snapshot.packages):
-        warnings.append(
-            f"{created.tool} reported no wheel hashes; `npinit lock --online` adds them"
-        )
-    return snapshot, warnings
+    notes: list[str] = []
+    marker = project / INCOMPLETE
+    if marker.exists():
+        # a create that was killed (SIGKILL, power loss) left a half-built environment
+        for name in ENV_DIRS:
+            shutil.rmtree(project / name, ignore_errors=True)
+        marker.unlink()
+        notes.append("removed the half-built environment an interrupted npinit create left")
+    for name in half_built(project):
+        shutil.rmtree(project / name, ignore_errors=True)
+        notes.append(f"removed {name}, a half-built environment (no interpreter or no metadata)")
+    return notes
 
 
 def _run_project_tests(

@@ -63,6 +63,7 @@ DEFAULT_LOCK_NAMES = {
     "pylock": "pylock.toml",
     "requirements": "requirements-lock.txt",
     "conda-explicit": "conda-explicit.txt",
+    "conda-lock": "conda-lock.yml",
 }
 
 
@@ -203,6 +204,17 @@ def verify_environment(
     from npinit.record import lockfile
     from npinit.record.verify import compare
 
-    locked = lockfile.read(lock)
+    whole = lockfile.read_lock(lock)
     installed = snapshot_environment(prefix, python, current_platform=current_platform)
+    if len(whole.sections) == 1:
+        locked = next(iter(whole.sections.values()))
+    else:
+        from npinit.api.reproduce import section_for
+        from npinit.model import Platform
+
+        try:
+            platform: Platform | None = Platform(installed.platform)
+        except ValueError:
+            platform = current_platform
+        locked = section_for(whole, platform, lock)
     return VerifyResult(lock, compare(locked, installed))

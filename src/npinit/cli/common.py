@@ -18,7 +18,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 MANAGERS = tuple(m.value for m in Manager)
 BLAS_CHOICES = tuple(b.value for b in Blas)
 CHANNELS = tuple(c.value for c in Channel if c is not Channel.PYPI)
-LOCK_FORMATS = ("npinit", "pylock", "requirements", "conda-explicit")
+LOCK_FORMATS = ("npinit", "pylock", "requirements", "conda-explicit", "conda-lock")
 
 
 @lru_cache(maxsize=1)

@@ -206,7 +206,12 @@ def _summary(spec: ProjectSpec, output_dir: Path) -> None:
 
 
 def _create(
-    project: Path, quiet: bool, channel_alias: str | None, no_uv: bool, no_check: bool
+    project: Path,
+    quiet: bool,
+    channel_alias: str | None,
+    no_uv: bool,
+    no_check: bool,
+    update: bool = False,
 ) -> CreateResult:
     """Build a project's environment, with progress on a terminal."""
     from collections.abc import Callable
@@ -221,6 +226,7 @@ def _create(
             use_uv=not no_uv,
             check=not no_check,
             progress=progress,
+            update=update,
         )
 
     if quiet or not sys.stderr.isatty():
@@ -237,7 +243,7 @@ def _finish_create(created: CreateResult, as_json: bool) -> None:
         click.echo(f"Environment: {created.prefix} (built with {created.tool})")
         click.echo(f"  activate: {created.activate}")
         click.echo(f"  NumPy {created.numpy or '-'}, BLAS {created.blas}")
-        click.echo(f"  lock: {created.lock}")
+        click.echo(f"  lock: {created.lock} ({created.platform}: installed exactly, verified)")
         state = {True: "passed", False: "FAILED", None: "not run"}[created.tests_passed]
         click.echo(f"  tests/test_environment.py {state}: {created.tests_summary}")
     if created.tests_passed is False:
@@ -251,11 +257,18 @@ def _finish_create(created: CreateResult, as_json: bool) -> None:
 @click.command()
 @click.argument("project", required=False, type=click.Path(file_okay=False, path_type=Path))
 @create_options
+@click.option("--update", is_flag=True, help="Lock every platform again first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def create(
-    project: Path | None, channel_alias: str | None, no_uv: bool, no_check: bool, as_json: bool
+    project: Path | None,
+    channel_alias: str | None,
+    no_uv: bool,
+    no_check: bool,
+    update: bool,
+    as_json: bool,
 ) -> None:
-    """Build an existing project's environment, record its lock, run its tests."""
+    """Install exactly the project's lock for this platform (locking first if there is
+    none), check it against the lock, run its tests."""
     from npinit import api
 
     found = api.find_project(absolute(project or Path.cwd()))
@@ -264,7 +277,7 @@ def create(
             "no npinit project here (no .npinit.toml)",
             "cd into a project made with npinit new, or give its path",
         )
-    created = _create(found, as_json, channel_alias, no_uv, no_check)
+    created = _create(found, as_json, channel_alias, no_uv, no_check, update)
     if as_json:
         emit_json(created.to_json())
     _finish_create(created, as_json)

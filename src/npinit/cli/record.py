@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from npinit.cli.common import LOCK_FORMATS, PREFIX, PYTHON, emit_json, machine, warn
-from npinit.errors import Drifted
+from npinit.errors import Drifted, InvalidInput
 
 
 @click.command()
@@ -24,6 +24,25 @@ from npinit.errors import Drifted
     type=click.Choice(LOCK_FORMATS),
     default="npinit",
     show_default=True,
+    help="In a project, other formats are exported from its npinit.lock.",
+)
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    metavar="PLATFORM|all",
+    help="In a project: the platforms to lock (default: the project's); with an export "
+    "format, the one to export.",
+)
+@click.option(
+    "--from-env",
+    is_flag=True,
+    help="In a project: record its installed environment as this platform's section.",
+)
+@click.option(
+    "--channel-alias",
+    metavar="URL",
+    help="conda channel alias to solve against (a mirror or a local channel).",
 )
 @click.option("--probe", is_flag=True, help="Also ask the environment's interpreter at run time.")
 @click.option("--online", is_flag=True, help="Ask the package index for wheel URLs and hashes.")
@@ -34,17 +53,34 @@ def lock(
     python: Path | None,
     output: Path | None,
     fmt: str,
+    platforms: tuple[str, ...],
+    from_env: bool,
+    channel_alias: str | None,
     probe: bool,
     online: bool,
     index_url: str | None,
     as_json: bool,
 ) -> None:
-    """Record an installed environment: packages, interpreter, platform and BLAS."""
+    """Lock a project for every platform, installing nothing; or record an installed
+    environment (--prefix, --python, --from-env)."""
     from npinit import api
 
     here = machine()
+    project = None if prefix or python else api.find_project(Path.cwd())
+    if project is not None:
+        _lock_project(project, output, fmt, platforms, from_env, channel_alias, probe, as_json)
+        return
+    if from_env or platforms:
+        raise InvalidInput(
+            f"{'--from-env' if from_env else '--platform'} needs an npinit project here",
+            "cd into the project (it has .npinit.toml)",
+        )
     target = api.resolve_target(prefix, python, None, Path.cwd(), api.conda_envs_dirs(here.environ))
     path = output or target.lock.with_name(api.DEFAULT_LOCK_NAMES[fmt])
+    if fmt == "conda-lock":
+        raise InvalidInput(
+            "conda-lock.yml is exported from a project's lock", "run it in an npinit project"
+        )
     if fmt == "pylock" and not online:
         online = True  # pylock.toml requires every wheel's URL and hash: say it goes online
         click.echo(
@@ -73,6 +109,82 @@ def lock(
         f"{snap.platform}) to {result.path}"
     )
     click.echo(f"  BLAS: {snap.blas.variant} ({snap.blas.evidence})")
+
+
+def _lock_project(
+    project: Path,
+    output: Path | None,
+    fmt: str,
+    platforms: tuple[str, ...],
+    from_env: bool,
+    channel_alias: str | None,
+    probe: bool,
+    as_json: bool,
+) -> None:
+    """``npinit lock`` inside a project: resolve, record (--from-env) or export."""
+    import sys
+
+    from npinit import api
+
+    here = machine()
+    lock_path = project / api.DEFAULT_LOCK_NAMES["npinit"]
+    if fmt != "npinit":
+        if not lock_path.exists():
+            raise InvalidInput(f"no lock at {lock_path}", "lock the project first: npinit lock")
+        if len(platforms) > 1:
+            raise InvalidInput(f"{fmt} holds one platform", "give --platform once")
+        written, warnings = api.export_lock(
+            project,
+            fmt,
+            output or project / api.DEFAULT_LOCK_NAMES[fmt],
+            platforms[0] if platforms else None,
+        )
+        warn(warnings)
+        if as_json:
+            emit_json({"lock": str(written), "format": fmt, "warnings": warnings})
+        else:
+            click.echo(f"Exported {lock_path.name} as {fmt} to {written}")
+        return
+    if output is not None:
+        raise InvalidInput("a project's lock is always npinit.lock", "drop --output")
+    if from_env:
+        env = api.project_environment(project, api.conda_envs_dirs(here.environ))
+        if env is None:
+            raise InvalidInput(
+                f"the project at {project} has no environment yet", "build it: npinit create"
+            )
+        result = api.lock_from_env(project, env, machine=here, probe=probe)
+    else:
+
+        def locking(progress: object = None) -> api.ProjectLockResult:
+            return api.lock_project(
+                project,
+                machine=here,
+                platforms=list(platforms) or None,
+                channel_alias=channel_alias,
+                progress=progress,  # type: ignore[arg-type]
+            )
+
+        if as_json or not sys.stderr.isatty():
+            result = locking()
+        else:
+            from rich.console import Console
+
+            with Console(stderr=True).status("Locking") as status:
+                result = locking(lambda message: status.update(message))
+    warn(result.warnings)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    click.echo(f"Locked {len(result.lock.sections)} platforms to {result.path}")
+    for name, section in sorted(result.lock.sections.items()):
+        numpy = next((p.version for p in section.packages if p.name == "numpy"), "-")
+        click.echo(
+            f"  {name}: {len(section.packages)} packages, Python {section.python}, "
+            f"NumPy {numpy}, BLAS {section.blas.variant}"
+        )
+    for path in result.also_written:
+        click.echo(f"  also wrote {path.name}")
 
 
 @click.command()

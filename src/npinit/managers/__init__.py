@@ -12,7 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from npinit.model import CreateContext, CreatedEnvironment, HashSource, Manager, ProjectSpec
+from npinit.model import (
+    CreateContext,
+    CreatedEnvironment,
+    HashSource,
+    Manager,
+    Platform,
+    ProjectSpec,
+)
+from npinit.record.snapshot import Snapshot
 
 DEV_PACKAGES = ("pytest", "threadpoolctl")
 
@@ -29,7 +37,23 @@ class PackageManager(Protocol):
         ...
 
     def create(self, ctx: CreateContext) -> CreatedEnvironment:
-        """Install the project's environment with the manager; the lock is recorded from it."""
+        """Install the project's environment with the manager, resolving afresh (used only
+        to record an environment for ``--from-env``-style locks; ``install`` is the rule)."""
+        ...
+
+    def lock_inputs(self, project: Path) -> list[str]:
+        """The dependency lines of the manager's file that a lock is resolved from."""
+        ...
+
+    def lock(
+        self, ctx: CreateContext, platforms: list[Platform], workdir: Path
+    ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
+        """Resolve every platform without installing: a lock section each, and the files of
+        the manager's own lock written into ``workdir`` (project file name -> path)."""
+        ...
+
+    def install(self, ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
+        """Install exactly ``section`` (this machine's platform of the lock); never resolve."""
         ...
 
     def activate(self, windows: bool) -> str:
@@ -90,6 +114,91 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
 def create(ctx: CreateContext) -> CreatedEnvironment:
     """Build the environment of ``ctx.spec.manager`` for the project."""
     return module_for(ctx.spec.manager).create(ctx)
+
+
+def find_uv_or_fail(ctx: CreateContext) -> str:
+    """uv, or ToolMissing (exit 3)."""
+    from npinit.errors import ToolMissing
+
+    uv = find_uv(ctx)
+    if uv is None:
+        raise ToolMissing("uv is not installed", "install it: pip install uv")
+    return uv
+
+
+def hashed_requirements(section: Snapshot) -> str:
+    """The PyPI packages of a lock section as ``--require-hashes`` requirements."""
+    lines = []
+    for package in section.packages:
+        if package.source != "pypi":
+            continue
+        hashes = package.hashes or ((f"sha256:{package.sha256}",) if package.sha256 else ())
+        lines.append(
+            " ".join([f"{package.name}=={package.version}", *(f"--hash={h}" for h in hashes)])
+        )
+    return "\n".join(lines) + "\n"
+
+
+def install_hashed(
+    ctx: CreateContext, venv_python: Path, section: Snapshot, workdir: Path, uv: str | None
+) -> str:
+    """Install the section's PyPI packages into an existing environment, exactly: every file
+    checked against its locked hash, no dependency resolved (uv pip sync, or pip with
+    ``--require-hashes --no-deps``). Returns the installer's name."""
+    requirements = workdir / "locked-requirements.txt"
+    requirements.write_text(hashed_requirements(section), "utf-8")
+    env = {k: v for k, v in ctx.environ.items() if k != "VIRTUAL_ENV"}
+    if uv:
+        tool = "uv"
+        cmd: list[str | Path] = [uv, "pip", "sync", "--quiet", "--require-hashes",
+                                 "--python", venv_python, requirements]  # fmt: skip
+    else:
+        tool = "pip"
+        cmd = [venv_python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+               "--require-hashes", "--no-deps", "-r", requirements]  # fmt: skip
+    ctx.progress(f"Installing {len(section.packages)} locked packages with {tool}")
+    result = ctx.run(cmd, cwd=ctx.project, env=env, what=f"{tool} install", check=False)
+    if result.returncode != 0:
+        from npinit.errors import Failure
+
+        output = f"{result.stderr}\n{result.stdout}"
+        if "hash mismatch" in output.lower() or "do not match the hashes" in output.lower():
+            raise Failure(
+                f"hash mismatch: a downloaded file does not match the lock ({tool} refused it)",
+                "the lock was altered or the index serves another file; lock again if you "
+                "trust the index",
+            )
+        last = (output.strip().splitlines() or ["no output"])[-1]
+        raise Failure(f"{tool} could not install the lock: {last.strip()[:300]}", "")
+    return tool
+
+
+def pyproject_inputs(project: Path) -> list[str]:
+    """What a pyproject.toml's lock is resolved from: requires-python, the dependencies,
+    the dependency groups and Poetry's dependency tables."""
+    import tomllib
+
+    from npinit.errors import InvalidInput
+    from npinit.tomlio import read_regular
+
+    try:
+        doc = tomllib.loads(read_regular(project / "pyproject.toml", "pyproject.toml").decode())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInput(
+            f"{project / 'pyproject.toml'} is not valid TOML ({error})", ""
+        ) from None
+    table = doc.get("project", {})
+    lines = [f"requires-python {table.get('requires-python', '')}"]
+    lines += [str(d) for d in table.get("dependencies", [])]
+    for group, deps in sorted(doc.get("dependency-groups", {}).items()):
+        lines += [f"{group}: {d}" for d in deps if isinstance(d, str)]
+    poetry = doc.get("tool", {}).get("poetry", {})
+    for name, spec in sorted(poetry.get("dependencies", {}).items()):
+        lines.append(f"poetry: {name} {spec}")
+    for group, body in sorted(poetry.get("group", {}).items()):
+        for name, spec in sorted(body.get("dependencies", {}).items()):
+            lines.append(f"poetry {group}: {name} {spec}")
+    return lines
 
 
 def requires_python(spec: ProjectSpec) -> str:

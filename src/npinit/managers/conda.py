@@ -11,9 +11,11 @@ from npinit.model import (
     CreateContext,
     CreatedEnvironment,
     HashSource,
+    Platform,
     ProjectSpec,
     interpreter_in,
 )
+from npinit.record.snapshot import Snapshot
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "environment.yml"
@@ -111,3 +113,115 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
 def activate(windows: bool) -> str:
     """conda activates a prefix by its path, on every OS."""
     return "conda activate ./.conda"
+
+
+def _read(project: Path) -> tuple[list[str], list[str], list[str]]:
+    """environment.yml's channels, conda specs and pip requirements."""
+    from npinit.errors import InvalidInput
+    from npinit.managers.conda_engine import read_environment
+
+    data = read_environment(project / FILE)
+    conda, pip = [], []
+    for entry in data["dependencies"]:
+        if isinstance(entry, dict) and list(entry) == ["pip"] and isinstance(entry["pip"], list):
+            pip += [str(line) for line in entry["pip"]]
+        elif isinstance(entry, str | int | float) and not isinstance(entry, bool):
+            if str(entry).split("=")[0].split()[0] != "pip":
+                conda.append(str(entry))
+        else:
+            raise InvalidInput(
+                f"{project / FILE}: a dependency is neither a spec nor a pip: list ({entry!r})",
+                "fix the file",
+            )
+    return [str(c) for c in data.get("channels") or ["conda-forge"]], conda, pip
+
+
+def lock_inputs(project: Path) -> list[str]:
+    channels, conda, pip = _read(project)
+    return [f"channel {c}" for c in channels] + conda + [f"pip: {line}" for line in pip]
+
+
+def _cache(ctx: CreateContext) -> Path:
+    home = Path(ctx.environ.get("HOME", "~"))
+    return Path(ctx.environ.get("XDG_CACHE_HOME") or home / ".cache") / "npinit"
+
+
+def lock(
+    ctx: CreateContext, platforms: list[Platform], workdir: Path
+) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
+    """py-rattler solves the conda specs for every platform; a ``pip:`` section is resolved
+    by uv for the Python each platform's solution has."""
+    from dataclasses import replace
+
+    from npinit.managers.conda_engine import channel_urls
+    from npinit.record.resolve_conda import solve
+
+    channels, conda, pip = _read(ctx.project)
+    urls = channel_urls(channels, ctx.channel_alias)
+    ctx.progress(f"Solving {FILE} for {', '.join(p.value for p in platforms)} with py-rattler")
+    solved = solve({p: conda for p in platforms}, urls, cache=_cache(ctx), environ=ctx.environ)
+    sections = {p: solved[p][0] for p in platforms}
+    if pip:
+        from npinit.managers import find_uv_or_fail
+        from npinit.record.resolve_pypi import resolve
+
+        requirements = workdir / "pip-requirements.txt"
+        requirements.write_text("\n".join(pip) + "\n", "utf-8")
+        for platform, section in sections.items():
+            minor = ".".join(section.python.split(".")[:2])
+            ctx.progress(f"Resolving the pip: section for {platform.value} with uv")
+            pypi = resolve(
+                requirements, minor, [platform], uv=find_uv_or_fail(ctx),
+                environ=ctx.environ, workdir=workdir, run=ctx.run,
+            )[platform]  # fmt: skip
+            sections[platform] = section.with_packages((*section.packages, *pypi.packages))
+            sections[platform] = replace(sections[platform], blas=section.blas)
+    return sections, {}
+
+
+def explicit_command(tool: str, exe: str, prefix: Path, explicit: Path) -> list[str]:
+    """The exact command each conda front-end takes to install an ``@EXPLICIT`` file."""
+    return [exe, "create", "--yes", "--prefix", str(prefix), "--file", str(explicit)]
+
+
+def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
+    """Install exactly the locked records into ``./.conda``: conda, mamba or micromamba get an
+    ``@EXPLICIT`` file with hash fragments; else the embedded engine installs the records and
+    checks every hash. Locked PyPI packages follow with ``--require-hashes``."""
+    from npinit.managers import find_uv, install_hashed
+    from npinit.record import export
+
+    prefix = ctx.project / ".conda"
+    python = interpreter_in(prefix, ctx.windows, "conda")
+    variables = variables_of(ctx.spec)
+    conda = section.with_packages(tuple(p for p in section.packages if p.source == "conda"))
+    tool = next((t for t in TOOLS if ctx.which(t)), None)
+    if tool is not None:
+        exe = ctx.which(tool)
+        assert exe is not None
+        explicit = workdir / f"conda-{section.platform}.txt"
+        text, _ = export.conda_explicit(conda)
+        explicit.write_text(text, "utf-8")
+        ctx.progress(f"Installing {len(conda.packages)} locked packages with {tool}")
+        ctx.run(explicit_command(tool, exe, prefix, explicit), cwd=ctx.project,
+                env=ctx.environ, what=f"{tool} create")  # fmt: skip
+    else:
+        from npinit.managers.conda_engine import channel_urls
+        from npinit.record.resolve_conda import install as rattler_install
+        from npinit.record.resolve_conda import locked_records
+
+        tool = "py-rattler"
+        channels, _, _ = _read(ctx.project)
+        urls = channel_urls(channels, ctx.channel_alias)
+        ctx.progress(f"Installing {len(conda.packages)} locked packages (py-rattler)")
+        records = locked_records(
+            list(conda.packages), urls, Platform(section.platform), cache=_cache(ctx)
+        )
+        rattler_install(records, prefix, cache=_cache(ctx))
+    if (prefix / "conda-meta").is_dir():
+        from npinit.managers.conda_engine import write_variables
+
+        write_variables(prefix, variables)
+    if any(p.source == "pypi" for p in section.packages):
+        install_hashed(ctx, python, section, workdir, find_uv(ctx))
+    return CreatedEnvironment(prefix, python, tool, activate(ctx.windows), env_vars=variables)

@@ -84,7 +84,11 @@ def install(env_file: Path, prefix: Path, *, alias: str | None, cache: Path) -> 
             "check the channels and specs in environment.yml",
         ) from None
     variables = {str(k): str(v) for k, v in (data.get("variables") or {}).items()}
-    if variables:
-        # what conda writes for environment.yml variables: it sets them on activation
-        (prefix / "conda-meta" / "state").write_text(json.dumps({"env_vars": variables}))
+    write_variables(prefix, variables)
     return variables
+
+
+def write_variables(prefix: Path, variables: dict[str, str]) -> None:
+    """What conda writes for environment.yml ``variables``: it sets them on activation."""
+    if variables:
+        (prefix / "conda-meta" / "state").write_text(json.dumps({"env_vars": variables}))

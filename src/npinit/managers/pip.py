@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from npinit.managers import DEV_PACKAGES, find_uv, project_python
+from npinit.managers import (
+    DEV_PACKAGES,
+    find_uv,
+    find_uv_or_fail,
+    install_hashed,
+    project_python,
+)
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
     HashSource,
+    Platform,
     ProjectSpec,
     activate_command,
     interpreter_in,
 )
+from npinit.record.snapshot import Snapshot
 
 FILE = "requirements.txt"
 ENV_DIR = ".venv"
@@ -88,3 +97,52 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
 
 def activate(windows: bool) -> str:
     return activate_command(ENV_DIR, windows)
+
+
+def requirement_lines(text: str) -> list[str]:
+    """The requirement and option lines of a requirements file, comments and blanks out."""
+    import re
+
+    lines = []
+    for raw in text.replace("\\\n", " ").splitlines():
+        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
+        if line:
+            lines.append(" ".join(line.split()))
+    return lines
+
+
+def lock_inputs(project: Path) -> list[str]:
+    from npinit.tomlio import read_regular
+
+    return requirement_lines(read_regular(project / FILE, FILE).decode("utf-8", "replace"))
+
+
+def lock(
+    ctx: CreateContext, platforms: list[Platform], workdir: Path
+) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
+    """uv resolves requirements.txt once for every platform (universal, with hashes)."""
+    from npinit.record.resolve_pypi import resolve
+
+    uv = find_uv_or_fail(ctx)
+    ctx.progress(f"Resolving {FILE} for {', '.join(p.value for p in platforms)} with uv")
+    sections = resolve(
+        ctx.project / FILE, ctx.spec.python, platforms, uv=uv, environ=ctx.environ,
+        workdir=workdir, run=ctx.run,
+    )  # fmt: skip
+    return sections, {}
+
+
+def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
+    """A venv at ``.venv`` with exactly the locked packages, every file hash-checked."""
+    project, venv = ctx.project, ctx.project / ".venv"
+    python = project_python(ctx)
+    venv_python = interpreter_in(venv, ctx.windows)
+    uv = find_uv(ctx) if ctx.use_uv else None
+    ctx.progress(f"Creating .venv (Python {ctx.spec.python})")
+    if uv:
+        ctx.run([uv, "venv", "--quiet", "--python", python, venv], cwd=project,
+                env=ctx.environ, what="uv venv")  # fmt: skip
+    else:
+        ctx.run([python, "-m", "venv", venv], cwd=project, env=ctx.environ, what="python -m venv")
+    tool = install_hashed(ctx, venv_python, section, workdir, uv)
+    return CreatedEnvironment(venv, venv_python, tool, activate(ctx.windows))

@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from npinit.knowledge.blas import pixi_tables
 from npinit.managers import DEV_PACKAGES
-from npinit.model import CreateContext, CreatedEnvironment, HashSource, ProjectSpec, interpreter_in
+from npinit.model import (
+    CreateContext,
+    CreatedEnvironment,
+    HashSource,
+    Platform,
+    ProjectSpec,
+    interpreter_in,
+)
+from npinit.record.snapshot import Snapshot
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
@@ -93,3 +102,91 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
 def activate(windows: bool) -> str:
     """pixi starts a shell in the environment."""
     return "pixi shell"
+
+
+def _specs(project: Path) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """pixi.toml's common specs, per-platform specs and channels, as conda match specs."""
+    import tomllib
+
+    from npinit.errors import InvalidInput
+    from npinit.tomlio import read_regular
+
+    try:
+        doc = tomllib.loads(read_regular(project / FILE, FILE).decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"{project / FILE} is not valid TOML ({error})", "fix it") from None
+
+    def specs(table: dict[str, Any]) -> list[str]:
+        found = []
+        for name, value in table.items():
+            if isinstance(value, dict):
+                version, build = value.get("version", "*"), value.get("build", "")
+            else:
+                version, build = str(value), ""
+            found.append(" ".join(x for x in (name, version, build) if x))
+        return found
+
+    workspace = doc.get("workspace") or doc.get("project") or {}
+    targets = {
+        platform: specs(body.get("dependencies", {}))
+        for platform, body in doc.get("target", {}).items()
+    }
+    return specs(doc.get("dependencies", {})), targets, list(workspace.get("channels", CHANNELS))
+
+
+def lock_inputs(project: Path) -> list[str]:
+    common, targets, channels = _specs(project)
+    lines = [f"channel {c}" for c in channels] + common
+    for platform, specs in sorted(targets.items()):
+        lines += [f"{platform}: {spec}" for spec in specs]
+    return lines
+
+
+def lock(
+    ctx: CreateContext, platforms: list[Platform], workdir: Path
+) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
+    """py-rattler solves every platform; the solution is also written as pixi.lock (with
+    ``rattler.LockFile``), so ``pixi install --frozen`` installs the same packages."""
+    import rattler
+
+    from npinit.managers.conda import _cache
+    from npinit.managers.conda_engine import channel_urls
+    from npinit.record.resolve_conda import solve
+
+    common, targets, channels = _specs(ctx.project)
+    urls = channel_urls(channels, ctx.channel_alias)
+    ctx.progress(f"Solving {FILE} for {', '.join(p.value for p in platforms)} with py-rattler")
+    wanted = {p: common + targets.get(p.value, []) for p in platforms}
+    solved = solve(wanted, urls, cache=_cache(ctx), environ=ctx.environ)
+    lock_file = rattler.LockFile([rattler.LockPlatform(p.value) for p in platforms])
+    lock_file.set_channels("default", [rattler.LockChannel(url) for url in urls])
+    for platform in platforms:
+        for record in solved[platform][1]:
+            lock_file.add_conda_package("default", rattler.LockPlatform(platform.value), record)
+    written = workdir / "pixi.lock"
+    lock_file.to_path(written)
+    return {p: solved[p][0] for p in platforms}, {"pixi.lock": written}
+
+
+def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
+    """``pixi install --frozen``: exactly pixi.lock."""
+    from npinit.errors import ToolMissing
+
+    pixi = ctx.which("pixi")
+    if pixi is None:
+        raise ToolMissing("pixi is not installed", "install it from https://pixi.sh")
+    ctx.progress("Installing pixi.lock with pixi install --frozen")
+    ctx.run(
+        [pixi, "install", "--frozen", "--manifest-path", ctx.project / FILE],
+        cwd=ctx.project,
+        env=ctx.environ,
+        what="pixi install --frozen",
+    )
+    prefix = ctx.project / ".pixi" / "envs" / "default"
+    return CreatedEnvironment(
+        prefix,
+        interpreter_in(prefix, ctx.windows, "conda"),
+        "pixi",
+        activate(ctx.windows),
+        env_vars=dict(manifest(ctx.spec)["activation_env"]),
+    )

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from npinit.managers import DEV_PACKAGES, project_python, requires_python
-from npinit.model import CreateContext, CreatedEnvironment, HashSource, ProjectSpec, interpreter_in
+from npinit.managers import DEV_PACKAGES, project_python, pyproject_inputs, requires_python
+from npinit.model import (
+    CreateContext,
+    CreatedEnvironment,
+    HashSource,
+    Platform,
+    ProjectSpec,
+    interpreter_in,
+)
+from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
 ENV_DIR = ".venv"
@@ -54,3 +63,65 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
 def activate(windows: bool) -> str:
     """Poetry prints the activation command for the shell it runs in."""
     return "poetry env activate"
+
+
+def lock_inputs(project: Path) -> list[str]:
+    return pyproject_inputs(project)
+
+
+def _poetry(ctx: CreateContext) -> tuple[str, dict[str, str]]:
+    from npinit.errors import ToolMissing
+
+    poetry = ctx.which("poetry")
+    if poetry is None:
+        raise ToolMissing("Poetry is not installed", "install it: pipx install poetry")
+    env = {**ctx.environ, "POETRY_VIRTUALENVS_IN_PROJECT": "true"}
+    env.pop("VIRTUAL_ENV", None)
+    return poetry, env
+
+
+def lock(
+    ctx: CreateContext, platforms: list[Platform], workdir: Path
+) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
+    """``poetry lock`` writes poetry.lock for every platform; the sections are read from it."""
+    from npinit.record.resolve_pypi import from_poetry_lock
+
+    poetry, env = _poetry(ctx)
+    ctx.progress("Locking with Poetry (poetry.lock)")
+    ctx.run([poetry, "lock", "--no-interaction"], cwd=ctx.project, env=env, what="poetry lock")
+    sections = from_poetry_lock(ctx.project / "poetry.lock", ctx.spec.python, platforms)
+    return {p: _with_root(ctx.project, s) for p, s in sections.items()}, {}
+
+
+def _with_root(project: Path, section: Snapshot) -> Snapshot:
+    """Poetry installs the project itself (editable) unless ``package-mode = false``."""
+    import tomllib
+
+    from npinit.model import Source
+    from npinit.record.snapshot import Package, canonical
+
+    doc = tomllib.loads((project / FILE).read_text("utf-8"))
+    poetry = doc.get("tool", {}).get("poetry", {})
+    if poetry.get("package-mode", True) is False:
+        return section
+    table = {**poetry, **doc.get("project", {})}
+    if not table.get("name") or not table.get("version"):
+        return section
+    root = Package(
+        canonical(str(table["name"])), str(table["version"]), Source.PYPI, origin="editable"
+    )
+    return section.with_packages((*section.packages, root))
+
+
+def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
+    """``poetry sync``: exactly poetry.lock (Poetry refuses a stale one)."""
+    poetry, env = _poetry(ctx)
+    python = project_python(ctx)
+    ctx.progress(f"Creating .venv with Poetry (Python {ctx.spec.python})")
+    ctx.run([poetry, "env", "use", python], cwd=ctx.project, env=env, what="poetry env use")
+    ctx.progress("Installing poetry.lock with poetry sync")
+    ctx.run([poetry, "sync", "--no-interaction"], cwd=ctx.project, env=env, what="poetry sync")
+    venv = ctx.project / ".venv"
+    return CreatedEnvironment(
+        venv, interpreter_in(venv, ctx.windows), "poetry", activate(ctx.windows)
+    )

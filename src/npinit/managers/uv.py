@@ -3,9 +3,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from npinit.managers import DEV_PACKAGES, find_uv, project_python, requires_python
+from npinit.knowledge.platforms import MARKERS
+from npinit.managers import (
+    DEV_PACKAGES,
+    find_uv,
+    find_uv_or_fail,
+    project_python,
+    pyproject_inputs,
+    requires_python,
+)
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
@@ -15,19 +24,11 @@ from npinit.model import (
     activate_command,
     interpreter_in,
 )
+from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
 ENV_DIR = ".venv"
 HASH_SOURCE = HashSource.UV_LOCK
-
-# PEP 508 markers of the conda subdirs (what uv's resolver and wheel tags understand)
-MARKERS = {
-    Platform.LINUX_64: "sys_platform == 'linux' and platform_machine == 'x86_64'",
-    Platform.LINUX_AARCH64: "sys_platform == 'linux' and platform_machine == 'aarch64'",
-    Platform.OSX_64: "sys_platform == 'darwin' and platform_machine == 'x86_64'",
-    Platform.OSX_ARM64: "sys_platform == 'darwin' and platform_machine == 'arm64'",
-    Platform.WIN_64: "sys_platform == 'win32' and platform_machine == 'AMD64'",
-}
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
@@ -62,3 +63,35 @@ def create(ctx: CreateContext) -> CreatedEnvironment:
 
 def activate(windows: bool) -> str:
     return activate_command(ENV_DIR, windows)
+
+
+def lock_inputs(project: Path) -> list[str]:
+    return pyproject_inputs(project)
+
+
+def _env(ctx: CreateContext) -> dict[str, str]:
+    env = {**ctx.environ, "UV_PYTHON": str(project_python(ctx))}
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def lock(
+    ctx: CreateContext, platforms: list[Platform], workdir: Path
+) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
+    """``uv lock`` writes uv.lock for every platform; the sections are read from it."""
+    from npinit.record.resolve_pypi import from_uv_lock
+
+    uv = find_uv_or_fail(ctx)
+    ctx.progress("Locking with uv (uv.lock)")
+    ctx.run([uv, "lock", "--quiet"], cwd=ctx.project, env=_env(ctx), what="uv lock")
+    return from_uv_lock(ctx.project / "uv.lock", ctx.spec.python, platforms), {}
+
+
+def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
+    """``uv sync --locked``: exactly uv.lock, refused by uv if it is stale."""
+    uv = find_uv_or_fail(ctx)
+    ctx.progress("Installing uv.lock with uv sync --locked")
+    ctx.run([uv, "sync", "--locked", "--quiet"], cwd=ctx.project, env=_env(ctx),
+            what="uv sync --locked")  # fmt: skip
+    venv = ctx.project / ".venv"
+    return CreatedEnvironment(venv, interpreter_in(venv, ctx.windows), "uv", activate(ctx.windows))

@@ -33,6 +33,7 @@ class Package:
     tags: tuple[str, ...] = ()
     requested_url: str = ""
     origin: str = ""  # "editable" or "local" for a distribution no index has (no path kept)
+    hashes: tuple[str, ...] = ()  # "sha256:..." of every file a locked platform may install
 
     @property
     def key(self) -> tuple[str, str]:

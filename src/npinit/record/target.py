@@ -36,9 +36,10 @@ def find_project(start: Path) -> Path | None:
 
 
 def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | None:
-    """The environment a generated project uses: ``.venv``, ``.conda``, or the conda env
-    named in its environment.yml under one of ``conda_envs_dirs``."""
-    for name in (".venv", ".conda"):
+    """The environment a generated project uses: ``.venv``, ``.conda``, pixi's default
+    environment, or the conda env named in its environment.yml under one of
+    ``conda_envs_dirs``."""
+    for name in (".venv", ".conda", ".pixi/envs/default"):
         if (project / name).is_dir():
             return project / name
     from npinit.tomlio import read_answers

@@ -52,12 +52,42 @@ def _label(package: Package) -> str:
     return text
 
 
+# what ``python -m venv`` seeds a venv with: its installer, not the project's packages
+SEED = {("pypi", "pip"), ("pypi", "setuptools"), ("pypi", "wheel")}
+
+
+def _python_matches(locked: str, installed: str) -> bool:
+    """A lock resolved for ``3.12`` holds any 3.12.x; a recorded one names the exact patch."""
+    return installed == locked or (installed.startswith(locked + ".") and locked.count(".") == 1)
+
+
+def _provenance(old: Package, new: Package) -> tuple[str, str] | None:
+    """Where two packages of the same version differ in what was installed: the channel, the
+    archive's hash, the wheel (tags), or a local build where the lock has an index's."""
+    if old.source == "conda":
+        if old.channel and new.channel and old.channel != new.channel:
+            return f"channel {old.channel}", f"channel {new.channel}"
+        for field in ("sha256", "md5"):
+            before, after = getattr(old, field), getattr(new, field)
+            if before and after and before != after:
+                return f"{field} {before[:12]}", f"{field} {after[:12]}"
+        return None
+    if new.origin and not old.origin:
+        return "from the index", f"a {new.origin} build"
+    if old.tags and new.tags and not set(old.tags) & set(new.tags):
+        return f"wheel {old.tags[0]}", f"wheel {new.tags[0]}"
+    return None
+
+
 def compare(locked: Snapshot, installed: Snapshot) -> Drift:
-    """Every difference that matters for reproducibility, BLAS first."""
+    """Every difference that matters for reproducibility, BLAS first: versions and builds,
+    and where the environment shows them, channels, archive hashes and wheel tags."""
     changes: list[Change] = []
     if locked.blas.variant != installed.blas.variant:
         changes.append(Change(ChangeKind.BLAS, "blas", locked.blas.variant, installed.blas.variant))
-    for field in ("python", "implementation", "platform"):
+    if not _python_matches(locked.python, installed.python):
+        changes.append(Change(ChangeKind.INTERPRETER, "python", locked.python, installed.python))
+    for field in ("implementation", "platform"):
         before, after = getattr(locked, field), getattr(installed, field)
         if before != after:
             changes.append(Change(ChangeKind.INTERPRETER, field, before, after))
@@ -68,7 +98,12 @@ def compare(locked: Snapshot, installed: Snapshot) -> Drift:
         if key not in new:
             changes.append(Change(ChangeKind.REMOVED, name, locked=_label(old[key])))
         elif key not in old:
-            changes.append(Change(ChangeKind.ADDED, name, installed=_label(new[key])))
+            if key not in SEED or locked.kind != "venv":
+                changes.append(Change(ChangeKind.ADDED, name, installed=_label(new[key])))
         elif (old[key].version, old[key].build) != (new[key].version, new[key].build):
             changes.append(Change(ChangeKind.CHANGED, name, _label(old[key]), _label(new[key])))
+        else:
+            differs = _provenance(old[key], new[key])
+            if differs:
+                changes.append(Change(ChangeKind.CHANGED, name, *differs))
     return Drift(tuple(changes))

@@ -1,0 +1,217 @@
+"""``npinit lock`` in a project: resolve every platform of it without installing, and the
+rules ``create`` installs a lock by (the lock must match the project and hold this
+platform)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from npinit.model import Machine, Platform, ProjectSpec
+from npinit.record.lockfile import Lock
+from npinit.record.snapshot import Snapshot
+from npinit.runner import Runner
+
+
+@dataclass(frozen=True)
+class ProjectLockResult:
+    """A project lock written: where, for which platforms, each one's BLAS and size."""
+
+    path: Path
+    lock: Lock
+    also_written: tuple[Path, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lock": str(self.path),
+            "format": "npinit",
+            "platforms": {
+                name: {
+                    "python": section.python,
+                    "blas": section.blas.variant,
+                    "packages": len(section.packages),
+                    "numpy": next((p.version for p in section.packages if p.name == "numpy"), ""),
+                }
+                for name, section in sorted(self.lock.sections.items())
+            },
+            "also_written": [str(p) for p in self.also_written],
+            "warnings": list(self.warnings),
+        }
+
+
+def project_inputs(project: Path, spec: ProjectSpec) -> dict[str, Any]:
+    """What a project's lock is resolved from: the answers and the manager file's lines."""
+    from npinit import managers
+
+    return {
+        "manager": spec.manager.value,
+        "python": spec.python,
+        "numpy": spec.numpy,
+        "blas": spec.blas_request,
+        "requirements": managers.module_for(spec.manager).lock_inputs(project),
+    }
+
+
+def stale_reasons(locked: dict[str, Any] | None, now: dict[str, Any]) -> list[str]:
+    """What differs between the inputs a lock was resolved from and the project now."""
+    if locked is None:
+        return ["the lock was recorded from an environment, not resolved from the project"]
+    reasons = []
+    for key in ("manager", "python", "numpy", "blas"):
+        if locked.get(key) != now.get(key):
+            reasons.append(f"{key} is {now.get(key)!r}, the lock has {locked.get(key)!r}")
+    before, after = list(locked.get("requirements", [])), list(now["requirements"])
+    added = [line for line in after if line not in before]
+    removed = [line for line in before if line not in after]
+    if added:
+        reasons.append("added " + ", ".join(repr(x) for x in added[:3]))
+    if removed:
+        reasons.append("removed " + ", ".join(repr(x) for x in removed[:3]))
+    return reasons
+
+
+def resolve_platforms(spec: ProjectSpec, requested: list[str] | None) -> list[Platform]:
+    """The platforms to lock: ``--platform`` values (``all`` for every one), else the
+    project's."""
+    from npinit.errors import InvalidInput
+
+    if not requested:
+        return list(spec.platforms)
+    if "all" in requested:
+        return list(Platform)
+    try:
+        return sorted({Platform(p) for p in requested}, key=lambda p: p.value)
+    except ValueError:
+        names = ", ".join(p.value for p in Platform)
+        raise InvalidInput(
+            f"unknown platform in {', '.join(requested)}", f"use one of {names}, or all"
+        ) from None
+
+
+def lock_project(
+    project: Path,
+    *,
+    machine: Machine,
+    platforms: list[str] | None = None,
+    channel_alias: str | None = None,
+    run: Runner | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ProjectLockResult:
+    """Resolve every platform of ``project`` and write npinit.lock (and the manager's own
+    lock where npinit writes it, pixi.lock). Nothing is written unless every platform
+    resolved; the files are replaced atomically."""
+    import tempfile
+
+    from npinit import managers
+    from npinit.api.create import read_project_spec
+    from npinit.faults import checkpoint
+    from npinit.model import CreateContext
+    from npinit.record import lockfile
+    from npinit.runner import run as default_run
+    from npinit.tomlio import atomic_write
+
+    spec = read_project_spec(project, machine.platform)
+    chosen = resolve_platforms(spec, platforms)
+    inputs = project_inputs(project, spec)
+    ctx = CreateContext(
+        project=project,
+        spec=spec,
+        environ=dict(machine.environ),
+        run=run or default_run,
+        progress=progress or (lambda message: None),
+        channel_alias=channel_alias,
+        windows=machine.windows,
+    )
+    with tempfile.TemporaryDirectory(prefix="npinit-lock-") as work:
+        sections, files = managers.module_for(spec.manager).lock(ctx, chosen, Path(work))
+        checkpoint("lock-resolved")
+        lock = Lock({p.value: s for p, s in sections.items()}, inputs)
+        path = project / lockfile.FILE_NAME
+        texts = {name: source.read_bytes() for name, source in files.items()}
+        atomic_write(path, lockfile.dumps_lock(lock, "npinit lock"))
+        for name, data in texts.items():
+            atomic_write(project / name, data.decode("utf-8"))
+    return ProjectLockResult(path, lock, tuple(project / name for name in texts))
+
+
+def section_for(lock: Lock, platform: Platform | None, path: Path) -> Snapshot:
+    """This machine's section of a lock; InvalidInput (exit 2) naming the ones it has."""
+    from npinit.errors import InvalidInput
+
+    key = platform.value if platform else ""
+    if key in lock.sections:
+        return lock.sections[key]
+    if len(lock.sections) == 1 and "unknown" in lock.sections:
+        return lock.sections["unknown"]
+    has = ", ".join(lock.platforms()) or "none"
+    raise InvalidInput(
+        f"{path} has no section for {key or 'this platform'} (it has {has})",
+        f"add it: npinit lock --platform {key or 'PLATFORM'} (with the others you need)",
+    )
+
+
+def replace_section(path: Path, section: Snapshot, inputs: dict[str, Any] | None) -> Lock:
+    """``lock --from-env``: the lock at ``path`` with this platform's section replaced (the
+    other sections and the inputs kept); a new lock if there is none."""
+    from npinit.record import lockfile
+
+    old = lockfile.read_lock(path) if path.exists() else Lock({}, inputs)
+    return Lock({**old.sections, section.platform: section}, old.inputs)
+
+
+def export_lock(
+    project: Path, fmt: str, output: Path, platform: str | None
+) -> tuple[Path, list[str]]:
+    """Write ``fmt`` from a project's lock: ``conda-lock`` covers every platform, the other
+    formats one (``platform``; needed when the lock has several)."""
+    from npinit import managers
+    from npinit.api.create import read_project_spec
+    from npinit.errors import InvalidInput
+    from npinit.record import export, lockfile
+    from npinit.tomlio import atomic_write
+
+    lock_path = project / lockfile.FILE_NAME
+    lock = lockfile.read_lock(lock_path)
+    if fmt == "conda-lock":
+        spec = read_project_spec(project)
+        text, warnings = export.conda_lock(lock, [managers.module_for(spec.manager).FILE])
+    else:
+        if platform is None and len(lock.sections) > 1:
+            raise InvalidInput(
+                f"{fmt} holds one platform and {lock_path.name} has {', '.join(lock.platforms())}",
+                "name one with --platform",
+            )
+        try:
+            wanted = Platform(platform) if platform else None
+        except ValueError:
+            raise InvalidInput(f"unknown platform {platform!r}", "use a conda subdir") from None
+        section = (
+            section_for(lock, wanted, lock_path) if wanted else next(iter(lock.sections.values()))
+        )
+        writers = {
+            "pylock": export.pylock,
+            "requirements": export.requirements,
+            "conda-explicit": export.conda_explicit,
+        }
+        text, warnings = writers[fmt](section)
+    atomic_write(output, text)
+    return output, warnings
+
+
+def lock_from_env(
+    project: Path, prefix: Path, *, machine: Machine, probe: bool = False
+) -> ProjectLockResult:
+    """``lock --from-env``: record the project's installed environment as this platform's
+    section; the other sections and the inputs stay."""
+    from npinit.api.lock import snapshot_environment
+    from npinit.record import lockfile
+    from npinit.tomlio import atomic_write
+
+    section = snapshot_environment(prefix, None, probe=probe, current_platform=machine.platform)
+    path = project / lockfile.FILE_NAME
+    lock = replace_section(path, section, None)
+    atomic_write(path, lockfile.dumps_lock(lock, "npinit lock"))
+    return ProjectLockResult(path, lock, (), section.warnings)

@@ -1,0 +1,195 @@
+"""Lock conda specs for every platform without installing: py-rattler solves each platform
+against the project's channels with that platform's virtual packages
+(:mod:`npinit.knowledge.platforms`), all platforms at once; each record is kept with its
+URL, channel, build, sha256 and md5. The embedded engine installs a locked section: the
+locked records are looked up in the channels by file name, their hashes checked against the
+lock, and installed with ``rattler.install`` (which checks every download)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from npinit.errors import Failure, InvalidInput, ToolMissing
+from npinit.knowledge.platforms import virtual_packages
+from npinit.model import EnvKind, Platform, Source
+from npinit.record.snapshot import Package, Snapshot, blas_from_conda, unknown_blas
+
+NOARCH = "noarch"
+
+
+def _rattler() -> Any:
+    try:
+        import rattler
+    except ImportError:
+        raise ToolMissing(
+            "locking conda environments needs the embedded engine (py-rattler)",
+            "pip install 'npinit[conda]'",
+        ) from None
+    return rattler
+
+
+def _channel_label(url: str) -> str:
+    from npinit.record.snapshot import _channel_name
+
+    return _channel_name(url)
+
+
+def _package(record: Any) -> Package:
+    return Package(
+        name=str(record.name.normalized),
+        version=str(record.version),
+        source=Source.CONDA,
+        build=str(record.build),
+        build_number=int(record.build_number),
+        channel=_channel_label(str(record.channel or "")),
+        subdir=str(record.subdir),
+        url=str(record.url),
+        md5=record.md5.hex() if record.md5 else "",
+        sha256=record.sha256.hex() if record.sha256 else "",
+    )
+
+
+def section(platform: Platform, records: list[Any]) -> Snapshot:
+    """One lock section from a platform's solution."""
+    packages = [_package(r) for r in records]
+    python = next((p.version for p in packages if p.name == "python"), "")
+    return Snapshot(
+        kind=EnvKind.CONDA,
+        python=python,
+        implementation="cpython" if python else "",
+        platform=platform.value,
+        packages=(),
+        blas=blas_from_conda(packages) or unknown_blas(packages),
+    ).with_packages(tuple(packages))
+
+
+def _error_line(error: BaseException) -> str:
+    """rattler's error chain as one line: what failed, and the root cause."""
+    text = " ".join(str(error).split())
+    if not text:
+        return type(error).__name__
+    parts = [part.strip() for part in text.split("Caused by:")]
+    line = parts[0] if len(parts) == 1 else f"{parts[0]}: {parts[-1]}"
+    return line[:400]
+
+
+def solve(
+    specs: Mapping[Platform, list[str]],
+    channels: list[str],
+    *,
+    cache: Path,
+    environ: Mapping[str, str],
+) -> dict[Platform, tuple[Snapshot, list[Any]]]:
+    """Solve each platform's ``specs`` against ``channels`` (URLs); each platform's section
+    and its records (rattler ``RepoDataRecord``s, e.g. for pixi.lock)."""
+    rattler = _rattler()
+    from rattler.exceptions import SolverError
+
+    gateway = rattler.Gateway(cache_dir=cache / "repodata")
+    sources = [rattler.Channel(url) for url in channels]
+
+    def virtual(platform: Platform) -> list[Any]:
+        return [
+            rattler.GenericVirtualPackage(
+                rattler.PackageName(name), rattler.Version(version), rattler.BuildString(build)
+            )
+            for name, (version, build) in virtual_packages(platform, environ).items()
+        ]
+
+    async def one(platform: Platform) -> list[Any]:
+        try:
+            matchspecs = [rattler.MatchSpec(s) for s in specs[platform]]
+        except Exception as error:  # rattler's parse errors are its own types
+            raise InvalidInput(f"a conda spec is invalid: {_error_line(error)}", "") from None
+        try:
+            return list(
+                await rattler.solve(
+                    sources=sources,
+                    specs=matchspecs,
+                    gateway=gateway,
+                    platforms=[platform.value, NOARCH],
+                    virtual_packages=virtual(platform),
+                )
+            )
+        except SolverError as error:
+            raise InvalidInput(
+                f"{platform.value} cannot be solved: {_error_line(error)}",
+                f"change the specs, or lock without {platform.value} (--platform)",
+            ) from None
+        except Exception as error:  # fetch errors: rattler's own types
+            raise Failure(
+                f"the channels could not be read for {platform.value}: {_error_line(error)}",
+                "check the channel URLs and --channel-alias (is the channel reachable?)",
+            ) from None
+
+    async def every() -> list[list[Any]]:
+        return list(await asyncio.gather(*(one(p) for p in specs)))
+
+    solutions = asyncio.run(every())
+    return {
+        platform: (section(platform, records), records)
+        for platform, records in zip(specs, solutions, strict=True)
+    }
+
+
+def locked_records(
+    packages: list[Package], channels: list[str], platform: Platform, *, cache: Path
+) -> list[Any]:
+    """The channels' records of the locked ``packages``, found by subdir and file name; a
+    record whose sha256 or md5 differs from the lock is a Failure (exit 1), and so is one
+    the channels no longer have."""
+    rattler = _rattler()
+    gateway = rattler.Gateway(cache_dir=cache / "repodata")
+    names = sorted({p.name for p in packages})
+
+    async def query() -> list[Any]:
+        found = await gateway.query(
+            [rattler.Channel(url) for url in channels],
+            [platform.value, NOARCH],
+            names,
+            recursive=False,
+        )
+        return [record for per_channel in found for record in per_channel]
+
+    try:
+        available = asyncio.run(query())
+    except Exception as error:
+        raise Failure(
+            f"the channels could not be read: {_error_line(error)}",
+            "check the channel URLs and --channel-alias (is the channel reachable?)",
+        ) from None
+    by_file = {(str(r.subdir), str(r.file_name)): r for r in available}
+    chosen = []
+    for package in packages:
+        file_name = package.url.rsplit("/", 1)[-1]
+        record = by_file.get((package.subdir, file_name))
+        if record is None:
+            raise Failure(
+                f"{package.name} {package.version} ({file_name}) is not in the channels",
+                "the channel changed or another channel is configured; lock again",
+            )
+        sha256 = record.sha256.hex() if record.sha256 else ""
+        md5 = record.md5.hex() if record.md5 else ""
+        if (package.sha256 and sha256 != package.sha256) or (package.md5 and md5 != package.md5):
+            raise Failure(
+                f"hash mismatch for {file_name}: the lock says "
+                f"sha256 {package.sha256[:12]}..., the channel {sha256[:12]}...",
+                "the package was replaced or the lock was altered; lock again if you trust it",
+            )
+        chosen.append(record)
+    return chosen
+
+
+def install(records: list[Any], prefix: Path, *, cache: Path) -> None:
+    """Install exactly ``records`` into ``prefix`` (rattler checks each download's hash)."""
+    rattler = _rattler()
+    try:
+        asyncio.run(rattler.install(records, prefix, cache_dir=cache / "pkgs", show_progress=False))
+    except Exception as error:
+        raise Failure(
+            f"installing the locked packages failed: {_error_line(error)}",
+            "a download did not match its locked hash, or the channel is unreachable",
+        ) from None

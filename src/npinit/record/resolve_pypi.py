@@ -1,0 +1,298 @@
+"""Lock PyPI requirements for platforms npinit is not running on, installing nothing: uv
+resolves each platform (``uv pip compile --python-platform ... --python-version ...
+--generate-hashes``, written as PEP 751 ``pylock.toml``), all platforms at once, and each
+result becomes one lock section: every package's version, the URL and sha256 of every file
+that platform may install, and the wheel tags (DOMAIN.md §5).
+
+uv.lock and poetry.lock are read here too: their own resolver wrote them for every platform,
+and a platform's section is what their markers select for it (evaluated with ``packaging``).
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from npinit.errors import Failure, InvalidInput
+from npinit.knowledge.platforms import marker_environment, wheel_fits
+from npinit.model import EnvKind, Platform, Source
+from npinit.record.snapshot import BlasFingerprint, Package, Snapshot, canonical
+
+
+def wheel_blas(numpy: Package | None) -> BlasFingerprint:
+    """The BLAS a locked numpy wheel carries, from its platform tag (DOMAIN.md §2: PyPI
+    wheels carry OpenBLAS, macOS ``macosx_14_0`` wheels Accelerate)."""
+    if numpy is None:
+        return BlasFingerprint("unknown", "numpy is not locked")
+    if not numpy.tags:
+        return BlasFingerprint("unknown", f"numpy {numpy.version} is locked without a wheel")
+    variants = {}
+    for tag in numpy.tags:
+        platform = tag.rsplit("-", 1)[-1]
+        if platform.startswith("macosx_"):
+            variants[tag] = "accelerate" if int(platform.split("_")[1]) >= 14 else "openblas"
+        else:
+            variants[tag] = "none" if platform == "win32" else "openblas"
+    if len(set(variants.values())) > 1:  # macOS: the installer picks by the macOS version
+        return BlasFingerprint(
+            "accelerate",
+            f"numpy {numpy.version} wheels for macOS 14+ carry Accelerate; older macOS "
+            "installs the OpenBLAS wheel of the same lock (PyPI cannot pin it)",
+        )
+    tag = min(variants)
+    return BlasFingerprint(variants[tag], f"numpy {numpy.version} wheel {tag} (PyPI)")
+
+
+def _wheel_tags(filename: str) -> list[str]:
+    from packaging.utils import parse_wheel_filename
+
+    return sorted(str(tag) for tag in parse_wheel_filename(filename)[3])
+
+
+def _package(
+    name: str, version: str, wheels: list[tuple[str, str]], sdist: tuple[str, str] | None
+) -> Package:
+    """A locked PyPI package from its files (``(url, sha256)`` each)."""
+    files = wheels or ([sdist] if sdist else [])
+    tags = sorted({t for url, _ in wheels for t in _wheel_tags(url.rsplit("/", 1)[-1])})
+    first = files[0] if files else ("", "")
+    return Package(
+        name=canonical(name),
+        version=version,
+        source=Source.PYPI,
+        url=first[0],
+        sha256=first[1],
+        tags=tuple(tags),
+        hashes=tuple(sorted({f"sha256:{sha}" for _, sha in files if sha})),
+    )
+
+
+def _section(platform: Platform, python: str, packages: list[Package]) -> Snapshot:
+    numpy = next((p for p in packages if p.name == "numpy"), None)
+    return Snapshot(
+        kind=EnvKind.VENV,
+        python=python,
+        implementation="cpython",
+        platform=platform.value,
+        packages=(),
+        blas=wheel_blas(numpy),
+    ).with_packages(tuple(packages))
+
+
+def read_pylock(
+    text: str, origin: str
+) -> list[tuple[str, str, str, list[tuple[str, str]], tuple[str, str] | None]]:
+    """The packages of a PEP 751 file, validated with ``packaging.pylock``: name, version,
+    marker, wheels and sdist (``(url, sha256)`` each)."""
+    from packaging.pylock import Pylock, PylockValidationError
+
+    try:
+        lock = Pylock.from_dict(tomllib.loads(text))
+    except (tomllib.TOMLDecodeError, PylockValidationError) as error:
+        raise Failure(f"{origin} is not a valid pylock.toml ({error})", "") from None
+    entries = []
+    for entry in lock.packages:
+        wheels = [(w.url or w.name or "", w.hashes.get("sha256", "")) for w in entry.wheels or ()]
+        sdist = (
+            (entry.sdist.url or entry.sdist.name or "", entry.sdist.hashes.get("sha256", ""))
+            if entry.sdist
+            else None
+        )
+        marker = str(entry.marker) if entry.marker is not None else ""
+        entries.append((str(entry.name), str(entry.version or ""), marker, wheels, sdist))
+    return entries
+
+
+def resolve(
+    requirements: Path,
+    python: str,
+    platforms: list[Platform],
+    *,
+    uv: str,
+    environ: Mapping[str, str],
+    workdir: Path,
+    run: Any = None,
+) -> dict[Platform, Snapshot]:
+    """Resolve ``requirements`` once for every platform (uv's universal mode, hashes of
+    every file), then keep per platform the packages whose markers hold there and the files
+    that platform can install. One resolution: every platform gets the same versions."""
+    from npinit.runner import run as default_run
+
+    run = run or default_run
+    out = workdir / "pylock.npinit.toml"
+    # --python: the resolution needs no interpreter of the target version (--python-version
+    # says it), so npinit's own serves where the machine has none of that version
+    cmd = [
+        uv, "pip", "compile", requirements, "--quiet", "--no-header", "--universal",
+        "--python-version", python, "--python", sys.executable, "--generate-hashes", "-o", out,
+    ]  # fmt: skip
+    env = dict(environ)
+    env.pop("VIRTUAL_ENV", None)
+    result = run(cmd, cwd=requirements.parent, env=env, what="uv pip compile", check=False)
+    if result.returncode != 0:
+        _failed(platforms, result.stderr or result.stdout)
+    entries = read_pylock(out.read_text("utf-8"), "uv's lock")
+    sections = {}
+    for platform in platforms:
+        env = marker_environment(platform, python)
+        packages = [
+            _package(name, version, _fits(wheels, platform, python), sdist)
+            for name, version, marker, wheels, sdist in entries
+            if _marker_ok(marker, env)
+        ]
+        missing = [p.name for p in packages if not p.hashes]
+        if missing:
+            raise InvalidInput(
+                f"{', '.join(missing[:3])} has no file for {platform.value} in the index",
+                f"lock without {platform.value} (--platform), or pin a version that has one",
+            )
+        sections[platform] = _section(platform, python, packages)
+    return sections
+
+
+def _failed(platforms: list[Platform], output: str) -> None:
+    """uv's failure as one line: unsolvable is the project's (exit 2), the rest exit 1."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    text = " ".join(lines)
+    if "No solution found" in text or "unsatisfiable" in text:
+        detail = next((line for line in lines if "requirements are unsatisfiable" in line), "")
+        detail = detail or (lines[1] if len(lines) > 1 else lines[0] if lines else "")
+        raise InvalidInput(
+            f"the requirements cannot be resolved for "
+            f"{', '.join(p.value for p in platforms)}: {detail[:300]}",
+            "change the pins, or lock fewer platforms (--platform)",
+        )
+    last = lines[-1] if lines else "no output"
+    raise Failure(
+        f"locking failed: {last[:300]}",
+        "check the package index (is it reachable?) and the requirements",
+    )
+
+
+# -- uv.lock and poetry.lock -----------------------------------------------------------------
+
+
+def _fits(files: list[tuple[str, str]], platform: Platform, python: str) -> list[tuple[str, str]]:
+    """The wheels among ``files`` that CPython ``python`` on ``platform`` can install."""
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    minor = "".join(python.split(".")[:2])
+    fitting = []
+    for url, sha in files:
+        name = url.rsplit("/", 1)[-1]
+        if not name.endswith(".whl"):
+            continue
+        try:
+            tags = parse_wheel_filename(name)[3]
+        except InvalidWheelFilename:
+            continue
+        for tag in tags:
+            python_ok = tag.interpreter in (f"cp{minor}", "py3", f"py{minor}") or (
+                tag.abi == "abi3" and tag.interpreter.startswith("cp3")
+                and int(tag.interpreter[3:]) <= int(minor[1:])
+            )  # fmt: skip
+            if python_ok and wheel_fits(platform, tag.platform):
+                fitting.append((url, sha))
+                break
+    return fitting
+
+
+def _marker_ok(marker: str, env: dict[str, str]) -> bool:
+    from packaging.markers import Marker
+
+    return not marker or Marker(marker).evaluate(env)
+
+
+def from_uv_lock(
+    path: Path, python: str, platforms: list[Platform], groups: tuple[str, ...] = ("dev",)
+) -> dict[Platform, Snapshot]:
+    """Each platform's packages in uv.lock: the project's dependencies (and its default
+    ``dev`` group), followed through the markers that hold on that platform."""
+    data = tomllib.loads(path.read_text("utf-8"))
+    packages = {canonical(p["name"]): p for p in data.get("package", [])}
+    root = _uv_root(data)
+    sections = {}
+    for platform in platforms:
+        env = marker_environment(platform, python)
+        edges = list(root.get("dependencies", []))
+        for group in groups:
+            edges += root.get("dev-dependencies", {}).get(group, [])
+        chosen = _walk(edges, packages, env)
+        locked = []
+        if root.get("source", {}).get("editable") == ".":  # uv installs the project itself
+            locked.append(
+                Package(canonical(root["name"]), root["version"], Source.PYPI, origin="editable")
+            )
+        for name in sorted(chosen):
+            entry = packages[name]
+            files = [(w["url"], w["hash"].removeprefix("sha256:")) for w in entry.get("wheels", [])]
+            sdist = entry.get("sdist")
+            sdist_file = (sdist["url"], sdist["hash"].removeprefix("sha256:")) if sdist else None
+            locked.append(
+                _package(name, entry["version"], _fits(files, platform, python), sdist_file)
+            )
+        sections[platform] = _section(platform, python, locked)
+    return sections
+
+
+def _uv_root(data: dict[str, Any]) -> dict[str, Any]:
+    for entry in data.get("package", []):
+        source = entry.get("source", {})
+        if source.get("editable") == "." or source.get("virtual") == ".":
+            return dict(entry)
+    raise InvalidInput("uv.lock has no entry for the project itself", "run uv lock again")
+
+
+def _walk(edges: list[dict[str, Any]], packages: dict[str, Any], env: dict[str, str]) -> set[str]:
+    chosen: set[str] = set()
+    todo = list(edges)
+    while todo:
+        edge = todo.pop()
+        name = canonical(edge["name"])
+        if not _marker_ok(edge.get("marker", ""), env) or name not in packages:
+            continue
+        extras = edge.get("extra", [])
+        if name in chosen and not extras:
+            continue
+        chosen.add(name)
+        entry = packages[name]
+        todo += entry.get("dependencies", [])
+        for extra in extras:
+            todo += entry.get("optional-dependencies", {}).get(extra, [])
+    return chosen
+
+
+def from_poetry_lock(
+    path: Path, python: str, platforms: list[Platform], groups: tuple[str, ...] = ("main", "dev")
+) -> dict[Platform, Snapshot]:
+    """Each platform's packages in poetry.lock (lock format 2.1: each package carries the
+    groups that need it and, per group, the markers under which it is installed)."""
+    data = tomllib.loads(path.read_text("utf-8"))
+    sections = {}
+    for platform in platforms:
+        env = marker_environment(platform, python)
+        locked = []
+        for entry in data.get("package", []):
+            wanted = [g for g in entry.get("groups", ["main"]) if g in groups]
+            markers = entry.get("markers", "")
+            if isinstance(markers, dict):
+                ok = any(_marker_ok(markers.get(g, ""), env) for g in wanted)
+            else:
+                ok = bool(wanted) and _marker_ok(markers, env)
+            if not ok:
+                continue
+            files = [(f["file"], f["hash"].removeprefix("sha256:")) for f in entry.get("files", [])]
+            sdists = [f for f in files if not f[0].endswith(".whl")]
+            locked.append(
+                _package(
+                    entry["name"],
+                    entry["version"],
+                    _fits(files, platform, python),
+                    sdists[0] if sdists else None,
+                )
+            )
+        sections[platform] = _section(platform, python, locked)
+    return sections
