@@ -7,7 +7,8 @@ only. Nothing else reads it, and it is never set outside tests.
 
 Steps: ``new-rendered`` (the project is complete in its staging folder), ``new-moved`` (it
 is in place), ``force-move`` (each file ``new --force`` moves into place),
-``write-before-rename`` and ``write-renamed`` (around the rename of every atomic write).
+``write-before-rename`` and ``write-renamed`` (around the rename of every atomic write),
+``lock-resolved`` (every platform of a project is resolved, nothing written yet).
 """
 
 from __future__ import annotations

@@ -207,8 +207,8 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
                 env=ctx.environ, what=f"{tool} create")  # fmt: skip
     else:
         from npinit.managers.conda_engine import channel_urls
+        from npinit.record.resolve_conda import fetch_verified, locked_records
         from npinit.record.resolve_conda import install as rattler_install
-        from npinit.record.resolve_conda import locked_records
 
         tool = "py-rattler"
         channels, _, _ = _read(ctx.project)
@@ -217,6 +217,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         records = locked_records(
             list(conda.packages), urls, Platform(section.platform), cache=_cache(ctx)
         )
+        fetch_verified(records, list(conda.packages), workdir / "pkgs")
         rattler_install(records, prefix, cache=_cache(ctx))
     if (prefix / "conda-meta").is_dir():
         from npinit.managers.conda_engine import write_variables

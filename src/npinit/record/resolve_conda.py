@@ -183,8 +183,60 @@ def locked_records(
     return chosen
 
 
+def fetch_verified(records: list[Any], locked: list[Package], workdir: Path) -> None:
+    """Download every record's archive into ``workdir`` and check it against the locked
+    sha256 (md5 where the lock has no sha256); then point the record at the checked file, so
+    the installer links exactly what was checked (rattler's installer does not check
+    downloads against their record). A mismatch is a Failure (exit 1)."""
+    import hashlib
+    import shutil
+    from urllib.parse import unquote, urlsplit
+
+    _rattler()  # ToolMissing without py-rattler
+    from rattler.networking import Client
+    from rattler.package_streaming import download_to_path
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    wanted = {(p.subdir, p.url.rsplit("/", 1)[-1]): p for p in locked}
+    client = Client()
+
+    async def one(record: Any) -> Path:
+        url, dest = str(record.url), workdir / str(record.file_name)
+        if url.startswith("file:"):
+            shutil.copyfile(unquote(urlsplit(url).path), dest)
+        else:
+            await download_to_path(client, url, dest)
+        return dest
+
+    async def every() -> list[Path]:
+        return list(await asyncio.gather(*(one(r) for r in records)))
+
+    try:
+        files = asyncio.run(every())
+    except OSError as error:
+        raise Failure(f"a locked package could not be downloaded: {error}", "") from None
+    except Exception as error:
+        raise Failure(
+            f"a locked package could not be downloaded: {_error_line(error)}", ""
+        ) from None
+    for record, path in zip(records, files, strict=True):
+        package = wanted[(str(record.subdir), str(record.file_name))]
+        algorithm, expected = ("sha256", package.sha256) if package.sha256 else ("md5", package.md5)
+        digest = hashlib.new(algorithm)
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != expected:
+            raise Failure(
+                f"hash mismatch for {record.file_name}: its {algorithm} is "
+                f"{digest.hexdigest()[:12]}..., the lock says {expected[:12]}...",
+                "the channel serves another file than the one locked; lock again if you trust it",
+            )
+        record.url = path.as_uri()
+
+
 def install(records: list[Any], prefix: Path, *, cache: Path) -> None:
-    """Install exactly ``records`` into ``prefix`` (rattler checks each download's hash)."""
+    """Install exactly ``records`` into ``prefix`` (fetched and checked first)."""
     rattler = _rattler()
     try:
         asyncio.run(rattler.install(records, prefix, cache_dir=cache / "pkgs", show_progress=False))
