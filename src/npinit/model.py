@@ -164,15 +164,6 @@ class ChangeKind(enum.StrEnum):
     BLAS = "blas"
 
 
-class HashSource(enum.StrEnum):
-    """Where the lock's wheel hashes come from after a build."""
-
-    NONE = ""  # none (uv's pip mode: `lock --online` adds them), or conda records carry them
-    PIP_REPORT = "pip-report"
-    POETRY_LOCK = "poetry-lock"
-    UV_LOCK = "uv-lock"
-
-
 @dataclass(frozen=True)
 class Machine:
     """What npinit knows of the machine it runs on: read once, at a boundary (the CLI, or
@@ -233,12 +224,10 @@ class CreateContext:
 
 @dataclass(frozen=True)
 class CreatedEnvironment:
-    """An environment a manager built, and where the hashes of its packages can be found."""
+    """An environment a manager installed from the lock."""
 
     prefix: Path
     python: Path | None
     tool: str
     activate: str
-    hash_source: HashSource = HashSource.NONE
-    hash_file: Path | None = None
     env_vars: dict[str, str] = field(default_factory=dict)

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,17 @@ def test_poetry_create_in_an_existing_project(
     poetry_lock = (project / "poetry.lock").read_text()
     numpy = next(p for p in _lock(project)["packages"] if p["name"] == "numpy")
     assert numpy["version"] == "2.4.6" and numpy["sha256"] in poetry_lock
+    # every platform's section is poetry.lock read for it: they never disagree
+    code, _, err = invoke(["lock", "--platform", "all"], project, capsys)
+    assert code == 0, err
+    poetry_versions = {p["name"]: p["version"] for p in tomllib.loads(poetry_lock)["package"]}
+    for platform in ("linux-64", "linux-aarch64", "osx-64", "osx-arm64", "win-64"):
+        section = _lock(project, platform)["packages"]
+        assert {p["name"]: p["version"] for p in section if p["name"] != "po"} == {
+            name: version
+            for name, version in poetry_versions.items()
+            if name != "colorama" or platform == "win-64"
+        }, platform
     before = (project / "npinit.lock").read_bytes()
     shutil.rmtree(project / ".venv")
     code, _, err = invoke(["create", "--no-check"], project, capsys)  # poetry sync, again
@@ -302,6 +314,29 @@ def test_participant_path_altered_hash_and_stale_lock(
     ]
     code, out, _ = invoke(["verify"], participant, capsys)
     assert code == 0 and "No drift" in out
+    # the same version, rebuilt locally: pip records the file it came from (PEP 610)
+    dist = next((participant / ".venv").glob("lib/python3.12/site-packages/numpy-*.dist-info"))
+    wheel = (dist / "WHEEL").read_text()
+    (dist / "WHEEL").unlink()  # uv links files from its cache: never write through the link
+    (dist / "WHEEL").write_text(
+        "".join(line for line in wheel.splitlines(True) if not line.startswith("Tag:"))
+        + "Tag: cp312-cp312-linux_x86_64\n"
+    )
+    (dist / "direct_url.json").write_text(
+        json.dumps({"url": "file:///tmp/numpy-2.3.5-cp312-cp312-linux_x86_64.whl",
+                    "archive_info": {}})
+    )  # fmt: skip
+    code, out, _ = invoke(["verify", "--json"], participant, capsys)
+    assert code == 4
+    assert json.loads(out)["changes"] == [
+        {"kind": "changed", "name": "numpy (pypi)", "locked": "from the index",
+         "installed": "a local build"}
+    ]  # fmt: skip
+    (dist / "direct_url.json").unlink()
+    code, out, _ = invoke(["verify", "--json"], participant, capsys)
+    assert code == 4 and json.loads(out)["changes"][0]["installed"] == (
+        "wheel cp312-cp312-linux_x86_64"
+    )
 
     altered = tmp_path / "altered"
     shutil.copytree(instructor, altered)

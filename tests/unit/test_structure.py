@@ -139,7 +139,8 @@ def test_every_manager_is_registered_and_implements_the_protocol() -> None:
     assert set(REGISTRY) == set(Manager)
     for manager in Manager:
         module = module_for(manager)
-        assert callable(module.manifest) and callable(module.create)
+        assert callable(module.manifest) and callable(module.install)
+        assert callable(module.lock) and callable(module.lock_inputs)
         assert module.ENV_DIR in (".venv", ".conda", ".pixi")
         assert module.activate(False) and module.activate(True)
 

@@ -49,7 +49,10 @@ def doctor(
         pin = read_answers(project)
         if (project / lockfile.FILE_NAME).is_file():
             try:
-                locked = lockfile.read(project / lockfile.FILE_NAME)
+                whole = lockfile.read_lock(project / lockfile.FILE_NAME)
+                locked = whole.sections.get(snapshot.platform) or (
+                    next(iter(whole.sections.values())) if len(whole.sections) == 1 else None
+                )
             except InvalidInput:
                 locked = None
     return diagnose(

@@ -15,7 +15,6 @@ from typing import Any, Protocol
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
-    HashSource,
     Manager,
     Platform,
     ProjectSpec,
@@ -30,15 +29,9 @@ class PackageManager(Protocol):
 
     FILE: str  # the manager's own file: environment.yml, requirements.txt, pyproject.toml...
     ENV_DIR: str  # where the project's environment lives, relative to the project
-    HASH_SOURCE: HashSource  # where the lock's hashes come from (npinit.record.hashes)
 
     def manifest(self, spec: ProjectSpec) -> dict[str, Any]:
         """What goes into the file, including ``spec_lines``: the exact dependency lines."""
-        ...
-
-    def create(self, ctx: CreateContext) -> CreatedEnvironment:
-        """Install the project's environment with the manager, resolving afresh (used only
-        to record an environment for ``--from-env``-style locks; ``install`` is the rule)."""
         ...
 
     def lock_inputs(self, project: Path) -> list[str]:
@@ -109,11 +102,6 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
     """The data the template writes into the manager's file, including ``spec_lines``:
     the exact dependency lines written, in file order."""
     return module_for(spec.manager).manifest(spec)
-
-
-def create(ctx: CreateContext) -> CreatedEnvironment:
-    """Build the environment of ``ctx.spec.manager`` for the project."""
-    return module_for(ctx.spec.manager).create(ctx)
 
 
 def find_uv_or_fail(ctx: CreateContext) -> str:

@@ -10,7 +10,6 @@ from npinit.model import (
     Channel,
     CreateContext,
     CreatedEnvironment,
-    HashSource,
     Platform,
     ProjectSpec,
     interpreter_in,
@@ -20,7 +19,6 @@ from npinit.spec import THREAD_VARIABLES
 
 FILE = "environment.yml"
 ENV_DIR = ".conda"
-HASH_SOURCE = HashSource.NONE
 
 
 def channels(spec: ProjectSpec) -> list[str]:
@@ -69,45 +67,6 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
 
 # preferred order when several are on PATH: the fast solvers first
 TOOLS = ("mamba", "micromamba", "conda")
-
-
-def create_command(tool: str, exe: str, prefix: Path, env_file: Path) -> list[str]:
-    """The exact command line each conda front-end takes to build ``prefix``."""
-    if tool == "micromamba":
-        return [exe, "create", "--yes", "--prefix", str(prefix), "--file", str(env_file)]
-    if tool == "mamba":
-        return [exe, "env", "create", "--yes", "--prefix", str(prefix), "--file", str(env_file)]
-    return [exe, "env", "create", "--prefix", str(prefix), "--file", str(env_file)]
-
-
-def create(ctx: CreateContext) -> CreatedEnvironment:
-    """Build ``./.conda`` with conda, mamba or micromamba when one is on PATH, else with the
-    embedded engine (py-rattler)."""
-    prefix = ctx.project / ".conda"
-    env_file = ctx.project / FILE
-    python = interpreter_in(prefix, ctx.windows, "conda")
-    variables = variables_of(ctx.spec)
-    for tool in TOOLS:
-        exe = ctx.which(tool)
-        if exe:
-            ctx.progress(f"Creating .conda with {tool}")
-            ctx.run(
-                create_command(tool, exe, prefix, env_file),
-                cwd=ctx.project,
-                env=ctx.environ,
-                what=f"{tool} env create",
-            )
-            return CreatedEnvironment(
-                prefix, python, tool, activate(ctx.windows), HASH_SOURCE, None, variables
-            )
-    from npinit.managers import conda_engine
-
-    ctx.progress("Solving and installing .conda with the embedded engine (py-rattler)")
-    cache = Path(ctx.environ.get("XDG_CACHE_HOME") or Path(ctx.environ.get("HOME", "~")) / ".cache")
-    conda_engine.install(env_file, prefix, alias=ctx.channel_alias, cache=cache / "npinit")
-    return CreatedEnvironment(
-        prefix, python, "py-rattler", activate(ctx.windows), HASH_SOURCE, None, variables
-    )
 
 
 def activate(windows: bool) -> str:

@@ -12,7 +12,6 @@ from npinit.managers import DEV_PACKAGES
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
-    HashSource,
     Platform,
     ProjectSpec,
     interpreter_in,
@@ -22,7 +21,6 @@ from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
 ENV_DIR = ".pixi"
-HASH_SOURCE = HashSource.NONE
 CHANNELS = ["conda-forge"]
 
 
@@ -70,33 +68,6 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
         "tasks": {"test": "python -m pytest"},
         "spec_lines": spec_lines,
     }
-
-
-def create(ctx: CreateContext) -> CreatedEnvironment:
-    """``pixi install`` (pixi is not on PyPI: it must be on PATH)."""
-    from npinit.errors import ToolMissing
-
-    pixi = ctx.which("pixi")
-    if pixi is None:
-        raise ToolMissing("pixi is not installed", "install it from https://pixi.sh")
-    ctx.progress("Solving and installing with pixi")
-    ctx.run(
-        [pixi, "install", "--manifest-path", ctx.project / FILE],
-        cwd=ctx.project,
-        env=ctx.environ,
-        what="pixi install",
-    )
-    prefix = ctx.project / ".pixi" / "envs" / "default"
-    python = interpreter_in(prefix, ctx.windows, "conda")
-    return CreatedEnvironment(
-        prefix,
-        python,
-        "pixi",
-        activate(ctx.windows),
-        HASH_SOURCE,
-        None,
-        dict(manifest(ctx.spec)["activation_env"]),
-    )
 
 
 def activate(windows: bool) -> str:

@@ -9,7 +9,6 @@ from npinit.managers import DEV_PACKAGES, project_python, pyproject_inputs, requ
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
-    HashSource,
     Platform,
     ProjectSpec,
     interpreter_in,
@@ -18,7 +17,6 @@ from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
 ENV_DIR = ".venv"
-HASH_SOURCE = HashSource.POETRY_LOCK
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
@@ -30,34 +28,6 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
         "dev_dependencies": list(DEV_PACKAGES),
         "spec_lines": dependencies,
     }
-
-
-def create(ctx: CreateContext) -> CreatedEnvironment:
-    """``poetry install`` into the project's in-project virtualenv (``.venv``)."""
-    from npinit.errors import ToolMissing
-
-    poetry = ctx.which("poetry")
-    if poetry is None:
-        raise ToolMissing("Poetry is not installed", "install it: pipx install poetry")
-    python = project_python(ctx)
-    env = {**ctx.environ, "POETRY_VIRTUALENVS_IN_PROJECT": "true"}
-    env.pop("VIRTUAL_ENV", None)
-    ctx.progress(f"Creating .venv with Poetry (Python {ctx.spec.python})")
-    ctx.run([poetry, "env", "use", python], cwd=ctx.project, env=env, what="poetry env use")
-    ctx.progress("Resolving and installing with Poetry")
-    ctx.run(
-        [poetry, "install", "--no-interaction"], cwd=ctx.project, env=env, what="poetry install"
-    )
-    venv = ctx.project / ".venv"
-    venv_python = interpreter_in(venv, ctx.windows)
-    return CreatedEnvironment(
-        venv,
-        venv_python,
-        "poetry",
-        activate(ctx.windows),
-        HASH_SOURCE,
-        ctx.project / "poetry.lock",
-    )
 
 
 def activate(windows: bool) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 from npinit.knowledge.platforms import MARKERS
 from npinit.managers import (
     DEV_PACKAGES,
-    find_uv,
     find_uv_or_fail,
     project_python,
     pyproject_inputs,
@@ -18,7 +17,6 @@ from npinit.managers import (
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
-    HashSource,
     Platform,
     ProjectSpec,
     activate_command,
@@ -28,7 +26,6 @@ from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
 ENV_DIR = ".venv"
-HASH_SOURCE = HashSource.UV_LOCK
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
@@ -41,24 +38,6 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
         "environments": [MARKERS[p] for p in spec.platforms],
         "spec_lines": dependencies,
     }
-
-
-def create(ctx: CreateContext) -> CreatedEnvironment:
-    """``uv sync`` into ``.venv`` with the project's Python (uv.lock is written too)."""
-    from npinit.errors import ToolMissing
-
-    uv = find_uv(ctx)
-    if uv is None:
-        raise ToolMissing("uv is not installed", "install it: pip install uv")
-    python = project_python(ctx)
-    env = {**ctx.environ, "UV_PYTHON": str(python)}
-    env.pop("VIRTUAL_ENV", None)
-    ctx.progress("Locking and syncing with uv")
-    ctx.run([uv, "sync", "--quiet"], cwd=ctx.project, env=env, what="uv sync")
-    venv = ctx.project / ".venv"
-    venv_python = interpreter_in(venv, ctx.windows)
-    lock = ctx.project / "uv.lock"
-    return CreatedEnvironment(venv, venv_python, "uv", activate(ctx.windows), HASH_SOURCE, lock)
 
 
 def activate(windows: bool) -> str:
