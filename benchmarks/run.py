@@ -1,6 +1,6 @@
 """Time npinit against the peer tools, as whole processes, in one run.
 
-    python benchmarks/run.py [--runs 7] [--only new,lock,create,set] [--output ...results.md]
+    python benchmarks/run.py [--runs 7] [--only new,lock,create,set,reproduce] [--output ...]
 
 Builds its fixtures first (in a work directory, cached between runs): a venv for npinit, one
 per peer tool (cookiecutter, poetry, pip's own venvs), uv from PyPI, and a "big" venv of about
@@ -292,6 +292,106 @@ def bench_create(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object
     ]
 
 
+SLICE = ROOT.parent / "shared" / "fixtures" / "channels" / "conda-forge-blas-slice"
+TRIPLES = ("x86_64-manylinux_2_28", "aarch64-apple-darwin", "x86_64-pc-windows-msvc")
+RATTLER_SOLVE = """
+import asyncio, sys, rattler
+specs = ["python=3.14", "numpy=2.4.6", "libblas=*=*openblas", "pytest", "threadpoolctl"]
+virtual = {
+    "linux-64": [("__unix", "0"), ("__linux", "5.10"), ("__glibc", "2.28")],
+    "osx-arm64": [("__unix", "0"), ("__osx", "11.0")],
+    "win-64": [("__win", "0")],
+}
+async def one(platform):
+    return await rattler.solve(
+        sources=[rattler.Channel(sys.argv[1])],
+        specs=[rattler.MatchSpec(s) for s in specs],
+        gateway=rattler.Gateway(cache_dir=sys.argv[2]),
+        platforms=[platform, "noarch"],
+        virtual_packages=[rattler.GenericVirtualPackage(rattler.PackageName(n),
+            rattler.Version(v), rattler.BuildString("0")) for n, v in virtual[platform]],
+    )
+async def every():
+    return await asyncio.gather(*(one(p) for p in virtual))
+asyncio.run(every())
+"""
+
+
+def bench_reproduce(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
+    """Locking for three platforms without installing, and installing exactly a lock."""
+    exe = bin_of(npinit, "npinit")
+    env = {**os.environ, "PATH": f"{npinit / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    work = scratch()
+    plat = ["--platform", "linux-64", "--platform", "osx-arm64", "--platform", "win-64"]
+    sh([exe, "new", "pp", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", *plat,
+        "--no-input", "--output-dir", work], env=env)  # fmt: skip
+    pip_project = work / "pp"
+    alias = work / "alias"
+    alias.mkdir()
+    (alias / "conda-forge").symlink_to(SLICE)
+    sh([exe, "new", "cp", "--manager", "conda", "--python", "3.14", "--numpy", "2.4.6",
+        "--blas", "openblas", *plat, "--no-input", "--output-dir", work], env=env)  # fmt: skip
+    conda_project = work / "cp"
+    requirements = pip_project / "requirements.txt"
+
+    def npinit_lock_pip() -> None:
+        sh([exe, "lock"], cwd=pip_project, env=env)
+
+    def uv_by_hand() -> None:
+        for triple in TRIPLES:
+            out = work / "pylock.h.toml"
+            sh([fx.uv, "pip", "compile", "-q", requirements, "--python-platform", triple,
+                "--python-version", "3.12", "--generate-hashes", "-o", out])  # fmt: skip
+
+    def uv_universal() -> None:
+        sh([fx.uv, "pip", "compile", "-q", requirements, "--universal", "--python-version",
+            "3.12", "--generate-hashes", "-o", work / "pylock.u.toml"])  # fmt: skip
+
+    def npinit_lock_conda() -> None:
+        sh([exe, "lock", "--channel-alias", alias.as_uri()], cwd=conda_project, env=env)
+
+    def rattler_direct() -> None:
+        sh([bin_of(npinit, "python"), "-c", RATTLER_SOLVE, (alias / "conda-forge").as_uri(),
+            work / "gateway"])  # fmt: skip
+
+    npinit_lock_pip()
+    hashed = work / "hashed.txt"
+    section = __import__("tomllib").loads((pip_project / "npinit.lock").read_text())
+    hashed.write_text(
+        "".join(
+            f"{p['name']}=={p['version']} " + " ".join(f"--hash={h}" for h in p["hashes"]) + "\n"
+            for p in section["platforms"]["linux-64"]["packages"]
+        )
+    )
+
+    def npinit_create(*extra: str) -> Callable[[], None]:
+        def go() -> None:
+            shutil.rmtree(pip_project / ".venv", ignore_errors=True)
+            sh([exe, "create", *extra], cwd=pip_project, env=env)
+
+        return go
+
+    def uv_sync() -> None:
+        venv = work / "by-hand"
+        shutil.rmtree(venv, ignore_errors=True)
+        sh([fx.uv, "venv", "-q", "--python", fx.python, venv])
+        sh([fx.uv, "pip", "sync", "-q", "--require-hashes", "--python",
+            bin_of(venv, "python"), hashed])  # fmt: skip
+
+    return [
+        pair("npinit lock (pip, 3 platforms)", npinit_lock_pip,
+             "uv pip compile --python-platform, 3 by hand", uv_by_hand, runs),
+        pair("npinit lock (pip, 3 platforms)", npinit_lock_pip,
+             "uv pip compile --universal by hand", uv_universal, runs),
+        pair("npinit lock (conda, 3 platforms)", npinit_lock_conda,
+             "py-rattler solving the same specs directly", rattler_direct, runs),
+        pair("npinit create (from the lock)", npinit_create(),
+             "uv venv + uv pip sync --require-hashes", uv_sync, runs),
+        pair("npinit create --no-check (from the lock)", npinit_create("--no-check"),
+             "uv venv + uv pip sync --require-hashes", uv_sync, runs),
+    ]  # fmt: skip
+
+
 def bench_set(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
     """``npinit set`` on a 300,000-entry environment.yml (the hardening issue's 5 MB file),
     against a ruamel.yaml round trip of the same file (how a YAML-library editor changes one
@@ -364,7 +464,7 @@ def table(rows: list[dict[str, object]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", default="new,lock,create,set")
+    parser.add_argument("--only", default="new,lock,create,set,reproduce")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "npinit-bench")
     parser.add_argument(
         "--python",
@@ -398,6 +498,7 @@ def main() -> None:
             "lock": bench_lock,
             "create": bench_create,
             "set": bench_set,
+            "reproduce": bench_reproduce,
         }[part](fx, npinit, args.runs)
         for r in found:
             print(

@@ -12,15 +12,29 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from npinit.model import Machine
+from npinit.model import Machine, Platform
 
 
 def this_machine() -> Machine:
     """This machine: its conda platform (None where npinit has none), whether it runs
     Windows, and a copy of its environment variables."""
-    from npinit.spec import detect_platform
-
     return Machine(platform=detect_platform(), windows=os.name == "nt", environ=dict(os.environ))
+
+
+def detect_platform(system: str | None = None, machine: str | None = None) -> Platform | None:
+    """This machine's conda subdir, or None when npinit has no platform for it."""
+    import platform
+
+    system = system or platform.system()
+    machine = (machine or platform.machine()).lower()
+    arm = machine in ("arm64", "aarch64")
+    if system == "Linux":
+        return Platform.LINUX_AARCH64 if arm else Platform.LINUX_64 if machine == "x86_64" else None
+    if system == "Darwin":
+        return Platform.OSX_ARM64 if arm else Platform.OSX_64
+    if system == "Windows":
+        return Platform.WIN_64 if machine in ("amd64", "x86_64") else None
+    return None
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:

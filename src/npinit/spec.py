@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
 from npinit.knowledge import releases
+from npinit.machine import detect_platform as detect_platform
 from npinit.model import Blas, Channel, Manager, Platform, ProjectSpec
 
 # the common three-OS set a workshop needs
@@ -29,22 +30,6 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
 _SHADOWING = {"numpy", "pytest", "threadpoolctl", "pip", "setuptools", "src", "test", "tests"}
 _OWNED = {"numpy", "python", "libblas", "liblapack", "libcblas", "blas", "mkl", "nomkl"}
 MAX_NAME = 100
-
-
-def detect_platform(system: str | None = None, machine: str | None = None) -> Platform | None:
-    """This machine's conda subdir, or None when npinit has no platform for it."""
-    import platform
-
-    system = system or platform.system()
-    machine = (machine or platform.machine()).lower()
-    arm = machine in ("arm64", "aarch64")
-    if system == "Linux":
-        return Platform.LINUX_AARCH64 if arm else Platform.LINUX_64 if machine == "x86_64" else None
-    if system == "Darwin":
-        return Platform.OSX_ARM64 if arm else Platform.OSX_64
-    if system == "Windows":
-        return Platform.WIN_64 if machine in ("amd64", "x86_64") else None
-    return None
 
 
 def _choice(kind: str, value: str, enum: type[Manager] | type[Blas] | type[Channel]) -> object:

@@ -348,3 +348,18 @@ def test_verify_tells_another_channel_and_a_local_wheel(
         "kind": "changed", "name": "numpy",
         "locked": "channel conda-forge", "installed": "channel someone-else",
     }  # fmt: skip
+
+
+def test_an_unreachable_index_exits_1_and_keeps_the_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _new(tmp_path, capsys, "ui", "--manager", "pip", "--python", "3.12",
+                   "--numpy", "2.3.5", "--platform", "linux-64")  # fmt: skip
+    assert invoke(["lock"], project, capsys)[0] == 0
+    before = (project / "npinit.lock").read_bytes()
+    monkeypatch.setenv("UV_INDEX_URL", "http://127.0.0.1:9/simple")
+    monkeypatch.setenv("UV_NO_CACHE", "1")
+    code, _, err = invoke(["lock"], project, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert "127.0.0.1:9" in err
+    assert (project / "npinit.lock").read_bytes() == before

@@ -286,6 +286,7 @@ def test_workshop_kit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         assert f"**{platform}**" in section
     assert "Miniforge" in section and "npinit doctor --json" in section
     assert "python tests/test_environment.py" in section
+    assert "npinit create\nnpinit verify\n" in section and "```\nnpinit lock\n```" in section
     assert (tmp_path / "workshop/tests/test_environment.py").exists()
 
 

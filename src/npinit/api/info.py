@@ -4,11 +4,15 @@ decision, and which project and environment a command means."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from npinit.knowledge.releases import NumpyRelease
 from npinit.model import Manager
-from npinit.recommend import EXPERIENCES, Recommendation
-from npinit.record.target import Target
+from npinit.recommend import EXPERIENCES
+
+if TYPE_CHECKING:
+    from npinit.knowledge.releases import NumpyRelease
+    from npinit.recommend import Recommendation
+    from npinit.record.target import Target
 
 __all__ = [
     "EXPERIENCES",

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.errors import InvalidInput
-from npinit.knowledge.releases import NumpyRelease
 from npinit.model import Blas, BlasChoice, Channel, Platform
+
+if TYPE_CHECKING:  # the release table is big: read it only where a release is chosen
+    from npinit.knowledge.releases import NumpyRelease
 
 ALL = frozenset(Platform)
 X86_64 = frozenset(p for p in Platform if p.is_x86_64)

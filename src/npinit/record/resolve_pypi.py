@@ -165,9 +165,11 @@ def _failed(platforms: list[Platform], output: str) -> None:
             f"{', '.join(p.value for p in platforms)}: {detail[:300]}",
             "change the pins, or lock fewer platforms (--platform)",
         )
-    last = lines[-1] if lines else "no output"
+    clean = [line.removeprefix("error:").removeprefix("Caused by:").strip() for line in lines]
+    fetch = [line for line in clean if "fetch" in line.lower() or "://" in line]
+    said = list(dict.fromkeys([*clean[:1], *fetch[:1], *clean[-1:]]))  # what, where, why
     raise Failure(
-        f"locking failed: {last[:300]}",
+        f"locking failed: {': '.join(said)[:400] or 'uv said nothing'}",
         "check the package index (is it reachable?) and the requirements",
     )
 
