@@ -476,7 +476,7 @@ def main() -> None:
     args = parser.parse_args()
     python = args.python or Path(_pyenv("3.12") or sys.executable)
     fx = Fixtures(args.work, python)
-    npinit = fx.venv("npinit", [str(ROOT)])
+    npinit = fx.venv("npinit", [f"{ROOT}[conda]"])
     # a regular (not editable) install of the current tree, as users get it
     sh(
         [

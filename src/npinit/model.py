@@ -122,6 +122,7 @@ class ProjectSpec:
     description: str = "A NumPy project"
     author: str = ""
     blas_choices: tuple[BlasChoice, ...] = field(default=(), compare=False)
+    source: str = ""  # the manager's file, relative to the project ("": its usual name)
 
     @property
     def blas_request(self) -> str:

@@ -363,3 +363,22 @@ def test_an_unreachable_index_exits_1_and_keeps_the_lock(
     assert code == 1 and len(err.strip().splitlines()) == 1, err
     assert "127.0.0.1:9" in err
     assert (project / "npinit.lock").read_bytes() == before
+
+
+def test_a_pip_section_is_resolved_by_uv_for_each_platform(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    project = _new(tmp_path, capsys, "ps", *CONDA, "--platform", "linux-64",
+                   "--platform", "win-64")  # fmt: skip
+    env_file = project / "environment.yml"
+    env_file.write_text(env_file.read_text() + "  - pip:\n    - colorama==0.4.6\n")
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], project, capsys)
+    assert code == 0, err
+    for platform, blas in (("linux-64", "openblas"), ("win-64", "mkl")):
+        section = lock_section(project / "npinit.lock", platform)
+        pypi = [p for p in section["packages"] if p["source"] == "pypi"]
+        assert [(p["name"], p["version"]) for p in pypi] == [("colorama", "0.4.6")]
+        assert pypi[0]["tags"] == ["py2-none-any", "py3-none-any"] and pypi[0]["hashes"]
+        assert section["blas"]["variant"] == blas  # conda-forge's default there, solved
+    inputs = tomllib.loads((project / "npinit.lock").read_text())["inputs"]
+    assert "pip: colorama==0.4.6" in inputs["requirements"]

@@ -4,7 +4,7 @@ manager, check it against the lock, run the project's own check in it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,12 @@ def read_project_spec(project: Path, current_platform: Platform | None = None) -
                 f"{origin}: {key} has the wrong type ({type(value).__name__})",
                 "fix it, or regenerate it with npinit new --force",
             )
-    return build_spec(
+    source = answers.get("file", "")
+    if not isinstance(source, str) or Path(source).is_absolute() or ".." in Path(source).parts:
+        raise InvalidInput(
+            f"{origin}: file must be a path inside the project", "fix it (npinit init wrote it)"
+        )
+    spec = build_spec(
         name=str(answers.get("name", project.name)),
         manager=str(answers.get("manager", "")),
         python=str(answers.get("python", "")) or None,
@@ -96,6 +101,7 @@ def read_project_spec(project: Path, current_platform: Platform | None = None) -
         threads=answers.get("threads"),
         current_platform=current_platform,
     )
+    return replace(spec, source=source) if source else spec
 
 
 def create_environment(
@@ -238,8 +244,10 @@ def _run_project_tests(
     env.pop("PYTHONPATH", None)
     try:
         # the test file also runs without pytest: the same checks, far less start-up
+        check = "tests/test_npinit_environment.py"  # what npinit init names it beside another
+        check = check if (project / check).is_file() else "tests/test_environment.py"
         result = run(
-            [created.python, "tests/test_environment.py"],
+            [created.python, check],
             cwd=project,
             env=env,
             what="the environment check",

@@ -51,7 +51,7 @@ def project_inputs(project: Path, spec: ProjectSpec) -> dict[str, Any]:
         "python": spec.python,
         "numpy": spec.numpy,
         "blas": spec.blas_request,
-        "requirements": managers.module_for(spec.manager).lock_inputs(project),
+        "requirements": managers.module_for(spec.manager).lock_inputs(project, spec),
     }
 
 
@@ -177,7 +177,8 @@ def export_lock(
     lock = lockfile.read_lock(lock_path)
     if fmt == "conda-lock":
         spec = read_project_spec(project)
-        text, warnings = export.conda_lock(lock, [managers.module_for(spec.manager).FILE])
+        source = spec.source or managers.module_for(spec.manager).FILE
+        text, warnings = export.conda_lock(lock, [source])
     else:
         if platform is None and len(lock.sections) > 1:
             raise InvalidInput(

@@ -15,7 +15,7 @@ import click
 
 from npinit import __version__
 from npinit.cli.common import machine, one_line
-from npinit.cli.edit import set_, versions
+from npinit.cli.edit import init, set_, versions
 from npinit.cli.guide import doctor, recommend
 from npinit.cli.new import create, new
 from npinit.cli.record import lock, verify
@@ -57,7 +57,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (new, create, set_, versions, lock, verify, doctor, recommend, report):
+for command in (new, create, init, set_, versions, lock, verify, doctor, recommend, report):
     cli.add_command(command)
 
 

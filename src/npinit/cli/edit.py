@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from npinit.cli.common import CHANNELS, absolute, emit_json, machine, warn
+from npinit.cli.common import CHANNELS, MANAGERS, absolute, emit_json, machine, warn
 
 
 @click.command(name="set")
@@ -81,3 +81,70 @@ def versions(python: str | None, as_json: bool) -> None:
         return
     for r in reversed(rows):
         click.echo(f"{r.version:<8} {r.date}  Python {', '.join(r.pythons)}")
+
+
+@click.command(name="init")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--manager", type=click.Choice(MANAGERS), help="When several fit the files.")
+@click.option("--python", "python", metavar="3.X", help="Narrow the file's Python range.")
+@click.option("--numpy", "numpy", metavar="latest|X.Y|X.Y.Z", help="Pin this NumPy instead.")
+@click.option("--blas", metavar="VARIANT", help="Select this BLAS (writes the selector lines).")
+@click.option("--platform", "platforms", multiple=True, metavar="SUBDIR", help="A platform.")
+@click.option("--dry-run", is_flag=True, help="Print the decisions and the diff; write nothing.")
+@click.option("--no-input", is_flag=True, help="Ask nothing, confirm nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def init(
+    path: Path | None,
+    manager: str | None,
+    python: str | None,
+    numpy: str | None,
+    blas: str | None,
+    platforms: tuple[str, ...],
+    dry_run: bool,
+    no_input: bool,
+    as_json: bool,
+) -> None:
+    """Bring an existing project under npinit: pin NumPy in its environment file (changing
+    only the numpy and BLAS lines), add .npinit.toml and the environment check."""
+    from npinit import api
+    from npinit.errors import NotConfirmed
+
+    root = absolute(path or Path.cwd())
+    here = machine()
+    if manager is None and not no_input and not as_json:
+        fits = api.init_candidates(root) if root.is_dir() else {}
+        if len(fits) > 1:
+            names = [m.value for m in fits]
+            for name, file in fits.items():
+                click.echo(f"  {name.value}: {file.relative_to(root).as_posix()}", err=True)
+            manager = click.prompt(
+                "Several managers fit these files; which one",
+                type=click.Choice(names),
+                err=True,
+            )
+    plan = api.plan_init(
+        root,
+        manager=manager,
+        python=python,
+        numpy=numpy,
+        blas=blas,
+        platforms=list(platforms) or None,
+        current_platform=here.platform,
+    )
+    diff = "".join(e.diff(root) for e in plan.edits)
+    if as_json and (dry_run or no_input):
+        if not dry_run:
+            api.apply_init(plan)
+        emit_json({**plan.to_json(), "diff": diff, "written": not dry_run})
+        return
+    click.echo(f"npinit init {root}:")
+    for line in plan.decisions:
+        click.echo(f"  {line}")
+    click.echo(f"  adds: {', '.join(sorted(plan.new_files))}")
+    click.echo(diff or "  (the environment file keeps its numpy and BLAS lines)\n", nl=False)
+    if dry_run:
+        return
+    if not no_input and not click.confirm("Write these changes?", default=True, err=True):
+        raise NotConfirmed("not confirmed: nothing was written", "")
+    written = api.apply_init(plan)
+    click.echo(f"Wrote {len(written)} files. Next: npinit lock, then npinit create")

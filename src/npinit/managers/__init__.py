@@ -34,7 +34,7 @@ class PackageManager(Protocol):
         """What goes into the file, including ``spec_lines``: the exact dependency lines."""
         ...
 
-    def lock_inputs(self, project: Path) -> list[str]:
+    def lock_inputs(self, project: Path, spec: ProjectSpec) -> list[str]:
         """The dependency lines of the manager's file that a lock is resolved from."""
         ...
 
@@ -102,6 +102,11 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
     """The data the template writes into the manager's file, including ``spec_lines``:
     the exact dependency lines written, in file order."""
     return module_for(spec.manager).manifest(spec)
+
+
+def source_file(project: Path, spec: ProjectSpec) -> Path:
+    """The manager's file: the one ``npinit init`` recorded, else its usual name."""
+    return project / (spec.source or module_for(spec.manager).FILE)
 
 
 def find_uv_or_fail(ctx: CreateContext) -> str:

@@ -74,29 +74,30 @@ def activate(windows: bool) -> str:
     return "conda activate ./.conda"
 
 
-def _read(project: Path) -> tuple[list[str], list[str], list[str]]:
-    """environment.yml's channels, conda specs and pip requirements."""
+def _read(path: Path) -> tuple[list[str], list[str], list[str]]:
+    """An environment file's channels, conda specs and pip requirements."""
     from npinit.errors import InvalidInput
     from npinit.managers.conda_engine import read_environment
 
-    data = read_environment(project / FILE)
+    data = read_environment(path)
     conda, pip = [], []
     for entry in data["dependencies"]:
         if isinstance(entry, dict) and list(entry) == ["pip"] and isinstance(entry["pip"], list):
             pip += [str(line) for line in entry["pip"]]
         elif isinstance(entry, str | int | float) and not isinstance(entry, bool):
-            if str(entry).split("=")[0].split()[0] != "pip":
-                conda.append(str(entry))
+            conda.append(str(entry))
         else:
             raise InvalidInput(
-                f"{project / FILE}: a dependency is neither a spec nor a pip: list ({entry!r})",
+                f"{path}: a dependency is neither a spec nor a pip: list ({entry!r})",
                 "fix the file",
             )
     return [str(c) for c in data.get("channels") or ["conda-forge"]], conda, pip
 
 
-def lock_inputs(project: Path) -> list[str]:
-    channels, conda, pip = _read(project)
+def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
+    from npinit.managers import source_file
+
+    channels, conda, pip = _read(source_file(project, spec))
     return [f"channel {c}" for c in channels] + conda + [f"pip: {line}" for line in pip]
 
 
@@ -112,12 +113,14 @@ def lock(
     by uv for the Python each platform's solution has."""
     from dataclasses import replace
 
+    from npinit.managers import source_file
     from npinit.managers.conda_engine import channel_urls
     from npinit.record.resolve_conda import solve
 
-    channels, conda, pip = _read(ctx.project)
+    channels, conda, pip = _read(source_file(ctx.project, ctx.spec))
     urls = channel_urls(channels, ctx.channel_alias)
-    ctx.progress(f"Solving {FILE} for {', '.join(p.value for p in platforms)} with py-rattler")
+    names = ", ".join(p.value for p in platforms)
+    ctx.progress(f"Solving {ctx.spec.source or FILE} for {names} with py-rattler")
     solved = solve({p: conda for p in platforms}, urls, cache=_cache(ctx), environ=ctx.environ)
     sections = {p: solved[p][0] for p in platforms}
     if pip:
@@ -170,7 +173,9 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         from npinit.record.resolve_conda import install as rattler_install
 
         tool = "py-rattler"
-        channels, _, _ = _read(ctx.project)
+        from npinit.managers import source_file
+
+        channels, _, _ = _read(source_file(ctx.project, ctx.spec))
         urls = channel_urls(channels, ctx.channel_alias)
         ctx.progress(f"Installing {len(conda.packages)} locked packages (py-rattler)")
         records = locked_records(

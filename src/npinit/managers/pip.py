@@ -51,10 +51,12 @@ def requirement_lines(text: str) -> list[str]:
     return lines
 
 
-def lock_inputs(project: Path) -> list[str]:
+def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
+    from npinit.managers import source_file
     from npinit.tomlio import read_regular
 
-    return requirement_lines(read_regular(project / FILE, FILE).decode("utf-8", "replace"))
+    path = source_file(project, spec)
+    return requirement_lines(read_regular(path, path.name).decode("utf-8", "replace"))
 
 
 def lock(
@@ -64,9 +66,14 @@ def lock(
     from npinit.record.resolve_pypi import resolve
 
     uv = find_uv_or_fail(ctx)
-    ctx.progress(f"Resolving {FILE} for {', '.join(p.value for p in platforms)} with uv")
+    from npinit.managers import source_file
+
+    ctx.progress(
+        f"Resolving {ctx.spec.source or FILE} for {', '.join(p.value for p in platforms)} with uv"
+    )
     sections = resolve(
-        ctx.project / FILE, ctx.spec.python, platforms, uv=uv, environ=ctx.environ,
+        source_file(ctx.project, ctx.spec), ctx.spec.python, platforms, uv=uv,
+        environ=ctx.environ,
         workdir=workdir, run=ctx.run,
     )  # fmt: skip
     return sections, {}

@@ -105,7 +105,7 @@ def _specs(project: Path) -> tuple[list[str], dict[str, list[str]], list[str]]:
     return specs(doc.get("dependencies", {})), targets, list(workspace.get("channels", CHANNELS))
 
 
-def lock_inputs(project: Path) -> list[str]:
+def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     common, targets, channels = _specs(project)
     lines = [f"channel {c}" for c in channels] + common
     for platform, specs in sorted(targets.items()):

@@ -35,7 +35,7 @@ def activate(windows: bool) -> str:
     return "poetry env activate"
 
 
-def lock_inputs(project: Path) -> list[str]:
+def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     return pyproject_inputs(project)
 
 

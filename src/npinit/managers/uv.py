@@ -44,7 +44,7 @@ def activate(windows: bool) -> str:
     return activate_command(ENV_DIR, windows)
 
 
-def lock_inputs(project: Path) -> list[str]:
+def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     return pyproject_inputs(project)
 
 
