@@ -302,11 +302,12 @@ virtual = {
     "osx-arm64": [("__unix", "0"), ("__osx", "11.0")],
     "win-64": [("__win", "0")],
 }
+gateway = rattler.Gateway(cache_dir=sys.argv[2])
 async def one(platform):
     return await rattler.solve(
         sources=[rattler.Channel(sys.argv[1])],
         specs=[rattler.MatchSpec(s) for s in specs],
-        gateway=rattler.Gateway(cache_dir=sys.argv[2]),
+        gateway=gateway,
         platforms=[platform, "noarch"],
         virtual_packages=[rattler.GenericVirtualPackage(rattler.PackageName(n),
             rattler.Version(v), rattler.BuildString("0")) for n, v in virtual[platform]],
@@ -506,7 +507,8 @@ def main() -> None:
                 flush=True,
             )
         rows += found
-    args.output.write_text(table(_merge(args.output, rows)), encoding="utf-8")
+        # each group is kept as soon as it is measured
+        args.output.write_text(table(_merge(args.output, rows)), encoding="utf-8")
     print(f"wrote {args.output}")
 
 

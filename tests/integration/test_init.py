@@ -134,6 +134,11 @@ def test_a_conda_lock_platforms_key_and_a_bracket_selector(
         f"={report['numpy']}",
         f"=={report['numpy']}",
     )
+    code, _, err = invoke(["set", "--numpy", "2.4.4"], root, capsys)  # set finds binder/
+    assert code == 0, err
+    assert "  - numpy=2.4.4\n" in env.read_text()
+    assert 'numpy = "2.4.4"' in (root / ".npinit.toml").read_text()
+    assert invoke(["set", "--numpy", report["numpy"]], root, capsys)[0] == 0  # back
     code, out, err = invoke(["lock", "--channel-alias", forge_alias, "--json"], root, capsys)
     assert code == 0, err
     for platform in ("linux-64", "win-64"):
@@ -240,3 +245,20 @@ def test_a_pip_project_brought_under_npinit_is_created_for_real(
     assert code == 0 and "No drift" in out
     code, out, _ = invoke(["doctor", "--json"], root, capsys)
     assert code == 0, out
+
+
+def test_a_file_that_appears_before_writing_is_not_overwritten(tmp_path: Path) -> None:
+    from npinit import api
+    from npinit.errors import InvalidInput
+
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_text("numpy\n")
+    plan = api.plan_init(root)
+    (root / "tests").mkdir()
+    (root / "tests/test_environment.py").write_text("# written meanwhile\n")
+    with pytest.raises(InvalidInput, match="appeared after npinit init looked"):
+        api.apply_init(plan)
+    assert (root / "tests/test_environment.py").read_text() == "# written meanwhile\n"
+    assert not (root / ".npinit.toml").exists()  # the file it had created is taken back
+    assert (root / "requirements.txt").read_text() == "numpy\n"

@@ -66,7 +66,7 @@ def plan_init(
     extra = [f'file = "{source}"']
     if plan.python_range:
         extra.append(f"requires-python = {_toml(plan.python_range)}")
-    first, _, rest = answers.partition("\n")
+    rest = answers.partition("\n")[2]
     answers = (
         f"# Written by npinit init: what it decided for this existing project"
         f" ({plan.source.relative_to(root).as_posix()}).\n{rest}"
@@ -114,7 +114,15 @@ def apply_init(plan: InitPlan) -> list[Path]:
         for relative, text in sorted(plan.new_files.items()):
             path = plan.root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("x", encoding="utf-8", newline="") as stream:
+            try:
+                stream = path.open("x", encoding="utf-8", newline="")
+            except FileExistsError:
+                from npinit.errors import InvalidInput
+
+                raise InvalidInput(
+                    f"{path} appeared after npinit init looked", "run npinit init again"
+                ) from None
+            with stream:
                 created.append(path)
                 stream.write(text)
         written = apply(SetResult(plan.root, plan.edits, plan.numpy, plan.python, plan.blas))

@@ -88,12 +88,28 @@ def _files(target: Path) -> list[Path]:
     if (target / "requirements").is_dir():
         candidates += [p for p in (target / "requirements").iterdir() if not p.is_dir()]
     found = sorted(p for p in candidates if kind_of(p) is not None)
+    recorded = _recorded_file(target)
+    if recorded is not None and recorded not in found:
+        found.append(recorded)  # npinit init's file, wherever it lives (binder/...)
     if not any(kind_of(p) not in ("answers", "python-version") for p in found):
         raise InvalidInput(
             f"{target} has no environment file npinit can edit",
             "give a project with environment.yml, requirements*.txt, pyproject.toml or pixi.toml",
         )
     return found
+
+
+def _recorded_file(root: Path) -> Path | None:
+    """The environment file ``.npinit.toml`` names (``file``, written by npinit init)."""
+    if not (root / ".npinit.toml").is_file():
+        return None
+    from npinit.tomlio import read_answers
+
+    name = read_answers(root).get("file")
+    if not isinstance(name, str) or not name or ".." in Path(name).parts:
+        return None
+    path = root / name
+    return path if path.is_file() else None
 
 
 def _read(path: Path) -> str:
