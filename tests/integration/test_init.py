@@ -262,3 +262,19 @@ def test_a_file_that_appears_before_writing_is_not_overwritten(tmp_path: Path) -
     assert (root / "tests/test_environment.py").read_text() == "# written meanwhile\n"
     assert not (root / ".npinit.toml").exists()  # the file it had created is taken back
     assert (root / "requirements.txt").read_text() == "numpy\n"
+
+
+def test_it_asks_which_manager_when_several_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "both"
+    root.mkdir()
+    (root / "environment.yml").write_text("dependencies:\n  - python=3.12\n  - numpy\n")
+    (root / "requirements.txt").write_text("numpy\n")
+    code, _, err = _with_stdin(["init"], root, capsys, "conda\ny\n")
+    assert code == 0, err
+    assert "conda: environment.yml" in err and "pip: requirements.txt" in err
+    answers = tomllib.loads((root / ".npinit.toml").read_text())["project"]
+    assert answers["manager"] == "conda" and answers["file"] == "environment.yml"
+    assert (root / "requirements.txt").read_text() == "numpy\n"
+    assert f"  - numpy={answers['numpy']}\n" in (root / "environment.yml").read_text()
