@@ -123,6 +123,7 @@ class ProjectSpec:
     author: str = ""
     blas_choices: tuple[BlasChoice, ...] = field(default=(), compare=False)
     source: str = ""  # the manager's file, relative to the project ("": its usual name)
+    ci: str = "none"  # the CI workflow it carries: github, gitlab or none
 
     @property
     def blas_request(self) -> str:

@@ -200,6 +200,7 @@ def build_spec(
     description: str = "A NumPy project",
     author: str = "",
     current_platform: Platform | None = None,
+    ci: str = "none",
 ) -> ProjectSpec:
     """Validate every answer and resolve NumPy, Python and the BLAS per platform.
 
@@ -273,7 +274,17 @@ def build_spec(
         description=description.strip() or "A NumPy project",
         author=author.strip(),
         blas_choices=choices,
+        ci=check_ci(ci),
     )
+
+
+def check_ci(ci: str | None) -> str:
+    from npinit.ci import CI_SYSTEMS
+
+    value = (ci or "none").strip().lower()
+    if value not in CI_SYSTEMS:
+        raise InvalidInput(f"unknown CI '{ci}'", f"choose one of {', '.join(CI_SYSTEMS)}")
+    return value
 
 
 def _any_release(request: str) -> releases.NumpyRelease | None:

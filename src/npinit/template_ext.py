@@ -33,6 +33,7 @@ ANSWER_KEYS = (
     "threads",
     "description",
     "author",
+    "ci",
 )
 
 
@@ -83,6 +84,7 @@ def spec_from_answers(answers: Mapping[str, Any]) -> ProjectSpec:
         description=str(answers.get("description") or ""),
         author=str(answers.get("author") or ""),
         current_platform=detect_platform(),
+        ci=str(answers.get("ci") or "none"),
     )
 
 
@@ -118,7 +120,17 @@ def plan_for(spec: ProjectSpec) -> dict[str, Any]:
         "blas_by_platform": blas,
         "notes": notes,
         "manifest": manifest(spec),
+        "ci": spec.ci,
+        "ci_files": ci_files(spec),
     }
+
+
+def ci_files(spec: ProjectSpec, platforms: list[str] | None = None) -> dict[str, str]:
+    """The project's CI files (path -> text), for ``platforms`` (default: the project's)."""
+    from npinit import ci
+
+    names = platforms if platforms is not None else [p.value for p in spec.platforms]
+    return ci.files(spec.ci, spec.manager, spec.python, names, __version__)
 
 
 @lru_cache(maxsize=32)

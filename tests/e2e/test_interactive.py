@@ -97,6 +97,11 @@ def test_wrong_answers_are_asked_again_with_the_reason(tmp_path: Path) -> None:
     term.type("scipy>=1.14")
     term.expect("Extra package")
     term.type("")
+    term.expect("(github, gitlab, none) [github]: ")
+    term.type("travis")
+    said = term.expect("(github, gitlab, none) [github]: ")
+    assert "unknown CI 'travis' (choose one of github, gitlab, none)" in said
+    term.type("gitlab")
     summary = term.expect("Write it? [Y/n]: ")
     assert "requirements.txt: numpy==2.3.5" in summary and "scipy>=1.14" in summary
     term.type("y")
@@ -123,7 +128,8 @@ def test_ctrl_c_at_the_third_question_writes_nothing(tmp_path: Path) -> None:
 def test_the_defaults_to_the_end_make_a_valid_project(tmp_path: Path) -> None:
     term = Terminal(["new"], tmp_path)
     questions = ("Project name", "Package manager", "Python version", "NumPy version", "BLAS (",
-                 "conda channel", "Platforms", "BLAS threads", "Extra package")  # fmt: skip
+                 "conda channel", "Platforms", "BLAS threads", "Extra package",
+                 "CI workflow")  # fmt: skip
     for question in questions:
         term.expect(question)
         term.expect("]: ")
@@ -133,6 +139,7 @@ def test_the_defaults_to_the_end_make_a_valid_project(tmp_path: Path) -> None:
     assert term.finish() == 0, term.seen[-2000:]
     project = tmp_path / "my-project"
     assert (project / "environment.yml").is_file() and (project / ".npinit.toml").is_file()
+    assert (project / ".github/workflows/environment.yml").is_file()  # github by default
     assert "Next: cd my-project && npinit create" in term.seen
     assert "conda activate ./.conda" in term.seen
 
@@ -153,10 +160,10 @@ def test_an_existing_target_is_reported_before_any_question(tmp_path: Path) -> N
 
 
 ANSWERS = ["demo", "conda", "3.12", "2.4", "mkl", "conda-forge", "linux-64,win-64", "4",
-           "scipy", "", "y"]  # fmt: skip
+           "scipy", "", "gitlab", "y"]  # fmt: skip
 OPTIONS = ["demo", "--manager", "conda", "--python", "3.12", "--numpy", "2.4", "--blas", "mkl",
            "--channel", "conda-forge", "--platform", "linux-64", "--platform", "win-64",
-           "--threads", "4", "--with", "scipy"]  # fmt: skip
+           "--threads", "4", "--with", "scipy", "--ci", "gitlab"]  # fmt: skip
 
 
 def test_a_pipe_gets_the_same_questions_and_writes_what_no_input_writes(tmp_path: Path) -> None:

@@ -111,6 +111,7 @@ def test_json_output_is_pinned(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert json.loads(out) == {
         "project": str((tmp_path / "out/proj").resolve()),
         "files": [
+            ".github/workflows/environment.yml",
             ".gitignore",
             ".npinit.toml",
             "README.md",
@@ -147,7 +148,7 @@ def test_interactive_prompts_ask_missing_answers(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
-        cli, ["new", "--platform", "linux-64"], input="asked\npip\n3.11\n2.3\n\n\n\ny\n"
+        cli, ["new", "--platform", "linux-64"], input="asked\npip\n3.11\n2.3\n\n\n\n\ny\n"
     )
     assert result.exit_code == 0, result.output
     assert "Package manager" in result.output and "BLAS" in result.output

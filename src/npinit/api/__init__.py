@@ -60,6 +60,7 @@ _WHERE = {
     "apply_init": "init",
     "ProjectLockResult": "reproduce",
     "export_lock": "reproduce",
+    "check_lock": "reproduce",
     "lock_from_env": "reproduce",
     "lock_project": "reproduce",
     "apply_set": "edit",
@@ -97,6 +98,7 @@ __all__ = [
     "blas_offer",
     "cache_dir",
     "channel_offer",
+    "check_lock",
     "check_numpy",
     "check_python",
     "class_report",
@@ -184,6 +186,7 @@ if TYPE_CHECKING:
     from npinit.api.report import ClassReport, class_report, write_report_html
     from npinit.api.reproduce import (
         ProjectLockResult,
+        check_lock,
         export_lock,
         lock_from_env,
         lock_project,

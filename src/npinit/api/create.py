@@ -100,6 +100,7 @@ def read_project_spec(project: Path, current_platform: Platform | None = None) -
         with_packages=[str(p) for p in answers.get("with", [])],
         threads=answers.get("threads"),
         current_platform=current_platform,
+        ci=str(answers.get("ci", "none")),
     )
     return replace(spec, source=source) if source else spec
 

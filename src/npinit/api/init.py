@@ -26,9 +26,11 @@ def plan_init(
     blas: str | None = None,
     platforms: list[str] | None = None,
     current_platform: Platform | None = None,
+    ci: str = "none",
 ) -> InitPlan:
     """Everything ``npinit init`` would write, computed in memory: the edits of the numpy
-    (and asked-for BLAS) lines, ``.npinit.toml`` and the environment check."""
+    (and asked-for BLAS) lines, ``.npinit.toml``, the environment check, and with ``ci`` the
+    CI workflow."""
     import tempfile
 
     from npinit.api.new import new_project
@@ -55,6 +57,7 @@ def plan_init(
             channel=plan.channel,
             platforms=[p.value for p in plan.platforms],
             current_platform=current_platform,
+            ci=ci,
         )
     except InvalidInput as error:
         raise InvalidInput(f"{root.name}: {error.message}", error.hint) from None
@@ -62,6 +65,11 @@ def plan_init(
         made = new_project(spec, Path(work)).project
         answers = (made / ".npinit.toml").read_text("utf-8")
         check = (made / "tests" / "test_environment.py").read_text("utf-8")
+        workflows = {
+            name: (made / name).read_text("utf-8")
+            for name in (".github/workflows/environment.yml", ".gitlab-ci.yml")
+            if (made / name).is_file()
+        }
     source = plan.source.relative_to(root).as_posix()
     extra = [f'file = "{source}"']
     if plan.python_range:
@@ -82,7 +90,10 @@ def plan_init(
                 f"{root} has both {check_name} and tests/test_environment.py",
                 "rename one; npinit init never overwrites a file",
             )
-    return replace(plan, new_files={".npinit.toml": answers, check_name: check})
+    for name in workflows:
+        if (root / name).exists():
+            raise InvalidInput(f"{root / name} exists", "npinit init never overwrites a file")
+    return replace(plan, new_files={".npinit.toml": answers, check_name: check, **workflows})
 
 
 def _name(folder: str) -> str:

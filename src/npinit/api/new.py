@@ -59,6 +59,7 @@ def answers_for(spec: ProjectSpec) -> dict[str, str]:
         "threads": str(spec.threads or ""),
         "description": spec.description,
         "author": spec.author,
+        "ci": spec.ci,
     }
 
 
@@ -76,6 +77,7 @@ def resolve_project(
     description: str = "A NumPy project",
     author: str = "",
     current_platform: Platform | None = None,
+    ci: str = "none",
 ) -> ProjectSpec:
     """Validate answers into a spec (raises InvalidInput, exit 2, on anything wrong).
 
@@ -96,6 +98,7 @@ def resolve_project(
         description=description,
         author=author,
         current_platform=current_platform,
+        ci=ci,
     )
 
 

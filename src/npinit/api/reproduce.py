@@ -130,11 +130,57 @@ def lock_project(
         checkpoint("lock-resolved")
         lock = Lock({p.value: s for p, s in sections.items()}, inputs)
         path = project / lockfile.FILE_NAME
-        texts = {name: source.read_bytes() for name, source in files.items()}
+        texts = {name: source.read_text("utf-8") for name, source in files.items()}
+        texts.update(ci_outputs(project, spec, lock))
         atomic_write(path, lockfile.dumps_lock(lock, "npinit lock"))
         for name, data in texts.items():
-            atomic_write(project / name, data.decode("utf-8"))
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(project / name, data)
+        for stale in project.glob("npinit-*.lock.txt"):
+            if stale.name not in texts:  # a platform no longer locked
+                stale.unlink()
     return ProjectLockResult(path, lock, tuple(project / name for name in texts))
+
+
+def ci_outputs(project: Path, spec: ProjectSpec, lock: Lock) -> dict[str, str]:
+    """What a project with CI keeps next to its lock: the exports its workflow installs
+    from, and the workflow itself with the lock's platforms as its matrix."""
+    if spec.ci == "none":
+        return {}
+    from npinit import ci, managers
+    from npinit.record import export
+    from npinit.template_ext import ci_files
+
+    out = dict(ci_files(spec, lock.platforms()))
+    for name, fmt in ci.exports(spec.manager).items():
+        if fmt == "conda-lock":
+            source = spec.source or managers.module_for(spec.manager).FILE
+            out[name] = export.conda_lock(lock, [source])[0]
+        else:
+            for platform in lock.platforms():
+                out[name.format(platform=platform)] = export.requirements(lock.sections[platform])[
+                    0
+                ]
+    return out
+
+
+def check_lock(project: Path, machine: Machine) -> list[str]:
+    """What makes the project's lock unfit to install from, without resolving anything: a
+    project changed since locking, a platform of the project it lacks, CI files out of step."""
+    from npinit.api.create import read_project_spec
+    from npinit.record import lockfile
+
+    spec = read_project_spec(project, machine.platform)
+    lock = lockfile.read_lock(project / lockfile.FILE_NAME)
+    problems = stale_reasons(lock.inputs, project_inputs(project, spec))
+    missing = [p.value for p in spec.platforms if p.value not in lock.sections]
+    if missing:
+        problems.append(f"it has no section for {', '.join(missing)}")
+    for name, text in ci_outputs(project, spec, lock).items():
+        path = project / name
+        if not path.is_file() or path.read_text("utf-8") != text:
+            problems.append(f"{name} is not the one the lock gives")
+    return problems
 
 
 def section_for(lock: Lock, platform: Platform | None, path: Path) -> Snapshot:

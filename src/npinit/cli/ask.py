@@ -30,6 +30,7 @@ class Answers:
     platforms: tuple[str, ...]
     threads: int | None
     with_packages: tuple[str, ...] = field(default_factory=tuple)
+    ci: str | None = None
 
 
 def _reason(error: InvalidInput) -> str:
@@ -168,7 +169,14 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
             if not extra:
                 break
             extras.append(extra)
-    return Answers(name, manager, python, numpy, blas, channel, platforms, threads, tuple(extras))
+    ci = given.ci or ask(
+        "CI workflow that proves the lock on every platform (github, gitlab, none)",
+        _one_of(("github", "gitlab", "none"), "CI"),
+        default="github",
+    )
+    return Answers(
+        name, manager, python, numpy, blas, channel, platforms, threads, tuple(extras), ci
+    )
 
 
 def _threads(text: str) -> int | None:

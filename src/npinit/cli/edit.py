@@ -90,6 +90,13 @@ def versions(python: str | None, as_json: bool) -> None:
 @click.option("--numpy", "numpy", metavar="latest|X.Y|X.Y.Z", help="Pin this NumPy instead.")
 @click.option("--blas", metavar="VARIANT", help="Select this BLAS (writes the selector lines).")
 @click.option("--platform", "platforms", multiple=True, metavar="SUBDIR", help="A platform.")
+@click.option(
+    "--ci",
+    type=click.Choice(("github", "gitlab", "none")),
+    default="none",
+    show_default=True,
+    help="Also add a CI workflow that proves the lock on every platform.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the decisions and the diff; write nothing.")
 @click.option("--no-input", is_flag=True, help="Ask nothing, confirm nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -100,6 +107,7 @@ def init(
     numpy: str | None,
     blas: str | None,
     platforms: tuple[str, ...],
+    ci: str,
     dry_run: bool,
     no_input: bool,
     as_json: bool,
@@ -130,6 +138,7 @@ def init(
         blas=blas,
         platforms=list(platforms) or None,
         current_platform=here.platform,
+        ci=ci,
     )
     diff = "".join(e.diff(root) for e in plan.edits)
     if as_json and (dry_run or no_input):

@@ -59,6 +59,11 @@ Examples:
     default=Path("."),
     help="Where the project directory goes.",
 )
+@click.option(
+    "--ci",
+    type=click.Choice(("github", "gitlab", "none")),
+    help="CI workflow that proves the lock on every platform (default: github).",
+)
 @click.option("--no-input", is_flag=True, help="Ask nothing: defaults for what is not given.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for a confirmation before writing.")
 @click.option("--force", is_flag=True, help="Write into an existing non-empty directory.")
@@ -89,6 +94,7 @@ def new(
     description: str,
     author: str,
     output_dir: Path,
+    ci: str | None,
     no_input: bool,
     force: bool,
     as_json: bool,
@@ -109,13 +115,13 @@ def new(
 
         answers = questions(
             Answers(name, manager, python, numpy, blas, channel, platforms, threads,
-                    with_packages),
+                    with_packages, ci),
             output_dir,
             force,
         )  # fmt: skip
         name, manager, python, numpy = answers.name, answers.manager, answers.python, answers.numpy
         blas, channel, platforms = answers.blas, answers.channel, answers.platforms
-        threads, with_packages = answers.threads, answers.with_packages
+        threads, with_packages, ci = answers.threads, answers.with_packages, answers.ci
     if not name:
         raise InvalidInput("the project name is missing", "give one: npinit new my-project")
     spec = api.resolve_project(
@@ -131,6 +137,7 @@ def new(
         description=description,
         author=author,
         current_platform=machine().platform,
+        ci=ci or "github",
     )
     if not no_input and not yes and not as_json:
         _summary(spec, output_dir)

@@ -40,6 +40,11 @@ from npinit.errors import Drifted, InvalidInput
     help="In a project: record its installed environment as this platform's section.",
 )
 @click.option(
+    "--check",
+    is_flag=True,
+    help="In a project: exit 2 when its lock no longer fits it (for CI); resolve nothing.",
+)
+@click.option(
     "--channel-alias",
     metavar="URL",
     help="conda channel alias to solve against (a mirror or a local channel).",
@@ -55,6 +60,7 @@ def lock(
     fmt: str,
     platforms: tuple[str, ...],
     from_env: bool,
+    check: bool,
     channel_alias: str | None,
     probe: bool,
     online: bool,
@@ -67,6 +73,17 @@ def lock(
 
     here = machine()
     project = None if prefix or python else api.find_project(Path.cwd())
+    if check:
+        if project is None:
+            raise InvalidInput("--check needs an npinit project here", "cd into the project")
+        problems = api.check_lock(project, here)
+        if problems:
+            raise InvalidInput(
+                f"npinit.lock does not fit the project: {'; '.join(problems)}",
+                "lock it again: npinit lock, and commit the files it writes",
+            )
+        click.echo(f"{project / 'npinit.lock'} fits the project")
+        return
     if project is not None:
         _lock_project(project, output, fmt, platforms, from_env, channel_alias, probe, as_json)
         return
@@ -184,7 +201,7 @@ def _lock_project(
             f"NumPy {numpy}, BLAS {section.blas.variant}"
         )
     for path in result.also_written:
-        click.echo(f"  also wrote {path.name}")
+        click.echo(f"  also wrote {path.relative_to(result.path.parent).as_posix()}")
 
 
 @click.command()
