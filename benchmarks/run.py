@@ -325,15 +325,17 @@ def bench_reproduce(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, obj
     work = scratch()
     plat = ["--platform", "linux-64", "--platform", "osx-arm64", "--platform", "win-64"]
     sh([exe, "new", "pp", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", *plat,
-        "--no-input", "--output-dir", work], env=env)  # fmt: skip
+        "--ci", "none", "--no-input", "--output-dir", work], env=env)  # fmt: skip
     pip_project = work / "pp"
     alias = work / "alias"
     alias.mkdir()
     (alias / "conda-forge").symlink_to(SLICE)
     sh([exe, "new", "cp", "--manager", "conda", "--python", "3.14", "--numpy", "2.4.6",
-        "--blas", "openblas", *plat, "--no-input", "--output-dir", work], env=env)  # fmt: skip
+        "--blas", "openblas", *plat, "--ci", "none", "--no-input", "--output-dir", work],
+       env=env)  # fmt: skip
     conda_project = work / "cp"
     requirements = pip_project / "requirements.txt"
+    uv = bin_of(npinit, "uv")  # the uv npinit runs, with the same cache: the same resolutions
 
     def npinit_lock_pip() -> None:
         sh([exe, "lock"], cwd=pip_project, env=env)
@@ -341,11 +343,11 @@ def bench_reproduce(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, obj
     def uv_by_hand() -> None:
         for triple in TRIPLES:
             out = work / "pylock.h.toml"
-            sh([fx.uv, "pip", "compile", "-q", requirements, "--python-platform", triple,
+            sh([uv, "pip", "compile", "-q", requirements, "--python-platform", triple,
                 "--python-version", "3.12", "--generate-hashes", "-o", out])  # fmt: skip
 
     def uv_universal() -> None:
-        sh([fx.uv, "pip", "compile", "-q", requirements, "--universal", "--python-version",
+        sh([uv, "pip", "compile", "-q", requirements, "--universal", "--python-version",
             "3.12", "--generate-hashes", "-o", work / "pylock.u.toml"])  # fmt: skip
 
     def npinit_lock_conda() -> None:
@@ -375,8 +377,8 @@ def bench_reproduce(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, obj
     def uv_sync() -> None:
         venv = work / "by-hand"
         shutil.rmtree(venv, ignore_errors=True)
-        sh([fx.uv, "venv", "-q", "--python", fx.python, venv])
-        sh([fx.uv, "pip", "sync", "-q", "--require-hashes", "--python",
+        sh([uv, "venv", "-q", "--python", fx.python, venv])
+        sh([uv, "pip", "sync", "-q", "--require-hashes", "--python",
             bin_of(venv, "python"), hashed])  # fmt: skip
 
     return [

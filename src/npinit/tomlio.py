@@ -182,3 +182,11 @@ def _remove_stale_temporaries(path: Path, older_than: float = 600) -> None:
                 stale.unlink()
         except OSError:
             pass
+
+
+def find_project(start: Path) -> Path | None:
+    """The npinit project containing ``start`` (it has ``.npinit.toml``), if any."""
+    for folder in (start, *start.parents):
+        if (folder / ANSWERS_FILE).is_file():
+            return folder
+    return None

@@ -53,9 +53,9 @@ def recommend(
 
 def find_project(start: Path) -> Path | None:
     """The npinit project containing ``start`` (it has ``.npinit.toml``), if any."""
-    from npinit.record import target
+    from npinit.tomlio import find_project as find
 
-    return target.find_project(start)
+    return find(start)
 
 
 def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.model import INTERPRETERS, Platform, find_interpreter
-from npinit.record.snapshot import Snapshot
-from npinit.record.verify import Drift
+
+if TYPE_CHECKING:
+    from npinit.record.snapshot import Snapshot
+    from npinit.record.verify import Drift
 
 
 @dataclass(frozen=True)

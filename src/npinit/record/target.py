@@ -9,7 +9,6 @@ from pathlib import Path
 from npinit.errors import InvalidInput
 from npinit.model import EnvKind, Platform
 from npinit.record.snapshot import Snapshot, read_prefix, read_sites, unknown_blas, wheel_blas
-from npinit.tomlio import ANSWERS_FILE
 
 _ASK = (
     "import json, site, sys, platform;"
@@ -29,10 +28,9 @@ class Target:
 
 def find_project(start: Path) -> Path | None:
     """The generated project containing ``start`` (it has ``.npinit.toml``), if any."""
-    for folder in (start, *start.parents):
-        if (folder / ANSWERS_FILE).is_file():
-            return folder
-    return None
+    from npinit.tomlio import find_project as find
+
+    return find(start)
 
 
 def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | None:
