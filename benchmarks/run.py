@@ -302,8 +302,7 @@ virtual = {
     "osx-arm64": [("__unix", "0"), ("__osx", "11.0")],
     "win-64": [("__win", "0")],
 }
-gateway = rattler.Gateway(cache_dir=sys.argv[2])
-async def one(platform):
+async def one(platform, gateway):
     return await rattler.solve(
         sources=[rattler.Channel(sys.argv[1])],
         specs=[rattler.MatchSpec(s) for s in specs],
@@ -313,8 +312,12 @@ async def one(platform):
             rattler.Version(v), rattler.BuildString("0")) for n, v in virtual[platform]],
     )
 async def every():
-    return await asyncio.gather(*(one(p) for p in virtual))
+    # a local gateway: a module-level one is torn down after rattler's runtime at exit,
+    # which crashes the interpreter now and then (npinit keeps it local too)
+    gateway = rattler.Gateway(cache_dir=sys.argv[2])
+    return await asyncio.gather(*(one(p, gateway) for p in virtual))
 asyncio.run(every())
+import os; os._exit(0)  # npinit leaves this way after a solve too (py-rattler's teardown)
 """
 
 
@@ -344,11 +347,26 @@ def bench_reproduce(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, obj
         for triple in TRIPLES:
             out = work / "pylock.h.toml"
             sh([uv, "pip", "compile", "-q", requirements, "--python-platform", triple,
-                "--python-version", "3.12", "--generate-hashes", "-o", out])  # fmt: skip
+                "--python-version", "3.12", "--generate-hashes", "-o", out],
+               cwd=pip_project)  # fmt: skip
 
     def uv_universal() -> None:
-        sh([uv, "pip", "compile", "-q", requirements, "--universal", "--python-version",
-            "3.12", "--generate-hashes", "-o", work / "pylock.u.toml"])  # fmt: skip
+        sh(
+            [
+                uv,
+                "pip",
+                "compile",
+                "-q",
+                requirements,
+                "--universal",
+                "--python-version",
+                "3.12",
+                "--generate-hashes",
+                "-o",
+                work / "pylock.u.toml",
+            ],
+            cwd=pip_project,
+        )  # fmt: skip (where npinit runs it: uv reads the folder's config)
 
     def npinit_lock_conda() -> None:
         sh([exe, "lock", "--channel-alias", alias.as_uri()], cwd=conda_project, env=env)

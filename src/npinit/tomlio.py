@@ -8,7 +8,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +152,8 @@ def atomic_write(path: Path, text: str) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     _remove_stale_temporaries(path)
+    import tempfile  # 5 ms of start-up: only where a file is written
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if owner is not None and hasattr(os, "chown"):

@@ -385,3 +385,54 @@ def test_a_pip_section_is_resolved_by_uv_for_each_platform(
         assert section["blas"]["variant"] == blas  # conda-forge's default there, solved
     inputs = tomllib.loads((project / "npinit.lock").read_text())["inputs"]
     assert "pip: colorama==0.4.6" in inputs["requirements"]
+
+
+def test_conda_overrides_reach_the_solver(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """conda-lock's default __glibc 2.28 solves conda-forge's linux-64 packages; conda's own
+    CONDA_OVERRIDE_GLIBC set below what they need makes the same lock unsolvable."""
+    from npinit.knowledge.platforms import virtual_packages
+    from npinit.model import Platform
+
+    assert virtual_packages(Platform.LINUX_64, {})["__glibc"] == ("2.28", "0")
+    assert virtual_packages(Platform.OSX_ARM64, {"CONDA_OVERRIDE_OSX": "14.0"})["__osx"] == (
+        "14.0", "0"
+    )  # fmt: skip
+    assert "__cuda" not in virtual_packages(Platform.LINUX_64, {})
+    assert virtual_packages(Platform.LINUX_64, {"CONDA_OVERRIDE_CUDA": "12.4"})["__cuda"] == (
+        "12.4", "0"
+    )  # fmt: skip
+    project = _new(tmp_path, capsys, "vp", *CONDA, "--platform", "linux-64")
+    assert invoke(["lock", "--channel-alias", forge_alias], project, capsys)[0] == 0
+    monkeypatch.setenv("CONDA_OVERRIDE_GLIBC", "2.5")
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], project, capsys)
+    assert code == 2 and "linux-64 cannot be solved" in err and "__glibc" in err
+
+
+def test_from_env_replaces_only_this_platforms_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import need_python
+
+    need_python("3.12")
+    project = _new(tmp_path, capsys, "fe", "--manager", "pip", "--python", "3.12",
+                   "--numpy", "2.3.5", "--platform", "linux-64", "--platform", "win-64",
+                   "--ci", "none")  # fmt: skip
+    assert invoke(["create", "--no-check"], project, capsys)[0] == 0
+    lock = project / "npinit.lock"
+    before = tomllib.loads(lock.read_text())
+    code, _, err = invoke(["lock", "--from-env"], project, capsys)
+    assert code == 0, err
+    after = tomllib.loads(lock.read_text())
+    assert after["inputs"] == before["inputs"]
+    assert after["platforms"]["win-64"] == before["platforms"]["win-64"]
+    linux = after["platforms"]["linux-64"]
+    assert linux["environment"]["python"].startswith("3.12.")  # the interpreter installed
+    assert linux != before["platforms"]["linux-64"]
+    assert [p["name"] for p in linux["packages"]] == [
+        p["name"] for p in before["platforms"]["linux-64"]["packages"]
+    ]
+    code, out, _ = invoke(["verify"], project, capsys)
+    assert code == 0 and "No drift" in out
