@@ -246,7 +246,7 @@ def test_environment_yml_that_is_a_list_is_refused_by_create(
     (project / "environment.yml").write_text("- numpy\n- python\n")
     monkeypatch.setenv("PATH", str(tmp_path / "no-conda"))
     code, _, err = invoke(["create"], project, capsys)
-    assert code == 2 and "has no dependencies list" in err
+    assert code == 2 and "is not an environment file (its top level is not a mapping)" in err
     assert not (project / ".conda").exists() and not (project / "npinit.lock").exists()
 
 
