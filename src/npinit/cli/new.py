@@ -240,8 +240,15 @@ def _create(
         return build()
     from rich.console import Console
 
-    with Console(stderr=True).status("Creating the environment") as status:
-        return build(lambda message: status.update(message))
+    console = Console(stderr=True)
+    with console.status("Creating the environment") as status:
+
+        def step(message: str) -> None:
+            # each step stays on the screen above the spinner: a fast one is seen too
+            status.update(message)
+            console.print(f"[dim]- {message}[/dim]", highlight=False)
+
+        return build(step)
 
 
 def _finish_create(created: CreateResult, as_json: bool) -> None:

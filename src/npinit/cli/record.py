@@ -187,8 +187,14 @@ def _lock_project(
         else:
             from rich.console import Console
 
-            with Console(stderr=True).status("Locking") as status:
-                result = locking(lambda message: status.update(message))
+            console = Console(stderr=True)
+            with console.status("Locking") as status:
+
+                def step(message: str) -> None:
+                    status.update(message)
+                    console.print(f"[dim]- {message}[/dim]", highlight=False)
+
+                result = locking(step)
     warn(result.warnings)
     if as_json:
         emit_json(result.to_json())
