@@ -12,13 +12,16 @@ import pytest
 from npinit.cli import main
 
 
-def invoke(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the real CLI entry point in-process: (exit code, stdout, stderr)."""
+def invoke(
+    args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], stdin: str = ""
+) -> tuple[int, str, str]:
+    """Run the real CLI entry point in-process: (exit code, stdout, stderr). A prompt reads
+    ``stdin``, then sees the end of input, as with ``< /dev/null``."""
     import io
 
     old, old_stdin = Path.cwd(), sys.stdin
     os.chdir(cwd)
-    sys.stdin = io.StringIO("")  # a prompt sees the end of input, as with `< /dev/null`
+    sys.stdin = io.StringIO(stdin)
     try:
         main(args)
         code = 0

@@ -199,32 +199,8 @@ def test_the_confirmation_and_dry_run(tmp_path: Path, capsys: pytest.CaptureFixt
     before = tree(root)
     code, out, _ = invoke(["init", "--dry-run"], root, capsys)
     assert code == 0 and "+numpy==" in out and tree(root) == before
-    code, _, err = _with_stdin(["init"], root, capsys, "n\n")
+    code, _, err = invoke(["init"], root, capsys, stdin="n\n")
     assert code == 1 and "nothing was written" in err and tree(root) == before
-
-
-def _with_stdin(
-    args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], text: str
-) -> tuple[int, str, str]:
-    import io
-    import os
-    import sys
-
-    from npinit.cli import main
-
-    old, old_in = Path.cwd(), sys.stdin
-    os.chdir(cwd)
-    sys.stdin = io.StringIO(text)
-    try:
-        main(args)
-        code = 0
-    except SystemExit as stop:
-        code = int(stop.code or 0)
-    finally:
-        os.chdir(old)
-        sys.stdin = old_in
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.e2e
@@ -271,7 +247,7 @@ def test_it_asks_which_manager_when_several_fit(
     root.mkdir()
     (root / "environment.yml").write_text("dependencies:\n  - python=3.12\n  - numpy\n")
     (root / "requirements.txt").write_text("numpy\n")
-    code, _, err = _with_stdin(["init"], root, capsys, "conda\ny\n")
+    code, _, err = invoke(["init"], root, capsys, stdin="conda\ny\n")
     assert code == 0, err
     assert "conda: environment.yml" in err and "pip: requirements.txt" in err
     answers = tomllib.loads((root / ".npinit.toml").read_text())["project"]
