@@ -28,7 +28,10 @@ def find_python(
     run: Runner = default_run,
 ) -> Path:
     """An interpreter for ``version``: the ``py`` launcher (Windows), pyenv's versions, then
-    ``python3.X`` on PATH; ToolMissing (exit 3) saying how to get one."""
+    ``python3.X`` on PATH; ToolMissing (exit 3) saying how to get one. ``3.14t`` asks for
+    a free-threaded build (pyenv's ``3.14.Nt``, ``python3.14t``), and only that."""
+    free = version.endswith("t")
+    minor = version.removesuffix("t")
     if windows:
         launcher = shutil.which("py", path=path)
         if launcher:
@@ -42,14 +45,18 @@ def find_python(
 
         found = [
             p
-            for p in (pyenv_root / "versions").glob(f"{version}.*")
-            if p.name.replace(".", "").isdigit() and (p / "bin" / "python3").exists()
+            for p in (pyenv_root / "versions").glob(f"{minor}.*")
+            if p.name.removesuffix("t").replace(".", "").isdigit()
+            and p.name.endswith("t") == free
+            and (p / "bin" / "python3").exists()
         ]
         if found:
             return max(found, key=key) / "bin" / "python3"
-    for name in (f"python{version}", "python3", "python"):
+    names = (f"python{version}",) if free else (f"python{version}", "python3", "python")
+    for name in names:
         exe = shutil.which(name, path=path)
-        asked = "import sys; print('%d.%d' % sys.version_info[:2])"
+        asked = "import sys; print('%d.%d' % sys.version_info[:2] + ('t' if 't' in "
+        asked += "getattr(sys, 'abiflags', '') else ''))"
         if exe and _ask(run, [exe, "-c", asked]) == version:
             return Path(exe)
     raise ToolMissing(

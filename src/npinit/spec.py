@@ -237,6 +237,8 @@ def build_spec(
     else:
         hint = None if numpy == "latest" else _any_release(numpy)
         python = releases.default_python(hint)
+    if releases.free_threaded(python):
+        _check_free_threaded(python, the_manager, the_channel)
     release = releases.resolve_numpy(numpy, python)
     the_platforms = parse_platforms(platforms, current_platform)
     unknown = [p.value for p in overrides if p not in the_platforms]
@@ -276,6 +278,24 @@ def build_spec(
         blas_choices=choices,
         ci=check_ci(ci),
     )
+
+
+def _check_free_threaded(python: str, manager: Manager, channel: Channel) -> None:
+    """Where a free-threaded Python (``3.14t``) can be asked for."""
+    if manager is Manager.POETRY:
+        raise InvalidInput(
+            f"Poetry cannot be made to select a free-threaded Python {python}: requires-python "
+            f"cannot ask for the cp{python.replace('.', '')} ABI, and poetry env use takes any "
+            f"{releases.minor(python)}",
+            f"use --manager uv (.python-version {python}), pip (python{python} -m venv), conda "
+            "or pixi (python-freethreading)",
+        )
+    if channel is Channel.DEFAULTS:
+        raise InvalidInput(
+            f"npinit knows the free-threaded Python {python} from conda-forge "
+            "(python-freethreading), not from Anaconda's defaults",
+            "use --channel conda-forge",
+        )
 
 
 def check_ci(ci: str | None) -> str:

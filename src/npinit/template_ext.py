@@ -106,6 +106,8 @@ def plan_for(spec: ProjectSpec) -> dict[str, Any]:
         "package": spec.package_name,
         "manager": spec.manager.value,
         "python": spec.python,
+        "free_threaded": spec.python.endswith("t"),
+        "imports": [_module_name(w) for w in spec.with_packages],
         "numpy": spec.numpy,
         "blas": spec.blas_request,
         "channel": spec.channel.value,
@@ -123,6 +125,13 @@ def plan_for(spec: ProjectSpec) -> dict[str, Any]:
         "ci": spec.ci,
         "ci_files": ci_files(spec),
     }
+
+
+def _module_name(requirement: str) -> str:
+    """The import name a ``--with`` requirement most likely has (``scikit-image>=0.24`` ->
+    ``scikit_image``); the generated check imports it only if it can."""
+    match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement.strip().split("::")[-1])
+    return (match.group(0) if match else requirement).replace("-", "_").replace(".", "_").lower()
 
 
 def ci_files(spec: ProjectSpec, platforms: list[str] | None = None) -> dict[str, str]:

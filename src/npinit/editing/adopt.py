@@ -276,14 +276,14 @@ def decide(
     python_range = ctx.pythons[0][1] if ctx.pythons else ""
     if python is not None:
         python = releases.check_python(python.strip())
-        if allowed is not None and python not in allowed:
+        if allowed is not None and releases.minor(python) not in allowed:
             raise InvalidInput(
                 f"Python {python} is outside the file's range {python_range!r}",
                 f"choose one of {minors(allowed)}",
             )
         allowed = frozenset({python})
     pool = [r for r in releases.all_releases() if not r.yanked]
-    fits = [r for r in pool if allowed is None or set(r.pythons) & allowed]
+    fits = [r for r in pool if allowed is None or any(r.supports(p) for p in allowed)]
     if numpy is not None:
         from npinit.editing.context import resolve_numpy
 
@@ -306,8 +306,8 @@ def decide(
             "widen one of the two ranges, or give --python or --numpy",
         )
     release = fits[-1]
-    usable = sorted(set(release.pythons) & allowed if allowed else set(release.pythons),
-                    key=lambda m: tuple(int(x) for x in m.split(".")))  # fmt: skip
+    usable = sorted({p for p in allowed if release.supports(p)} if allowed else release.pythons,
+                    key=releases.version_key)  # fmt: skip
     # no Python in the file: the one npinit new would choose for that release
     minor = usable[-1] if allowed else releases.default_python(release)
     exact = re.fullmatch(r"==\s*(\d+(?:\.\d+)*)", numpy_range or "")
@@ -350,9 +350,14 @@ def decide(
     if channel_note:
         decisions.append(channel_note)
     edit_numpy = None if exact and exact.group(1) == release.version else release.version
+    # a free-threaded Python is spelled in the file (python-freethreading): its line changes
+    edit_python = minor if releases.free_threaded(minor) else None
     edits: tuple[FileEdit, ...] = ()
-    if edit_numpy is not None or blas is not None:
-        result = plan_set(source, numpy=edit_numpy, blas=blas, current_platform=current_platform)
+    if edit_numpy is not None or blas is not None or edit_python is not None:
+        result = plan_set(
+            source, numpy=edit_numpy, blas=blas, python=edit_python,
+            current_platform=current_platform,
+        )  # fmt: skip
         edits = result.edits
     return InitPlan(
         root=root,

@@ -24,7 +24,17 @@ from npinit.errors import InvalidInput
 __all__ = ["BLAS_SELECTORS", "Entry", "blas_build", "edit", "parse", "set_channel"]
 
 # the entries an edit looks at; :func:`parse` returns these, and the first and last entry
-EDITED = ("numpy", "python", "libblas", "liblapack", "libcblas", "blas", "nomkl", "mkl")
+EDITED = (
+    "numpy",
+    "python",
+    "python-freethreading",
+    "libblas",
+    "liblapack",
+    "libcblas",
+    "blas",
+    "nomkl",
+    "mkl",
+)
 
 
 @dataclass(frozen=True)
@@ -300,10 +310,15 @@ def edit(
         else:
             insert_after(by_name.get("python") or entries[-1], [f"numpy={numpy}"])
     if python is not None:
-        if "python" in by_name:
-            replace(by_name["python"], f"python={python}")
+        # conda-forge spells a free-threaded 3.14t as python-freethreading=3.14
+        spelled = (
+            f"python-freethreading={python[:-1]}" if python.endswith("t") else f"python={python}"
+        )
+        current = by_name.get("python") or by_name.get("python-freethreading")
+        if current is not None:
+            replace(current, spelled)
         else:
-            insert_after(entries[0], [f"python={python}"])
+            insert_after(entries[0], [spelled])
     if blas_lines is not None:
         selectors = [
             e

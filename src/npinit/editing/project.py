@@ -153,6 +153,13 @@ def plan_set(
     ctx = read_context(texts, current_platform, kinds)
     if python is not None:
         python = releases.check_python(python.strip())
+        if releases.free_threaded(python) and any(
+            "[tool.poetry" in texts[p] for p in paths if kinds[p] == "pyproject"
+        ):
+            raise InvalidInput(
+                f"Poetry cannot be made to select a free-threaded Python {python}",
+                "move the project to uv, pip, conda or pixi first",
+            )
     if numpy is None:
         release = None
     elif python is not None:  # the files' Python is being replaced

@@ -177,6 +177,7 @@ def edit_pyproject(
             else:
                 poetry["numpy"] = f"=={numpy}"
     if python is not None:
+        python = python.removesuffix("t")  # PEP 440 has no free-threaded ABI
         major, minor = python.split(".")
         bound = f">={python},<{major}.{int(minor) + 1}"
         if project is not None:
@@ -212,7 +213,11 @@ def edit_pixi(
     if numpy is not None:
         deps["numpy"] = f"=={numpy}"
     if python is not None:
-        deps["python"] = f"{python}.*"
+        key = "python-freethreading" if python.endswith("t") else "python"
+        other = "python" if key != "python" else "python-freethreading"
+        if other in deps:
+            del deps[other]
+        deps[key] = f"{python.removesuffix('t')}.*"
     if blas is not None:
         common, targets = blas
         from npinit.editing.selectors import BLAS_SELECTORS

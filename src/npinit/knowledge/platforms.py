@@ -43,6 +43,7 @@ MARKERS = {
 def marker_environment(platform: Platform, python: str) -> dict[str, str]:
     """The PEP 508 environment of CPython ``python`` (``3.12`` or ``3.12.7``) on ``platform``."""
     sys_platform, machine, system, os_name = _MACHINE[platform]
+    python = python.removesuffix("t")  # PEP 508 has no marker for the free-threaded ABI
     minor = ".".join(python.split(".")[:2])
     full = python if python.count(".") >= 2 else f"{python}.0"
     return {

@@ -21,7 +21,17 @@ FIRST_LINE = (1, 26)
 _WHEEL = re.compile(
     r"^numpy-(?P<version>\d+\.\d+\.\d+)-(?P<py>cp\d+)-(?P<abi>cp\d+t?)-(?P<plat>.+)\.whl$"
 )
-_PYTHON = re.compile(r"^3\.\d{1,2}$")
+_PYTHON = re.compile(r"^3\.\d{1,2}t?$")
+
+
+def free_threaded(python: str) -> bool:
+    """``3.14t``: a free-threaded CPython (PEP 703), its ABI tag ``cp314t``."""
+    return python.endswith("t")
+
+
+def minor(python: str) -> str:
+    """``3.14`` for ``3.14`` and ``3.14t``."""
+    return python.removesuffix("t")
 
 
 @dataclass(frozen=True)
@@ -47,12 +57,15 @@ class NumpyRelease:
         return ".".join(self.version.split(".")[:2])
 
     def supports(self, python: str) -> bool:
-        """True when CPython ``python`` (``3.X``) gets a wheel of this release."""
+        """True when CPython ``python`` (``3.X``, or ``3.Xt`` free-threaded) gets a wheel of
+        this release."""
+        if free_threaded(python):
+            return minor(python) in self.free_threaded
         return python in self.pythons
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+    return tuple(int(part) for part in version.removesuffix("t").split("."))
 
 
 def _platform_of(wheel_platform: str) -> Platform | None:
@@ -184,8 +197,16 @@ def check_python(python: str) -> str:
     if not _PYTHON.match(python):
         raise InvalidInput(
             f"'{python}' is not a Python version of the form 3.X",
-            "give the minor version, for example --python 3.12",
+            "give the minor version, for example --python 3.12 (3.14t: free-threaded)",
         )
+    if free_threaded(python):
+        threaded = sorted({p for r in all_releases() for p in r.free_threaded}, key=version_key)
+        if minor(python) not in threaded:
+            raise InvalidInput(
+                f"no NumPy release has free-threaded wheels for Python {python}",
+                f"choose one of {', '.join(p + 't' for p in threaded)}",
+            )
+        return python
     if python not in known_pythons():
         pythons = ", ".join(known_pythons())
         raise InvalidInput(

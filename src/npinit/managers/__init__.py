@@ -195,9 +195,11 @@ def pyproject_inputs(project: Path) -> list[str]:
 
 
 def requires_python(spec: ProjectSpec) -> str:
-    """The one Python minor the project was pinned for, as a PEP 440 range."""
-    major, minor = spec.python.split(".")
-    return f">={spec.python},<{major}.{int(minor) + 1}"
+    """The one Python minor the project was pinned for, as a PEP 440 range (a free-threaded
+    ``3.14t`` is ``>=3.14,<3.15`` too: PEP 440 has no ABI; uv's .python-version says ``t``)."""
+    version = spec.python.removesuffix("t")
+    major, minor = version.split(".")
+    return f">={version},<{major}.{int(minor) + 1}"
 
 
 def project_python(ctx: CreateContext) -> Path:

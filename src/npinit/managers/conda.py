@@ -39,7 +39,11 @@ def blas_lines(spec: ProjectSpec) -> list[str]:
 
 def dependencies(spec: ProjectSpec) -> list[str]:
     return [
-        f"python={spec.python}",
+        # conda-forge's free-threaded CPython: python-freethreading pulls the cp314t python
+        # and python_abi builds (solved with py-rattler against the conda-forge slice)
+        f"python-freethreading={spec.python[:-1]}"
+        if spec.python.endswith("t")
+        else f"python={spec.python}",
         f"numpy={spec.numpy}",
         *blas_lines(spec),
         *DEV_PACKAGES,

@@ -35,7 +35,9 @@ def _with(spec_text: str) -> tuple[str, str]:
 
 
 def dependencies(spec: ProjectSpec) -> dict[str, str]:
-    deps = {"python": f"{spec.python}.*", "numpy": f"=={spec.numpy}"}
+    python = spec.python.removesuffix("t")
+    key = "python-freethreading" if spec.python.endswith("t") else "python"
+    deps = {key: f"{python}.*", "numpy": f"=={spec.numpy}"}
     deps.update({name: "*" for name in DEV_PACKAGES})
     deps.update(dict(_with(w) for w in spec.with_packages))
     return deps

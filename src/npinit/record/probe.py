@@ -32,6 +32,11 @@ for entry in sys.path:
     if os.path.isfile(os.path.join(folder, "numpy", "__init__.py")) and folder not in copies:
         copies.append(folder)
 out["numpy_copies"] = copies
+import sysconfig, warnings
+out["free_threaded"] = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+_watch = warnings.catch_warnings(record=True)  # a free-threaded CPython warns when an
+_seen = _watch.__enter__()                     # extension turns the GIL back on
+warnings.simplefilter("always")
 try:
     import numpy
     out["numpy"] = numpy.__version__
@@ -51,6 +56,10 @@ except BaseException as error:
     lines = str(error).strip().splitlines()
     out["import_error"] = type(error).__name__ + ": " + (lines[0] if lines else "")
     out["import_detail"] = " ".join(lines)[:2000]
+_watch.__exit__(None, None, None)
+out["gil_enabled_by"] = [str(w.message)[:300] for w in _seen
+                         if "global interpreter lock" in str(w.message).lower()]
+out["gil_enabled"] = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else None
 try:
     try:
         from threadpoolctl import threadpool_info

@@ -54,12 +54,14 @@ def _package(record: Any) -> Package:
 
 def section(platform: Platform, records: list[Any]) -> Snapshot:
     """One lock section from a platform's solution."""
+    from npinit.record.snapshot import implementation_of_build
+
     packages = [_package(r) for r in records]
-    python = next((p.version for p in packages if p.name == "python"), "")
+    record = next((p for p in packages if p.name == "python"), None)
     return Snapshot(
         kind=EnvKind.CONDA,
-        python=python,
-        implementation="cpython" if python else "",
+        python=record.version if record else "",
+        implementation=implementation_of_build(record.build) if record else "",
         platform=platform.value,
         packages=(),
         blas=blas_from_conda(packages) or unknown_blas(packages),

@@ -71,11 +71,15 @@ def _package(
 
 
 def _section(platform: Platform, python: str, packages: list[Package]) -> Snapshot:
+    """One platform's lock section; a free-threaded ``3.14t`` is Python ``3.14`` of the
+    ``cpython-freethreading`` implementation (what an installed environment shows)."""
+    from npinit.record.snapshot import FREE_THREADED
+
     numpy = next((p for p in packages if p.name == "numpy"), None)
     return Snapshot(
         kind=EnvKind.VENV,
-        python=python,
-        implementation="cpython",
+        python=python.removesuffix("t"),
+        implementation=FREE_THREADED if python.endswith("t") else "cpython",
         platform=platform.value,
         packages=(),
         blas=wheel_blas(numpy),
@@ -127,7 +131,8 @@ def resolve(
     # says it), so npinit's own serves where the machine has none of that version
     cmd = [
         uv, "pip", "compile", requirements, "--quiet", "--no-header", "--universal",
-        "--python-version", python, "--python", sys.executable, "--generate-hashes", "-o", out,
+        "--python-version", python.removesuffix("t"), "--python", sys.executable,
+        "--generate-hashes", "-o", out,
     ]  # fmt: skip
     env = dict(environ)
     env.pop("VIRTUAL_ENV", None)
@@ -181,7 +186,8 @@ def _fits(files: list[tuple[str, str]], platform: Platform, python: str) -> list
     """The wheels among ``files`` that CPython ``python`` on ``platform`` can install."""
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-    minor = "".join(python.split(".")[:2])
+    free = python.endswith("t")  # 3.14t: only cp314t wheels (and pure ones); 3.14: never those
+    minor = "".join(python.removesuffix("t").split(".")[:2])
     fitting = []
     for url, sha in files:
         name = url.rsplit("/", 1)[-1]
@@ -192,10 +198,17 @@ def _fits(files: list[tuple[str, str]], platform: Platform, python: str) -> list
         except InvalidWheelFilename:
             continue
         for tag in tags:
-            python_ok = tag.interpreter in (f"cp{minor}", "py3", f"py{minor}") or (
-                tag.abi == "abi3" and tag.interpreter.startswith("cp3")
-                and int(tag.interpreter[3:]) <= int(minor[1:])
-            )  # fmt: skip
+            if tag.interpreter == f"cp{minor}":
+                python_ok = (tag.abi == f"cp{minor}t") == free
+            elif tag.interpreter in ("py3", f"py{minor}"):
+                python_ok = tag.abi == "none"
+            else:  # the stable ABI: not for free-threaded builds
+                python_ok = (
+                    not free
+                    and tag.abi == "abi3"
+                    and tag.interpreter.startswith("cp3")
+                    and int(tag.interpreter[3:]) <= int(minor[1:])
+                )
             if python_ok and wheel_fits(platform, tag.platform):
                 fitting.append((url, sha))
                 break

@@ -67,6 +67,12 @@ class Snapshot:
 
 
 _NORMALIZE = re.compile(r"[-_.]+")
+FREE_THREADED = "cpython-freethreading"  # the implementation of a cp3Xt (PEP 703) CPython
+
+
+def implementation_of_build(build: str) -> str:
+    """A conda ``python`` build string's implementation: ``..._cp314t`` is free-threaded."""
+    return FREE_THREADED if re.search(r"_cp3\d+t$", build) else "cpython"
 
 
 def canonical(name: str) -> str:
@@ -300,8 +306,9 @@ def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
     if is_conda:
         conda_records = [p for p in packages if p.source == "conda"]
         blas = blas_from_conda(conda_records)
-        python = next((p.version for p in conda_records if p.name == "python"), "")
-        implementation = "cpython"
+        python_record = next((p for p in conda_records if p.name == "python"), None)
+        python = python_record.version if python_record else ""
+        implementation = implementation_of_build(python_record.build if python_record else "")
         subdirs = {p.subdir for p in conda_records if p.subdir and p.subdir != "noarch"}
         platform = sorted(subdirs)[0] if subdirs else _platform_value(current_platform)
         kind = EnvKind.CONDA
@@ -312,6 +319,10 @@ def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
             )
     else:
         python, implementation = _pyvenv_version(prefix)
+        if implementation == "cpython" and any(
+            re.fullmatch(r"python3\.\d+t", part) for site in sites for part in site.parts
+        ):  # a free-threaded CPython keeps its packages in lib/python3.Xt/
+            implementation = FREE_THREADED
         platform = _platform_value(current_platform)
         kind = EnvKind.VENV
     blas = wheel_blas(sites, packages) or blas or unknown_blas(packages)

@@ -13,7 +13,8 @@ from npinit.record.snapshot import Snapshot, read_prefix, read_sites, unknown_bl
 _ASK = (
     "import json, site, sys, platform;"
     "print(json.dumps({'prefix': sys.prefix, 'version': platform.python_version(),"
-    "'implementation': sys.implementation.name, 'site': site.getsitepackages()}))"
+    "'implementation': sys.implementation.name + ('-freethreading' if 't' in "
+    "getattr(sys, 'abiflags', '') else ''), 'site': site.getsitepackages()}))"
 )
 
 

@@ -22,8 +22,30 @@ import os
 os.environ.setdefault({{ name | py }}, {{ value | py }})
 {%- endfor %}
 {%- endif %}
+{%- if plan.free_threaded %}
+
+import importlib
+import warnings
+
+# A free-threaded CPython warns when an extension it loads has not declared that it runs
+# without the GIL, and enables the GIL for the whole process: record those warnings while
+# NumPy and the project's packages load, and fail on them (test_the_gil_stays_disabled).
+with warnings.catch_warnings(record=True) as _loading:
+    warnings.simplefilter("always")
+    import numpy
+
+    for _name in {{ (["threadpoolctl"] + plan.imports) | py }}:
+        try:
+            importlib.import_module(_name)
+        except ImportError:
+            pass
+GIL_ENABLED_BY = [
+    str(w.message) for w in _loading if "global interpreter lock" in str(w.message).lower()
+]
+{%- else %}
 
 import numpy
+{%- endif %}
 
 EXPECTED_PYTHON = {{ plan.python | py }}
 EXPECTED_NUMPY = {{ plan.numpy | py }}
@@ -86,7 +108,17 @@ def blas_in_use():
 
 def test_python_is_the_chosen_one():
     found = "%d.%d" % sys.version_info[:2]
+    found += "t" if "t" in getattr(sys, "abiflags", "") else ""  # 3.14t: free-threaded
     assert found == EXPECTED_PYTHON, f"Python is {found}; the project uses {EXPECTED_PYTHON}"
+{%- if plan.free_threaded %}
+
+
+def test_the_gil_stays_disabled():
+    assert not GIL_ENABLED_BY, " ".join(GIL_ENABLED_BY)
+    is_enabled = getattr(sys, "_is_gil_enabled", None)
+    assert is_enabled is not None, "this Python has no GIL switch: it is not free-threaded"
+    assert not is_enabled(), "the GIL is enabled (PYTHON_GIL=1 or -X gil=1 turns it on)"
+{%- endif %}
 
 
 def test_numpy_is_the_pinned_release():
