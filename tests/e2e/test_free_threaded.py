@@ -228,3 +228,20 @@ def test_a_gil_build_in_place_of_a_free_threaded_one_is_drift(
     changes = {c["name"]: c for c in json.loads(out)["changes"]}
     assert changes["implementation"]["locked"] == "cpython-freethreading"
     assert changes["implementation"]["installed"] == "cpython"
+
+
+def test_every_blas_variant_solves_free_threaded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """libblas builds do not depend on the Python ABI: the BLAS matrix is the same for
+    3.14t (MKL on linux-64 and win-64, Accelerate on osx-arm64, solved)."""
+    project = _new(tmp_path, capsys, "bl", "--manager", "pixi", "--python", "3.14t",
+                   "--numpy", "2.4.6", "--blas", "mkl,osx-arm64=accelerate", *THREE)  # fmt: skip
+    assert invoke(["lock", "--channel-alias", forge_alias], project, capsys)[0] == 0
+    for platform, variant in (("linux-64", "mkl"), ("osx-arm64", "accelerate"), ("win-64", "mkl")):
+        section = lock_section(project / "npinit.lock", platform)
+        by_name = {p["name"]: p for p in section["packages"]}
+        assert by_name["python"]["build"].endswith("_cp314t")
+        assert (
+            by_name["libblas"]["build"].endswith(variant) and section["blas"]["variant"] == variant
+        )

@@ -75,6 +75,7 @@ def blas_in_use():
 
 def test_python_is_the_chosen_one():
     found = "%d.%d" % sys.version_info[:2]
+    found += "t" if "t" in getattr(sys, "abiflags", "") else ""  # 3.14t: free-threaded
     assert found == EXPECTED_PYTHON, f"Python is {found}; the project uses {EXPECTED_PYTHON}"
 
 

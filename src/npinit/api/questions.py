@@ -40,8 +40,17 @@ def python_offer(this_python: str | None) -> Offer:
     )
 
 
+def free_threaded_pythons() -> tuple[str, ...]:
+    """``3.13t``, ``3.14t``...: the free-threaded Pythons some NumPy release has wheels for."""
+    from npinit.knowledge import releases
+
+    found = {p for r in releases.all_releases() for p in r.free_threaded}
+    return tuple(f"{p}t" for p in sorted(found, key=releases.version_key))
+
+
 def check_python(text: str) -> str:
-    """``3.X`` if some NumPy release has wheels for it (InvalidInput otherwise)."""
+    """``3.X`` (or ``3.Xt``) if some NumPy release has wheels for it (InvalidInput
+    otherwise)."""
     from npinit.knowledge import releases
 
     return releases.check_python(text.strip())

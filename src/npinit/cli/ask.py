@@ -97,8 +97,10 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
     )
     this_python = ".".join(host.python_version_tuple()[:2])
     python_offer = api.python_offer(this_python)
+    threaded = api.free_threaded_pythons()
     python = given.python or ask(
-        f"Python version ({python_offer.values[0]} to {python_offer.values[-1]})",
+        f"Python version ({python_offer.values[0]} to {python_offer.values[-1]}; "
+        f"{threaded[0]} to {threaded[-1]}: free-threaded)",
         api.check_python,
         default=python_offer.default,
     )

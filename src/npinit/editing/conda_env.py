@@ -24,17 +24,8 @@ from npinit.errors import InvalidInput
 __all__ = ["BLAS_SELECTORS", "Entry", "blas_build", "edit", "parse", "set_channel"]
 
 # the entries an edit looks at; :func:`parse` returns these, and the first and last entry
-EDITED = (
-    "numpy",
-    "python",
-    "python-freethreading",
-    "libblas",
-    "liblapack",
-    "libcblas",
-    "blas",
-    "nomkl",
-    "mkl",
-)
+PYTHONS = ("python", "python-freethreading")  # conda-forge's GIL and free-threaded CPython
+EDITED = ("numpy", *PYTHONS, "libblas", "liblapack", "libcblas", "blas", "nomkl", "mkl")
 
 
 @dataclass(frozen=True)
@@ -311,14 +302,10 @@ def edit(
             insert_after(by_name.get("python") or entries[-1], [f"numpy={numpy}"])
     if python is not None:
         # conda-forge spells a free-threaded 3.14t as python-freethreading=3.14
-        spelled = (
-            f"python-freethreading={python[:-1]}" if python.endswith("t") else f"python={python}"
-        )
+        free = python.endswith("t")  # 3.14t is spelled python-freethreading=3.14
+        spelled = f"{PYTHONS[free]}={python.removesuffix('t')}"
         current = by_name.get("python") or by_name.get("python-freethreading")
-        if current is not None:
-            replace(current, spelled)
-        else:
-            insert_after(entries[0], [spelled])
+        (replace(current, spelled) if current else insert_after(entries[0], [spelled]))
     if blas_lines is not None:
         selectors = [
             e
