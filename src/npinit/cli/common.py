@@ -14,6 +14,7 @@ import click
 from npinit.model import Blas, Channel, Machine, Manager
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 MANAGERS = tuple(m.value for m in Manager)
 BLAS_CHOICES = tuple(b.value for b in Blas)
@@ -76,3 +77,22 @@ def one_line(text: str) -> str:
     return "".join(
         c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
     )
+
+
+def with_progress(title: str, work: Callable[[Callable[[str], None] | None], T], quiet: bool) -> T:
+    """Run ``work(progress)``: on a terminal, a rich spinner titled ``title`` with each step
+    also printed above it (a fast step is seen too); quiet (``--json``, a pipe) otherwise."""
+    import sys
+
+    if quiet or not sys.stderr.isatty():
+        return work(None)
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status(title) as status:
+
+        def step(message: str) -> None:
+            status.update(message)
+            console.print(f"[dim]- {message}[/dim]", highlight=False)
+
+        return work(step)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from npinit.cli.common import (
     emit_json,
     machine,
     warn,
+    with_progress,
 )
 from npinit.errors import CheckFailed, InvalidInput, NotConfirmed
 
@@ -236,19 +236,7 @@ def _create(
             update=update,
         )
 
-    if quiet or not sys.stderr.isatty():
-        return build()
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    with console.status("Creating the environment") as status:
-
-        def step(message: str) -> None:
-            # each step stays on the screen above the spinner: a fast one is seen too
-            status.update(message)
-            console.print(f"[dim]- {message}[/dim]", highlight=False)
-
-        return build(step)
+    return with_progress("Creating the environment", build, quiet)
 
 
 def _finish_create(created: CreateResult, as_json: bool) -> None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from npinit.cli.common import LOCK_FORMATS, PREFIX, PYTHON, emit_json, machine, warn
+from npinit.cli.common import (
+    LOCK_FORMATS,
+    PREFIX,
+    PYTHON,
+    emit_json,
+    machine,
+    warn,
+    with_progress,
+)
 from npinit.errors import Drifted, InvalidInput
 
 
@@ -139,8 +148,6 @@ def _lock_project(
     as_json: bool,
 ) -> None:
     """``npinit lock`` inside a project: resolve, record (--from-env) or export."""
-    import sys
-
     from npinit import api
 
     here = machine()
@@ -173,28 +180,16 @@ def _lock_project(
         result = api.lock_from_env(project, env, machine=here, probe=probe)
     else:
 
-        def locking(progress: object = None) -> api.ProjectLockResult:
+        def locking(progress: Callable[[str], None] | None) -> api.ProjectLockResult:
             return api.lock_project(
                 project,
                 machine=here,
                 platforms=list(platforms) or None,
                 channel_alias=channel_alias,
-                progress=progress,  # type: ignore[arg-type]
+                progress=progress,
             )
 
-        if as_json or not sys.stderr.isatty():
-            result = locking()
-        else:
-            from rich.console import Console
-
-            console = Console(stderr=True)
-            with console.status("Locking") as status:
-
-                def step(message: str) -> None:
-                    status.update(message)
-                    console.print(f"[dim]- {message}[/dim]", highlight=False)
-
-                result = locking(step)
+        result = with_progress("Locking", locking, as_json)
     warn(result.warnings)
     if as_json:
         emit_json(result.to_json())

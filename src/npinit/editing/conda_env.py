@@ -305,7 +305,10 @@ def edit(
         free = python.endswith("t")  # 3.14t is spelled python-freethreading=3.14
         spelled = f"{PYTHONS[free]}={python.removesuffix('t')}"
         current = by_name.get("python") or by_name.get("python-freethreading")
-        (replace(current, spelled) if current else insert_after(entries[0], [spelled]))
+        if current is not None:
+            replace(current, spelled)
+        else:
+            insert_after(entries[0], [spelled])
     if blas_lines is not None:
         selectors = [
             e

@@ -119,19 +119,6 @@ def find_uv_or_fail(ctx: CreateContext) -> str:
     return uv
 
 
-def hashed_requirements(section: Snapshot) -> str:
-    """The PyPI packages of a lock section as ``--require-hashes`` requirements."""
-    lines = []
-    for package in section.packages:
-        if package.source != "pypi":
-            continue
-        hashes = package.hashes or ((f"sha256:{package.sha256}",) if package.sha256 else ())
-        lines.append(
-            " ".join([f"{package.name}=={package.version}", *(f"--hash={h}" for h in hashes)])
-        )
-    return "\n".join(lines) + "\n"
-
-
 def install_hashed(
     ctx: CreateContext, venv_python: Path, section: Snapshot, workdir: Path, uv: str | None
 ) -> str:
@@ -139,7 +126,9 @@ def install_hashed(
     checked against its locked hash, no dependency resolved (uv pip sync, or pip with
     ``--require-hashes --no-deps``). Returns the installer's name."""
     requirements = workdir / "locked-requirements.txt"
-    requirements.write_text(hashed_requirements(section), "utf-8")
+    from npinit.record.export import requirements as hashed
+
+    requirements.write_text(hashed(section)[0], "utf-8")  # every locked hash of each package
     env = {k: v for k, v in ctx.environ.items() if k != "VIRTUAL_ENV"}
     if uv:
         tool = "uv"

@@ -145,7 +145,7 @@ def lock(
     return sections, {}
 
 
-def explicit_command(tool: str, exe: str, prefix: Path, explicit: Path) -> list[str]:
+def explicit_command(exe: str, prefix: Path, explicit: Path) -> list[str]:
     """The exact command each conda front-end takes to install an ``@EXPLICIT`` file."""
     return [exe, "create", "--yes", "--prefix", str(prefix), "--file", str(explicit)]
 
@@ -169,7 +169,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         text, _ = export.conda_explicit(conda)
         explicit.write_text(text, "utf-8")
         ctx.progress(f"Installing {len(conda.packages)} locked packages with {tool}")
-        ctx.run(explicit_command(tool, exe, prefix, explicit), cwd=ctx.project,
+        ctx.run(explicit_command(exe, prefix, explicit), cwd=ctx.project,
                 env=ctx.environ, what=f"{tool} create")  # fmt: skip
     else:
         from npinit.managers.conda_engine import channel_urls
