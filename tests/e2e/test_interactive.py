@@ -10,6 +10,7 @@ import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -49,17 +50,43 @@ class Terminal:
     def type(self, line: str) -> None:
         os.write(self.fd, line.encode() + b"\r")
 
-    def finish(self) -> int:
-        while True:
+    def _drain(self, deadline: float) -> bool:
+        """Read what npinit printed until it closes the terminal or ``deadline``; True if closed."""
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                return False
             try:
                 chunk = os.read(self.fd, 4096).decode(errors="replace")
             except OSError:
-                break
+                return True
             if not chunk:
-                break
+                return True
             self.seen += chunk.replace("\r\n", "\n")
+        return False
+
+    def finish(self, timeout: float = 60) -> int:
+        """npinit's exit code; a child still running after ``timeout`` is killed and fails."""
+        closed = self._drain(time.monotonic() + timeout)
+        if not closed:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            pytest.fail(f"npinit still ran after {timeout} s:\n{self.seen[-2000:]}")
         _, status = os.waitpid(self.pid, 0)
         return os.waitstatus_to_exitcode(status)
+
+    def interrupt(self, timeout: float = 60) -> int:
+        """Ctrl-C as the terminal sends it, again until npinit ends (a ^C typed while the
+        terminal is still switching modes can be lost); npinit's exit code."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            os.write(self.fd, b"\x03")
+            if self._drain(min(deadline, time.monotonic() + 1.0)):
+                _, status = os.waitpid(self.pid, 0)
+                return os.waitstatus_to_exitcode(status)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        pytest.fail(f"npinit ignored Ctrl-C for {timeout} s:\n{self.seen[-2000:]}")
 
 
 def test_wrong_answers_are_asked_again_with_the_reason(tmp_path: Path) -> None:
@@ -119,8 +146,7 @@ def test_ctrl_c_at_the_third_question_writes_nothing(tmp_path: Path) -> None:
     term.expect("Package manager")
     term.type("")
     term.expect("Python version (")
-    os.write(term.fd, b"\x03")  # Ctrl-C, as the terminal sends it
-    assert term.finish() == 130
+    assert term.interrupt() == 130
     assert "interrupted" in term.seen and "Traceback" not in term.seen
     assert list(tmp_path.iterdir()) == []
 
@@ -155,8 +181,7 @@ def test_an_existing_target_is_reported_before_any_question(tmp_path: Path) -> N
     term.type("demo")
     said = term.expect("Project name [my-project]: ")
     assert "already exists and is not empty" in said
-    os.write(term.fd, b"\x03")
-    assert term.finish() == 130
+    assert term.interrupt() == 130
 
 
 ANSWERS = ["demo", "conda", "3.12", "2.4", "mkl", "conda-forge", "linux-64,win-64", "4",
