@@ -150,3 +150,19 @@ def test_the_api_names_what_its_modules_define() -> None:
 
     for name in api.__all__:
         assert getattr(api, name) is not None, name
+
+
+def test_the_lazy_command_table_matches_the_commands() -> None:
+    """Each row of ``cli.COMMANDS`` loads a command of that name whose help begins with the
+    row's text, so ``npinit --help`` (drawn from the table) shows what loading every command
+    would, at every terminal width."""
+    import click
+
+    from npinit import cli
+
+    assert len(cli.COMMANDS) >= 10
+    for name in cli.COMMANDS:
+        command = cli.cli.get_command(click.Context(cli.cli), name)
+        assert command is not None and command.name == name
+        for limit in (20, 45, 74, 200):
+            assert cli._short_help(name, limit) == command.get_short_help_str(limit), name

@@ -1,7 +1,7 @@
 """npinit's command line: options -> an API call -> text or --json; errors -> exit codes.
 
 The commands live in one module per group (``new``, ``edit``, ``record``, ``guide``,
-``workshop``); this
+``workshop``), loaded only when run (``COMMANDS``: a new command is one line there); this
 module holds the group and :func:`main`, the one place where errors become one-line messages
 and exit codes (``EXIT_CODES``). The CLI imports nothing of npinit but the API, the model and
 the errors.
@@ -9,17 +9,12 @@ the errors.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from npinit import __version__
-from npinit.cli.common import machine, one_line
-from npinit.cli.edit import init, set_, versions
-from npinit.cli.guide import doctor, recommend
-from npinit.cli.new import create, new
-from npinit.cli.record import lock, verify
-from npinit.cli.workshop import report
 from npinit.errors import (
     CheckFailed,
     Drifted,
@@ -48,17 +43,92 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Every command, loaded only when it runs (or completes): its name -> ("module:attribute",
+# the first paragraph of its help, which `npinit --help` shortens as click does). Start-up
+# pays for click alone; a test holds each text to the command's own help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "new": (
+        "npinit.cli.new:new",
+        "Write a new project NAME with its environment file, package, tests and README.",
+    ),
+    "create": (
+        "npinit.cli.new:create",
+        "Install exactly the project's lock for this platform (locking first if there is none), "
+        "check it against the lock, run its tests.",
+    ),
+    "init": (
+        "npinit.cli.edit:init",
+        "Bring an existing project under npinit: pin NumPy in its environment file (changing only"
+        " the numpy and BLAS lines), add .npinit.toml and the environment check.",
+    ),
+    "set": (
+        "npinit.cli.edit:set_",
+        "Change NumPy, the BLAS or Python in a project's files (or one file), keeping every "
+        "comment and the layout.",
+    ),
+    "versions": (
+        "npinit.cli.edit:versions",
+        "Which NumPy releases fit which Python (from the embedded table).",
+    ),
+    "lock": (
+        "npinit.cli.record:lock",
+        "Lock a project for every platform, installing nothing; or record an installed "
+        "environment (--prefix, --python, --from-env).",
+    ),
+    "verify": (
+        "npinit.cli.record:verify",
+        "Tell whether an environment drifted from its lock (exit 4 when it did).",
+    ),
+    "doctor": (
+        "npinit.cli.guide:doctor",
+        "Diagnose an environment: NumPy import, pins, BLAS, threads, conda/pip mixing, GPU.",
+    ),
+    "recommend": (
+        "npinit.cli.guide:recommend",
+        "The install guide's decision: which distribution, manager and channel to use.",
+    ),
+    "report": (
+        "npinit.cli.workshop:report",
+        "Who is ready, who is not and why: FILE|DIR... of `npinit doctor --json` and `npinit "
+        "verify --json` files (a folder: every *.json in it).",
+    ),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported from ``COMMANDS`` when first asked for by name."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, _, attribute = COMMANDS[cmd_name][0].partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands' lines from the table: ``--help`` imports none of them."""
+        with formatter.section("Commands"):
+            names = self.list_commands(ctx)
+            limit = formatter.width - 6 - max(len(name) for name in names)
+            formatter.write_dl([(name, _short_help(name, limit)) for name in names])
+
+
+def _short_help(name: str, limit: int) -> str:
+    """The command's line in ``npinit --help``, shortened by click's own rule."""
+    return click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="npinit")
 @click.option("--debug", is_flag=True, help="Show tracebacks of expected errors too.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Start a NumPy project on a reproducible environment: NumPy pinned, BLAS chosen."""
     ctx.obj = {"debug": debug}
-
-
-for command in (new, create, init, set_, versions, lock, verify, doctor, recommend, report):
-    cli.add_command(command)
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
@@ -77,6 +147,12 @@ def _install_signal_handlers() -> None:
             signal.signal(sig, _raise_terminated)
 
 
+def _one_line(text: str) -> str:
+    from npinit.cli.common import one_line
+
+    return one_line(text)
+
+
 def exit_code(error: BaseException) -> int:
     """The exit code of an error or verdict: the first row of EXIT_CODES it is an instance
     of; a signal is 128 + its number."""
@@ -89,7 +165,9 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; the one place errors become messages and exit codes."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
-    machine.cache_clear()  # each run reads the machine afresh (tests run many in one process)
+    common = sys.modules.get("npinit.cli.common")  # loaded by an earlier run in this process
+    if common is not None:
+        common.machine.cache_clear()  # each run reads the machine afresh (tests run many)
     if argv is None:
         _install_signal_handlers()
     try:
@@ -100,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
         message = f"npinit: error: {error.message}"
         if error.hint:
             message += f" ({error.hint})"
-        click.echo(one_line(message), err=True)
+        click.echo(_one_line(message), err=True)
         sys.exit(exit_code(error))
     except Verdict as verdict:  # already reported by the command
         sys.exit(exit_code(verdict))
@@ -128,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         command = getattr(getattr(error, "ctx", None), "command_path", "npinit")
         click.echo(
-            one_line(f"npinit: error: {error.format_message()} (see {command} --help)"), err=True
+            _one_line(f"npinit: error: {error.format_message()} (see {command} --help)"), err=True
         )
         sys.exit(exit_code(InvalidInput("")))
     except click.exceptions.Exit as stop:
