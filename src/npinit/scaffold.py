@@ -172,17 +172,13 @@ def generate(
 def _check_force_destinations(target: Path, files: list[str]) -> None:
     """Refuse, before anything is written, a ``--force`` write that would go through a
     symlink leaving ``target`` or hit a folder where a file goes (or the reverse)."""
-    root = target.resolve()
+    from npinit.jail import check_inside
+
     for name in files:
         destination = target / name
+        check_inside(target, destination.parent)  # the one rule: no folder links out
         for parent in reversed(Path(name).parents[:-1]):  # outermost folder first
             folder = target / parent
-            if folder.is_symlink() and not folder.resolve().is_relative_to(root):
-                raise InvalidInput(
-                    f"{folder} is a symlink to {folder.resolve()}, outside the project",
-                    "remove the link or write the project elsewhere; --force never writes "
-                    "through it",
-                )
             if folder.exists() and not folder.is_dir():
                 raise InvalidInput(
                     f"{folder} is a file, but npinit writes {name} inside it",

@@ -1,10 +1,9 @@
 """File I/O in one place: small, fast TOML writing (tomllib reads), reads that refuse what
 is not a regular file (a FIFO would hang, /dev/zero never ends), the one reader of a
-project's ``.npinit.toml``, and atomic writes that follow symlinks and keep mode and owner."""
+project's ``.npinit.toml``, and atomic writes (see :mod:`npinit.jail`) that keep mode and owner."""
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import stat
@@ -130,59 +129,23 @@ def toml_key(key: str) -> str:
     return toml_value(key)
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str, root: Path | None = None) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename: readers see the old
     file or the new one, never a truncated one, even after a crash or a concurrent writer.
 
-    A symlink is followed: its target is written and the link stays. An edited file keeps
-    its permissions, and its owner and group where this process may set them.
+    ``root`` is the folder the write must stay in (the project; default: the folder the path
+    names): a symlink leaving it is refused (:func:`npinit.jail.check_inside`), one inside
+    it is followed. An edited file keeps its permissions, and its owner and group where this
+    process may set them.
     """
-    from npinit.faults import checkpoint
+    from npinit import jail
 
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    owner: tuple[int, int] | None = None
-    try:
-        info = path.stat()
-        mode = info.st_mode & 0o7777
-        owner = (info.st_uid, info.st_gid)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    _remove_stale_temporaries(path)
-    import tempfile  # 5 ms of start-up: only where a file is written
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if owner is not None and hasattr(os, "chown"):
-            # not ours to give away: the file becomes the editor's, as with any editor
-            with contextlib.suppress(PermissionError):
-                os.chown(tmp, *owner)
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        checkpoint("write-before-rename")
-        os.replace(tmp, path)
-        checkpoint("write-renamed")
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _remove_stale_temporaries(path: Path, older_than: float = 600) -> None:
-    """Temporary files a killed writer of ``path`` left (a concurrent one is younger)."""
-    import time
-
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            if time.time() - stale.stat().st_mtime > older_than:
-                stale.unlink()
-        except OSError:
-            pass
+    what = "the project"
+    if root is None:
+        root, what = path.parent, str(path.parent)
+        jail.check_inside(root, path, what)
+        root.mkdir(parents=True, exist_ok=True)
+    jail.write_files(root, {path: text}, what=what)
 
 
 def find_project(start: Path) -> Path | None:

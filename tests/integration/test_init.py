@@ -233,7 +233,7 @@ def test_a_file_that_appears_before_writing_is_not_overwritten(tmp_path: Path) -
     plan = api.plan_init(root)
     (root / "tests").mkdir()
     (root / "tests/test_environment.py").write_text("# written meanwhile\n")
-    with pytest.raises(InvalidInput, match="appeared after npinit init looked"):
+    with pytest.raises(InvalidInput, match="appeared after npinit looked"):
         api.apply_init(plan)
     assert (root / "tests/test_environment.py").read_text() == "# written meanwhile\n"
     assert not (root / ".npinit.toml").exists()  # the file it had created is taken back

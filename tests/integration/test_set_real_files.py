@@ -156,12 +156,13 @@ def test_flow_style_yaml_is_edited_in_place(
 def test_a_symlinked_file_in_a_directory_is_edited_through_the_link(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = tmp_path / "real"
-    real.mkdir()
+    """A link that stays inside the project is followed (one leaving it is refused: see
+    tests/integration/test_jail.py)."""
+    project = tmp_path / "p"
+    real = project / "envs"
+    real.mkdir(parents=True)
     (real / "environment.yml").write_text("dependencies:\n  - python=3.12\n  - numpy=1.26\n")
     (real / ".python-version").write_text("3.12\n")
-    project = tmp_path / "p"
-    project.mkdir()
     (project / "environment.yml").symlink_to(real / "environment.yml")
     (project / ".python-version").symlink_to(real / ".python-version")
     code, _, err = set_(tmp_path, capsys, project, "--numpy", "2.3", "--python", "3.13")

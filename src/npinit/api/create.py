@@ -83,10 +83,11 @@ def read_project_spec(project: Path, current_platform: Platform | None = None) -
                 "fix it, or regenerate it with npinit new --force",
             )
     source = answers.get("file", "")
-    if not isinstance(source, str) or Path(source).is_absolute() or ".." in Path(source).parts:
-        raise InvalidInput(
-            f"{origin}: file must be a path inside the project", "fix it (npinit init wrote it)"
-        )
+    if source != "":
+        from npinit.jail import project_path
+
+        project_path(project, source, str(origin))
+    source = str(source)
     spec = build_spec(
         name=str(answers.get("name", project.name)),
         manager=str(answers.get("manager", "")),
@@ -124,12 +125,14 @@ def create_environment(
     A failure or an interrupt while building removes the half-built environment; the lock
     and the project's files are never touched.
     """
+    import os
     import shutil
     import tempfile
 
     from npinit import managers
     from npinit.api.reproduce import lock_project, project_inputs, section_for, stale_reasons
     from npinit.errors import Failure, InvalidInput
+    from npinit.jail import BuildLock, check_inside
     from npinit.model import CreateContext
     from npinit.record import lockfile
     from npinit.record.verify import compare
@@ -138,55 +141,59 @@ def create_environment(
     spec = read_project_spec(project, machine.platform)
     environ = dict(machine.environ)
     say = progress or (lambda message: None)
-    notes = _clear_half_built(project)
-    for name in ENV_DIRS:
-        if (project / name).exists():
-            raise InvalidInput(
-                f"{project / name} already exists", "remove it to build the environment again"
-            )
-    lock_path = project / lockfile.FILE_NAME
-    locked_now = update or not lock_path.exists()
-    if locked_now:
-        say("Locking every platform of the project" if not update else "Locking again")
-        lock_project(project, machine=machine, channel_alias=channel_alias, run=run, progress=say)
-    lock = lockfile.read_lock(lock_path)
-    reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
-    if reasons:
-        raise InvalidInput(
-            f"{lock_path.name} does not match the project: {'; '.join(reasons)}",
-            "lock again with npinit lock, or npinit create --update",
-        )
-    section = section_for(lock, machine.platform, lock_path)
-    ctx = CreateContext(
-        project=project,
-        spec=spec,
-        environ=environ,
-        run=run or default_run,
-        progress=say,
-        channel_alias=channel_alias,
-        use_uv=use_uv,
-        windows=machine.windows,
-    )
-    marker = project / INCOMPLETE
-    marker.write_text("npinit create is building this project's environment\n")
-    try:
-        with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
-            created = managers.module_for(spec.manager).install(ctx, section, Path(work))
-        say("Checking the environment against the lock")
-        installed = snapshot_environment(created.prefix, None, current_platform=machine.platform)
-        drift = compare(section, installed)
-        if not drift.clean:
-            raise Failure(
-                f"the new environment differs from {lock_path.name}: "
-                + "; ".join(c.describe().strip() for c in drift.changes[:3]),
-                "the installer did not install the lock exactly; report this",
-            )
-    except BaseException:
+    with BuildLock(project, INCOMPLETE) as marker:
+        notes = _clear_half_built(project, marker.stale)
         for name in ENV_DIRS:
-            shutil.rmtree(project / name, ignore_errors=True)
-        raise
-    finally:
-        marker.unlink(missing_ok=True)
+            check_inside(project, project / name)  # a link, even dangling, is never built through
+            if os.path.lexists(project / name):
+                raise InvalidInput(
+                    f"{project / name} already exists", "remove it to build the environment again"
+                )
+        lock_path = project / lockfile.FILE_NAME
+        locked_now = update or not lock_path.exists()
+        if locked_now:
+            say("Locking every platform of the project" if not update else "Locking again")
+            lock_project(
+                project, machine=machine, channel_alias=channel_alias, run=run, progress=say
+            )
+        lock = lockfile.read_lock(lock_path)
+        reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
+        if reasons:
+            raise InvalidInput(
+                f"{lock_path.name} does not match the project: {'; '.join(reasons)}",
+                "lock again with npinit lock, or npinit create --update",
+            )
+        section = section_for(lock, machine.platform, lock_path)
+        ctx = CreateContext(
+            project=project,
+            spec=spec,
+            environ=environ,
+            run=run or default_run,
+            progress=say,
+            channel_alias=channel_alias,
+            use_uv=use_uv,
+            windows=machine.windows,
+        )
+        marker.building()
+        try:
+            with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
+                created = managers.module_for(spec.manager).install(ctx, section, Path(work))
+            say("Checking the environment against the lock")
+            installed = snapshot_environment(
+                created.prefix, None, current_platform=machine.platform
+            )
+            drift = compare(section, installed)
+            if not drift.clean:
+                raise Failure(
+                    f"the new environment differs from {lock_path.name}: "
+                    + "; ".join(c.describe().strip() for c in drift.changes[:3]),
+                    "the installer did not install the lock exactly; report this",
+                )
+        except BaseException:
+            for name in ENV_DIRS:
+                shutil.rmtree(project / name, ignore_errors=True)
+            raise
+        marker.done()
     warnings = notes + list(installed.warnings)
     if locked_now:
         warnings.insert(0, f"wrote {lock_path.name} first (it is the source of truth from now)")
@@ -210,17 +217,16 @@ def create_environment(
     )
 
 
-def _clear_half_built(project: Path) -> list[str]:
-    """Remove what a killed create left; say what was removed."""
+def _clear_half_built(project: Path, stale: bool) -> list[str]:
+    """Remove what a killed create left (``stale``: its marker was found, unlocked); say
+    what was removed."""
     import shutil
 
     notes: list[str] = []
-    marker = project / INCOMPLETE
-    if marker.exists():
+    if stale:
         # a create that was killed (SIGKILL, power loss) left a half-built environment
         for name in ENV_DIRS:
             shutil.rmtree(project / name, ignore_errors=True)
-        marker.unlink()
         notes.append("removed the half-built environment an interrupted npinit create left")
     for name in half_built(project):
         shutil.rmtree(project / name, ignore_errors=True)

@@ -47,6 +47,10 @@ def plan_init(
         platforms=platforms,
         current_platform=current_platform,
     )
+    from npinit.jail import check_inside
+
+    for edit in plan.edits:  # before the diff is shown: no file edited through a link out
+        check_inside(root, edit.path)
     try:
         spec = build_spec(
             name=_name(root.name),
@@ -83,17 +87,38 @@ def plan_init(
         r"(?m)^(with = .*)$", lambda m: "\n".join([m.group(1), *extra]), answers, count=1
     )
     check_name = "tests/test_environment.py"
-    if (root / check_name).exists():
+    if _taken(root, check_name):
         check_name = "tests/test_npinit_environment.py"
-        if (root / check_name).exists():
+        if _taken(root, check_name):
             raise InvalidInput(
                 f"{root} has both {check_name} and tests/test_environment.py",
                 "rename one; npinit init never overwrites a file",
             )
-    for name in workflows:
-        if (root / name).exists():
+    new_files = {".npinit.toml": answers, check_name: check, **workflows}
+    for name in new_files:
+        if name != check_name and _taken(root, name):
             raise InvalidInput(f"{root / name} exists", "npinit init never overwrites a file")
-    return replace(plan, new_files={".npinit.toml": answers, check_name: check, **workflows})
+    return replace(plan, new_files=new_files)
+
+
+def _taken(root: Path, name: str) -> bool:
+    """Whether ``name`` exists (a dangling link too: writing there would follow it); a
+    path through a link leaving the project is refused (exit 2, naming the link)."""
+    import os
+
+    from npinit.jail import check_inside
+
+    path = root / name
+    if os.path.lexists(path) and path.is_symlink() and not path.exists():
+        from npinit.errors import InvalidInput
+
+        target = os.readlink(path)
+        raise InvalidInput(
+            f"{path} is a dangling symlink (to {target})",
+            "remove it; npinit init never writes through a link",
+        )
+    check_inside(root, path)
+    return os.path.lexists(path)
 
 
 def _name(folder: str) -> str:
@@ -116,29 +141,11 @@ def _toml(value: str) -> str:
 
 
 def apply_init(plan: InitPlan) -> list[Path]:
-    """Write the plan: the new files first, created exclusively (never over an existing
-    file), then the edits, each atomically. A failure removes the files it created."""
+    """Write the plan as one transaction: the new files (never over an existing file) and
+    the edits; a failure or an interrupt puts every file back and removes the new files and
+    the folders made for them (tests/, .github/workflows/)."""
     from npinit.editing.project import SetResult, apply
 
-    created: list[Path] = []
-    try:
-        for relative, text in sorted(plan.new_files.items()):
-            path = plan.root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                stream = path.open("x", encoding="utf-8", newline="")
-            except FileExistsError:
-                from npinit.errors import InvalidInput
-
-                raise InvalidInput(
-                    f"{path} appeared after npinit init looked", "run npinit init again"
-                ) from None
-            with stream:
-                created.append(path)
-                stream.write(text)
-        written = apply(SetResult(plan.root, plan.edits, plan.numpy, plan.python, plan.blas))
-    except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
-        raise
-    return created + written
+    new = {plan.root / relative: text for relative, text in sorted(plan.new_files.items())}
+    result = SetResult(plan.root, plan.edits, plan.numpy, plan.python, plan.blas)
+    return apply(result, new)

@@ -108,10 +108,10 @@ def lock_project(
     from npinit import managers
     from npinit.api.create import read_project_spec
     from npinit.faults import checkpoint
+    from npinit.jail import write_files
     from npinit.model import CreateContext
     from npinit.record import lockfile
     from npinit.runner import run as default_run
-    from npinit.tomlio import atomic_write
 
     spec = read_project_spec(project, machine.platform)
     chosen = resolve_platforms(spec, platforms)
@@ -132,13 +132,12 @@ def lock_project(
         path = project / lockfile.FILE_NAME
         texts = {name: source.read_text("utf-8") for name, source in files.items()}
         texts.update(ci_outputs(project, spec, lock))
-        atomic_write(path, lockfile.dumps_lock(lock, "npinit lock"))
-        for name, data in texts.items():
-            (project / name).parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(project / name, data)
+        writes: dict[Path, str | None] = {path: lockfile.dumps_lock(lock, "npinit lock")}
+        writes.update({project / name: data for name, data in texts.items()})
         for stale in project.glob("npinit-*.lock.txt"):
             if stale.name not in texts:  # a platform no longer locked
-                stale.unlink()
+                writes[stale] = None
+        write_files(project, writes)  # all or nothing, none through a link leaving
     return ProjectLockResult(path, lock, tuple(project / name for name in texts))
 
 
@@ -244,7 +243,8 @@ def export_lock(
             "conda-explicit": export.conda_explicit,
         }
         text, warnings = writers[fmt](section)
-    atomic_write(output, text)
+    inside = output.absolute().is_relative_to(project.absolute())
+    atomic_write(output, text, root=project if inside else None)
     return output, warnings
 
 
@@ -260,5 +260,5 @@ def lock_from_env(
     section = snapshot_environment(prefix, None, probe=probe, current_platform=machine.platform)
     path = project / lockfile.FILE_NAME
     lock = replace_section(path, section, None)
-    atomic_write(path, lockfile.dumps_lock(lock, "npinit lock"))
+    atomic_write(path, lockfile.dumps_lock(lock, "npinit lock"), root=project)
     return ProjectLockResult(path, lock, (), section.warnings)

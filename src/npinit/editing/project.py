@@ -31,11 +31,12 @@ class FileEdit:
         return self.before != self.after
 
     def diff(self, root: Path) -> str:
-        name = (
-            self.path.relative_to(root).as_posix()
-            if self.path.is_relative_to(root)
-            else str(self.path)
-        )
+        path = self.path
+        if path.is_symlink():  # the diff names the file really written, not the link
+            import os
+
+            path, root = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         return "".join(
             difflib.unified_diff(
                 self.before.splitlines(keepends=True),
@@ -100,15 +101,17 @@ def _files(target: Path) -> list[Path]:
 
 
 def _recorded_file(root: Path) -> Path | None:
-    """The environment file ``.npinit.toml`` names (``file``, written by npinit init)."""
+    """The environment file ``.npinit.toml`` names (``file``, written by npinit init):
+    relative, inside the project, never through a link leaving it (else exit 2)."""
     if not (root / ".npinit.toml").is_file():
         return None
+    from npinit.jail import project_path
     from npinit.tomlio import read_answers
 
     name = read_answers(root).get("file")
-    if not isinstance(name, str) or not name or ".." in Path(name).parts:
+    if name is None:
         return None
-    path = root / name
+    path = project_path(root, name, str(root / ".npinit.toml"))
     return path if path.is_file() else None
 
 
@@ -141,8 +144,12 @@ def plan_set(
 
     if numpy is None and python is None and blas is None and channel is None:
         raise InvalidInput("nothing to change", "give --numpy, --blas, --python or --channel")
+    from npinit.jail import check_inside
+
     paths = _files(target)
     root = target if target.is_dir() else target.parent
+    for path in paths:  # before anything is read or shown: no link out of the project
+        check_inside(root, path, "the project" if target.is_dir() else str(root))
     raw_texts = {p: _read(p) for p in paths}
     kinds: dict[Path, str | None] = {p: kind_of_file(p, raw_texts[p]) for p in paths}
     notes: list[str] = []
@@ -308,13 +315,11 @@ def _pypi_choices(
     return blas_facts.choose_for_platforms(Channel.PYPI, ctx.platforms, common, release, overrides)
 
 
-def apply(result: SetResult) -> list[Path]:
-    """Write every changed file atomically; returns the paths written."""
-    from npinit.tomlio import atomic_write
+def apply(result: SetResult, new: dict[Path, str] | None = None) -> list[Path]:
+    """Write every changed file, and the ``new`` files (which must not exist), as one
+    transaction (:func:`npinit.jail.write_files`); returns the paths written."""
+    from npinit.jail import write_files
 
-    written = []
-    for edit in result.edits:
-        if edit.changed:
-            atomic_write(edit.path, edit.after)
-            written.append(edit.path)
-    return written
+    files: dict[Path, str | None] = dict(new or {})
+    files.update({e.path: e.after for e in result.edits if e.changed})
+    return write_files(result.root, files, new=frozenset(new or ()))
