@@ -148,9 +148,9 @@ def plan_set(
 
     paths = _files(target)
     root = target if target.is_dir() else target.parent
-    for path in paths:  # before anything is read or shown: no link out of the project
+    raw_texts = {p: _read(p) for p in paths}  # a FIFO or a device is named as such first
+    for path in paths:  # before any diff is shown: no file edited through a link out
         check_inside(root, path, "the project" if target.is_dir() else str(root))
-    raw_texts = {p: _read(p) for p in paths}
     kinds: dict[Path, str | None] = {p: kind_of_file(p, raw_texts[p]) for p in paths}
     notes: list[str] = []
     included_by = requirements.follow_includes(raw_texts, kinds, root, notes, _read)
