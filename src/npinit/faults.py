@@ -8,7 +8,8 @@ only. Nothing else reads it, and it is never set outside tests.
 Steps: ``new-rendered`` (the project is complete in its staging folder), ``new-moved`` (it
 is in place), ``force-move`` (each file ``new --force`` moves into place),
 ``write-before-rename`` (every file of a write is staged) and ``write-renamed`` (after each
-file's rename), ``create-locked`` (create holds its lock, nothing built yet), ``lock-resolved`` (every platform of a project is resolved, nothing written yet).
+file's rename), ``create-locked`` (create holds its lock, nothing built yet),
+``lock-resolved`` (every platform of a project is resolved, nothing written yet).
 """
 
 from __future__ import annotations
