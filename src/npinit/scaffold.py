@@ -230,47 +230,12 @@ def _move_all(rendered: Path, target: Path, files: list[str], backup: Path) -> N
 
 
 def fetch_template(location: str, workdir: Path) -> Path:
-    """A template directory from a local path, a .zip file, or a URL cookiecutter can fetch."""
-    from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.repository import determine_repo_dir
+    """A template folder from a local path, a .zip file or URL, or a repository URL; whatever
+    is fetched lands under ``workdir``, and the template is checked before it is used (see
+    :mod:`npinit.template_fetch`)."""
+    from npinit import template_fetch
 
-    # cookiecutter unpacks a .zip into a fresh tempfile.mkdtemp() and removes only the
-    # template inside it: point mkdtemp at ``workdir``, which the caller removes whole
-    saved = tempfile.tempdir
-    tempfile.tempdir = str(workdir)
-    try:
-        repo_dir, _ = determine_repo_dir(
-            template=location,
-            abbreviations={},
-            clone_to_dir=workdir,
-            checkout=None,
-            no_input=True,
-        )
-    except (CookiecutterException, OSError, ValueError) as error:
-        raise InvalidInput(
-            f"cannot use the template {location}: {error}",
-            "give a cookiecutter template directory, .zip or URL",
-        ) from None
-    finally:
-        tempfile.tempdir = saved
-    return Path(repo_dir)
-
-
-def check_template(template: Path) -> None:
-    """Refuse a template with a symlink pointing outside it (its target would be copied in).
-
-    Names are checked as they render (see :mod:`npinit.template_render`), never by rendering
-    them here outside the sandbox.
-    """
-    root = template.resolve()
-    for path in template.rglob("*"):
-        if path.is_symlink():
-            resolved = path.resolve()
-            if not resolved.is_relative_to(root):
-                raise InvalidInput(
-                    f"the template's {path.relative_to(template)} links outside it ({resolved})",
-                    "remove the link from the template",
-                )
+    return template_fetch.fetch(location, workdir, template_fetch.Limits.from_environment())
 
 
 def check_rendered(project: Path) -> None:

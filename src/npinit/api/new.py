@@ -134,7 +134,6 @@ def new_project(
         workdir = Path(tempfile.mkdtemp(prefix="npinit-template-"))
         try:
             repo = scaffold.fetch_template(template, workdir)
-            scaffold.check_template(repo)
             files = scaffold.generate(repo, answers, target, force, trust=trust, notes=notes)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
