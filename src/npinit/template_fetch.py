@@ -110,10 +110,12 @@ def clone(url: str, destination: Path, limits: Limits, run: Any = None) -> None:
         try:
             result = (run or default_run)(
                 [tool, *args], cwd=cwd, env=environ, what=f"{tool} {args[0]}",
-                timeout=FETCH_TIMEOUT,
+                timeout=FETCH_TIMEOUT, check=False,
             )  # fmt: skip
         except Failure as error:  # a TimedOut too
             raise _refuse(url, error.message) from None
+        if result.returncode != 0:
+            raise _refuse(url, f"{tool} {args[0]} failed: {_reason(result.stderr)}")
         return str(result.stdout)
 
     if tool == "hg":
@@ -124,6 +126,15 @@ def clone(url: str, destination: Path, limits: Limits, run: Any = None) -> None:
         url, _tree_sizes(vcs("ls-tree", "-r", "-l", "-z", "HEAD", cwd=destination)), limits
     )
     vcs("checkout", "--quiet", "HEAD", "--", ".", cwd=destination)
+
+
+def _reason(output: str) -> str:
+    """The line of git's (or hg's) error output that says why: its first ``fatal:``."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "abort:", "error:")):
+            return line[:300]
+    return lines[-1][:300] if lines else "no reason given"
 
 
 def _tree_sizes(listing: str) -> list[int]:
