@@ -29,11 +29,15 @@ def template_dir() -> Path:
 def render(
     template: Path, answers: Mapping[str, str], output_dir: Path, trust: bool = False
 ) -> tuple[Path, list[str]]:
-    """Render another template with ``answers`` under ``output_dir`` (no prompts; sandboxed,
-    no extensions and no hooks unless ``trust``); returns the project folder and notes."""
-    from npinit import template_render
+    """Render another template with ``answers`` under ``output_dir`` (no prompts); returns the
+    project folder and notes. Untrusted, in a bounded child process (a deadline, memory and
+    output bounds), sandboxed, without extensions, hooks, repositories or environments."""
+    from npinit import template_fetch, template_process, template_render
 
-    return template_render.render(template, answers, output_dir, trust=trust)
+    if trust:
+        return template_render.render(template, answers, output_dir, trust=True)
+    limits = template_fetch.Limits.from_environment()
+    return template_process.render_bounded(template, answers, output_dir, limits)
 
 
 def render_bundled(

@@ -17,13 +17,13 @@ import fnmatch
 import json
 import os
 import shutil
-import sys
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from npinit.errors import Failure, InvalidInput
+from npinit import template_hooks
+from npinit.errors import InvalidInput
 
 COOKIECUTTER_EXTENSIONS = [  # cookiecutter's own, always loaded by cookiecutter too
     "cookiecutter.extensions.JsonifyExtension",
@@ -32,7 +32,13 @@ COOKIECUTTER_EXTENSIONS = [  # cookiecutter's own, always loaded by cookiecutter
     "cookiecutter.extensions.TimeExtension",
     "cookiecutter.extensions.UUIDExtension",
 ]
-HOOKS = ("pre_gen_project", "post_gen_project")
+# what an untrusted template may not plant: a repository (its config runs code on the next
+# `git status`) or an environment (npinit and the managers run what is in it); every
+# manager's ENV_DIR is here (a test checks it). Matched per path part, case-insensitively.
+LEFT_OUT = (".git", ".hg", ".svn", ".venv", ".conda", ".pixi")
+MAX_DEPTH = 32  # nesting levels of cookiecutter.json
+MAX_NAME = 255  # bytes in one part of a rendered path
+MAX_PATH = 1024  # bytes in a rendered path
 SANDBOX_HINT = "npinit renders templates in a sandbox; add --trust only if you trust its author"
 
 
@@ -53,6 +59,13 @@ def load_context(template: Path, answers: Mapping[str, str]) -> dict[str, Any]:
             f"the template's cookiecutter.json is not valid JSON ({_first_line(error)})",
             "fix the template",
         ) from None
+    except RecursionError:
+        data = None  # too deep for the parser: refused just below
+    if data is None or _depth(data) > MAX_DEPTH:
+        raise InvalidInput(
+            f"the template's cookiecutter.json is nested deeper than {MAX_DEPTH} levels",
+            "fix the template",
+        )
     if not isinstance(data, dict):
         raise InvalidInput(
             "the template's cookiecutter.json is not a JSON object of variables",
@@ -63,6 +76,10 @@ def load_context(template: Path, answers: Mapping[str, str]) -> dict[str, Any]:
         raise InvalidInput(
             "the template's _copy_without_render is not a list of glob patterns",
             "fix the template",
+        )
+    if data.get("_new_lines") not in (None, False, "", "\n", "\r\n", "\r"):
+        raise InvalidInput(
+            'the template\'s _new_lines is not "\\n", "\\r\\n" or "\\r"', "fix the template"
         )
     extensions = data.get("_extensions", [])
     if not isinstance(extensions, list) or not all(isinstance(e, str) for e in extensions):
@@ -78,6 +95,19 @@ def load_context(template: Path, answers: Mapping[str, str]) -> dict[str, Any]:
     except (ValueError, TypeError) as error:
         raise InvalidInput(f"npinit's answers do not fit the template: {error}", "") from None
     return data
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest in ``data`` (without recursion)."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                children = item.values() if isinstance(item, dict) else item
+                todo.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def make_environment(template: Path, context: dict[str, Any], trust: bool) -> Any:
@@ -127,6 +157,8 @@ def _render(env: Any, text: str, values: Mapping[str, Any], where: str) -> str:
 def _template_error(error: Exception, where: str) -> InvalidInput:
     from jinja2.exceptions import SecurityError, TemplateSyntaxError
 
+    if isinstance(error, MemoryError):
+        return InvalidInput(f"the template's {where} needs more memory than npinit allows", "")
     if isinstance(error, SecurityError) or "attribute '__" in str(error):
         # the sandbox answers a dunder attribute with an undefined value, or refuses a call
         return InvalidInput(
@@ -191,7 +223,21 @@ def answers(env: Any, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def _inside(root: Path, rendered: str, where: str) -> Path:
-    """``root / rendered`` when it stays inside ``root``; refused otherwise."""
+    """``root / rendered`` when it stays inside ``root`` and any file system can hold it;
+    refused otherwise."""
+    shown = repr(rendered) if len(rendered) <= 80 else repr(rendered[:80]) + "..."
+    if any(ord(char) < 32 or char == "\x7f" for char in rendered):
+        raise InvalidInput(
+            f"the template's file name {where!r} renders to {shown}, with a control character",
+            "do not use this template",
+        )
+    encoded = rendered.encode("utf-8", "surrogatepass")
+    if len(encoded) > MAX_PATH or any(len(part) > MAX_NAME for part in encoded.split(b"/")):
+        raise InvalidInput(
+            f"the template's file name {where!r} renders to a name too long for a file system "
+            f"({len(rendered)} characters: {shown})",
+            "do not use this template",
+        )
     pure = PurePosixPath(rendered.replace("\\", "/"))
     normal = os.path.normpath(str(root / pure))
     if (
@@ -213,6 +259,9 @@ def _is_binary(path: Path) -> bool:
     return bool(is_binary(str(path)))
 
 
+Plan = list[tuple[Path, Path | None, str, bool]]  # (to, source file or None, name, as is)
+
+
 def render(
     template: Path,
     answers_in: Mapping[str, str],
@@ -220,9 +269,11 @@ def render(
     *,
     trust: bool,
     run: Any = None,
+    max_bytes: int | None = None,
 ) -> tuple[Path, list[str]]:
     """Render ``template`` under ``output_dir`` (a staging directory); returns the project
-    folder and notes. Every path is checked before it is written."""
+    folder and notes. Every path is checked before it is written; at most ``max_bytes`` are
+    written. Untrusted, a repository or an environment folder is left out."""
     context = load_context(template, answers_in)
     notes = []
     if context.get("_extensions") and not trust:
@@ -237,13 +288,44 @@ def render(
             f"the template's project folder name renders empty ({root_template.name!r})",
             "fix the template",
         )
+    plan, left_out = _plan(env, values, root_template, project, trust)
+    if left_out:
+        notes.append(
+            "left out of the untrusted template: " + ", ".join(sorted(left_out))
+            + " (a repository or an environment in it would run the template's code later; "
+            "add --trust to keep them)"
+        )  # fmt: skip
+    project.mkdir(parents=True)
+    hooks = template_hooks.find(template) if trust else {}
+    if "pre_gen_project" in hooks:
+        _hook(hooks["pre_gen_project"], env, values, project, run)
+    _write(env, values, plan, Budget(max_bytes))
+    if "post_gen_project" in hooks:
+        _hook(hooks["post_gen_project"], env, values, project, run)
+    if (template / "hooks").is_dir() and not trust:
+        notes.append("the template's hooks were not run; add --trust to run them")
+    return project, notes
+
+
+def _hook(script: Path, env: Any, values: Mapping[str, Any], project: Path, run: Any) -> None:
+    def render(text: str) -> str:
+        return _render(env, text, values, f"hook {script.name}")
+
+    template_hooks.run_hook(script, render, project, run)
+
+
+def _plan(
+    env: Any, values: Mapping[str, Any], root_template: Path, project: Path, trust: bool
+) -> tuple[Plan, set[str]]:
+    """Every path rendered and checked before anything is written (nothing is written when
+    one of them would leave the project), and what was left out."""
     copy_only = values.get("_copy_without_render", [])
 
     def copy_as_is(relative: str) -> bool:
         return any(fnmatch.fnmatch(relative, pattern) for pattern in copy_only)
 
-    # plan every path first: nothing is written when one of them would leave the project
-    plan: list[tuple[Path, Path | None, str, bool]] = []  # (to, source file, name, as is)
+    plan: Plan = []
+    left_out: set[str] = set()
     for source in sorted(root_template.rglob("*")):
         relative = source.relative_to(root_template).as_posix()
         parts = relative.split("/")
@@ -254,34 +336,56 @@ def render(
         destination = _inside(project, rendered, relative)
         if destination == project or rendered.endswith("/") or not Path(rendered).name:
             continue  # a name that renders empty belongs to a choice not taken
+        inside = destination.relative_to(project).parts
+        planted = next((i for i, p in enumerate(inside) if p.casefold() in LEFT_OUT), None)
+        if planted is not None and not trust:
+            left_out.add("/".join(inside[: planted + 1]))
+            continue
         raw = cut < len(parts) or copy_as_is(relative)
         plan.append((destination, None if source.is_dir() else source, relative, raw))
-    project.mkdir(parents=True)
-    hooks = _hooks(template) if trust else {}
-    if "pre_gen_project" in hooks:
-        _run_hook(hooks["pre_gen_project"], env, values, project, run)
-    for destination, origin, relative, raw in plan:
-        if origin is None:
+    return plan, left_out
+
+
+class Budget:
+    """The bytes a render may still write (``None``: no bound)."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.written = 0
+
+    def take(self, size: int, where: str) -> None:
+        self.written += size
+        if self.limit is not None and self.written > self.limit:
+            from npinit.template_fetch import megabytes
+
+            raise InvalidInput(
+                f"the template renders more than {megabytes(self.limit)} (at {where})",
+                "do not use this template, or raise NPINIT_TEMPLATE_MAX_BYTES if you trust it",
+            )
+
+
+def _write(env: Any, values: Mapping[str, Any], plan: Plan, budget: Budget) -> None:
+    """Write the planned folders and files, rendering text files in pieces within ``budget``."""
+    for destination, source, relative, raw in plan:
+        if source is None:
             destination.mkdir(parents=True, exist_ok=True)
             continue
-        source = origin
         destination.parent.mkdir(parents=True, exist_ok=True)
         if raw or _is_binary(source):
+            budget.take(source.stat().st_size, relative)
             shutil.copyfile(source, destination)
         else:
             newline = values.get("_new_lines") or _newline_of(source)
-            try:
-                text = env.get_template(relative).render(cookiecutter=values)
-            except Exception as error:
-                raise _template_error(error, relative) from None
             with destination.open("w", encoding="utf-8", newline=newline) as handle:
-                handle.write(text)
+                try:
+                    for piece in env.get_template(relative).generate(cookiecutter=values):
+                        budget.take(len(piece.encode("utf-8", "surrogatepass")), relative)
+                        handle.write(piece)
+                except InvalidInput:
+                    raise
+                except Exception as error:
+                    raise _template_error(error, relative) from None
         shutil.copymode(source, destination)
-    if "post_gen_project" in hooks:
-        _run_hook(hooks["post_gen_project"], env, values, project, run)
-    if (template / "hooks").is_dir() and not trust:
-        notes.append("the template's hooks were not run; add --trust to run them")
-    return project, notes
 
 
 def _newline_of(path: Path) -> str | None:
@@ -292,37 +396,3 @@ def _newline_of(path: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return found[0] if isinstance(found, tuple) else found
-
-
-def _hooks(template: Path) -> dict[str, Path]:
-    folder = template / "hooks"
-    if not folder.is_dir():
-        return {}
-    found: dict[str, Path] = {}
-    for script in sorted(folder.iterdir()):
-        if script.stem in HOOKS and not script.name.endswith("~") and script.is_file():
-            found.setdefault(script.stem, script)
-    return found
-
-
-def _run_hook(script: Path, env: Any, values: Mapping[str, Any], project: Path, run: Any) -> None:
-    """Render the hook with the answers, as cookiecutter does, and run it in the project
-    folder through npinit's runner: its output is captured; a failure is one line."""
-    import tempfile
-
-    from npinit.runner import run as default_run
-
-    try:
-        text = script.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"cannot read the template's hook {script.name}: {error}", "") from None
-    rendered = _render(env, text, values, f"hook {script.name}")
-    with tempfile.TemporaryDirectory(prefix="npinit-hook-") as folder:
-        copy = Path(folder) / script.name
-        copy.write_text(rendered, encoding="utf-8")
-        copy.chmod(0o700)
-        command = [sys.executable, str(copy)] if script.suffix == ".py" else [str(copy)]
-        try:
-            (run or default_run)(command, cwd=project, what=f"the template's {script.stem} hook")
-        except Failure as error:
-            raise Failure(error.message, "the project was not written") from None

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 _WHERE = {
     "NewResult": "new",
     "answers_for": "new",
+    "check_template_create": "new",
     "resolve_project": "new",
     "new_project": "new",
     "describe": "new",
@@ -102,6 +103,7 @@ __all__ = [
     "check_lock",
     "check_numpy",
     "check_python",
+    "check_template_create",
     "class_report",
     "conda_envs_dirs",
     "create_environment",
@@ -171,6 +173,7 @@ if TYPE_CHECKING:
         NewResult,
         activation,
         answers_for,
+        check_template_create,
         describe,
         new_project,
         resolve_project,

@@ -102,6 +102,20 @@ def resolve_project(
     )
 
 
+def check_template_create(template: str | None, trust: bool, create: bool) -> None:
+    """``new --template X --create`` runs code the template wrote: refused unless ``trust``."""
+    from npinit.errors import InvalidInput
+
+    if create and template is not None and not trust:
+        raise InvalidInput(
+            "--create would run the untrusted template's code: its "
+            "tests/test_environment.py check, its conftest.py files and its build backend "
+            "(and the manager its .npinit.toml names)",
+            "read the project first: run `npinit new` without --create, then `npinit create` in "
+            "it; or add --trust if you trust the template's author",
+        )
+
+
 def new_project(
     spec: ProjectSpec,
     output_dir: Path,

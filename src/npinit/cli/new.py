@@ -109,6 +109,7 @@ def new(
     """Write a new project NAME with its environment file, package, tests and README."""
     from npinit import api
 
+    api.check_template_create(template, trust, build)
     fallback_manager = api.default_manager().value
     if not no_input:
         from npinit.cli.ask import Answers, questions
