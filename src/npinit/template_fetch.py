@@ -184,7 +184,7 @@ def download(url: str, destination: Path, limits: Limits) -> None:
         raise _refuse(url, f"it could not be downloaded ({error})") from None
 
 
-def _member_parts(name: str) -> tuple[str, ...] | None:
+def member_parts(name: str) -> tuple[str, ...] | None:
     """A member name's parts when it stays inside the archive's folder, else None."""
     text = name.replace("\\", "/")
     parts = PurePosixPath(text).parts
@@ -205,7 +205,7 @@ def unzip(location: str, archive: Path, destination: Path, limits: Limits) -> Pa
             members = opened.infolist()
             tops = set()
             for member in members:
-                parts = _member_parts(member.filename)
+                parts = member_parts(member.filename)
                 if parts is None:
                     raise _refuse(
                         location,

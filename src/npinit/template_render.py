@@ -222,7 +222,7 @@ def answers(env: Any, context: dict[str, Any]) -> dict[str, Any]:
     return dict(values)
 
 
-def _inside(root: Path, rendered: str, where: str) -> Path:
+def inside_project(root: Path, rendered: str, where: str) -> Path:
     """``root / rendered`` when it stays inside ``root`` and any file system can hold it;
     refused otherwise."""
     shown = repr(rendered) if len(rendered) <= 80 else repr(rendered[:80]) + "..."
@@ -282,7 +282,7 @@ def render(
     values = answers(env, context)
     root_template = project_template(template)
     project_name = _render(env, root_template.name, values, f"folder name {root_template.name!r}")
-    project = _inside(output_dir.resolve(), project_name, root_template.name)
+    project = inside_project(output_dir.resolve(), project_name, root_template.name)
     if project == output_dir.resolve():
         raise InvalidInput(
             f"the template's project folder name renders empty ({root_template.name!r})",
@@ -333,7 +333,7 @@ def _plan(
         cut = next((i for i in range(1, len(parts)) if copy_as_is("/".join(parts[:i]))), len(parts))
         head = _render(env, "/".join(parts[:cut]), values, f"file name {relative!r}")
         rendered = "/".join([head, *parts[cut:]])
-        destination = _inside(project, rendered, relative)
+        destination = inside_project(project, rendered, relative)
         if destination == project or rendered.endswith("/") or not Path(rendered).name:
             continue  # a name that renders empty belongs to a choice not taken
         inside = destination.relative_to(project).parts
