@@ -9,6 +9,7 @@ Steps: ``new-rendered`` (the project is complete in its staging folder), ``new-m
 is in place), ``force-move`` (each file ``new --force`` moves into place),
 ``write-before-rename`` (every file of a write is staged) and ``write-renamed`` (after each
 file's rename), ``create-locked`` (create holds its lock, nothing built yet),
+``create-building`` (its marker says it builds, the installer not started yet),
 ``lock-resolved`` (every platform of a project is resolved, nothing written yet).
 """
 

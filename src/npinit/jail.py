@@ -284,6 +284,9 @@ class BuildLock:
         os.ftruncate(self._fd, 0)
         os.write(self._fd, f"npinit create (pid {os.getpid()}) is building here\n".encode())
         os.fsync(self._fd)
+        from npinit.faults import checkpoint
+
+        checkpoint("create-building")
 
     def done(self) -> None:
         """The build finished (or was cleaned up): remove the marker while still holding it."""
