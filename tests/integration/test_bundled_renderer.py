@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
+
 from npinit import api, scaffold
 from npinit.errors import InvalidInput
 from npinit.model import ProjectSpec
@@ -40,6 +42,7 @@ def _specs() -> list[ProjectSpec]:
     return specs
 
 
+@pytest.mark.timeout(900)  # hundreds of cookiecutter renders: minutes on a loaded machine
 def test_every_combination_matches_real_cookiecutter(tmp_path: Path) -> None:
     from cookiecutter.main import cookiecutter
 
