@@ -10,7 +10,8 @@ Every command of the CLI has its function here:
 | new's questions | :func:`python_offer`, :func:`numpy_offer`, :func:`blas_offer`, ... |
 | create | :func:`create_environment`, :func:`read_project_spec`, :func:`half_built` |
 | lock, verify | :func:`lock_environment`, :func:`verify_environment`,
-  :func:`snapshot_environment` |
+  :func:`snapshot_environment`, :func:`lock_project`, :func:`preview_lock` |
+| diff | :func:`diff_locks` |
 | doctor | :func:`doctor` |
 | set | :func:`plan_set`, :func:`apply_set` |
 | versions, recommend | :func:`versions`, :func:`recommend` |
@@ -61,6 +62,9 @@ _WHERE = {
     "plan_init": "init",
     "apply_init": "init",
     "ProjectLockResult": "reproduce",
+    "LockDiff": "changes",
+    "diff_locks": "changes",
+    "preview_lock": "changes",
     "export_lock": "reproduce",
     "check_lock": "reproduce",
     "lock_from_env": "reproduce",
@@ -88,6 +92,7 @@ __all__ = [
     "PROBE_TIMEOUT",
     "ClassReport",
     "CreateResult",
+    "LockDiff",
     "LockResult",
     "NewResult",
     "Offer",
@@ -109,6 +114,7 @@ __all__ = [
     "create_environment",
     "default_manager",
     "describe",
+    "diff_locks",
     "doctor",
     "export_lock",
     "find_project",
@@ -125,6 +131,7 @@ __all__ = [
     "plan_init",
     "plan_set",
     "platforms_offer",
+    "preview_lock",
     "probe_timeout",
     "project_environment",
     "python_offer",
@@ -140,6 +147,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from npinit.api.changes import LockDiff, diff_locks, preview_lock
     from npinit.api.create import (
         ENV_DIRS,
         INCOMPLETE,

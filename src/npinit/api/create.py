@@ -10,6 +10,7 @@ from typing import Any
 
 from npinit.api.lock import snapshot_environment
 from npinit.model import CreatedEnvironment, Machine, Platform, ProjectSpec, find_interpreter
+from npinit.record.changes import LockChanges
 from npinit.runner import Runner
 
 ENV_DIRS = (".venv", ".conda", ".pixi")
@@ -49,9 +50,11 @@ class CreateResult:
     tests_summary: str
     warnings: tuple[str, ...] = ()
     platform: str = ""
+    changes: LockChanges | None = None  # what locking first changed (--update)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "changes": self.changes.to_json() if self.changes else None,
             "project": str(self.project),
             "environment": str(self.prefix),
             "tool": self.tool,
@@ -151,11 +154,12 @@ def create_environment(
                 )
         lock_path = project / lockfile.FILE_NAME
         locked_now = update or not lock_path.exists()
-        if locked_now:
+        changes = None
+        if locked_now:  # minimal: what the old lock holds and the files allow stays
             say("Locking every platform of the project" if not update else "Locking again")
-            lock_project(
+            changes = lock_project(
                 project, machine=machine, channel_alias=channel_alias, run=run, progress=say
-            )
+            ).changes
         lock = lockfile.read_lock(lock_path)
         reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
         if reasons:
@@ -214,6 +218,7 @@ def create_environment(
         summary,
         tuple(warnings),
         section.platform,
+        changes if update else None,
     )
 
 

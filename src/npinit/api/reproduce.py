@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.model import Machine, Platform, ProjectSpec
+from npinit.record.changes import LockChanges
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Snapshot
 from npinit.runner import Runner
@@ -23,9 +24,13 @@ class ProjectLockResult:
     lock: Lock
     also_written: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
+    changes: LockChanges | None = None  # from the lock it replaced
+    written: bool = True  # False for a dry run
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "written": self.written,
+            "changes": self.changes.to_json() if self.changes else None,
             "lock": str(self.path),
             "format": "npinit",
             "platforms": {
@@ -99,23 +104,37 @@ def lock_project(
     channel_alias: str | None = None,
     run: Runner | None = None,
     progress: Callable[[str], None] | None = None,
+    upgrade: bool = False,
+    upgrade_packages: tuple[str, ...] = (),
 ) -> ProjectLockResult:
     """Resolve every platform of ``project`` and write npinit.lock (and the manager's own
     lock where npinit writes it, pixi.lock). Nothing is written unless every platform
-    resolved; the files are replaced atomically."""
+    resolved; the files are replaced atomically. Every version the old lock holds that the
+    project's files still allow is kept, except with ``upgrade`` (everything may move) and
+    for ``upgrade_packages``; the result says what changed."""
     import tempfile
 
     from npinit import managers
     from npinit.api.create import read_project_spec
+    from npinit.errors import InvalidInput
     from npinit.faults import checkpoint
     from npinit.jail import write_files
     from npinit.model import CreateContext
-    from npinit.record import lockfile
+    from npinit.record import lockfile, relock
+    from npinit.record.changes import compare_locks
     from npinit.runner import run as default_run
 
     spec = read_project_spec(project, machine.platform)
     chosen = resolve_platforms(spec, platforms)
     inputs = project_inputs(project, spec)
+    path = project / lockfile.FILE_NAME
+    before, previous = relock.read_previous(path)
+    keep = relock.keep(previous.sections if previous else {}, upgrade, list(upgrade_packages))
+    if keep.unknown():
+        raise InvalidInput(
+            f"--upgrade-package {', '.join(keep.unknown())}: {path.name} has no such package",
+            "name a package the lock holds, or use --upgrade for every one",
+        )
     ctx = CreateContext(
         project=project,
         spec=spec,
@@ -126,19 +145,21 @@ def lock_project(
         windows=machine.windows,
     )
     with tempfile.TemporaryDirectory(prefix="npinit-lock-") as work:
-        sections, files = managers.module_for(spec.manager).lock(ctx, chosen, Path(work))
+        sections, files = managers.module_for(spec.manager).lock(ctx, chosen, Path(work), keep)
         checkpoint("lock-resolved")
         lock = Lock({p.value: s for p, s in sections.items()}, inputs)
-        path = project / lockfile.FILE_NAME
         texts = {name: source.read_text("utf-8") for name, source in files.items()}
         texts.update(ci_outputs(project, spec, lock))
-        writes: dict[Path, str | None] = {path: lockfile.dumps_lock(lock, "npinit lock")}
+        text = lockfile.dumps_lock(lock, "npinit lock")
+        changes = compare_locks(previous, lock, identical=before == text.encode("utf-8"))
+        writes: dict[Path, str | None] = {path: text}
         writes.update({project / name: data for name, data in texts.items()})
         for stale in project.glob("npinit-*.lock.txt"):
             if stale.name not in texts:  # a platform no longer locked
                 writes[stale] = None
         write_files(project, writes)  # all or nothing, none through a link leaving
-    return ProjectLockResult(path, lock, tuple(project / name for name in texts))
+    written = tuple(project / name for name in texts)
+    return ProjectLockResult(path, lock, written, changes=changes)
 
 
 def ci_outputs(project: Path, spec: ProjectSpec, lock: Lock) -> dict[str, str]:
@@ -255,10 +276,15 @@ def lock_from_env(
     section; the other sections and the inputs stay."""
     from npinit.api.lock import snapshot_environment
     from npinit.record import lockfile
+    from npinit.record.changes import compare_locks
+    from npinit.record.relock import read_previous
     from npinit.tomlio import atomic_write
 
     section = snapshot_environment(prefix, None, probe=probe, current_platform=machine.platform)
     path = project / lockfile.FILE_NAME
+    before, previous = read_previous(path)
     lock = replace_section(path, section, None)
-    atomic_write(path, lockfile.dumps_lock(lock, "npinit lock"), root=project)
-    return ProjectLockResult(path, lock, (), section.warnings)
+    text = lockfile.dumps_lock(lock, "npinit lock")
+    changes = compare_locks(previous, lock, identical=before == text.encode("utf-8"))
+    atomic_write(path, text, root=project)
+    return ProjectLockResult(path, lock, (), section.warnings, changes)

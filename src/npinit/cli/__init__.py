@@ -72,8 +72,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "lock": (
         "npinit.cli.record:lock",
-        "Lock a project for every platform, installing nothing; or record an installed "
-        "environment (--prefix, --python, --from-env).",
+        "Lock a project for every platform, installing nothing, keeping every locked version "
+        "its files still allow; or record an installed environment (--prefix, --python, "
+        "--from-env).",
+    ),
+    "diff": (
+        "npinit.cli.record:diff",
+        "What changed between two locks, per platform (lock files or git revisions).",
     ),
     "verify": (
         "npinit.cli.record:verify",

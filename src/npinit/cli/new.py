@@ -14,6 +14,7 @@ from npinit.cli.common import (
     create_options,
     emit_json,
     machine,
+    one_line,
     warn,
     with_progress,
 )
@@ -242,6 +243,9 @@ def _create(
 
 def _finish_create(created: CreateResult, as_json: bool) -> None:
     warn(created.warnings)
+    if not as_json and created.changes is not None:
+        for line in created.changes.lines():
+            click.echo(one_line(line))
     if not as_json:
         click.echo(f"Environment: {created.prefix} (built with {created.tool})")
         click.echo(f"  activate: {created.activate}")
@@ -260,7 +264,11 @@ def _finish_create(created: CreateResult, as_json: bool) -> None:
 @click.command()
 @click.argument("project", required=False, type=click.Path(file_okay=False, path_type=Path))
 @create_options
-@click.option("--update", is_flag=True, help="Lock every platform again first.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Lock every platform again first (keeping every locked version the files allow).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def create(
     project: Path | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
@@ -13,10 +14,14 @@ from npinit.cli.common import (
     PYTHON,
     emit_json,
     machine,
+    one_line,
     warn,
     with_progress,
 )
 from npinit.errors import Drifted, InvalidInput
+
+if TYPE_CHECKING:
+    from npinit import api
 
 
 @click.command()
@@ -54,6 +59,23 @@ from npinit.errors import Drifted, InvalidInput
     help="In a project: exit 2 when its lock no longer fits it (for CI); resolve nothing.",
 )
 @click.option(
+    "--upgrade",
+    is_flag=True,
+    help="In a project: let every package move (default: keep locked versions).",
+)
+@click.option(
+    "--upgrade-package",
+    "upgrade_packages",
+    multiple=True,
+    metavar="NAME",
+    help="In a project: let this package move (repeatable); the others keep their versions.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="In a project: say what a re-lock would change, and write nothing.",
+)
+@click.option(
     "--channel-alias",
     metavar="URL",
     help="conda channel alias to solve against (a mirror or a local channel).",
@@ -70,31 +92,43 @@ def lock(
     platforms: tuple[str, ...],
     from_env: bool,
     check: bool,
+    upgrade: bool,
+    upgrade_packages: tuple[str, ...],
+    dry_run: bool,
     channel_alias: str | None,
     probe: bool,
     online: bool,
     index_url: str | None,
     as_json: bool,
 ) -> None:
-    """Lock a project for every platform, installing nothing; or record an installed
-    environment (--prefix, --python, --from-env)."""
+    """Lock a project for every platform, installing nothing, keeping every locked version
+    its files still allow; or record an installed environment (--prefix, --python,
+    --from-env)."""
     from npinit import api
 
     here = machine()
     project = None if prefix or python else api.find_project(Path.cwd())
+    relock = Relock(upgrade, upgrade_packages, dry_run)
+    if project is None and (check or relock.asked()):
+        flag = "--check" if check else relock.flag()
+        raise InvalidInput(f"{flag} needs an npinit project here", "cd into the project")
+    if project is not None and relock.asked() and (from_env or fmt != "npinit"):
+        raise InvalidInput(
+            f"{relock.flag()} is for resolving the project",
+            "drop it, or --from-env / --format",
+        )
     if check:
-        if project is None:
-            raise InvalidInput("--check needs an npinit project here", "cd into the project")
-        problems = api.check_lock(project, here)
-        if problems:
-            raise InvalidInput(
-                f"npinit.lock does not fit the project: {'; '.join(problems)}",
-                "lock it again: npinit lock, and commit the files it writes",
-            )
-        click.echo(f"{project / 'npinit.lock'} fits the project")
+        assert project is not None
+        _check(project, relock, platforms, channel_alias, as_json)
         return
     if project is not None:
-        _lock_project(project, output, fmt, platforms, from_env, channel_alias, probe, as_json)
+        if dry_run:
+            result = _relock(project, relock, platforms, channel_alias, as_json)
+            _print_lock(result, as_json)
+            return
+        _lock_project(
+            project, output, fmt, platforms, from_env, channel_alias, probe, as_json, relock
+        )
         return
     if from_env or platforms:
         raise InvalidInput(
@@ -114,7 +148,7 @@ def lock(
             "(pylock.toml requires them)",
             err=True,
         )
-    result = api.lock_environment(
+    recorded = api.lock_environment(
         target.prefix,
         target.python,
         path,
@@ -125,16 +159,83 @@ def lock(
         probe_timeout=api.probe_timeout(here.environ, api.PROBE_TIMEOUT),
         current_platform=here.platform,
     )
-    warn(result.warnings)
+    warn(recorded.warnings)
     if as_json:
-        emit_json(result.to_json())
+        emit_json(recorded.to_json())
         return
-    snap = result.snapshot
+    snap = recorded.snapshot
     click.echo(
         f"Locked {len(snap.packages)} packages ({snap.kind}, Python {snap.python}, "
-        f"{snap.platform}) to {result.path}"
+        f"{snap.platform}) to {recorded.path}"
     )
     click.echo(f"  BLAS: {snap.blas.variant} ({snap.blas.evidence})")
+
+
+class Relock(NamedTuple):
+    """How a project's re-lock may move its locked versions, and whether it writes."""
+
+    upgrade: bool = False
+    upgrade_packages: tuple[str, ...] = ()
+    dry_run: bool = False
+
+    def asked(self) -> bool:
+        return self.upgrade or bool(self.upgrade_packages) or self.dry_run
+
+    def flag(self) -> str:
+        if self.dry_run:
+            return "--dry-run"
+        return "--upgrade" if self.upgrade else "--upgrade-package"
+
+
+def _check(
+    project: Path,
+    relock: Relock,
+    platforms: tuple[str, ...],
+    channel_alias: str | None,
+    as_json: bool,
+) -> None:
+    """``lock --check``: exit 2 naming what differs; with --dry-run, also what moves."""
+    from npinit import api
+
+    problems = api.check_lock(project, machine())
+    if relock.dry_run:  # what a re-lock would move, before the verdict
+        result = _relock(project, relock, platforms, channel_alias, as_json)
+        if as_json:
+            emit_json({"fits": not problems, "problems": problems, **result.to_json()})
+        else:
+            _print_lock(result, as_json)
+    if problems:
+        raise InvalidInput(
+            f"npinit.lock does not fit the project: {'; '.join(problems)}",
+            "lock it again: npinit lock, and commit the files it writes",
+        )
+    if not as_json:
+        click.echo(f"{project / 'npinit.lock'} fits the project")
+
+
+def _relock(
+    project: Path,
+    relock: Relock,
+    platforms: tuple[str, ...],
+    channel_alias: str | None,
+    as_json: bool,
+) -> api.ProjectLockResult:
+    """Resolve the project again (into a copy for a dry run), with progress on a terminal."""
+    from npinit import api
+
+    def locking(progress: Callable[[str], None] | None) -> api.ProjectLockResult:
+        call = api.preview_lock if relock.dry_run else api.lock_project
+        return call(
+            project,
+            machine=machine(),
+            platforms=list(platforms) or None,
+            channel_alias=channel_alias,
+            progress=progress,
+            upgrade=relock.upgrade,
+            upgrade_packages=relock.upgrade_packages,
+        )
+
+    return with_progress("Locking", locking, as_json)
 
 
 def _lock_project(
@@ -146,6 +247,7 @@ def _lock_project(
     channel_alias: str | None,
     probe: bool,
     as_json: bool,
+    relock: Relock,
 ) -> None:
     """``npinit lock`` inside a project: resolve, record (--from-env) or export."""
     from npinit import api
@@ -179,20 +281,20 @@ def _lock_project(
             )
         result = api.lock_from_env(project, env, machine=here, probe=probe)
     else:
+        result = _relock(project, relock, platforms, channel_alias, as_json)
+    _print_lock(result, as_json)
 
-        def locking(progress: Callable[[str], None] | None) -> api.ProjectLockResult:
-            return api.lock_project(
-                project,
-                machine=here,
-                platforms=list(platforms) or None,
-                channel_alias=channel_alias,
-                progress=progress,
-            )
 
-        result = with_progress("Locking", locking, as_json)
+def _print_lock(result: api.ProjectLockResult, as_json: bool) -> None:
+    """A project's lock: each platform, what changed, and the files written beside it."""
     warn(result.warnings)
     if as_json:
         emit_json(result.to_json())
+        return
+    if not result.written:
+        click.echo(f"Dry run: {result.path} is not written")
+        for line in result.changes.lines() if result.changes else []:
+            click.echo(one_line(line))
         return
     click.echo(f"Locked {len(result.lock.sections)} platforms to {result.path}")
     for name, section in sorted(result.lock.sections.items()):
@@ -203,6 +305,8 @@ def _lock_project(
         )
     for path in result.also_written:
         click.echo(f"  also wrote {path.relative_to(result.path.parent).as_posix()}")
+    for line in result.changes.lines() if result.changes else []:
+        click.echo(one_line(line))
 
 
 @click.command()
@@ -244,3 +348,34 @@ def verify(
             click.echo(f"  {change.describe()}")
     if not result.clean:
         raise Drifted(result.lock)
+
+
+@click.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "markdown")),
+    default="text",
+    show_default=True,
+    help="markdown: a table for a pull-request comment.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def diff(old: str | None, new: str | None, fmt: str, as_json: bool) -> None:
+    """What changed between two locks, per platform (lock files or git revisions).
+
+    OLD and NEW are lock files or git revisions (the project's npinit.lock committed there);
+    NEW defaults to the working lock, OLD to HEAD: `npinit diff HEAD~1`."""
+    from npinit import api
+
+    here = machine()
+    result = api.diff_locks(old, new, cwd=Path.cwd(), environ=here.environ)
+    if as_json:
+        emit_json(result.to_json())
+    elif fmt == "markdown":
+        click.echo(result.changes.markdown(f"{result.old} -> {result.new}"), nl=False)
+    else:
+        click.echo(one_line(f"{result.old} -> {result.new}"))
+        for line in result.changes.lines(result.new):
+            click.echo(one_line(line))

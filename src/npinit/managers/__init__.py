@@ -19,6 +19,7 @@ from npinit.model import (
     Platform,
     ProjectSpec,
 )
+from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 
 DEV_PACKAGES = ("pytest", "threadpoolctl")
@@ -39,10 +40,11 @@ class PackageManager(Protocol):
         ...
 
     def lock(
-        self, ctx: CreateContext, platforms: list[Platform], workdir: Path
+        self, ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
     ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
         """Resolve every platform without installing: a lock section each, and the files of
-        the manager's own lock written into ``workdir`` (project file name -> path)."""
+        the manager's own lock written into ``workdir`` (project file name -> path). The
+        versions ``keep`` holds are preferred (a re-lock changes only what must change)."""
         ...
 
     def install(self, ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:

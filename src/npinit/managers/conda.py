@@ -12,8 +12,10 @@ from npinit.model import (
     CreatedEnvironment,
     Platform,
     ProjectSpec,
+    Source,
     interpreter_in,
 )
+from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 from npinit.spec import THREAD_VARIABLES
 
@@ -111,7 +113,7 @@ def _cache(ctx: CreateContext) -> Path:
 
 
 def lock(
-    ctx: CreateContext, platforms: list[Platform], workdir: Path
+    ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """py-rattler solves the conda specs for every platform; a ``pip:`` section is resolved
     by uv for the Python each platform's solution has."""
@@ -125,7 +127,10 @@ def lock(
     urls = channel_urls(channels, ctx.channel_alias)
     names = ", ".join(p.value for p in platforms)
     ctx.progress(f"Solving {ctx.spec.source or FILE} for {names} with py-rattler")
-    solved = solve({p: conda for p in platforms}, urls, cache=_cache(ctx), environ=ctx.environ)
+    kept = {p: keep.kept(p.value, Source.CONDA) for p in platforms}
+    solved = solve(
+        {p: conda for p in platforms}, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept
+    )
     sections = {p: solved[p][0] for p in platforms}
     if pip:
         from npinit.managers import find_uv_or_fail
@@ -138,7 +143,7 @@ def lock(
             ctx.progress(f"Resolving the pip: section for {platform.value} with uv")
             pypi = resolve(
                 requirements, minor, [platform], uv=find_uv_or_fail(ctx),
-                environ=ctx.environ, workdir=workdir, run=ctx.run,
+                environ=ctx.environ, workdir=workdir, run=ctx.run, keep=keep,
             )[platform]  # fmt: skip
             sections[platform] = section.with_packages((*section.packages, *pypi.packages))
             sections[platform] = replace(sections[platform], blas=section.blas)

@@ -20,6 +20,7 @@ from npinit.model import (
     activate_command,
     interpreter_in,
 )
+from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 
 FILE = "requirements.txt"
@@ -60,7 +61,7 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
 
 
 def lock(
-    ctx: CreateContext, platforms: list[Platform], workdir: Path
+    ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """uv resolves requirements.txt once for every platform (universal, with hashes)."""
     from npinit.record.resolve_pypi import resolve
@@ -74,7 +75,7 @@ def lock(
     sections = resolve(
         source_file(ctx.project, ctx.spec), ctx.spec.python, platforms, uv=uv,
         environ=ctx.environ,
-        workdir=workdir, run=ctx.run,
+        workdir=workdir, run=ctx.run, keep=keep,
     )  # fmt: skip
     return sections, {}
 

@@ -14,8 +14,10 @@ from npinit.model import (
     CreatedEnvironment,
     Platform,
     ProjectSpec,
+    Source,
     interpreter_in,
 )
+from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 from npinit.spec import THREAD_VARIABLES
 
@@ -116,7 +118,7 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
 
 
 def lock(
-    ctx: CreateContext, platforms: list[Platform], workdir: Path
+    ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """py-rattler solves every platform; the solution is also written as pixi.lock (with
     ``rattler.LockFile``), so ``pixi install --frozen`` installs the same packages."""
@@ -130,7 +132,8 @@ def lock(
     urls = channel_urls(channels, ctx.channel_alias)
     ctx.progress(f"Solving {FILE} for {', '.join(p.value for p in platforms)} with py-rattler")
     wanted = {p: common + targets.get(p.value, []) for p in platforms}
-    solved = solve(wanted, urls, cache=_cache(ctx), environ=ctx.environ)
+    kept = {p: keep.kept(p.value, Source.CONDA) for p in platforms}
+    solved = solve(wanted, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept)
     lock_file = rattler.LockFile([rattler.LockPlatform(p.value) for p in platforms])
     lock_file.set_channels("default", [rattler.LockChannel(url) for url in urls])
     for platform in platforms:

@@ -13,6 +13,7 @@ from npinit.model import (
     ProjectSpec,
     interpreter_in,
 )
+from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
@@ -51,14 +52,19 @@ def _poetry(ctx: CreateContext) -> tuple[str, dict[str, str]]:
 
 
 def lock(
-    ctx: CreateContext, platforms: list[Platform], workdir: Path
+    ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """``poetry lock`` writes poetry.lock for every platform; the sections are read from it."""
     from npinit.record.resolve_pypi import from_poetry_lock
 
     poetry, env = _poetry(ctx)
     ctx.progress("Locking with Poetry (poetry.lock)")
-    ctx.run([poetry, "lock", "--no-interaction"], cwd=ctx.project, env=env, what="poetry lock")
+    # Poetry 2 keeps what poetry.lock holds: --regenerate re-resolves all, update --lock some
+    if keep.upgrade and not keep.upgrade_all:
+        cmd = [poetry, "update", "--lock", "--no-interaction", *sorted(keep.upgrade)]
+    else:
+        cmd = [poetry, "lock", "--no-interaction", *(["--regenerate"] if keep.upgrade_all else [])]
+    ctx.run(cmd, cwd=ctx.project, env=env, what="poetry lock")
     sections = from_poetry_lock(ctx.project / "poetry.lock", ctx.spec.python, platforms)
     return {p: _with_root(ctx.project, s) for p, s in sections.items()}, {}
 

@@ -22,6 +22,7 @@ from npinit.model import (
     activate_command,
     interpreter_in,
 )
+from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
@@ -55,14 +56,18 @@ def _env(ctx: CreateContext) -> dict[str, str]:
 
 
 def lock(
-    ctx: CreateContext, platforms: list[Platform], workdir: Path
+    ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """``uv lock`` writes uv.lock for every platform; the sections are read from it."""
     from npinit.record.resolve_pypi import from_uv_lock
 
     uv = find_uv_or_fail(ctx)
     ctx.progress("Locking with uv (uv.lock)")
-    ctx.run([uv, "lock", "--quiet"], cwd=ctx.project, env=_env(ctx), what="uv lock")
+    # uv lock keeps what uv.lock holds unless asked to upgrade it
+    upgrade = ["--upgrade"] if keep.upgrade_all else []
+    for name in sorted(keep.upgrade):
+        upgrade += ["--upgrade-package", name]
+    ctx.run([uv, "lock", "--quiet", *upgrade], cwd=ctx.project, env=_env(ctx), what="uv lock")
     return from_uv_lock(ctx.project / "uv.lock", ctx.spec.python, platforms), {}
 
 

@@ -84,9 +84,11 @@ def solve(
     *,
     cache: Path,
     environ: Mapping[str, str],
+    keep: Mapping[Platform, list[Package]] | None = None,
 ) -> dict[Platform, tuple[Snapshot, list[Any]]]:
     """Solve each platform's ``specs`` against ``channels`` (URLs); each platform's section
-    and its records (rattler ``RepoDataRecord``s, e.g. for pixi.lock)."""
+    and its records (rattler ``RepoDataRecord``s, e.g. for pixi.lock). The ``keep``
+    packages (a previous lock's) are preferred: py-rattler's ``locked_packages``."""
     rattler = _rattler()
     from rattler.exceptions import SolverError
 
@@ -107,12 +109,16 @@ def solve(
         except Exception as error:  # rattler's parse errors are its own types
             raise InvalidInput(f"a conda spec is invalid: {_error_line(error)}", "") from None
         try:
+            locked = await _still_there(
+                rattler, gateway, sources, platform, (keep or {}).get(platform)
+            )
             return list(
                 await rattler.solve(
                     sources=sources,
                     specs=matchspecs,
                     gateway=gateway,
                     platforms=[platform.value, NOARCH],
+                    locked_packages=locked,
                     virtual_packages=virtual(platform),
                 )
             )
@@ -135,6 +141,26 @@ def solve(
         platform: (section(platform, records), records)
         for platform, records in zip(specs, solutions, strict=True)
     }
+
+
+async def _still_there(
+    rattler: Any, gateway: Any, sources: list[Any], platform: Platform, kept: list[Package] | None
+) -> list[Any]:
+    """The channels' records of the ``kept`` packages (same subdir, file name and hashes);
+    one the channels no longer serve, or serve with another hash, is not preferred."""
+    if not kept:
+        return []
+    found = await gateway.query(
+        sources, [platform.value, NOARCH], sorted({p.name for p in kept}), recursive=False
+    )
+    by_file = {(str(r.subdir), str(r.file_name)): r for records in found for r in records}
+    chosen = []
+    for package in kept:
+        record = by_file.get((package.subdir, package.url.rsplit("/", 1)[-1]))
+        sha256 = record.sha256.hex() if record is not None and record.sha256 else ""
+        if record is not None and (not package.sha256 or sha256 == package.sha256):
+            chosen.append(record)
+    return chosen
 
 
 def locked_records(

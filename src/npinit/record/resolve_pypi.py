@@ -19,6 +19,7 @@ from typing import Any
 from npinit.errors import Failure, InvalidInput
 from npinit.knowledge.platforms import marker_environment, wheel_fits
 from npinit.model import EnvKind, Platform, Source
+from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot, canonical
 
 
@@ -119,14 +120,20 @@ def resolve(
     environ: Mapping[str, str],
     workdir: Path,
     run: Any = None,
+    keep: Keep = FRESH,
 ) -> dict[Platform, Snapshot]:
     """Resolve ``requirements`` once for every platform (uv's universal mode, hashes of
     every file), then keep per platform the packages whose markers hold there and the files
-    that platform can install. One resolution: every platform gets the same versions."""
+    that platform can install. One resolution: every platform gets the same versions; the
+    versions ``keep`` holds are preferred (uv reads them from the existing output file)."""
     from npinit.runner import run as default_run
 
     run = run or default_run
     out = workdir / "pylock.npinit.toml"
+    out.unlink(missing_ok=True)
+    preferences = keep.pylock_preferences([p.value for p in platforms])
+    if preferences:
+        out.write_text(preferences, "utf-8")
     # --python: the resolution needs no interpreter of the target version (--python-version
     # says it), so npinit's own serves where the machine has none of that version
     cmd = [

@@ -1,0 +1,135 @@
+"""What a lock changed: ``npinit diff`` between two locks (files, or the lock committed at a
+git revision), and ``npinit lock --dry-run``, which resolves a copy of the project and says
+what a re-lock would move without writing anything. The comparison itself is
+:mod:`npinit.record.changes`, shared with ``npinit lock`` and ``create --update``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from npinit.api.reproduce import ProjectLockResult
+from npinit.model import Machine
+from npinit.record.changes import LockChanges
+from npinit.runner import Runner
+
+LOCK_NAME = "npinit.lock"
+ENV_DIRS = (".git", ".venv", ".conda", ".pixi")  # not copied for a dry run
+
+
+@dataclass(frozen=True)
+class LockDiff:
+    """Two locks compared: what each one is (a file, or ``REV:npinit.lock``) and the changes."""
+
+    old: str
+    new: str
+    changes: LockChanges
+
+    def to_json(self) -> dict[str, Any]:
+        return {"old": self.old, "new": self.new, **self.changes.to_json()}
+
+
+def diff_locks(
+    old: str | None,
+    new: str | None,
+    *,
+    cwd: Path,
+    environ: Mapping[str, str],
+    run: Runner | None = None,
+) -> LockDiff:
+    """Compare two locks. Each of ``old`` and ``new`` is a lock file, or a git revision
+    meaning the project's npinit.lock committed there; ``new`` defaults to the working lock
+    (the project's, found from ``cwd``), ``old`` to ``HEAD``."""
+    from npinit.api.info import find_project
+    from npinit.record.changes import compare_locks
+    from npinit.record.lockfile import loads_lock
+
+    project = find_project(cwd) or cwd
+    working = project / LOCK_NAME
+    texts = []
+    for given, default in ((old, "HEAD"), (new, None)):
+        if given is None and default is None:
+            texts.append((str(working), _file(working)))
+        elif given is not None and (cwd / given).is_file():
+            texts.append((given, _file(cwd / given)))
+        else:
+            rev = given or "HEAD"
+            texts.append((f"{rev}:{LOCK_NAME}", _committed(rev, project, environ, run)))
+    (old_name, old_bytes), (new_name, new_bytes) = texts
+    before = loads_lock(old_bytes.decode("utf-8", "replace"), old_name)
+    after = loads_lock(new_bytes.decode("utf-8", "replace"), new_name)
+    changes = compare_locks(before, after, identical=old_bytes == new_bytes)
+    return LockDiff(old_name, new_name, changes)
+
+
+def _file(path: Path) -> bytes:
+    from npinit.errors import InvalidInput
+    from npinit.tomlio import read_regular
+
+    if not path.is_file():
+        raise InvalidInput(f"no lock at {path}", "give two lock files, or run it in a project")
+    return read_regular(path, "the lock")
+
+
+def _committed(rev: str, project: Path, environ: Mapping[str, str], run: Runner | None) -> bytes:
+    """The project's npinit.lock as committed at ``rev`` (``git show REV:./npinit.lock``)."""
+    import shutil
+
+    from npinit.errors import InvalidInput, ToolMissing
+    from npinit.runner import run as default_run
+
+    git = shutil.which("git", path=environ.get("PATH"))
+    if git is None:
+        raise ToolMissing("git is not installed (a revision needs it)", "give two lock files")
+    if rev.startswith("-"):
+        raise InvalidInput(f"{rev!r} is neither a lock file nor a git revision", "")
+    result = (run or default_run)(
+        [git, "show", f"{rev}:./{LOCK_NAME}"],
+        cwd=project,
+        env=dict(environ),
+        what="git show",
+        check=False,
+    )
+    if result.returncode != 0:
+        said = (result.stderr.strip().splitlines() or ["git said nothing"])[-1]
+        raise InvalidInput(
+            f"{rev} is neither a lock file nor a git revision with {LOCK_NAME} ({said[:200]})",
+            "give a lock file or a revision where the lock was committed",
+        )
+    return str(result.stdout).encode("utf-8")
+
+
+def preview_lock(
+    project: Path,
+    *,
+    machine: Machine,
+    platforms: list[str] | None = None,
+    channel_alias: str | None = None,
+    run: Runner | None = None,
+    progress: Callable[[str], None] | None = None,
+    upgrade: bool = False,
+    upgrade_packages: tuple[str, ...] = (),
+) -> ProjectLockResult:
+    """What ``npinit lock`` would change, without writing: the project is copied (without
+    its environments and .git) and locked there, and the result compared with its lock."""
+    import shutil
+    import tempfile
+
+    from npinit.api.reproduce import lock_project
+
+    with tempfile.TemporaryDirectory(prefix="npinit-dry-run-") as work:
+        copy = Path(work) / project.name
+        shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns(*ENV_DIRS))
+        result = lock_project(
+            copy,
+            machine=machine,
+            platforms=platforms,
+            channel_alias=channel_alias,
+            run=run,
+            progress=progress,
+            upgrade=upgrade,
+            upgrade_packages=upgrade_packages,
+        )
+    return replace(result, path=project / LOCK_NAME, also_written=(), written=False)
