@@ -117,3 +117,21 @@ def no_conda_path() -> str:
         for p in os.environ["PATH"].split(os.pathsep)
         if not any((Path(p) / t).exists() for t in ("conda", "mamba", "micromamba"))
     )
+
+
+def markdown_table(markdown: str) -> list[list[str]]:
+    """The rows of the one table a Markdown text renders to (markdown-it-py, GitHub's table
+    extension), each as its cells' texts."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    assert [t.type for t in tokens].count("table_open") == 1, markdown
+    rows: list[list[str]] = []
+    for token in tokens:
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open"):
+            rows[-1].append("")
+        elif token.type == "inline" and rows and token.level > 2:
+            rows[-1][-1] = "".join(c.content for c in token.children or [])
+    return rows

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import need_python, run
-from tests.helpers import invoke, lock_section
+from tests.helpers import invoke, lock_section, markdown_table
 
 pytestmark = pytest.mark.e2e
 
@@ -222,3 +222,75 @@ def test_conda_relock_keeps_upgrades_on_request_and_says_what_changed(
     assert report["changes"]["identical"] is True
     code, out, _ = invoke(["lock", "--channel-alias", alias], project, capsys)
     assert code == 0 and out.splitlines()[-1] == "npinit.lock: no change"
+
+
+def test_diff_between_locks_as_text_markdown_json_and_git_revisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], two_versions: Path
+) -> None:
+    alias = two_versions.as_uri()
+    project = _conda_project(tmp_path, capsys, "conda", alias)
+    git = [
+        "git",
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "-c",
+        "commit.gpgsign=false",
+    ]
+    run([*git, "init", "-q"], cwd=project)
+    run([*git, "add", "npinit.lock"], cwd=project)
+    run([*git, "commit", "-q", "-m", "pinned"], cwd=project)
+    shutil.copy(project / "npinit.lock", tmp_path / "old.lock")
+    name, _, pinned, relaxed = CONDA_EDITS["conda"]
+    _edit(project, name, pinned, relaxed)
+    report = _lock(project, capsys, "--channel-alias", alias, "--upgrade")
+    run([*git, "commit", "-q", "-am", "upgraded"], cwd=project)
+
+    code, out, err = invoke(["diff", str(tmp_path / "old.lock"), "npinit.lock"], project, capsys)
+    assert code == 0, err
+    expected = [
+        "Changes in npinit.lock:",
+        "  linux-64:",
+        "    removed  pluggy 1.5.0",
+        "    changed  pytest 8.3.3 -> 9.0.0",
+        "    changed  threadpoolctl 3.7.0 -> 3.8.0",
+        "    added    tomli 2.0.0",
+    ]
+    assert out.splitlines()[1:] == expected
+    code, text, _ = invoke(["lock", "--channel-alias", alias], project, capsys)
+    assert text.splitlines()[-1] == "npinit.lock: no change"
+    # the lock's own summary said the same when it was written
+    assert _moved(report) == {"added": ["tomli"], "removed": ["pluggy"],
+                              "changed": ["pytest", "threadpoolctl"]}  # fmt: skip
+
+    # a git revision: the lock committed there against the working one
+    code, out, err = invoke(["diff", "HEAD~1"], project, capsys)
+    assert code == 0, err
+    assert out.splitlines()[0] == "HEAD~1:npinit.lock -> " + str(project / "npinit.lock")
+    assert out.splitlines()[1:] == expected
+    code, out, _ = invoke(["diff", "HEAD~1", "--json"], project, capsys)
+    data = json.loads(out)
+    assert data["changed"] is True and data["old"] == "HEAD~1:npinit.lock"
+    assert [c["name"] for c in data["platforms"]["linux-64"]["changed"]] == [
+        "pytest", "threadpoolctl"
+    ]  # fmt: skip
+    code, out, _ = invoke(["diff", "HEAD"], project, capsys)
+    assert code == 0 and out.splitlines()[-1] == "npinit.lock: no change"
+
+    # markdown for a pull request: one table, a row per change
+    code, out, _ = invoke(["diff", "HEAD~1", "--format", "markdown"], project, capsys)
+    assert code == 0
+    assert markdown_table(out) == [
+        ["platform", "change", "package", "before", "after"],
+        ["linux-64", "removed", "pluggy", "1.5.0", ""],
+        ["linux-64", "changed", "pytest", "8.3.3", "9.0.0"],
+        ["linux-64", "changed", "threadpoolctl", "3.7.0", "3.8.0"],
+        ["linux-64", "added", "tomli", "", "2.0.0"],
+    ]
+
+    # not a file and not a revision: one line, exit 2
+    code, out, err = invoke(["diff", "no-such-rev"], project, capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("npinit: error: no-such-rev is neither a lock file nor a git revision")
+    assert len(err.splitlines()) == 1

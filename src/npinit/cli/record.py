@@ -377,5 +377,5 @@ def diff(old: str | None, new: str | None, fmt: str, as_json: bool) -> None:
         click.echo(result.changes.markdown(f"{result.old} -> {result.new}"), nl=False)
     else:
         click.echo(one_line(f"{result.old} -> {result.new}"))
-        for line in result.changes.lines(result.new):
+        for line in result.changes.lines(Path(result.new).name):
             click.echo(one_line(line))

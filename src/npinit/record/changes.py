@@ -106,7 +106,7 @@ class LockChanges:
 
     def markdown(self, title: str = "npinit.lock") -> str:
         """A pull-request comment: a heading and one table row per change."""
-        head = f"### Changes in `{_cell(title)}`\n\n"
+        head = f"### Changes in {_cell(title)}\n\n"
         if not self.changed:
             return head + "No package changed.\n"
         rows = ["| platform | change | package | before | after |", "|---|---|---|---|---|"]

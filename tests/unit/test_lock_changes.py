@@ -1,0 +1,58 @@
+"""The lock comparison every summary comes from (npinit lock, create --update, npinit diff):
+the BLAS on its own line, a build-only move, platforms added and removed, and Markdown cells
+that text from a lock cannot break."""
+
+from __future__ import annotations
+
+from npinit.model import EnvKind, Source
+from npinit.record.changes import compare_locks
+from npinit.record.lockfile import Lock
+from npinit.record.snapshot import BlasFingerprint, Package, Snapshot
+from tests.helpers import markdown_table
+
+
+def _section(blas: str, *packages: tuple[str, str, str]) -> Snapshot:
+    return Snapshot(
+        kind=EnvKind.CONDA,
+        python="3.12.9",
+        implementation="cpython",
+        platform="linux-64",
+        packages=tuple(Package(n, v, Source.CONDA, build=b) for n, v, b in packages),
+        blas=BlasFingerprint(blas),
+    )
+
+
+OLD = _section("openblas", ("libblas", "3.11.0", "8_openblas"), ("numpy", "2.4.6", "py312_0"))
+NEW = _section("mkl", ("libblas", "3.11.0", "5_mkl"), ("numpy", "2.4.6", "py312_0"))
+
+
+def test_a_blas_switch_is_its_own_line_and_a_build_move_names_the_builds() -> None:
+    changes = compare_locks(Lock({"linux-64": OLD}), Lock({"linux-64": NEW, "win-64": NEW}))
+    assert changes.lines() == [
+        "Changes in npinit.lock:",
+        "  linux-64:",
+        "    BLAS changed: openblas -> mkl (numerical results can differ)",
+        "    changed  libblas 3.11.0 (8_openblas) -> 3.11.0 (5_mkl)",
+        "  win-64: new platform (2 packages)",
+    ]
+    data = changes.to_json()["platforms"]
+    assert data["linux-64"]["blas"] == {"kind": "blas", "name": "blas", "before": "openblas",
+                                        "after": "mkl"}  # fmt: skip
+    assert [c["name"] for c in data["win-64"]["added"]] == ["libblas", "numpy"]
+    back = compare_locks(Lock({"linux-64": NEW, "win-64": NEW}), Lock({"linux-64": NEW}))
+    assert back.lines() == ["Changes in npinit.lock:", "  linux-64: no change", "  win-64: removed"]
+
+
+def test_nothing_moved() -> None:
+    same = compare_locks(Lock({"linux-64": OLD}), Lock({"linux-64": OLD}), identical=True)
+    assert same.lines() == ["npinit.lock: no change"] and not same.changed
+    inputs = compare_locks(Lock({"linux-64": OLD}, {"a": 1}), Lock({"linux-64": OLD}, {"a": 2}))
+    assert inputs.lines()[0].startswith("npinit.lock: no package changed")
+
+
+def test_markdown_cells_hold_whatever_a_lock_says() -> None:
+    odd = _section("openblas", ("a|b", "1 | 2", "x\ny"), ("numpy", "2.4.6", "py312_0"))
+    text = compare_locks(Lock({"linux-64": OLD}), Lock({"linux-64": odd})).markdown("a | b")
+    rows = markdown_table(text)
+    assert all(len(row) == 5 for row in rows) and len(rows) == 3
+    assert ["linux-64", "added", "a|b", "", "1 | 2"] in rows
