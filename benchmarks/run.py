@@ -1,6 +1,6 @@
 """Time npinit against the peer tools, as whole processes, in one run.
 
-    python benchmarks/run.py [--runs 7] [--only new,lock,create,set,reproduce] [--output ...]
+    python benchmarks/run.py [--runs 7] [--only new,lock,create,set,reproduce,relock] [--output ...]
 
 Builds its fixtures first (in a work directory, cached between runs): a venv for npinit, one
 per peer tool (cookiecutter, poetry, pip's own venvs), uv from PyPI, and a "big" venv of about
@@ -413,6 +413,43 @@ def bench_reproduce(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, obj
     ]  # fmt: skip
 
 
+def bench_relock(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
+    """A re-lock with no input changed (the old lock's versions fed to the resolver as
+    preferences) against the first lock of the same project (no npinit.lock): pip for three
+    platforms (uv, same cache), conda for three platforms (py-rattler, the shared slice)."""
+    exe = bin_of(npinit, "npinit")
+    env = {**os.environ, "PATH": f"{npinit / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    work = scratch()
+    plat = ["--platform", "linux-64", "--platform", "osx-arm64", "--platform", "win-64"]
+    alias = work / "alias"
+    alias.mkdir()
+    (alias / "conda-forge").symlink_to(SLICE)
+    pip_project, conda_project = work / "rp", work / "rc"
+    sh([exe, "new", "rp", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", *plat,
+        "--ci", "none", "--no-input", "--output-dir", work], env=env)  # fmt: skip
+    sh([exe, "new", "rc", "--manager", "conda", "--python", "3.14", "--numpy", "2.4.6",
+        "--blas", "openblas", *plat, "--ci", "none", "--no-input", "--output-dir", work],
+       env=env)  # fmt: skip
+    conda_args = ["--channel-alias", alias.as_uri()]
+
+    def lock(project: Path, first: bool, *extra: str) -> Callable[[], None]:
+        def go() -> None:
+            if first:
+                (project / "npinit.lock").unlink(missing_ok=True)
+            sh([exe, "lock", *extra], cwd=project, env=env)
+
+        return go
+
+    return [
+        pair("npinit lock again, nothing changed (pip, 3 platforms)", lock(pip_project, False),
+             "npinit lock, first (pip, 3 platforms)", lock(pip_project, True), runs),
+        pair("npinit lock again, nothing changed (conda, 3 platforms)",
+             lock(conda_project, False, *conda_args),
+             "npinit lock, first (conda, 3 platforms)", lock(conda_project, True, *conda_args),
+             runs),
+    ]  # fmt: skip
+
+
 def bench_set(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
     """``npinit set`` on a 300,000-entry environment.yml (the hardening issue's 5 MB file),
     against a ruamel.yaml round trip of the same file (how a YAML-library editor changes one
@@ -485,7 +522,7 @@ def table(rows: list[dict[str, object]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", default="new,lock,create,set,reproduce")
+    parser.add_argument("--only", default="new,lock,create,set,reproduce,relock")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "npinit-bench")
     parser.add_argument(
         "--python",
@@ -520,6 +557,7 @@ def main() -> None:
             "create": bench_create,
             "set": bench_set,
             "reproduce": bench_reproduce,
+            "relock": bench_relock,
         }[part](fx, npinit, args.runs)
         for r in found:
             print(

@@ -294,3 +294,28 @@ def test_diff_between_locks_as_text_markdown_json_and_git_revisions(
     assert code == 2 and out == ""
     assert err.startswith("npinit: error: no-such-rev is neither a lock file nor a git revision")
     assert len(err.splitlines()) == 1
+
+
+def test_create_update_locks_again_minimally_and_says_what_changed(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    two_versions: Path,
+) -> None:
+    from tests.helpers import no_conda_path
+
+    monkeypatch.setenv("PATH", no_conda_path())  # the embedded engine installs the records
+    alias = two_versions.as_uri()
+    project = _conda_project(tmp_path, capsys, "conda", alias)
+    name, _, pinned, relaxed = CONDA_EDITS["conda"]
+    _edit(project, name, pinned, relaxed)
+    code, out, err = invoke(
+        ["create", "--update", "--no-check", "--json", "--channel-alias", alias], project, capsys
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert _moved(report) == {"added": ["tomli"], "removed": [], "changed": []}
+    versions = _versions(project)
+    assert (versions["pytest"], versions["threadpoolctl"]) == ("8.3.3", "3.7.0")
+    installed = {p.name.split("-")[0] for p in (project / ".conda" / "conda-meta").glob("*.json")}
+    assert {"pytest", "tomli", "threadpoolctl"} <= installed
