@@ -110,7 +110,7 @@ def solve(
             raise InvalidInput(f"a conda spec is invalid: {_error_line(error)}", "") from None
         try:
             locked = await _still_there(
-                rattler, gateway, sources, platform, (keep or {}).get(platform)
+                gateway, sources, platform, matchspecs, (keep or {}).get(platform)
             )
             return list(
                 await rattler.solve(
@@ -144,15 +144,19 @@ def solve(
 
 
 async def _still_there(
-    rattler: Any, gateway: Any, sources: list[Any], platform: Platform, kept: list[Package] | None
+    gateway: Any,
+    sources: list[Any],
+    platform: Platform,
+    specs: list[Any],
+    kept: list[Package] | None,
 ) -> list[Any]:
     """The channels' records of the ``kept`` packages (same subdir, file name and hashes);
-    one the channels no longer serve, or serve with another hash, is not preferred."""
+    one the channels no longer serve, or serve with another hash, is not preferred. The
+    query is the solver's own (the specs, followed recursively): the solve then reads the
+    gateway's memory, so keeping costs no second read of the repodata."""
     if not kept:
         return []
-    found = await gateway.query(
-        sources, [platform.value, NOARCH], sorted({p.name for p in kept}), recursive=False
-    )
+    found = await gateway.query(sources, [platform.value, NOARCH], specs, recursive=True)
     by_file = {(str(r.subdir), str(r.file_name)): r for records in found for r in records}
     chosen = []
     for package in kept:
