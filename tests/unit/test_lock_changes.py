@@ -56,3 +56,23 @@ def test_markdown_cells_hold_whatever_a_lock_says() -> None:
     rows = markdown_table(text)
     assert all(len(row) == 5 for row in rows) and len(rows) == 3
     assert ["linux-64", "added", "a|b", "", "1 | 2"] in rows
+
+
+def test_the_fast_reader_reads_what_the_validating_one_reads_or_nothing() -> None:
+    """A re-lock reads the old lock without tomllib when it is exactly npinit's own output;
+    anything else goes to the validating reader (fast_loads gives None)."""
+    from npinit.record.lockfile import dumps_lock, loads_lock
+    from npinit.record.relock import fast_loads
+
+    pypi = Package("pytest", "8.3.3", Source.PYPI, url="https://x/p.whl", sha256="ab",
+                   tags=("py3-none-any",), hashes=("sha256:ab", "sha256:cd"))  # fmt: skip
+    lock = Lock({"linux-64": NEW.with_packages((*NEW.packages, pypi)), "win-64": OLD},
+                {"manager": "conda", "requirements": ["numpy=2.4.6", "pytest"]})  # fmt: skip
+    text = dumps_lock(lock)
+    assert fast_loads(text) == loads_lock(text, "x") == lock
+    escaped = text.replace('name = "pytest"', 'name = "\\u0070ytest"', 1)  # TOML reads pytest
+    assert fast_loads(escaped) is None and loads_lock(escaped, "x") == lock
+    twice = text.replace('version = "8.3.3"', 'version = "8.3.3"\nversion = "9"', 1)
+    assert fast_loads(twice) is None  # TOML refuses a key given twice
+    assert fast_loads(text.replace("platforms.win-64", 'platforms."a.b"', 1)) is None
+    assert fast_loads(text.replace('version = "8.3.3"', "version = 8", 1)) is None

@@ -128,9 +128,9 @@ def lock_project(
     chosen = resolve_platforms(spec, platforms)
     inputs = project_inputs(project, spec)
     path = project / lockfile.FILE_NAME
-    before, previous = relock.read_previous(path)
-    keep = relock.keep(previous.sections if previous else {}, upgrade, list(upgrade_packages))
-    if keep.unknown():
+    reading = relock.read_in_background(path)  # the solve starts meanwhile
+    keep = relock.keep(reading, upgrade, list(upgrade_packages))
+    if upgrade_packages and keep.unknown():
         raise InvalidInput(
             f"--upgrade-package {', '.join(keep.unknown())}: {path.name} has no such package",
             "name a package the lock holds, or use --upgrade for every one",
@@ -151,6 +151,7 @@ def lock_project(
         texts = {name: source.read_text("utf-8") for name, source in files.items()}
         texts.update(ci_outputs(project, spec, lock))
         text = lockfile.dumps_lock(lock, "npinit lock")
+        before, previous = reading.result()
         changes = compare_locks(previous, lock, identical=before == text.encode("utf-8"))
         writes: dict[Path, str | None] = {path: text}
         writes.update({project / name: data for name, data in texts.items()})

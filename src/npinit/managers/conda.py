@@ -16,7 +16,7 @@ from npinit.model import (
     interpreter_in,
 )
 from npinit.record.relock import FRESH, Keep
-from npinit.record.snapshot import Snapshot
+from npinit.record.snapshot import Package, Snapshot
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "environment.yml"
@@ -127,7 +127,10 @@ def lock(
     urls = channel_urls(channels, ctx.channel_alias)
     names = ", ".join(p.value for p in platforms)
     ctx.progress(f"Solving {ctx.spec.source or FILE} for {names} with py-rattler")
-    kept = {p: keep.kept(p.value, Source.CONDA) for p in platforms}
+
+    def kept(platform: Platform) -> list[Package]:
+        return keep.kept(platform.value, Source.CONDA)
+
     solved = solve(
         {p: conda for p in platforms}, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept
     )

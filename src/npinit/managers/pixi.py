@@ -18,7 +18,7 @@ from npinit.model import (
     interpreter_in,
 )
 from npinit.record.relock import FRESH, Keep
-from npinit.record.snapshot import Snapshot
+from npinit.record.snapshot import Package, Snapshot
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
@@ -132,7 +132,10 @@ def lock(
     urls = channel_urls(channels, ctx.channel_alias)
     ctx.progress(f"Solving {FILE} for {', '.join(p.value for p in platforms)} with py-rattler")
     wanted = {p: common + targets.get(p.value, []) for p in platforms}
-    kept = {p: keep.kept(p.value, Source.CONDA) for p in platforms}
+
+    def kept(platform: Platform) -> list[Package]:
+        return keep.kept(platform.value, Source.CONDA)
+
     solved = solve(wanted, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept)
     lock_file = rattler.LockFile([rattler.LockPlatform(p.value) for p in platforms])
     lock_file.set_channels("default", [rattler.LockChannel(url) for url in urls])

@@ -5,9 +5,13 @@ take them as preferences, never as pins: a version the files no longer allow mov
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from npinit.model import Source
 from npinit.record.lockfile import Lock
@@ -16,11 +20,16 @@ from npinit.record.snapshot import Package, Snapshot, canonical
 
 @dataclass(frozen=True)
 class Keep:
-    """The previous lock's sections by platform, and what may move regardless."""
+    """The previous lock's sections by platform (``load`` reads them when first needed),
+    and what may move regardless."""
 
-    previous: Mapping[str, Snapshot] = field(default_factory=dict)
+    load: Callable[[], Mapping[str, Snapshot]] = dict
     upgrade_all: bool = False
     upgrade: frozenset[str] = frozenset()
+
+    @cached_property
+    def previous(self) -> Mapping[str, Snapshot]:
+        return self.load()
 
     def kept(self, platform: str, source: Source) -> list[Package]:
         """The locked packages of ``platform`` from ``source`` a re-lock prefers."""
@@ -59,9 +68,34 @@ class Keep:
 FRESH = Keep()  # keep nothing: resolve from scratch
 
 
-def keep(previous: Mapping[str, Snapshot], upgrade_all: bool, names: list[str]) -> Keep:
-    """A Keep of ``previous`` with the names to upgrade normalized (PEP 503)."""
-    return Keep(dict(previous), upgrade_all, frozenset(canonical(n) for n in names))
+def keep(
+    previous: Future[tuple[bytes | None, Lock | None]], upgrade_all: bool, names: list[str]
+) -> Keep:
+    """A Keep of the lock ``previous`` reads (:func:`read_in_background`), with the names to
+    upgrade normalized (PEP 503)."""
+
+    def load() -> Mapping[str, Snapshot]:
+        lock = previous.result()[1]
+        return lock.sections if lock is not None else {}
+
+    return Keep(load, upgrade_all, frozenset(canonical(n) for n in names))
+
+
+def read_in_background(path: Path) -> Future[tuple[bytes | None, Lock | None]]:
+    """:func:`read_previous` in a thread: parsing a big lock costs about what a conda solve
+    does, and the solve reads its repodata (in py-rattler, without the GIL) meanwhile."""
+    import threading
+
+    future: Future[tuple[bytes | None, Lock | None]] = Future()
+
+    def read() -> None:
+        try:
+            future.set_result(read_previous(path))
+        except BaseException as error:  # handed to whoever asks for the result
+            future.set_exception(error)
+
+    threading.Thread(target=read, name="npinit-read-lock", daemon=True).start()
+    return future
 
 
 def read_previous(path: Path) -> tuple[bytes | None, Lock | None]:
@@ -75,6 +109,87 @@ def read_previous(path: Path) -> tuple[bytes | None, Lock | None]:
         return None, None
     try:
         raw = read_regular(path, "the lock")
-        return raw, loads_lock(raw.decode("utf-8"), str(path))
+        text = raw.decode("utf-8")
+        return raw, fast_loads(text) or loads_lock(text, str(path))
     except (InvalidInput, OSError, UnicodeDecodeError):
         return None, None
+
+
+_HEADER = re.compile(r"^\[(\[?)(inputs|platforms\.([a-z0-9-]+)\.(environment|blas|packages))\]?\]$")
+_VALUE = re.compile(r'^([a-z0-9_-]+) = (?:"([^"\\]*)"|(\d+)|\[((?:"[^"\\]*"(?:, )?)*)\])$')
+
+
+_NUMBERS = {"build_number"}
+_LISTS = {"tags", "hashes", "requirements"}
+
+
+def fast_loads(text: str) -> Lock | None:
+    """A lock exactly as this npinit writes it, read without a TOML parser (parsing a big
+    lock costs about what a conda solve does): plain strings, whole numbers and lists of
+    plain strings only, and writing the result again must give ``text`` back; anything
+    else is None (then the validating reader reads it)."""
+    from npinit.record.lockfile import dumps_lock
+
+    lines = text.splitlines()
+    if len(lines) < 4 or not lines[1].startswith("# Regenerate it with: "):
+        return None
+    tables: dict[str, dict[str, Any]] = {}
+    rows: dict[str, list[dict[str, Any]]] = {}
+    current: dict[str, Any] = {}
+    for line in lines[4:]:
+        if not line:
+            continue
+        header, value = _HEADER.match(line), _VALUE.match(line)
+        if header:
+            key = header.group(2)
+            if header.group(1):
+                current = {}
+                rows.setdefault(key, []).append(current)
+            else:
+                current = tables.setdefault(key, {})
+        elif value:
+            name, plain, number, items = value.groups()
+            if (number is not None) != (name in _NUMBERS) or (items is not None) != (
+                name in _LISTS
+            ):
+                return None  # a type the validating reader would refuse
+            current[name] = (
+                plain if plain is not None
+                else int(number) if number is not None
+                else tuple(re.findall(r'"([^"\\]*)"', items))
+            )  # fmt: skip
+        else:
+            return None
+    try:
+        lock = _assemble(tables, rows)
+    except (KeyError, TypeError, ValueError):
+        return None
+    same = dumps_lock(lock, lines[1].removeprefix("# Regenerate it with: ")) == text
+    return lock if same else None
+
+
+def _assemble(tables: dict[str, dict[str, Any]], rows: dict[str, list[dict[str, Any]]]) -> Lock:
+    from npinit.model import EnvKind
+    from npinit.record.snapshot import BlasFingerprint
+
+    sections = {}
+    for key, env in tables.items():
+        if not key.endswith(".environment"):
+            continue
+        head = key.removesuffix(".environment")
+        blas = tables.get(f"{head}.blas", {})
+        packages = [
+            Package(**{**row, "source": Source(row["source"])})
+            for row in rows.get(f"{head}.packages", [])
+        ]
+        sections[head.removeprefix("platforms.")] = Snapshot(
+            kind=EnvKind(env["kind"]),
+            python=env["python"],
+            implementation=env["implementation"],
+            platform=env["platform"],
+            packages=tuple(packages),
+            blas=BlasFingerprint(blas["variant"], blas["evidence"]),
+        )
+    inputs = tables.get("inputs")
+    return Lock(sections, {k: list(v) if isinstance(v, tuple) else v for k, v in inputs.items()}
+                if inputs is not None else None)  # fmt: skip

@@ -8,7 +8,7 @@ lock, and installed with ``rattler.install`` (which checks every download)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ def solve(
     *,
     cache: Path,
     environ: Mapping[str, str],
-    keep: Mapping[Platform, list[Package]] | None = None,
+    keep: Callable[[Platform], list[Package]] | None = None,
 ) -> dict[Platform, tuple[Snapshot, list[Any]]]:
     """Solve each platform's ``specs`` against ``channels`` (URLs); each platform's section
     and its records (rattler ``RepoDataRecord``s, e.g. for pixi.lock). The ``keep``
@@ -109,9 +109,7 @@ def solve(
         except Exception as error:  # rattler's parse errors are its own types
             raise InvalidInput(f"a conda spec is invalid: {_error_line(error)}", "") from None
         try:
-            locked = await _still_there(
-                gateway, sources, platform, matchspecs, (keep or {}).get(platform)
-            )
+            locked = await _still_there(gateway, sources, platform, matchspecs, keep)
             return list(
                 await rattler.solve(
                     sources=sources,
@@ -148,15 +146,16 @@ async def _still_there(
     sources: list[Any],
     platform: Platform,
     specs: list[Any],
-    kept: list[Package] | None,
+    keep: Callable[[Platform], list[Package]] | None,
 ) -> list[Any]:
     """The channels' records of the ``kept`` packages (same subdir, file name and hashes);
     one the channels no longer serve, or serve with another hash, is not preferred. The
     query is the solver's own (the specs, followed recursively): the solve then reads the
     gateway's memory, so keeping costs no second read of the repodata."""
-    if not kept:
+    if keep is None:
         return []
     found = await gateway.query(sources, [platform.value, NOARCH], specs, recursive=True)
+    kept = keep(platform)  # the previous lock, read meanwhile
     by_file = {(str(r.subdir), str(r.file_name)): r for records in found for r in records}
     chosen = []
     for package in kept:
