@@ -71,6 +71,18 @@ def test_create_is_refused_before_any_question(
     assert out == ""  # no question was asked
 
 
+def test_an_untrusted_project_says_that_create_runs_its_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = write_template(tmp_path, {f"{P}/a.txt": "a\n"})
+    code, out, err = new(tmp_path, capsys, template)
+    assert code == 0, err
+    assert "note: npinit create runs code this template wrote" in out
+    code, out, err = new(tmp_path, capsys, template, "--trust", name="trusted")
+    assert code == 0, err
+    assert "npinit create runs code" not in out
+
+
 # -- item 5: no repository, no environment from an untrusted template ----------------------
 
 PLANTED = {

@@ -149,6 +149,11 @@ def new_project(
         try:
             repo = scaffold.fetch_template(template, workdir)
             files = scaffold.generate(repo, answers, target, force, trust=trust, notes=notes)
+            if not trust:
+                notes.append(
+                    "npinit create runs code this template wrote (its tests, conftest.py files "
+                    "and build backend): read them first"
+                )
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     plan = plan_for(spec)
