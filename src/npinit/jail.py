@@ -16,8 +16,12 @@ import errno
 import os
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from npinit.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from npinit.journal import Journal
 
 _AGAIN = "run it again; npinit never overwrites a file it creates"
 _HINT = "remove the link or point it inside the project; npinit never writes through it"
@@ -83,11 +87,22 @@ def write_files(
     then all are renamed into place; ``None`` removes the file. On any failure or interrupt,
     every file already replaced is put back, every new file and folder removed. Paths in
     ``new`` must not exist (never overwritten). Edited files keep their permissions, and
-    their owner and group where this process may set them; a link inside is followed."""
-    from npinit.faults import checkpoint
+    their owner and group where this process may set them; a link inside is followed. A
+    writer killed between two renames is undone by the next (:mod:`npinit.journal`)."""
+    from npinit.journal import Journal
 
     for path in files:
         check_inside(root, path, what)
+    real_root = Path(os.path.realpath(root))
+    with Journal(real_root, active=len(files) > 1) as journal:  # a killed run's, undone first
+        return _transaction(real_root, files, new, journal)
+
+
+def _transaction(
+    real_root: Path, files: Mapping[Path, str | None], new: frozenset[Path], journal: Journal
+) -> list[Path]:
+    from npinit.faults import checkpoint
+
     plan = [(path, Path(os.path.realpath(path)), text) for path, text in files.items()]
     made: list[Path] = []
     staged: list[tuple[Path, Path | None]] = []  # (destination, temporary file or None)
@@ -97,9 +112,10 @@ def write_files(
         for path, real, text in plan:
             if path in new and os.path.lexists(path):
                 raise InvalidInput(f"{path} appeared after npinit looked", _AGAIN)
-            made += _make_folders(Path(os.path.realpath(root)), real.parent)
+            made += _make_folders(real_root, real.parent)
             staged.append((real, None if text is None else _stage(real, text)))
             backups.append((real, _backup(real)))
+        journal.record([(r, t, b) for (r, t), (_, b) in zip(staged, backups, strict=True)], made)
         checkpoint("write-before-rename")
         exclusive = {Path(os.path.realpath(p)) for p in new}
         for (real, temporary), (_, backup) in zip(staged, backups, strict=True):
@@ -200,7 +216,7 @@ def _roll_back(
     for real, backup in reversed(done):
         with contextlib.suppress(OSError):
             if backup is not None:
-                os.replace(backup, real)
+                restore(backup, real)
             else:
                 real.unlink(missing_ok=True)
     for _, temporary in staged:
@@ -212,6 +228,15 @@ def _roll_back(
     for folder in reversed(made):
         with contextlib.suppress(OSError):
             folder.rmdir()
+
+
+def restore(backup: Path, real: Path) -> None:
+    """Put ``backup`` back at ``real`` (a hard link to the same file: rename(2) would do
+    nothing, so the second name is removed)."""
+    if os.path.lexists(real) and os.path.samefile(backup, real):
+        backup.unlink()
+    else:
+        os.replace(backup, real)
 
 
 def _remove_stale_temporaries(path: Path, older_than: float = 600) -> None:

@@ -124,3 +124,22 @@ def test_lock_never_writes_through_a_link_leaving_the_project(
     _one_line(result, 2, f"{project / link} is a symlink to {target}", "outside the project")
     assert tree(outside) == before
     assert not (project / "npinit.lock").is_file() or link == "npinit.lock"
+
+
+def test_a_set_killed_between_two_renames_is_undone_by_the_next_writer(
+    tmp_path: Path, channel: Path
+) -> None:
+    """SIGKILL (which nothing catches) after set renamed one of its two files: the files
+    disagree until the next writer in the project, which rolls the killed one back first."""
+    project = _project(tmp_path, channel)
+    before = tree(project)
+    killed = _npinit(["set", "--numpy", "2.3"], project, "write-renamed#1:SIGKILL")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert (project / ".npinit-transaction").is_file()
+    assert tree(project) != before  # one file renamed, the other not (and the journal)
+    again = _npinit(["set", "--python", "3.12", "--dry-run"], project)  # reads only
+    assert again.returncode == 0, again.stderr
+    writer = _npinit(["set", "--numpy", "2.4.6"], project)  # the pin it had: nothing to edit
+    assert writer.returncode == 0, writer.stderr
+    assert tree(project) == before  # the killed set undone: no trace, no journal, no backup
+    assert sorted(p.name for p in project.iterdir()) == sorted({n.split("/")[0] for n in before})

@@ -247,3 +247,31 @@ def test_an_interrupted_init_leaves_the_project_as_it_was(
     assert code == 1 and "injected fault" in err, err
     assert tree(root) == before
     assert sorted(p.name for p in root.iterdir()) == ["environment.yml"]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ["../elsewhere/precious", None, None],
+        ["environment.yml", None, "../elsewhere/precious"],
+        ["/etc/hostname", None, None],
+        "not a list",
+    ],
+)
+def test_a_planted_journal_never_moves_a_file_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], outside: Path, entry: object
+) -> None:
+    """The next writer undoes a killed transaction from .npinit-transaction: a journal the
+    project carries (hostile) can name only files inside it."""
+    import json
+
+    project = _project(tmp_path, capsys)
+    (project / ".npinit-transaction").write_text(
+        json.dumps({"files": [entry], "folders": ["../elsewhere", "/tmp"]})
+    )
+    before = tree(outside)
+    code, _, err = invoke(["set", "--numpy", "2.3"], project, capsys)
+    assert code == 0, err
+    assert tree(outside) == before
+    assert not (project / ".npinit-transaction").exists()
+    assert "numpy=2.3.5" in (project / "environment.yml").read_text()

@@ -1,0 +1,124 @@
+"""The journal of a multi-file write (:func:`npinit.jail.write_files`): what a transaction
+staged and backed up, written before its first rename, so that a writer killed between two
+renames (SIGKILL, power loss) is rolled back by the next writer in the same project.
+
+The journal is ``.npinit-transaction`` in the project, opened without following links and
+held with ``flock`` while the transaction runs: a concurrent writer waits for it (renames take
+milliseconds), and only a journal nobody holds, with entries, is a killed run's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from types import TracebackType
+
+NAME = ".npinit-transaction"
+
+
+class Journal:
+    """``with Journal(root, active):`` recovers a killed transaction's journal first; when
+    ``active``, holds the journal until the block ends (then removes it)."""
+
+    def __init__(self, root: Path, active: bool) -> None:
+        self.root, self.path, self.active = root, root / NAME, active
+        self._fd = -1
+
+    def __enter__(self) -> Journal:
+        if not self.active and not os.path.lexists(self.path):
+            return self  # the common case: one file, no journal left by anyone
+        for _ in range(5):  # a journal removed between open and flock: open it again
+            fd = os.open(
+                self.path,
+                os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0),
+                0o644,
+            )
+            with contextlib.suppress(ImportError):
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_ino == os.lstat(self.path).st_ino:
+                break
+            os.close(fd)
+        else:
+            raise OSError(f"{self.path} keeps changing")
+        self._fd = fd
+        size = os.fstat(fd).st_size
+        if size:
+            try:
+                data = json.loads(os.pread(fd, size, 0))
+            except ValueError:
+                data = {}  # not a journal npinit wrote: nothing to undo
+            roll_back(self.root, data)
+            os.ftruncate(fd, 0)
+            os.fsync(fd)
+        if not self.active:
+            self._close()
+        return self
+
+    def record(
+        self, entries: list[tuple[Path, Path | None, Path | None]], made: list[Path]
+    ) -> None:
+        """Before the first rename: every destination, its staged file, its backup."""
+        if self._fd < 0:
+            return
+
+        def rel(path: Path | None) -> str | None:
+            return None if path is None else os.path.relpath(path, self.root)
+
+        data = {
+            "files": [[rel(real), rel(temp), rel(backup)] for real, temp, backup in entries],
+            "folders": [rel(folder) for folder in made],
+        }
+        os.pwrite(self._fd, json.dumps(data).encode(), 0)
+        os.fsync(self._fd)
+
+    def _close(self) -> None:
+        with contextlib.suppress(OSError):
+            if os.lstat(self.path).st_ino == os.fstat(self._fd).st_ino:
+                self.path.unlink()
+        os.close(self._fd)
+        self._fd = -1
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._fd >= 0:
+            self._close()
+
+
+def roll_back(root: Path, data: object) -> None:
+    """Undo a killed transaction: every backup back in place, every new file it renamed in
+    removed, every staged file and folder it made removed."""
+    from npinit.errors import InvalidInput
+    from npinit.jail import project_path, restore
+
+    def inside(name: object) -> Path | None:  # a planted journal never moves a file out
+        return None if name is None else project_path(root, name, str(root / NAME))
+
+    files = data.get("files", []) if isinstance(data, dict) else []
+    for entry in reversed(files if isinstance(files, list) else []):
+        try:
+            real, temp, backup = (inside(p) for p in entry)
+        except (InvalidInput, TypeError, ValueError):
+            continue
+        if real is None:
+            continue
+        with contextlib.suppress(OSError):
+            if backup is not None and os.path.lexists(backup):
+                restore(backup, real)
+            elif backup is None and temp is not None and not os.path.lexists(temp):
+                real.unlink(missing_ok=True)  # a new file, already renamed in
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+    folders = data.get("folders", []) if isinstance(data, dict) else []
+    for folder in reversed(folders if isinstance(folders, list) else []):
+        with contextlib.suppress(OSError, InvalidInput):
+            path = inside(folder)
+            if path is not None:
+                path.rmdir()
