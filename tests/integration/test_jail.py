@@ -252,9 +252,9 @@ def test_an_interrupted_init_leaves_the_project_as_it_was(
 @pytest.mark.parametrize(
     "entry",
     [
-        ["../elsewhere/precious", None, None],
+        ["../elsewhere/precious", "../elsewhere/gone.tmp", None],
         ["environment.yml", None, "../elsewhere/precious"],
-        ["/etc/hostname", None, None],
+        ["{out}/precious", "{out}/gone.tmp", None],
         "not a list",
     ],
 )
@@ -266,8 +266,10 @@ def test_a_planted_journal_never_moves_a_file_out(
     import json
 
     project = _project(tmp_path, capsys)
+    if isinstance(entry, list):
+        entry = [p.format(out=outside) if isinstance(p, str) else p for p in entry]
     (project / ".npinit-transaction").write_text(
-        json.dumps({"files": [entry], "folders": ["../elsewhere", "/tmp"]})
+        json.dumps({"files": [entry], "folders": ["../elsewhere", str(outside)]})
     )
     before = tree(outside)
     code, _, err = invoke(["set", "--numpy", "2.3"], project, capsys)
