@@ -35,6 +35,8 @@ def check_inside(root: Path, path: Path, what: str = "the project") -> Path:
     """``path`` (below ``root``) if writing it stays inside ``root``; else InvalidInput
     naming the symlink (or the name) that leaves. Every component is checked, outermost
     first; links that stay inside are fine."""
+    if "\x00" in str(path):
+        raise InvalidInput(f"{str(path)!r} holds a NUL character", "give another name")
     real_root = os.path.realpath(root)
     relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
     if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):

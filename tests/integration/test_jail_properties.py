@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from npinit.errors import InvalidInput
@@ -32,7 +32,15 @@ NAMES = [
     "report.html",
 ]
 # where a planted link points: outside (a folder, a file, nothing), a loop, inside
-TARGETS = ["{out}", "{out}/precious", "{out}/missing", "../elsewhere/x", "{self}", "envs"]
+TARGETS = [
+    "{out}",
+    "{out}/{name}",  # a copy of the project's own file, outside: a valid file to edit
+    "{out}/precious",
+    "{out}/missing",
+    "../elsewhere/{name}",
+    "{self}",
+    "envs",
+]
 FILE_VALUES = st.one_of(
     st.sampled_from(
         [
@@ -53,7 +61,7 @@ FILE_VALUES = st.one_of(
     st.text(min_size=1, max_size=30),
 )
 SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -96,9 +104,10 @@ def _layout(world: Path, template: Path, links: dict[str, str], answers_file: st
     out = world / "elsewhere"
     (out / "workflows").mkdir(parents=True)
     (out / "precious").write_text("keep me\n")
-    (out / "environment.yml").write_text(ENV)
     project = world / "p"
     shutil.copytree(template, project, symlinks=True)
+    for name in ("environment.yml", ".npinit.toml", "README.md"):
+        shutil.copy(project / name, out / name)
     (project / "envs").mkdir()
     for name, target in links.items():
         path = project / name
@@ -106,7 +115,7 @@ def _layout(world: Path, template: Path, links: dict[str, str], answers_file: st
             shutil.rmtree(path)
         elif os.path.lexists(path):
             path.unlink()
-        path.symlink_to(target.format(out=out, self=path))
+        path.symlink_to(target.format(out=out, self=path, name=name))
     if answers_file is not None and not (project / ".npinit.toml").is_symlink():
         from npinit.tomlio import toml_value
 
@@ -129,20 +138,23 @@ def _check(code: int, err: str) -> None:
 
 
 LINKS = st.dictionaries(st.sampled_from(NAMES), st.sampled_from(TARGETS), max_size=4)
-COMMANDS = st.sampled_from(
-    [
-        ["set", "--numpy", "2.3"],
-        ["set", "--numpy", "2.3", "--python", "3.13"],
-        ["init", "--no-input", "--ci", "github"],
-        ["lock", "--from-env"],
-        ["lock", "--format", "requirements"],
-        ["report", "d.json", "--output", "report.html"],
-    ]
-)
+COMMANDS_LIST = [
+    ["set", "--numpy", "2.3"],
+    ["set", "--numpy", "2.3", "--python", "3.13"],
+    ["init", "--no-input", "--ci", "github"],
+    ["lock", "--from-env"],
+    ["lock", "--format", "requirements"],
+    ["report", "d.json", "--output", "report.html"],
+]
+COMMANDS = st.sampled_from(COMMANDS_LIST)
 
 
 @SETTINGS
 @given(links=LINKS, answers_file=st.one_of(st.none(), FILE_VALUES), command=COMMANDS)
+@example(links={"environment.yml": "{out}/{name}"}, answers_file=None, command=COMMANDS_LIST[0])
+@example(links={"tests": "{out}"}, answers_file=None, command=COMMANDS_LIST[2])
+@example(links={"report.html": "{out}/precious"}, answers_file=None, command=COMMANDS_LIST[5])
+@example(links={"binder": "{out}"}, answers_file="binder/environment.yml", command=COMMANDS_LIST[0])
 def test_no_writer_changes_anything_outside_the_project(
     world: Path,
     template: Path,
