@@ -192,6 +192,7 @@ def test_no_writer_changes_anything_outside_the_project(
     ),
     fail_at=st.sampled_from(["", "write-before-rename", "write-renamed#1", "write-renamed#2"]),
 )
+@example(names=["\r", "a\r\nb"], fail_at="")  # written byte for byte, no newline translation
 def test_a_transaction_writes_inside_or_nothing(
     world: Path, names: list[str], fail_at: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -221,5 +222,5 @@ def test_a_transaction_writes_inside_or_nothing(
         real_root = os.path.realpath(root)
         for path in written:
             assert os.path.realpath(path).startswith(real_root + os.sep)
-            assert path.read_text() == files[path]
+            assert path.read_bytes() == str(files[path]).encode()
     assert _snapshot(out) == before_out
