@@ -103,12 +103,12 @@ def parse_platforms(values: Iterable[str], current: Platform | None) -> tuple[Pl
 
 _CONDA_OP = r"(?:==|>=|<=|!=|~=|=|>|<)"
 _CONDA_VERSION = r"[A-Za-z0-9_.*+!]+"
-_CONDA_CONSTRAINT = rf"{_CONDA_OP}?\s*{_CONDA_VERSION}"
+_CONDA_CONSTRAINT = rf"(?:{_CONDA_OP}\s*)?{_CONDA_VERSION}"
 _CONDA_MATCHSPEC = re.compile(
     r"^(?:(?P<channel>[A-Za-z0-9_./-]+)::)?"
     r"(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)"
     r"(?P<brackets>\[[^\[\]]*\])?"
-    rf"(?:\s*(?P<version>{_CONDA_CONSTRAINT}(?:\s*[,|]\s*{_CONDA_CONSTRAINT})*)"
+    rf"(?:(?:\s+|(?=[=<>!~*+]))(?P<version>{_CONDA_CONSTRAINT}(?:\s*[,|]\s*{_CONDA_CONSTRAINT})*)"
     rf"(?:(?:=|\s+)(?P<build>[A-Za-z0-9_.*+]+))?)?"
     r"(?P<after>\[[^\[\]]*\])?$"
 )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from npinit.editing import yaml_lines
 from npinit.editing.selectors import BLAS_SELECTORS, blas_build
 from npinit.errors import InvalidInput
 
@@ -40,13 +41,10 @@ class Entry:
 
 # -- the fast reader: block-style files only -----------------------------------------------
 
+# every pattern here is linear: no two neighbouring quantifiers range over the same characters
 _KEY = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?P<rest>(?:[ \t].*)?)$")
-_ITEM = re.compile(r"^(?P<lead>(?P<indent>[ ]*)-[ ]+)(?P<value>\S.*?)(?P<tail>[ \t]+#.*)?$")
 _PLAIN = re.compile(r"^[A-Za-z0-9_][^'\"#]*$")
 _QUOTED = re.compile(r"^(?:\"[^\"\\]*\"|'[^']*')$")
-_SCALAR = re.compile(r"^[ \t]*(?:[A-Za-z0-9_./][^'\"#:{}\[\]&*!|>%@`]*)?[ \t]*(?:#.*)?$")
-_VARIABLE = re.compile(r"^[ ]+[A-Za-z_][A-Za-z0-9_]*:[ \t]*(?:[^'\"#{}\[\]&*!|>%@`]*)?(?:#.*)?$")
-
 
 _SIMPLE_ITEM = re.compile(r"([ ]*)- ([A-Za-z0-9_][^'\"#:\s]*)\Z")
 _NAME = re.compile(r"[^\s=<>!~\[]*")
@@ -98,7 +96,9 @@ def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
             key, indent, pip_indent = match["key"], None, None
             rest = match["rest"].strip()
             if rest and not rest.startswith("#"):
-                if not _SCALAR.match(rest) or key in ("channels", "dependencies", "variables"):
+                if key in ("channels", "dependencies", "variables"):
+                    return None
+                if not yaml_lines.plain_key_value(rest):
                     return None
                 data[key] = rest.split(" #")[0].strip()
             else:
@@ -107,16 +107,16 @@ def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
         if key is None:
             return None
         if key == "variables":
-            if not _VARIABLE.match(line):
+            if not yaml_lines.variable_line(line):
                 return None
             name, _, value = stripped.partition(":")
             data[key][name] = value.split(" #")[0].strip()
             continue
-        item = _ITEM.match(line)
+        item = yaml_lines.item(line)
         if item is None or not isinstance(data[key], list):
             return None
-        depth = len(item["indent"])
-        value = item["value"]
+        depth = item.indent
+        value = item.value
         if indent is None:
             indent = depth
         if pip_indent is not None and depth > indent:
@@ -130,7 +130,7 @@ def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
         if depth != indent:
             return None
         pip_indent = None
-        if key == "dependencies" and value.rstrip() == "pip:" and item["tail"] is None:
+        if key == "dependencies" and value.rstrip() == "pip:" and not item.commented:
             data[key].append({"pip": []})
             following = next(
                 (
@@ -140,17 +140,17 @@ def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
                 ),
                 "",
             )
-            first_pip = _ITEM.match(following)
-            if first_pip is None or len(first_pip["indent"]) <= indent:
+            first_pip = yaml_lines.item(following)
+            if first_pip is None or first_pip.indent <= indent:
                 return None
-            pip_indent = len(first_pip["indent"])
+            pip_indent = first_pip.indent
             continue
         spec = _scalar(value)
         if spec is None:
             return None
         data[key].append(spec)
         if key == "dependencies":
-            start = len(item["lead"])
+            start = item.start
             found.append((index, spec, start, start + len(value.rstrip())))
     last = len(found) - 1
     entries = [

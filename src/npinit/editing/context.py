@@ -83,7 +83,9 @@ def _python_entry(spec: str) -> str:
     """The version part of a conda ``python`` entry: ``python >=3.6`` -> ``>=3.6``,
     ``python=3.12=*_cpython`` -> ``=3.12``, ``conda-forge::python 3.12.*`` -> ``3.12.*``."""
     rest = re.sub(r"^(?:[\w.-]+::)?python", "", spec.strip(), count=1).strip()
-    rest = re.sub(r"\[.*\]$", "", rest)
+    bracket = rest.find("[", rest.rfind("\n") + 1)  # a trailing [...] goes (linear)
+    if bracket >= 0 and rest.endswith("]"):
+        rest = rest[:bracket]
     if rest.startswith("=") and not rest.startswith("=="):
         version, _, _build = rest[1:].partition("=")
         return "=" + version

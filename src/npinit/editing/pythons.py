@@ -33,7 +33,7 @@ def _conda_to_pep440(spec: str) -> str:
     """One conda version spec (no ``|``) as PEP 440: ``=3.12`` and a bare ``3.12`` match
     every 3.12.x, as conda does; ``3.12.*`` stays; operators pass through."""
     parts = []
-    for part in re.split(r"\s*,\s*", spec.strip()):
+    for part in spec.split(","):
         part = part.strip()
         if not part or part == "*":
             continue
@@ -50,7 +50,9 @@ def _conda_to_pep440(spec: str) -> str:
 def _poetry_to_pep440(spec: str) -> str:
     """Poetry's ``^3.10`` (>=3.10,<4), ``~3.10`` (>=3.10,<3.11) and PEP 440 forms."""
     parts = []
-    for part in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", spec.strip()):
+    # a run of blanks is split where it starts, never tried again from inside (linear)
+    pieces = (re.split(r"(?<!\s)\s+(?=[<>=!~^])", p.strip()) for p in spec.split(","))
+    for part in (piece for split in pieces for piece in split):
         if part.startswith("^"):
             version = part[1:]
             major = version.split(".")[0]
@@ -80,7 +82,7 @@ def allowed(spec: str, dialect: str) -> frozenset[str] | None:
         if match is None:
             raise InvalidInput(f"'{text}' is not a Python version", "write 3.X, e.g. 3.12")
         return frozenset({match.group(1)})
-    alternatives = re.split(r"\s*\|\|?\s*", text)
+    alternatives = [a.strip() for a in text.replace("||", "|").split("|")]
     found: set[str] = set()
     for alternative in alternatives:
         if dialect == "conda":

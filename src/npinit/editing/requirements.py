@@ -16,11 +16,24 @@ from pathlib import Path
 
 from npinit.errors import InvalidInput
 
-_SPLIT = re.compile(r"^(?P<body>[^#]*?)(?P<tail>\s+#.*|\s*)$")
 _OPTION = re.compile(r"\s--?[A-Za-z]")  # where a requirement's per-line options start
 _INCLUDE = re.compile(
     r"^\s*(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(?P<path>\S+)", re.IGNORECASE
 )
+
+
+def _split(line: str) -> tuple[str, str] | None:
+    """A line's requirement part and its tail (the comment, with the blanks before it), or
+    None when a ``#`` follows a non-blank directly. Plain string methods: linear in the
+    line's length (a regular expression for this backtracked over runs of blanks)."""
+    comment = line.find("#")
+    if comment < 0:
+        body = line.rstrip()
+        return body, line[len(body) :]
+    body = line[:comment].rstrip()
+    if len(body) == comment:  # "#" right after a non-blank, or at the start of the line
+        return None
+    return body, line[len(body) :]
 
 
 def _requirement_text(body: str) -> str:
@@ -60,8 +73,8 @@ def numpy_lines(text: str) -> list[int]:
     """Indexes of the lines that require numpy."""
     found = []
     for index, line in enumerate(text.splitlines()):
-        match = _SPLIT.match(line)
-        if match and _requirement_name(match["body"]) == "numpy":
+        split = _split(line)
+        if split and _requirement_name(split[0]) == "numpy":
             found.append(index)
     return found
 
@@ -93,9 +106,9 @@ def set_numpy(text: str, version: str, origin: str, add: bool = True) -> str:
             continue
         raw = lines[first]
         ending = raw[len(raw.rstrip("\r\n")) :]
-        match = _SPLIT.match(raw.rstrip("\r\n"))
-        assert match is not None
-        body, tail = match["body"], match["tail"]
+        split = _split(raw.rstrip("\r\n"))
+        assert split is not None
+        body, tail = split
         requirement = Requirement(_requirement_text(body))
         name = re.match(r"\s*([A-Za-z0-9._-]+)", body)
         assert name is not None

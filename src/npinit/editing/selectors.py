@@ -11,7 +11,7 @@ BLAS_SELECTORS = {"libblas", "liblapack", "libcblas", "liblapacke", "blas", "bla
 
 
 _BUILD = re.compile(
-    r"\[[^\]]*\bbuild\s*=\s*['\"]?(?P<bracket>[^'\",\]]+)"  # name[build=*mkl]
+    r"\[[^\[\]]*\bbuild\s*=\s*['\"]?(?P<bracket>[^'\",\]]+)"  # name[build=*mkl]
     r"|^[^=\s\[]+(?:=|\s+)[^=\s]+(?:=|\s+)(?P<third>\S+)\s*$"  # name=*=*mkl, name * *mkl
 )
 

@@ -184,7 +184,10 @@ def blas_from_conda(packages: list[Package]) -> BlasFingerprint | None:
     return None
 
 
-_CONFIG_BLAS = re.compile(r'"blas":\s*\{(?P<body>.*?)\n\s*\}', re.S)
+# the "blas" table's opening, then the first line that starts with "}": linear, where a lazy
+# body before "\n\s*}" re-scanned every run of blank lines
+_CONFIG_BLAS = re.compile(r'"blas":\s*\{')
+_CONFIG_CLOSE = re.compile(r"^[^\S\n]*\}", re.M)
 _CONFIG_FIELD = re.compile(r'"(?P<key>name|version)":\s*r?"(?P<value>[^"]*)"')
 
 
@@ -195,10 +198,12 @@ def blas_from_config(numpy_dir: Path) -> BlasFingerprint | None:
         text = (numpy_dir / "__config__.py").read_text("utf-8", errors="replace")
     except OSError:
         return None
-    block = _CONFIG_BLAS.search(text)
-    if block is None:
+    opening = _CONFIG_BLAS.search(text)
+    closing = _CONFIG_CLOSE.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
         return None
-    fields = {m["key"]: m["value"] for m in _CONFIG_FIELD.finditer(block["body"])}
+    body = text[opening.end() : closing.start()]
+    fields = {m["key"]: m["value"] for m in _CONFIG_FIELD.finditer(body)}
     name = fields.get("name", "")
     variant = family_of(name)
     if variant == "unknown":
