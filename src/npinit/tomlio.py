@@ -4,58 +4,15 @@ project's ``.npinit.toml``, and atomic writes (see :mod:`npinit.jail`) that keep
 
 from __future__ import annotations
 
-import errno
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
 from npinit.errors import InvalidInput
+from npinit.reading import check_regular as check_regular  # one reader: npinit.reading
+from npinit.reading import parse_bounded
+from npinit.reading import read_regular as read_regular
 
 ANSWERS_FILE = ".npinit.toml"
-
-
-def read_regular(path: Path, what: str = "") -> bytes:
-    """The bytes of ``path``, which must be a regular file (symlinks to one are fine).
-
-    InvalidInput (exit 2) for a missing file, a folder, a FIFO, a device or a symlink loop:
-    the check comes before the open, since opening a FIFO blocks.
-    """
-    check_regular(path, what)
-    name = f"{what} {path}" if what else str(path)
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise InvalidInput(f"cannot read {name}: {error.strerror}", "") from None
-
-
-def check_regular(path: Path, what: str = "") -> None:
-    """Refuse (exit 2) what is not a regular file; see :func:`read_regular`."""
-    name = f"{what} {path}" if what else str(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise InvalidInput(f"{name} does not exist", "check the path") from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise InvalidInput(f"{name} is a symlink loop", "fix or remove the link") from None
-        raise InvalidInput(f"cannot read {name}: {error.strerror}", "") from None
-    if not stat.S_ISREG(info.st_mode):
-        kind = (
-            "a folder"
-            if stat.S_ISDIR(info.st_mode)
-            else "a FIFO"
-            if stat.S_ISFIFO(info.st_mode)
-            else "a device"
-            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-            else "a socket"
-            if stat.S_ISSOCK(info.st_mode)
-            else "not a regular file"
-        )
-        raise InvalidInput(
-            f"{name} is not a regular file ({kind})", "give the path of a regular file"
-        )
 
 
 def read_answers(project: Path) -> dict[str, Any]:
@@ -79,7 +36,7 @@ def load_answers(data: bytes | str, origin: str) -> dict[str, Any]:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         if "\x00" in text:
             raise ValueError("it holds NUL bytes")
-        table = tomllib.loads(text).get("project")
+        table = parse_bounded(tomllib.loads, text, origin).get("project")
     except (UnicodeDecodeError, ValueError) as error:
         reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
         raise InvalidInput(f"{origin} is not valid TOML ({reason})", hint) from None

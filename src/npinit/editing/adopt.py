@@ -16,6 +16,7 @@ from npinit.editing.context import kind_of, kind_of_file
 from npinit.editing.project import FileEdit
 from npinit.errors import InvalidInput
 from npinit.model import Manager, Platform
+from npinit.reading import parse_bounded, read_text
 
 LOOKED_FOR = (
     "a conda environment file (environment*.yml, any YAML with a dependencies list, also in "
@@ -66,8 +67,8 @@ def _pyproject(root: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        return parse_bounded(tomllib.loads, read_text(path), str(path))
+    except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"{path} does not parse ({error})", "fix the file first") from None
 
 
@@ -163,7 +164,7 @@ def _numpy_range(kind: str, text: str, origin: str) -> str:
             except InvalidRequirement:
                 return ""
         return ""
-    doc = tomllib.loads(text)
+    doc = parse_bounded(tomllib.loads, text, origin)
     if kind == "pixi":
         value = doc.get("dependencies", {}).get("numpy", "")
         value = value.get("version", "") if isinstance(value, dict) else str(value)
@@ -192,7 +193,7 @@ def _blas_selector(kind: str, text: str, origin: str) -> str | None:
         _, entries = conda_env.parse(text, origin)
         specs = [e.spec for e in entries if e.name in BLAS_SELECTORS]
     elif kind == "pixi":
-        doc = tomllib.loads(text)
+        doc = parse_bounded(tomllib.loads, text, origin)
         tables = [doc.get("dependencies", {})]
         tables += [t.get("dependencies", {}) for t in doc.get("target", {}).values()]
         for table in tables:
@@ -208,7 +209,7 @@ def _blas_selector(kind: str, text: str, origin: str) -> str | None:
 
 def _platforms(kind: str, text: str, origin: str) -> list[str]:
     if kind == "pixi":
-        doc = tomllib.loads(text)
+        doc = parse_bounded(tomllib.loads, text, origin)
         table = doc.get("workspace") or doc.get("project") or {}
         return [str(p) for p in table.get("platforms", [])]
     if kind == "conda":

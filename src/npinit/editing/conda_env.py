@@ -21,6 +21,7 @@ from typing import Any
 from npinit.editing import yaml_lines
 from npinit.editing.selectors import BLAS_SELECTORS, blas_build
 from npinit.errors import InvalidInput
+from npinit.reading import parse_bounded
 
 __all__ = ["BLAS_SELECTORS", "Entry", "blas_build", "edit", "parse", "set_channel"]
 
@@ -172,7 +173,7 @@ def _ruamel_parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
     from ruamel.yaml.error import YAMLError
 
     try:
-        data = YAML(typ="rt").load(text)
+        data = parse_bounded(YAML(typ="rt").load, text, origin)
     except YAMLError as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else "invalid YAML"
         raise InvalidInput(f"{origin} is not valid YAML ({first})", "fix the file") from None
@@ -372,7 +373,7 @@ def set_channel(text: str, origin: str, channel: str) -> str:
     ``nodefaults`` goes when the channel becomes ``defaults``."""
     from ruamel.yaml import YAML
 
-    data = YAML(typ="rt").load(text)
+    data = parse_bounded(YAML(typ="rt").load, text, origin)
     channels = data.get("channels")
     lines = text.splitlines(keepends=True)
     if not isinstance(channels, list) or not channels:

@@ -12,6 +12,7 @@ from typing import Any
 from npinit.errors import InvalidInput
 from npinit.knowledge import releases
 from npinit.model import Platform
+from npinit.reading import parse_bounded
 
 CONDA_FILES = ("environment.yml", "environment.yaml")
 
@@ -55,7 +56,7 @@ def kind_of_file(path: Path, text: str | None = None) -> str | None:
 
     try:
         raw = text if text is not None else read_regular(path).decode("utf-8")
-        data = YAML(typ="safe").load(raw)
+        data = parse_bounded(YAML(typ="safe").load, raw, str(path))
     except (YAMLError, UnicodeDecodeError, InvalidInput):
         return None
     if isinstance(data, dict) and isinstance(data.get("dependencies"), list):
@@ -122,7 +123,8 @@ def read_context(
                     if entry.name == "python":
                         says(path, _python_entry(entry.spec), "conda")
             elif kind == "pixi":
-                deps = toml_files._table(tomllib.loads(text), ("dependencies",), str(path))
+                doc = parse_bounded(tomllib.loads, text, str(path))
+                deps = toml_files._table(doc, ("dependencies",), str(path))
                 spec = (deps or {}).get("python", "")
                 spec = spec.get("version", "") if isinstance(spec, dict) else spec
                 says(path, str(spec), "conda")

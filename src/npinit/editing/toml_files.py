@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from npinit.errors import InvalidInput
+from npinit.reading import parse_bounded
 
 
 def parse(text: str, origin: str) -> Any:
@@ -15,7 +16,7 @@ def parse(text: str, origin: str) -> Any:
     from tomlkit.exceptions import TOMLKitError
 
     try:
-        return tomlkit.parse(text)
+        return parse_bounded(tomlkit.parse, text, origin)
     except (TOMLKitError, ValueError) as error:
         raise InvalidInput(f"{origin} is not valid TOML ({error})", "fix the file") from None
 

@@ -163,10 +163,11 @@ def pyproject_inputs(project: Path) -> list[str]:
     import tomllib
 
     from npinit.errors import InvalidInput
-    from npinit.tomlio import read_regular
+    from npinit.reading import parse_bounded, read_regular
 
     try:
-        doc = tomllib.loads(read_regular(project / "pyproject.toml", "pyproject.toml").decode())
+        path = project / "pyproject.toml"
+        doc = parse_bounded(tomllib.loads, read_regular(path, path.name).decode(), str(path))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InvalidInput(
             f"{project / 'pyproject.toml'} is not valid TOML ({error})", ""

@@ -84,10 +84,11 @@ def _specs(project: Path) -> tuple[list[str], dict[str, list[str]], list[str]]:
     import tomllib
 
     from npinit.errors import InvalidInput
-    from npinit.tomlio import read_regular
+    from npinit.reading import parse_bounded, read_regular
 
     try:
-        doc = tomllib.loads(read_regular(project / FILE, FILE).decode("utf-8"))
+        text = read_regular(project / FILE, FILE).decode("utf-8")
+        doc = parse_bounded(tomllib.loads, text, str(project / FILE))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InvalidInput(f"{project / FILE} is not valid TOML ({error})", "fix it") from None
 

@@ -73,10 +73,15 @@ def _with_root(project: Path, section: Snapshot) -> Snapshot:
     """Poetry installs the project itself (editable) unless ``package-mode = false``."""
     import tomllib
 
+    from npinit.errors import InvalidInput
     from npinit.model import Source
+    from npinit.reading import parse_bounded, read_text
     from npinit.record.snapshot import Package, canonical
 
-    doc = tomllib.loads((project / FILE).read_text("utf-8"))
+    try:
+        doc = parse_bounded(tomllib.loads, read_text(project / FILE, FILE), str(project / FILE))
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(f"{project / FILE} is not valid TOML ({error})", "fix it") from None
     poetry = doc.get("tool", {}).get("poetry", {})
     if poetry.get("package-mode", True) is False:
         return section

@@ -8,8 +8,13 @@ import json
 import os
 from pathlib import Path
 
+from npinit.errors import InvalidInput
 from npinit.model import Source
+from npinit.reading import parse_bounded, read_regular
 from npinit.record.snapshot import Package, canonical
+
+METADATA_BYTES = 16 * 1024 * 1024  # a long description is large; a METADATA this size is not
+SMALL_BYTES = 1024 * 1024  # INSTALLER, WHEEL, direct_url.json: a few lines each
 
 
 def site_packages_dirs(prefix: Path) -> list[Path]:
@@ -22,17 +27,18 @@ def site_packages_dirs(prefix: Path) -> list[Path]:
 
 
 def _metadata_headers(path: Path) -> dict[str, str]:
-    """Name and Version from a METADATA file, reading only its header block."""
+    """Name and Version from a METADATA file's header block. InvalidInput when it is not a
+    regular file (a FIFO would hang the read) or too large, OSError when it cannot be read."""
     headers: dict[str, str] = {}
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.strip():
+    text = read_regular(path, "", METADATA_BYTES).decode("utf-8", "replace")
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        if key in ("Name", "Version") and key not in headers:
+            headers[key] = value.strip()
+            if len(headers) == 2:
                 break
-            key, _, value = line.partition(":")
-            if key in ("Name", "Version") and key not in headers:
-                headers[key] = value.strip()
-                if len(headers) == 2:
-                    break
     return headers
 
 
@@ -64,7 +70,10 @@ def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Pac
         except (OSError, KeyError):
             warnings.append(f"{dist} has no readable METADATA; left out of the snapshot")
             continue
-        requested, origin = _direct_url(dist)
+        except InvalidInput as error:
+            warnings.append(f"{error.message}; {dist.name} left out of the snapshot")
+            continue
+        requested, origin = _direct_url(dist, warnings)
         packages.append(
             Package(
                 name=canonical(name),
@@ -80,10 +89,14 @@ def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Pac
 
 
 def _small_text(path: Path, warnings: list[str]) -> str:
-    """A small metadata file's text; '' when absent, and a warning when it is not UTF-8."""
+    """A small metadata file's text; '' when absent, and a warning when it is not UTF-8 or
+    not a regular file."""
+    if not path.exists() and not path.is_symlink():
+        return ""
     try:
-        return path.read_bytes().decode("utf-8")
-    except OSError:
+        return read_regular(path, "", SMALL_BYTES).decode("utf-8")
+    except InvalidInput as error:
+        warnings.append(f"{error.message}; its content was left out of the snapshot")
         return ""
     except UnicodeDecodeError:
         warnings.append(f"{path} is not UTF-8 text; its content was left out of the snapshot")
@@ -103,6 +116,9 @@ def _egg_info(path: Path, owned: set[str], rel_site: str, warnings: list[str]) -
     except (OSError, KeyError):
         warnings.append(f"{path} has no readable PKG-INFO; left out of the snapshot")
         return None
+    except InvalidInput as error:
+        warnings.append(f"{error.message}; {path.name} left out of the snapshot")
+        return None
     warnings.append(
         f"{canonical(name)} {version} is installed as egg-info (no installer record, no wheel "
         "tags); reinstall it with pip to lock it fully"
@@ -117,13 +133,18 @@ def _wheel_tags(dist: Path, warnings: list[str]) -> tuple[str, ...]:
     )
 
 
-def _direct_url(dist: Path) -> tuple[str, str]:
+def _direct_url(dist: Path, warnings: list[str]) -> tuple[str, str]:
     """The remote URL a distribution was installed from (PEP 610), and its origin:
     ``editable`` or ``local`` for a folder or file of this machine (whose path is not kept:
     the lock must not depend on it)."""
+    path = dist / "direct_url.json"
+    text = _small_text(path, warnings)
     try:
-        data = json.loads((dist / "direct_url.json").read_text("utf-8"))
-    except (OSError, ValueError):
+        data = parse_bounded(json.loads, text, str(path)) if text else None
+    except InvalidInput as error:
+        warnings.append(f"{error.message}; its content was left out of the snapshot")
+        return "", ""
+    except ValueError:
         return "", ""
     if not isinstance(data, dict):
         return "", ""

@@ -60,12 +60,14 @@ def _fetch(index: str, name: str) -> dict[str, Any]:
     made absolute against the page's own URL (both PEPs allow relative ones)."""
     from urllib.parse import urldefrag, urljoin
 
+    from npinit.reading import MAX_BYTES, parse_bounded
+
     base, auth = _split_credentials(index)
     page_url = f"{base.rstrip('/')}/{name}/"
     request = urllib.request.Request(page_url, headers={"Accept": ACCEPT, **auth})
     with urllib.request.urlopen(request, timeout=60) as response:
         kind = response.headers.get_content_type()
-        body = response.read()
+        body = response.read(MAX_BYTES)  # a page past this is cut, and then does not parse
         final = response.geturl()
     if kind == "text/html":
         parser = _Anchors()
@@ -77,7 +79,7 @@ def _fetch(index: str, name: str) -> dict[str, Any]:
             files.append({"filename": entry["filename"], "url": url,
                           "hashes": {algorithm: digest} if digest else {}})  # fmt: skip
         return {"files": files}
-    data: dict[str, Any] = json.loads(body)
+    data: dict[str, Any] = parse_bounded(json.loads, body.decode("utf-8", "replace"), page_url)
     for entry in data.get("files", []):
         if isinstance(entry, dict) and isinstance(entry.get("url"), str):
             entry["url"] = urljoin(final, entry["url"])

@@ -130,9 +130,12 @@ def run_script(
             check=False,
             what=str(python),
         )  # fmt: skip
+    from npinit.errors import InvalidInput
+    from npinit.reading import parse_bounded
+
     try:
-        data = json.loads(result.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
+        data = parse_bounded(json.loads, result.stdout.strip().splitlines()[-1], str(python))
+    except (ValueError, IndexError, InvalidInput):
         data = None
     if not isinstance(data, dict):
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]

@@ -228,12 +228,22 @@ def _marker_ok(marker: str, env: dict[str, str]) -> bool:
     return not marker or Marker(marker).evaluate(env)
 
 
+def _read_toml(path: Path) -> dict[str, Any]:
+    """A lock a manager wrote into the project (uv.lock, poetry.lock), read as any file."""
+    from npinit.reading import parse_bounded, read_text
+
+    try:
+        return parse_bounded(tomllib.loads, read_text(path, path.name), str(path))
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(f"{path} is not valid TOML ({error})", "lock again") from None
+
+
 def from_uv_lock(
     path: Path, python: str, platforms: list[Platform], groups: tuple[str, ...] = ("dev",)
 ) -> dict[Platform, Snapshot]:
     """Each platform's packages in uv.lock: the project's dependencies (and its default
     ``dev`` group), followed through the markers that hold on that platform."""
-    data = tomllib.loads(path.read_text("utf-8"))
+    data = _read_toml(path)
     packages = {canonical(p["name"]): p for p in data.get("package", [])}
     root = _uv_root(data)
     sections = {}
@@ -292,7 +302,7 @@ def from_poetry_lock(
 ) -> dict[Platform, Snapshot]:
     """Each platform's packages in poetry.lock (lock format 2.1: each package carries the
     groups that need it and, per group, the markers under which it is installed)."""
-    data = tomllib.loads(path.read_text("utf-8"))
+    data = _read_toml(path)
     sections = {}
     for platform in platforms:
         env = marker_environment(platform, python)

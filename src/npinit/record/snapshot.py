@@ -13,6 +13,7 @@ from typing import Any
 from npinit.errors import InvalidInput
 from npinit.knowledge.blas import family_of, variant_from_build
 from npinit.model import EnvKind, Platform, Source
+from npinit.reading import parse_bounded, read_regular, read_text
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Snapshot:
 
 
 _NORMALIZE = re.compile(r"[-_.]+")
+RECORD_BYTES = 64 * 1024 * 1024  # a conda record lists its files: large, never this large
 FREE_THREADED = "cpython-freethreading"  # the implementation of a cp3Xt (PEP 703) CPython
 
 
@@ -104,12 +106,18 @@ def read_conda_meta(prefix: Path) -> tuple[list[Package], set[str], list[str]]:
     meta = prefix / "conda-meta"
     for path in sorted(meta.glob("*.json")):
         try:
-            record = json.loads(path.read_text("utf-8"))
+            record = parse_bounded(json.loads, read_text(path, "", RECORD_BYTES), str(path))
             if not isinstance(record, dict):
                 raise ValueError("not a JSON object")
             name, version = record["name"], record["version"]
-        except (OSError, ValueError, KeyError, UnicodeDecodeError) as error:
-            reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+        except (OSError, ValueError, KeyError, InvalidInput) as error:
+            reason = (
+                f"missing field {error}"
+                if isinstance(error, KeyError)
+                else error.message.replace(str(path), "it")
+                if isinstance(error, InvalidInput)
+                else str(error)
+            )
             raise InvalidInput(
                 f"conda record {path} is corrupt ({reason[:80]})",
                 "repair or remove the environment; conda-meta records must be JSON objects",
@@ -195,8 +203,9 @@ def blas_from_config(numpy_dir: Path) -> BlasFingerprint | None:
     """What ``numpy/__config__.py`` (written by numpy's build, read here without importing
     numpy) names as its BLAS, e.g. ``scipy-openblas 0.3.31`` or ``accelerate``."""
     try:
-        text = (numpy_dir / "__config__.py").read_text("utf-8", errors="replace")
-    except OSError:
+        config = numpy_dir / "__config__.py"
+        text = read_regular(config, "", RECORD_BYTES).decode("utf-8", "replace")
+    except (OSError, InvalidInput):  # absent, or not a regular file: no evidence there
         return None
     opening = _CONFIG_BLAS.search(text)
     closing = _CONFIG_CLOSE.search(text, opening.end()) if opening else None
@@ -273,7 +282,7 @@ def unknown_blas(packages: list[Package]) -> BlasFingerprint:
 def _pyvenv_version(prefix: Path) -> tuple[str, str]:
     cfg = prefix / "pyvenv.cfg"
     values: dict[str, str] = {}
-    for line in cfg.read_text("utf-8", errors="replace").splitlines():
+    for line in read_regular(cfg, "", RECORD_BYTES).decode("utf-8", "replace").splitlines():
         key, sep, value = line.partition("=")
         if sep:
             values[key.strip().lower()] = value.strip()

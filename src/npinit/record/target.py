@@ -82,14 +82,15 @@ def read_python(python: Path, current_platform: Platform | None) -> Snapshot:
     if not python.exists():
         raise InvalidInput(f"{python} does not exist", "give the path of a Python interpreter")
     from npinit.errors import Failure
+    from npinit.reading import parse_bounded
     from npinit.runner import run
 
     try:
         result = run([python, "-I", "-c", _ASK], timeout=60, what=str(python))
-        info = json.loads(result.stdout)
+        info = parse_bounded(json.loads, result.stdout, str(python))
         if not isinstance(info, dict):
             raise ValueError(info)
-    except (Failure, ValueError):
+    except (Failure, ValueError, InvalidInput):
         raise InvalidInput(f"{python} is not a working Python interpreter", "") from None
     prefix = Path(info["prefix"])
     if (prefix / "conda-meta").is_dir() or (prefix / "pyvenv.cfg").is_file():
