@@ -12,6 +12,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from npinit.errors import Failure
 Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
 GRACE = 5.0  # seconds a stopped child's group gets between SIGTERM and SIGKILL
+HELD = 1.0  # seconds its pipes may stay open after the child exited (then they are cut)
+SLICE = 0.5  # how often a running child is looked at while its output is read
 
 
 class TimedOut(Failure):
@@ -40,6 +43,71 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def _communicate(process: subprocess.Popen[str], timeout: float | None) -> tuple[str, str]:
+    """The child's output, read until the pipes close, the deadline (TimeoutExpired), or
+    :data:`HELD` seconds after the child itself exited while something it started (a daemon,
+    a ``setsid`` child) still holds its pipes: that holder is stopped and the output so far is
+    the child's output. Nothing the child starts can make npinit wait past its deadline."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    exited: float | None = None
+    while True:
+        left = SLICE if deadline is None else max(0.0, min(SLICE, deadline - time.monotonic()))
+        try:
+            return process.communicate(timeout=left)
+        except subprocess.TimeoutExpired as expired:
+            partial = expired
+        now = time.monotonic()
+        if process.poll() is not None:  # the child is gone; its pipes are held by another
+            exited = exited if exited is not None else now
+            if now - exited >= HELD:
+                _stop_group(process)
+                _stop_holders(process)
+                return _decoded(process, partial.stdout), _decoded(process, partial.stderr)
+        if deadline is not None and now >= deadline:
+            raise partial
+
+
+def _decoded(process: subprocess.Popen[str], data: bytes | str | None) -> str:
+    if isinstance(data, str):
+        return data
+    encoding = getattr(process.stdout, "encoding", None) or "utf-8"
+    text = (data or b"").decode(encoding, "replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _stop_holders(process: subprocess.Popen[str]) -> None:
+    """Kill what still holds the child's pipes after its group was stopped (a process it
+    started in a session of its own), where this system shows it (Linux's /proc), then stop
+    reading: close npinit's ends of the pipes."""
+    pipes = [p for p in (process.stdout, process.stderr) if p is not None and not p.closed]
+    wanted = {f"pipe:[{os.fstat(p.fileno()).st_ino}]" for p in pipes}
+    for pid in _holders(wanted):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    _close_pipes(process)
+
+
+def _holders(wanted: set[str]) -> list[int]:
+    """The processes other than npinit with one of ``wanted`` among their open files."""
+    if not wanted or not os.path.isdir("/proc"):
+        return []
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError), os.scandir(f"/proc/{entry.name}/fd") as fds:
+            if any(os.readlink(fd.path) in wanted for fd in fds):
+                found.append(int(entry.name))
+    return found
+
+
+def _close_pipes(process: subprocess.Popen[str]) -> None:
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 def run(
@@ -73,18 +141,16 @@ def run(
     except (FileNotFoundError, PermissionError, NotADirectoryError):
         raise Failure(f"{args[0]} could not be started", "check that it is installed") from None
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        stdout, stderr = _communicate(process, timeout)
     except subprocess.TimeoutExpired:
         _stop_group(process)
-        process.communicate()
+        _stop_holders(process)
         raise TimedOut(
             f"{what or args[0]} did not finish within {timeout:g} s and was stopped", ""
         ) from None
     except BaseException:
         _stop_group(process)
-        for pipe in (process.stdout, process.stderr):
-            if pipe is not None:
-                pipe.close()
+        _close_pipes(process)
         raise
     result = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
     if check and result.returncode != 0:
