@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as error:  # the file system refused: a full disk, a read-only place
         if debug:
             raise
-        where = f": {error.filename}" if error.filename else ""
+        where = _one_line(f": {error.filename}") if error.filename else ""
         click.echo(
             f"npinit: error: {error.strerror or error}{where} (free some space or "
             "choose a writable place; nothing half-written was left)",

@@ -37,14 +37,25 @@ def absolute(path: Path) -> Path:
 
 
 def emit_json(data: Any) -> None:
+    """``data`` as JSON, readable text kept as it is; what a terminal would act on (C1
+    controls, a lone surrogate, bidi overrides) written as JSON escapes (``\\u009b``)."""
     import json
 
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if not text.isprintable():  # only strings can hold such characters: escaping is valid
+        text = "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
+    click.echo(text)
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for every line that may carry what a file says (a diff, a package name,
+    a path): control characters are shown escaped, line by line (:func:`terminal_text`)."""
+    click.echo(terminal_text(text), err=err, nl=nl)
 
 
 def warn(warnings: Iterable[str]) -> None:
     for warning in warnings:
-        click.echo(f"npinit: warning: {warning}", err=True)
+        echo(f"npinit: warning: {warning}", err=True)
 
 
 def create_options(func: F) -> F:
@@ -72,10 +83,28 @@ PYTHON = click.option(
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
-def one_line(text: str) -> str:
-    """Echoed user input must not break the one-line error: escape what is not printable."""
+def one_line(text: str, keep: str = "") -> str:
+    """Echoed user input must not break the one-line error, nor text from a file reach the
+    terminal raw (an escape sequence retitles it, clears it, or worse): every character that
+    is not printable (ESC, BEL, CR, C1 controls, bidi overrides, a lone surrogate) is written
+    as its Python escape (``\\x1b``, ``\\ud800``), except those in ``keep``."""
+    if text.isprintable():
+        return text
     return "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+        c if c.isprintable() or c in keep else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
+def terminal_text(text: str) -> str:
+    """:func:`one_line` for text of several lines (a diff): each line escaped on its own,
+    tabs kept, and the line breaks (a CRLF file's too) left as they are."""
+    if text.isprintable():
+        return text
+    lines = text.split("\n")
+    return "\n".join(
+        one_line(line[:-1], "\t") + "\r" if line.endswith("\r") else one_line(line, "\t")
+        for line in lines
     )
 
 
@@ -90,9 +119,11 @@ def with_progress(title: str, work: Callable[[Callable[[str], None] | None], T],
 
     console = Console(stderr=True)
     with console.status(title) as status:
+        from rich.markup import escape
 
         def step(message: str) -> None:
-            status.update(message)
-            console.print(f"[dim]- {message}[/dim]", highlight=False)
+            shown = escape(one_line(message))
+            status.update(shown)
+            console.print(f"[dim]- {shown}[/dim]", highlight=False)
 
         return work(step)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from npinit.cli.common import CHANNELS, MANAGERS, absolute, emit_json, machine, warn
+from npinit.cli.common import CHANNELS, MANAGERS, absolute, echo, emit_json, machine, warn
 
 
 @click.command(name="set")
@@ -45,7 +45,7 @@ def set_(
                 {**result.to_json(), "diff": "".join(e.diff(result.root) for e in result.edits)}
             )
         else:
-            click.echo("".join(e.diff(result.root) for e in result.edits), nl=False)
+            echo("".join(e.diff(result.root) for e in result.edits), nl=False)
         return
     written = api.apply_set(result)
     warn(result.warnings if written else [])
@@ -54,7 +54,7 @@ def set_(
         return
     for edit in result.edits:
         state = "changed" if edit.changed else "unchanged"
-        click.echo(f"{state:<10} {edit.path}")
+        echo(f"{state:<10} {edit.path}")
 
 
 @click.command()
@@ -80,7 +80,7 @@ def versions(python: str | None, as_json: bool) -> None:
         )
         return
     for r in reversed(rows):
-        click.echo(f"{r.version:<8} {r.date}  Python {', '.join(r.pythons)}")
+        echo(f"{r.version:<8} {r.date}  Python {', '.join(r.pythons)}")
 
 
 @click.command(name="init")
@@ -124,7 +124,7 @@ def init(
         if len(fits) > 1:
             names = [m.value for m in fits]
             for name, file in fits.items():
-                click.echo(f"  {name.value}: {file.relative_to(root).as_posix()}", err=True)
+                echo(f"  {name.value}: {file.relative_to(root).as_posix()}", err=True)
             manager = click.prompt(
                 "Several managers fit these files; which one",
                 type=click.Choice(names),
@@ -146,14 +146,14 @@ def init(
             api.apply_init(plan)
         emit_json({**plan.to_json(), "diff": diff, "written": not dry_run})
         return
-    click.echo(f"npinit init {root}:")
+    echo(f"npinit init {root}:")
     for line in plan.decisions:
-        click.echo(f"  {line}")
-    click.echo(f"  adds: {', '.join(sorted(plan.new_files))}")
-    click.echo(diff or "  (the environment file keeps its numpy and BLAS lines)\n", nl=False)
+        echo(f"  {line}")
+    echo(f"  adds: {', '.join(sorted(plan.new_files))}")
+    echo(diff or "  (the environment file keeps its numpy and BLAS lines)\n", nl=False)
     if dry_run:
         return
     if not no_input and not click.confirm("Write these changes?", default=True, err=True):
         raise NotConfirmed("not confirmed: nothing was written", "")
     written = api.apply_init(plan)
-    click.echo(f"Wrote {len(written)} files. Next: npinit lock, then npinit create")
+    echo(f"Wrote {len(written)} files. Next: npinit lock, then npinit create")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from npinit.cli.common import PREFIX, PYTHON, emit_json, machine
+from npinit.cli.common import PREFIX, PYTHON, echo, emit_json, machine
 from npinit.errors import ProblemsFound
 
 
@@ -47,14 +47,14 @@ def doctor(prefix: Path | None, python: Path | None, as_json: bool, label: str |
         emit_json({**report.to_json(), **({"label": label} if label else {})})
     else:
         env = report.environment
-        click.echo(
+        echo(
             f"Environment: {env['kind']}, Python {env['python']}, NumPy "
             f"{env['numpy'] or '-'}, BLAS {env['blas']}"
         )
         for check in report.checks:
-            click.echo(f"  {check.status:<8} {check.message}")
+            echo(f"  {check.status:<8} {check.message}")
             if check.fix and check.status != "ok":
-                click.echo(f"  {'':<8} fix: {check.fix}")
+                echo(f"  {'':<8} fix: {check.fix}")
     if report.problems:
         raise ProblemsFound(report.problems)
 
@@ -90,10 +90,10 @@ def recommend(
     if as_json:
         emit_json(result.to_json())
         return
-    click.echo(f"Install: {result.distribution}")
-    click.echo(f"Manager: {result.manager.value} (channel: {result.channel})")
+    echo(f"Install: {result.distribution}")
+    echo(f"Manager: {result.manager.value} (channel: {result.channel})")
     for reason in result.reasons:
-        click.echo(f"  - {reason}")
+        echo(f"  - {reason}")
     for other in result.also:
-        click.echo(f"  also: {other}")
-    click.echo(f"Next: {result.next_command}")
+        echo(f"  also: {other}")
+    echo(f"Next: {result.next_command}")

@@ -12,6 +12,7 @@ from npinit.cli.common import (
     MANAGERS,
     absolute,
     create_options,
+    echo,
     emit_json,
     machine,
     one_line,
@@ -168,18 +169,18 @@ def new(
 
 def _print_new(result: NewResult, show_next: bool = True) -> None:
     data = result.to_json()
-    click.echo(
+    echo(
         f"Created {result.project} ({data['manager']}): Python {data['python']}, "
         f"NumPy {data['numpy']}, BLAS {data['blas']}"
     )
     if data["spec_file"]:
-        click.echo(f"  {data['spec_file']}: " + ", ".join(data["spec_lines"]))
+        echo(f"  {data['spec_file']}: " + ", ".join(data["spec_lines"]))
     else:
-        click.echo("  the template wrote no environment file of npinit's")
+        echo("  the template wrote no environment file of npinit's")
     for platform, variant in data["blas_by_platform"].items():
-        click.echo(f"  {platform}: {variant}")
+        echo(f"  {platform}: {variant}")
     for warning in result.warnings:
-        click.echo(f"  note: {warning}")
+        echo(f"  note: {warning}")
     if show_next:
         _next_lines(result)
 
@@ -194,12 +195,12 @@ def _next_lines(result: NewResult, built: bool = False) -> None:
     where = os.path.relpath(result.project)
     where = where if not where.startswith("..") else str(result.project)
     if built:
-        click.echo(f"Next: cd {where} && {activate}")
-        click.echo("  later, `npinit verify` tells whether the environment drifted from its lock")
+        echo(f"Next: cd {where} && {activate}")
+        echo("  later, `npinit verify` tells whether the environment drifted from its lock")
         return
-    click.echo(f"Next: cd {where} && npinit create")
-    click.echo(f"  then activate it: {activate} (the environment is {env_dir})")
-    click.echo(f"  {result.project / 'README.md'} has the commands without npinit too")
+    echo(f"Next: cd {where} && npinit create")
+    echo(f"  then activate it: {activate} (the environment is {env_dir})")
+    echo(f"  {result.project / 'README.md'} has the commands without npinit too")
 
 
 def _summary(spec: ProjectSpec, output_dir: Path) -> None:
@@ -207,11 +208,11 @@ def _summary(spec: ProjectSpec, output_dir: Path) -> None:
     from npinit import api
 
     plan = api.describe(spec)
-    click.echo(f"npinit will write {output_dir / spec.name}/ ({plan['manager']}):")
-    click.echo(f"  {plan['manifest']['file']}: " + ", ".join(plan["manifest"]["spec_lines"]))
-    click.echo(f"  src/{spec.package_name}/, tests/test_environment.py, README.md, .npinit.toml")
+    echo(f"npinit will write {output_dir / spec.name}/ ({plan['manager']}):")
+    echo(f"  {plan['manifest']['file']}: " + ", ".join(plan["manifest"]["spec_lines"]))
+    echo(f"  src/{spec.package_name}/, tests/test_environment.py, README.md, .npinit.toml")
     for platform, choice in plan["blas_by_platform"].items():
-        click.echo(f"  BLAS on {platform}: {choice['variant']}")
+        echo(f"  BLAS on {platform}: {choice['variant']}")
 
 
 def _create(
@@ -247,14 +248,14 @@ def _finish_create(created: CreateResult, as_json: bool) -> None:
         for line in created.changes.lines():
             click.echo(one_line(line))
     if not as_json:
-        click.echo(f"Environment: {created.prefix} (built with {created.tool})")
-        click.echo(f"  activate: {created.activate}")
-        click.echo(f"  NumPy {created.numpy or '-'}, BLAS {created.blas}")
-        click.echo(f"  lock: {created.lock} ({created.platform}: installed exactly, verified)")
+        echo(f"Environment: {created.prefix} (built with {created.tool})")
+        echo(f"  activate: {created.activate}")
+        echo(f"  NumPy {created.numpy or '-'}, BLAS {created.blas}")
+        echo(f"  lock: {created.lock} ({created.platform}: installed exactly, verified)")
         state = {True: "passed", False: "FAILED", None: "not run"}[created.tests_passed]
-        click.echo(f"  tests/test_environment.py {state}: {created.tests_summary}")
+        echo(f"  tests/test_environment.py {state}: {created.tests_summary}")
     if created.tests_passed is False:
-        click.echo(
+        echo(
             f"npinit: error: the new environment failed its own check ({created.tests_summary})",
             err=True,
         )

@@ -12,6 +12,7 @@ from npinit.cli.common import (
     LOCK_FORMATS,
     PREFIX,
     PYTHON,
+    echo,
     emit_json,
     machine,
     one_line,
@@ -143,7 +144,7 @@ def lock(
         )
     if fmt == "pylock" and not online:
         online = True  # pylock.toml requires every wheel's URL and hash: say it goes online
-        click.echo(
+        echo(
             "npinit: asking the package index for wheel URLs and hashes "
             "(pylock.toml requires them)",
             err=True,
@@ -164,11 +165,11 @@ def lock(
         emit_json(recorded.to_json())
         return
     snap = recorded.snapshot
-    click.echo(
+    echo(
         f"Locked {len(snap.packages)} packages ({snap.kind}, Python {snap.python}, "
         f"{snap.platform}) to {recorded.path}"
     )
-    click.echo(f"  BLAS: {snap.blas.variant} ({snap.blas.evidence})")
+    echo(f"  BLAS: {snap.blas.variant} ({snap.blas.evidence})")
 
 
 class Relock(NamedTuple):
@@ -210,7 +211,7 @@ def _check(
             "lock it again: npinit lock, and commit the files it writes",
         )
     if not as_json:
-        click.echo(f"{project / 'npinit.lock'} fits the project")
+        echo(f"{project / 'npinit.lock'} fits the project")
 
 
 def _relock(
@@ -269,7 +270,7 @@ def _lock_project(
         if as_json:
             emit_json({"lock": str(written), "format": fmt, "warnings": warnings})
         else:
-            click.echo(f"Exported {lock_path.name} as {fmt} to {written}")
+            echo(f"Exported {lock_path.name} as {fmt} to {written}")
         return
     if output is not None:
         raise InvalidInput("a project's lock is always npinit.lock", "drop --output")
@@ -292,21 +293,21 @@ def _print_lock(result: api.ProjectLockResult, as_json: bool) -> None:
         emit_json(result.to_json())
         return
     if not result.written:
-        click.echo(f"Dry run: {result.path} is not written")
+        echo(f"Dry run: {result.path} is not written")
         for line in result.changes.lines() if result.changes else []:
-            click.echo(one_line(line))
+            echo(one_line(line))
         return
-    click.echo(f"Locked {len(result.lock.sections)} platforms to {result.path}")
+    echo(f"Locked {len(result.lock.sections)} platforms to {result.path}")
     for name, section in sorted(result.lock.sections.items()):
         numpy = next((p.version for p in section.packages if p.name == "numpy"), "-")
-        click.echo(
+        echo(
             f"  {name}: {len(section.packages)} packages, Python {section.python}, "
             f"NumPy {numpy}, BLAS {section.blas.variant}"
         )
     for path in result.also_written:
-        click.echo(f"  also wrote {path.relative_to(result.path.parent).as_posix()}")
+        echo(f"  also wrote {path.relative_to(result.path.parent).as_posix()}")
     for line in result.changes.lines() if result.changes else []:
-        click.echo(one_line(line))
+        echo(one_line(line))
 
 
 @click.command()
@@ -341,11 +342,11 @@ def verify(
     if as_json:
         emit_json({**result.to_json(), **({"label": label} if label else {})})
     elif result.clean:
-        click.echo(f"No drift: the environment matches {result.lock}")
+        echo(f"No drift: the environment matches {result.lock}")
     else:
-        click.echo(f"Drift from {result.lock}:")
+        echo(f"Drift from {result.lock}:")
         for change in result.drift.changes:
-            click.echo(f"  {change.describe()}")
+            echo(f"  {change.describe()}")
     if not result.clean:
         raise Drifted(result.lock)
 
@@ -374,8 +375,8 @@ def diff(old: str | None, new: str | None, fmt: str, as_json: bool) -> None:
     if as_json:
         emit_json(result.to_json())
     elif fmt == "markdown":
-        click.echo(result.changes.markdown(f"{result.old} -> {result.new}"), nl=False)
+        echo(result.changes.markdown(f"{result.old} -> {result.new}"), nl=False)
     else:
-        click.echo(one_line(f"{result.old} -> {result.new}"))
+        echo(one_line(f"{result.old} -> {result.new}"))
         for line in result.changes.lines(Path(result.new).name):
-            click.echo(one_line(line))
+            echo(one_line(line))
