@@ -5,6 +5,7 @@ never a RecursionError traceback (issue 24, items 7 and 11)."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import threading
 from pathlib import Path
@@ -184,3 +185,31 @@ def test_a_deep_answers_file_is_one_line(
     code, _, err = invoke(["set", "--numpy", "2.4.6", "--dry-run"], tmp_path / "p", capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert ".npinit.toml nests lists or tables more than 100 levels deep" in err
+
+
+TWO_NUMPYS = (
+    "name: demo\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n"
+    "  - numpy>=1.26  # the floor\n  - scipy\n  - numpy<2.3  # the ceiling\n"
+)
+
+
+def test_set_pins_every_numpy_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "environment.yml"
+    path.write_text(TWO_NUMPYS)
+    code, _, err = invoke(["set", str(path), "--numpy", "2.2.6"], tmp_path, capsys)
+    assert code == 0, err
+    assert path.read_text() == TWO_NUMPYS.replace("numpy>=1.26", "numpy=2.2.6").replace(
+        "numpy<2.3", "numpy=2.2.6"
+    )
+
+
+def test_init_reads_both_numpy_entries_as_one_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "environment.yml").write_text(TWO_NUMPYS)
+    code, out, err = invoke(["init", str(tmp_path), "--no-input", "--json"], tmp_path, capsys)
+    assert code == 0, err
+    numpy = json.loads(out)["numpy"]
+    assert numpy.startswith("2.2."), numpy  # the newest below the second entry's ceiling
+    text = (tmp_path / "environment.yml").read_text()
+    assert text.count(f"numpy={numpy}") == 2 and "numpy<2.3" not in text

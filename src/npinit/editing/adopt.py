@@ -150,11 +150,12 @@ def _numpy_range(kind: str, text: str, origin: str) -> str:
 
     if kind == "conda":
         _, entries = conda_env.parse(text, origin)
+        ranges = []  # every numpy entry counts: two entries are both ranges (set pins both)
         for entry in entries:
             if entry.name == "numpy":
                 body = re.sub(r"^(?:[\w.-]+::)?numpy", "", entry.spec.strip()).strip()
-                return _conda_to_pep440(body.split()[0] if body else "")
-        return ""
+                ranges.append(_conda_to_pep440(body.split()[0] if body else ""))
+        return ",".join(r for r in ranges if r)
     if kind == "requirements":
         lines = text.splitlines()
         for index in requirements.numpy_lines(text):

@@ -40,13 +40,10 @@ class Entry:
     flow: bool = False  # an item of a [flow, style] list
 
 
-# -- the fast reader: block-style files only -----------------------------------------------
-
-# every pattern here is linear: no two neighbouring quantifiers range over the same characters
+# -- the fast reader: block-style files only (its patterns linear: see yaml_lines) ---------
 _KEY = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?P<rest>(?:[ \t].*)?)$")
 _PLAIN = re.compile(r"^[A-Za-z0-9_][^'\"#]*$")
 _QUOTED = re.compile(r"^(?:\"[^\"\\]*\"|'[^']*')$")
-
 _SIMPLE_ITEM = re.compile(r"([ ]*)- ([A-Za-z0-9_][^'\"#:\s]*)\Z")
 _NAME = re.compile(r"[^\s=<>!~\[]*")
 _FLOW_UNSAFE = re.compile(r"[,\[\]{}]|: |\s#|^[!&*|>'\"%@`]")
@@ -297,8 +294,9 @@ def edit(
         changes[entry] = (old[0], [*old[1], *specs])
 
     if numpy is not None:
-        if "numpy" in by_name:
-            replace(by_name["numpy"], f"numpy={numpy}")
+        if "numpy" in by_name:  # every numpy entry: a second one must not keep its range
+            for entry in (e for e in entries if e.name == "numpy"):
+                replace(entry, f"numpy={numpy}")
         else:
             insert_after(by_name.get("python") or entries[-1], [f"numpy={numpy}"])
     if python is not None:
