@@ -88,7 +88,10 @@ def allowed(spec: str, dialect: str) -> frozenset[str] | None:
         if dialect == "conda":
             pep440 = _conda_to_pep440(alternative)
         elif dialect == "poetry":
-            pep440 = _poetry_to_pep440(alternative)
+            try:
+                pep440 = _poetry_to_pep440(alternative)
+            except (ValueError, IndexError):  # ^x, ~ : no version after the operator
+                raise InvalidInput(f"'{text}' is not a Python version range", "fix it") from None
         else:
             pep440 = alternative
         if not pep440:
