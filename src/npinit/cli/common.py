@@ -42,7 +42,7 @@ def emit_json(data: Any) -> None:
     import json
 
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    if not text.isprintable():  # only strings can hold such characters: escaping is valid
+    if not text.replace("\n", "").isprintable():  # only in strings: escaping them is valid
         text = "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
     click.echo(text)
 
