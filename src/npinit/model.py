@@ -217,6 +217,7 @@ class CreateContext:
     channel_alias: str | None = None
     use_uv: bool = True
     windows: bool = False
+    existing: bool = False  # install into the environment already there (sync: extras removed)
 
     def which(self, name: str) -> str | None:
         import shutil

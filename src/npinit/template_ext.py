@@ -124,7 +124,35 @@ def plan_for(spec: ProjectSpec) -> dict[str, Any]:
         "manifest": manifest(spec),
         "ci": spec.ci,
         "ci_files": ci_files(spec),
+        "setup": setup_steps(spec),
     }
+
+
+def setup_steps(spec: ProjectSpec) -> dict[str, list[str]]:
+    """The README's manual set-up, per shell (``sh`` for Linux and macOS, ``powershell`` for
+    Windows; one ``sh`` when they agree). Each leads to the folder ``npinit create`` uses
+    (``.venv``, ``.conda``, ``.pixi``), so create afterwards installs the lock into it."""
+    python = spec.python
+    manager = spec.manager.value
+    if manager == "pip":
+        tail = ["python -m pip install -r requirements.txt", "python -m pytest"]
+        return {
+            "sh": [f"python{python} -m venv .venv", "source .venv/bin/activate", *tail],
+            "powershell": [f"py -{python} -m venv .venv", r".venv\Scripts\activate", *tail],
+        }
+    if manager == "conda":
+        return {
+            "sh": [
+                "conda env create --prefix ./.conda --file environment.yml",
+                "conda activate ./.conda",
+                "python -m pytest",
+            ]
+        }
+    if manager == "poetry":  # poetry.toml keeps the venv in the project (.venv)
+        return {"sh": [f"poetry env use {python}", "poetry install", "poetry run pytest"]}
+    if manager == "uv":
+        return {"sh": ["uv sync", "uv run pytest"]}
+    return {"sh": ["pixi install", "pixi run test"]}
 
 
 def _module_name(requirement: str) -> str:

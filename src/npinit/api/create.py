@@ -146,11 +146,16 @@ def create_environment(
     say = progress or (lambda message: None)
     with BuildLock(project, INCOMPLETE) as marker:
         notes = _clear_half_built(project, marker.stale)
+        env_dir = managers.module_for(spec.manager).ENV_DIR
         for name in ENV_DIRS:
             check_inside(project, project / name)  # a link, even dangling, is never built through
-            if os.path.lexists(project / name):
+        existing = reusable_environment(project / env_dir, spec)
+        for name in ENV_DIRS:
+            if name != env_dir and os.path.lexists(project / name):
                 raise InvalidInput(
-                    f"{project / name} already exists", "remove it to build the environment again"
+                    f"{project / name} already exists and a {spec.manager.value} project does "
+                    "not use it",
+                    f"remove it; npinit create builds {env_dir}",
                 )
         lock_path = project / lockfile.FILE_NAME
         locked_now = update or not lock_path.exists()
@@ -177,8 +182,10 @@ def create_environment(
             channel_alias=channel_alias,
             use_uv=use_uv,
             windows=machine.windows,
+            existing=existing,
         )
-        marker.building()
+        if not existing:  # an environment made by hand is never removed, only synced again
+            marker.building()
         try:
             with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
                 created = managers.module_for(spec.manager).install(ctx, section, Path(work))
@@ -194,11 +201,13 @@ def create_environment(
                     "the installer did not install the lock exactly; report this",
                 )
         except BaseException:
-            for name in ENV_DIRS:
-                shutil.rmtree(project / name, ignore_errors=True)
+            if not existing:
+                shutil.rmtree(project / env_dir, ignore_errors=True)
             raise
         marker.done()
     warnings = notes + list(installed.warnings)
+    if existing:
+        warnings.insert(0, f"installed the lock into the existing {env_dir} (extras removed)")
     if locked_now:
         warnings.insert(0, f"wrote {lock_path.name} first (it is the source of truth from now)")
     if check:
@@ -220,6 +229,39 @@ def create_environment(
         section.platform,
         changes if update else None,
     )
+
+
+def reusable_environment(prefix: Path, spec: ProjectSpec) -> bool:
+    """Whether ``prefix`` (the manager's environment folder) exists and can take the lock: a
+    venv (or, for conda, a conda prefix) of the project's Python. Another Python, or a folder
+    that is no such environment, is refused (InvalidInput) with the difference named."""
+    from npinit.errors import InvalidInput
+    from npinit.record.snapshot import FREE_THREADED, read_prefix
+
+    if not prefix.exists() and not prefix.is_symlink():
+        return False
+    conda = spec.manager.value in ("conda", "pixi")
+    wanted = "a conda prefix" if conda else "a virtual environment"
+    fix = f"remove it (npinit create then builds it), or make it {wanted} of Python {spec.python}"
+    if prefix.is_symlink() or not prefix.is_dir():
+        raise InvalidInput(f"{prefix} is not {wanted} (not a folder)", fix)
+    if spec.manager.value == "pixi":
+        return True  # pixi owns .pixi and installs into it again (pixi install --frozen)
+    try:
+        found = read_prefix(prefix, None)
+    except InvalidInput:
+        raise InvalidInput(f"{prefix} is not {wanted}", fix) from None
+    if (found.kind == "conda") != conda:
+        raise InvalidInput(f"{prefix} is {'a conda prefix' if not conda else 'a venv'}", fix)
+    version = ".".join(found.python.split(".")[:2]) or "unknown"
+    implementation = FREE_THREADED if spec.python.endswith("t") else "cpython"
+    if version != spec.python.removesuffix("t") or found.implementation != implementation:
+        raise InvalidInput(
+            f"{prefix} is Python {found.python or 'unknown'} ({found.implementation}); the "
+            f"project asks for {spec.python} ({implementation})",
+            fix,
+        )
+    return True
 
 
 def _clear_half_built(project: Path, stale: bool) -> list[str]:

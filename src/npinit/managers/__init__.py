@@ -138,6 +138,8 @@ def install_hashed(
                                  "--python", venv_python, requirements]  # fmt: skip
     else:
         tool = "pip"
+        if ctx.existing:
+            _remove_unlocked(ctx, venv_python, section, env)
         cmd = [venv_python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                "--require-hashes", "--no-deps", "-r", requirements]  # fmt: skip
     ctx.progress(f"Installing {len(section.packages)} locked packages with {tool}")
@@ -155,6 +157,28 @@ def install_hashed(
         last = (output.strip().splitlines() or ["no output"])[-1]
         raise Failure(f"{tool} could not install the lock: {last.strip()[:300]}", "")
     return tool
+
+
+def _remove_unlocked(
+    ctx: CreateContext, venv_python: Path, section: Snapshot, env: dict[str, str]
+) -> None:
+    """pip has no sync: uninstall what an existing environment has and the lock does not
+    (pip's own seed packages stay, as verify ignores them)."""
+    from npinit.record.snapshot import read_prefix
+    from npinit.record.verify import SEED
+
+    locked = {p.key for p in section.packages}
+    folder = Path(venv_python).parent
+    prefix = folder.parent if folder.name in ("bin", "Scripts") else folder
+    installed = read_prefix(prefix, None)
+    extra = sorted(
+        p.name for p in installed.packages
+        if p.key not in locked and p.key not in SEED and p.source == "pypi"
+    )  # fmt: skip
+    if extra:
+        ctx.progress(f"Removing {len(extra)} packages the lock does not have")
+        ctx.run([venv_python, "-m", "pip", "uninstall", "--yes", "--quiet", *extra],
+                cwd=ctx.project, env=env, what="pip uninstall")  # fmt: skip
 
 
 def pyproject_inputs(project: Path) -> list[str]:

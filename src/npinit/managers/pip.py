@@ -81,16 +81,21 @@ def lock(
 
 
 def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
-    """A venv at ``.venv`` with exactly the locked packages, every file hash-checked."""
+    """A venv at ``.venv`` with exactly the locked packages, every file hash-checked (an
+    existing venv of the project's Python gets them too, and loses what the lock lacks)."""
     project, venv = ctx.project, ctx.project / ".venv"
-    python = project_python(ctx)
     venv_python = interpreter_in(venv, ctx.windows)
     uv = find_uv(ctx) if ctx.use_uv else None
-    ctx.progress(f"Creating .venv (Python {ctx.spec.python})")
-    if uv:
-        ctx.run([uv, "venv", "--quiet", "--python", python, venv], cwd=project,
-                env=ctx.environ, what="uv venv")  # fmt: skip
+    if ctx.existing:
+        ctx.progress(f"Installing the lock into the existing .venv (Python {ctx.spec.python})")
     else:
-        ctx.run([python, "-m", "venv", venv], cwd=project, env=ctx.environ, what="python -m venv")
+        python = project_python(ctx)
+        ctx.progress(f"Creating .venv (Python {ctx.spec.python})")
+        if uv:
+            ctx.run([uv, "venv", "--quiet", "--python", python, venv], cwd=project,
+                    env=ctx.environ, what="uv venv")  # fmt: skip
+        else:
+            ctx.run([python, "-m", "venv", venv], cwd=project, env=ctx.environ,
+                    what="python -m venv")  # fmt: skip
     tool = install_hashed(ctx, venv_python, section, workdir, uv)
     return CreatedEnvironment(venv, venv_python, tool, activate(ctx.windows))
