@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import need_python, run
+from tests.conftest import ROOT, need_python, run
 from tests.helpers import invoke, python_in
 
 pytestmark = pytest.mark.e2e
@@ -135,3 +135,32 @@ def test_shell_steps_parse(tmp_path: Path) -> None:
     assert readme_steps(text) == ["a", "b"]
     with pytest.raises(AssertionError):
         readme_steps("## Set up the environment\nnothing\n")
+
+
+def test_npinit_inside_the_project_env_is_named_once_not_drift(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    python = need_python("3.12")
+    code, _, err = invoke(["new", "kit", "--manager", "pip", *PROJECT], tmp_path, capsys)
+    assert code == 0, err
+    project = tmp_path / "kit"
+    code, _, err = invoke(["create", "--no-check"], project, capsys)
+    assert code == 0, err
+    env = _shell_env(python)
+    venv_python = python_in(project / ".venv")
+    # what a participant does when following "pip install npinit" inside the activated venv
+    run(["uv", "pip", "install", "-q", "--python", venv_python, ROOT], env=env)
+    code, out, err = invoke(["verify"], project, capsys)
+    assert code == 0, out + err
+    assert "No drift" in out
+    own = [line for line in out.splitlines() if "npinit's own packages" in line]
+    assert len(own) == 1 and len(out.strip().splitlines()) == 2, out
+    code, out, _ = invoke(["verify", "--json"], project, capsys)
+    data = json.loads(out)
+    assert data["drift"] is False and "npinit" in data["npinit_packages"]
+    assert {"click", "cookiecutter", "rich"} <= set(data["npinit_packages"])
+    run(["uv", "pip", "install", "-q", "--python", venv_python, "six"], env=env)
+    code, out, _ = invoke(["verify"], project, capsys)
+    assert code == 4
+    drift = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(drift) == 1 and "six" in drift[0]  # real drift still shows, npinit's does not

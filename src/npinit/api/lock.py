@@ -219,4 +219,17 @@ def verify_environment(
         except ValueError:
             platform = current_platform
         locked = section_for(whole, platform, lock)
-    return VerifyResult(lock, compare(locked, installed))
+    return VerifyResult(lock, compare(locked, installed, _npinit_packages(locked, installed)))
+
+
+def _npinit_packages(locked: Snapshot, installed: Snapshot) -> frozenset[str]:
+    """npinit and what it needs, when npinit was installed into the environment itself and
+    the lock does not have it (npinit belongs in its own tool environment)."""
+    from npinit.record.distinfo import site_packages_dirs, tool_closure
+
+    has = {p.key for p in installed.packages}
+    if ("pypi", "npinit") not in has or ("pypi", "npinit") in {p.key for p in locked.packages}:
+        return frozenset()
+    if installed.prefix is None:
+        return frozenset()
+    return frozenset(tool_closure(site_packages_dirs(installed.prefix)))

@@ -347,6 +347,12 @@ def verify(
         echo(f"Drift from {result.lock}:")
         for change in result.drift.changes:
             echo(f"  {change.describe()}")
+    if result.drift.own and not as_json:
+        echo(
+            f"npinit's own packages ({len(result.drift.own)}: npinit and what it needs) are "
+            "in this environment and were left out of the comparison; npinit belongs in its "
+            "own tool environment (pipx install npinit, or uv tool install npinit)"
+        )
     if not result.clean:
         raise Drifted(result.lock)
 

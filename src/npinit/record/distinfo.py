@@ -156,3 +156,38 @@ def _direct_url(dist: Path, warnings: list[str]) -> tuple[str, str]:
     if url.startswith("file:"):
         return "", "local"
     return url, ""
+
+
+def tool_closure(sites: list[Path], root: str = "npinit") -> set[str]:
+    """``root`` and every distribution it needs, as installed in ``sites`` (each METADATA's
+    ``Requires-Dist`` without an extra, followed where installed): npinit's own packages when
+    npinit was installed into a project's environment. Empty when ``root`` is not there."""
+    import re
+
+    from npinit.errors import InvalidInput
+    from npinit.tomlio import check_regular
+
+    found: dict[str, Path] = {}
+    for site in sites:
+        for dist in sorted(site.glob("*.dist-info")):
+            found.setdefault(canonical(dist.name[: -len(".dist-info")].rpartition("-")[0]), dist)
+    wanted, seen = [canonical(root)], set()
+    while wanted:
+        name = wanted.pop()
+        if name in seen or name not in found:
+            continue
+        seen.add(name)
+        metadata = found[name] / "METADATA"
+        try:
+            check_regular(metadata)
+            with metadata.open(encoding="utf-8", errors="replace") as handle:
+                text = handle.read(1 << 20)
+        except (OSError, InvalidInput):
+            continue
+        for line in text.split("\n\n", 1)[0].splitlines():
+            key, _, value = line.partition(":")
+            if key == "Requires-Dist" and "extra" not in value.partition(";")[2]:
+                match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", value)
+                if match:
+                    wanted.append(canonical(match.group(1)))
+    return seen

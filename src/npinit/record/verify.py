@@ -30,6 +30,7 @@ class Change:
 @dataclass(frozen=True)
 class Drift:
     changes: tuple[Change, ...]
+    own: tuple[str, ...] = ()  # npinit and its dependencies, found in the environment: no drift
 
     @property
     def clean(self) -> bool:
@@ -38,6 +39,7 @@ class Drift:
     def to_json(self) -> dict[str, Any]:
         return {
             "drift": not self.clean,
+            "npinit_packages": list(self.own),
             "changes": [
                 {"kind": c.kind, "name": c.name, "locked": c.locked, "installed": c.installed}
                 for c in self.changes
@@ -79,10 +81,13 @@ def _provenance(old: Package, new: Package) -> tuple[str, str] | None:
     return None
 
 
-def compare(locked: Snapshot, installed: Snapshot) -> Drift:
+def compare(locked: Snapshot, installed: Snapshot, own: frozenset[str] = frozenset()) -> Drift:
     """Every difference that matters for reproducibility, BLAS first: versions and builds,
-    and where the environment shows them, channels, archive hashes and wheel tags."""
+    and where the environment shows them, channels, archive hashes and wheel tags. PyPI
+    packages named in ``own`` (npinit's own, installed beside the project's) that the lock
+    lacks are named once in ``Drift.own``, not as drift."""
     changes: list[Change] = []
+    extra: list[str] = []
     if locked.blas.variant != installed.blas.variant:
         changes.append(Change(ChangeKind.BLAS, "blas", locked.blas.variant, installed.blas.variant))
     if not _python_matches(locked.python, installed.python):
@@ -98,7 +103,9 @@ def compare(locked: Snapshot, installed: Snapshot) -> Drift:
         if key not in new:
             changes.append(Change(ChangeKind.REMOVED, name, locked=_label(old[key])))
         elif key not in old:
-            if key not in SEED or locked.kind != "venv":
+            if key[0] == "pypi" and key[1] in own:
+                extra.append(key[1])
+            elif key not in SEED or locked.kind != "venv":
                 changes.append(Change(ChangeKind.ADDED, name, installed=_label(new[key])))
         elif (old[key].version, old[key].build) != (new[key].version, new[key].build):
             changes.append(Change(ChangeKind.CHANGED, name, _label(old[key]), _label(new[key])))
@@ -106,4 +113,4 @@ def compare(locked: Snapshot, installed: Snapshot) -> Drift:
             differs = _provenance(old[key], new[key])
             if differs:
                 changes.append(Change(ChangeKind.CHANGED, name, *differs))
-    return Drift(tuple(changes))
+    return Drift(tuple(changes), tuple(extra))
