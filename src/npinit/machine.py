@@ -64,6 +64,35 @@ def os_name() -> str:
     return detect_os(platform.system())
 
 
+def os_version() -> str:
+    """This OS and its version, as an instructor asks for it (it decides, on macOS, whether
+    PyPI's NumPy brings Accelerate or OpenBLAS): ``macOS 14.5``, ``Windows 11 (10.0.22631)``,
+    ``Linux 6.1.0 (Debian GNU/Linux 12)``."""
+    import platform
+
+    system = platform.system()
+    if system == "Darwin":
+        return f"macOS {platform.mac_ver()[0]}".strip()
+    if system == "Windows":
+        return f"Windows {platform.release()} ({platform.version()})"
+    if system == "Linux":
+        try:
+            name = platform.freedesktop_os_release().get("PRETTY_NAME", "")
+        except OSError:
+            name = ""
+        kernel = platform.release().split("-")[0]
+        return f"Linux {kernel}" + (f" ({name})" if name else "")
+    return f"{system} {platform.release()}".strip()
+
+
+def stamp() -> dict[str, str]:
+    """What a report file carries about where and when it was made (doctor and verify
+    ``--json``): the OS version and the UTC time."""
+    from datetime import UTC, datetime
+
+    return {"os": os_version(), "made": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
 def gpus() -> list[str]:
     """NVIDIA GPUs on this machine (``nvidia-smi -L``, else ``/proc/driver/nvidia``)."""
     from npinit.recommend import detect_gpu

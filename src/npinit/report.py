@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from npinit.report_causes import ENVIRONMENT_FIX, Cause, Target, against_target, group_causes
+
 DOCTOR_SCHEMA = 1
 MAX_BYTES = 5_000_000  # a doctor file is a few KB; anything this big is not one
 STATUSES = ("problems", "warnings", "ready")  # worst first
@@ -43,6 +45,8 @@ class Participant:
     doctor: bool = False
     lock: str = "not reported"  # matches | drifted | not reported
     problems: list[Problem] = field(default_factory=list)
+    os: str = ""  # the OS and its version, from the doctor file
+    made: str = ""  # when the newest file was made (UTC, ISO 8601)
 
     @property
     def status(self) -> str:
@@ -63,6 +67,8 @@ class Participant:
             "numpy": self.numpy,
             "blas": self.blas,
             "lock": self.lock,
+            "os": self.os,
+            "made": self.made,
             "problems": [p.to_json() for p in self.problems],
         }
 
@@ -80,6 +86,12 @@ class Unreadable:
 class ClassReport:
     participants: tuple[Participant, ...]
     unreadable: tuple[Unreadable, ...]
+    missing: tuple[str, ...] = ()  # roster names no file came from
+    target: Target | None = None  # the project the class sets up, when known
+
+    def causes(self) -> list[Cause]:
+        """The class's problems grouped by root cause, each with one fix (worst first)."""
+        return group_causes(self.participants)
 
     def count(self, status: str) -> int:
         return sum(p.status == status for p in self.participants)
@@ -91,6 +103,9 @@ class ClassReport:
             "ready": self.count("ready"),
             "warnings": self.count("warnings"),
             "problems": self.count("problems"),
+            "missing": list(self.missing),
+            "target": self.target.to_json() if self.target else None,
+            "causes": [c.to_json() for c in self.causes()],
         }
 
     def by(self, attribute: str) -> list[tuple[str, int]]:
@@ -131,18 +146,23 @@ def _load(path: Path) -> dict[str, Any]:
         raise ValueError(f"cannot be read ({error.strerror})") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValueError("not JSON") from None
+    except RecursionError:
+        raise ValueError("nested too deeply for a doctor or verify file") from None
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     return data
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else "" if value is None else str(value)
+    """A field as text that any output can encode: a lone surrogate (``"\\ud800"`` in the
+    JSON) stays visible as its escape instead of failing the whole report."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _label(data: dict[str, Any], path: Path) -> str:
-    label = data.get("label")
-    return label.strip() if isinstance(label, str) and label.strip() else path.stem
+    label = _text(data.get("label")).strip() if isinstance(data.get("label"), str) else ""
+    return label or _text(path.stem)
 
 
 def _read_doctor(data: dict[str, Any], participant: Participant) -> None:
@@ -161,6 +181,9 @@ def _read_doctor(data: dict[str, Any], participant: Participant) -> None:
     participant.python = _text(environment.get("python"))
     participant.numpy = _text(environment.get("numpy"))
     participant.blas = _text(environment.get("blas"))
+    machine = data.get("machine")
+    if isinstance(machine, dict):
+        participant.os = _text(machine.get("os"))
     for check in checks:
         if not isinstance(check, dict):
             continue
@@ -184,12 +207,7 @@ def _read_verify(data: dict[str, Any], participant: Participant) -> None:
         participant.lock = "matches"
         return
     participant.lock = "drifted"
-    described = []
-    for change in changes[:20]:
-        if isinstance(change, dict):
-            name, kind = _text(change.get("name")), _text(change.get("kind"))
-            locked, installed = _text(change.get("locked")), _text(change.get("installed"))
-            described.append(f"{name} {kind}" + (f" {locked} -> {installed}" if locked else ""))
+    described = [_change(c) for c in changes[:20] if isinstance(c, dict)]
     participant.problems.append(
         Problem(
             "lock",
@@ -199,42 +217,125 @@ def _read_verify(data: dict[str, Any], participant: Participant) -> None:
     )
 
 
-def read(paths: Sequence[Path]) -> ClassReport:
+def _change(change: dict[str, Any]) -> str:
+    """One change of a verify file as verify prints it (``BLAS openblas -> mkl``, ``removed
+    iniconfig 2.3.1``, ``numpy 2.4.6 -> 2.3.5``)."""
+    name, kind = _text(change.get("name")), _text(change.get("kind"))
+    locked, installed = _text(change.get("locked")), _text(change.get("installed"))
+    if kind == "blas":
+        return f"BLAS {locked or 'unknown'} -> {installed or 'unknown'}"
+    if kind == "added":
+        return f"added {name} {installed}".strip()
+    if kind == "removed":
+        return f"removed {name} {locked}".strip()
+    return f"{name} {locked} -> {installed}"
+
+
+PLACEHOLDER = "your-name"  # the generated README's --label YOUR-NAME, left as it was
+
+
+def _kind(data: dict[str, Any]) -> str:
+    if "checks" in data or "schema" in data:
+        return "doctor"
+    if "drift" in data:
+        return "verify"
+    raise ValueError("neither a doctor nor a verify file")
+
+
+def _made(data: dict[str, Any], path: Path) -> str:
+    """When the file was made: its ``machine.made`` stamp, else the file's modification time."""
+    from datetime import UTC, datetime
+
+    machine = data.get("machine")
+    stamp = _text(machine.get("made")) if isinstance(machine, dict) else ""
+    try:
+        return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        pass
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OSError, ValueError, OverflowError):
+        return ""
+
+
+def read(
+    paths: Sequence[Path], roster: Sequence[str] = (), target: Target | None = None
+) -> ClassReport:
     """Every readable file, merged into one participant per label (doctor and verify files of
-    the same participant go together); the rest listed with the reason."""
+    the same participant go together); the rest listed with the reason. Two files of one
+    kind under one label, or the README's placeholder label, are never merged: each keeps a
+    row of its own, flagged. ``roster`` names who should have sent a file; ``target`` is the
+    project every row is compared with."""
     people: dict[str, Participant] = {}
+    first: dict[tuple[str, str], Participant] = {}  # (label, kind) -> who has it
     unreadable: list[Unreadable] = []
     for path in inputs(paths):
         try:
             data = _load(path)
-            kind = (
-                "doctor"
-                if "checks" in data or "schema" in data
-                else "verify"
-                if "drift" in data
-                else None
-            )
-            if kind is None:
-                raise ValueError("neither a doctor nor a verify file")
+            kind = _kind(data)
             label = _label(data, path)
-            participant = people.get(label) or Participant(label)
             trial = Participant(label)
             (_read_doctor if kind == "doctor" else _read_verify)(data, trial)
         except ValueError as error:
-            unreadable.append(Unreadable(str(path), str(error)))
+            unreadable.append(Unreadable(_text(str(path)), str(error)))
             continue
+        trial.made = _made(data, path)
+        participant = _place(people, first, trial, kind, _text(path.name))
         _merge(participant, trial)
-        participant.files.append(str(path))
-        people[label] = participant
+        participant.files.append(_text(str(path)))
+    for person in people.values():
+        for check, message in against_target(person, target) if target else []:
+            fix = (
+                ENVIRONMENT_FIX if check != "target-platform"
+                else f"the instructor locks it too: npinit lock --platform {person.platform}"
+            )  # fmt: skip
+            person.problems.append(Problem(check, message, fix))
+    sent = {key[0] for key in first}
+    missing = tuple(n for n in dict.fromkeys(roster) if n.strip().casefold() not in sent)
     ordered = sorted(people.values(), key=lambda p: (STATUSES.index(p.status), p.label.casefold()))
-    return ClassReport(tuple(ordered), tuple(unreadable))
+    return ClassReport(tuple(ordered), tuple(unreadable), missing, target)
+
+
+def _place(
+    people: dict[str, Participant],
+    first: dict[tuple[str, str], Participant],
+    trial: Participant,
+    kind: str,
+    name: str,
+) -> Participant:
+    """The row a file goes to: its label's, or a row of its own when the label is the
+    placeholder or another file of the same kind already has it (both flagged)."""
+    label = trial.label
+    key = (label.casefold(), kind)
+    if label.casefold() == PLACEHOLDER:
+        row = people.setdefault(f"{label} ({name})", Participant(f"{label} ({name})"))
+        row.problems.append(
+            Problem("label", f"{name} carries the README's placeholder label {label}",
+                    "ask who sent it to run the command again with --label THEIR-NAME", "warning")
+        )  # fmt: skip
+        return row
+    if key in first:
+        other = first[key]
+        message = f"two {kind} files carry the label {label}"
+        fix = "ask each of them to send their files again with a --label of their own"
+        for row in (
+            other,
+            people.setdefault(f"{label} ({name})", Participant(f"{label} ({name})")),
+        ):
+            if not any(p.check == "label" and p.message == message for p in row.problems):
+                row.problems.append(Problem("label", message, fix, "warning"))
+        return people[f"{label} ({name})"]
+    row = people.setdefault(label.casefold(), Participant(label))
+    first[key] = row
+    return row
 
 
 def _merge(into: Participant, new: Participant) -> None:
     if new.doctor:
         into.doctor = True
         into.platform, into.python = new.platform, new.python
-        into.numpy, into.blas = new.numpy, new.blas
+        into.numpy, into.blas, into.os = new.numpy, new.blas, new.os
     if new.lock != "not reported":
         into.lock = new.lock
+    into.made = max(into.made, new.made)
     into.problems.extend(new.problems)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from npinit.report import ClassReport, Participant
+from npinit.report_causes import participant_causes
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem; color: #1d2430; }
@@ -25,14 +26,33 @@ tr.problems td:first-child { border-left: 4px solid #d93025; }
 tr.warnings td:first-child { border-left: 4px solid #e8a100; }
 tr.ready td:first-child { border-left: 4px solid #1e8e3e; }
 ul { margin: 0; padding-left: 1.1rem; } .fix { color: #4a5568; }
+li.problem { color: #a61b13; } li.warning { color: #8a5a00; }
 .muted { color: #6b7280; }
 """
-COLUMNS = ("Participant", "Status", "Platform", "Python", "NumPy", "BLAS", "Lock", "Problems")
-BAR_COLOURS = ("#3b6fd8", "#1e8e3e", "#e8a100", "#8e44ad", "#d93025", "#0f9d9a")
+COLUMNS = ("Participant", "Status", "Platform", "Python", "NumPy", "BLAS", "Lock", "OS",
+           "Sent", "Problems and fixes")  # fmt: skip
+# a bar's colour says what its value means: the project's (ok), unknown, or not the project's
+MEANING = {"ok": "#1e8e3e", "unknown": "#9aa3af", "problem": "#d93025", "neutral": "#3b6fd8"}
 
 
-def _bar_chart(title: str, rows: list[tuple[str, int]], chart_id: str) -> str:
-    """A horizontal bar chart in inline SVG."""
+def _meaning(chart: str, value: str, report: ClassReport) -> str:
+    """ok / problem against the project's target; unknown for an unknown value; neutral when
+    there is no target to compare with."""
+    if value in ("unknown", "-", ""):
+        return "unknown"
+    target = report.target
+    if target is None:
+        return "neutral"
+    if chart == "numpy":
+        return "ok" if value == target.numpy else "problem"
+    if chart == "platform":
+        return "ok" if value in target.blas else "problem"
+    allowed = {name for names in target.blas.values() for name in names}
+    return "ok" if value in allowed else "problem"
+
+
+def _bar_chart(title: str, rows: list[tuple[str, int]], chart_id: str, report: ClassReport) -> str:
+    """A horizontal bar chart in inline SVG; each bar coloured by what its value means."""
     rows = rows[:8]
     height = 22 * len(rows) + 8
     most = max((count for _, count in rows), default=1)
@@ -40,10 +60,12 @@ def _bar_chart(title: str, rows: list[tuple[str, int]], chart_id: str) -> str:
     for index, (label, count) in enumerate(rows):
         y = 4 + 22 * index
         width = 160 * count / most
-        colour = BAR_COLOURS[index % len(BAR_COLOURS)]
+        meaning = _meaning(chart_id.removeprefix("chart-"), label, report)
+        colour = MEANING[meaning]
         bars.append(
             f'<text x="0" y="{y + 14}" font-size="12">{escape(label[:18])}</text>'
-            f'<rect x="120" y="{y + 2}" width="{width:.1f}" height="16" fill="{colour}"/>'
+            f'<rect x="120" y="{y + 2}" width="{width:.1f}" height="16" fill="{colour}" '
+            f'data-meaning="{meaning}"/>'
             f'<text x="{126 + width:.1f}" y="{y + 14}" font-size="12">{count}</text>'
         )
     return (
@@ -55,10 +77,10 @@ def _bar_chart(title: str, rows: list[tuple[str, int]], chart_id: str) -> str:
 
 def _row(participant: Participant) -> str:
     problems = "".join(
-        f"<li><b>{escape(p.check)}</b> ({escape(p.severity)}): {escape(p.message)}"
-        + (f'<div class="fix">fix: {escape(p.fix)}</div>' if p.fix else "")
+        f'<li class="{escape(c.severity)}">{escape(c.title)}'
+        + (f'<div class="fix">fix: {escape(c.fix)}</div>' if c.fix else "")
         + "</li>"
-        for p in participant.problems
+        for c in participant_causes(participant.problems)
     )
     cells = [
         escape(participant.label),
@@ -68,6 +90,8 @@ def _row(participant: Participant) -> str:
         escape(participant.numpy or "-"),
         escape(participant.blas or "-"),
         escape(participant.lock),
+        escape(participant.os or "-"),
+        escape(participant.made.replace("T", " ").removesuffix("Z")[:16] or "-"),
         f"<ul>{problems}</ul>" if problems else '<span class="muted">none</span>',
     ]
     return (
@@ -87,9 +111,9 @@ def render(report: ClassReport, title: str = "Workshop readiness") -> str:
     )
     charts = "".join(
         [
-            _bar_chart("By platform", report.by("platform"), "chart-platform"),
-            _bar_chart("By NumPy", report.by("numpy"), "chart-numpy"),
-            _bar_chart("By BLAS", report.by("blas"), "chart-blas"),
+            _bar_chart("By platform", report.by("platform"), "chart-platform", report),
+            _bar_chart("By NumPy", report.by("numpy"), "chart-numpy", report),
+            _bar_chart("By BLAS", report.by("blas"), "chart-blas", report),
         ]
     )
     header = "".join(f"<th>{name}</th>" for name in COLUMNS)
@@ -110,8 +134,37 @@ def render(report: ClassReport, title: str = "Workshop readiness") -> str:
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
         f'<p class="muted">{len(report.participants)} participants; made by npinit report</p>'
-        f'<div class="counts" id="summary">{counts}</div>'
+        f"{_target(report)}"
+        f'<div class="counts" id="summary">{counts}</div>{_missing(report)}{_causes(report)}'
         f'<div class="charts">{charts}</div>'
         f'<table id="participants"><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>'
         f"{unreadable}</body></html>\n"
     )
+
+
+def _target(report: ClassReport) -> str:
+    if report.target is None:
+        return (
+            '<p class="muted" id="target">no project target (run npinit report in the project)</p>'
+        )
+    return f'<p id="target"><b>Project:</b> {escape(report.target.describe())}</p>'
+
+
+def _missing(report: ClassReport) -> str:
+    if not report.missing:
+        return ""
+    names = "".join(f"<li>{escape(name)}</li>" for name in report.missing)
+    return f'<h2>Not sent yet ({len(report.missing)})</h2><ul id="missing">{names}</ul>'
+
+
+def _causes(report: ClassReport) -> str:
+    causes = report.causes()
+    if not causes:
+        return ""
+    items = "".join(
+        f'<li class="{escape(c.severity)}"><b>{escape(c.title)}</b> '
+        f'<span class="muted">({len(c.who)}: {escape(", ".join(c.who))})</span>'
+        f'<div class="fix">fix: {escape(c.fix or "-")}</div></li>'
+        for c in causes
+    )
+    return f'<h2>Problems by cause</h2><ul id="causes">{items}</ul>'

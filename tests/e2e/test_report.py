@@ -168,3 +168,37 @@ def test_the_page_renders_in_a_real_browser(
     shot.unlink(missing_ok=True)
     _browser(page, f"--screenshot={shot}", profile=tmp_path / "p2")
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+def test_the_page_with_duplicates_a_roster_and_the_target(
+    classroom: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = invoke(
+        ["new", "kit", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6",
+         "--platform", "all", "--no-input"], tmp_path, capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    folder = tmp_path / "files"
+    shutil.copytree(classroom, folder)
+    (folder / "again").mkdir()
+    shutil.copy(classroom / "ana.json", folder / "again/ana.json")  # a second "ana"
+    roster = tmp_path / "roster.txt"
+    roster.write_text("ana\nben\nzoe\n")
+    page = tmp_path / "report.html"
+    args = ["report", str(folder), "--roster", str(roster), "--output", str(page)]
+    code, out, err = invoke(args, tmp_path / "kit", capsys)
+    assert code == 0, err
+    assert "1 missing" in out
+    dom = _browser(page, "--dump-dom", profile=tmp_path / "p1").stdout
+    rows = re.findall(r'<tr class="participant (\w+)" data-status="\w+">(.*?)</tr>', dom, re.S)
+    labels = {re.findall(r"<td>(.*?)</td>", row, re.S)[0]: status for status, row in rows}
+    assert labels["ana"] == labels["ana (ana.json)"] == "warnings"  # flagged, not merged
+    assert re.search(r'<ul id="missing"><li>zoe</li></ul>', dom)
+    target = re.search(r'<p id="target">(.*?)</p>', dom, re.S)
+    assert target and "NumPy 2.4.6, Python 3.12" in target.group(1)
+    assert "osx-arm64 accelerate or openblas" in target.group(1)
+    causes = re.search(r'<ul id="causes">(.*?)</ul>', dom, re.S)
+    assert causes and "two doctor files carry the label ana" in causes.group(1)
+    numpy_bars = re.search(r'id="chart-numpy">(.*?)</svg>', dom, re.S)
+    assert numpy_bars and 'data-meaning="ok"' in numpy_bars.group(1)  # 2.4.6 is the pin
+    assert html.escape(EVIL, quote=False) in dom and "<title>Workshop readiness</title>" in dom

@@ -76,13 +76,17 @@ _WHERE = {
     "class_report": "report",
     "ClassReport": "report",
     "write_report_html": "report",
+    "read_roster": "report",
+    "report_target": "report",
     "find_project": "info",
     "project_environment": "info",
     "recommend": "info",
     "resolve_target": "info",
     "versions": "info",
 }
-_MACHINE = ("this_machine", "cache_dir", "conda_envs_dirs", "gpus", "os_name", "probe_timeout")
+_MACHINE = (
+    "this_machine", "cache_dir", "conda_envs_dirs", "gpus", "os_name", "probe_timeout", "stamp"
+)  # fmt: skip
 
 __all__ = [
     "DEFAULT_LOCK_NAMES",
@@ -136,10 +140,13 @@ __all__ = [
     "project_environment",
     "python_offer",
     "read_project_spec",
+    "read_roster",
     "recommend",
+    "report_target",
     "resolve_project",
     "resolve_target",
     "snapshot_environment",
+    "stamp",
     "this_machine",
     "verify_environment",
     "versions",
@@ -197,7 +204,13 @@ if TYPE_CHECKING:
         platforms_offer,
         python_offer,
     )
-    from npinit.api.report import ClassReport, class_report, write_report_html
+    from npinit.api.report import (
+        ClassReport,
+        class_report,
+        read_roster,
+        report_target,
+        write_report_html,
+    )
     from npinit.api.reproduce import (
         ProjectLockResult,
         check_lock,
@@ -211,6 +224,7 @@ if TYPE_CHECKING:
         gpus,
         os_name,
         probe_timeout,
+        stamp,
         this_machine,
     )
 

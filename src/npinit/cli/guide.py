@@ -44,7 +44,9 @@ def doctor(prefix: Path | None, python: Path | None, as_json: bool, label: str |
         current_platform=here.platform,
     )
     if as_json:
-        emit_json({**report.to_json(), **({"label": label} if label else {})})
+        emit_json(
+            {**report.to_json(), "machine": api.stamp(), **({"label": label} if label else {})}
+        )
     else:
         env = report.environment
         echo(

@@ -340,7 +340,9 @@ def verify(
     target = api.resolve_target(prefix, python, lock_path, Path.cwd(), envs)
     result = api.verify_environment(target.prefix, target.python, target.lock, here.platform)
     if as_json:
-        emit_json({**result.to_json(), **({"label": label} if label else {})})
+        emit_json(
+            {**result.to_json(), "machine": api.stamp(), **({"label": label} if label else {})}
+        )
     elif result.clean:
         echo(f"No drift: the environment matches {result.lock}")
     else:

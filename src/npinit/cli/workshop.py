@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from npinit.cli.common import emit_json
+from npinit.cli.common import emit_json, one_line
 
 if TYPE_CHECKING:
     from npinit.api import ClassReport
+
+COLOURS = {"ready": "green", "warnings": "yellow", "problems": "red", "warning": "yellow",
+           "problem": "red"}  # fmt: skip
 
 
 @click.command()
@@ -20,15 +23,26 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write one self-contained HTML page (e.g. report.html).",
 )
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Who should send files (one name a line): the report lists who has not.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def report(paths: tuple[Path, ...], output: Path | None, as_json: bool) -> None:
+def report(
+    paths: tuple[Path, ...], output: Path | None, roster: Path | None, as_json: bool
+) -> None:
     """Who is ready, who is not and why: FILE|DIR... of `npinit doctor --json` and
-    `npinit verify --json` files (a folder: every *.json in it).
+    `npinit verify --json` files (a folder: every *.json in it). Run in the project folder,
+    each row is compared with the project's NumPy, Python and BLAS.
 
     Exit 0 when the report is made, whatever it says; 2 when no file could be read."""
     from npinit import api
 
-    result = api.class_report(list(paths))
+    names = api.read_roster(roster) if roster is not None else []
+    project = api.find_project(Path.cwd())
+    target = api.report_target(project) if project is not None else None
+    result = api.class_report(list(paths), names, target)
     if output is not None:
         api.write_report_html(result, output)
     if as_json:
@@ -36,44 +50,58 @@ def report(paths: tuple[Path, ...], output: Path | None, as_json: bool) -> None:
         return
     if output is not None:
         click.echo(
-            f"Wrote {output}: {result.count('ready')} ready, {result.count('warnings')} with "
-            f"warnings, {result.count('problems')} with problems, "
-            f"{len(result.unreadable)} unreadable"
+            f"Wrote {one_line(str(output))}: {result.count('ready')} ready, "
+            f"{result.count('warnings')} with warnings, {result.count('problems')} with "
+            f"problems, {len(result.unreadable)} unreadable, {len(result.missing)} missing"
         )
         return
     _table(result)
 
 
-def _table(result: ClassReport) -> None:
-    from rich.console import Console
+def _text(value: str) -> str:
+    """Text from a participant's file, safe for the terminal: control characters escaped
+    (one_line), rich markup inert."""
     from rich.markup import escape
+
+    return escape(one_line(value))
+
+
+def _table(result: ClassReport) -> None:
+    """The table (at most 80 columns: long cells wrap), then each root cause once with its
+    one fix, who is missing and what could not be read."""
+    from rich import box
+    from rich.console import Console
     from rich.table import Table
 
-    colours = {"ready": "green", "warnings": "yellow", "problems": "red"}
-    table = Table(title="Workshop readiness")
-    for name in ("Participant", "Status", "Platform", "Python", "NumPy", "BLAS", "Lock"):
-        table.add_column(name)
-    table.add_column("Problems and fixes", overflow="fold")
+    console = Console(width=min(Console().width, 80), highlight=False)
+    if result.target is not None:
+        console.print(f"Project: {_text(result.target.describe())}")
+    table = Table(title="Workshop readiness", box=box.SIMPLE, pad_edge=False)
+    for name in ("Participant", "Status", "Platform", "NumPy", "BLAS", "Lock", "OS, sent"):
+        table.add_column(name, overflow="fold")
     for person in result.participants:
-        problems = "\n".join(
-            escape(f"{p.check}: {p.message}" + (f" (fix: {p.fix})" if p.fix else ""))
-            for p in person.problems
-        )
+        sent = person.made.replace("T", " ")[5:16] if person.made else "-"
         table.add_row(
-            escape(person.label),
-            f"[{colours[person.status]}]{person.status}[/]",
-            escape(person.platform or "-"),
-            escape(person.python or "-"),
-            escape(person.numpy or "-"),
-            escape(person.blas or "-"),
-            escape(person.lock),
-            problems or "-",
+            _text(person.label),
+            f"[{COLOURS[person.status]}]{person.status}[/]",
+            _text(person.platform or "-"),
+            _text(person.numpy or "-"),
+            _text(person.blas or "-"),
+            _text(person.lock),
+            _text(f"{person.os or '-'}, {sent}"),
         )
-    console = Console()
     console.print(table)
     console.print(
         f"{result.count('ready')} ready, {result.count('warnings')} with warnings, "
         f"{result.count('problems')} with problems"
     )
+    for cause in result.causes():
+        who = ", ".join(cause.who)
+        console.print(
+            f"[{COLOURS[cause.severity]}]{cause.severity}[/] {_text(cause.title)} "
+            f"({len(cause.who)}: {_text(who)})\n  fix: {_text(cause.fix or '-')}"
+        )
+    if result.missing:
+        console.print(f"not sent yet: {_text(', '.join(result.missing))}")
     for item in result.unreadable:
-        console.print(f"could not read {escape(item.file)}: {escape(item.reason)}")
+        console.print(f"could not read {_text(item.file)}: {_text(item.reason)}")
