@@ -276,39 +276,6 @@ def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
     return checks
 
 
-def gil_checks(seen: dict[str, Any]) -> list[Check]:
-    """Free-threaded CPython: the GIL off, who turned it on, the thread arithmetic."""
-    if not seen.get("free_threaded"):
-        return []
-    enablers = [str(m) for m in seen.get("gil_enabled_by") or []]
-    checks = []
-    if enablers or seen.get("gil_enabled"):
-        said = " ".join(enablers) if enablers else "the GIL is enabled (PYTHON_GIL=1 or -X gil=1)"
-        checks.append(
-            Check(
-                "gil",
-                Status.PROBLEM,
-                f"free-threaded CPython, but the GIL is on: {said}",
-                "upgrade or drop the extension named, or unset PYTHON_GIL; PYTHON_GIL=0 "
-                "forces it off at your own risk",
-            )
-        )
-    else:
-        checks.append(Check("gil", Status.OK, "free-threaded CPython: the GIL stays disabled"))
-    cores = seen.get("cpu_count") or "the"
-    return [
-        *checks,
-        Check(
-            "gil-threads",
-            Status.INFO,
-            f"Python threads and BLAS threads multiply: N threads each calling the BLAS with "
-            f"its own pool of M threads run N x M on {cores} cores",
-            "set OMP_NUM_THREADS/OPENBLAS_NUM_THREADS (npinit new --threads) so that N x M "
-            "stays within the cores, e.g. 1 when every Python thread does BLAS work",
-        ),
-    ]
-
-
 def _conda_checks(snapshot: Any) -> list[Check]:
     checks: list[Check] = []
     if snapshot is None or snapshot.kind != "conda":
@@ -369,6 +336,8 @@ def diagnose(
     timeout: float = 30,
 ) -> DoctorReport:
     """Run every check on the environment behind ``python``/``snapshot``."""
+    from npinit.doctor_python import gil_checks, python_checks
+
     seen = run_script(python, cwd, env, timeout) if python is not None else {}
     expected = snapshot.prefix if snapshot is not None else None
     checks = [
@@ -383,6 +352,7 @@ def diagnose(
                 )
             ]
         ),
+        *python_checks(seen, snapshot, pin, python),
         *_pin_checks(seen, snapshot, pin, locked),
         *_blas_checks(seen, snapshot),
         *gil_checks(seen),

@@ -29,7 +29,8 @@ def test_doctor_reports_openblas_and_the_duplicate_copies(
     code, out, err = invoke(["doctor", "--prefix", str(scipy_venv), "--json"], tmp_path, capsys)
     assert code == 0, err
     report = json.loads(out)
-    assert sorted(report) == ["checks", "environment", "problems", "schema", "warnings"]
+    assert sorted(report) == ["checks", "environment", "machine", "problems", "schema", "warnings"]
+    assert report["machine"]["os"].startswith("Linux") and report["machine"]["made"].endswith("Z")
     assert report["schema"] == 1 and report["problems"] == 0
     assert report["environment"]["blas"] == "openblas"
     checks = {c["id"]: c for c in report["checks"]}
@@ -171,3 +172,36 @@ def test_a_runtime_check_that_cannot_run_is_reported(
     assert checks["blas-runtime"]["status"] == "info"
     assert "could not run" in checks["blas-runtime"]["message"]
     assert "broken on purpose" in checks["blas-runtime"]["message"]
+
+
+def test_doctor_compares_the_python_with_the_project_pin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = need_python("3.13")
+    code, _, err = invoke(
+        ["new", "proj", "--no-input", "--manager", "pip", "--python", "3.12", "--numpy",
+         "2.4.6", "--platform", "linux-64"], tmp_path, capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    venv = tmp_path / "proj/.venv"
+    run([other, "-m", "venv", venv])
+    run([python_in(venv), "-m", "pip", "install", "-q", "numpy==2.4.6"])  # the right NumPy
+    code, out, _ = invoke(["doctor", "--json"], tmp_path / "proj", capsys)
+    checks = {c["id"]: c for c in json.loads(out)["checks"]}
+    assert code == 1
+    assert checks["python"]["status"] == "problem"
+    assert (
+        "Python 3.13" in checks["python"]["message"] and "pins 3.12" in checks["python"]["message"]
+    )
+    assert checks["numpy-pin"]["status"] == "ok"
+
+
+def test_doctor_outside_a_project_names_the_interpreter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    _, out, _ = invoke(["doctor"], tmp_path, capsys)
+    line = next(line for line in out.splitlines() if "no npinit project here" in line)
+    assert f"examined {sys.executable}" in line
+    assert "--prefix ENV or --python PATH" in out

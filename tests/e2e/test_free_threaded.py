@@ -181,7 +181,8 @@ def test_the_generated_check_fails_when_the_gil_comes_back(
 
 
 def test_doctor_reports_the_gil(tmp_path: Path) -> None:
-    from npinit.doctor import gil_checks, run_script
+    from npinit.doctor import run_script
+    from npinit.doctor_python import gil_checks
 
     seen = run_script(Path(sys.executable), tmp_path, dict(os.environ), 30)
     assert seen["free_threaded"] is False and gil_checks(seen) == []  # a GIL build

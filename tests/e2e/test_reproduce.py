@@ -192,7 +192,9 @@ def test_conda_lock_yml_is_read_by_conda_locks_own_parser(
                    "--blas", "mkl,osx-arm64=accelerate",
                    "--platform", "linux-64", "--platform", "osx-arm64")  # fmt: skip
     assert invoke(["lock", "--channel-alias", forge_alias], project, capsys)[0] == 0
-    code, _, err = invoke(["lock", "--format", "conda-lock"], project, capsys)
+    code, _, err = invoke(
+        ["lock", "--format", "conda-lock", "--output", "conda-lock.yml"], project, capsys
+    )
     assert code == 0, err
     script = (
         "import json, sys, pathlib\n"

@@ -187,7 +187,8 @@ def test_export_and_lock_from_env_refuse_a_linked_lock(
     code, _, err = invoke(["lock", "--from-env"], project, capsys)
     assert code == 0, err
     (project / "requirements-lock.txt").symlink_to(outside / "precious")
-    code, _, err = invoke(["lock", "--format", "requirements"], project, capsys)
+    args = ["lock", "--format", "requirements", "--output", "requirements-lock.txt"]
+    code, _, err = invoke(args, project, capsys)
     _refused(code, err, "requirements-lock.txt is a symlink to", "outside the project")
     assert (outside / "precious").read_text() == "keep me\n"
 

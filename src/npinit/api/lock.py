@@ -17,15 +17,16 @@ if TYPE_CHECKING:
 class LockResult:
     """A recorded lock: where it went, its text, what it holds, what it could not hold."""
 
-    path: Path
+    path: Path | None  # None: not written (the caller prints ``text``)
     format: str
     snapshot: Snapshot
     warnings: tuple[str, ...]
+    text: str = ""
 
     def to_json(self) -> dict[str, Any]:
         snap = self.snapshot
         return {
-            "lock": str(self.path),
+            "lock": str(self.path) if self.path is not None else "-",
             "format": self.format,
             "environment": {
                 "kind": snap.kind,
@@ -40,6 +41,7 @@ class LockResult:
             },
             "packages": len(snap.packages),
             "warnings": list(self.warnings),
+            **({"text": self.text} if self.path is None else {}),
         }
 
 
@@ -140,7 +142,7 @@ def _dangling_interpreter(prefix: Path | None) -> Path | None:
 def lock_environment(
     prefix: Path | None,
     python: Path | None,
-    output: Path,
+    output: Path | None,
     *,
     fmt: str = "npinit",
     probe: bool = False,
@@ -149,7 +151,8 @@ def lock_environment(
     probe_timeout: float = PROBE_TIMEOUT,
     current_platform: Platform | None = None,
 ) -> LockResult:
-    """Snapshot an environment and write its lock (atomically) in ``fmt``."""
+    """Snapshot an environment and write its lock (atomically) in ``fmt``; ``output`` None
+    writes nothing (the result's ``text`` is the lock)."""
     from npinit.record import export, lockfile
     from npinit.tomlio import atomic_write
 
@@ -181,13 +184,15 @@ def lock_environment(
         raise InvalidInput(
             f"unknown lock format {fmt!r}", f"use one of {', '.join(export.FORMATS)}"
         )
+    if output is None:
+        return LockResult(None, fmt, snapshot, tuple(warnings), text)
     try:
         atomic_write(output, text)
     except OSError as error:
         from npinit.errors import Failure
 
         raise Failure(f"could not write {output}: {error.strerror or error}", "") from error
-    return LockResult(output, fmt, snapshot, tuple(warnings))
+    return LockResult(output, fmt, snapshot, tuple(warnings), text)
 
 
 def _portable(where: str) -> str:

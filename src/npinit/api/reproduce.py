@@ -230,10 +230,11 @@ def replace_section(path: Path, section: Snapshot, inputs: dict[str, Any] | None
 
 
 def export_lock(
-    project: Path, fmt: str, output: Path, platform: str | None
-) -> tuple[Path, list[str]]:
-    """Write ``fmt`` from a project's lock: ``conda-lock`` covers every platform, the other
-    formats one (``platform``; needed when the lock has several)."""
+    project: Path, fmt: str, output: Path | None, platform: str | None
+) -> tuple[Path | None, list[str], str]:
+    """Export ``fmt`` from a project's lock: ``conda-lock`` covers every platform, the other
+    formats one (``platform``; needed when the lock has several). Written to ``output``;
+    ``None`` writes nothing (the caller prints the text: standard output)."""
     from npinit import managers
     from npinit.api.create import read_project_spec
     from npinit.errors import InvalidInput
@@ -265,9 +266,11 @@ def export_lock(
             "conda-explicit": export.conda_explicit,
         }
         text, warnings = writers[fmt](section)
+    if output is None:
+        return None, warnings, text
     inside = output.absolute().is_relative_to(project.absolute())
     atomic_write(output, text, root=project if inside else None)
-    return output, warnings
+    return output, warnings, text
 
 
 def lock_from_env(

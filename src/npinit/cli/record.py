@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write (default: the project's npinit.lock, or the format's name).",
+    help="Where to write; - is standard output. Default: npinit.lock for npinit's own "
+    "format; an export (--format pylock, ...) goes to standard output.",
 )
 @click.option(
     "--format",
@@ -137,7 +138,9 @@ def lock(
             "cd into the project (it has .npinit.toml)",
         )
     target = api.resolve_target(prefix, python, None, Path.cwd(), api.conda_envs_dirs(here.environ))
-    path = output or target.lock.with_name(api.DEFAULT_LOCK_NAMES[fmt])
+    path = _destination(output, fmt)
+    if fmt == "npinit" and output is None:  # npinit's own record goes beside the environment
+        path = target.lock.with_name(api.DEFAULT_LOCK_NAMES[fmt])
     if fmt == "conda-lock":
         raise InvalidInput(
             "conda-lock.yml is exported from a project's lock", "run it in an npinit project"
@@ -161,6 +164,9 @@ def lock(
         current_platform=here.platform,
     )
     warn(recorded.warnings)
+    if recorded.path is None and not as_json:
+        click.echo(recorded.text, nl=False)  # an export without --output: standard output
+        return
     if as_json:
         emit_json(recorded.to_json())
         return
@@ -239,6 +245,12 @@ def _relock(
     return with_progress("Locking", locking, as_json)
 
 
+def _destination(output: Path | None, fmt: str) -> Path | None:
+    """Where an export goes: the file named, or None for standard output (no --output, or
+    ``--output -``, as shells expect: ``npinit lock --format pylock > pylock.toml``)."""
+    return None if output is None or str(output) == "-" else output
+
+
 def _lock_project(
     project: Path,
     output: Path | None,
@@ -260,15 +272,16 @@ def _lock_project(
             raise InvalidInput(f"no lock at {lock_path}", "lock the project first: npinit lock")
         if len(platforms) > 1:
             raise InvalidInput(f"{fmt} holds one platform", "give --platform once")
-        written, warnings = api.export_lock(
-            project,
-            fmt,
-            output or project / api.DEFAULT_LOCK_NAMES[fmt],
-            platforms[0] if platforms else None,
+        written, warnings, text = api.export_lock(
+            project, fmt, _destination(output, fmt), platforms[0] if platforms else None
         )
         warn(warnings)
         if as_json:
-            emit_json({"lock": str(written), "format": fmt, "warnings": warnings})
+            where = str(written) if written is not None else "-"
+            emit_json({"lock": where, "format": fmt, "warnings": warnings,
+                       **({"text": text} if written is None else {})})  # fmt: skip
+        elif written is None:
+            click.echo(text, nl=False)  # an export without --output: standard output
         else:
             echo(f"Exported {lock_path.name} as {fmt} to {written}")
         return

@@ -19,6 +19,7 @@ import json, os, sys
 doctor = "doctor" in sys.argv[1:]
 helper = next((a[len("--helper="):] for a in sys.argv[1:] if a.startswith("--helper=")), "")
 out = {"executable": sys.executable, "prefix": sys.prefix,
+       "implementation": sys.implementation.name,
        "version": "%d.%d.%d" % sys.version_info[:3], "cpu_count": os.cpu_count(),
        "pythonpath": os.environ.get("PYTHONPATH", ""),
        "threads": {k: os.environ[k] for k in %(vars)r if k in os.environ}}
