@@ -153,14 +153,17 @@ def test_ctrl_c_at_the_third_question_writes_nothing(tmp_path: Path) -> None:
 
 def test_the_defaults_to_the_end_make_a_valid_project(tmp_path: Path) -> None:
     term = Terminal(["new"], tmp_path)
-    questions = ("Project name", "Package manager", "Python version", "NumPy version", "BLAS (",
-                 "conda channel", "Platforms", "BLAS threads", "Extra package",
+    questions = ("Project name", "Package manager", "Python version", "NumPy version",
+                 "Platforms", "BLAS (", "conda channel", "BLAS threads", "Extra package",
                  "CI workflow")  # fmt: skip
     for question in questions:
         term.expect(question)
         term.expect("]: ")
         term.type("")
     term.expect("Write it? [Y/n]: ")
+    term.type("maybe")
+    said = term.expect("Write it? [Y/n]: ")
+    assert "'maybe' is neither yes nor no (answer y or n" in said
     term.type("")
     assert term.finish() == 0, term.seen[-2000:]
     project = tmp_path / "my-project"
@@ -184,7 +187,7 @@ def test_an_existing_target_is_reported_before_any_question(tmp_path: Path) -> N
     assert term.interrupt() == 130
 
 
-ANSWERS = ["demo", "conda", "3.12", "2.4", "mkl", "conda-forge", "linux-64,win-64", "4",
+ANSWERS = ["demo", "conda", "3.12", "2.4", "linux-64,win-64", "mkl", "conda-forge", "4",
            "scipy", "", "gitlab", "y"]  # fmt: skip
 OPTIONS = ["demo", "--manager", "conda", "--python", "3.12", "--numpy", "2.4", "--blas", "mkl",
            "--channel", "conda-forge", "--platform", "linux-64", "--platform", "win-64",
@@ -221,3 +224,31 @@ def test_help_shows_three_examples_and_completion_works(tmp_path: Path) -> None:
         [sys.executable, "-m", "npinit"], env=env, capture_output=True, text=True
     ).stdout.split()
     assert completed == [f"plain,{m}" for m in ("conda", "pip", "poetry", "uv", "pixi")]
+
+
+def test_platforms_come_before_the_blas_so_no_answer_is_a_dead_end(tmp_path: Path) -> None:
+    term = Terminal(["new", "kit", "--manager", "conda", "--numpy", "2.4.6"], tmp_path)
+    term.expect("Python version (")
+    python = term.expect("]: ")
+    assert "default 3.12: npinit's default" in python and python.endswith("[3.12]: ")
+    term.type("")
+    term.expect("Platforms (")
+    term.expect("]: ")
+    term.type("all")
+    question = term.expect("[default]: ").splitlines()[-1]
+    offered = question.split("(", 1)[1].split(";")[0]
+    assert "openblas" in offered and "mkl" not in offered  # not on osx-arm64
+    assert "mkl on win-64" in question and "openblas on osx-arm64" in question
+    term.type("mkl")  # the old dead end: refused with the reason, and asked again
+    said = term.expect("[default]: ")
+    assert "osx-arm64" in said
+    term.type("")
+    for question in ("conda channel", "BLAS threads", "Extra package", "CI workflow"):
+        term.expect(question)
+        term.expect("]: ")
+        term.type("")
+    term.expect("Write it? [Y/n]: ")
+    term.type("y")
+    assert term.finish() == 0, term.seen[-2000:]
+    answers = (tmp_path / "kit/.npinit.toml").read_text()
+    assert 'python = "3.12"' in answers

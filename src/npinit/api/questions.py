@@ -4,6 +4,7 @@ exactly the reason the option would be."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from npinit.model import Blas, Channel, Manager, Platform
@@ -24,19 +25,19 @@ def _channel(manager: str, channel: str | None) -> Channel:
     return Channel(channel or "conda-forge")
 
 
-def python_offer(this_python: str | None) -> Offer:
-    """The Pythons some NumPy release supports; default: this machine's when it is one of
-    them, else the newest the newest NumPy supports."""
+def python_offer(this_python: str | None = None) -> Offer:
+    """The Pythons some NumPy release supports; default: the one ``--no-input`` takes (the
+    same whether asked or not), with its reason. ``this_python`` is kept for callers that
+    name the running interpreter; it no longer decides the default."""
     from npinit.knowledge import releases
 
     pythons = releases.known_pythons()
-    newest = max(
-        releases.all_releases()[-1].pythons, key=lambda p: tuple(int(x) for x in p.split("."))
-    )
-    if this_python in pythons:
-        return Offer(pythons, this_python, "the Python running npinit")
+    newest = releases.all_releases()[-1]
+    default = releases.default_python(newest)
     return Offer(
-        pythons, newest, f"the newest Python NumPy {releases.all_releases()[-1].version} supports"
+        pythons,
+        default,
+        f"npinit's default: NumPy {newest.version} supports it and every manager has it",
     )
 
 
@@ -71,42 +72,66 @@ def check_numpy(text: str, python: str) -> str:
     return releases.resolve_numpy(text.strip() or "latest", python).version
 
 
-def blas_offer(manager: str, channel: str | None, platform: Platform | None, numpy: str) -> Offer:
-    """The BLAS variants this manager and channel have on ``platform`` (this machine's, or
-    linux-64 when npinit has none for it); the default names the variant it gives and why."""
+def blas_offer(
+    manager: str,
+    channel: str | None,
+    platform: Platform | Sequence[Platform] | None,
+    numpy: str,
+) -> Offer:
+    """The BLAS variants this manager and channel have on every platform given (this
+    machine's, or linux-64 when npinit has none for it); the default names what it gives on
+    each and why. pixi can also take one variant per platform (``mkl,osx-arm64=accelerate``):
+    the reason says so."""
     from npinit.errors import InvalidInput
     from npinit.knowledge import blas as facts
     from npinit.knowledge import releases
 
-    where = platform or Platform.LINUX_64
+    if platform is None or isinstance(platform, Platform):
+        wheres: list[Platform] = [platform or Platform.LINUX_64]
+    else:
+        wheres = list(platform) or [Platform.LINUX_64]
     source = _channel(manager, channel)
     release = next(r for r in releases.all_releases() if r.version == numpy)
     values = []
     for variant in Blas:
         try:
-            facts.choose_blas(source, where, variant, release)
+            for where in wheres:
+                facts.choose_blas(source, where, variant, release)
         except InvalidInput:
             continue
         values.append(variant.value)
-    default = facts.default_variant(source, where, release)
     owner = "PyPI's numpy wheel" if source is Channel.PYPI else source.value
-    return Offer(tuple(values), "default", f"{default} ({owner}'s default on {where.value})")
+    gives = ", ".join(
+        f"{facts.default_variant(source, where, release)} on {where.value}" for where in wheres
+    )
+    why = f"{gives} ({owner}'s default)"
+    if Manager(manager) is Manager.PIXI and len(wheres) > 1:
+        why += "; pixi also takes one per platform: VARIANT,PLATFORM=VARIANT"
+    return Offer(tuple(values), "default", why)
 
 
-def channel_offer(manager: str, blas: str, platform: Platform | None, numpy: str) -> Offer:
-    """The channels that have ``blas`` (conda: conda-forge and defaults; pixi: conda-forge)."""
+def channel_offer(
+    manager: str, blas: str, platform: Platform | Sequence[Platform] | None, numpy: str
+) -> Offer:
+    """The channels that have ``blas`` on every platform given (conda: conda-forge and
+    defaults; pixi: conda-forge)."""
     from npinit.errors import InvalidInput
     from npinit.knowledge import blas as facts
     from npinit.knowledge import releases
 
     if Manager(manager) is Manager.PIXI:
         return Offer(("conda-forge",), "conda-forge", "pixi uses conda-forge")
+    if platform is None or isinstance(platform, Platform):
+        wheres: list[Platform] = [platform or Platform.LINUX_64]
+    else:
+        wheres = list(platform) or [Platform.LINUX_64]
     release = next(r for r in releases.all_releases() if r.version == numpy)
     values = []
     for channel in (Channel.CONDA_FORGE, Channel.DEFAULTS):
         try:
-            common, _ = facts.parse_request(blas)
-            facts.choose_blas(channel, platform or Platform.LINUX_64, common, release)
+            common, overrides = facts.parse_request(blas)
+            for where in wheres:
+                facts.choose_blas(channel, where, overrides.get(where, common), release)
         except InvalidInput:
             continue
         values.append(channel.value)

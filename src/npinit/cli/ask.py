@@ -5,7 +5,6 @@ feeding stdin all get the same questions and defaults."""
 
 from __future__ import annotations
 
-import platform as host
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ import click
 
 from npinit.cli.common import MANAGERS, machine
 from npinit.errors import InvalidInput
+from npinit.model import Platform
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ def _reason(error: InvalidInput) -> str:
     return error.message + (f" ({error.hint})" if error.hint else "")
 
 
-def ask(text: str, check: Callable[[str], T], default: str | None = None) -> T:
+def ask(text: str, check: Callable[[str], T], default: str | None = None, show: bool = True) -> T:
     """One question; an answer ``check`` refuses is answered with its reason and asked again."""
 
     def convert(value: str) -> T:
@@ -46,8 +46,22 @@ def ask(text: str, check: Callable[[str], T], default: str | None = None) -> T:
         except InvalidInput as error:
             raise click.UsageError(_reason(error)) from None
 
-    value: T = click.prompt(text, default=default, value_proc=convert, show_default=True)
+    value: T = click.prompt(text, default=default, value_proc=convert, show_default=show)
     return value
+
+
+def confirm(text: str) -> bool:
+    """A yes/no question (Enter: yes); any other answer says why and asks again."""
+
+    def check(value: str) -> bool:
+        answer = value.strip().lower()
+        if answer in ("", "y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
+        raise InvalidInput(f"'{value.strip()}' is neither yes nor no", "answer y or n (Enter: y)")
+
+    return ask(f"{text} [Y/n]", check, default="", show=False)
 
 
 def _one_of(values: Sequence[str], what: str) -> Callable[[str], str]:
@@ -85,7 +99,6 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
     """Ask for every answer not given as an option, in the documented order."""
     from npinit import api
 
-    here = machine().platform
     target_check = _target_check(output_dir, force)
     if given.name is not None:
         target_check(given.name)  # an existing target is reported before any question
@@ -95,12 +108,12 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
         _one_of(MANAGERS, "manager"),
         default=api.default_manager().value,
     )
-    this_python = ".".join(host.python_version_tuple()[:2])
-    python_offer = api.python_offer(this_python)
+    python_offer = api.python_offer()
     threaded = api.free_threaded_pythons()
     python = given.python or ask(
         f"Python version ({python_offer.values[0]} to {python_offer.values[-1]}; "
-        f"{threaded[0]} to {threaded[-1]}: free-threaded)",
+        f"{threaded[0]} to {threaded[-1]}: free-threaded; default {python_offer.default}: "
+        f"{python_offer.why})",
         api.check_python,
         default=python_offer.default,
     )
@@ -111,25 +124,11 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
         default="latest",
     )
     exact = api.check_numpy(numpy, python)
-    blas_offer = api.blas_offer(manager, given.channel, here, exact)
-
-    def check_blas(text: str) -> str:
-        value = text.strip().lower()
-        # the option's own check first, for its reason (e.g. "MKL is not on PyPI...")
-        api.resolve_project(
-            name, manager=manager, python=python, numpy=exact, blas=value,
-            channel=given.channel, platforms=[here.value] if here else ["linux-64"],
-        )  # fmt: skip
-        return _one_of(blas_offer.values, "BLAS for this manager")(value)
-
-    blas = given.blas or ask(
-        f"BLAS ({', '.join(blas_offer.values)}; default gives {blas_offer.why})",
-        check_blas,
-        default="default",
-    )
+    platforms = given.platforms or _ask_platforms(name, manager, python, exact, given.channel)
+    blas = given.blas or _ask_blas(name, manager, python, exact, given.channel, platforms)
     channel = given.channel
     if channel is None and manager in ("conda", "pixi"):
-        offer = api.channel_offer(manager, blas, here, exact)
+        offer = api.channel_offer(manager, blas, _platforms(platforms), exact)
         channel = (
             offer.default
             if len(offer.values) == 1
@@ -138,24 +137,6 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
                 _one_of(offer.values, "channel with this BLAS"),
                 default=offer.default,
             )
-        )
-    platforms = given.platforms
-    if not platforms:
-        offer = api.platforms_offer(here)
-
-        def check_platforms(text: str) -> tuple[str, ...]:
-            values = tuple(p.strip() for p in text.split(",") if p.strip())
-            chosen = () if values == (offer.default,) else values
-            api.resolve_project(
-                name, manager=manager, python=python, numpy=exact, blas=blas,
-                channel=channel, platforms=chosen, current_platform=here,
-            )  # fmt: skip
-            return chosen
-
-        platforms = ask(
-            f"Platforms (this machine = {offer.default}, all, or a comma list)",
-            check_platforms,
-            default=offer.default,
         )
     threads = given.threads
     if threads is None:
@@ -179,6 +160,73 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
     return Answers(
         name, manager, python, numpy, blas, channel, platforms, threads, tuple(extras), ci
     )
+
+
+def _platforms(chosen: Sequence[str]) -> list[Platform]:
+    """The platforms an answer names (none: this machine), ``all`` expanded."""
+    from npinit import api
+
+    here = machine().platform
+    spec = api.resolve_project(
+        "p", platforms=list(chosen) or [here.value if here else "linux-64"], current_platform=here
+    )
+    return list(spec.platforms)
+
+
+def _ask_platforms(
+    name: str, manager: str, python: str, numpy: str, channel: str | None
+) -> tuple[str, ...]:
+    """Platforms come before the BLAS, so the BLAS question offers what they all have."""
+    from npinit import api
+
+    here = machine().platform
+    offer = api.platforms_offer(here)
+
+    def check(text: str) -> tuple[str, ...]:
+        values = tuple(p.strip() for p in text.split(",") if p.strip())
+        chosen = () if values == (offer.default,) else values
+        api.resolve_project(
+            name, manager=manager, python=python, numpy=numpy, channel=channel,
+            platforms=chosen, current_platform=here,
+        )  # fmt: skip
+        return chosen
+
+    return ask(
+        f"Platforms (this machine = {offer.default}, all, or a comma list)",
+        check,
+        default=offer.default,
+    )
+
+
+def _ask_blas(
+    name: str,
+    manager: str,
+    python: str,
+    numpy: str,
+    channel: str | None,
+    platforms: tuple[str, ...],
+) -> str:
+    """The BLAS, offering what exists on every chosen platform (pixi: or one per platform);
+    any answer is checked as the option would be, so a refusal asks again."""
+    from npinit import api
+
+    here = machine().platform
+    offer = api.blas_offer(manager, channel, _platforms(platforms), numpy)
+
+    def check(text: str) -> str:
+        value = text.strip().lower()
+        # the option's own check first, for its reason (e.g. "MKL is not on PyPI...")
+        api.resolve_project(
+            name, manager=manager, python=python, numpy=numpy, blas=value, channel=channel,
+            platforms=list(platforms) or ([here.value] if here else ["linux-64"]),
+            current_platform=here,
+        )  # fmt: skip
+        if "," in value or "=" in value:
+            return value  # one variant per platform, which resolve_project accepted (pixi)
+        return _one_of(offer.values, "BLAS on every chosen platform")(value)
+
+    return ask(f"BLAS ({', '.join(offer.values)}; default gives {offer.why})", check,
+               default="default")  # fmt: skip
 
 
 def _threads(text: str) -> int | None:

@@ -144,7 +144,9 @@ def new(
     )
     if not no_input and not yes and not as_json:
         _summary(spec, output_dir)
-        if not click.confirm("Write it?", default=True):
+        from npinit.cli.ask import confirm
+
+        if not confirm("Write it?"):
             raise NotConfirmed("not confirmed: nothing was written", "")
     result = api.new_project(
         spec,
