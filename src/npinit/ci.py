@@ -151,7 +151,7 @@ def github_workflow(manager: Manager, python: str, platforms: list[str], version
         "        with:",
         "          persist-credentials: false",
         "      - name: Check that npinit.lock matches the project",
-        "        run: pipx run npinit lock --check",
+        f"        run: pipx run --spec npinit=={version} npinit lock --check",
         *setup,
     ]
     if manager is Manager.CONDA:
