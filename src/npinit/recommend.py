@@ -75,6 +75,8 @@ def recommend(experience: str, os_name: str, *, gpu: bool, prefer_pip: bool) -> 
             reasons=(
                 "the guide's advice for beginners on any OS: Anaconda installs Python, NumPy "
                 "and the common scientific packages at once",
+                "npinit new's own default channel is conda-forge; this one passes --channel "
+                "defaults on purpose: it is the channel the Anaconda distribution uses",
                 "work in JupyterLab, Spyder or VS Code; manage environments with Navigator",
             ),
             also=(),
@@ -103,6 +105,8 @@ def recommend(experience: str, os_name: str, *, gpu: bool, prefer_pip: bool) -> 
             reasons=(
                 "advanced users on Linux with an NVIDIA GPU: Miniconda and the defaults "
                 "channel, whose GPU packages are built together",
+                "npinit new's own default channel is conda-forge; this one passes --channel "
+                "defaults on purpose",
                 "keep base minimal; " + one_env,
             ),
             also=(),

@@ -26,4 +26,4 @@ def test_build_and_twine_check(tmp_path: Path) -> None:
 
 def test_ci_runs_the_build_and_the_check() -> None:
     script = (ROOT / ".ci/run").read_text()
-    assert "python3 -m build" in script and "twine check --strict" in script
+    assert "-m build --outdir" in script and "-m twine check --strict" in script

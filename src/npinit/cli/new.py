@@ -164,7 +164,7 @@ def new(
             emit_json({**result.to_json(), "environment": created.to_json()})
         _finish_create(created, as_json)
         if not as_json:
-            _next_lines(result, built=True)
+            _next_lines(result, built=True, activate=created.activate)
     elif as_json:
         emit_json(result.to_json())
 
@@ -187,13 +187,14 @@ def _print_new(result: NewResult, show_next: bool = True) -> None:
         _next_lines(result)
 
 
-def _next_lines(result: NewResult, built: bool = False) -> None:
+def _next_lines(result: NewResult, built: bool = False, activate: str = "") -> None:
     """The real next commands for this manager."""
     import os
 
     from npinit import api
 
-    env_dir, activate = api.activation(result.spec.manager, machine().windows)
+    env_dir, usual = api.activation(result.spec.manager, machine().windows)
+    activate = activate or usual  # what the tool that built it really allows
     where = os.path.relpath(result.project)
     where = where if not where.startswith("..") else str(result.project)
     if built:

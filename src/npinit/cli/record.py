@@ -310,7 +310,8 @@ def _print_lock(result: api.ProjectLockResult, as_json: bool) -> None:
         for line in result.changes.lines() if result.changes else []:
             echo(one_line(line))
         return
-    echo(f"Locked {len(result.lock.sections)} platforms to {result.path}")
+    count = len(result.lock.sections)
+    echo(f"Locked {count} platform{'' if count == 1 else 's'} to {result.path}")
     for name, section in sorted(result.lock.sections.items()):
         numpy = next((p.version for p in section.packages if p.name == "numpy"), "-")
         echo(

@@ -5,6 +5,7 @@ only when all of them succeed are they written, each atomically."""
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,7 +296,8 @@ def plan_set(
             edit = FileEdit(edit.path, edit.kind, edit.before, after)
         final.append(edit)
     warnings = list(notes)
-    if any(e.changed for e in final):
+    built = any(os.path.lexists(root / n) for n in ("npinit.lock", ".venv", ".conda", ".pixi"))
+    if built and any(e.changed for e in final):  # nothing to fall out of step with otherwise
         warnings.append(
             "the environment no longer matches these files or its lock: rebuild it, then run "
             "npinit lock (or npinit verify to see the difference)"

@@ -201,4 +201,10 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         write_variables(prefix, variables)
     if any(p.source == "pypi" for p in section.packages):
         install_hashed(ctx, python, section, workdir, find_uv(ctx))
-    return CreatedEnvironment(prefix, python, tool, activate(ctx.windows), env_vars=variables)
+    how = activate(ctx.windows)
+    if tool == "py-rattler":  # no conda here: conda activate would fail
+        how = (
+            f"{python.relative_to(ctx.project)} runs it directly (no conda here to activate "
+            "it; with Miniforge installed: conda activate ./.conda)"
+        )
+    return CreatedEnvironment(prefix, python, tool, how, env_vars=variables)

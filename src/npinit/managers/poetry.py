@@ -11,6 +11,7 @@ from npinit.model import (
     CreatedEnvironment,
     Platform,
     ProjectSpec,
+    activate_command,
     interpreter_in,
 )
 from npinit.record.relock import FRESH, Keep
@@ -32,8 +33,9 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
 
 
 def activate(windows: bool) -> str:
-    """Poetry prints the activation command for the shell it runs in."""
-    return "poetry env activate"
+    """The in-project ``.venv`` (poetry.toml keeps it there) activates like any venv;
+    ``poetry env activate`` names another venv when one is already active."""
+    return activate_command(ENV_DIR, windows)
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
