@@ -138,7 +138,7 @@ def setup_steps(spec: ProjectSpec) -> dict[str, list[str]]:
         tail = ["python -m pip install -r requirements.txt", "python -m pytest"]
         return {
             "sh": [f"python{python} -m venv .venv", "source .venv/bin/activate", *tail],
-            "powershell": [f"py -{python} -m venv .venv", r".venv\Scripts\activate", *tail],
+            "powershell": [f"py -{python} -m venv .venv", r".venv\Scripts\Activate.ps1", *tail],
         }
     if manager == "conda":
         return {

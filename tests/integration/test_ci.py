@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from npinit import __version__
 from tests.conftest import _shared_cache, need_python, run
 from tests.helpers import invoke, load_yaml
 
@@ -81,7 +82,7 @@ def test_every_manager_and_platform_set_renders_its_matrix(
             assert workflow["permissions"] == {"contents": "read"}
             steps = workflow["jobs"]["environment"]["steps"]
             assert steps[0]["with"] == {"persist-credentials": False}
-            assert steps[1]["run"] == "pipx run npinit lock --check"
+            assert steps[1]["run"] == f"pipx run --spec npinit=={__version__} npinit lock --check"
             for step in steps:
                 if "uses" in step:
                     assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from npinit.cli.common import emit_json, one_line
+from npinit.errors import InvalidInput
 
 if TYPE_CHECKING:
     from npinit.api import ClassReport
@@ -41,7 +42,12 @@ def report(
 
     names = api.read_roster(roster) if roster is not None else []
     project = api.find_project(Path.cwd())
-    target = api.report_target(project) if project is not None else None
+    target = None
+    if project is not None:
+        try:
+            target = api.report_target(project)
+        except InvalidInput as error:  # a broken .npinit.toml never costs the class report
+            click.echo(f"npinit: the report has no target: {one_line(error.message)}", err=True)
     result = api.class_report(list(paths), names, target)
     if output is not None:
         api.write_report_html(result, output)
