@@ -41,6 +41,7 @@ def _run_steps(project: Path, steps: list[str], env: dict[str, str]) -> None:
     run(["bash", "-c", script], cwd=project, env=env)
 
 
+@pytest.mark.timeout(900)  # real installs from the index, twice; slow on a loaded machine
 @pytest.mark.parametrize("manager", ["pip", "uv"])
 def test_readme_steps_then_create_and_verify(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], manager: str
@@ -137,6 +138,7 @@ def test_shell_steps_parse(tmp_path: Path) -> None:
         readme_steps("## Set up the environment\nnothing\n")
 
 
+@pytest.mark.timeout(900)  # builds and installs npinit itself into the project's venv
 def test_npinit_inside_the_project_env_is_named_once_not_drift(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
