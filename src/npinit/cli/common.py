@@ -83,6 +83,12 @@ PYTHON = click.option(
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
+def export_destination(output: Path | None) -> Path | None:
+    """Where an export goes: the file named, or None for standard output (no --output, or
+    ``--output -``, as shells expect: ``npinit lock --format pylock > pylock.toml``)."""
+    return None if output is None or str(output) == "-" else output
+
+
 def one_line(text: str, keep: str = "") -> str:
     """Echoed user input must not break the one-line error, nor text from a file reach the
     terminal raw (an escape sequence retitles it, clears it, or worse): every character that

@@ -14,6 +14,7 @@ from npinit.cli.common import (
     PYTHON,
     echo,
     emit_json,
+    export_destination,
     machine,
     one_line,
     warn,
@@ -138,7 +139,7 @@ def lock(
             "cd into the project (it has .npinit.toml)",
         )
     target = api.resolve_target(prefix, python, None, Path.cwd(), api.conda_envs_dirs(here.environ))
-    path = _destination(output, fmt)
+    path = export_destination(output)
     if fmt == "npinit" and output is None:  # npinit's own record goes beside the environment
         path = target.lock.with_name(api.DEFAULT_LOCK_NAMES[fmt])
     if fmt == "conda-lock":
@@ -245,12 +246,6 @@ def _relock(
     return with_progress("Locking", locking, as_json)
 
 
-def _destination(output: Path | None, fmt: str) -> Path | None:
-    """Where an export goes: the file named, or None for standard output (no --output, or
-    ``--output -``, as shells expect: ``npinit lock --format pylock > pylock.toml``)."""
-    return None if output is None or str(output) == "-" else output
-
-
 def _lock_project(
     project: Path,
     output: Path | None,
@@ -273,7 +268,7 @@ def _lock_project(
         if len(platforms) > 1:
             raise InvalidInput(f"{fmt} holds one platform", "give --platform once")
         written, warnings, text = api.export_lock(
-            project, fmt, _destination(output, fmt), platforms[0] if platforms else None
+            project, fmt, export_destination(output), platforms[0] if platforms else None
         )
         warn(warnings)
         if as_json:
