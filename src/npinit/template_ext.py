@@ -100,8 +100,11 @@ def plan_for(spec: ProjectSpec) -> dict[str, Any]:
         for choice in spec.blas_choices
     }
     notes = list(dict.fromkeys(n for c in spec.blas_choices for n in c.notes))
+    from npinit import schemas
+
     return {
         "npinit_version": __version__,
+        "answers_schema": schemas.pointer(schemas.ANSWERS),
         "name": spec.name,
         "package": spec.package_name,
         "manager": spec.manager.value,

@@ -36,12 +36,16 @@ def load_answers(data: bytes | str, origin: str) -> dict[str, Any]:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         if "\x00" in text:
             raise ValueError("it holds NUL bytes")
-        table = parse_bounded(tomllib.loads, text, origin).get("project")
+        doc = parse_bounded(tomllib.loads, text, origin)
     except (UnicodeDecodeError, ValueError) as error:
         reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
         raise InvalidInput(f"{origin} is not valid TOML ({reason})", hint) from None
+    table = doc.get("project")
     if not isinstance(table, dict):
         raise InvalidInput(f"{origin} has no [project] table", hint)
+    from npinit import schemas
+
+    schemas.validate(schemas.ANSWERS, doc, origin, hint)
     return table
 
 

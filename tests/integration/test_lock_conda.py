@@ -244,7 +244,7 @@ def test_corrupt_conda_record_is_named(
         ("this is = = not toml", "not a valid lock"),
         ("lock-version = 99\n", "schema 99"),
         ('lock-version = 1\nsurprise = "x"\n', "unknown field 'surprise'"),
-        ('lock-version = 1\n[[packages]]\nname = "x"\n', "lacks name, version or source"),
+        ('lock-version = 1\n[[packages]]\nname = "x"\n', "lacks source or version"),
         ("", "no lock-version"),
     ],
 )

@@ -51,23 +51,27 @@ def test_floats_stay_floats() -> None:
     assert math.isinf(tomllib.loads(f"x = {toml_value(float('inf'))}")["x"])
 
 
+ONE_LINE = st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=40)
 PACKAGES = st.builds(
     Package,
-    name=st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True),
+    name=st.from_regex(r"[a-z]([a-z0-9-]{0,11}[a-z0-9])?", fullmatch=True),
     version=st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}", fullmatch=True),
     source=st.sampled_from(list(Source)),
-    build=TEXT,
-    channel=TEXT,
-    url=TEXT,
-    sha256=TEXT,
-    installer=TEXT,
-    tags=st.lists(TEXT, max_size=3).map(tuple),
+    build=st.sampled_from(["", "py312_0", "h5875eb1_mkl", "pyhd8ed1ab_0"]),
+    channel=st.sampled_from(["", "conda-forge", "https://conda.anaconda.org/conda-forge"]),
+    url=st.sampled_from(["", "https://files.example/a-1.0-py3-none-any.whl"]),
+    sha256=st.sampled_from(["", "0" * 64, "0123456789abcdef" * 4]),
+    installer=st.sampled_from(["", "pip", "uv", "Poetry 2.1"]),
+    tags=st.lists(st.sampled_from(["py3-none-any", "cp312-cp312-win_amd64"]), max_size=2).map(
+        tuple
+    ),
 )
 
 
 @settings(max_examples=100, deadline=None)
 @given(packages=st.lists(PACKAGES, max_size=6, unique_by=lambda p: (p.name, p.source)),
-       python=TEXT, evidence=TEXT)  # fmt: skip
+       python=st.sampled_from(["", "3.12", "3.14.2", "3.13.0rc1"]),
+       evidence=ONE_LINE)  # fmt: skip
 def test_a_lock_round_trips(packages: list[Package], python: str, evidence: str) -> None:
     snapshot = Snapshot(
         kind=EnvKind.VENV,
@@ -80,3 +84,22 @@ def test_a_lock_round_trips(packages: list[Package], python: str, evidence: str)
     again = lockfile.loads(lockfile.dumps(snapshot), "lock")
     assert again.packages == snapshot.packages
     assert (again.python, again.blas.evidence) == (python, evidence)
+
+
+@settings(max_examples=100, deadline=None)
+@given(python=TEXT, evidence=TEXT, build=TEXT)
+def test_a_lock_with_any_text_is_written_and_read_back_or_refused_in_one_line(
+    python: str, evidence: str, build: str
+) -> None:
+    """The writer refuses what the reader would (a newline, a control character, a field
+    outside its grammar): npinit never writes a lock it cannot read back."""
+    package = Package("x", "1.0", Source.CONDA, build=build)
+    snapshot = Snapshot(EnvKind.CONDA, python, "cpython", "linux-64", (package,),
+                        BlasFingerprint("openblas", evidence))  # fmt: skip
+    try:
+        text = lockfile.dumps(snapshot)
+    except InvalidInput as error:
+        assert "\n" not in error.message
+        return
+    again = lockfile.loads(text, "lock")
+    assert (again.python, again.blas.evidence, again.packages) == (python, evidence, (package,))
