@@ -51,6 +51,7 @@ class CreateResult:
     warnings: tuple[str, ...] = ()
     platform: str = ""
     changes: LockChanges | None = None  # what locking first changed (--update)
+    verified: bool = False  # the environment was just compared with the lock, and matched
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,7 +62,7 @@ class CreateResult:
             "activate": self.activate,
             "lock": str(self.lock),
             "platform": self.platform,
-            "verified": True,
+            "verified": self.verified,
             "numpy": self.numpy,
             "blas": self.blas,
             "tests": {"passed": self.tests_passed, "summary": self.tests_summary},
@@ -133,11 +134,17 @@ def create_environment(
     import tempfile
 
     from npinit import managers
-    from npinit.api.reproduce import lock_project, project_inputs, section_for, stale_reasons
+    from npinit.api.reproduce import (
+        lock_project,
+        project_inputs,
+        python_mismatches,
+        section_for,
+        stale_reasons,
+    )
     from npinit.errors import Failure, InvalidInput
     from npinit.jail import BuildLock, check_inside
     from npinit.model import CreateContext
-    from npinit.record import lockfile
+    from npinit.record import crosscheck, lockfile
     from npinit.record.verify import compare
     from npinit.runner import run as default_run
 
@@ -167,11 +174,13 @@ def create_environment(
             ).changes
         lock = lockfile.read_lock(lock_path)
         reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
+        reasons += python_mismatches(spec, lock)
         if reasons:
             raise InvalidInput(
                 f"{lock_path.name} does not match the project: {'; '.join(reasons)}",
                 "lock again with npinit lock, or npinit create --update",
             )
+        crosscheck.refuse(project, spec, lock)  # uv, Poetry, pixi: their lock is what installs
         section = section_for(lock, machine.platform, lock_path)
         ctx = CreateContext(
             project=project,
@@ -228,6 +237,7 @@ def create_environment(
         tuple(warnings),
         section.platform,
         changes if update else None,
+        verified=drift.clean,
     )
 
 

@@ -56,6 +56,8 @@ def project_inputs(project: Path, spec: ProjectSpec) -> dict[str, Any]:
         "python": spec.python,
         "numpy": spec.numpy,
         "blas": spec.blas_request,
+        "channel": spec.channel.value,
+        "platforms": [p.value for p in spec.platforms],
         "requirements": managers.module_for(spec.manager).lock_inputs(project, spec),
     }
 
@@ -65,8 +67,10 @@ def stale_reasons(locked: dict[str, Any] | None, now: dict[str, Any]) -> list[st
     if locked is None:
         return ["the lock was recorded from an environment, not resolved from the project"]
     reasons = []
-    for key in ("manager", "python", "numpy", "blas"):
-        if locked.get(key) != now.get(key):
+    for key in ("manager", "python", "numpy", "blas", "channel", "platforms"):
+        if key not in locked:
+            reasons.append(f"the lock does not record its {key} (an older npinit made it)")
+        elif locked.get(key) != now.get(key):
             reasons.append(f"{key} is {now.get(key)!r}, the lock has {locked.get(key)!r}")
     before, after = list(locked.get("requirements", [])), list(now["requirements"])
     added = [line for line in after if line not in before]
@@ -189,7 +193,7 @@ def check_lock(project: Path, machine: Machine) -> list[str]:
     """What makes the project's lock unfit to install from, without resolving anything: a
     project changed since locking, a platform of the project it lacks, CI files out of step."""
     from npinit.api.create import read_project_spec
-    from npinit.record import lockfile
+    from npinit.record import crosscheck, lockfile
 
     spec = read_project_spec(project, machine.platform)
     lock = lockfile.read_lock(project / lockfile.FILE_NAME)
@@ -197,11 +201,29 @@ def check_lock(project: Path, machine: Machine) -> list[str]:
     missing = [p.value for p in spec.platforms if p.value not in lock.sections]
     if missing:
         problems.append(f"it has no section for {', '.join(missing)}")
+    problems += crosscheck.check(project, spec, lock)
+    problems += python_mismatches(spec, lock)
     for name, text in ci_outputs(project, spec, lock).items():
         path = project / name
         if not path.is_file() or path.read_text("utf-8") != text:
             problems.append(f"{name} is not the one the lock gives")
     return problems
+
+
+def python_mismatches(spec: ProjectSpec, lock: Lock) -> list[str]:
+    """The sections resolved for another Python than the one .npinit.toml records."""
+    from npinit.record.snapshot import FREE_THREADED
+
+    minor = spec.python.removesuffix("t")
+    implementation = FREE_THREADED if spec.python.endswith("t") else "cpython"
+    out = []
+    for name, section in sorted(lock.sections.items()):
+        python = ".".join(section.python.split(".")[:2])
+        if python and python != minor:
+            out.append(f"its {name} section has Python {section.python}, the project {minor}")
+        elif section.implementation and section.implementation != implementation:
+            out.append(f"its {name} section is {section.implementation}, not {implementation}")
+    return out
 
 
 def section_for(lock: Lock, platform: Platform | None, path: Path) -> Snapshot:

@@ -254,7 +254,8 @@ def _finish_create(created: CreateResult, as_json: bool) -> None:
         echo(f"Environment: {created.prefix} (built with {created.tool})")
         echo(f"  activate: {created.activate}")
         echo(f"  NumPy {created.numpy or '-'}, BLAS {created.blas}")
-        echo(f"  lock: {created.lock} ({created.platform}: installed exactly, verified)")
+        said = "installed exactly, verified" if created.verified else "installed, not verified"
+        echo(f"  lock: {created.lock} ({created.platform}: {said})")
         state = {True: "passed", False: "FAILED", None: "not run"}[created.tests_passed]
         echo(f"  tests/test_environment.py {state}: {created.tests_summary}")
     if created.tests_passed is False:

@@ -55,6 +55,13 @@ class PackageManager(Protocol):
         """The command that activates the environment in a shell."""
         ...
 
+    def native_lock(
+        self, project: Path, python: str, platforms: list[Platform]
+    ) -> tuple[str, dict[Platform, Snapshot]] | None:
+        """The manager's own lock (its file name) read as lock sections, for a manager that
+        installs from it (uv, Poetry, pixi); None where create installs npinit.lock."""
+        ...
+
 
 def _conda() -> PackageManager:
     from npinit.managers import conda
@@ -207,7 +214,32 @@ def pyproject_inputs(project: Path) -> list[str]:
     for group, body in sorted(poetry.get("group", {}).items()):
         for name, spec in sorted(body.get("dependencies", {}).items()):
             lines.append(f"poetry {group}: {name} {spec}")
-    return lines
+    return lines + _more_pyproject_inputs(doc)
+
+
+def _more_pyproject_inputs(doc: dict[str, Any]) -> list[str]:
+    """The rest of a pyproject that changes a resolution: optional dependencies, dependency
+    groups that include others, ``[tool.uv]`` (sources, indexes, environments, ...), and
+    Poetry's sources and extras; each as one line of sorted JSON."""
+    import json
+
+    tool = doc.get("tool", {})
+    tables = {
+        "optional-dependencies": doc.get("project", {}).get("optional-dependencies"),
+        "dependency-groups": {
+            k: [d for d in v if not isinstance(d, str)]
+            for k, v in doc.get("dependency-groups", {}).items()
+            if any(not isinstance(d, str) for d in v)
+        },
+        "tool.uv": tool.get("uv"),
+        "tool.poetry.source": tool.get("poetry", {}).get("source"),
+        "tool.poetry.extras": tool.get("poetry", {}).get("extras"),
+    }
+    return [
+        f"{name}: {json.dumps(value, sort_keys=True, default=str)}"
+        for name, value in tables.items()
+        if value
+    ]
 
 
 def requires_python(spec: ProjectSpec) -> str:
@@ -216,6 +248,14 @@ def requires_python(spec: ProjectSpec) -> str:
     version = spec.python.removesuffix("t")
     major, minor = version.split(".")
     return f">={version},<{major}.{int(minor) + 1}"
+
+
+def python_matchspec(spec: ProjectSpec) -> str:
+    """The conda spec of the Python the project records: every platform is solved for it,
+    whatever range the manager's file allows (``3.14t``: the free-threaded build)."""
+    minor = spec.python.removesuffix("t")
+    name = "python-freethreading" if spec.python.endswith("t") else "python"
+    return f"{name} {minor}.*"
 
 
 def project_python(ctx: CreateContext) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from npinit.managers import DEV_PACKAGES
+from npinit.managers import DEV_PACKAGES, python_matchspec
 from npinit.model import (
     Channel,
     CreateContext,
@@ -127,12 +127,13 @@ def lock(
     urls = channel_urls(channels, ctx.channel_alias)
     names = ", ".join(p.value for p in platforms)
     ctx.progress(f"Solving {ctx.spec.source or FILE} for {names} with py-rattler")
+    wanted = [*conda, python_matchspec(ctx.spec)]  # the Python .npinit.toml records
 
     def kept(platform: Platform) -> list[Package]:
         return keep.kept(platform.value, Source.CONDA)
 
     solved = solve(
-        {p: conda for p in platforms}, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept
+        {p: wanted for p in platforms}, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept
     )
     sections = {p: solved[p][0] for p in platforms}
     if pip:
@@ -208,3 +209,10 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
             "it; with Miniforge installed: conda activate ./.conda)"
         )
     return CreatedEnvironment(prefix, python, tool, how, env_vars=variables)
+
+
+def native_lock(
+    project: Path, python: str, platforms: list[Platform]
+) -> tuple[str, dict[Platform, Snapshot]] | None:
+    """None: create installs npinit.lock itself, every file checked against its hash."""
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +54,31 @@ def requirement_lines(text: str) -> list[str]:
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
+    """The requirement lines of the file and of every file it includes (``-r``/``-c``,
+    followed as ``set`` follows them), each included line prefixed by its file's name. An
+    include npinit cannot follow (outside the project, missing) is refused, never dropped."""
+    from npinit.editing.requirements import follow_includes
+    from npinit.errors import InvalidInput
     from npinit.managers import source_file
     from npinit.tomlio import read_regular
 
+    def read(path: Path) -> str:
+        return read_regular(path, path.name).decode("utf-8", "replace")
+
     path = source_file(project, spec)
-    return requirement_lines(read_regular(path, path.name).decode("utf-8", "replace"))
+    texts = {path: read(path)}
+    notes: list[str] = []
+    follow_includes(texts, {path: "requirements"}, project, notes, read)
+    if notes:
+        raise InvalidInput(
+            f"{notes[0].removesuffix(': not edited')}: npinit cannot lock it",
+            "keep every included file inside the project",
+        )
+    lines = requirement_lines(texts[path])
+    for other in sorted(p for p in texts if p != path):
+        name = Path(os.path.relpath(os.path.normpath(other), os.path.normpath(project))).as_posix()
+        lines += [f"{name}: {line}" for line in requirement_lines(texts[other])]
+    return lines
 
 
 def lock(
@@ -99,3 +120,10 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
                     what="python -m venv")  # fmt: skip
     tool = install_hashed(ctx, venv_python, section, workdir, uv)
     return CreatedEnvironment(venv, venv_python, tool, activate(ctx.windows))
+
+
+def native_lock(
+    project: Path, python: str, platforms: list[Platform]
+) -> tuple[str, dict[Platform, Snapshot]] | None:
+    """None: create installs npinit.lock itself, every file checked against its hash."""
+    return None

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.knowledge.blas import pixi_tables
-from npinit.managers import DEV_PACKAGES
+from npinit.managers import DEV_PACKAGES, python_matchspec
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
@@ -23,6 +23,7 @@ from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
 ENV_DIR = ".pixi"
+NATIVE_LOCK = "pixi.lock"
 CHANNELS = ["conda-forge"]
 
 
@@ -102,12 +103,35 @@ def _specs(project: Path) -> tuple[list[str], dict[str, list[str]], list[str]]:
             found.append(" ".join(x for x in (name, version, build) if x))
         return found
 
+    _lockable(doc)
     workspace = doc.get("workspace") or doc.get("project") or {}
     targets = {
         platform: specs(body.get("dependencies", {}))
         for platform, body in doc.get("target", {}).items()
     }
     return specs(doc.get("dependencies", {})), targets, list(workspace.get("channels", CHANNELS))
+
+
+# what npinit's solve reads or what does not change a resolution; any other table is refused
+_TABLES = {"workspace", "project", "dependencies", "target", "activation", "tasks"}
+_TARGET_TABLES = {"dependencies", "activation", "tasks"}
+
+
+def _lockable(doc: dict[str, Any]) -> None:
+    """InvalidInput (exit 2) naming a table of pixi.toml that npinit cannot lock (pixi's
+    ``[pypi-dependencies]``, ``[feature.*]``, ``[environments]``, ...): never dropped."""
+    from npinit.errors import InvalidInput
+
+    unknown = [f"[{name}]" for name in doc if name not in _TABLES]
+    for platform, body in (doc.get("target") or {}).items():
+        if isinstance(body, dict):
+            unknown += [f"[target.{platform}.{n}]" for n in body if n not in _TARGET_TABLES]
+    if unknown:
+        raise InvalidInput(
+            f"{FILE} has {', '.join(sorted(unknown))}, which npinit cannot lock",
+            "lock it with pixi itself (pixi lock), or keep to [dependencies] and "
+            "[target.<platform>.dependencies]",
+        )
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
@@ -132,7 +156,8 @@ def lock(
     common, targets, channels = _specs(ctx.project)
     urls = channel_urls(channels, ctx.channel_alias)
     ctx.progress(f"Solving {FILE} for {', '.join(p.value for p in platforms)} with py-rattler")
-    wanted = {p: common + targets.get(p.value, []) for p in platforms}
+    pin = [python_matchspec(ctx.spec)]  # the Python .npinit.toml records, on every platform
+    wanted = {p: common + targets.get(p.value, []) + pin for p in platforms}
 
     def kept(platform: Platform) -> list[Package]:
         return keep.kept(platform.value, Source.CONDA)
@@ -146,6 +171,33 @@ def lock(
     written = workdir / "pixi.lock"
     lock_file.to_path(written)
     return {p: solved[p][0] for p in platforms}, {"pixi.lock": written}
+
+
+def native_lock(
+    project: Path, python: str, platforms: list[Platform]
+) -> tuple[str, dict[Platform, Snapshot]]:
+    """pixi.lock's conda records of each platform (its default environment), as sections."""
+    from npinit.errors import InvalidInput
+    from npinit.record.resolve_conda import _rattler, section
+
+    rattler = _rattler()
+    try:
+        lock = rattler.LockFile.from_path(project / NATIVE_LOCK)
+        env = lock.default_environment()
+        if env is None:
+            raise ValueError("it has no default environment")
+        owned = {str(p.name): p for p in env.platforms()}
+        records = {
+            p: env.conda_repodata_records_for_platform(owned[p.value]) or []
+            for p in platforms
+            if p.value in owned
+        }
+    except Exception as error:  # rattler's parse errors are its own types
+        reason = " ".join(str(error).split())[:200]
+        raise InvalidInput(
+            f"{NATIVE_LOCK} cannot be read ({reason})", "lock again with npinit lock"
+        ) from None
+    return NATIVE_LOCK, {p: section(p, list(rs)) for p, rs in records.items()}
 
 
 def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:

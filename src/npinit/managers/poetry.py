@@ -19,6 +19,7 @@ from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
 ENV_DIR = ".venv"
+NATIVE_LOCK = "poetry.lock"
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
@@ -57,9 +58,10 @@ def lock(
     ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """``poetry lock`` writes poetry.lock for every platform; the sections are read from it."""
-    from npinit.record.resolve_pypi import from_poetry_lock
 
     poetry, env = _poetry(ctx)
+    # locking installs nothing: whatever virtualenv Poetry makes goes to npinit's work folder
+    env.update(POETRY_VIRTUALENVS_IN_PROJECT="false", POETRY_VIRTUALENVS_PATH=str(workdir))
     ctx.progress("Locking with Poetry (poetry.lock)")
     # Poetry 2 keeps what poetry.lock holds: --regenerate re-resolves all, update --lock some
     if keep.upgrade and not keep.upgrade_all:
@@ -67,8 +69,16 @@ def lock(
     else:
         cmd = [poetry, "lock", "--no-interaction", *(["--regenerate"] if keep.upgrade_all else [])]
     ctx.run(cmd, cwd=ctx.project, env=env, what="poetry lock")
-    sections = from_poetry_lock(ctx.project / "poetry.lock", ctx.spec.python, platforms)
-    return {p: _with_root(ctx.project, s) for p, s in sections.items()}, {}
+    return native_lock(ctx.project, ctx.spec.python, platforms)[1], {}
+
+
+def native_lock(
+    project: Path, python: str, platforms: list[Platform]
+) -> tuple[str, dict[Platform, Snapshot]]:
+    from npinit.record.resolve_pypi import from_poetry_lock
+
+    sections = from_poetry_lock(project / NATIVE_LOCK, python, platforms)
+    return NATIVE_LOCK, {p: _with_root(project, s) for p, s in sections.items()}
 
 
 def _with_root(project: Path, section: Snapshot) -> Snapshot:

@@ -27,6 +27,7 @@ from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
 ENV_DIR = ".venv"
+NATIVE_LOCK = "uv.lock"
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
@@ -69,6 +70,14 @@ def lock(
         upgrade += ["--upgrade-package", name]
     ctx.run([uv, "lock", "--quiet", *upgrade], cwd=ctx.project, env=_env(ctx), what="uv lock")
     return from_uv_lock(ctx.project / "uv.lock", ctx.spec.python, platforms), {}
+
+
+def native_lock(
+    project: Path, python: str, platforms: list[Platform]
+) -> tuple[str, dict[Platform, Snapshot]]:
+    from npinit.record.resolve_pypi import from_uv_lock
+
+    return NATIVE_LOCK, from_uv_lock(project / NATIVE_LOCK, python, platforms)
 
 
 def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:

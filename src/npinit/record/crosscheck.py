@@ -1,0 +1,107 @@
+"""uv, Poetry and pixi install from their own lock (uv.lock, poetry.lock, pixi.lock), not from
+npinit.lock: before ``create`` installs, in ``verify`` and in ``lock --check``, the two are
+compared platform by platform, package by package and hash by hash, and any difference is
+refused (exit 2) naming the package and both values. pip and conda install from npinit.lock
+itself (every file checked against its hash by the installer), so they have nothing to
+compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from npinit.model import Platform, ProjectSpec
+from npinit.record.lockfile import FILE_NAME, Lock
+from npinit.record.snapshot import Package, Snapshot
+
+FIELDS = ("version", "build", "url", "sha256", "md5", "hashes", "origin")
+
+
+def disagreements(ours: Lock, theirs: dict[str, Snapshot], name: str) -> list[str]:
+    """Every difference between npinit.lock's sections and the manager lock ``name``'s
+    (``theirs``: its sections, read the way ``npinit lock`` reads it)."""
+    out = []
+    for platform in ours.platforms():
+        if platform not in theirs:
+            out.append(f"{name} has no {platform} section, {FILE_NAME} has")
+            continue
+        out += _packages(
+            platform, ours.sections[platform].packages, theirs[platform].packages, name
+        )
+    return out
+
+
+def _packages(
+    platform: str, ours: tuple[Package, ...], theirs: tuple[Package, ...], name: str
+) -> list[str]:
+    mine = {p.key: p for p in ours}
+    other = {p.key: p for p in theirs}
+    out = []
+    for key in sorted(mine.keys() | other.keys()):
+        a, b = mine.get(key), other.get(key)
+        if a is None or b is None:
+            has, lacks = (name, FILE_NAME) if a is None else (FILE_NAME, name)
+            found = b if a is None else a
+            assert found is not None
+            out.append(f"{platform}: {key[1]} {found.version} is in {has}, not in {lacks}")
+            continue
+        for field in FIELDS:
+            x, y = _value(a, field), _value(b, field)
+            if x != y:
+                out.append(
+                    f"{platform}: {key[1]} {field} is {x or 'empty'} in {FILE_NAME}, "
+                    f"{y or 'empty'} in {name}"
+                )
+    return out
+
+
+def _value(package: Package, field: str) -> str:
+    value = getattr(package, field)
+    if isinstance(value, tuple):
+        return " ".join(sorted(value))
+    return str(value)
+
+
+def native_sections(
+    project: Path, spec: ProjectSpec, lock: Lock
+) -> tuple[str, dict[str, Snapshot]] | None:
+    """The manager's own lock of ``project`` and its sections for the lock's platforms (read
+    for the Python the lock was resolved for); None for a manager that installs npinit.lock."""
+    from npinit import managers
+
+    reader = managers.module_for(spec.manager).native_lock
+    platforms = [Platform(p) for p in lock.platforms() if p in {q.value for q in Platform}]
+    python = str((lock.inputs or {}).get("python") or spec.python)
+    found = reader(project, python, platforms)
+    if found is None:
+        return None
+    name, sections = found
+    return name, {p.value: s for p, s in sections.items()}
+
+
+def check(project: Path, spec: ProjectSpec, lock: Lock) -> list[str]:
+    """The differences between npinit.lock and the lock the manager installs from (none for
+    pip and conda); a missing manager lock is one."""
+    from npinit import managers
+
+    module = managers.module_for(spec.manager)
+    native = getattr(module, "NATIVE_LOCK", "")
+    if native and not (project / native).is_file():
+        return [f"{native} is missing: the manager installs from it"]
+    found = native_sections(project, spec, lock)
+    if found is None:
+        return []
+    name, sections = found
+    return disagreements(lock, sections, name)
+
+
+def refuse(project: Path, spec: ProjectSpec, lock: Lock) -> None:
+    """InvalidInput (exit 2) when npinit.lock and the manager's own lock disagree."""
+    from npinit.errors import InvalidInput
+
+    problems = check(project, spec, lock)
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise InvalidInput(
+            f"{FILE_NAME} and the manager's lock disagree: {'; '.join(problems[:3])}{more}",
+            "one of them was edited: restore it, or lock again with npinit lock (it writes both)",
+        )
