@@ -64,8 +64,9 @@ def test_the_fast_reader_reads_what_the_validating_one_reads_or_nothing() -> Non
     from npinit.record.lockfile import dumps_lock, loads_lock
     from npinit.record.relock import fast_loads
 
-    pypi = Package("pytest", "8.3.3", Source.PYPI, url="https://x/p.whl", sha256="ab",
-                   tags=("py3-none-any",), hashes=("sha256:ab", "sha256:cd"))  # fmt: skip
+    ab, cd = "ab" * 32, "cd" * 32  # a sha256 is 64 hex characters (the reader checks)
+    pypi = Package("pytest", "8.3.3", Source.PYPI, url="https://x/p.whl", sha256=ab,
+                   tags=("py3-none-any",), hashes=(f"sha256:{ab}", f"sha256:{cd}"))  # fmt: skip
     lock = Lock({"linux-64": NEW.with_packages((*NEW.packages, pypi)), "win-64": OLD},
                 {"manager": "conda", "requirements": ["numpy=2.4.6", "pytest"]})  # fmt: skip
     text = dumps_lock(lock)

@@ -55,11 +55,55 @@ def dumps_lock(lock: Lock, regenerate: str = "npinit lock") -> str:
     for platform in lock.platforms():
         lines += _section(f"platforms.{toml_key(platform)}", lock.sections[platform])
     text = "\n".join(lines) + "\n"
-    try:  # never write a lock that would be refused on reading
-        loads_lock(text, "the lock to write")
+    try:  # never write a lock that would be refused on reading (checked without parsing)
+        _check(_as_data(lock), "the lock to write", "")
     except InvalidInput as error:
         raise InvalidInput(error.message, "a recorded value cannot be written safely") from None
     return text
+
+
+def _as_data(lock: Lock) -> dict[str, Any]:
+    """The lock as the data its text parses to (what the schema checks)."""
+
+    def section(snapshot: Snapshot) -> dict[str, Any]:
+        blas: dict[str, Any] = {
+            "variant": snapshot.blas.variant,
+            "evidence": snapshot.blas.evidence,
+        }
+        if snapshot.blas.probe:
+            blas["probe"] = snapshot.blas.probe
+        rows = [
+            {
+                f.name: list(v) if isinstance(v, tuple) else v
+                for f in fields(Package)
+                if (v := getattr(p, f.name)) not in ("", (), None)
+            }
+            for p in snapshot.packages
+        ]
+        environment = {
+            "kind": str(snapshot.kind),
+            "python": snapshot.python,
+            "implementation": snapshot.implementation,
+            "platform": snapshot.platform,
+        }
+        return {"environment": environment, "blas": blas, "packages": rows}
+
+    data: dict[str, Any] = {"lock-version": SCHEMA, "created-by": f"npinit {__version__}"}
+    if lock.inputs is not None:
+        data["inputs"] = lock.inputs
+    data["platforms"] = {name: section(s) for name, s in lock.sections.items()}
+    return data
+
+
+def _check(data: dict[str, Any], origin: str, hint: str) -> None:
+    """The schema, then what it cannot say, for every package of every section."""
+    from npinit import schemas
+
+    schemas.validate(schemas.LOCK, data, origin, hint)
+    for name, body in data.get("platforms", {}).items():
+        for index, row in enumerate(body.get("packages", [])):
+            package = _package(row)
+            _agree(package, f"{origin}: platforms.{name}.packages[{index + 1}] ({package.name})")
 
 
 def _section(head: str, snapshot: Snapshot) -> list[str]:

@@ -131,12 +131,13 @@ def fast_loads(text: str) -> Lock | None:
     from npinit.record.lockfile import dumps_lock
 
     lines = text.splitlines()
-    if len(lines) < 4 or not lines[1].startswith("# Regenerate it with: "):
+    start = 1 if lines and lines[0].startswith("#:schema ") else 0  # the schema pointer
+    if len(lines) < 4 + start or not lines[1 + start].startswith("# Regenerate it with: "):
         return None
     tables: dict[str, dict[str, Any]] = {}
     rows: dict[str, list[dict[str, Any]]] = {}
     current: dict[str, Any] = {}
-    for line in lines[4:]:
+    for line in lines[4 + start :]:
         if not line:
             continue
         header, value = _HEADER.match(line), _VALUE.match(line)
@@ -164,7 +165,7 @@ def fast_loads(text: str) -> Lock | None:
         lock = _assemble(tables, rows)
     except (KeyError, TypeError, ValueError):
         return None
-    same = dumps_lock(lock, lines[1].removeprefix("# Regenerate it with: ")) == text
+    same = dumps_lock(lock, lines[1 + start].removeprefix("# Regenerate it with: ")) == text
     return lock if same else None
 
 
