@@ -1,12 +1,19 @@
 """Regenerate src/npinit/knowledge/numpy_releases.json from PyPI's simple index.
 
-python tools/update_numpy_releases.py            # asks PyPI (PEP 691 JSON)
+python tools/update_numpy_releases.py            # asks the index (PEP 691 JSON)
 python tools/update_numpy_releases.py page.json  # from a saved index page
+
+Every final release from NumPy 1.17.0 on, with the Pythons (free-threaded ones too) and
+platforms its wheel file names carry (read with packaging.utils.parse_wheel_filename) and
+its requires-python (the index's data-requires-python); nothing is typed by hand. The simple
+index is enough: no per-version JSON API and no PEP 658 metadata are needed.
+NPINIT_NUMPY_INDEX names another simple index (a mirror) than PyPI's.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import urllib.request
 from pathlib import Path
@@ -22,7 +29,8 @@ def main() -> None:
         page = json.loads(Path(sys.argv[1]).read_text("utf-8"))
     else:
         request = urllib.request.Request(
-            INDEX, headers={"Accept": "application/vnd.pypi.simple.v1+json"}
+            os.environ.get("NPINIT_NUMPY_INDEX", INDEX),
+            headers={"Accept": "application/vnd.pypi.simple.v1+json"},
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             page = json.load(response)

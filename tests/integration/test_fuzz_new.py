@@ -102,7 +102,16 @@ OPTIONS = st.fixed_dictionaries(
 
 
 def _args(name: str, options: dict[str, Any], description: str, author: str) -> list[str]:
-    args = ["new", name, "--no-input", "--description", description, "--author", author]
+    args = [
+        "new",
+        name,
+        "--no-input",
+        "--no-solve",
+        "--description",
+        description,
+        "--author",
+        author,
+    ]
     for key in ("manager", "python", "numpy", "blas", "channel", "threads"):
         if options[key] is not None:
             args += [f"--{key}", options[key]]

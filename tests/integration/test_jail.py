@@ -134,7 +134,7 @@ def test_init_never_writes_through_a_linked_folder(
         (outside / "workflows").mkdir()
         (root / link).symlink_to(outside)
     before = tree(outside)
-    code, _, err = invoke(["init", "--no-input", "--ci", "github"], root, capsys)
+    code, _, err = invoke(["init", "--no-solve", "--no-input", "--ci", "github"], root, capsys)
     _refused(code, err, f"{root / link} is a symlink to {outside}", "outside the project")
     assert tree(outside) == before
     assert not (root / ".npinit.toml").exists()
@@ -148,7 +148,7 @@ def test_init_with_a_dangling_npinit_toml_link_names_it(
     root.mkdir()
     (root / "environment.yml").write_text(ENV)
     (root / ".npinit.toml").symlink_to(outside / "gone.toml")
-    code, _, err = invoke(["init", "--no-input"], root, capsys)
+    code, _, err = invoke(["init", "--no-solve", "--no-input"], root, capsys)
     _refused(code, err, ".npinit.toml is a dangling symlink")
     assert not (outside / "gone.toml").exists()
 
@@ -244,7 +244,7 @@ def test_an_interrupted_init_leaves_the_project_as_it_was(
     (root / "environment.yml").write_text(ENV.replace("numpy=1.26", "numpy"))
     before = tree(root)
     monkeypatch.setenv("NPINIT_TEST_FAULT", step)
-    code, _, err = invoke(["init", "--no-input", "--ci", "github"], root, capsys)
+    code, _, err = invoke(["init", "--no-solve", "--no-input", "--ci", "github"], root, capsys)
     assert code == 1 and "injected fault" in err, err
     assert tree(root) == before
     assert sorted(p.name for p in root.iterdir()) == ["environment.yml"]

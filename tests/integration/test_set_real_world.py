@@ -63,7 +63,7 @@ def test_python_version_file_with_a_range_elsewhere(
     ("text", "says"),
     [
         ("dependencies:\n  - python=3.8\n  - numpy\n", "no wheels for Python 3.8"),
-        ("dependencies:\n  - python <3.9\n  - numpy\n", "no wheels for Python 3.9"),
+        ("dependencies:\n  - python <3.8\n  - numpy\n", "no wheels for Python 3.8"),
     ],
 )
 def test_an_empty_intersection_is_refused_and_the_file_kept(

@@ -73,7 +73,18 @@ def test_new_writes_each_value_whole(
     line: str,
 ) -> None:  # fmt: skip
     code, _, err = invoke(
-        ["new", "w", "--manager", manager, "--platform", "linux-64", "--no-input", "--with", spec],
+        [
+            "new",
+            "w",
+            "--manager",
+            manager,
+            "--platform",
+            "linux-64",
+            "--no-input",
+            "--no-solve",
+            "--with",
+            spec,
+        ],
         tmp_path,
         capsys,
     )

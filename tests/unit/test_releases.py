@@ -7,10 +7,12 @@ from npinit.knowledge import releases
 from npinit.model import Platform
 
 
-def test_table_covers_every_patch_from_1_26_0() -> None:
+def test_table_covers_every_patch_from_1_17_0() -> None:
     versions = [r.version for r in releases.all_releases()]
-    assert versions[0] == "1.26.0"
-    for line, last in [("1.26", 4), ("2.0", 2), ("2.1", 3), ("2.2", 6), ("2.3", 5), ("2.4", 6)]:
+    assert versions[0] == "1.17.0"
+    lines = [("1.17", 5), ("1.18", 5), ("1.19", 5), ("1.20", 3), ("1.21", 6), ("1.22", 4)]
+    lines += [("1.23", 5), ("1.24", 4), ("1.25", 2), ("1.26", 4), ("2.0", 2), ("2.1", 3)]
+    for line, last in [*lines, ("2.2", 6), ("2.3", 5), ("2.4", 6)]:
         assert [v for v in versions if v.startswith(line + ".")] == [
             f"{line}.{i}" for i in range(last + 1)
         ]
@@ -90,8 +92,9 @@ def test_parse_simple_index_reads_wheel_tags() -> None:
                 "upload-time": "2026-05-18T09:00:00Z",
             },
             {"filename": "numpy-2.4.6-cp311-cp311-win_amd64.whl", "yanked": True},
-            {"filename": "numpy-1.25.2-cp311-cp311-win_amd64.whl"},
+            {"filename": "numpy-1.16.6-cp37-cp37m-win_amd64.whl"},
             {"filename": "numpy-2.4.6.tar.gz"},
+            {"filename": "numpy-2.4.6rc1-cp312-cp312-win_amd64.whl"},
         ]
     }
     (release,) = releases.parse_simple_index(page)
@@ -101,6 +104,27 @@ def test_parse_simple_index_reads_wheel_tags() -> None:
     assert release.yanked == ""  # one yanked wheel does not yank the release
     assert release.accelerate_wheels is True
     assert release.date == "2026-05-18"
+    # the wheel tags per Python: each CPython (and free-threaded one) with its platforms
+    assert dict(release.wheels) == {
+        "3.11": (Platform.WIN_64,),
+        "3.12": (Platform.LINUX_64,),
+        "3.13t": (Platform.OSX_ARM64,),
+    }
+
+
+def test_legacy_releases_carry_their_wheel_tags_and_pythons() -> None:
+    """1.17.0 came before Python 3.8 (wheels for 3.5 to 3.7 only); 1.22.4 had 3.8 to 3.10,
+    and 1.24.4 3.8 to 3.11 on every platform, osx-arm64 included; requires-python is the
+    index's own."""
+    table = {r.version: r for r in releases.all_releases()}
+    assert table["1.17.0"].pythons == ("3.5", "3.6", "3.7")
+    assert table["1.22.4"].pythons == ("3.8", "3.9", "3.10")
+    assert table["1.22.4"].requires_python == ">=3.8"
+    assert dict(table["1.24.4"].wheels)["3.8"] == tuple(sorted(Platform, key=lambda p: p.value))
+    assert releases.known_pythons()[0] == "3.8"  # the oldest Python npinit supports
+    assert releases.resolve_numpy("latest", "3.8").version == "1.24.4"
+    with pytest.raises(InvalidInput, match=r"no NumPy release has wheels for Python 3\.7"):
+        releases.check_python("3.7")
 
 
 def test_data_file_round_trips() -> None:

@@ -59,6 +59,10 @@ _WHERE = {
     "verify_environment": "lock",
     "doctor": "doctor",
     "init_candidates": "init",
+    "init_root": "init",
+    "solve_for_project": "pins",
+    "solve_set_python": "pins",
+    "pythons_up_to": "pins",
     "plan_init": "init",
     "apply_init": "init",
     "ProjectLockResult": "reproduce",
@@ -126,6 +130,7 @@ __all__ = [
     "gpus",
     "half_built",
     "init_candidates",
+    "init_root",
     "lock_environment",
     "lock_from_env",
     "lock_project",
@@ -139,6 +144,7 @@ __all__ = [
     "probe_timeout",
     "project_environment",
     "python_offer",
+    "pythons_up_to",
     "read_project_spec",
     "read_roster",
     "recommend",
@@ -146,6 +152,8 @@ __all__ = [
     "resolve_project",
     "resolve_target",
     "snapshot_environment",
+    "solve_for_project",
+    "solve_set_python",
     "stamp",
     "this_machine",
     "verify_environment",
@@ -174,7 +182,7 @@ if TYPE_CHECKING:
         resolve_target,
         versions,
     )
-    from npinit.api.init import apply_init, init_candidates, plan_init
+    from npinit.api.init import apply_init, init_candidates, init_root, plan_init
     from npinit.api.lock import (
         DEFAULT_LOCK_NAMES,
         PROBE_TIMEOUT,
@@ -193,6 +201,7 @@ if TYPE_CHECKING:
         new_project,
         resolve_project,
     )
+    from npinit.api.pins import pythons_up_to, solve_for_project, solve_set_python
     from npinit.api.questions import (
         Offer,
         blas_offer,

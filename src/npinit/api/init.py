@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from npinit.editing.adopt import InitPlan
-from npinit.model import Manager, Platform
+from npinit.editing.adopt_find import Fit
+from npinit.model import Platform
 
 
-def init_candidates(root: Path) -> dict[Manager, Path]:
-    """The managers the files of ``root`` fit, each with its file (for a question)."""
-    from npinit.editing.adopt import candidates
+def init_candidates(root: Path, file: Path | None = None) -> list[Fit]:
+    """Every way to adopt ``root`` (a manager and its file), for a question: the usual
+    places searched, or the managers ``file`` fits."""
+    from npinit.editing.adopt_find import managers_of, search
 
-    return candidates(root)
+    if file is not None:
+        return [Fit(m, file) for m in managers_of(file)]
+    return search(root) if root.is_dir() else []
+
+
+def init_root(path: Path, cwd: Path) -> tuple[Path, Path | None]:
+    """The project folder and the file for ``npinit init PATH``: a folder is the project; a
+    file's project is the current folder when the file is inside it, else its own folder."""
+    if path.is_dir():
+        return path, None
+    if path.is_relative_to(cwd) and path != cwd:
+        return cwd, path
+    return path.parent, path
 
 
 def plan_init(
@@ -27,19 +42,28 @@ def plan_init(
     platforms: list[str] | None = None,
     current_platform: Platform | None = None,
     ci: str = "none",
+    file: Path | None = None,
+    solve: bool = False,
+    environ: Mapping[str, str] | None = None,
+    channel_alias: str | None = None,
 ) -> InitPlan:
     """Everything ``npinit init`` would write, computed in memory: the edits of the numpy
     (and asked-for BLAS) lines, ``.npinit.toml``, the environment check, and with ``ci`` the
-    CI workflow."""
+    CI workflow. ``file``: the environment file (else the usual places are searched).
+    ``solve``: choose the pins by resolving the whole file (uv, py-rattler; ``environ`` is
+    the machine's environment they run in), else from the release table alone."""
     import tempfile
 
     from npinit.api.new import new_project
+    from npinit.api.pins import solver_for
     from npinit.editing.adopt import decide
     from npinit.errors import InvalidInput
     from npinit.spec import build_spec
 
     plan = decide(
         root,
+        file=file,
+        solver=solver_for(environ or {}, channel_alias) if solve else None,
         manager=manager,
         python=python,
         numpy=numpy,
@@ -74,8 +98,11 @@ def plan_init(
             for name in (".github/workflows/environment.yml", ".gitlab-ci.yml")
             if (made / name).is_file()
         }
+    from npinit.jail import project_path
+
     source = plan.source.relative_to(root).as_posix()
-    extra = [f'file = "{source}"']
+    project_path(root, source, ".npinit.toml")  # the one rule: relative, inside, no link out
+    extra = [f"file = {_toml(source)}"]
     if plan.python_range:
         extra.append(f"requires-python = {_toml(plan.python_range)}")
     rest = answers.partition("\n")[2]

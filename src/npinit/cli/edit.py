@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,6 +16,8 @@ from npinit.cli.common import CHANNELS, MANAGERS, absolute, echo, emit_json, mac
 @click.option("--blas", metavar="VARIANT[,PLATFORM=VARIANT]...", help="Select this BLAS.")
 @click.option("--python", "python", metavar="3.X", help="Move the project to this Python.")
 @click.option("--channel", type=click.Choice(CHANNELS), help="conda files: their channel.")
+@click.option("--no-solve", is_flag=True, help="--python: keep the NumPy pin; no resolver.")
+@click.option("--channel-alias", metavar="URL", help="Where conda channel names point (solving).")
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def set_(
@@ -23,14 +26,30 @@ def set_(
     blas: str | None,
     python: str | None,
     channel: str | None,
+    no_solve: bool,
+    channel_alias: str | None,
     dry_run: bool,
     as_json: bool,
 ) -> None:
     """Change NumPy, the BLAS or Python in a project's files (or one file), keeping every
-    comment and the layout."""
+    comment and the layout. --python alone also chooses the newest NumPy for which the
+    project's whole file resolves with that Python (--no-solve keeps the pin)."""
     from npinit import api
 
     target = absolute(path or Path.cwd())
+    if python is not None and numpy is None and not no_solve:
+        pins = api.solve_set_python(
+            target, python, environ=machine().environ, channel_alias=channel_alias,
+            current_platform=machine().platform,
+        )  # fmt: skip
+        if pins is not None:
+            numpy = pins.numpy
+            if not as_json:
+                echo(
+                    f"NumPy {numpy}: the newest the whole file resolves with for Python "
+                    f"{pins.python}",
+                    err=True,
+                )
     result = api.plan_set(
         target,
         numpy=numpy,
@@ -84,7 +103,7 @@ def versions(python: str | None, as_json: bool) -> None:
 
 
 @click.command(name="init")
-@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--manager", type=click.Choice(MANAGERS), help="When several fit the files.")
 @click.option("--python", "python", metavar="3.X", help="Narrow the file's Python range.")
 @click.option("--numpy", "numpy", metavar="latest|X.Y|X.Y.Z", help="Pin this NumPy instead.")
@@ -97,8 +116,13 @@ def versions(python: str | None, as_json: bool) -> None:
     show_default=True,
     help="Also add a CI workflow that proves the lock on every platform.",
 )
+@click.option(
+    "--no-solve", is_flag=True, help="Decide from the release table alone (offline); no resolver."
+)
+@click.option("--channel-alias", metavar="URL", help="Where conda channel names point (solving).")
 @click.option("--dry-run", is_flag=True, help="Print the decisions and the diff; write nothing.")
 @click.option("--no-input", is_flag=True, help="Ask nothing, confirm nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def init(
     path: Path | None,
@@ -108,30 +132,31 @@ def init(
     blas: str | None,
     platforms: tuple[str, ...],
     ci: str,
+    no_solve: bool,
+    channel_alias: str | None,
     dry_run: bool,
     no_input: bool,
+    yes: bool,
     as_json: bool,
 ) -> None:
     """Bring an existing project under npinit: pin NumPy in its environment file (changing
-    only the numpy and BLAS lines), add .npinit.toml and the environment check."""
+    only the numpy and BLAS lines), add .npinit.toml and the environment check. PATH is the
+    project's folder or its environment file (in any subfolder)."""
     from npinit import api
     from npinit.errors import NotConfirmed
 
-    root = absolute(path or Path.cwd())
     here = machine()
-    if manager is None and not no_input and not as_json:
-        fits = api.init_candidates(root) if root.is_dir() else {}
+    root, file = api.init_root(absolute(path or Path.cwd()), absolute(Path.cwd()))
+    if not no_input and not as_json:
+        fits = api.init_candidates(root, file)
+        if manager is not None:
+            fits = [f for f in fits if f.manager.value == manager]
         if len(fits) > 1:
-            names = [m.value for m in fits]
-            for name, file in fits.items():
-                echo(f"  {name.value}: {file.relative_to(root).as_posix()}", err=True)
-            manager = click.prompt(
-                "Several managers fit these files; which one",
-                type=click.Choice(names),
-                err=True,
-            )
+            chosen = _ask_fit(fits, root)
+            manager, file = chosen.manager.value, chosen.path
     plan = api.plan_init(
         root,
+        file=file,
         manager=manager,
         python=python,
         numpy=numpy,
@@ -139,9 +164,12 @@ def init(
         platforms=list(platforms) or None,
         current_platform=here.platform,
         ci=ci,
+        solve=not no_solve,
+        environ=here.environ,
+        channel_alias=channel_alias,
     )
     diff = "".join(e.diff(root) for e in plan.edits)
-    if as_json and (dry_run or no_input):
+    if as_json and (dry_run or no_input or yes):
         if not dry_run:
             api.apply_init(plan)
         emit_json({**plan.to_json(), "diff": diff, "written": not dry_run})
@@ -149,11 +177,22 @@ def init(
     echo(f"npinit init {root}:")
     for line in plan.decisions:
         echo(f"  {line}")
+    if no_solve:
+        echo("  (--no-solve: pins from the release table alone; npinit lock will tell)")
     echo(f"  adds: {', '.join(sorted(plan.new_files))}")
     echo(diff or "  (the environment file keeps its numpy and BLAS lines)\n", nl=False)
     if dry_run:
         return
-    if not no_input and not click.confirm("Write these changes?", default=True, err=True):
+    if not (no_input or yes) and not click.confirm("Write these changes?", default=True, err=True):
         raise NotConfirmed("not confirmed: nothing was written", "")
     written = api.apply_init(plan)
     echo(f"Wrote {len(written)} files. Next: npinit lock, then npinit create")
+
+
+def _ask_fit(fits: list[Any], root: Path) -> Any:
+    """Several files fit: list them and ask which one."""
+    echo("Several environment files fit this project:", err=True)
+    for number, fit in enumerate(fits, 1):
+        echo(f"  {number}. {fit.describe(root)}", err=True)
+    number = click.prompt("Which one", type=click.IntRange(1, len(fits)), default=1, err=True)
+    return fits[number - 1]

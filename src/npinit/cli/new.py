@@ -77,6 +77,11 @@ Examples:
 )
 @click.option("--trust", is_flag=True, help="Run the --template's hooks.")
 @click.option(
+    "--no-solve",
+    is_flag=True,
+    help="With --with: keep the table's Python and NumPy (offline); no resolver.",
+)
+@click.option(
     "--create",
     "build",
     is_flag=True,
@@ -103,6 +108,7 @@ def new(
     yes: bool,
     template: str | None,
     trust: bool,
+    no_solve: bool,
     build: bool,
     channel_alias: str | None,
     no_uv: bool,
@@ -142,6 +148,8 @@ def new(
         current_platform=machine().platform,
         ci=ci or "github",
     )
+    if with_packages and python is None and not no_solve:
+        spec = _solved(spec, numpy or "latest", channel_alias, as_json)
     if not no_input and not yes and not as_json:
         _summary(spec, output_dir)
         from npinit.cli.ask import confirm
@@ -167,6 +175,35 @@ def new(
             _next_lines(result, built=True, activate=created.activate)
     elif as_json:
         emit_json(result.to_json())
+
+
+def _solved(spec: ProjectSpec, numpy: str, channel_alias: str | None, quiet: bool) -> ProjectSpec:
+    """``--with`` packages may hold the Python back: the newest Python up to the one npinit
+    would choose, and the newest NumPy for it, for which the whole file resolves on every
+    platform (uv, py-rattler); one line says which package held it back."""
+    import tempfile
+
+    from npinit import api
+
+    with tempfile.TemporaryDirectory(prefix="npinit-new-") as work:
+        made = api.new_project(spec, Path(work))
+        manifest = made.project / (made.plan["manifest"]["file"] or "")
+        pins = api.solve_for_project(
+            manifest, spec.manager, pythons=api.pythons_up_to(spec.python), numpy=numpy,
+            platforms=list(spec.platforms), with_packages=list(spec.with_packages),
+            environ=machine().environ, channel_alias=channel_alias,
+        )  # fmt: skip
+    if not quiet:
+        warn(list(pins.notes))
+    if (pins.python, pins.numpy) == (spec.python, spec.numpy):
+        return spec
+    channel = None if spec.channel.value == "pypi" else spec.channel.value
+    return api.resolve_project(
+        spec.name, manager=spec.manager.value, python=pins.python, numpy=pins.numpy,
+        blas=spec.blas_request, channel=channel, platforms=[p.value for p in spec.platforms],
+        with_packages=spec.with_packages, threads=spec.threads, description=spec.description,
+        author=spec.author, current_platform=machine().platform, ci=spec.ci,
+    )  # fmt: skip
 
 
 def _print_new(result: NewResult, show_next: bool = True) -> None:

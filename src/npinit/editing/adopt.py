@@ -7,23 +7,25 @@ the environment check. Nothing else is touched, nothing is overwritten."""
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from npinit.editing.context import kind_of, kind_of_file
+from npinit.editing.adopt_find import Fit
+from npinit.editing.adopt_pins import (
+    PinQuestion,
+    Pins,
+    Solver,
+    candidate_pythons,
+    numpy_for,
+    releases_for,
+    table_pins,
+)
+from npinit.editing.adopt_read import FileSays, read_file
 from npinit.editing.project import FileEdit
 from npinit.errors import InvalidInput
 from npinit.model import Manager, Platform
-from npinit.reading import parse_bounded, read_text
-
-LOOKED_FOR = (
-    "a conda environment file (environment*.yml, any YAML with a dependencies list, also in "
-    "binder/), pixi.toml, pyproject.toml with [tool.poetry], poetry.lock, [tool.uv] or "
-    "uv.lock, requirements*.txt"
-)
-_PREFERRED = ("environment.yml", "environment.yaml", "requirements.txt")
 
 
 @dataclass(frozen=True)
@@ -62,316 +64,212 @@ class InitPlan:
         }
 
 
-def _pyproject(root: Path) -> dict[str, Any]:
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return {}
-    try:
-        return parse_bounded(tomllib.loads, read_text(path), str(path))
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"{path} does not parse ({error})", "fix the file first") from None
-
-
-def candidates(root: Path) -> dict[Manager, Path]:
-    """Each manager the files of ``root`` fit, with the file it would use."""
-    found: dict[Manager, list[Path]] = {}
-    folders = [root, *(root / d for d in ("binder", ".binder") if (root / d).is_dir())]
-    for folder in folders:
-        for path in sorted(folder.iterdir()):
-            if path.is_dir() or path.name.startswith("."):
-                continue
-            kind = kind_of(path) or (
-                kind_of_file(path) if path.suffix in (".yml", ".yaml") else None
-            )
-            if kind == "conda":
-                found.setdefault(Manager.CONDA, []).append(path)
-            elif kind == "requirements" and folder == root:
-                found.setdefault(Manager.PIP, []).append(path)
-    if (root / "requirements").is_dir() and Manager.PIP not in found:
-        found[Manager.PIP] = sorted(
-            p for p in (root / "requirements").iterdir() if kind_of(p) == "requirements"
-        )
-        if not found[Manager.PIP]:
-            del found[Manager.PIP]
-    if (root / "pixi.toml").is_file():
-        found[Manager.PIXI] = [root / "pixi.toml"]
-    doc = _pyproject(root)
-    tool = doc.get("tool", {}) if isinstance(doc.get("tool"), dict) else {}
-    if doc and ("poetry" in tool or (root / "poetry.lock").is_file()):
-        found[Manager.POETRY] = [root / "pyproject.toml"]
-    if doc and ("uv" in tool or (root / "uv.lock").is_file()):
-        found[Manager.UV] = [root / "pyproject.toml"]
-
-    def best(paths: list[Path]) -> Path:
-        named = [p for p in paths if p.name in _PREFERRED and p.parent == root]
-        return named[0] if named else paths[0]
-
-    return {manager: best(paths) for manager, paths in found.items()}
-
-
-def choose_manager(root: Path, manager: str | None) -> tuple[Manager, Path]:
-    """The manager and its file: the one that fits, or ``manager``; InvalidInput when none
-    fits or several do and none was named."""
-    fits = candidates(root)
-    if not fits:
-        raise InvalidInput(f"no environment file in {root}", f"npinit init looked for {LOOKED_FOR}")
-    if manager is not None:
-        try:
-            wanted = Manager(manager)
-        except ValueError:
-            names = ", ".join(m.value for m in Manager)
-            raise InvalidInput(f"unknown manager '{manager}'", f"choose one of {names}") from None
-        if wanted not in fits:
-            raise InvalidInput(
-                f"{root} has no {wanted.value} file (it has: {describe(fits)})",
-                "choose one of those with --manager",
-            )
-        return wanted, fits[wanted]
-    if len(fits) > 1:
-        raise InvalidInput(
-            f"several managers fit {root}: {describe(fits)}", "choose one with --manager"
-        )
-    return next(iter(fits.items()))
-
-
-def describe(fits: dict[Manager, Path]) -> str:
-    return ", ".join(f"{m.value} ({p.name})" for m, p in fits.items())
-
-
-# -- what the file says -------------------------------------------------------------------------
-
-
-def _numpy_range(kind: str, text: str, origin: str) -> str:
-    """The file's numpy entry as a PEP 440 specifier set ("" when it has none, or any)."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    from npinit.editing import conda_env, requirements
-    from npinit.editing.pythons import _conda_to_pep440, _poetry_to_pep440
-
-    if kind == "conda":
-        _, entries = conda_env.parse(text, origin)
-        ranges = []  # every numpy entry counts: two entries are both ranges (set pins both)
-        for entry in entries:
-            if entry.name == "numpy":
-                body = re.sub(r"^(?:[\w.-]+::)?numpy", "", entry.spec.strip()).strip()
-                ranges.append(_conda_to_pep440(body.split()[0] if body else ""))
-        return ",".join(r for r in ranges if r)
-    if kind == "requirements":
-        lines = text.splitlines()
-        for index in requirements.numpy_lines(text):
-            line = lines[index].split("#")[0].split(";")[0].strip().rstrip("\\").strip()
-            try:
-                return str(Requirement(line).specifier)
-            except InvalidRequirement:
-                return ""
-        return ""
-    doc = parse_bounded(tomllib.loads, text, origin)
-    if kind == "pixi":
-        value = doc.get("dependencies", {}).get("numpy", "")
-        value = value.get("version", "") if isinstance(value, dict) else str(value)
-        return _conda_to_pep440(value)
-    for line in doc.get("project", {}).get("dependencies", []):
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            continue
-        if requirement.name.lower() == "numpy":
-            return str(requirement.specifier)
-    poetry = doc.get("tool", {}).get("poetry", {}).get("dependencies", {}).get("numpy")
-    if isinstance(poetry, dict):
-        poetry = poetry.get("version")
-    return _poetry_to_pep440(str(poetry)) if poetry else ""
-
-
-def _blas_selector(kind: str, text: str, origin: str) -> str | None:
-    """The BLAS variant the file's selector asks for, or None."""
-    from npinit.editing import conda_env
-    from npinit.editing.selectors import BLAS_SELECTORS, blas_build
-    from npinit.knowledge.blas import family_of
-
-    specs: list[str] = []
-    if kind == "conda":
-        _, entries = conda_env.parse(text, origin)
-        specs = [e.spec for e in entries if e.name in BLAS_SELECTORS]
-    elif kind == "pixi":
-        doc = parse_bounded(tomllib.loads, text, origin)
-        tables = [doc.get("dependencies", {})]
-        tables += [t.get("dependencies", {}) for t in doc.get("target", {}).values()]
-        for table in tables:
-            for name, value in table.items():
-                if name in BLAS_SELECTORS and isinstance(value, dict) and value.get("build"):
-                    specs.append(f"{name} * {value['build']}")
-    for spec in specs:
-        build = blas_build(spec)
-        if build and family_of(build) != "unknown":
-            return family_of(build)
-    return None
-
-
-def _platforms(kind: str, text: str, origin: str) -> list[str]:
-    if kind == "pixi":
-        doc = parse_bounded(tomllib.loads, text, origin)
-        table = doc.get("workspace") or doc.get("project") or {}
-        return [str(p) for p in table.get("platforms", [])]
-    if kind == "conda":
-        from npinit.editing import conda_env
-
-        data, _ = conda_env.parse(text, origin)
-        listed = data.get("platforms")  # the key conda-lock reads
-        return [str(p) for p in listed] if isinstance(listed, list) else []
-    return []
-
-
-def _channel(kind: str, text: str, origin: str) -> tuple[str | None, str]:
-    if kind != "conda":
-        return ("conda-forge", "") if kind == "pixi" else (None, "")
-    from npinit.editing import conda_env
-
-    data, _ = conda_env.parse(text, origin)
-    channel = conda_env.channel_of(data)
-    if channel in ("conda-forge", "defaults"):
-        return channel, ""
-    return "conda-forge", f"the file's channel {channel!r} is recorded as conda-forge's rules"
-
-
 # -- the decision -----------------------------------------------------------------------------
+
+
+def _platforms(
+    says: FileSays, fit: Fit, platforms: list[str] | None, current: Platform | None, blas: str
+) -> tuple[list[str], str]:
+    """The recorded platforms and why: --platform, the file's list, a selector that exists
+    only elsewhere, the file's name, else this machine."""
+    from npinit.editing.adopt_read import named_platform
+    from npinit.knowledge.blas import CONDA_FORGE, DEFAULTS
+    from npinit.model import Blas
+
+    known = {p.value for p in Platform}
+    if platforms:
+        return platforms, "--platform"
+    listed = [p for p in says.listed if p in known]
+    if listed:
+        return listed, "the file"
+    here = current.value if current else "linux-64"
+    table = DEFAULTS if says.channel == "defaults" else CONDA_FORGE
+    if blas in {b.value for b in Blas} and Blas(blas) in table and fit.manager in (
+        Manager.CONDA, Manager.PIXI,
+    ):  # fmt: skip
+        where = table[Blas(blas)][0]
+        if Platform(here) not in where:
+            usual = [p.value for p in (Platform.OSX_ARM64, Platform.LINUX_64, Platform.WIN_64)]
+            chosen = [p for p in usual if Platform(p) in where][:1] or sorted(
+                p.value for p in where
+            )
+            return chosen, f"the file's {blas} selector exists only there, not on {here}"
+    named = named_platform(fit.path)
+    if named is not None:
+        return [named], f"the file's name {fit.path.name!r} names it"
+    return [here], "this machine"
+
+
+def _legacy_refusal(says: FileSays, source: str) -> None:
+    """An exact pin older than the releases npinit can prove, or with no wheel for any
+    Python npinit supports, is refused with the newest release that fits."""
+    from npinit.knowledge import releases
+
+    for entry in says.numpy:
+        exact = re.fullmatch(r"==\s*(\d+(?:\.\d+)*)", entry.spec)
+        if exact is None:
+            continue
+        version = exact.group(1)
+        known = [r for r in releases.all_releases() if r.version == version]
+        supported = set(releases.known_pythons())
+        if known and set(known[0].pythons) & supported:
+            continue
+        line = ".".join(version.split(".")[:2])
+        fits = [r for r in releases.all_releases() if not r.yanked and set(r.pythons) & supported]
+        same_line = [r for r in fits if r.line == line]
+        newest = (same_line or fits)[-1]
+        why = (
+            f"has no wheel for any Python npinit supports ({releases.known_pythons()[0]} on)"
+            if known
+            else f"is older than every release npinit can prove ({releases.FIRST_RELEASE} on)"
+        )
+        raise InvalidInput(
+            f"{source}: {entry.spelled.strip() or 'numpy ' + version} {why}",
+            f"the newest release that fits: NumPy {newest.version} "
+            f"(Python {', '.join(p for p in newest.pythons if p in supported)}); "
+            f"npinit init --numpy {newest.version}",
+        )
 
 
 def decide(
     root: Path,
     *,
+    file: Path | None = None,
     manager: str | None = None,
     python: str | None = None,
     numpy: str | None = None,
     blas: str | None = None,
     platforms: list[str] | None = None,
     current_platform: Platform | None = None,
+    solver: Solver | None = None,
 ) -> InitPlan:
     """Read the project and decide; InvalidInput (exit 2) and nothing planned when the files
-    do not parse or no NumPy fits them."""
-    from npinit.editing.context import read_context
-    from npinit.editing.project import _read, plan_set
-    from npinit.editing.pythons import describe as minors
-    from npinit.knowledge import releases
+    do not parse or no NumPy fits them. ``solver`` chooses the pins by resolving the whole
+    file (None: from the release table only)."""
+    from npinit.editing.adopt_find import choose
+    from npinit.editing.context import resolve_numpy
+    from npinit.editing.project import plan_set
 
     if not root.is_dir():
-        raise InvalidInput(f"{root} is not a directory", "give the project's folder")
-    if (root / ".npinit.toml").exists():
+        raise InvalidInput(f"{root} is not a directory", "give the project's folder or a file")
+    if (root / ".npinit.toml").exists():  # a dangling link is named by the jail
         raise InvalidInput(
             f"{root} is already an npinit project (it has .npinit.toml)",
             "change it with npinit set",
         )
-    chosen, source = choose_manager(root, manager)
-    text = _read(source)
-    kind = kind_of_file(source, text) or ""
-    origin = str(source)
-    decisions: list[str] = [f"{chosen.value}, from {source.relative_to(root).as_posix()}"]
-    try:
-        ctx = read_context({source: text}, current_platform, {source: kind})
-        numpy_range = _numpy_range(kind, text, origin)
-        selector = _blas_selector(kind, text, origin)
-        listed = _platforms(kind, text, origin)
-        channel, channel_note = _channel(kind, text, origin)
-    except (tomllib.TOMLDecodeError, ValueError) as error:
-        raise InvalidInput(f"{source} does not parse ({error})", "fix the file first") from None
-    allowed = ctx.allowed()
-    python_range = ctx.pythons[0][1] if ctx.pythons else ""
-    if python is not None:
-        python = releases.check_python(python.strip())
-        if allowed is not None and releases.minor(python) not in allowed:
-            raise InvalidInput(
-                f"Python {python} is outside the file's range {python_range!r}",
-                f"choose one of {minors(allowed)}",
-            )
-        allowed = frozenset({python})
-    pool = [r for r in releases.all_releases() if not r.yanked]
-    fits = [r for r in pool if allowed is None or any(r.supports(p) for p in allowed)]
+    fit = choose(root, file, manager)
+    source = fit.path
+    relative = source.relative_to(root).as_posix()
+    says = read_file(fit, current_platform)
+    if numpy is None:
+        _legacy_refusal(says, relative)
+    pythons = candidate_pythons(says, python, relative)
+    ranges = {p: numpy_for(says, p)[0] for p in pythons}
     if numpy is not None:
-        from npinit.editing.context import resolve_numpy
-
-        wanted = resolve_numpy(numpy.strip(), None)
-        fits = [r for r in fits if r.version == wanted.version]
-    elif numpy_range:
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-        try:
-            spec = SpecifierSet(numpy_range)
-        except InvalidSpecifier:
-            raise InvalidInput(
-                f"{source}: numpy {numpy_range!r} is not a version range", ""
-            ) from None
-        fits = [r for r in fits if spec.contains(r.version, prereleases=True)]
-    if not fits:
-        raise InvalidInput(
-            f"no NumPy release npinit knows fits both Python {python_range or python or 'any'}"
-            f" and numpy {numpy or numpy_range or 'any'} ({source.name})",
-            "widen one of the two ranges, or give --python or --numpy",
-        )
-    release = fits[-1]
-    usable = sorted({p for p in allowed if release.supports(p)} if allowed else release.pythons,
-                    key=releases.version_key)  # fmt: skip
-    # no Python in the file: the one npinit new would choose for that release
-    minor = usable[-1] if allowed else releases.default_python(release)
-    exact = re.fullmatch(r"==\s*(\d+(?:\.\d+)*)", numpy_range or "")
-    if exact and exact.group(1) == release.version:
-        decisions.append(f"NumPy {release.version}: the file's pin, kept (it fits Python {minor})")
-    else:
-        was = f"numpy {numpy_range}" if numpy_range else "no numpy entry"
-        decisions.append(
-            f"NumPy {release.version}: the newest release for Python "
-            f"{python_range or minor} and {was}"
-        )
-    if python_range and len(ctx.pythons[0][2]) > 1:
-        decisions.append(
-            f"Python {minor}: the newest of {python_range!r} NumPy {release.version} has "
-            "wheels for; the range is recorded too"
-        )
-    else:
-        decisions.append(f"Python {minor}" + (": the file's pin" if python_range else ""))
-    if blas is not None:
-        blas_request = blas
-        decisions.append(f"BLAS {blas}: asked for; the selector lines are written")
-    elif selector is not None:
-        blas_request = selector
-        decisions.append(f"BLAS {selector}: the file's selector, kept")
-    else:
-        blas_request = "default"
-        decisions.append(
-            "BLAS: the file selects none, so the channel's default"
-            if chosen in (Manager.CONDA, Manager.PIXI)
-            else "BLAS: what PyPI's numpy wheels carry (no file line selects it)"
-        )
-    known = {p.value for p in Platform}
-    platform_names = platforms or [p for p in listed if p in known]
-    if not platform_names:
-        platform_names = [current_platform.value] if current_platform else ["linux-64"]
-        decisions.append(f"platforms: {', '.join(platform_names)} (this machine)")
-    else:
-        where = "--platform" if platforms else "the file"
-        decisions.append(f"platforms: {', '.join(platform_names)} ({where})")
-    if channel_note:
-        decisions.append(channel_note)
-    edit_numpy = None if exact and exact.group(1) == release.version else release.version
-    # a free-threaded Python is spelled in the file (python-freethreading): its line changes
-    edit_python = minor if releases.free_threaded(minor) else None
-    edits: tuple[FileEdit, ...] = ()
-    if edit_numpy is not None or blas is not None or edit_python is not None:
-        result = plan_set(
-            source, numpy=edit_numpy, blas=blas, python=edit_python,
-            current_platform=current_platform,
-        )  # fmt: skip
-        edits = result.edits
+        wanted = resolve_numpy(numpy.strip(), None).version
+        ranges = {p: f"=={wanted}" for p in pythons}
+        pythons = [p for p in pythons if releases_for(p, ranges[p])] or pythons
+    blas_request = blas or says.selector or "default"
+    names, why = _platforms(says, fit, platforms, current_platform, blas_request)
+    question = PinQuestion(
+        fit, says, tuple(pythons), ranges, tuple(Platform(p) for p in names), blas_request,
+        open_python=python is None and (says.pythons is None or len(says.pythons) > 1),
+    )  # fmt: skip
+    pins = (solver or table_pins)(question)
+    decisions = [f"{fit.manager.value}, from {relative}"]
+    decisions += _numpy_lines(says, pins, question, solver is not None)
+    decisions += _python_lines(says, pins, python, solver is not None)
+    decisions.append(_blas_line(blas, says.selector, fit.manager))
+    decisions.append(f"platforms: {', '.join(names)} ({why})")
+    decisions += [n for n in (says.channel_note, *pins.notes) if n and n not in decisions]
+    edits = _edits(says, pins, source, blas, current_platform, plan_set)
+    range_kept = says.python_spelled if says.pythons and len(says.pythons) > 1 else ""
     return InitPlan(
-        root=root,
-        manager=chosen,
-        source=source,
-        python=minor,
-        python_range=python_range if python_range and len(ctx.pythons[0][2]) > 1 else "",
-        numpy=release.version,
-        numpy_was=numpy_range,
-        blas=blas_request,
-        channel=channel,
-        platforms=tuple(Platform(p) for p in platform_names if p in known),
-        decisions=tuple(decisions),
-        edits=edits,
+        root=root, manager=fit.manager, source=source, python=pins.python,
+        python_range=range_kept, numpy=pins.numpy, numpy_was=numpy_for(says, pins.python)[0],
+        blas=blas_request, channel=says.channel, platforms=question.platforms,
+        decisions=tuple(decisions), edits=edits,
+    )  # fmt: skip
+
+
+def _kept(says: FileSays, pins: Pins) -> bool:
+    spec = numpy_for(says, pins.python)[0]
+    exact = re.fullmatch(r"==\s*(\d+(?:\.\d+)*)", spec)
+    return bool(exact and exact.group(1) == pins.numpy)
+
+
+def _numpy_lines(says: FileSays, pins: Pins, question: PinQuestion, solved: bool) -> list[str]:
+    spec, spelled = numpy_for(says, pins.python)
+    if _kept(says, pins):
+        return [f"NumPy {pins.numpy}: the file's pin, kept (it fits Python {pins.python})"]
+    had = (
+        f"within the file's {spelled}"
+        if spec
+        else (
+            "the file has numpy (unpinned)"
+            if spelled
+            else "the file has no numpy entry: one is added"
+        )
     )
+    newest = releases_for(pins.python, spec)
+    if newest and newest[-1].version == pins.numpy:
+        how = "the newest release"
+    elif solved:
+        how = "the newest release the whole file resolves with"
+    else:
+        how = "the newest release the file's whole Python range allows"
+    return [f"NumPy {pins.numpy}: {how} for Python {pins.python} ({had})"]
+
+
+def _python_lines(says: FileSays, pins: Pins, python: str | None, solved: bool) -> list[str]:
+    if python is not None:
+        return [f"Python {pins.python}: asked for (--python)"]
+    held = [n for n in pins.notes if n.startswith(f"Python {pins.python}:")]
+    if held:
+        return held  # which package held the choice back
+    if says.pythons is None:
+        how = "the newest the whole file resolves with" if solved else "npinit's default"
+        return [f"Python {pins.python}: {how} (the file has no Python entry)"]
+    if len(says.pythons) > 1:
+        how = "the newest the whole file resolves with" if solved else "the newest"
+        return [
+            f"Python {pins.python}: {how} within the file's {says.python_spelled!r} (the "
+            "range is recorded too)"
+        ]
+    return [f"Python {pins.python}: the file's pin"]
+
+
+def _blas_line(blas: str | None, selector: str | None, manager: Manager) -> str:
+    if blas is not None:
+        return f"BLAS {blas}: asked for; the selector lines are written"
+    if selector is not None:
+        return f"BLAS {selector}: the file's selector, kept"
+    if manager in (Manager.CONDA, Manager.PIXI):
+        return "BLAS: the file selects none, so the channel's default"
+    return "BLAS: what PyPI's numpy wheels carry (no file line selects it)"
+
+
+def _edits(
+    says: FileSays, pins: Pins, source: Path, blas: str | None, current: Platform | None,
+    plan_set: Callable[..., Any],
+) -> tuple[FileEdit, ...]:  # fmt: skip
+    from npinit.knowledge import releases
+
+    edit_numpy = None if _kept(says, pins) else pins.numpy
+    # a free-threaded Python is spelled in the file (python-freethreading): its line changes
+    edit_python = pins.python if releases.free_threaded(pins.python) else None
+    if edit_numpy is None and blas is None and edit_python is None:
+        return ()
+    result = plan_set(
+        source, numpy=edit_numpy, blas=blas, python=edit_python, current_platform=current
+    )
+    edits = tuple(result.edits)
+    if edit_numpy and says.kind == "requirements" and any(e.marker for e in says.numpy):
+        from dataclasses import replace
+
+        from npinit.editing.requirements import set_numpy
+
+        # numpy lines with markers: only the one that holds for the chosen Python
+        after = set_numpy(says.text, edit_numpy, str(source), add=False, python=pins.python)
+        edits = tuple(replace(e, after=after) if e.path == source else e for e in edits)
+    return edits

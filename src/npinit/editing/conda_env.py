@@ -294,9 +294,10 @@ def edit(
         changes[entry] = (old[0], [*old[1], *specs])
 
     if numpy is not None:
-        if "numpy" in by_name:  # every numpy entry: a second one must not keep its range
-            for entry in (e for e in entries if e.name == "numpy"):
-                replace(entry, f"numpy={numpy}")
+        if "numpy" in by_name:  # every numpy entry (a second must not keep its range);
+            for entry in (e for e in entries if e.name == "numpy"):  # a prefix is kept
+                prefix = "".join(entry.spec.strip().rpartition("::")[:2])
+                replace(entry, f"{prefix}numpy={numpy}")
         else:
             insert_after(by_name.get("python") or entries[-1], [f"numpy={numpy}"])
     if python is not None:

@@ -37,7 +37,7 @@ def _conda_to_pep440(spec: str) -> str:
         part = part.strip()
         if not part or part == "*":
             continue
-        match = re.fullmatch(r"(==|=)?\s*(\d+(?:\.\d+)*)(\.\*)?", part)
+        match = re.fullmatch(r"(==|=)?\s*(\d+(?:\.\d+)*)(\.?\*)?", part)  # 3.9* too
         if match:
             op, version, star = match.groups()
             exact = op == "==" and not star

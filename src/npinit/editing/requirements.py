@@ -93,9 +93,12 @@ def has_hashes(text: str) -> bool:
     return "--hash" in text
 
 
-def set_numpy(text: str, version: str, origin: str, add: bool = True) -> str:
+def set_numpy(
+    text: str, version: str, origin: str, add: bool = True, python: str | None = None
+) -> str:
     """Pin numpy to ``version`` in the file's own form, or (with ``add``) add a pin after the
-    last requirement when the file has none. The old pin's ``--hash`` options go with it."""
+    last requirement when the file has none. The old pin's ``--hash`` options go with it.
+    With ``python``, only the numpy lines whose markers hold for that Python change."""
     from packaging.requirements import Requirement
 
     lines = text.splitlines(keepends=True)
@@ -110,6 +113,11 @@ def set_numpy(text: str, version: str, origin: str, add: bool = True) -> str:
         assert split is not None
         body, tail = split
         requirement = Requirement(_requirement_text(body))
+        if python is not None and requirement.marker is not None:
+            from npinit.editing.adopt_read import NumpyEntry
+
+            if not NumpyEntry("", str(requirement.marker)).holds_for(python):
+                continue
         name = re.match(r"\s*([A-Za-z0-9._-]+)", body)
         assert name is not None
         spelled = name.group(1)

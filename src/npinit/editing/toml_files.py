@@ -206,12 +206,20 @@ def edit_pixi(
     import tomlkit
 
     doc = parse(text, origin)
-    if _table(doc, ("dependencies",), origin) is None:
-        doc["dependencies"] = tomlkit.table()
     for platform in _table(doc, ("target",), origin) or {}:
         _table(doc, ("target", platform, "dependencies"), origin)
-    deps = doc["dependencies"]
-    if numpy is not None:
+    # numpy is pinned where it is: [dependencies], a target's, a feature's
+    placed = _numpy_tables(doc, origin) if numpy is not None else []
+    for table in placed:
+        _set_string(table, "numpy", f"=={numpy}") if isinstance(table["numpy"], str) else table[
+            "numpy"
+        ].__setitem__("version", f"=={numpy}")
+    if _table(doc, ("dependencies",), origin) is None and (
+        (numpy is not None and not placed) or python is not None or blas is not None
+    ):
+        doc["dependencies"] = tomlkit.table()
+    deps = doc.get("dependencies", {})
+    if numpy is not None and not placed:
         deps["numpy"] = f"=={numpy}"
     if python is not None:
         key = "python-freethreading" if python.endswith("t") else "python"
@@ -241,6 +249,23 @@ def edit_pixi(
     result = tomlkit.dumps(doc)
     parse(result, origin)
     return result
+
+
+def _numpy_tables(doc: Any, origin: str) -> list[Any]:
+    """The pixi dependency tables that hold numpy: the main one, each target's, and those of
+    the features the default environment includes (and their targets')."""
+    default = (_table(doc, ("environments",), origin) or {}).get("default") or []
+    names = default.get("features", []) if isinstance(default, dict) else default
+    features = _table(doc, ("feature",), origin) or {}
+    bodies = [doc, *(features.get(name) for name in names if isinstance(name, str))]
+    found = []
+    for body in bodies:
+        if not isinstance(body, dict):
+            continue
+        tables = [body.get("dependencies")]
+        tables += [t.get("dependencies") for t in (body.get("target") or {}).values()]
+        found += [t for t in tables if isinstance(t, dict) and "numpy" in t]
+    return found
 
 
 def _inline(table: dict[str, str]) -> Any:

@@ -17,10 +17,10 @@ from typing import Any
 from npinit.errors import InvalidInput
 from npinit.model import Platform
 
-FIRST_LINE = (1, 26)
-_WHEEL = re.compile(
-    r"^numpy-(?P<version>\d+\.\d+\.\d+)-(?P<py>cp\d+)-(?P<abi>cp\d+t?)-(?P<plat>.+)\.whl$"
-)
+FIRST_LINE = (1, 17)
+FIRST_RELEASE = "1.17.0"
+# the oldest CPython npinit sets projects up for (uv and conda-forge still install it)
+OLDEST_PYTHON = "3.8"
 _PYTHON = re.compile(r"^3\.\d{1,2}t?$")
 
 
@@ -46,6 +46,8 @@ class NumpyRelease:
     platforms: tuple[Platform, ...]
     accelerate_wheels: bool
     yanked: str = ""
+    # the platforms each CPython (``3.X``, free-threaded ``3.Xt``) has a wheel for
+    wheels: tuple[tuple[str, tuple[Platform, ...]], ...] = ()
 
     @property
     def key(self) -> tuple[int, ...]:
@@ -84,33 +86,47 @@ def _platform_of(wheel_platform: str) -> Platform | None:
     return None
 
 
-def parse_simple_index(index: dict[str, Any]) -> list[NumpyRelease]:
-    """Build the release list from PyPI's PEP 691 JSON page for numpy.
+def _wheel(filename: str) -> tuple[str, list[str], str] | None:
+    """A CPython wheel's version, its Pythons (``3.X``, ``3.Xt``) and platform tag, read with
+    ``packaging.utils.parse_wheel_filename`` (None: not a CPython wheel of a final release)."""
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-    Keeps final releases from 1.26.0 on; a release counts for a Python only if a
-    CPython wheel exists for it (source builds are what beginners cannot do).
+    try:
+        _, version, _, tags = parse_wheel_filename(filename)
+    except InvalidWheelFilename:
+        return None
+    if version.is_prerelease or version.is_devrelease or version.local:
+        return None
+    pythons, platform = set(), ""
+    for tag in tags:
+        if not re.fullmatch(r"cp3\d+", tag.interpreter) or not tag.abi.startswith("cp"):
+            continue
+        python = f"3.{tag.interpreter[3:]}"
+        pythons.add(python + "t" if tag.abi.endswith("t") else python)
+        platform = tag.platform
+    if not pythons:
+        return None
+    return str(version), sorted(pythons), platform
+
+
+def parse_simple_index(index: dict[str, Any]) -> list[NumpyRelease]:
+    """Build the release list from the simple index's PEP 691 JSON page for numpy.
+
+    Keeps final releases from 1.17.0 on; a release counts for a Python only if a CPython
+    wheel exists for it (source builds are what beginners cannot do); requires-python is
+    the index's ``data-requires-python``.
     """
     found: dict[str, dict[str, Any]] = {}
     for entry in index.get("files", []):
-        name = entry.get("filename", "")
-        match = _WHEEL.match(name)
-        if match is None:
+        parsed = _wheel(entry.get("filename", ""))
+        if parsed is None:
             continue
-        version = match["version"]
-        if version_key(version)[:2] < FIRST_LINE:
+        version, pythons, wheel_platform = parsed
+        if version_key(version)[:2] < FIRST_LINE or len(version.split(".")) != 3:
             continue
         info = found.setdefault(
             version,
-            {
-                "date": "9999",
-                "rp": "",
-                "py": set(),
-                "ft": set(),
-                "plat": set(),
-                "acc": False,
-                "live": False,
-                "reasons": set(),
-            },
+            {"date": "9999", "rp": "", "wheels": {}, "acc": False, "live": False, "reasons": set()},
         )
         # a release counts as yanked only when every one of its wheels is
         reason = entry.get("yanked")
@@ -120,30 +136,34 @@ def parse_simple_index(index: dict[str, Any]) -> list[NumpyRelease]:
             info["live"] = True
         info["date"] = min(info["date"], (entry.get("upload-time") or "9999")[:10])
         info["rp"] = entry.get("requires-python") or info["rp"]
-        python = f"3.{match['py'][3:]}"
-        if match["abi"].endswith("t"):
-            info["ft"].add(python)
-        else:
-            info["py"].add(python)
-        platform = _platform_of(match["plat"])
-        if platform is not None:
-            info["plat"].add(platform)
-        if match["plat"].startswith("macosx_14_0"):
+        platform = _platform_of(wheel_platform)
+        for python in pythons:
+            platforms = info["wheels"].setdefault(python, set())
+            if platform is not None:
+                platforms.add(platform)
+        if wheel_platform.startswith("macosx_14_0"):
             info["acc"] = True
-    releases = [
-        NumpyRelease(
-            version=version,
-            date=info["date"],
-            requires_python=info["rp"],
-            pythons=tuple(sorted(info["py"], key=version_key)),
-            free_threaded=tuple(sorted(info["ft"], key=version_key)),
-            platforms=tuple(sorted(info["plat"], key=lambda p: p.value)),
-            accelerate_wheels=info["acc"],
-            yanked="" if info["live"] else "; ".join(sorted(info["reasons"])),
-        )
-        for version, info in found.items()
-    ]
-    return sorted(releases, key=lambda r: r.key)
+    return sorted((_release(v, info) for v, info in found.items()), key=lambda r: r.key)
+
+
+def _release(version: str, info: dict[str, Any]) -> NumpyRelease:
+    wheels = info["wheels"]
+    return NumpyRelease(
+        version=version,
+        date=info["date"],
+        requires_python=info["rp"],
+        pythons=tuple(sorted((p for p in wheels if not free_threaded(p)), key=version_key)),
+        free_threaded=tuple(
+            sorted((minor(p) for p in wheels if free_threaded(p)), key=version_key)
+        ),
+        platforms=tuple(sorted({x for ps in wheels.values() for x in ps}, key=lambda p: p.value)),
+        accelerate_wheels=info["acc"],
+        yanked="" if info["live"] else "; ".join(sorted(info["reasons"])),
+        wheels=tuple(
+            (p, tuple(sorted(wheels[p], key=lambda x: x.value)))
+            for p in sorted(wheels, key=lambda p: (version_key(p), p))
+        ),
+    )
 
 
 def releases_to_data(releases: list[NumpyRelease]) -> list[dict[str, Any]]:
@@ -158,6 +178,7 @@ def releases_to_data(releases: list[NumpyRelease]) -> list[dict[str, Any]]:
             "platforms": [p.value for p in r.platforms],
             "accelerate_wheels": r.accelerate_wheels,
             **({"yanked": r.yanked} if r.yanked else {}),
+            "wheels": {p: [x.value for x in ps] for p, ps in r.wheels},
         }
         for r in releases
     ]
@@ -174,6 +195,9 @@ def _from_data(rows: list[dict[str, Any]]) -> tuple[NumpyRelease, ...]:
             platforms=tuple(Platform(p) for p in row["platforms"]),
             accelerate_wheels=bool(row["accelerate_wheels"]),
             yanked=row.get("yanked", ""),
+            wheels=tuple(
+                (p, tuple(Platform(x) for x in ps)) for p, ps in row.get("wheels", {}).items()
+            ),
         )
         for row in rows
     )
@@ -187,8 +211,12 @@ def all_releases() -> tuple[NumpyRelease, ...]:
 
 
 def known_pythons(releases: tuple[NumpyRelease, ...] | None = None) -> tuple[str, ...]:
-    """Every CPython version some NumPy release has wheels for, oldest first."""
-    found = {py for r in (releases or all_releases()) for py in r.pythons}
+    """Every CPython version npinit supports that some NumPy release has wheels for, oldest
+    first (from :data:`OLDEST_PYTHON` on)."""
+    floor = version_key(OLDEST_PYTHON)
+    found = {
+        py for r in (releases or all_releases()) for py in r.pythons if version_key(py) >= floor
+    }
     return tuple(sorted(found, key=version_key))
 
 
@@ -265,7 +293,7 @@ def resolve_numpy(request: str, python: str) -> NumpyRelease:
     instead = (
         f"for Python {python} use NumPy {_span(fitting)}, or "
         if fitting
-        else f"no NumPy release from 1.26 on supports Python {python}; "
+        else f"no NumPy release from 1.17 on supports Python {python}; "
     )
     raise InvalidInput(
         f"NumPy {request} has no wheels for Python {python} "

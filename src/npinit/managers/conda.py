@@ -100,6 +100,18 @@ def _read(path: Path) -> tuple[list[str], list[str], list[str]]:
     return [str(c) for c in data.get("channels") or ["conda-forge"]], conda, pip
 
 
+def read_specs(path: Path, manager: Any) -> tuple[list[str], list[str]]:
+    """A conda environment file's (or a pixi manifest's) channels and conda specs."""
+    from npinit.model import Manager
+
+    if manager is Manager.PIXI:
+        from npinit.managers.pixi import read_specs as pixi_specs
+
+        return pixi_specs(path)
+    channels, conda, _ = _read(path)
+    return channels, conda
+
+
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     from npinit.managers import source_file
 

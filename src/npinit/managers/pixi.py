@@ -80,18 +80,24 @@ def activate(windows: bool) -> str:
     return "pixi shell"
 
 
-def _specs(project: Path) -> tuple[list[str], dict[str, list[str]], list[str]]:
-    """pixi.toml's common specs, per-platform specs and channels, as conda match specs."""
+def _specs(
+    project: Path, path: Path | None = None
+) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """A pixi manifest's common specs, per-platform specs and channels, as conda match
+    specs: pixi.toml (or ``path``: the file npinit init recorded, a pixi.toml elsewhere or a
+    pyproject.toml's ``[tool.pixi]``), with the features of its default environment."""
     import tomllib
 
+    from npinit.editing.adopt_read import pixi_manifest
     from npinit.errors import InvalidInput
     from npinit.reading import parse_bounded, read_regular
 
+    path = path or project / FILE
     try:
-        text = read_regular(project / FILE, FILE).decode("utf-8")
-        doc = parse_bounded(tomllib.loads, text, str(project / FILE))
+        text = read_regular(path, path.name).decode("utf-8")
+        doc = pixi_manifest(parse_bounded(tomllib.loads, text, str(path)))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"{project / FILE} is not valid TOML ({error})", "fix it") from None
+        raise InvalidInput(f"{path} is not valid TOML ({error})", "fix it") from None
 
     def specs(table: dict[str, Any]) -> list[str]:
         found = []
@@ -105,11 +111,22 @@ def _specs(project: Path) -> tuple[list[str], dict[str, list[str]], list[str]]:
 
     _lockable(doc)
     workspace = doc.get("workspace") or doc.get("project") or {}
-    targets = {
-        platform: specs(body.get("dependencies", {}))
-        for platform, body in doc.get("target", {}).items()
-    }
-    return specs(doc.get("dependencies", {})), targets, list(workspace.get("channels", CHANNELS))
+    default = (doc.get("environments") or {}).get("default") or []
+    names = default.get("features", []) if isinstance(default, dict) else default
+    bodies = [doc, *((doc.get("feature") or {}).get(name) or {} for name in names)]
+    common: list[str] = []
+    targets: dict[str, list[str]] = {}
+    for body in bodies:
+        common += specs(body.get("dependencies") or {})
+        for platform, target in (body.get("target") or {}).items():
+            targets.setdefault(platform, []).extend(specs(target.get("dependencies") or {}))
+    return common, targets, list(workspace.get("channels", CHANNELS))
+
+
+def read_specs(path: Path) -> tuple[list[str], list[str]]:
+    """The manifest's channels and its common conda specs (for choosing pins)."""
+    common, _, channels = _specs(path.parent, path)
+    return channels, common
 
 
 # what npinit's solve reads or what does not change a resolution; any other table is refused
@@ -135,7 +152,9 @@ def _lockable(doc: dict[str, Any]) -> None:
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
-    common, targets, channels = _specs(project)
+    from npinit.managers import source_file
+
+    common, targets, channels = _specs(project, source_file(project, spec))
     lines = [f"channel {c}" for c in channels] + common
     for platform, specs in sorted(targets.items()):
         lines += [f"{platform}: {spec}" for spec in specs]
@@ -149,11 +168,12 @@ def lock(
     ``rattler.LockFile``), so ``pixi install --frozen`` installs the same packages."""
     import rattler
 
+    from npinit.managers import source_file
     from npinit.managers.conda import _cache
     from npinit.managers.conda_engine import channel_urls
     from npinit.record.resolve_conda import solve
 
-    common, targets, channels = _specs(ctx.project)
+    common, targets, channels = _specs(ctx.project, source_file(ctx.project, ctx.spec))
     urls = channel_urls(channels, ctx.channel_alias)
     ctx.progress(f"Solving {FILE} for {', '.join(p.value for p in platforms)} with py-rattler")
     pin = [python_matchspec(ctx.spec)]  # the Python .npinit.toml records, on every platform

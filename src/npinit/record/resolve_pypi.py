@@ -256,10 +256,14 @@ def from_uv_lock(
         locked = []
         if root.get("source", {}).get("editable") == ".":  # uv installs the project itself
             locked.append(
-                Package(canonical(root["name"]), root["version"], Source.PYPI, origin="editable")
+                Package(  # a dynamic version (setuptools-scm) is not in uv.lock
+                    canonical(root["name"]), root.get("version", ""), Source.PYPI, origin="editable"
+                )
             )
         for name in sorted(chosen):
             entry = packages[name]
+            if entry.get("source") == root.get("source"):  # the project, by its own extras
+                continue
             files = [(w["url"], w["hash"].removeprefix("sha256:")) for w in entry.get("wheels", [])]
             sdist = entry.get("sdist")
             sdist_file = (sdist["url"], sdist["hash"].removeprefix("sha256:")) if sdist else None

@@ -1,0 +1,317 @@
+"""Pins chosen by solving (``npinit init``, ``new --with``, ``set``): the newest Python, and
+for it the newest NumPy, for which the whole file resolves on every recorded platform, with
+the resolvers ``npinit lock`` uses (uv for the PyPI managers, py-rattler against the
+channels for conda and pixi). One line says which package held a choice back."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from npinit.editing.adopt_pins import PinQuestion, Pins, Solver, releases_for, table_pins
+from npinit.errors import Failure, InvalidInput
+from npinit.model import Manager
+
+OFFLINE_HINT = "--no-solve decides from the release table alone (offline)"
+
+
+class Unsolvable(InvalidInput):
+    """The file cannot be resolved for any Python (not a Python's fault): exit 2 at once."""
+
+
+def solver_for(environ: Mapping[str, str], channel_alias: str | None) -> Solver:
+    """A solver for :func:`npinit.editing.adopt.decide`."""
+
+    def solve(question: PinQuestion) -> Pins:
+        exact = all(re.fullmatch(r"==\s*[\d.]+", r) for r in question.numpy_ranges.values())
+        if not question.open_python and exact:
+            return table_pins(question)  # nothing left open to choose
+        if question.fit.manager is Manager.POETRY:
+            return table_pins(question)  # poetry lock proves it; uv cannot read Poetry's table
+        whole_range = question.fit.manager is Manager.UV and question.says.pythons is not None
+        asked = _floor(question) if whole_range else question
+        with tempfile.TemporaryDirectory(prefix="npinit-solve-") as work:
+            attempt = (
+                _conda_attempt(asked, environ, channel_alias, Path(work))
+                if asked.fit.manager in (Manager.CONDA, Manager.PIXI)
+                else _pypi_attempt(asked, environ, Path(work))
+            )
+            pins = newest_that_resolves(asked, attempt)
+        if whole_range:
+            from dataclasses import replace
+
+            newest = [p for p in question.pythons if any(
+                r.version == pins.numpy for r in releases_for(p, "")
+            )]  # fmt: skip
+            floor = asked.pythons[0]
+            note = (
+                f"uv locks every Python of {question.says.python_spelled!r} at once: NumPy "
+                f"{pins.numpy} is what the whole file resolves with for Python {floor}"
+            )
+            python = newest[0] if newest else pins.python
+            return replace(pins, python=python, notes=(*pins.notes, note))
+        return pins
+
+    return solve
+
+
+def _floor(question: PinQuestion) -> PinQuestion:
+    """uv locks a project's whole Python range at once: the resolution that counts is the
+    one for the range's oldest Python (the newest Python with wheels of the NumPy it gives
+    is recorded)."""
+    from dataclasses import replace
+
+    from npinit.editing.adopt_pins import numpy_for, range_floor
+
+    floor = range_floor(question.says)
+    ranges = {**question.numpy_ranges, floor: numpy_for(question.says, floor)[0]}
+    return replace(question, pythons=(floor,), numpy_ranges=ranges)
+
+
+def newest_that_resolves(question: PinQuestion, attempt: Any) -> Pins:
+    """Try the Pythons newest first; ``attempt(python)`` is the NumPy the whole file resolves
+    with, or raises InvalidInput with the resolver's reason (one line)."""
+    failed: list[tuple[str, str]] = []
+    for python in question.pythons:
+        try:
+            numpy = attempt(python)
+        except Unsolvable:
+            raise
+        except InvalidInput as error:
+            if error.message.startswith("a conda spec is invalid"):
+                raise Unsolvable(f"{question.fit.path.name}: {error.message}", error.hint) from None
+            failed.append((python, error.message))
+            continue
+        notes = []
+        if failed:
+            newer, reason = failed[0]
+            notes.append(f"Python {python}: {held_back(reason, newer)}")
+        return Pins(python, numpy, tuple(notes))
+    tried = ", ".join(p for p, _ in failed)
+    what = (
+        f"does not resolve with Python {tried}"
+        if len(failed) == 1
+        else f"resolves for no Python it allows ({tried})"
+    )
+    raise InvalidInput(
+        f"{question.fit.path.name} {what}: {held_back(failed[0][1], failed[0][0], False)}",
+        f"change the conflicting requirements; {OFFLINE_HINT}",
+    )
+
+
+_NO_WHEELS = re.compile(
+    r"Because (?:only )?(?P<what>[A-Za-z0-9][\w.\-\[\],]*(?:[<>=!~][^ ]*)?) has no "
+    r"(?:wheels with a matching Python|compatible wheels|wheels)"
+)
+
+
+def held_back(reason: str, python: str, said: bool = True) -> str:
+    """The resolver's reason as the line that names the package: ``tensorflow>=2.14.0,
+    <=2.14.1 has no wheels for Python 3.12`` (else its own words, ``said`` with the Python
+    it was for)."""
+    match = _NO_WHEELS.search(reason)
+    if match:
+        return f"{match['what']} has no wheels for Python {python}"
+    because = re.search(r"Because (.{0,200}?)(?:,? we can conclude|$)", reason)
+    text = (because.group(1) if because else reason).strip()[:300]
+    return f"Python {python} does not resolve: {text}" if said else text
+
+
+def _numpy_of(packages: Any) -> str:
+    return next((p.version for p in packages if p.name == "numpy"), "")
+
+
+def _pypi_attempt(question: PinQuestion, environ: Mapping[str, str], work: Path) -> Any:
+    """uv resolves the file (a requirements file or a pyproject.toml) for one Python, every
+    platform at once, as ``npinit lock`` does; a numpy without wheels for that Python (an
+    sdist) does not count."""
+    import shutil
+    from types import SimpleNamespace
+
+    from npinit.managers import find_uv
+    from npinit.record.resolve_pypi import resolve
+    from npinit.runner import run
+
+    uv = find_uv(SimpleNamespace(which=lambda n: shutil.which(n, path=environ.get("PATH"))))  # type: ignore[arg-type]
+    if uv is None:
+        from npinit.errors import ToolMissing
+
+        raise ToolMissing("choosing pins by solving needs uv", f"pip install uv; {OFFLINE_HINT}")
+    said: list[str] = []
+
+    def capture(cmd: Any, **kwargs: Any) -> Any:
+        result = run(cmd, **kwargs)
+        said.append(result.stderr or result.stdout or "")
+        return result
+
+    def attempt(python: str) -> str:
+        said.clear()
+        source = question.fit.path
+        if not question.says.numpy:  # init adds a numpy entry: resolve the file with it
+            source = work / "npinit-with-numpy.txt"
+            source.write_text(f"-r {question.fit.path}\nnumpy\n", "utf-8")
+        try:  # the very resolution npinit lock runs, in the file's own folder
+            sections = resolve(
+                source, python, list(question.platforms), uv=uv,
+                environ=environ, workdir=work, run=capture,
+            )  # fmt: skip
+        except InvalidInput as error:
+            text = said[-1] if said else error.message
+            raise InvalidInput(" ".join(text.split()), "") from None
+        except Failure as error:
+            _missing_part(question, error)
+            raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
+        numpy = _numpy_of(next(iter(sections.values())).packages)
+        if numpy not in {r.version for r in releases_for(python, "")}:
+            allowed = question.numpy_ranges[python] or "any"
+            raise InvalidInput(
+                f"Because numpy {numpy} (the newest the file's numpy {allowed} resolves to) "
+                f"has no wheels with a matching Python version tag",
+                "",
+            )
+        return numpy
+
+    return attempt
+
+
+_NUMPY_SPEC = re.compile(r"^(?:[\w./-]+::)?numpy(?:[\s=<>!~\[]|$)")
+_MISSING = ("does not appear to be a Python project", "failed to read from file")
+
+
+def _missing_part(question: PinQuestion, error: Failure) -> None:
+    """The file refers to a part of the project that is not there (``-e .`` without a
+    pyproject.toml, ``-r`` of a missing file): exit 2, named, rather than a failed lock."""
+    if any(words in error.message for words in _MISSING):
+        reason = error.message.removeprefix("locking failed: ")
+        raise Unsolvable(
+            f"{question.fit.path.name} refers to what the project does not have: {reason}",
+            "add it, or decide from the release table alone with --no-solve",
+        ) from None
+
+
+def _conda_attempt(
+    question: PinQuestion, environ: Mapping[str, str], alias: str | None, work: Path
+) -> Any:
+    """py-rattler solves the file's conda specs on every platform with ``python X.*``."""
+    from npinit.managers.conda import read_specs
+    from npinit.managers.conda_engine import channel_urls
+    from npinit.record.resolve_conda import solve
+
+    channels, specs = read_specs(question.fit.path, question.fit.manager)
+    urls = channel_urls(channels, alias)
+    home = Path(environ.get("HOME", "~"))
+    cache = Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "npinit"
+    others = [s for s in specs if not re.match(r"^(?:[\w./-]+::)?python(?:[\s=<>!~\[]|$)", s)]
+    if not any(_NUMPY_SPEC.match(s) for s in others):
+        others.append("numpy")  # the file gets a numpy entry
+
+    def attempt(python: str) -> str:
+        wanted = [*others, f"python {python}.*"]
+        if not question.numpy_ranges.get(python):  # numpy left open: any release
+            wanted = [s for s in wanted if not _NUMPY_SPEC.match(s)] + ["numpy"]
+        try:
+            solved = solve(
+                {p: wanted for p in question.platforms}, urls, cache=cache, environ=environ
+            )
+        except Failure as error:
+            raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
+        from npinit.knowledge.releases import version_key
+
+        versions = {_numpy_of(section.packages) for section, _ in solved.values()}
+        return min(versions, key=version_key)
+
+    return attempt
+
+
+def solve_for_project(
+    manifest: Path,
+    manager: Manager,
+    *,
+    pythons: list[str],
+    numpy: str,
+    platforms: list[Any],
+    with_packages: list[str],
+    environ: Mapping[str, str],
+    channel_alias: str | None,
+) -> Pins:
+    """The pins ``new --with`` and ``set --python`` choose: among ``pythons`` (newest first),
+    the newest for which the project's file resolves with NumPy open (``numpy``: latest, a
+    line X.Y or a release X.Y.Z), and the newest NumPy for it. A PyPI project is resolved as
+    its requirements: the pip file with its numpy lines opened, else numpy and the ``with``
+    packages."""
+    from npinit.editing.adopt_find import Fit
+    from npinit.editing.adopt_pins import PinQuestion
+    from npinit.editing.adopt_read import read_file
+
+    spec = "" if numpy == "latest" else f"=={numpy}.*" if numpy.count(".") == 1 else f"=={numpy}"
+    with tempfile.TemporaryDirectory(prefix="npinit-pins-") as work:
+        fit = Fit(manager, manifest)
+        if manager not in (Manager.CONDA, Manager.PIXI):
+            fit = Fit(Manager.PIP, _open_requirements(manifest, manager, with_packages, Path(work)))
+        says = read_file(fit, None)
+        fitting = [p for p in pythons if releases_for(p, spec)]
+        if not fitting:
+            raise InvalidInput(f"no NumPy release {numpy} has wheels for Python {pythons[0]}", "")
+        question = PinQuestion(
+            fit, says, tuple(fitting), {p: spec for p in fitting}, tuple(platforms), "", True
+        )
+        with tempfile.TemporaryDirectory(prefix="npinit-solve-") as solving:
+            attempt = (
+                _conda_attempt(question, environ, channel_alias, Path(solving))
+                if manager in (Manager.CONDA, Manager.PIXI)
+                else _pypi_attempt(question, environ, Path(solving))
+            )
+            return newest_that_resolves(question, attempt)
+
+
+def _open_requirements(
+    manifest: Path, manager: Manager, with_packages: list[str], work: Path
+) -> Path:
+    from npinit.editing.requirements import numpy_lines
+    from npinit.reading import read_regular
+
+    target = work / "requirements.txt"
+    if manager is Manager.PIP and manifest.is_file():
+        text = read_regular(manifest, manifest.name).decode("utf-8")
+        lines = text.splitlines()
+        for index in numpy_lines(text):
+            lines[index] = "numpy"
+        target.write_text("\n".join(lines) + "\n", "utf-8")
+    else:
+        target.write_text("\n".join(["numpy", *with_packages]) + "\n", "utf-8")
+    return target
+
+
+def pythons_up_to(python: str) -> list[str]:
+    """The supported Pythons up to ``python``, newest first (what ``new --with`` tries)."""
+    from npinit.knowledge.releases import known_pythons, version_key
+
+    return [p for p in reversed(known_pythons()) if version_key(p) <= version_key(python)]
+
+
+def solve_set_python(
+    project: Path,
+    python: str,
+    *,
+    environ: Mapping[str, str],
+    channel_alias: str | None,
+    current_platform: Any,
+) -> Pins | None:
+    """``npinit set --python X`` in a project: the newest NumPy for which the project's
+    file resolves with Python X on every platform of the project; InvalidInput naming what
+    holds X back. None when ``project`` is not an npinit project (a lone file: no solving)."""
+    from npinit.api.create import read_project_spec
+    from npinit.knowledge.releases import check_python
+    from npinit.managers import source_file
+
+    if not (project / ".npinit.toml").is_file():
+        return None
+    spec = read_project_spec(project, current_platform)
+    return solve_for_project(
+        source_file(project, spec), spec.manager, pythons=[check_python(python.strip())],
+        numpy="latest", platforms=list(spec.platforms), with_packages=list(spec.with_packages),
+        environ=environ, channel_alias=channel_alias,
+    )  # fmt: skip

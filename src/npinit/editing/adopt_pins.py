@@ -1,0 +1,139 @@
+"""How ``npinit init`` chooses its pins: the Pythons a file admits, the numpy range that
+holds for each, and the table-only decision (``--no-solve``); a solver (see
+:mod:`npinit.api.pins`) resolves the whole file instead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from npinit.editing.adopt_find import Fit
+from npinit.editing.adopt_read import FileSays
+from npinit.errors import InvalidInput
+from npinit.model import Manager, Platform
+
+
+def numpy_for(says: FileSays, python: str | None) -> tuple[str, str]:
+    """The numpy range that holds for ``python`` (the file's entries whose markers hold),
+    and how the file spells it."""
+    entries = [e for e in says.numpy if python is None or e.holds_for(python)]
+    if not entries:
+        return "", ""
+    specs = [e.spec for e in entries if e.spec]
+    return ",".join(specs), "; ".join(e.spelled for e in entries)
+
+
+@dataclass(frozen=True)
+class PinQuestion:
+    """What the pins are chosen among: the file, the Pythons it admits (newest first, each
+    with the numpy range that holds for it and the releases with wheels for it)."""
+
+    fit: Fit
+    says: FileSays
+    pythons: tuple[str, ...]
+    numpy_ranges: dict[str, str]
+    platforms: tuple[Platform, ...]
+    blas: str
+    open_python: bool  # the file leaves Python open (no entry, or a range)
+
+
+@dataclass(frozen=True)
+class Pins:
+    python: str
+    numpy: str
+    notes: tuple[str, ...] = ()
+
+
+Solver = Callable[[PinQuestion], Pins]
+
+
+def releases_for(python: str, numpy_range: str) -> list[Any]:
+    """The releases in ``numpy_range`` with wheels for ``python``, oldest first."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    from npinit.knowledge import releases
+
+    try:
+        spec = SpecifierSet(numpy_range)
+    except InvalidSpecifier:
+        raise InvalidInput(
+            f"numpy {numpy_range!r} is not a version range", "fix the file"
+        ) from None
+    return [
+        r
+        for r in releases.releases_for_python(python)
+        if spec.contains(r.version, prereleases=True)
+    ]
+
+
+def table_pins(question: PinQuestion) -> Pins:
+    """The table-only decision: the newest release the file's ranges admit, then the newest
+    of the file's Pythons it has wheels for (no Python in the file: the one npinit new
+    would choose for it). PyPI lockers that resolve a whole Python range at once (uv,
+    Poetry) need a release with wheels for the range's oldest Python."""
+    from npinit.knowledge import releases
+
+    pythons = question.pythons
+    if question.fit.manager in (Manager.UV, Manager.POETRY) and question.says.pythons:
+        oldest = range_floor(question.says)
+        floor = {r.version for r in releases_for(oldest, numpy_for(question.says, oldest)[0])}
+        best = max(
+            (r for p in pythons for r in releases_for(p, question.numpy_ranges[p])
+             if r.version in floor),
+            key=lambda r: r.key, default=None,
+        )  # fmt: skip
+    else:
+        best = max(
+            (r for p in pythons for r in releases_for(p, question.numpy_ranges[p])),
+            key=lambda r: r.key, default=None,
+        )  # fmt: skip
+    if best is None:
+        raise InvalidInput("no NumPy release fits", "")
+    usable = [p for p in pythons if best.supports(p)]
+    if question.says.pythons is None and len(pythons) > 1:
+        # no Python in the file: the one npinit new would choose, and the newest release
+        # of the numpy range for it
+        python = releases.default_python(best)
+        for_it = releases_for(python, question.numpy_ranges.get(python, ""))
+        if python in pythons and for_it:
+            return Pins(python, for_it[-1].version)
+    return Pins(usable[0], best.version)
+
+
+def candidate_pythons(says: FileSays, python: str | None, source: str) -> list[str]:
+    """The Pythons to choose among, newest first: ``--python``, else the file's, else every
+    Python npinit supports; only those some release of the numpy range has wheels for."""
+    from npinit.editing.pythons import describe as minors
+    from npinit.knowledge import releases
+
+    allowed = says.pythons
+    if python is not None:
+        python = releases.check_python(python.strip())
+        if allowed is not None and releases.minor(python) not in allowed:
+            raise InvalidInput(
+                f"Python {python} is outside the file's range {says.python_spelled!r}",
+                f"choose one of {minors(allowed)}",
+            )
+        pool = [python]
+    else:
+        pool = [p for p in releases.known_pythons() if allowed is None or p in allowed]
+    fitting = [p for p in pool if releases_for(p, numpy_for(says, p)[0])]
+    if not fitting:
+        spelled = "; ".join(e.spelled for e in says.numpy) or "numpy (any)"
+        raise InvalidInput(
+            f"no NumPy release npinit knows fits both Python "
+            f"{says.python_spelled or python or 'any'} and {spelled} ({source})",
+            "widen one of the two ranges, or give --python or --numpy",
+        )
+    return sorted(fitting, key=releases.version_key, reverse=True)
+
+
+def range_floor(says: FileSays) -> str:
+    """The oldest Python of the file's range that some release of its numpy range has wheels
+    for: uv and Poetry lock the whole range, so the pin must have wheels for it."""
+    from npinit.knowledge import releases
+
+    admitted = [p for p in releases.known_pythons() if says.pythons is None or p in says.pythons]
+    fitting = [p for p in admitted if releases_for(p, numpy_for(says, p)[0])]
+    return (fitting or admitted)[0]

@@ -1,0 +1,289 @@
+"""What an environment file says, for ``npinit init``: its numpy entries (as PEP 440 ranges,
+each with its marker), its BLAS selector, the platforms it names (a ``platforms:`` key, pixi's
+platforms, a platform in the file's name) and its channel. Every manager's native form:
+conda files (any channel prefix, ``pip:`` sections left to pip), requirements files,
+PEP 621 (dependencies, optional dependencies, PEP 735 groups), Poetry (main, dev, groups),
+pixi.toml and ``[tool.pixi]`` (with their features and targets)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from npinit.errors import InvalidInput
+from npinit.model import Manager, Platform
+
+if TYPE_CHECKING:
+    from npinit.editing.adopt_find import Fit
+
+
+@dataclass(frozen=True)
+class NumpyEntry:
+    """One numpy entry: its PEP 440 range ("" for any) and its marker ("" for always)."""
+
+    spec: str
+    marker: str = ""
+    spelled: str = ""  # as the file has it, for the decision lines
+
+    def holds_for(self, python: str) -> bool:
+        if not self.marker:
+            return True
+        from packaging.markers import InvalidMarker, Marker
+
+        try:
+            return Marker(self.marker).evaluate(
+                {"python_version": python.removesuffix("t"), "python_full_version": f"{python}.0"}
+            )
+        except (InvalidMarker, KeyError, ValueError):
+            return True
+
+
+def conda_version(spec: str) -> str:
+    """A conda spec's version part as PEP 440 (``numpy=1.26=py_0`` -> ``==1.26.*``)."""
+    from npinit.editing.pythons import _conda_to_pep440
+
+    body = re.sub(r"^(?:[\w./-]+::)?[\w.-]+", "", spec.strip()).strip()
+    bracket = re.search(r"\[.*version\s*=\s*['\"]?([^'\"\],]+)", body)
+    body = bracket.group(1) if bracket else re.sub(r"\[.*\]$", "", body).strip()
+    if body.startswith("=") and not body.startswith("=="):
+        body = "=" + body[1:].split("=")[0]
+    elif " " in body.strip():
+        body = body.split()[0]
+    return _conda_to_pep440(body)
+
+
+def _requirement(text: str) -> NumpyEntry | None:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return None
+    if requirement.name.lower() != "numpy":
+        return None
+    marker = str(requirement.marker) if requirement.marker else ""
+    return NumpyEntry(str(requirement.specifier), marker, text.strip())
+
+
+def pixi_tables(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The conda dependency tables of a pixi manifest's default environment (pixi.toml's top
+    level, or a pyproject's ``[tool.pixi]``): the main one, its targets', and those of the
+    features the default environment includes."""
+    default = (doc.get("environments") or {}).get("default") or []
+    names = default.get("features", []) if isinstance(default, dict) else default
+    features = doc.get("feature") or {}
+    bodies = [doc, *(features.get(n) or {} for n in names if isinstance(n, str))]
+    tables = []
+    for body in bodies:
+        if not isinstance(body, dict):
+            continue
+        tables.append(body.get("dependencies") or {})
+        targets = body.get("target") or {}
+        tables += [(t or {}).get("dependencies") or {} for t in targets.values()]
+    return [t for t in tables if isinstance(t, dict)]
+
+
+def pixi_manifest(doc: dict[str, Any]) -> dict[str, Any]:
+    """The pixi part of a parsed pixi.toml or pyproject.toml."""
+    tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else None
+    if tool is not None and isinstance(tool.get("pixi"), dict):
+        return dict(tool["pixi"])
+    return doc
+
+
+def _pixi_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
+    found = []
+    for table in pixi_tables(pixi_manifest(doc)):
+        value = table.get("numpy")
+        if value is None:
+            continue
+        value = value.get("version", "") if isinstance(value, dict) else str(value)
+        found.append(NumpyEntry(conda_version(f"numpy {value}"), "", f"numpy {value}"))
+    return found
+
+
+def _pyproject_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
+    from npinit.editing.pythons import _poetry_to_pep440
+
+    found = []
+    project: dict[str, Any] = doc["project"] if isinstance(doc.get("project"), dict) else {}
+    lists = [project.get("dependencies") or []]
+    lists += list((project.get("optional-dependencies") or {}).values())
+    lists += list((doc.get("dependency-groups") or {}).values())
+    for items in lists:
+        found += [e for e in (_requirement(i) for i in items if isinstance(i, str)) if e]
+    poetry = (doc.get("tool") or {}).get("poetry") or {}
+    tables = [poetry.get("dependencies") or {}, poetry.get("dev-dependencies") or {}]
+    tables += [(g or {}).get("dependencies") or {} for g in (poetry.get("group") or {}).values()]
+    for table in tables:
+        value = table.get("numpy")
+        if isinstance(value, dict):
+            value = value.get("version")
+        if isinstance(value, str):
+            found.append(NumpyEntry(_poetry_to_pep440(value), "", f"numpy = {value!r}"))
+    return found + _pixi_numpy(doc) if "tool" in doc and "pixi" in doc["tool"] else found
+
+
+def numpy_entries(kind: str, text: str, origin: str) -> list[NumpyEntry]:
+    """The file's numpy entries (a conda file's own, not its ``pip:`` section's)."""
+    from npinit.editing import conda_env, requirements
+
+    if kind == "conda":
+        _, entries = conda_env.parse(text, origin)
+        return [NumpyEntry(conda_version(e.spec), "", e.spec) for e in entries if e.name == "numpy"]
+    if kind == "requirements":
+        lines = text.splitlines()
+        found = []
+        for index in requirements.numpy_lines(text):
+            line = re.sub(r"(^|\s)#.*$", "", lines[index]).strip().rstrip("\\").strip()
+            entry = _requirement(line.split(" --hash")[0])
+            if entry is not None:
+                found.append(entry)
+        return found
+    doc = _toml(text)
+    return _pixi_numpy(doc) if kind == "pixi" else _pyproject_numpy(doc)
+
+
+def blas_selector(kind: str, text: str, origin: str) -> str | None:
+    """The BLAS variant the file's selector asks for, or None."""
+    from npinit.editing import conda_env
+    from npinit.editing.selectors import BLAS_SELECTORS, blas_build
+    from npinit.knowledge.blas import family_of
+
+    specs: list[str] = []
+    if kind == "conda":
+        _, entries = conda_env.parse(text, origin)
+        specs = [e.spec for e in entries if e.name in BLAS_SELECTORS]
+    elif kind in ("pixi", "pyproject"):
+        for table in pixi_tables(pixi_manifest(_toml(text))):
+            for name, value in table.items():
+                if name in BLAS_SELECTORS and isinstance(value, dict) and value.get("build"):
+                    specs.append(f"{name} * {value['build']}")
+    for spec in specs:
+        build = blas_build(spec)
+        if build and family_of(build) != "unknown":
+            return family_of(build)
+    return None
+
+
+_PLATFORM_WORDS = {
+    "linux-64": "linux-64", "linux64": "linux-64", "linux-aarch64": "linux-aarch64",
+    "osx-64": "osx-64", "osx-arm64": "osx-arm64", "win-64": "win-64", "win64": "win-64",
+    "windows": "win-64", "macos-arm64": "osx-arm64",
+}  # fmt: skip
+
+
+def named_platform(path: Path) -> str | None:
+    """A platform the file's name names (``environment-osx-arm64.yml``, ``env.Windows.yml``)."""
+    stem = path.name.lower()
+    for word in sorted(_PLATFORM_WORDS, key=len, reverse=True):
+        if re.search(rf"(^|[-_.]){re.escape(word)}($|[-_.])", stem):
+            return _PLATFORM_WORDS[word]
+    return None
+
+
+def listed_platforms(kind: str, text: str, origin: str) -> list[str]:
+    """The platforms the file lists: pixi's ``platforms``, conda-lock's ``platforms:`` key."""
+    if kind in ("pixi", "pyproject"):
+        doc = pixi_manifest(_toml(text))
+        table = doc.get("workspace") or doc.get("project") or {}
+        return [str(p) for p in table.get("platforms", [])] if isinstance(table, dict) else []
+    if kind == "conda":
+        from npinit.editing import conda_env
+
+        data, _ = conda_env.parse(text, origin)
+        listed = data.get("platforms")
+        return [str(p) for p in listed] if isinstance(listed, list) else []
+    return []
+
+
+def channel(kind: str, text: str, origin: str) -> tuple[str | None, str]:
+    """The channel npinit records, and a note when it is not the file's own."""
+    if kind != "conda":
+        return ("conda-forge", "") if kind in ("pixi", "pixi-pyproject") else (None, "")
+    from npinit.editing import conda_env
+
+    data, _ = conda_env.parse(text, origin)
+    name = conda_env.channel_of(data)
+    if name in ("conda-forge", "defaults"):
+        return name, ""
+    if name in ("anaconda", "pkgs/main", "main"):
+        return "defaults", f"the file's channel {name!r} is Anaconda's defaults"
+    return "conda-forge", f"the file's channel {name!r} is recorded as conda-forge's rules"
+
+
+def not_numpy_itself(kind: str, text: str, origin: str) -> None:
+    """NumPy's own pyproject.toml is its source tree, not a project that uses NumPy."""
+    if kind == "pyproject":
+        project = _toml(text).get("project") or {}
+        if isinstance(project, dict) and str(project.get("name", "")).lower() == "numpy":
+            raise InvalidInput(
+                f"{origin} is NumPy's own pyproject.toml (name = numpy): NumPy is built there, "
+                "not installed",
+                "npinit init adopts projects that use NumPy",
+            )
+
+
+def read_error(origin: str, error: Exception) -> InvalidInput:
+    return InvalidInput(f"{origin} does not parse ({error})", "fix the file first")
+
+
+@dataclass(frozen=True)
+class FileSays:
+    """What the chosen file says."""
+
+    kind: str
+    text: str
+    pythons: frozenset[str] | None  # the minors its Python entry admits (None: no entry)
+    python_spelled: str
+    numpy: tuple[NumpyEntry, ...]
+    selector: str | None
+    listed: tuple[str, ...]
+    channel: str | None
+    channel_note: str
+
+
+def _pixi_python(kind: str, text: str) -> str:
+    doc = pixi_manifest(_toml(text))
+    for table in pixi_tables(doc):
+        value = table.get("python")
+        if value is not None:
+            return str(value.get("version", "") if isinstance(value, dict) else value)
+    return ""
+
+
+def read_file(fit: Fit, current_platform: Platform | None) -> FileSays:
+    from npinit.editing.context import kind_of_file, read_context
+    from npinit.editing.project import _read
+    from npinit.editing.pythons import allowed
+
+    source = fit.path
+    text = _read(source).removeprefix("\ufeff")
+    kind = kind_of_file(source, text) or ""
+    origin = str(source)
+    try:
+        not_numpy_itself(kind, text, origin)
+        if fit.manager is Manager.PIXI:
+            spelled = _pixi_python(kind, text)
+            pythons = allowed(spelled, "conda") if spelled else None
+        else:
+            ctx = read_context({source: text}, current_platform, {source: kind})
+            pythons = ctx.allowed()
+            spelled = ctx.pythons[0][1] if ctx.pythons else ""
+        entries = tuple(numpy_entries(kind, text, origin))
+        selector = blas_selector(kind, text, origin)
+        listed = tuple(listed_platforms(kind, text, origin))
+        main, note = channel("pixi" if fit.manager is Manager.PIXI else kind, text, origin)
+    except (tomllib.TOMLDecodeError, ValueError) as error:
+        raise read_error(origin, error) from None
+    return FileSays(kind, text, pythons, spelled, entries, selector, listed, main, note)
+
+
+def _toml(text: str) -> dict[str, Any]:
+    """TOML through the one bounded parse (deep nesting refused, exit 2)."""
+    from npinit.reading import parse_bounded
+
+    return parse_bounded(tomllib.loads, text, "the file")

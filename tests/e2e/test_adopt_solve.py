@@ -1,0 +1,208 @@
+"""Pins chosen by solving, for real: uv against the package index (network allowed, as in the
+other e2e tests) and py-rattler against ../shared/fixtures/channels. A dependency that holds
+the Python back (tensorflow 2.14 has no wheels for Python 3.12) for init, new --with and set
+--python; every adopted PyPI real file locks on the first try with the pins init chose."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import invoke, lock_section, tree
+from tests.integration.test_adopt_real_files import EXPECTED, MORE, all_files, expected, place
+
+pytestmark = pytest.mark.e2e
+
+HELD = "tensorflow>=2.14.0,<=2.14.1 has no wheels for Python 3.12"
+PYPI_FILES = [f for f in all_files() if expected(f) in ("pip", "uv", "poetry", "refused")]
+PYPI_FILES += [f for f in all_files() if EXPECTED.get(f.name, "").startswith("refused")]
+# with solving, a file that refers to what the fresh folder lacks is refused (exit 2)
+MISSING = "refers to what the project does not have"
+SOLVE_REFUSED = {
+    "oreum_core__requirements.txt": MISSING,  # -e . (the repository's own pyproject.toml)
+    "pybaselines__requirements__requirements-documentation.txt": MISSING,  # -r requirements.txt
+}
+
+
+# uv and Poetry lock with an interpreter of the recorded Python (this machine has 3.9-3.13)
+LOCKED_WITH_AN_INTERPRETER = {
+    "xarray__pyproject.toml",
+    "LLMs-from-scratch__pyproject.toml",
+    "mlcourse__pyproject.toml",
+}
+
+
+def expected_solved(fixture: Path) -> tuple[str, str]:
+    """(--manager to give, or ""; the refusal's words, or "")."""
+    want = expected(fixture)
+    if want.startswith("refused: "):
+        return "", want.removeprefix("refused: ")
+    several = fixture.name in ("xarray__pyproject.toml", "rtpipeline__pyproject.toml")
+    return (want if several else ""), SOLVE_REFUSED.get(fixture.name, "")
+
+
+def _locks_with(root: Path, python: str, numpy: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = invoke(["lock"], root, capsys)
+    assert code == 0, err  # the first try
+    section = lock_section(root / "npinit.lock", "linux-64")
+    by_name = {p["name"]: p for p in section["packages"]}
+    assert by_name["numpy"]["version"] == numpy
+    assert section["environment"]["python"].startswith(python)
+
+
+def test_a_dependency_holds_the_python_back_for_init(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_text("tensorflow>=2.14.0,<2.15\nnumpy<2\n")
+    code, out, err = invoke(["init", "--yes", "--json"], root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["python"], report["numpy"]) == ("3.11", "1.26.4")
+    assert f"Python 3.11: {HELD}" in report["decisions"]
+    _locks_with(root, "3.11", "1.26.4", capsys)
+    # the same file with --no-solve: the table's Python, said so
+    other = tmp_path / "q"
+    other.mkdir()
+    (other / "requirements.txt").write_text("tensorflow>=2.14.0,<2.15\nnumpy<2\n")
+    code, out, err = invoke(["init", "--yes", "--no-solve"], other, capsys)
+    assert code == 0 and "Python 3.12" in out and "--no-solve" in out
+
+
+def test_a_dependency_holds_the_python_back_for_new_with_and_set_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["new", "tf", "--manager", "pip", "--with", "tensorflow>=2.14.0,<2.15", "--no-input"]
+    code, out, err = invoke(args, tmp_path, capsys)
+    assert code == 0, err
+    assert f"Python 3.11: {HELD}" in err and "Python 3.11" in out
+    root = tmp_path / "tf"
+    answers = tomllib.loads((root / ".npinit.toml").read_text())["project"]
+    assert answers["python"] == "3.11"
+    _locks_with(root, "3.11", answers["numpy"], capsys)
+    before = tree(root)
+    code, _, err = invoke(["set", "--python", "3.12"], root, capsys)
+    assert code == 2 and HELD in err and len(err.strip().splitlines()) == 1
+    assert tree(root) == before
+    code, _, err = invoke(["set", "--python", "3.10"], root, capsys)
+    assert code == 0 and "NumPy 2.2.6: the newest the whole file resolves with" in err, err
+    assert "numpy==2.2.6" in (root / "requirements.txt").read_text()
+
+
+def test_nothing_resolves_is_exit_2_and_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_text("tensorflow>=2.14.0,<2.15\nnumpy>=2.5\n")
+    before = tree(root)
+    code, _, err = invoke(["init", "--no-input"], root, capsys)
+    assert code == 2 and "resolves for no Python" in err and "tensorflow" in err
+    assert len(err.strip().splitlines()) == 1 and tree(root) == before
+
+
+# pandas' development requirements are about 100 packages: without PEP 658 metadata on the
+# index uv reads each wheel, twice (init, then lock); bounded, but longer than 300 s here
+SLOW = {"pandas__requirements-dev.txt"}
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        pytest.param(f, marks=[pytest.mark.timeout(900)] if f.name in SLOW else [])
+        for f in PYPI_FILES
+    ],
+    ids=lambda p: p.name,
+)
+def test_every_adopted_pypi_real_file_locks_first_try(
+    fixture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, relative = place(tmp_path, fixture)
+    manager, refusal = expected_solved(fixture)
+    args = ["init", relative, "--no-input", "--json", *(["--manager", manager] if manager else [])]
+    if fixture.name in LOCKED_WITH_AN_INTERPRETER:
+        args += ["--python", "3.13"]  # uv lock and poetry lock run one; 3.13 is installed here
+    before = tree(root)
+    code, out, err = invoke(args, root, capsys)
+    if refusal:
+        assert code == 2 and refusal in err and len(err.strip().splitlines()) == 1, err
+        assert tree(root) == before
+        return
+    assert code == 0, err
+    report = json.loads(out)
+    _locks_with(root, report["python"], report["numpy"], capsys)
+
+
+def test_conda_pins_are_solved_against_the_channel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """`python>=3.12` with the conda-forge slice: Python 3.14 (the channel has no 3.15),
+    NumPy 2.5.0 (its newest for 3.14 on linux-64); then npinit lock solves the same."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "environment.yml").write_text(
+        "channels:\n  - conda-forge\ndependencies:\n  - python>=3.12\n  - numpy>=2.3\n"
+        "  - libblas=*=*openblas\n  - pytest\n"
+    )
+    args = ["init", "--no-input", "--json", "--channel-alias", forge_alias]
+    code, out, err = invoke(args, root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["python"], report["numpy"]) == ("3.14", "2.5.0")
+    held = next(d for d in report["decisions"] if d.startswith("Python 3.14:"))
+    assert "Python 3.15 does not resolve" in held and "python 3.15" in held
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
+    assert code == 0, err
+    section = lock_section(root / "npinit.lock", "linux-64")
+    by_name = {p["name"]: p for p in section["packages"]}
+    assert by_name["numpy"]["version"] == "2.5.0"
+    assert by_name["python"]["version"].startswith("3.14.")
+
+
+def test_a_real_conda_file_the_slice_cannot_hold_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """The slice has none of ipykernel, pymc...: nothing resolves, exit 2, nothing written."""
+    root, relative = place(tmp_path, MORE / "oreum_core__condaenv_oreum_core.yml")
+    before = tree(root)
+    args = ["init", relative, "--no-input", "--channel-alias", forge_alias]
+    code, _, err = invoke(args, root, capsys)
+    assert code == 2 and "does not resolve with Python 3.12" in err and "ipykernel" in err, err
+    assert len(err.strip().splitlines()) == 1 and tree(root) == before
+
+
+def test_a_pixi_feature_is_pinned_in_place_and_locked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """numpy and python in features of the default environment (as pyxis writes them), the
+    manifest in a subfolder: the feature's numpy line is pinned where it is, and npinit lock
+    solves the default environment's features against the slice."""
+    root = tmp_path / "p"
+    (root / "python").mkdir(parents=True)
+    text = (
+        '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n\n'
+        '[feature.py.dependencies]\npython = "3.14.*"\n\n'
+        '[feature.deps.dependencies]\nnumpy = ">=2.4,<2.5"\npytest = "*"\n\n'
+        '[feature.other.dependencies]\nnumpy = "1.26.*"\n\n'
+        '[environments]\ndefault = ["py", "deps"]\nold = ["other"]\n'
+    )
+    (root / "python/pixi.toml").write_text(text)
+    args = ["init", "python/pixi.toml", "--no-input", "--json", "--channel-alias", forge_alias]
+    code, out, err = invoke(args, root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["python"], report["numpy"], report["file"]) == (
+        "3.14",
+        "2.4.6",
+        "python/pixi.toml",
+    )
+    after = (root / "python/pixi.toml").read_text()
+    assert after == text.replace('numpy = ">=2.4,<2.5"', 'numpy = "==2.4.6"')
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
+    assert code == 0, err
+    by_name = {p["name"]: p for p in lock_section(root / "npinit.lock", "linux-64")["packages"]}
+    assert by_name["numpy"]["version"] == "2.4.6" and "pytest" in by_name
