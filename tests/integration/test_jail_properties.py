@@ -141,7 +141,7 @@ LINKS = st.dictionaries(st.sampled_from(NAMES), st.sampled_from(TARGETS), max_si
 COMMANDS_LIST = [
     ["set", "--numpy", "2.3"],
     ["set", "--numpy", "2.3", "--python", "3.13"],
-    ["init", "--no-input", "--ci", "github"],
+    ["init", "--no-solve", "--no-input", "--ci", "github"],
     ["lock", "--from-env"],
     ["lock", "--format", "requirements"],
     ["report", "d.json", "--output", "report.html"],

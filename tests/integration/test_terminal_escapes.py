@@ -39,7 +39,7 @@ def test_the_dry_run_diff_shows_escapes_escaped(
     args = (
         ["set", str(path), "--numpy", "2.4.6", "--dry-run"]
         if command == "set"
-        else ["init", str(tmp_path), "--no-input", "--dry-run", "--numpy", "2.4.6"]
+        else ["init", str(tmp_path), "--no-solve", "--no-input", "--dry-run", "--numpy", "2.4.6"]
     )
     code, out, err = invoke(args, tmp_path, capsys)
     assert code == 0, err
