@@ -273,3 +273,28 @@ def test_channel_switch_on_a_conda_project(
     assert "blas=*=mkl" in env["dependencies"]
     answers = tomllib.loads((project / ".npinit.toml").read_text())["project"]
     assert (answers["channel"], answers["blas"]) == ("defaults", "mkl")
+
+
+def test_channel_switch_edits_the_answers_as_toml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """.npinit.toml's channel in any TOML spelling (a literal string, no spaces) is changed
+    through the TOML editor, and a comment that names the old channel is left alone."""
+    invoke(
+        ["new", "ch", "--manager", "conda", "--platform", "linux-64", "--no-input"],
+        tmp_path,
+        capsys,
+    )
+    answers_file = tmp_path / "ch" / ".npinit.toml"
+    text = answers_file.read_text()
+    assert 'channel = "conda-forge"\n' in text
+    answers_file.write_text(
+        text.replace(
+            'channel = "conda-forge"\n', "channel='conda-forge'  # not channel = \"conda-forge\"\n"
+        )
+    )
+    code, _, err = invoke(["set", "--channel", "defaults"], tmp_path / "ch", capsys)
+    assert code == 0, err
+    after = answers_file.read_text()
+    assert tomllib.loads(after)["project"]["channel"] == "defaults"
+    assert '# not channel = "conda-forge"' in after

@@ -76,6 +76,7 @@ _WHERE = {
     "apply_set": "edit",
     "plan_set": "edit",
     "EXPERIENCES": "info",
+    "OSES": "info",
     "default_manager": "info",
     "class_report": "report",
     "ClassReport": "report",
@@ -97,6 +98,7 @@ __all__ = [
     "ENV_DIRS",
     "EXPERIENCES",
     "INCOMPLETE",
+    "OSES",
     "PROBE_TIMEOUT",
     "ClassReport",
     "CreateResult",
@@ -175,6 +177,7 @@ if TYPE_CHECKING:
     from npinit.api.edit import apply_set, plan_set
     from npinit.api.info import (
         EXPERIENCES,
+        OSES,
         default_manager,
         find_project,
         project_environment,

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from npinit.model import Manager
-from npinit.recommend import EXPERIENCES
+from npinit.recommend import EXPERIENCES, OSES
+from npinit.tomlio import find_project
 
 if TYPE_CHECKING:
     from npinit.knowledge.releases import NumpyRelease
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXPERIENCES",
+    "OSES",
     "default_manager",
     "find_project",
     "project_environment",
@@ -49,13 +51,6 @@ def recommend(
     from npinit import recommend as guide
 
     return guide.recommend(experience, os_name, gpu=gpu, prefer_pip=prefer_pip)
-
-
-def find_project(start: Path) -> Path | None:
-    """The npinit project containing ``start`` (it has ``.npinit.toml``), if any."""
-    from npinit.tomlio import find_project as find
-
-    return find(start)
 
 
 def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | None:

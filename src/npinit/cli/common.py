@@ -80,7 +80,6 @@ PREFIX = click.option(
 PYTHON = click.option(
     "--python", "python", type=click.Path(path_type=Path), help="Any Python interpreter."
 )
-AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
 def export_destination(output: Path | None) -> Path | None:
@@ -122,10 +121,10 @@ def with_progress(title: str, work: Callable[[Callable[[str], None] | None], T],
     if quiet or not sys.stderr.isatty():
         return work(None)
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console(stderr=True)
-    with console.status(title) as status:
-        from rich.markup import escape
+    with console.status(escape(title)) as status:
 
         def step(message: str) -> None:
             shown = escape(one_line(message))

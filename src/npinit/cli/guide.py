@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from npinit import api
 from npinit.cli.common import PREFIX, PYTHON, echo, emit_json, machine
 from npinit.errors import ProblemsFound
 
@@ -24,7 +25,6 @@ def doctor(prefix: Path | None, python: Path | None, as_json: bool, label: str |
     """Diagnose an environment: NumPy import, pins, BLAS, threads, conda/pip mixing, GPU.
 
     Default: the current project's environment, else the Python running npinit."""
-    from npinit import api
 
     here = machine()
     project = api.find_project(Path.cwd())
@@ -62,13 +62,8 @@ def doctor(prefix: Path | None, python: Path | None, as_json: bool, label: str |
 
 
 @click.command()
-@click.option("--experience", type=click.Choice(["beginner", "advanced"]))
-@click.option(
-    "--os",
-    "os_name",
-    type=click.Choice(["windows", "macos", "linux"]),
-    help="Default: this machine's.",
-)
+@click.option("--experience", type=click.Choice(api.EXPERIENCES))
+@click.option("--os", "os_name", type=click.Choice(api.OSES), help="Default: this machine's.")
 @click.option("--gpu/--no-gpu", default=None, help="Default: detected (nvidia-smi).")
 @click.option("--prefer-pip", is_flag=True, help="You prefer pip and PyPI over conda.")
 @click.option("--json", "as_json", is_flag=True, help="Print the recommendation as JSON.")
@@ -76,7 +71,6 @@ def recommend(
     experience: str | None, os_name: str | None, gpu: bool | None, prefer_pip: bool, as_json: bool
 ) -> None:
     """The install guide's decision: which distribution, manager and channel to use."""
-    from npinit import api
 
     if experience is None:
         if sys.stdin.isatty() and not as_json:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,6 @@ from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
 from npinit.knowledge import releases
 from npinit.model import Blas, BlasChoice, Channel, Platform
-
-_REQUIREMENTS = re.compile(r"^requirements.*\.txt$|.*requirements.*\.txt$")
 
 
 @dataclass(frozen=True)
@@ -288,11 +285,8 @@ def plan_set(
                 python=python,
                 blas=blas if blas is not None else None,
                 blas_by_platform=by_platform,
+                channel=channel if ctx.answers.get("manager") == "conda" else None,
             )
-            if channel is not None and ctx.answers.get("manager") == "conda":
-                after = after.replace(
-                    f'channel = "{ctx.answers.get("channel")}"', f'channel = "{channel}"', 1
-                )
             edit = FileEdit(edit.path, edit.kind, edit.before, after)
         final.append(edit)
     warnings = list(notes)

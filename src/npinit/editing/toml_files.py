@@ -284,15 +284,16 @@ def edit_answers(
     python: str | None,
     blas: str | None,
     blas_by_platform: dict[str, tuple[str, list[str]]] | None,
+    channel: str | None = None,
 ) -> str:
-    """.npinit.toml: the recorded answers follow the files."""
+    """.npinit.toml: the recorded answers follow the files (``channel``: a conda project's)."""
     import tomlkit
 
     doc = parse(text, origin)
     project = doc.get("project")
     if project is None:
         raise InvalidInput(f"{origin} has no [project] table", "regenerate the project")
-    for key, value in (("numpy", numpy), ("python", python), ("blas", blas)):
+    for key, value in (("numpy", numpy), ("python", python), ("blas", blas), ("channel", channel)):
         if value is not None:
             project[key] = value
     if blas_by_platform is not None:

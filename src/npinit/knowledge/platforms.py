@@ -17,14 +17,6 @@ from collections.abc import Mapping
 
 from npinit.model import Platform
 
-UV_TRIPLES = {
-    Platform.LINUX_64: "x86_64-manylinux_2_28",
-    Platform.LINUX_AARCH64: "aarch64-manylinux_2_28",
-    Platform.OSX_64: "x86_64-apple-darwin",
-    Platform.OSX_ARM64: "aarch64-apple-darwin",
-    Platform.WIN_64: "x86_64-pc-windows-msvc",
-}
-
 _MACHINE = {
     Platform.LINUX_64: ("linux", "x86_64", "Linux", "posix"),
     Platform.LINUX_AARCH64: ("linux", "aarch64", "Linux", "posix"),

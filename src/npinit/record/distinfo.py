@@ -11,7 +11,7 @@ from pathlib import Path
 from npinit.errors import InvalidInput
 from npinit.model import Source
 from npinit.reading import parse_bounded, read_regular
-from npinit.record.snapshot import Package, canonical
+from npinit.record.package import Package, canonical
 
 METADATA_BYTES = 16 * 1024 * 1024  # a long description is large; a METADATA this size is not
 SMALL_BYTES = 1024 * 1024  # INSTALLER, WHEEL, direct_url.json: a few lines each

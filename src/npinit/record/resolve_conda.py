@@ -15,7 +15,13 @@ from typing import Any
 from npinit.errors import Failure, InvalidInput, ToolMissing
 from npinit.knowledge.platforms import virtual_packages
 from npinit.model import EnvKind, Platform, Source
-from npinit.record.snapshot import Package, Snapshot, blas_from_conda, unknown_blas
+from npinit.record.snapshot import (
+    Package,
+    Snapshot,
+    blas_from_conda,
+    channel_name,
+    unknown_blas,
+)
 
 NOARCH = "noarch"
 
@@ -31,12 +37,6 @@ def _rattler() -> Any:
     return rattler
 
 
-def _channel_label(url: str) -> str:
-    from npinit.record.snapshot import _channel_name
-
-    return _channel_name(url)
-
-
 def _package(record: Any) -> Package:
     return Package(
         name=str(record.name.normalized),
@@ -44,7 +44,7 @@ def _package(record: Any) -> Package:
         source=Source.CONDA,
         build=str(record.build),
         build_number=int(record.build_number),
-        channel=_channel_label(str(record.channel or "")),
+        channel=channel_name(str(record.channel or "")),
         subdir=str(record.subdir),
         url=str(record.url),
         md5=record.md5.hex() if record.md5 else "",

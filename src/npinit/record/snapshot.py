@@ -14,31 +14,8 @@ from npinit.errors import InvalidInput
 from npinit.knowledge.blas import family_of, variant_from_build
 from npinit.model import EnvKind, Platform, Source
 from npinit.reading import parse_bounded, read_regular, read_text
-
-
-@dataclass(frozen=True)
-class Package:
-    """One installed distribution; ``source`` is ``conda`` or ``pypi``."""
-
-    name: str
-    version: str
-    source: Source
-    build: str = ""
-    build_number: int | None = None
-    channel: str = ""
-    subdir: str = ""
-    url: str = ""
-    md5: str = ""
-    sha256: str = ""
-    installer: str = ""
-    tags: tuple[str, ...] = ()
-    requested_url: str = ""
-    origin: str = ""  # "editable" or "local" for a distribution no index has (no path kept)
-    hashes: tuple[str, ...] = ()  # "sha256:..." of every file a locked platform may install
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.source, self.name)
+from npinit.record.package import Package as Package
+from npinit.record.package import canonical as canonical
 
 
 @dataclass(frozen=True)
@@ -67,7 +44,6 @@ class Snapshot:
         return replace(self, packages=tuple(sorted(packages, key=lambda p: (p.name, p.source))))
 
 
-_NORMALIZE = re.compile(r"[-_.]+")
 RECORD_BYTES = 64 * 1024 * 1024  # a conda record lists its files: large, never this large
 FREE_THREADED = "cpython-freethreading"  # the implementation of a cp3Xt (PEP 703) CPython
 
@@ -77,15 +53,10 @@ def implementation_of_build(build: str) -> str:
     return FREE_THREADED if re.search(r"_cp3\d+t$", build) else "cpython"
 
 
-def canonical(name: str) -> str:
-    """PEP 503 normalized name (conda names are already lower-case with dashes)."""
-    return _NORMALIZE.sub("-", name).lower()
-
-
 # -- conda ---------------------------------------------------------------------------------
 
 
-def _channel_name(channel: str) -> str:
+def channel_name(channel: str) -> str:
     """``https://conda.anaconda.org/conda-forge/`` -> ``conda-forge``; keep anything else."""
     text = channel.rstrip("/")
     for prefix in ("https://conda.anaconda.org/", "http://conda.anaconda.org/"):
@@ -137,7 +108,7 @@ def read_conda_meta(prefix: Path) -> tuple[list[Package], set[str], list[str]]:
                 source=Source.CONDA,
                 build=str(record.get("build", "")),
                 build_number=_int_or_none(record.get("build_number")),
-                channel=_channel_name(str(record.get("channel", ""))),
+                channel=channel_name(str(record.get("channel", ""))),
                 subdir=str(record.get("subdir", "")),
                 url=str(record.get("url", "")),
                 md5=str(record.get("md5", "") or ""),

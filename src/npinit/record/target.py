@@ -9,6 +9,7 @@ from pathlib import Path
 from npinit.errors import InvalidInput
 from npinit.model import EnvKind, Platform
 from npinit.record.snapshot import Snapshot, read_prefix, read_sites, unknown_blas, wheel_blas
+from npinit.tomlio import find_project
 
 _ASK = (
     "import json, site, sys, platform;"
@@ -25,13 +26,6 @@ class Target:
     prefix: Path | None
     python: Path | None
     lock: Path
-
-
-def find_project(start: Path) -> Path | None:
-    """The generated project containing ``start`` (it has ``.npinit.toml``), if any."""
-    from npinit.tomlio import find_project as find
-
-    return find(start)
 
 
 def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | None:
