@@ -5,6 +5,10 @@ vanished folder would), ``NPINIT_TEST_FAULT=STEP:SIGNAL`` makes npinit send itse
 there (``SIGINT``, ``SIGTERM``, ``SIGKILL``...); ``STEP#N`` fires on the step's N-th passage
 only. Nothing else reads it, and it is never set outside tests.
 
+It is active only in a source checkout (``src/npinit`` beside ``pyproject.toml``: an editable
+install, the tests, CI). An installed package ignores it unless deliberately enabled with
+``NPINIT_TEST_FAULT_INSTALLED=1`` as well (to fault-test a built wheel).
+
 Steps: ``new-rendered`` (the project is complete in its staging folder), ``new-moved`` (it
 is in place), ``force-move`` (each file ``new --force`` moves into place),
 ``write-before-rename`` (every file of a write is staged) and ``write-renamed`` (after each
@@ -16,14 +20,23 @@ file's rename), ``create-locked`` (create holds its lock, nothing built yet),
 from __future__ import annotations
 
 import os
+from functools import cache
+from pathlib import Path
 
 _passed: dict[str, int] = {}
 
 
+@cache
+def _source_checkout() -> bool:
+    return (Path(__file__).resolve().parents[2] / "pyproject.toml").is_file()
+
+
 def checkpoint(step: str) -> None:
-    """Fail here if the test-only variable names this step."""
+    """Fail here if the test-only variable names this step (and faults are enabled)."""
     wanted = os.environ.get("NPINIT_TEST_FAULT")
     if not wanted:
+        return
+    if not (_source_checkout() or os.environ.get("NPINIT_TEST_FAULT_INSTALLED") == "1"):
         return
     name, _, how = wanted.partition(":")
     name, _, nth = name.partition("#")
