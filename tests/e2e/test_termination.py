@@ -77,6 +77,8 @@ def _start_create(
     tool.write_text(script.format(pids=pids, started=started, real_uv=find_uv_bin()))
     tool.chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{_no_conda_path(tmp_path)}"}
+    if manager != "conda":
+        env["NPINIT_UV"] = str(tool)  # npinit prefers its own uv to one on PATH
     python = ["--python", "3.12", "--numpy", "2.4.6"]
     if manager == "conda":  # the synthetic channel solves it
         python += ["--channel-alias", channel.as_uri()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -348,3 +349,22 @@ def test_lock_with_wrongly_typed_fields_exit_2(
         ["verify", "--prefix", str(prefix), "--lock", str(lock)], tmp_path, capsys
     )
     _one_line_exit_2(code, err)
+
+
+@pytest.mark.parametrize("manager", ["pixi", "conda"])
+def test_locking_without_py_rattler_is_one_line_exit_3(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    manager: str,
+) -> None:
+    """npinit without its ``conda`` extra: a pixi or conda lock names the extra, no
+    traceback, nothing written."""
+    args = ["new", "p", "--manager", manager, "--platform", "linux-64", "--no-input"]
+    assert invoke([*args, "--ci", "none"], tmp_path, capsys)[0] == 0
+    monkeypatch.setitem(sys.modules, "rattler", None)  # import rattler fails
+    code, _, err = invoke(["lock"], tmp_path / "p", capsys)
+    assert code == 3, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "pip install 'npinit[conda]'" in err
+    assert not (tmp_path / "p" / "npinit.lock").exists()

@@ -124,7 +124,9 @@ def find_uv_or_fail(ctx: CreateContext) -> str:
 
     uv = find_uv(ctx)
     if uv is None:
-        raise ToolMissing("uv is not installed", "install it: pip install uv")
+        raise ToolMissing(
+            "uv is not installed (or is older than 0.6.15)", "install it: pip install 'uv>=0.6.15'"
+        )
     return uv
 
 
@@ -273,16 +275,32 @@ def project_python(ctx: CreateContext) -> Path:
     )
 
 
+# the first uv whose `uv pip compile -o pylock.*.toml` writes PEP 751 (0.6.14 refuses the
+# name, 0.5 writes requirements text into it): npinit's requirement says `uv>=0.6.15` too
+UV_MINIMUM = (0, 6, 15)
+
+
 def find_uv(ctx: CreateContext) -> str | None:
-    """uv on PATH, else the one the PyPI package ``uv`` installed beside npinit."""
-    found = ctx.which("uv")
-    if found:
-        return found
+    """``NPINIT_UV`` when given (a test's stand-in, a custom build), else the uv installed
+    with npinit (the PyPI package ``uv``, held to ``UV_MINIMUM`` by npinit's requirements),
+    else a uv on PATH that is at least ``UV_MINIMUM``."""
+    if ctx.environ.get("NPINIT_UV"):
+        return ctx.environ["NPINIT_UV"]
     try:
         from uv import find_uv_bin
-    except ImportError:
-        return None
-    try:
+
         return str(find_uv_bin())
-    except FileNotFoundError:
-        return None
+    except (ImportError, FileNotFoundError):
+        pass
+    found = ctx.which("uv")
+    return found if found and _uv_version(ctx, found) >= UV_MINIMUM else None
+
+
+def _uv_version(ctx: CreateContext, uv: str) -> tuple[int, ...]:
+    """``uv --version`` as numbers ((0,) when it does not answer as uv does)."""
+    result = ctx.run([uv, "--version"], cwd=ctx.project, env=ctx.environ, what="uv", check=False)
+    words = str(result.stdout).split()
+    try:
+        return tuple(int(part) for part in words[1].split("."))
+    except (IndexError, ValueError):
+        return (0,)

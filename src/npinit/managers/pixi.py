@@ -166,12 +166,12 @@ def lock(
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """py-rattler solves every platform; the solution is also written as pixi.lock (with
     ``rattler.LockFile``), so ``pixi install --frozen`` installs the same packages."""
-    import rattler
-
     from npinit.managers import source_file
     from npinit.managers.conda import _cache
     from npinit.managers.conda_engine import channel_urls
-    from npinit.record.resolve_conda import solve
+    from npinit.record.resolve_conda import require_rattler, solve
+
+    rattler = require_rattler()  # a missing py-rattler is one line, exit 3
 
     common, targets, channels = _specs(ctx.project, source_file(ctx.project, ctx.spec))
     urls = channel_urls(channels, ctx.channel_alias)

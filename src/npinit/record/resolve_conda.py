@@ -26,7 +26,8 @@ from npinit.record.snapshot import (
 NOARCH = "noarch"
 
 
-def _rattler() -> Any:
+def require_rattler() -> Any:
+    """The py-rattler module, or ToolMissing (exit 3, one line) naming the extra to install."""
     try:
         import rattler
     except ImportError:
@@ -89,7 +90,7 @@ def solve(
     """Solve each platform's ``specs`` against ``channels`` (URLs); each platform's section
     and its records (rattler ``RepoDataRecord``s, e.g. for pixi.lock). The ``keep``
     packages (a previous lock's) are preferred: py-rattler's ``locked_packages``."""
-    rattler = _rattler()
+    rattler = require_rattler()
     from rattler.exceptions import SolverError
 
     gateway = rattler.Gateway(cache_dir=cache / "repodata")
@@ -172,7 +173,7 @@ def locked_records(
     """The channels' records of the locked ``packages``, found by subdir and file name; a
     record whose sha256 or md5 differs from the lock is a Failure (exit 1), and so is one
     the channels no longer have."""
-    rattler = _rattler()
+    rattler = require_rattler()
     gateway = rattler.Gateway(cache_dir=cache / "repodata")
     names = sorted({p.name for p in packages})
 
@@ -223,7 +224,7 @@ def fetch_verified(records: list[Any], locked: list[Package], workdir: Path) -> 
     import shutil
     from urllib.parse import unquote, urlsplit
 
-    _rattler()  # ToolMissing without py-rattler
+    require_rattler()  # ToolMissing without py-rattler
     from rattler.networking import Client
     from rattler.package_streaming import download_to_path
 
@@ -268,7 +269,7 @@ def fetch_verified(records: list[Any], locked: list[Package], workdir: Path) -> 
 
 def install(records: list[Any], prefix: Path, *, cache: Path) -> None:
     """Install exactly ``records`` into ``prefix`` (fetched and checked first)."""
-    rattler = _rattler()
+    rattler = require_rattler()
     try:
         asyncio.run(rattler.install(records, prefix, cache_dir=cache / "pkgs", show_progress=False))
     except Exception as error:

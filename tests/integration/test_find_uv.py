@@ -1,0 +1,58 @@
+"""Which uv npinit runs: a deliberate NPINIT_UV, else the uv installed with npinit, else a
+uv on PATH new enough to write pylock files (0.6.15)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from uv import find_uv_bin
+
+from npinit.managers import UV_MINIMUM, find_uv
+from npinit.model import CreateContext, ProjectSpec
+from npinit.runner import run
+
+
+def _context(tmp_path: Path, **environ: str) -> CreateContext:
+    return CreateContext(
+        project=tmp_path,
+        spec=ProjectSpec.__new__(ProjectSpec),  # find_uv reads no spec
+        environ={"PATH": str(tmp_path / "bin"), **environ},
+        run=run,
+        progress=lambda _: None,
+    )
+
+
+def _uv_on_path(tmp_path: Path, version: str) -> Path:
+    fake = tmp_path / "bin" / "uv"
+    fake.parent.mkdir(exist_ok=True)
+    fake.write_text(f"#!/bin/sh\necho 'uv {version} (stand-in)'\n")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_the_bundled_uv_comes_before_one_on_path(tmp_path: Path) -> None:
+    _uv_on_path(tmp_path, "0.13.0")
+    assert find_uv(_context(tmp_path)) == str(find_uv_bin())
+
+
+def test_npinit_uv_is_taken_as_given(tmp_path: Path) -> None:
+    fake = _uv_on_path(tmp_path, "0.13.0")
+    assert find_uv(_context(tmp_path, NPINIT_UV=str(fake))) == str(fake)
+
+
+@pytest.mark.parametrize(("version", "taken"), [("0.6.14", False), ("0.6.15", True)])
+def test_without_the_bundled_uv_only_a_new_enough_one_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str, taken: bool
+) -> None:
+    monkeypatch.setitem(sys.modules, "uv", None)  # the PyPI package uv is not installed
+    fake = _uv_on_path(tmp_path, version)
+    assert find_uv(_context(tmp_path)) == (str(fake) if taken else None)
+    assert UV_MINIMUM == (0, 6, 15)
+
+
+def test_the_bundled_uv_is_new_enough() -> None:
+    """npinit's own requirement (``uv>=0.6.15``) holds for the uv it is tested with."""
+    out = run([find_uv_bin(), "--version"]).stdout.split()[1]
+    assert tuple(int(p) for p in out.split(".")) >= UV_MINIMUM
