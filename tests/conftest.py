@@ -39,13 +39,15 @@ def _shared_cache() -> Path:
     return path
 
 
+# read when the tests start, before each test's HOME is isolated
+PYENV_ROOT = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
 def find_python(version: str) -> Path | None:
-    """An interpreter for ``3.X``: pyenv's, or ``python3.X`` on PATH."""
-    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates = sorted((Path("/root/.pyenv") / "versions").glob(f"{version}.*")) + sorted(
-        (pyenv_root / "versions").glob(f"{version}.*")
-    )
-    for prefix in candidates:
+    """An interpreter for ``3.X``: pyenv's (``PYENV_ROOT``, else ``~/.pyenv``), or
+    ``python3.X`` on PATH."""
+    for prefix in sorted((PYENV_ROOT / "versions").glob(f"{version}.*")):
         exe = prefix / "bin" / "python3"
         if exe.exists():
             return exe
@@ -54,9 +56,14 @@ def find_python(version: str) -> Path | None:
 
 
 def need_python(version: str) -> Path:
+    """The interpreter, else skip the test; in CI (``CI=true``) a missing interpreter fails
+    the test instead, so that a CI machine without it cannot pass by skipping."""
     exe = find_python(version)
     if exe is None:
-        pytest.skip(f"Python {version} is not installed (pyenv install {version})")
+        reason = f"Python {version} is not installed (pyenv install {version})"
+        if IN_CI:
+            pytest.fail(f"{reason}; CI must have it")
+        pytest.skip(reason)
     return exe
 
 

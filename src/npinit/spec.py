@@ -12,7 +12,7 @@ from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
 from npinit.knowledge import releases
 from npinit.machine import detect_platform as detect_platform
-from npinit.model import Blas, Channel, Manager, Platform, ProjectSpec
+from npinit.model import Blas, BlasChoice, Channel, Manager, Platform, ProjectSpec
 
 # the common three-OS set a workshop needs
 ALL_PLATFORMS = (Platform.LINUX_64, Platform.OSX_ARM64, Platform.WIN_64)
@@ -210,57 +210,14 @@ def build_spec(
     the_manager = _choice("manager", manager, Manager)
     assert isinstance(the_manager, Manager)
     the_blas, overrides = blas_facts.parse_request(blas or "default")
-    if the_manager.uses_pypi:
-        if channel not in (None, "", "pypi"):
-            raise InvalidInput(
-                f"--channel {channel} applies to conda; {the_manager.value} installs from PyPI",
-                "drop --channel, or use --manager conda",
-            )
-        the_channel = Channel.PYPI
-    else:
-        chosen = _choice("channel", channel or "conda-forge", Channel)
-        assert isinstance(chosen, Channel)
-        if the_manager is Manager.PIXI and chosen is not Channel.CONDA_FORGE:
-            raise InvalidInput(
-                f"npinit's pixi projects use conda-forge, not {chosen.value}",
-                "drop --channel, or use --manager conda for the defaults channel",
-            )
-        if chosen is Channel.PYPI:
-            raise InvalidInput(
-                "conda installs from conda channels, not PyPI",
-                "use --channel conda-forge or defaults",
-            )
-        the_channel = chosen
+    the_channel = _channel_of(the_manager, channel)
     numpy = (numpy or "latest").strip()
-    if python:
-        python = releases.check_python(python.strip())
-    else:
-        hint = None if numpy == "latest" else _any_release(numpy)
-        python = releases.default_python(hint)
+    python = _python_of(python, numpy)
     if releases.free_threaded(python):
         _check_free_threaded(python, the_manager, the_channel)
     release = releases.resolve_numpy(numpy, python)
     the_platforms = parse_platforms(platforms, current_platform)
-    unknown = [p.value for p in overrides if p not in the_platforms]
-    if unknown:
-        raise InvalidInput(
-            f"--blas names {', '.join(unknown)}, which is not one of the project's platforms",
-            "add it with --platform, or drop it from --blas",
-        )
-    choices = blas_facts.choose_for_platforms(
-        the_channel,
-        the_platforms,
-        the_blas,
-        release,
-        overrides,
-        per_platform=the_manager.per_platform_blas,
-    )
-    if the_manager is Manager.CONDA and len({c.spec_lines for c in choices}) > 1:
-        raise InvalidInput(
-            "environment.yml cannot select a different BLAS per platform "
-            f"({', '.join(f'{c.platform.value}: {c.variant}' for c in choices)})",
-            "use --manager pixi, which can, or one BLAS for every platform",
-        )
+    choices = _blas_choices(the_manager, the_channel, the_platforms, the_blas, overrides, release)
     return ProjectSpec(
         name=name,
         package_name=package,
@@ -278,6 +235,64 @@ def build_spec(
         blas_choices=choices,
         ci=check_ci(ci),
     )
+
+
+def _channel_of(manager: Manager, channel: str | None) -> Channel:
+    """Where the manager installs NumPy from: PyPI, or the conda channel asked for."""
+    if manager.uses_pypi:
+        if channel not in (None, "", "pypi"):
+            raise InvalidInput(
+                f"--channel {channel} applies to conda; {manager.value} installs from PyPI",
+                "drop --channel, or use --manager conda",
+            )
+        return Channel.PYPI
+    chosen = _choice("channel", channel or "conda-forge", Channel)
+    assert isinstance(chosen, Channel)
+    if manager is Manager.PIXI and chosen is not Channel.CONDA_FORGE:
+        raise InvalidInput(
+            f"npinit's pixi projects use conda-forge, not {chosen.value}",
+            "drop --channel, or use --manager conda for the defaults channel",
+        )
+    if chosen is Channel.PYPI:
+        raise InvalidInput(
+            "conda installs from conda channels, not PyPI", "use --channel conda-forge or defaults"
+        )
+    return chosen
+
+
+def _python_of(python: str | None, numpy: str) -> str:
+    """The Python asked for, checked; else the default one for the NumPy asked for."""
+    if python:
+        return releases.check_python(python.strip())
+    return releases.default_python(None if numpy == "latest" else _any_release(numpy))
+
+
+def _blas_choices(
+    manager: Manager,
+    channel: Channel,
+    platforms: tuple[Platform, ...],
+    blas: Blas,
+    overrides: dict[Platform, Blas],
+    release: releases.NumpyRelease,
+) -> tuple[BlasChoice, ...]:
+    """The BLAS of each platform, checked against what the channel has for this release and
+    what the manager's file can say."""
+    unknown = [p.value for p in overrides if p not in platforms]
+    if unknown:
+        raise InvalidInput(
+            f"--blas names {', '.join(unknown)}, which is not one of the project's platforms",
+            "add it with --platform, or drop it from --blas",
+        )
+    choices = blas_facts.choose_for_platforms(
+        channel, platforms, blas, release, overrides, per_platform=manager.per_platform_blas
+    )
+    if manager is Manager.CONDA and len({c.spec_lines for c in choices}) > 1:
+        raise InvalidInput(
+            "environment.yml cannot select a different BLAS per platform "
+            f"({', '.join(f'{c.platform.value}: {c.variant}' for c in choices)})",
+            "use --manager pixi, which can, or one BLAS for every platform",
+        )
+    return choices
 
 
 def _check_free_threaded(python: str, manager: Manager, channel: Channel) -> None:

@@ -226,12 +226,17 @@ PIXI_ARGS = ["new", "px", "--manager", "pixi", "--python", "3.14", "--numpy", "2
              "--platform", "win-64"]  # fmt: skip
 
 
-def test_pixi_lock_writes_pixi_lock_and_create_installs_it_frozen(
+def test_pixi_lock_agrees_with_npinit_lock_and_stand_in_pixi_is_called_frozen(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     forge_alias: str,
 ) -> None:
+    """What this shows: the pixi.lock npinit writes holds, per platform, exactly the
+    records of npinit.lock (read back by rattler), and create runs ``pixi install
+    --frozen``. The stand-in pixi installs from that pixi.lock, so the closing ``verify``
+    is npinit agreeing with itself; a real pixi run is
+    test_create.test_real_micromamba_or_pixi_installs_the_lock."""
     import rattler
 
     bin_dir = tmp_path / "bin"

@@ -309,3 +309,74 @@ def test_no_private_name_is_imported_from_another_module(tmp_path: Path) -> None
         for use in _private_imports(path)
     }
     assert found == KNOWN_PRIVATE_IMPORTS
+
+
+def _long_functions(path: Path, limit: int) -> Iterator[str]:
+    """``file:Class.function`` for each function of ``path`` over ``limit`` lines."""
+
+    def walk(node: ast.AST, prefix: str) -> Iterator[str]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (child.end_lineno or child.lineno) - child.lineno + 1
+                if length > limit:
+                    yield f"{_relative(path)}:{prefix}{child.name}"
+                yield from walk(child, f"{prefix}{child.name}.")
+            elif isinstance(child, ast.ClassDef):
+                yield from walk(child, f"{prefix}{child.name}.")
+
+    yield from walk(ast.parse(path.read_text("utf-8")), "")
+
+
+# Functions over 60 lines not yet split along the data's way through (issue 30): remove a
+# line when its function is split; never add one.
+LONG_FUNCTIONS = {
+    "api/create.py:create_environment",
+    "api/init.py:plan_init",
+    "ci.py:github_workflow",
+    "cli/ask.py:questions",
+    "cli/new.py:new",
+    "cli/record.py:_lock_project",
+    "cli/record.py:lock",
+    "doctor.py:_blas_checks",
+    "doctor.py:_import_checks",
+    "editing/adopt.py:decide",
+    "editing/conda_env.py:_fast_parse",
+    "editing/conda_env.py:edit",
+    "editing/project.py:plan_set",
+    "editing/toml_files.py:edit_pyproject",
+    "record/export.py:conda_lock",
+    "recommend.py:recommend",
+    "template_render.py:render",
+}
+
+
+def test_functions_are_at_most_60_lines_but_the_listed_ones() -> None:
+    assert list(_long_functions(SRC / "cli" / "__init__.py", 5))  # the reader sees functions
+    found = {name for path in MODULES for name in _long_functions(path, 60)}
+    assert found == LONG_FUNCTIONS
+
+
+# `# fmt: skip` lines left in src (issue 30: the 400-line cap kept by splitting, not by
+# squeezing): lower a count when its lines go; never raise one.
+FMT_SKIPS = {
+    "ci.py": 1,
+    "cli/ask.py": 3,
+    "cli/new.py": 1,
+    "editing/adopt.py": 2,
+    "managers/__init__.py": 2,
+    "managers/conda.py": 2,
+    "managers/pip.py": 2,
+    "managers/uv.py": 1,
+    "record/index.py": 1,
+    "record/probe.py": 1,
+    "record/resolve_pypi.py": 1,
+}
+
+
+def test_no_new_fmt_skip() -> None:
+    found = {
+        _relative(path): count
+        for path in MODULES
+        if (count := path.read_text("utf-8").count("# fmt: skip"))
+    }
+    assert found == FMT_SKIPS

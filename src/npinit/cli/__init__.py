@@ -177,55 +177,56 @@ def main(argv: list[str] | None = None) -> None:
         _install_signal_handlers()
     try:
         cli.main(args=args, prog_name="npinit", standalone_mode=False)
-    except NpinitError as error:
-        if debug:
+    except SystemExit:
+        raise
+    except (NpinitError, click.ClickException, OSError):
+        if debug:  # --debug: the traceback of an expected error too
             raise
+        sys.exit(_report(sys.exc_info()[1]))
+    except (Verdict, click.exceptions.Abort, click.exceptions.Exit, KeyboardInterrupt, Terminated):
+        sys.exit(_report(sys.exc_info()[1]))
+    sys.exit(0)
+
+
+def _report(error: BaseException | None) -> int:
+    """Say in one line on stderr what stopped the command (a verdict was already reported by
+    the command itself); return its exit code."""
+    if isinstance(error, NpinitError):
         message = f"npinit: error: {error.message}"
         if error.hint:
             message += f" ({error.hint})"
         click.echo(_one_line(message), err=True)
-        sys.exit(exit_code(error))
-    except Verdict as verdict:  # already reported by the command
-        sys.exit(exit_code(verdict))
-    except click.exceptions.Abort as abort:
-        if isinstance(abort.__context__, EOFError):  # click keeps what it turned into Abort
-            click.echo()  # end the unanswered prompt's line
-            click.echo(
-                "npinit: error: no answer came on standard input (it ended) (give the answers "
-                "as options and add --no-input to use the defaults for the rest)",
-                err=True,
-            )
-            sys.exit(exit_code(InvalidInput("")))
-        click.echo("npinit: interrupted", err=True)
-        sys.exit(exit_code(Interrupted("")))
-    except KeyboardInterrupt:
-        click.echo("npinit: interrupted", err=True)
-        sys.exit(exit_code(Interrupted("")))
-    except Terminated as stop:
-        import signal
-
-        click.echo(f"npinit: stopped by {signal.Signals(stop.signum).name}", err=True)
-        sys.exit(exit_code(stop))
-    except click.ClickException as error:  # a usage error: one line too, exit 2
-        if debug:
-            raise
-        command = getattr(getattr(error, "ctx", None), "command_path", "npinit")
+        return exit_code(error)
+    if isinstance(error, Verdict):
+        return exit_code(error)
+    if isinstance(error, click.exceptions.Abort) and isinstance(error.__context__, EOFError):
+        click.echo()  # end the unanswered prompt's line (click keeps what it turned into Abort)
         click.echo(
-            _one_line(f"npinit: error: {error.format_message()} (see {command} --help)"), err=True
-        )
-        sys.exit(exit_code(InvalidInput("")))
-    except click.exceptions.Exit as stop:
-        sys.exit(stop.exit_code)
-    except SystemExit:
-        raise
-    except OSError as error:  # the file system refused: a full disk, a read-only place
-        if debug:
-            raise
-        where = _one_line(f": {error.filename}") if error.filename else ""
-        click.echo(
-            f"npinit: error: {error.strerror or error}{where} (free some space or "
-            "choose a writable place; nothing half-written was left)",
+            "npinit: error: no answer came on standard input (it ended) (give the answers "
+            "as options and add --no-input to use the defaults for the rest)",
             err=True,
         )
-        sys.exit(exit_code(Failure("")))
-    sys.exit(0)
+        return exit_code(InvalidInput(""))
+    if isinstance(error, (click.exceptions.Abort, KeyboardInterrupt)):
+        click.echo("npinit: interrupted", err=True)
+        return exit_code(Interrupted(""))
+    if isinstance(error, Terminated):
+        import signal
+
+        click.echo(f"npinit: stopped by {signal.Signals(error.signum).name}", err=True)
+        return exit_code(error)
+    if isinstance(error, click.exceptions.Exit):
+        return error.exit_code
+    if isinstance(error, click.ClickException):  # a usage error: one line too, exit 2
+        command = getattr(getattr(error, "ctx", None), "command_path", "npinit")
+        message = f"npinit: error: {error.format_message()} (see {command} --help)"
+        click.echo(_one_line(message), err=True)
+        return exit_code(InvalidInput(""))
+    assert isinstance(error, OSError)  # the file system refused: a full disk, a read-only place
+    where = _one_line(f": {error.filename}") if error.filename else ""
+    click.echo(
+        f"npinit: error: {error.strerror or error}{where} (free some space or "
+        "choose a writable place; nothing half-written was left)",
+        err=True,
+    )
+    return exit_code(Failure(""))
