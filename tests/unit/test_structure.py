@@ -346,7 +346,6 @@ LONG_FUNCTIONS = {
     "editing/toml_files.py:edit_pyproject",
     "record/export.py:conda_lock",
     "recommend.py:recommend",
-    "template_render.py:render",
 }
 
 
@@ -370,6 +369,8 @@ FMT_SKIPS = {
     "record/index.py": 1,
     "record/probe.py": 1,
     "record/resolve_pypi.py": 1,
+    "template_fetch.py": 1,
+    "template_render.py": 1,
 }
 
 
