@@ -332,10 +332,10 @@ def _long_functions(path: Path, limit: int) -> Iterator[str]:
 LONG_FUNCTIONS = {
     "api/create.py:create_environment",
     "api/init.py:plan_init",
+    "api/reproduce.py:lock_project",
     "ci.py:github_workflow",
     "cli/ask.py:questions",
     "cli/new.py:new",
-    "cli/record.py:_lock_project",
     "cli/record.py:lock",
     "doctor.py:_blas_checks",
     "doctor.py:_import_checks",
@@ -345,6 +345,7 @@ LONG_FUNCTIONS = {
     "editing/project.py:plan_set",
     "editing/toml_files.py:edit_pyproject",
     "record/export.py:conda_lock",
+    "record/resolve_conda.py:solve",
     "recommend.py:recommend",
 }
 
