@@ -198,9 +198,9 @@ def native_lock(
 ) -> tuple[str, dict[Platform, Snapshot]]:
     """pixi.lock's conda records of each platform (its default environment), as sections."""
     from npinit.errors import InvalidInput
-    from npinit.record.resolve_conda import _rattler, section
+    from npinit.record.resolve_conda import require_rattler, section
 
-    rattler = _rattler()
+    rattler = require_rattler()
     try:
         lock = rattler.LockFile.from_path(project / NATIVE_LOCK)
         env = lock.default_environment()
