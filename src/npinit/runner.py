@@ -43,6 +43,37 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    _wait_group_gone(process.pid)
+
+
+def _wait_group_gone(pgid: int, limit: float = GRACE) -> None:
+    """A killed process dies when it next runs: on a loaded machine a member of the group can
+    still be running a moment after its leader was reaped. Wait, bounded, until none runs."""
+    end = time.monotonic() + limit
+    while _group_runs(pgid) and time.monotonic() < end:
+        time.sleep(0.01)
+
+
+def _group_runs(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs (a zombie does not; without /proc,
+    whether the group still has a member)."""
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    if not os.path.isdir("/proc"):
+        return True
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
 
 
 def _communicate(process: subprocess.Popen[str], timeout: float | None) -> tuple[str, str]:
