@@ -135,7 +135,10 @@ def _pypi_attempt(question: PinQuestion, environ: Mapping[str, str], work: Path)
     from npinit.record.resolve_pypi import resolve
     from npinit.runner import run
 
-    uv = find_uv(SimpleNamespace(which=lambda n: shutil.which(n, path=environ.get("PATH"))))  # type: ignore[arg-type]
+    machine = SimpleNamespace(
+        environ=environ, which=lambda n: shutil.which(n, path=environ.get("PATH"))
+    )
+    uv = find_uv(machine)  # type: ignore[arg-type]  # the two fields find_uv reads
     if uv is None:
         from npinit.errors import ToolMissing
 

@@ -215,6 +215,7 @@ def _package(row: dict[str, Any]) -> Package:
     """A Package from a lock row the schema accepted."""
     values: dict[str, Any] = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in row.items()}
     values["source"] = Source(row["source"])
+    values.setdefault("version", "")  # the project itself, of a dynamic version (schema: editable)
     return Package(**values)
 
 
@@ -224,7 +225,7 @@ def _agree(package: Package, where: str) -> None:
     from packaging.version import InvalidVersion, Version
 
     hint = "the lock was edited by hand; regenerate it with npinit lock"
-    if package.source == Source.PYPI:
+    if package.source == Source.PYPI and (package.version or package.origin != "editable"):
         try:
             Version(package.version)
         except InvalidVersion:
