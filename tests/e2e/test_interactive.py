@@ -99,8 +99,8 @@ def test_wrong_answers_are_asked_again_with_the_reason(tmp_path: Path) -> None:
     term.type("2.7")
     said = term.expect("Python version (")
     assert "'2.7' is not a Python version of the form 3.X" in said
-    term.type("3.8")
-    assert "no NumPy release has wheels for Python 3.8" in term.expect("Python version (")
+    term.type("3.7")
+    assert "no NumPy release has wheels for Python 3.7" in term.expect("Python version (")
     term.type("3.12")
     term.expect("NumPy version (")
     term.type("3.12")  # a Python version where a NumPy release belongs

@@ -80,7 +80,9 @@ def test_a_second_create_refuses_while_the_first_builds(tmp_path: Path, channel:
     assert (project / ".conda/conda-meta").is_dir()
     assert not (project / ".npinit-create-incomplete").exists()
     third = _npinit(["create", "--channel-alias", channel.as_uri()], project, PATH=env["PATH"])
-    _one_line(third, 2, ".conda already exists")
+    # a whole environment of the project's Python is taken as it is and synced to the lock
+    assert third.returncode == 0, third.stderr
+    assert "installed the lock into the existing .conda" in third.stderr
 
 
 @pytest.mark.parametrize("fault", ["write-renamed#1", "write-renamed#2:SIGINT", "write-renamed#2"])
@@ -137,7 +139,7 @@ def test_a_set_killed_between_two_renames_is_undone_by_the_next_writer(
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert (project / ".npinit-transaction").is_file()
     assert tree(project) != before  # one file renamed, the other not (and the journal)
-    again = _npinit(["set", "--python", "3.12", "--dry-run"], project)  # reads only
+    again = _npinit(["set", "--no-solve", "--python", "3.12", "--dry-run"], project)  # reads only
     assert again.returncode == 0, again.stderr
     writer = _npinit(["set", "--numpy", "2.4.6"], project)  # the pin it had: nothing to edit
     assert writer.returncode == 0, writer.stderr

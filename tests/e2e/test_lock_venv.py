@@ -76,7 +76,10 @@ def test_python_option_reads_the_same_environment(
     )
     assert code == 0
     # the same packages and BLAS either way (only the regenerate hint differs)
-    assert a.read_text().splitlines()[2:] == b.read_text().splitlines()[2:]
+    def body(lock: Path) -> list[str]:
+        return [line for line in lock.read_text().splitlines() if "Regenerate" not in line]
+
+    assert body(a) == body(b) and len(body(a)) > 10
 
 
 def test_pylock_export_installs_into_a_fresh_venv_that_verifies_clean(
