@@ -115,7 +115,9 @@ def test_set_and_init_spell_it_in_the_file(
     old = tmp_path / "old"
     old.mkdir()
     (old / "environment.yml").write_text("dependencies:\n  - python>=3.13\n  - numpy\n")
-    code, out, err = invoke(["init", "--no-input", "--no-solve", "--json", "--python", "3.14t"], old, capsys)
+    code, out, err = invoke(
+        ["init", "--no-input", "--no-solve", "--json", "--python", "3.14t"], old, capsys
+    )
     assert code == 0, err
     assert json.loads(out)["python"] == "3.14t"
     assert "  - python-freethreading=3.14\n" in (old / "environment.yml").read_text()
