@@ -75,6 +75,7 @@ def test_python_option_reads_the_same_environment(
         ["lock", "--python", str(python_in(venv)), "--output", str(b)], tmp_path, capsys
     )
     assert code == 0
+
     # the same packages and BLAS either way (only the regenerate hint differs)
     def body(lock: Path) -> list[str]:
         return [line for line in lock.read_text().splitlines() if "Regenerate" not in line]
