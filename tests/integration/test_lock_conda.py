@@ -245,7 +245,8 @@ def test_corrupt_conda_record_is_named(
         ("this is = = not toml", "not a valid lock"),
         ("lock-version = 99\n", "schema 99"),
         ('lock-version = 1\nsurprise = "x"\n', "unknown field 'surprise'"),
-        ('lock-version = 1\n[[packages]]\nname = "x"\n', "lacks source or version"),
+        ('lock-version = 1\n[[packages]]\nname = "x"\n', "lacks source"),
+        ('lock-version = 1\n[[packages]]\nname = "x"\nsource = "pypi"\n', "lacks version"),
         ("", "no lock-version"),
     ],
 )
