@@ -6,12 +6,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.api.lock import snapshot_environment
-from npinit.model import CreatedEnvironment, Machine, Platform, ProjectSpec, find_interpreter
+from npinit.model import (
+    CreateContext,
+    CreatedEnvironment,
+    Machine,
+    Platform,
+    ProjectSpec,
+    find_interpreter,
+)
 from npinit.record.changes import LockChanges
 from npinit.runner import Runner
+
+if TYPE_CHECKING:
+    from npinit.record.bundle_files import BundledFile
+    from npinit.record.snapshot import Snapshot
 
 ENV_DIRS = (".venv", ".conda", ".pixi")
 INCOMPLETE = ".npinit-create-incomplete"
@@ -120,11 +131,14 @@ def create_environment(
     use_uv: bool = True,
     check: bool = True,
     update: bool = False,
+    bundle: Path | None = None,
 ) -> CreateResult:
     """Install exactly this machine's section of the project's lock, check it with
     ``verify``, run the project's tests (``check=False`` skips them). No lock: lock first;
     ``update``: lock again first. The lock is never rewritten otherwise: a lock that no
     longer matches the project, or lacks this platform, is refused (InvalidInput).
+    ``bundle``: install from that offline bundle only (made from this very lock; every file
+    checked against the lock before anything is installed), with no index and no channel.
 
     A failure or an interrupt while building removes the half-built environment; the lock
     and the project's files are never touched.
@@ -134,17 +148,9 @@ def create_environment(
     import tempfile
 
     from npinit import managers
-    from npinit.api.reproduce import (
-        lock_project,
-        project_inputs,
-        python_mismatches,
-        section_for,
-        stale_reasons,
-    )
     from npinit.errors import Failure, InvalidInput
     from npinit.jail import BuildLock, check_inside
     from npinit.model import CreateContext
-    from npinit.record import crosscheck, lockfile
     from npinit.record.verify import compare
     from npinit.runner import run as default_run
 
@@ -164,24 +170,10 @@ def create_environment(
                     "not use it",
                     f"remove it; npinit create builds {env_dir}",
                 )
-        lock_path = project / lockfile.FILE_NAME
-        locked_now = update or not lock_path.exists()
-        changes = None
-        if locked_now:  # minimal: what the old lock holds and the files allow stays
-            say("Locking every platform of the project" if not update else "Locking again")
-            changes = lock_project(
-                project, machine=machine, channel_alias=channel_alias, run=run, progress=say
-            ).changes
-        lock = lockfile.read_lock(lock_path)
-        reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
-        reasons += python_mismatches(spec, lock)
-        if reasons:
-            raise InvalidInput(
-                f"{lock_path.name} does not match the project: {'; '.join(reasons)}",
-                "lock again with npinit lock, or npinit create --update",
-            )
-        crosscheck.refuse(project, spec, lock)  # uv, Poetry, pixi: their lock is what installs
-        section = section_for(lock, machine.platform, lock_path)
+        lock_path, section, changes, files = _locked_section(
+            project, spec, machine, channel_alias, run, say, update=update, bundle=bundle
+        )
+        locked_now = changes is not None
         ctx = CreateContext(
             project=project,
             spec=spec,
@@ -197,7 +189,7 @@ def create_environment(
             marker.building()
         try:
             with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
-                created = managers.module_for(spec.manager).install(ctx, section, Path(work))
+                created, told = _install(ctx, section, Path(work), files)
             say("Checking the environment against the lock")
             installed = snapshot_environment(
                 created.prefix, None, current_platform=machine.platform
@@ -214,7 +206,7 @@ def create_environment(
                 shutil.rmtree(project / env_dir, ignore_errors=True)
             raise
         marker.done()
-    warnings = notes + list(installed.warnings)
+    warnings = notes + told + list(installed.warnings)
     if existing:
         warnings.insert(0, f"installed the lock into the existing {env_dir} (extras removed)")
     if locked_now:
@@ -239,6 +231,77 @@ def create_environment(
         changes if update else None,
         verified=drift.clean,
     )
+
+
+def _locked_section(
+    project: Path,
+    spec: ProjectSpec,
+    machine: Machine,
+    channel_alias: str | None,
+    run: Runner | None,
+    say: Callable[[str], None],
+    *,
+    update: bool,
+    bundle: Path | None,
+) -> tuple[Path, Snapshot, LockChanges | None, list[BundledFile] | None]:
+    """The lock's path, this machine's section of it, what locking first changed (None when
+    nothing was locked) and, from a bundle, its files of the section, each checked against
+    the lock. A lock that does not match the project, a bundle made from another lock
+    (InvalidInput), or a bundle file that is missing or damaged (Failure) stops here, before
+    anything is installed."""
+    from npinit.api.reproduce import (
+        lock_project,
+        project_inputs,
+        python_mismatches,
+        section_for,
+        stale_reasons,
+    )
+    from npinit.errors import InvalidInput
+    from npinit.record import crosscheck, lockfile
+
+    lock_path = project / lockfile.FILE_NAME
+    changes = None
+    if bundle is not None:
+        from npinit.record.bundle_files import check_made_from
+
+        if update:
+            raise InvalidInput("--bundle installs the lock as it is", "drop --update")
+        check_made_from(bundle, lock_path)
+    elif update or not lock_path.exists():  # minimal: what the lock holds and the files allow stays
+        say("Locking every platform of the project" if not update else "Locking again")
+        changes = lock_project(
+            project, machine=machine, channel_alias=channel_alias, run=run, progress=say
+        ).changes
+    lock = lockfile.read_lock(lock_path)
+    reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
+    reasons += python_mismatches(spec, lock)
+    if reasons:
+        raise InvalidInput(
+            f"{lock_path.name} does not match the project: {'; '.join(reasons)}",
+            "lock again with npinit lock, or npinit create --update",
+        )
+    crosscheck.refuse(project, spec, lock)  # uv, Poetry, pixi: their lock is what installs
+    section = section_for(lock, machine.platform, lock_path)
+    if bundle is None:
+        return lock_path, section, changes, None
+    from npinit.record.bundle_files import checked_files
+
+    say(f"Checking every file of the bundle against the lock ({section.platform})")
+    return lock_path, section, changes, checked_files(bundle, section)
+
+
+def _install(
+    ctx: CreateContext, section: Snapshot, workdir: Path, files: list[BundledFile] | None
+) -> tuple[CreatedEnvironment, list[str]]:
+    """The manager installs the section; from a bundle, offline from its checked files."""
+    from npinit import managers
+
+    if files is None:
+        return managers.module_for(ctx.spec.manager).install(ctx, section, workdir), []
+    from npinit.managers import offline
+
+    ctx.progress("Installing from the bundle only (no index, no channel)")
+    return offline.install(ctx, section, workdir, files)
 
 
 def reusable_environment(prefix: Path, spec: ProjectSpec) -> bool:

@@ -262,6 +262,7 @@ def _create(
     no_uv: bool,
     no_check: bool,
     update: bool = False,
+    bundle: Path | None = None,
 ) -> CreateResult:
     """Build a project's environment, with progress on a terminal."""
     from collections.abc import Callable
@@ -277,6 +278,7 @@ def _create(
             check=not no_check,
             progress=progress,
             update=update,
+            bundle=bundle,
         )
 
     return with_progress("Creating the environment", build, quiet)
@@ -311,6 +313,12 @@ def _finish_create(created: CreateResult, as_json: bool) -> None:
     is_flag=True,
     help="Lock every platform again first (keeping every locked version the files allow).",
 )
+@click.option(
+    "--bundle",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Install offline from the folder npinit bundle made (no index, no channel).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def create(
     project: Path | None,
@@ -318,11 +326,18 @@ def create(
     no_uv: bool,
     no_check: bool,
     update: bool,
+    bundle: Path | None,
     as_json: bool,
 ) -> None:
     """Install exactly the project's lock for this platform (locking first if there is
-    none), check it against the lock, run its tests."""
+    none), check it against the lock, run its tests.
+
+    With --bundle DIR: from that offline bundle only (no index, no channel)."""
     from npinit import api
+
+    if bundle is not None and (update or channel_alias):
+        option = "--update" if update else "--channel-alias"
+        raise InvalidInput(f"--bundle installs the lock from the bundle only; not {option}", "")
 
     found = api.find_project(absolute(project or Path.cwd()))
     if found is None:
@@ -330,7 +345,8 @@ def create(
             "no npinit project here (no .npinit.toml)",
             "cd into a project made with npinit new, or give its path",
         )
-    created = _create(found, as_json, channel_alias, no_uv, no_check, update)
+    where = absolute(bundle) if bundle is not None else None
+    created = _create(found, as_json, channel_alias, no_uv, no_check, update, where)
     if as_json:
         emit_json(created.to_json())
     _finish_create(created, as_json)

@@ -8,7 +8,9 @@ Managers never import each other; :data:`REGISTRY` names the module of each, and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -131,26 +133,40 @@ def find_uv_or_fail(ctx: CreateContext) -> str:
 
 
 def install_hashed(
-    ctx: CreateContext, venv_python: Path, section: Snapshot, workdir: Path, uv: str | None
+    ctx: CreateContext,
+    venv_python: Path,
+    section: Snapshot,
+    workdir: Path,
+    uv: str | None,
+    find_links: Path | None = None,
 ) -> str:
     """Install the section's PyPI packages into an existing environment, exactly: every file
     checked against its locked hash, no dependency resolved (uv pip sync, or pip with
-    ``--require-hashes --no-deps``). Returns the installer's name."""
+    ``--require-hashes --no-deps``). ``find_links``: offline, from that folder only (no
+    index, no configuration). Returns the installer's name."""
     requirements = workdir / "locked-requirements.txt"
     from npinit.record.export import requirements as hashed
 
+    if find_links is not None:  # a file, never a URL: the folder holds it
+        section = section.with_packages(
+            tuple(replace(p, requested_url="") for p in section.packages)
+        )
     requirements.write_text(hashed(section)[0], "utf-8")  # every locked hash of each package
     env = {k: v for k, v in ctx.environ.items() if k != "VIRTUAL_ENV"}
+    offline: list[str | Path] = []
+    if find_links is not None:
+        env, offline = offline_environ(env), ["--no-index", "--find-links", find_links]
+        offline += ["--offline", "--no-config"] if uv else ["--isolated"]
     if uv:
         tool = "uv"
-        cmd: list[str | Path] = [uv, "pip", "sync", "--quiet", "--require-hashes",
+        cmd: list[str | Path] = [uv, "pip", "sync", "--quiet", "--require-hashes", *offline,
                                  "--python", venv_python, requirements]  # fmt: skip
     else:
         tool = "pip"
         if ctx.existing:
             _remove_unlocked(ctx, venv_python, section, env)
         cmd = [venv_python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               "--require-hashes", "--no-deps", "-r", requirements]  # fmt: skip
+               *offline, "--require-hashes", "--no-deps", "-r", requirements]  # fmt: skip
     ctx.progress(f"Installing {len(section.packages)} locked packages with {tool}")
     result = ctx.run(cmd, cwd=ctx.project, env=env, what=f"{tool} install", check=False)
     if result.returncode != 0:
@@ -166,6 +182,14 @@ def install_hashed(
         last = (output.strip().splitlines() or ["no output"])[-1]
         raise Failure(f"{tool} could not install the lock: {last.strip()[:300]}", "")
     return tool
+
+
+def offline_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` for an installer that must read nothing but the files it is given: no
+    ``PIP_*``/``UV_*`` setting (an index, find-links, a constraint), no pip or uv
+    configuration file."""
+    env = {k: v for k, v in environ.items() if not k.startswith(("PIP_", "UV_"))}
+    return {**env, "PIP_CONFIG_FILE": os.devnull, "UV_NO_CONFIG": "1", "UV_OFFLINE": "1"}
 
 
 def _remove_unlocked(

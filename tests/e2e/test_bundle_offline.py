@@ -1,0 +1,220 @@
+"""``npinit create --bundle DIR`` with no network at all: the bundle is made outside (from the
+real package index through this machine's mirror, or from the synthetic conda channel), then
+``create --bundle`` and ``verify`` run inside a network namespace without interfaces
+(``unshare -n``), with cold caches and pip's and uv's configuration switched off. A damaged
+or missing file, and a bundle of another lock, are refused before anything is installed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.bundles import make_bundle
+from tests.conftest import PYENV_ROOT, need_python
+from tests.helpers import fake_conda, invoke, lock_section, no_conda_path
+
+pytestmark = pytest.mark.e2e
+PIP = ["--python", "3.12", "--numpy", "2.4.6", "--platform", "linux-64", "--no-input"]
+
+
+@pytest.fixture(scope="session")
+def offline() -> list[str]:
+    """The command prefix that runs a command in a network namespace with no interface up;
+    skipped (with the reason) where unshare is not permitted. The namespace is checked to
+    really have no network: a connection to the index fails inside it."""
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare is not installed (util-linux)")
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"unshare -n is not permitted here: {probe.stderr.strip()[:200]}")
+    connect = "import socket; socket.create_connection(('files.pythonhosted.org', 443), timeout=5)"
+    inside = subprocess.run(["unshare", "-n", sys.executable, "-c", connect], capture_output=True)
+    outside = subprocess.run([sys.executable, "-c", connect], capture_output=True)
+    assert inside.returncode != 0 and outside.returncode == 0  # the namespace is what cuts it
+    return ["unshare", "-n"]
+
+
+def _npinit(
+    offline: list[str], args: list[str], cwd: Path, tmp_path: Path, path: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """npinit inside the namespace, with a new HOME and cache (nothing downloaded before can
+    help), pip's and uv's configuration off, and an index set that must not be used."""
+    home = tmp_path / "offline-home"
+    home.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "PYENV_ROOT": str(PYENV_ROOT),
+        "PIP_CONFIG_FILE": os.devnull,
+        "UV_NO_CONFIG": "1",
+        "PIP_INDEX_URL": "https://pypi.org/simple",  # the namespace has no network:
+        "UV_INDEX_URL": "https://pypi.org/simple",  # using either would fail
+        "PATH": path or os.environ["PATH"],
+    }
+    return subprocess.run(
+        [*offline, sys.executable, "-m", "npinit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+
+
+def _locked_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], alias: str = ""
+) -> Path:
+    code, _, err = invoke(["new", "p", *args, "--no-solve"], tmp_path, capsys)
+    assert code == 0, err
+    project = tmp_path / "p"
+    more = ["--channel-alias", alias] if alias else []
+    code, _, err = invoke(["lock", *more], project, capsys)
+    assert code == 0, err
+    return project
+
+
+def _created_offline(
+    offline: list[str], bundle: Path, tmp_path: Path, extra: tuple[str, ...] = (), path: str = ""
+) -> dict[str, object]:
+    """create --bundle then verify, both in the namespace, in the bundle's own project."""
+    project = bundle / "project"
+    done = _npinit(offline, ["create", "--bundle", str(bundle), "--json", *extra], project,
+                   tmp_path, path or None)  # fmt: skip
+    assert done.returncode == 0, done.stderr + done.stdout
+    report: dict[str, object] = json.loads(done.stdout)
+    assert report["verified"] is True, report
+    checked = _npinit(offline, ["verify"], project, tmp_path, path or None)
+    assert checked.returncode == 0 and "No drift" in checked.stdout, checked.stdout
+    report["stderr"] = done.stderr
+    return report
+
+
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_pip_project_offline_from_the_index_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], offline: list[str], installer: str
+) -> None:
+    need_python("3.12")
+    project = _locked_project(tmp_path, capsys, ["--manager", "pip", *PIP])
+    bundle = make_bundle(project, tmp_path / "bundle")
+    extra = ("--no-uv",) if installer == "pip" else ()
+    report = _created_offline(offline, bundle, tmp_path, extra)
+    assert report["tool"] == installer and report["numpy"] == "2.4.6"
+    tests = report["tests"]
+    assert isinstance(tests, dict) and tests["passed"] is True and "4 passed" in tests["summary"]
+    assert (bundle / "project/.venv").is_dir() and not (project / ".venv").exists()
+
+
+def test_uv_project_offline_installs_npinit_lock_with_uv_pip_sync(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], offline: list[str]
+) -> None:
+    need_python("3.12")
+    project = _locked_project(tmp_path, capsys, ["--manager", "uv", *PIP])
+    assert (project / "uv.lock").is_file()
+    bundle = make_bundle(project, tmp_path / "bundle")
+    report = _created_offline(offline, bundle, tmp_path)
+    assert report["tool"] == "uv" and report["tests"]["passed"] is True  # type: ignore[index]
+    assert "uv sync cannot install uv.lock from local files" in str(report["stderr"])
+
+
+@pytest.mark.parametrize("harm", ["damaged", "missing"])
+def test_a_damaged_or_missing_file_is_refused_and_nothing_is_installed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], harm: str
+) -> None:
+    need_python("3.12")
+    project = _locked_project(tmp_path, capsys, ["--manager", "pip", *PIP])
+    bundle = make_bundle(project, tmp_path / "bundle")
+    wheels = sorted((bundle / "linux-64/pypi").glob("numpy-*.whl"))
+    assert len(wheels) == 1
+    if harm == "damaged":  # one byte changed, in the middle of the wheel
+        data = bytearray(wheels[0].read_bytes())
+        data[len(data) // 2] ^= 0x01
+        wheels[0].write_bytes(bytes(data))
+    else:
+        wheels[0].unlink()
+    before = sorted(p.name for p in (bundle / "project").iterdir())
+    code, _, err = invoke(["create", "--bundle", str(bundle)], bundle / "project", capsys)
+    assert code == 1, err
+    assert f"linux-64/pypi/{wheels[0].name} ({harm}" in err and len(err.splitlines()) == 1
+    assert sorted(p.name for p in (bundle / "project").iterdir()) == before  # no .venv, no marker
+
+
+def test_a_bundle_of_another_lock_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _locked_project(tmp_path, capsys, ["--manager", "pip", *PIP])
+    bundle = make_bundle(project, tmp_path / "bundle")
+    lock = project / "npinit.lock"  # still this project's lock, but not the bundle's bytes
+    lock.write_text(lock.read_text() + "# locked again\n")
+    code, _, err = invoke(["create", "--bundle", str(bundle)], project, capsys)
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"npinit: error: the bundle was made from another lock than {lock} "
+        "(run npinit bundle again)"
+    ]
+    assert not (project / ".venv").exists()
+
+
+def _conda_project(tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path,
+                   manager: str) -> Path:  # fmt: skip
+    args = ["--manager", manager, *PIP]
+    return _locked_project(tmp_path, capsys, args, alias=channel.as_uri())
+
+
+@pytest.mark.parametrize("manager", ["conda", "pixi"])
+def test_conda_and_pixi_offline_with_the_embedded_engine(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    offline: list[str],
+    channel: Path,
+    manager: str,
+) -> None:
+    project = _conda_project(tmp_path, capsys, channel, manager)
+    bundle = make_bundle(project, tmp_path / "bundle", channels=(channel / "conda-forge",))
+    report = _created_offline(offline, bundle, tmp_path, path=no_conda_path())
+    assert report["tool"] == "py-rattler" and report["blas"] == "openblas"
+    prefix = bundle / "project" / (".conda" if manager == "conda" else ".pixi/envs/default")
+    assert (prefix / "lib/python3.12/site-packages/numpy/__init__.py").is_file()
+    records = [json.loads(p.read_text()) for p in (prefix / "conda-meta").glob("*.json")]
+    locked = lock_section(project / "npinit.lock", "linux-64")["packages"]
+    assert sorted(r["sha256"] for r in records) == sorted(p["sha256"] for p in locked)
+
+
+def test_a_conda_front_end_gets_an_offline_explicit_file_of_the_checked_files(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    offline: list[str],
+    channel: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What this shows: the exact command line (``micromamba create --offline`` of an
+    ``@EXPLICIT`` file) and that file: absolute ``file://`` URLs of the checked archives,
+    in a folder named after the locked channel, with the locked md5 of each. There is no
+    conda here: a stand-in writes conda-meta from that file (tests.helpers.FAKE_CONDA)."""
+    project = _conda_project(tmp_path, capsys, channel, "conda")
+    bundle = make_bundle(project, tmp_path / "bundle", channels=(channel / "conda-forge",))
+    fake_conda(tmp_path / "bin", ["micromamba"])
+    log = tmp_path / "calls.log"
+    monkeypatch.setenv("NPINIT_TEST_LOG", str(log))
+    path = str(tmp_path / "bin") + os.pathsep + no_conda_path()
+    report = _created_offline(offline, bundle, tmp_path, path=path)
+    assert report["tool"] == "micromamba"
+    [call] = [json.loads(line) for line in log.read_text().splitlines()]
+    *argv, explicit = call
+    prefix = str(bundle / "project/.conda")
+    assert argv[:5] == ["micromamba", "create", "--yes", "--prefix", prefix]
+    assert argv[5] == "--file" and argv[7:] == ["--offline"]
+    urls = [line for line in explicit.splitlines() if line.startswith("file:")]
+    locked = lock_section(project / "npinit.lock", "linux-64")["packages"]
+    assert len(urls) == len(locked) > 5
+    for package in locked:
+        name = package["url"].rsplit("/", 1)[-1]
+        [url] = [u for u in urls if u.endswith(f"/conda-forge/{package['subdir']}/{name}"
+                                                f"#{package['md5']}")]  # fmt: skip
+        assert url.startswith("file:///") and "://" not in url[len("file://") :]
