@@ -26,11 +26,25 @@ def _name(url: str) -> str:
     return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
 
 
+def _index_url(name: str, file_name: str) -> str:
+    """A file's URL from the simple index (poetry.lock names its files without URLs)."""
+    import re
+    from urllib.parse import urljoin
+
+    page = f"https://pypi.org/simple/{name}/"
+    with urllib.request.urlopen(page, timeout=120) as response:
+        text = response.read().decode()
+    for href in re.findall(r'href="([^"#]+)', text):
+        if _name(href) == file_name:
+            return urljoin(page, href)
+    raise AssertionError(f"{file_name} is not on {page}")
+
+
 def _fetch(url: str, sha256: str, target: Path, channels: list[Path]) -> None:
     """The locked file at ``target``: from a local channel (by subdir and name), a file URL,
     or the index (cached by hash across the run)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    subdir = url.rsplit("/", 2)[-2]
+    subdir = url.rsplit("/", 2)[-2] if url.count("/") >= 2 else ""
     for channel in channels:
         local = channel / subdir / _name(url)
         if local.is_file():
@@ -42,6 +56,8 @@ def _fetch(url: str, sha256: str, target: Path, channels: list[Path]) -> None:
     cached = _shared_cache() / "bundle-files" / sha256 / _name(url)
     if not cached.is_file() or _sha256(cached) != sha256:
         cached.parent.mkdir(parents=True, exist_ok=True)
+        if "://" not in url:  # a file name: poetry.lock's
+            url = _index_url(target.name.split("-")[0].replace("_", "-"), target.name)
         with urllib.request.urlopen(url, timeout=120) as response:
             cached.write_bytes(response.read())
     shutil.copyfile(cached, target)

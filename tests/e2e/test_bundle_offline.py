@@ -56,6 +56,8 @@ def _npinit(
         "UV_NO_CONFIG": "1",
         "PIP_INDEX_URL": "https://pypi.org/simple",  # the namespace has no network:
         "UV_INDEX_URL": "https://pypi.org/simple",  # using either would fail
+        "PIP_NO_BINARY": ":all:",  # a user's setting that would refuse every wheel of the
+        "UV_NO_BINARY": "1",  # bundle: npinit's installs must not read it
         "PATH": path or os.environ["PATH"],
     }
     return subprocess.run(
@@ -218,3 +220,31 @@ def test_a_conda_front_end_gets_an_offline_explicit_file_of_the_checked_files(
         [url] = [u for u in urls if u.endswith(f"/conda-forge/{package['subdir']}/{name}"
                                                 f"#{package['md5']}")]  # fmt: skip
         assert url.startswith("file:///") and "://" not in url[len("file://") :]
+
+
+def test_poetry_project_offline_through_the_lock_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], offline: list[str]
+) -> None:
+    """A Poetry project locked by real Poetry, installed offline without Poetry (not on PATH):
+    npinit.lock's hashed requirements from the bundle, the project itself editable."""
+    need_python("3.12")
+    code, _, err = invoke(["new", "p", "--manager", "poetry", *PIP, "--no-solve"], tmp_path, capsys)
+    assert code == 0, err
+    project = tmp_path / "p"
+    poetry = shutil.which("poetry") or str(Path(sys.executable).with_name("poetry"))
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    # this machine's PyPI mirror lacks the JSON API Poetry's default source uses
+    subprocess.run([poetry, "source", "add", "--priority=primary", "simple",
+                    "https://pypi.org/simple/"], cwd=project, env=env, check=True)  # fmt: skip
+    os.environ["PATH"] = str(Path(poetry).parent) + os.pathsep + os.environ["PATH"]
+    code, _, err = invoke(["lock"], project, capsys)
+    assert code == 0, err
+    root = next(p for p in lock_section(project / "npinit.lock", "linux-64")["packages"]
+                if p.get("origin") == "editable")  # fmt: skip
+    bundle = make_bundle(project, tmp_path / "bundle")
+    report = _created_offline(offline, bundle, tmp_path, path="/usr/bin:/bin")
+    assert report["tool"] == "uv" and report["tests"]["passed"] is True  # type: ignore[index]
+    assert "Poetry cannot install poetry.lock from local files" in str(report["stderr"])
+    venv = bundle / "project/.venv"
+    [pth] = venv.glob(f"lib/python3.12/site-packages/{root['name'].replace('-', '_')}.pth")
+    assert pth.read_text().split() == [str(bundle / "project/src")]
