@@ -36,7 +36,7 @@ def _index_url(name: str, file_name: str) -> str:
         text = response.read().decode()
     for href in re.findall(r'href="([^"#]+)', text):
         if _name(href) == file_name:
-            return urljoin(page, href)
+            return str(urljoin(page, href))
     raise AssertionError(f"{file_name} is not on {page}")
 
 
