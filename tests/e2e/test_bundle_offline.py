@@ -186,6 +186,7 @@ def test_conda_and_pixi_offline_with_the_embedded_engine(
     records = [json.loads(p.read_text()) for p in (prefix / "conda-meta").glob("*.json")]
     locked = lock_section(project / "npinit.lock", "linux-64")["packages"]
     assert sorted(r["sha256"] for r in records) == sorted(p["sha256"] for p in locked)
+    assert {r["channel"].rstrip("/").rsplit("/", 1)[-1] for r in records} == {"conda-forge"}
 
 
 def test_a_conda_front_end_gets_an_offline_explicit_file_of_the_checked_files(
