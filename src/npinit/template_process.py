@@ -5,6 +5,8 @@ npinit run forever or grow without limit (``{{ random_ascii_string(10**10) }}``,
 - a deadline: the child runs through npinit's runner, which stops its whole process group
   when the time is up (``NPINIT_TEMPLATE_TIMEOUT``, default 60 s);
 - memory: the child limits its own address space (1 GiB) before it reads the template;
+- CPU time: the child also limits its own CPU time to the deadline and a little more, so that
+  a child whose parent was killed (and so never enforces the deadline) still stops;
 - output: the renderer writes each file in pieces and stops past ``NPINIT_TEMPLATE_MAX_BYTES``
   (default 100 MB).
 
@@ -48,6 +50,7 @@ def render_bounded(
         "output": str(output_dir.resolve()),
         "bytes": limits.bytes,
         "memory": limits.memory,
+        "seconds": limits.seconds,
     }
     package_root = str(Path(__file__).resolve().parent.parent)
     command = [sys.executable, "-c", BOOT, package_root, json.dumps(request)]
@@ -83,12 +86,18 @@ def render_bounded(
     return Path(reply["project"]), [str(note) for note in reply["notes"]]
 
 
-def _limit_memory(size: int) -> None:
+def _limit_resources(size: int, seconds: float) -> None:
+    """Address space, no core file, and CPU time past the deadline (SIGXCPU ends the child)."""
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows: the deadline still holds
         return
-    for limit, value in ((resource.RLIMIT_AS, size), (resource.RLIMIT_CORE, 0)):
+    cpu = int(seconds) + 2
+    for limit, value in (
+        (resource.RLIMIT_AS, size),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_CPU, cpu),
+    ):
         _, hard = resource.getrlimit(limit)
         if hard == resource.RLIM_INFINITY or value < hard:
             resource.setrlimit(limit, (value, hard))
@@ -99,7 +108,7 @@ def child(request_text: str) -> None:
     from npinit import template_render
 
     request = json.loads(request_text)
-    _limit_memory(int(request["memory"]))
+    _limit_resources(int(request["memory"]), float(request.get("seconds", 60)))
     reply: dict[str, Any]
     try:
         project, notes = template_render.render(

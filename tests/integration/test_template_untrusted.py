@@ -226,6 +226,28 @@ def test_rendering_has_a_deadline(
     assert not (tmp_path / "out/proj").exists()
 
 
+@pytest.mark.timeout(120)
+def test_the_child_stops_itself_when_no_parent_enforces_the_deadline(tmp_path: Path) -> None:
+    """A parent killed by SIGKILL never stops its child: the child's own CPU limit does."""
+    import subprocess
+
+    from npinit.errors import InvalidInput
+    from npinit.template_fetch import Limits
+    from npinit.template_process import render_bounded
+
+    loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    template = write_template(tmp_path, {f"{P}/a.txt": loop})
+    (tmp_path / "out").mkdir()
+
+    def no_deadline(command: list[str], cwd: Path, **_: object) -> object:
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=110)
+
+    with pytest.raises(InvalidInput, match="renderer ended with exit -24"):
+        render_bounded(
+            template, {"project_name": "proj"}, tmp_path / "out", Limits(seconds=1), run=no_deadline
+        )
+
+
 def test_rendered_output_has_a_size_bound(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
