@@ -11,15 +11,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from npinit.editing.adopt_pins import PinQuestion, Pins, Solver, releases_for, table_pins
+from npinit.api.pins_conda import conda_attempt
+from npinit.editing.adopt_pins import (
+    OFFLINE_HINT,
+    PinQuestion,
+    Pins,
+    Solver,
+    Unsolvable,
+    numpy_of,
+    releases_for,
+    table_pins,
+)
 from npinit.errors import Failure, InvalidInput
 from npinit.model import Manager
-
-OFFLINE_HINT = "--no-solve decides from the release table alone (offline)"
-
-
-class Unsolvable(InvalidInput):
-    """The file cannot be resolved for any Python (not a Python's fault): exit 2 at once."""
 
 
 def solver_for(environ: Mapping[str, str], channel_alias: str | None) -> Solver:
@@ -35,7 +39,7 @@ def solver_for(environ: Mapping[str, str], channel_alias: str | None) -> Solver:
         asked = _floor(question) if whole_range else question
         with tempfile.TemporaryDirectory(prefix="npinit-solve-") as work:
             attempt = (
-                _conda_attempt(asked, environ, channel_alias, Path(work))
+                conda_attempt(asked, environ, channel_alias, Path(work))
                 if asked.fit.manager in (Manager.CONDA, Manager.PIXI)
                 else _pypi_attempt(asked, environ, Path(work))
             )
@@ -120,10 +124,6 @@ def held_back(reason: str, python: str, said: bool = True) -> str:
     return f"Python {python} does not resolve: {text}" if said else text
 
 
-def _numpy_of(packages: Any) -> str:
-    return next((p.version for p in packages if p.name == "numpy"), "")
-
-
 def _pypi_attempt(question: PinQuestion, environ: Mapping[str, str], work: Path) -> Any:
     """uv resolves the file (a requirements file or a pyproject.toml) for one Python, every
     platform at once, as ``npinit lock`` does; a numpy without wheels for that Python (an
@@ -150,6 +150,8 @@ def _pypi_attempt(question: PinQuestion, environ: Mapping[str, str], work: Path)
         said.append(result.stderr or result.stdout or "")
         return result
 
+    _missing_includes(question.fit.path)
+
     def attempt(python: str) -> str:
         said.clear()
         source = question.fit.path
@@ -167,7 +169,7 @@ def _pypi_attempt(question: PinQuestion, environ: Mapping[str, str], work: Path)
         except Failure as error:
             _missing_part(question, error)
             raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
-        numpy = _numpy_of(next(iter(sections.values())).packages)
+        numpy = numpy_of(next(iter(sections.values())).packages)
         if numpy not in {r.version for r in releases_for(python, "")}:
             allowed = question.numpy_ranges[python] or "any"
             raise InvalidInput(
@@ -180,7 +182,22 @@ def _pypi_attempt(question: PinQuestion, environ: Mapping[str, str], work: Path)
     return attempt
 
 
-_NUMPY_SPEC = re.compile(r"^(?:[\w./-]+::)?numpy(?:[\s=<>!~\[]|$)")
+def _missing_includes(path: Path) -> None:
+    """A requirements file that includes (``-r``/``-c``) a file the project does not have
+    cannot be resolved: exit 2 naming it."""
+    from npinit.editing.requirements import includes
+
+    if path.suffix != ".txt":
+        return
+    for name in includes(path.read_text("utf-8")):
+        if not (path.parent / name).is_file():
+            raise Unsolvable(
+                f"{path.name} includes {name}, which is not in {path.parent.name}/",
+                "add it (or give that file), or decide from the release table alone with "
+                "--no-solve",
+            )
+
+
 _MISSING = ("does not appear to be a Python project", "failed to read from file")
 
 
@@ -193,40 +210,6 @@ def _missing_part(question: PinQuestion, error: Failure) -> None:
             f"{question.fit.path.name} refers to what the project does not have: {reason}",
             "add it, or decide from the release table alone with --no-solve",
         ) from None
-
-
-def _conda_attempt(
-    question: PinQuestion, environ: Mapping[str, str], alias: str | None, work: Path
-) -> Any:
-    """py-rattler solves the file's conda specs on every platform with ``python X.*``."""
-    from npinit.managers.conda import read_specs
-    from npinit.managers.conda_engine import channel_urls
-    from npinit.record.resolve_conda import solve
-
-    channels, specs = read_specs(question.fit.path, question.fit.manager)
-    urls = channel_urls(channels, alias)
-    home = Path(environ.get("HOME", "~"))
-    cache = Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "npinit"
-    others = [s for s in specs if not re.match(r"^(?:[\w./-]+::)?python(?:[\s=<>!~\[]|$)", s)]
-    if not any(_NUMPY_SPEC.match(s) for s in others):
-        others.append("numpy")  # the file gets a numpy entry
-
-    def attempt(python: str) -> str:
-        wanted = [*others, f"python {python}.*"]
-        if not question.numpy_ranges.get(python):  # numpy left open: any release
-            wanted = [s for s in wanted if not _NUMPY_SPEC.match(s)] + ["numpy"]
-        try:
-            solved = solve(
-                {p: wanted for p in question.platforms}, urls, cache=cache, environ=environ
-            )
-        except Failure as error:
-            raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
-        from npinit.knowledge.releases import version_key
-
-        versions = {_numpy_of(section.packages) for section, _ in solved.values()}
-        return min(versions, key=version_key)
-
-    return attempt
 
 
 def solve_for_project(
@@ -263,7 +246,7 @@ def solve_for_project(
         )
         with tempfile.TemporaryDirectory(prefix="npinit-solve-") as solving:
             attempt = (
-                _conda_attempt(question, environ, channel_alias, Path(solving))
+                conda_attempt(question, environ, channel_alias, Path(solving))
                 if manager in (Manager.CONDA, Manager.PIXI)
                 else _pypi_attempt(question, environ, Path(solving))
             )

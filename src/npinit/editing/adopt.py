@@ -114,21 +114,31 @@ def _legacy_refusal(says: FileSays, source: str) -> None:
         supported = set(releases.known_pythons())
         if known and set(known[0].pythons) & supported:
             continue
-        line = ".".join(version.split(".")[:2])
-        fits = [r for r in releases.all_releases() if not r.yanked and set(r.pythons) & supported]
-        same_line = [r for r in fits if r.line == line]
-        newest = (same_line or fits)[-1]
-        why = (
-            f"has no wheel for any Python npinit supports ({releases.known_pythons()[0]} on)"
-            if known
-            else f"is older than every release npinit can prove ({releases.FIRST_RELEASE} on)"
-        )
         raise InvalidInput(
-            f"{source}: {entry.spelled.strip() or 'numpy ' + version} {why}",
-            f"the newest release that fits: NumPy {newest.version} "
-            f"(Python {', '.join(p for p in newest.pythons if p in supported)}); "
-            f"npinit init --numpy {newest.version}",
+            f"{source}: {entry.spelled.strip() or 'numpy ' + version} "
+            + (
+                f"has no wheel for any Python npinit supports ({releases.known_pythons()[0]} on)"
+                if known
+                else f"is older than every release npinit can prove ({releases.FIRST_RELEASE} on)"
+            ),
+            _nearest_hint(version, supported),
         )
+
+
+def _nearest_hint(version: str, supported: set[str]) -> str:
+    """The newest release of the pin's line that has wheels (else of the oldest line npinit
+    proves: the nearest to the pin), with its Pythons, as the command to run."""
+    from npinit.knowledge import releases
+
+    fits = [r for r in releases.all_releases() if not r.yanked and set(r.pythons) & supported]
+    line = ".".join(version.split(".")[:2])
+    same_line = [r for r in fits if r.line == line]
+    newest = (same_line or [r for r in fits if r.line == fits[0].line])[-1]
+    pythons = ", ".join(p for p in newest.pythons if p in supported)
+    return (
+        f"the newest release that fits: NumPy {newest.version} (Python {pythons}); "
+        f"npinit init --numpy {newest.version}"
+    )
 
 
 def decide(
@@ -182,6 +192,7 @@ def decide(
     decisions.append(_blas_line(blas, says.selector, fit.manager))
     decisions.append(f"platforms: {', '.join(names)} ({why})")
     decisions += [n for n in (says.channel_note, *pins.notes) if n and n not in decisions]
+    decisions += _skipped(says, source)
     edits = _edits(says, pins, source, blas, current_platform, plan_set)
     range_kept = says.python_spelled if says.pythons and len(says.pythons) > 1 else ""
     return InitPlan(
@@ -190,6 +201,20 @@ def decide(
         blas=blas_request, channel=says.channel, platforms=question.platforms,
         decisions=tuple(decisions), edits=edits,
     )  # fmt: skip
+
+
+def _skipped(says: FileSays, source: Path) -> list[str]:
+    """The lines no resolver can read here (``-e .`` without the project's pyproject.toml):
+    left out of the solve and of the lock, said once."""
+    from npinit.editing.requirements import missing_projects
+
+    if says.kind != "requirements":
+        return []
+    return [
+        f"{line}: left out of the solve and the lock (its folder has no pyproject.toml, "
+        "setup.py or setup.cfg)"
+        for line in missing_projects(source, says.text)
+    ]
 
 
 def _kept(says: FileSays, pins: Pins) -> bool:

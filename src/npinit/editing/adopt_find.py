@@ -118,6 +118,7 @@ def choose(
     if file is not None:
         fits = [Fit(m, file) for m in managers_of(file)]
         if not fits:
+            _refuse_numpy_itself(file, root)
             raise InvalidInput(
                 f"{_relative(file, root)} is not an environment file npinit knows",
                 f"npinit init takes {LOOKED_FOR}",
@@ -145,6 +146,20 @@ def choose(
             "give the file (npinit init PATH) or the manager (--manager)",
         )
     return fits[0]
+
+
+def _refuse_numpy_itself(path: Path, root: Path) -> None:
+    """NumPy's own pyproject.toml (its ``[project]`` is numpy): npinit pins NumPy in the
+    projects that use it; the one that builds it has no NumPy to pin."""
+    if path.name != "pyproject.toml":
+        return
+    project = read_pyproject(path).get("project")
+    if isinstance(project, dict) and str(project.get("name", "")).lower() == "numpy":
+        raise InvalidInput(
+            f'{_relative(path, root)} is NumPy\'s own project ([project] name = "numpy"): '
+            "npinit pins NumPy in projects that use it, not in the one that builds it",
+            "run npinit init in a project that depends on NumPy",
+        )
 
 
 def describe(fits: list[Fit], root: Path) -> str:

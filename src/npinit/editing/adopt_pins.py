@@ -46,6 +46,16 @@ class Pins:
 
 
 Solver = Callable[[PinQuestion], Pins]
+OFFLINE_HINT = "--no-solve decides from the release table alone (offline)"
+
+
+class Unsolvable(InvalidInput):
+    """The file cannot be resolved for any Python (not a Python's fault): exit 2 at once."""
+
+
+def numpy_of(packages: Any) -> str:
+    """The numpy version among a solution's packages ("" when it has none)."""
+    return next((p.version for p in packages if p.name == "numpy"), "")
 
 
 def releases_for(python: str, numpy_range: str) -> list[Any]:

@@ -210,3 +210,40 @@ def numpy_spans(text: str) -> list[int]:
     starts = set(numpy_lines(text))
     spans = _logical_lines(lines)
     return [i for first, last in spans if first in starts for i in range(first, last + 1)]
+
+
+_EDITABLE = re.compile(r"^\s*(?:-e|--editable)(?:\s*=\s*|\s+)(?P<path>\S+)", re.IGNORECASE)
+_PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def missing_projects(path: Path, text: str) -> list[str]:
+    """The lines of a requirements file that install a local folder holding no Python
+    project (``-e .`` in a file whose repository's pyproject.toml is not there): nothing
+    can resolve them; the rest of the file can be."""
+    found = []
+    for line in text.splitlines():
+        body = line.split(" #")[0].strip()
+        match = _EDITABLE.match(body)
+        target = match["path"] if match else body if body.startswith((".", "/")) else ""
+        if not target or "://" in target:
+            continue
+        folder = path.parent / re.sub(r"\[.*\]$", "", target.removeprefix("file:"))
+        if folder.is_dir() and not any((folder / n).is_file() for n in _PROJECT_FILES):
+            found.append(line.strip())
+    return found
+
+
+def without_lines(path: Path, text: str, lines: list[str], target: Path) -> Path:
+    """A copy of the requirements file at ``target`` with ``lines`` commented out and its
+    ``-r``/``-c`` includes made absolute (they are relative to the file's own folder)."""
+    kept = []
+    for line in text.splitlines():
+        if line.strip() in lines:
+            kept.append(f"# {line}")
+            continue
+        match = _INCLUDE.match(line.split(" #")[0])
+        if match and not os.path.isabs(match["path"]):
+            line = line.replace(match["path"], str(path.parent / match["path"]), 1)
+        kept.append(line)
+    target.write_text("\n".join(kept) + "\n", "utf-8")
+    return target

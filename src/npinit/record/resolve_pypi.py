@@ -129,6 +129,7 @@ def resolve(
     from npinit.runner import run as default_run
 
     run = run or default_run
+    folder, requirements = requirements.parent, _resolvable(requirements, workdir)
     out = workdir / "pylock.npinit.toml"
     out.unlink(missing_ok=True)
     preferences = keep.pylock_preferences([p.value for p in platforms])
@@ -143,7 +144,7 @@ def resolve(
     ]  # fmt: skip
     env = dict(environ)
     env.pop("VIRTUAL_ENV", None)
-    result = run(cmd, cwd=requirements.parent, env=env, what="uv pip compile", check=False)
+    result = run(cmd, cwd=folder, env=env, what="uv pip compile", check=False)
     if result.returncode != 0:
         _failed(platforms, result.stderr or result.stdout)
     entries = read_pylock(out.read_text("utf-8"), "uv's lock")
@@ -163,6 +164,20 @@ def resolve(
             )
         sections[platform] = _section(platform, python, packages)
     return sections
+
+
+def _resolvable(requirements: Path, workdir: Path) -> Path:
+    """The requirements file, or a copy without its lines that install a local folder
+    holding no Python project (``-e .`` where the repository's pyproject.toml is not):
+    the rest of the file is resolved and locked (``npinit init`` says so)."""
+    from npinit.editing.requirements import missing_projects, without_lines
+    from npinit.reading import read_regular
+
+    text = read_regular(requirements, requirements.name).decode("utf-8")
+    skipped = missing_projects(requirements, text)
+    if not skipped:
+        return requirements
+    return without_lines(requirements, text, skipped, workdir / "requirements.npinit.txt")
 
 
 def _failed(platforms: list[Platform], output: str) -> None:

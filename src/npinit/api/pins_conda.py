@@ -1,0 +1,102 @@
+"""Pins chosen by solving, for conda and pixi files: py-rattler solves the file's conda
+specs on every recorded platform with ``python X.*`` (see :mod:`npinit.api.pins`). A pixi
+manifest is solved environment by environment: the default one (whose numpy init pins) for
+each Python tried, every other one once, as written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from npinit.editing.adopt_pins import OFFLINE_HINT, PinQuestion, Unsolvable, numpy_of
+from npinit.errors import Failure
+from npinit.model import Manager
+
+_PIP_EXTRAS = re.compile(r"(?<=[\w.-])\[[\w,\s-]*\]")  # nbconvert[execute]: conda has none
+NUMPY_SPEC = re.compile(r"^(?:[\w./-]+::)?numpy(?:[\s=<>!~\[]|$)")
+_PYTHON_SPEC = re.compile(r"^(?:[\w./-]+::)?python(?:[\s=<>!~\[]|$)")
+
+Specs = dict[str, list[str]]  # per platform
+
+
+def _read(question: PinQuestion) -> tuple[list[str], Specs, dict[str, Specs]]:
+    """The channels, the specs init pins (per platform) and the other pixi environments'."""
+    platforms = [p.value for p in question.platforms]
+    if question.fit.manager is not Manager.PIXI:
+        from npinit.managers.conda import read_specs
+
+        channels, specs = read_specs(question.fit.path, question.fit.manager)
+        return channels, {p: specs for p in platforms}, {}
+    import tomllib
+
+    from npinit.editing.adopt_pixi import environments
+    from npinit.editing.adopt_read import pixi_manifest
+
+    channels, found = environments(pixi_manifest(tomllib.loads(question.says.text)))
+    by_platform = [{p: e.for_platform(p) for p in platforms} for e in found]
+    return (
+        channels,
+        by_platform[0],
+        {e.name: s for e, s in zip(found[1:], by_platform[1:], strict=True)},
+    )
+
+
+def _with_python(specs: list[str], python: str, numpy_open: bool) -> list[str]:
+    specs = [_PIP_EXTRAS.sub("", s) for s in specs if not _PYTHON_SPEC.match(s)]
+    if numpy_open or not any(NUMPY_SPEC.match(s) for s in specs):
+        specs = [s for s in specs if not NUMPY_SPEC.match(s)] + ["numpy"]
+    return [*specs, f"python {python}.*"]
+
+
+def conda_attempt(
+    question: PinQuestion, environ: Mapping[str, str], alias: str | None, work: Path
+) -> Callable[[str], str]:
+    """``attempt(python)``: the NumPy the file's specs resolve with for Python ``python`` on
+    every platform (the oldest across platforms), else the solver's InvalidInput."""
+    from npinit.knowledge.releases import version_key
+    from npinit.managers.conda_engine import channel_urls
+    from npinit.record.resolve_conda import solve
+
+    channels, pinned, others = _read(question)
+    urls = channel_urls(channels, alias)
+    home = Path(environ.get("HOME", "~"))
+    cache = Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "npinit"
+
+    def solved(specs: dict[str, list[str]]) -> Any:
+        from npinit.model import Platform
+
+        try:
+            return solve(
+                {Platform(p): s for p, s in specs.items()}, urls, cache=cache, environ=environ
+            )
+        except Failure as error:
+            raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
+
+    _solve_others(question, others, solved)
+
+    def attempt(python: str) -> str:
+        numpy_open = not question.numpy_ranges.get(python)
+        wanted = {p: _with_python(s, python, numpy_open) for p, s in pinned.items()}
+        versions = {numpy_of(section.packages) for section, _ in solved(wanted).values()}
+        return min(versions, key=version_key)
+
+    return attempt
+
+
+def _solve_others(
+    question: PinQuestion, others: dict[str, Specs], solved: Callable[[Specs], Any]
+) -> None:
+    """Every other pixi environment resolves as written, or exit 2 naming it."""
+    from npinit.errors import InvalidInput
+
+    for name, specs in others.items():
+        try:
+            solved({p: [_PIP_EXTRAS.sub("", s) for s in v] for p, v in specs.items()})
+        except InvalidInput as error:
+            raise Unsolvable(
+                f"{question.fit.path.name}: pixi environment {name!r} does not resolve: "
+                f"{error.message}",
+                f"change its requirements; {OFFLINE_HINT}",
+            ) from None
