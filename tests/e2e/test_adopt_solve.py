@@ -94,6 +94,20 @@ def test_a_dependency_holds_the_python_back_for_new_with_and_set_python(
     assert "numpy==2.2.6" in (root / "requirements.txt").read_text()
 
 
+def test_new_with_tries_every_python_numpy_supports_newest_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """scipy 1.15 has wheels up to Python 3.13 (an sdist for the newer ones: built from
+    source, not counted): new --with takes 3.13 (not the 3.12 npinit chooses without
+    packages) and says scipy held it back from 3.14."""
+    args = ["new", "sp", "--manager", "pip", "--with", "scipy>=1.15,<1.16", "--no-input"]
+    code, _, err = invoke(args, tmp_path, capsys)
+    assert code == 0, err
+    assert "Python 3.13: scipy==1.15.3 has no wheels for Python 3.14" in err, err
+    answers = tomllib.loads((tmp_path / "sp/.npinit.toml").read_text())["project"]
+    assert answers["python"] == "3.13"
+
+
 def test_nothing_resolves_is_exit_2_and_nothing_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -62,7 +62,7 @@ _WHERE = {
     "init_root": "init",
     "solve_for_project": "pins",
     "solve_set_python": "pins",
-    "pythons_up_to": "pins",
+    "pythons_to_try": "pins",
     "plan_init": "init",
     "apply_init": "init",
     "ProjectLockResult": "reproduce",
@@ -146,7 +146,7 @@ __all__ = [
     "probe_timeout",
     "project_environment",
     "python_offer",
-    "pythons_up_to",
+    "pythons_to_try",
     "read_project_spec",
     "read_roster",
     "recommend",
@@ -204,7 +204,7 @@ if TYPE_CHECKING:
         new_project,
         resolve_project,
     )
-    from npinit.api.pins import pythons_up_to, solve_for_project, solve_set_python
+    from npinit.api.pins import pythons_to_try, solve_for_project, solve_set_python
     from npinit.api.questions import (
         Offer,
         blas_offer,

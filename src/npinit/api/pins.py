@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.api.pins_conda import conda_attempt
+from npinit.editing.adopt_find import Fit
 from npinit.editing.adopt_pins import (
     OFFLINE_HINT,
     PinQuestion,
@@ -33,33 +34,68 @@ def solver_for(environ: Mapping[str, str], channel_alias: str | None) -> Solver:
         exact = all(re.fullmatch(r"==\s*[\d.]+", r) for r in question.numpy_ranges.values())
         if not question.open_python and exact:
             return table_pins(question)  # nothing left open to choose
-        if question.fit.manager is Manager.POETRY:
-            return table_pins(question)  # poetry lock proves it; uv cannot read Poetry's table
-        whole_range = question.fit.manager is Manager.UV and question.says.pythons is not None
-        asked = _floor(question) if whole_range else question
         with tempfile.TemporaryDirectory(prefix="npinit-solve-") as work:
-            attempt = (
-                conda_attempt(asked, environ, channel_alias, Path(work))
-                if asked.fit.manager in (Manager.CONDA, Manager.PIXI)
-                else _pypi_attempt(asked, environ, Path(work))
-            )
-            pins = newest_that_resolves(asked, attempt)
-        if whole_range:
-            from dataclasses import replace
-
-            newest = [p for p in question.pythons if any(
-                r.version == pins.numpy for r in releases_for(p, "")
-            )]  # fmt: skip
-            floor = asked.pythons[0]
-            note = (
-                f"uv locks every Python of {question.says.python_spelled!r} at once: NumPy "
-                f"{pins.numpy} is what the whole file resolves with for Python {floor}"
-            )
-            python = newest[0] if newest else pins.python
-            return replace(pins, python=python, notes=(*pins.notes, note))
-        return pins
+            return _solve_in(question, environ, channel_alias, Path(work))
 
     return solve
+
+
+def _solve_in(
+    question: PinQuestion, environ: Mapping[str, str], alias: str | None, work: Path
+) -> Pins:
+    """uv for the PyPI managers (a Poetry file converted to requirements), py-rattler for
+    conda and pixi; uv and Poetry lock a whole Python range at once: its oldest Python
+    decides NumPy, then the recorded Python is solved with that NumPy pinned."""
+    from dataclasses import replace
+
+    asked = question
+    if question.fit.manager is Manager.POETRY:
+        asked = replace(question, fit=Fit(Manager.PIP, _poetry_file(question, work)))
+    whole_range = question.fit.manager in (Manager.UV, Manager.POETRY) and bool(
+        question.says.pythons
+    )
+    if whole_range:
+        asked = _floor(asked)
+    attempt = (
+        conda_attempt(asked, environ, alias, work)
+        if asked.fit.manager in (Manager.CONDA, Manager.PIXI)
+        else _pypi_attempt(asked, environ, work)
+    )
+    pins = newest_that_resolves(asked, attempt)
+    return _recorded_python(question, asked, pins, environ, work) if whole_range else pins
+
+
+def _poetry_file(question: PinQuestion, work: Path) -> Path:
+    """Poetry's dependencies as a requirements file uv resolves (see adopt_poetry)."""
+    import tomllib
+
+    from npinit.editing.adopt_poetry import poetry_requirements
+
+    lines, _ = poetry_requirements(tomllib.loads(question.says.text))
+    target = work / "poetry-requirements.txt"
+    target.write_text("\n".join(lines) + "\n", "utf-8")
+    return target
+
+
+def _recorded_python(
+    question: PinQuestion, asked: PinQuestion, pins: Pins, environ: Mapping[str, str], work: Path
+) -> Pins:
+    """The newest Python of the range with wheels of the NumPy the range's oldest Python
+    resolved with, for which the whole file resolves with that NumPy pinned: the one
+    environments are made with."""
+    from dataclasses import replace
+
+    newer = tuple(
+        p for p in question.pythons if any(r.version == pins.numpy for r in releases_for(p, ""))
+    )
+    pinned = replace(asked, pythons=newer, numpy_ranges={p: f"=={pins.numpy}" for p in newer})
+    chosen = newest_that_resolves(pinned, _pypi_attempt(pinned, environ, work, pins.numpy))
+    note = (
+        f"{question.fit.manager.value} locks every Python of {question.says.python_spelled!r} "
+        f"at once: NumPy {pins.numpy} is what the whole file resolves with for Python "
+        f"{asked.pythons[0]}"
+    )
+    return replace(chosen, notes=(*chosen.notes, note))
 
 
 def _floor(question: PinQuestion) -> PinQuestion:
@@ -75,25 +111,49 @@ def _floor(question: PinQuestion) -> PinQuestion:
     return replace(question, pythons=(floor,), numpy_ranges=ranges)
 
 
+class FromSource(InvalidInput):
+    """The file resolves for a Python, but with packages built from their sdists there
+    (``names``): a Python newer than their wheels, unless they never have wheels."""
+
+    def __init__(self, numpy: str, names: frozenset[str]) -> None:
+        super().__init__(f"Because {sorted(names)[0]} has no wheels for that Python", "")
+        self.numpy, self.names = numpy, names
+
+
 def newest_that_resolves(question: PinQuestion, attempt: Any) -> Pins:
     """Try the Pythons newest first; ``attempt(python)`` is the NumPy the whole file resolves
-    with, or raises InvalidInput with the resolver's reason (one line)."""
-    failed: list[tuple[str, str]] = []
+    with, or raises InvalidInput with the resolver's reason (one line). A resolution that
+    builds packages from source counts only when those packages are built from source for
+    every Python tried (they have no wheels at all)."""
+    failed: dict[str, str] = {}
+    resolved: list[tuple[str, str, frozenset[str]]] = []
     for python in question.pythons:
         try:
-            numpy = attempt(python)
+            resolved.append((python, attempt(python), frozenset()))
+            break
         except Unsolvable:
             raise
+        except FromSource as built:
+            resolved.append((python, built.numpy, built.names))
+            failed[python] = built.message
         except InvalidInput as error:
             if error.message.startswith("a conda spec is invalid"):
                 raise Unsolvable(f"{question.fit.path.name}: {error.message}", error.hint) from None
-            failed.append((python, error.message))
-            continue
-        notes = []
-        if failed:
-            newer, reason = failed[0]
-            notes.append(f"Python {python}: {held_back(reason, newer)}")
-        return Pins(python, numpy, tuple(notes))
+            failed[python] = error.message
+    if not resolved:
+        _nothing_resolves(question, list(failed.items()))
+    always = frozenset.intersection(*(names for _, _, names in resolved))
+    python, numpy, _ = next(r for r in resolved if r[2] <= always)
+    newer = (
+        question.pythons[question.pythons.index(python) - 1]
+        if python != question.pythons[0]
+        else ""
+    )
+    notes = (f"Python {python}: {held_back(failed[newer], newer)}",) if newer else ()
+    return Pins(python, numpy, notes)
+
+
+def _nothing_resolves(question: PinQuestion, failed: list[tuple[str, str]]) -> None:
     tried = ", ".join(p for p, _ in failed)
     what = (
         f"does not resolve with Python {tried}"
@@ -124,7 +184,9 @@ def held_back(reason: str, python: str, said: bool = True) -> str:
     return f"Python {python} does not resolve: {text}" if said else text
 
 
-def _pypi_attempt(question: PinQuestion, environ: Mapping[str, str], work: Path) -> Any:
+def _pypi_attempt(
+    question: PinQuestion, environ: Mapping[str, str], work: Path, pin: str = ""
+) -> Any:
     """uv resolves the file (a requirements file or a pyproject.toml) for one Python, every
     platform at once, as ``npinit lock`` does; a numpy without wheels for that Python (an
     sdist) does not count."""
@@ -144,6 +206,11 @@ def _pypi_attempt(question: PinQuestion, environ: Mapping[str, str], work: Path)
 
         raise ToolMissing("choosing pins by solving needs uv", f"pip install uv; {OFFLINE_HINT}")
     said: list[str] = []
+    if pin:  # numpy pinned for every Python tried: a constraint, whatever the file says
+        constraint = work / "numpy-pin.txt"
+        constraint.write_text(f"numpy=={pin}\n", "utf-8")
+        already = environ.get("UV_CONSTRAINT", "")
+        environ = {**environ, "UV_CONSTRAINT": f"{already} {constraint}".strip()}
 
     def capture(cmd: Any, **kwargs: Any) -> Any:
         result = run(cmd, **kwargs)
@@ -177,6 +244,14 @@ def _pypi_attempt(question: PinQuestion, environ: Mapping[str, str], work: Path)
                 f"has no wheels with a matching Python version tag",
                 "",
             )
+        built = frozenset(
+            f"{p.name}=={p.version}"
+            for section in sections.values()
+            for p in section.packages
+            if p.url and not p.url.endswith(".whl")
+        )
+        if built:
+            raise FromSource(numpy, built)
         return numpy
 
     return attempt
@@ -228,7 +303,6 @@ def solve_for_project(
     line X.Y or a release X.Y.Z), and the newest NumPy for it. A PyPI project is resolved as
     its requirements: the pip file with its numpy lines opened, else numpy and the ``with``
     packages."""
-    from npinit.editing.adopt_find import Fit
     from npinit.editing.adopt_pins import PinQuestion
     from npinit.editing.adopt_read import read_file
 
@@ -271,11 +345,12 @@ def _open_requirements(
     return target
 
 
-def pythons_up_to(python: str) -> list[str]:
-    """The supported Pythons up to ``python``, newest first (what ``new --with`` tries)."""
+def pythons_to_try() -> list[str]:
+    """Every Python some NumPy release has wheels for, newest first (what ``new --with``
+    tries; those the asked NumPy has no wheels for are left out when solving)."""
     from npinit.knowledge.releases import known_pythons, version_key
 
-    return [p for p in reversed(known_pythons()) if version_key(p) <= version_key(python)]
+    return sorted(known_pythons(), key=version_key, reverse=True)
 
 
 def solve_set_python(

@@ -178,9 +178,10 @@ def new(
 
 
 def _solved(spec: ProjectSpec, numpy: str, channel_alias: str | None, quiet: bool) -> ProjectSpec:
-    """``--with`` packages may hold the Python back: the newest Python up to the one npinit
-    would choose, and the newest NumPy for it, for which the whole file resolves on every
-    platform (uv, py-rattler); one line says which package held it back."""
+    """``--with`` packages may hold the Python back: the newest Python some NumPy release
+    supports (every one is tried, newest first), and the newest NumPy for it, for which the
+    whole file resolves on every platform (uv, py-rattler); one line says which package
+    held it back."""
     import tempfile
 
     from npinit import api
@@ -189,7 +190,7 @@ def _solved(spec: ProjectSpec, numpy: str, channel_alias: str | None, quiet: boo
         made = api.new_project(spec, Path(work))
         manifest = made.project / (made.plan["manifest"]["file"] or "")
         pins = api.solve_for_project(
-            manifest, spec.manager, pythons=api.pythons_up_to(spec.python), numpy=numpy,
+            manifest, spec.manager, pythons=api.pythons_to_try(), numpy=numpy,
             platforms=list(spec.platforms), with_packages=list(spec.with_packages),
             environ=machine().environ, channel_alias=channel_alias,
         )  # fmt: skip

@@ -47,6 +47,14 @@ def _conda_to_pep440(spec: str) -> str:
     return ",".join(parts)
 
 
+def _caret_upper(version: str) -> str:
+    """Poetry's caret bound: the first non-zero part goes up (``^1.2`` <2, ``^0.19.1``
+    <0.20, ``^0.0.3`` <0.0.4); all zero: the last part given (``^0.0`` <0.1)."""
+    bits = [int(re.match(r"\d*", b).group() or 0) for b in version.split(".")]  # type: ignore[union-attr]
+    at = next((i for i, b in enumerate(bits) if b), len(bits) - 1)
+    return ".".join(str(b) for b in [*bits[:at], bits[at] + 1])
+
+
 def _poetry_to_pep440(spec: str) -> str:
     """Poetry's ``^3.10`` (>=3.10,<4), ``~3.10`` (>=3.10,<3.11) and PEP 440 forms."""
     parts = []
@@ -55,8 +63,7 @@ def _poetry_to_pep440(spec: str) -> str:
     for part in (piece for split in pieces for piece in split):
         if part.startswith("^"):
             version = part[1:]
-            major = version.split(".")[0]
-            parts += [f">={version}", f"<{int(major) + 1}"]
+            parts += [f">={version}", f"<{_caret_upper(version)}"]
         elif part.startswith("~") and not part.startswith("~="):
             version = part[1:]
             bits = version.split(".")
