@@ -35,7 +35,10 @@ def _read(question: PinQuestion) -> tuple[list[str], Specs, dict[str, Specs]]:
     from npinit.editing.adopt_read import pixi_manifest
 
     channels, found = environments(pixi_manifest(tomllib.loads(question.says.text)))
-    by_platform = [{p: e.for_platform(p) for p in platforms} for e in found]
+    by_platform = [
+        {p: e.for_platform(p) for p in platforms if e.platforms is None or p in e.platforms}
+        for e in found
+    ]
     return (
         channels,
         by_platform[0],
@@ -92,6 +95,8 @@ def _solve_others(
     from npinit.errors import InvalidInput
 
     for name, specs in others.items():
+        if not specs:  # its features' platforms are none of the recorded ones
+            continue
         try:
             solved({p: [_PIP_EXTRAS.sub("", s) for s in v] for p, v in specs.items()})
         except InvalidInput as error:

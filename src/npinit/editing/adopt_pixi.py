@@ -15,6 +15,7 @@ class PixiEnvironment:
     name: str
     common: list[str]
     targets: dict[str, list[str]] = field(default_factory=dict)
+    platforms: frozenset[str] | None = None  # None: the workspace's; else its features' own
 
     def for_platform(self, platform: str) -> list[str]:
         return [*self.common, *self.targets.get(platform, [])]
@@ -52,11 +53,15 @@ def environments(doc: dict[str, Any]) -> tuple[list[str], list[PixiEnvironment]]
     for name in ["default", *(n for n in declared if n != "default")]:
         common: list[str] = []
         targets: dict[str, list[str]] = {}
+        platforms: frozenset[str] | None = None
         for body in _features(doc, declared[name]):
+            if body is not doc and isinstance(body.get("platforms"), list):
+                own = frozenset(str(p) for p in body["platforms"])
+                platforms = own if platforms is None else platforms & own
             common += _specs(body.get("dependencies") or {})
             for platform, target in (body.get("target") or {}).items():
                 if isinstance(target, dict):
                     specs = _specs(target.get("dependencies") or {})
                     targets.setdefault(platform, []).extend(specs)
-        found.append(PixiEnvironment(name, common, targets))
+        found.append(PixiEnvironment(name, common, targets, platforms))
     return list(workspace.get("channels") or ["conda-forge"]), found
