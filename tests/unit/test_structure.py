@@ -294,7 +294,6 @@ KNOWN_PRIVATE_IMPORTS = {
     "api/doctor.py npinit.api.lock._interpreter_of",
     "editing/adopt_read.py npinit.editing.project._read",
     "editing/adopt_read.py npinit.editing.pythons._conda_to_pep440",
-    "editing/adopt_read.py npinit.editing.pythons._poetry_to_pep440",
     "editing/context.py toml_files._table",
     "editing/project.py toml_files._table",
     "managers/pixi.py npinit.managers.conda._cache",
@@ -337,7 +336,6 @@ def _long_functions(path: Path, limit: int) -> Iterator[str]:
 # line when its function is split; never add one.
 LONG_FUNCTIONS = {
     "api/create.py:create_environment",
-    "api/init.py:plan_init",
     "api/reproduce.py:lock_project",
     "ci.py:github_workflow",
     "cli/ask.py:questions",
@@ -366,15 +364,12 @@ def test_functions_are_at_most_60_lines_but_the_listed_ones() -> None:
 # squeezing): lower a count when its lines go; never raise one.
 FMT_SKIPS = {
     "api/__init__.py": 1,
-    "api/pins.py": 3,
     "ci.py": 1,
     "cli/ask.py": 4,
     "cli/edit.py": 1,
     "cli/new.py": 3,
     "cli/record.py": 1,
     "cli/workshop.py": 1,
-    "editing/adopt.py": 4,
-    "editing/adopt_pins.py": 2,
     "editing/adopt_read.py": 1,
     "managers/__init__.py": 4,
     "managers/conda.py": 2,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from npinit.editing.adopt import InitPlan
 from npinit.editing.adopt_find import Fit
+from npinit.errors import InvalidInput
 from npinit.model import Platform
 
 
@@ -52,13 +53,9 @@ def plan_init(
     CI workflow. ``file``: the environment file (else the usual places are searched).
     ``solve``: choose the pins by resolving the whole file (uv, py-rattler; ``environ`` is
     the machine's environment they run in), else from the release table alone."""
-    import tempfile
-
-    from npinit.api.new import new_project
     from npinit.api.pins import solver_for
     from npinit.editing.adopt import decide
-    from npinit.errors import InvalidInput
-    from npinit.spec import build_spec
+    from npinit.jail import check_inside
 
     plan = decide(
         root,
@@ -71,10 +68,27 @@ def plan_init(
         platforms=platforms,
         current_platform=current_platform,
     )
-    from npinit.jail import check_inside
-
     for edit in plan.edits:  # before the diff is shown: no file edited through a link out
         check_inside(root, edit.path)
+    answers, check, workflows = _generated(root, plan, current_platform, ci)
+    check_name = _check_name(root)
+    new_files = {".npinit.toml": _answers(root, plan, answers), check_name: check, **workflows}
+    for name in new_files:
+        if name != check_name and _taken(root, name):
+            raise InvalidInput(f"{root / name} exists", "npinit init never overwrites a file")
+    return replace(plan, new_files=new_files)
+
+
+def _generated(
+    root: Path, plan: InitPlan, current_platform: Platform | None, ci: str
+) -> tuple[str, str, dict[str, str]]:
+    """What npinit new writes for these pins: .npinit.toml, the environment check and the
+    CI workflows."""
+    import tempfile
+
+    from npinit.api.new import new_project
+    from npinit.spec import build_spec
+
     try:
         spec = build_spec(
             name=_name(root.name),
@@ -98,6 +112,12 @@ def plan_init(
             for name in (".github/workflows/environment.yml", ".gitlab-ci.yml")
             if (made / name).is_file()
         }
+    return answers, check, workflows
+
+
+def _answers(root: Path, plan: InitPlan, answers: str) -> str:
+    """.npinit.toml with init's header, the file (relative, inside the project) and the
+    file's Python range."""
     from npinit.jail import project_path
 
     source = plan.source.relative_to(root).as_posix()
@@ -107,25 +127,20 @@ def plan_init(
         extra.append(f"requires-python = {_toml(plan.python_range)}")
     rest = answers.partition("\n")[2]
     answers = (
-        f"# Written by npinit init: what it decided for this existing project"
-        f" ({plan.source.relative_to(root).as_posix()}).\n{rest}"
+        f"# Written by npinit init: what it decided for this existing project ({source}).\n{rest}"
     )
-    answers = re.sub(
-        r"(?m)^(with = .*)$", lambda m: "\n".join([m.group(1), *extra]), answers, count=1
+    return re.sub(r"(?m)^(with = .*)$", lambda m: "\n".join([m.group(1), *extra]), answers, count=1)
+
+
+def _check_name(root: Path) -> str:
+    """Where the environment check goes: tests/test_environment.py, else beside it."""
+    for name in ("tests/test_environment.py", "tests/test_npinit_environment.py"):
+        if not _taken(root, name):
+            return name
+    raise InvalidInput(
+        f"{root} has both tests/test_npinit_environment.py and tests/test_environment.py",
+        "rename one; npinit init never overwrites a file",
     )
-    check_name = "tests/test_environment.py"
-    if _taken(root, check_name):
-        check_name = "tests/test_npinit_environment.py"
-        if _taken(root, check_name):
-            raise InvalidInput(
-                f"{root} has both {check_name} and tests/test_environment.py",
-                "rename one; npinit init never overwrites a file",
-            )
-    new_files = {".npinit.toml": answers, check_name: check, **workflows}
-    for name in new_files:
-        if name != check_name and _taken(root, name):
-            raise InvalidInput(f"{root / name} exists", "npinit init never overwrites a file")
-    return replace(plan, new_files=new_files)
 
 
 def _taken(root: Path, name: str) -> bool:

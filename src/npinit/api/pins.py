@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from npinit.api.pins_conda import conda_attempt
+from npinit.api.pins_pypi import pypi_attempt
 from npinit.editing.adopt_find import Fit
 from npinit.editing.adopt_pins import (
     OFFLINE_HINT,
+    FromSource,
     PinQuestion,
     Pins,
     Solver,
     Unsolvable,
-    numpy_of,
     releases_for,
     table_pins,
 )
-from npinit.errors import Failure, InvalidInput
+from npinit.errors import InvalidInput
 from npinit.model import Manager
 
 
@@ -59,7 +60,7 @@ def _solve_in(
     attempt = (
         conda_attempt(asked, environ, alias, work)
         if asked.fit.manager in (Manager.CONDA, Manager.PIXI)
-        else _pypi_attempt(asked, environ, work)
+        else pypi_attempt(asked, environ, work)
     )
     pins = newest_that_resolves(asked, attempt)
     return _recorded_python(question, asked, pins, environ, work) if whole_range else pins
@@ -89,7 +90,7 @@ def _recorded_python(
         p for p in question.pythons if any(r.version == pins.numpy for r in releases_for(p, ""))
     )
     pinned = replace(asked, pythons=newer, numpy_ranges={p: f"=={pins.numpy}" for p in newer})
-    chosen = newest_that_resolves(pinned, _pypi_attempt(pinned, environ, work, pins.numpy))
+    chosen = newest_that_resolves(pinned, pypi_attempt(pinned, environ, work, pins.numpy))
     note = (
         f"{question.fit.manager.value} locks every Python of {question.says.python_spelled!r} "
         f"at once: NumPy {pins.numpy} is what the whole file resolves with for Python "
@@ -109,15 +110,6 @@ def _floor(question: PinQuestion) -> PinQuestion:
     floor = range_floor(question.says)
     ranges = {**question.numpy_ranges, floor: numpy_for(question.says, floor)[0]}
     return replace(question, pythons=(floor,), numpy_ranges=ranges)
-
-
-class FromSource(InvalidInput):
-    """The file resolves for a Python, but with packages built from their sdists there
-    (``names``): a Python newer than their wheels, unless they never have wheels."""
-
-    def __init__(self, numpy: str, names: frozenset[str]) -> None:
-        super().__init__(f"Because {sorted(names)[0]} has no wheels for that Python", "")
-        self.numpy, self.names = numpy, names
 
 
 def newest_that_resolves(question: PinQuestion, attempt: Any) -> Pins:
@@ -184,109 +176,6 @@ def held_back(reason: str, python: str, said: bool = True) -> str:
     return f"Python {python} does not resolve: {text}" if said else text
 
 
-def _pypi_attempt(
-    question: PinQuestion, environ: Mapping[str, str], work: Path, pin: str = ""
-) -> Any:
-    """uv resolves the file (a requirements file or a pyproject.toml) for one Python, every
-    platform at once, as ``npinit lock`` does; a numpy without wheels for that Python (an
-    sdist) does not count."""
-    import shutil
-    from types import SimpleNamespace
-
-    from npinit.managers import find_uv
-    from npinit.record.resolve_pypi import resolve
-    from npinit.runner import run
-
-    machine = SimpleNamespace(
-        environ=environ, which=lambda n: shutil.which(n, path=environ.get("PATH"))
-    )
-    uv = find_uv(machine)  # type: ignore[arg-type]  # the two fields find_uv reads
-    if uv is None:
-        from npinit.errors import ToolMissing
-
-        raise ToolMissing("choosing pins by solving needs uv", f"pip install uv; {OFFLINE_HINT}")
-    said: list[str] = []
-    if pin:  # numpy pinned for every Python tried: a constraint, whatever the file says
-        constraint = work / "numpy-pin.txt"
-        constraint.write_text(f"numpy=={pin}\n", "utf-8")
-        already = environ.get("UV_CONSTRAINT", "")
-        environ = {**environ, "UV_CONSTRAINT": f"{already} {constraint}".strip()}
-
-    def capture(cmd: Any, **kwargs: Any) -> Any:
-        result = run(cmd, **kwargs)
-        said.append(result.stderr or result.stdout or "")
-        return result
-
-    _missing_includes(question.fit.path)
-
-    def attempt(python: str) -> str:
-        said.clear()
-        source = question.fit.path
-        if not question.says.numpy:  # init adds a numpy entry: resolve the file with it
-            source = work / "npinit-with-numpy.txt"
-            source.write_text(f"-r {question.fit.path}\nnumpy\n", "utf-8")
-        try:  # the very resolution npinit lock runs, in the file's own folder
-            sections = resolve(
-                source, python, list(question.platforms), uv=uv,
-                environ=environ, workdir=work, run=capture,
-            )  # fmt: skip
-        except InvalidInput as error:
-            text = said[-1] if said else error.message
-            raise InvalidInput(" ".join(text.split()), "") from None
-        except Failure as error:
-            _missing_part(question, error)
-            raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
-        numpy = numpy_of(next(iter(sections.values())).packages)
-        if numpy not in {r.version for r in releases_for(python, "")}:
-            allowed = question.numpy_ranges[python] or "any"
-            raise InvalidInput(
-                f"Because numpy {numpy} (the newest the file's numpy {allowed} resolves to) "
-                f"has no wheels with a matching Python version tag",
-                "",
-            )
-        built = frozenset(
-            f"{p.name}=={p.version}"
-            for section in sections.values()
-            for p in section.packages
-            if p.url and not p.url.endswith(".whl")
-        )
-        if built:
-            raise FromSource(numpy, built)
-        return numpy
-
-    return attempt
-
-
-def _missing_includes(path: Path) -> None:
-    """A requirements file that includes (``-r``/``-c``) a file the project does not have
-    cannot be resolved: exit 2 naming it."""
-    from npinit.editing.requirements import includes
-
-    if path.suffix != ".txt":
-        return
-    for name in includes(path.read_text("utf-8")):
-        if not (path.parent / name).is_file():
-            raise Unsolvable(
-                f"{path.name} includes {name}, which is not in {path.parent.name}/",
-                "add it (or give that file), or decide from the release table alone with "
-                "--no-solve",
-            )
-
-
-_MISSING = ("does not appear to be a Python project", "failed to read from file")
-
-
-def _missing_part(question: PinQuestion, error: Failure) -> None:
-    """The file refers to a part of the project that is not there (``-e .`` without a
-    pyproject.toml, ``-r`` of a missing file): exit 2, named, rather than a failed lock."""
-    if any(words in error.message for words in _MISSING):
-        reason = error.message.removeprefix("locking failed: ")
-        raise Unsolvable(
-            f"{question.fit.path.name} refers to what the project does not have: {reason}",
-            "add it, or decide from the release table alone with --no-solve",
-        ) from None
-
-
 def solve_for_project(
     manifest: Path,
     manager: Manager,
@@ -322,7 +211,7 @@ def solve_for_project(
             attempt = (
                 conda_attempt(question, environ, channel_alias, Path(solving))
                 if manager in (Manager.CONDA, Manager.PIXI)
-                else _pypi_attempt(question, environ, Path(solving))
+                else pypi_attempt(question, environ, Path(solving))
             )
             return newest_that_resolves(question, attempt)
 
@@ -372,7 +261,12 @@ def solve_set_python(
         return None
     spec = read_project_spec(project, current_platform)
     return solve_for_project(
-        source_file(project, spec), spec.manager, pythons=[check_python(python.strip())],
-        numpy="latest", platforms=list(spec.platforms), with_packages=list(spec.with_packages),
-        environ=environ, channel_alias=channel_alias,
-    )  # fmt: skip
+        source_file(project, spec),
+        spec.manager,
+        pythons=[check_python(python.strip())],
+        numpy="latest",
+        platforms=list(spec.platforms),
+        with_packages=list(spec.with_packages),
+        environ=environ,
+        channel_alias=channel_alias,
+    )

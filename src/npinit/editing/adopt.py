@@ -84,9 +84,8 @@ def _platforms(
         return listed, "the file"
     here = current.value if current else "linux-64"
     table = DEFAULTS if says.channel == "defaults" else CONDA_FORGE
-    if blas in {b.value for b in Blas} and Blas(blas) in table and fit.manager in (
-        Manager.CONDA, Manager.PIXI,
-    ):  # fmt: skip
+    conda = fit.manager in (Manager.CONDA, Manager.PIXI)
+    if conda and blas in {b.value for b in Blas} and Blas(blas) in table:
         where = table[Blas(blas)][0]
         if Platform(here) not in where:
             usual = [p.value for p in (Platform.OSX_ARM64, Platform.LINUX_64, Platform.WIN_64)]
@@ -157,9 +156,36 @@ def decide(
     do not parse or no NumPy fits them. ``solver`` chooses the pins by resolving the whole
     file (None: from the release table only)."""
     from npinit.editing.adopt_find import choose
-    from npinit.editing.context import resolve_numpy
     from npinit.editing.project import plan_set
 
+    _check_root(root)
+    fit = choose(root, file, manager)
+    says = read_file(fit, current_platform)
+    blas_request = blas or says.selector or "default"
+    names, why = _platforms(says, fit, platforms, current_platform, blas_request)
+    question = _question(root, fit, says, python, numpy, names, blas_request)
+    pins = (solver or table_pins)(question)
+    where = f"platforms: {', '.join(names)} ({why})"
+    decisions = _decisions(question, pins, (python, blas), solver is not None, root, where)
+    edits = _edits(says, pins, fit.path, blas, current_platform, plan_set)
+    range_kept = says.python_spelled if says.pythons and len(says.pythons) > 1 else ""
+    return InitPlan(
+        root=root,
+        manager=fit.manager,
+        source=fit.path,
+        python=pins.python,
+        python_range=range_kept,
+        numpy=pins.numpy,
+        numpy_was=numpy_for(says, pins.python)[0],
+        blas=blas_request,
+        channel=says.channel,
+        platforms=question.platforms,
+        decisions=tuple(decisions),
+        edits=edits,
+    )
+
+
+def _check_root(root: Path) -> None:
     if not root.is_dir():
         raise InvalidInput(f"{root} is not a directory", "give the project's folder or a file")
     if (root / ".npinit.toml").exists():  # a dangling link is named by the jail
@@ -167,10 +193,22 @@ def decide(
             f"{root} is already an npinit project (it has .npinit.toml)",
             "change it with npinit set",
         )
-    fit = choose(root, file, manager)
-    source = fit.path
-    relative = source.relative_to(root).as_posix()
-    says = read_file(fit, current_platform)
+
+
+def _question(
+    root: Path,
+    fit: Fit,
+    says: FileSays,
+    python: str | None,
+    numpy: str | None,
+    platforms: list[str],
+    blas: str,
+) -> PinQuestion:
+    """What the pins are chosen among: the Pythons the file (or --python) admits, each with
+    its numpy range (or --numpy's release)."""
+    from npinit.editing.context import resolve_numpy
+
+    relative = fit.path.relative_to(root).as_posix()
     if numpy is None:
         _legacy_refusal(says, relative)
     pythons = candidate_pythons(says, python, relative)
@@ -179,28 +217,29 @@ def decide(
         wanted = resolve_numpy(numpy.strip(), None).version
         ranges = {p: f"=={wanted}" for p in pythons}
         pythons = [p for p in pythons if releases_for(p, ranges[p])] or pythons
-    blas_request = blas or says.selector or "default"
-    names, why = _platforms(says, fit, platforms, current_platform, blas_request)
-    question = PinQuestion(
-        fit, says, tuple(pythons), ranges, tuple(Platform(p) for p in names), blas_request,
-        open_python=python is None and (says.pythons is None or len(says.pythons) > 1),
-    )  # fmt: skip
-    pins = (solver or table_pins)(question)
-    decisions = [f"{fit.manager.value}, from {relative}"]
-    decisions += _numpy_lines(says, pins, question, solver is not None)
-    decisions += _python_lines(says, pins, python, solver is not None)
-    decisions.append(_blas_line(blas, says.selector, fit.manager))
-    decisions.append(f"platforms: {', '.join(names)} ({why})")
+    open_python = python is None and (says.pythons is None or len(says.pythons) > 1)
+    chosen = tuple(Platform(p) for p in platforms)
+    return PinQuestion(fit, says, tuple(pythons), ranges, chosen, blas, open_python)
+
+
+def _decisions(
+    question: PinQuestion,
+    pins: Pins,
+    asked: tuple[str | None, str | None],
+    solved: bool,
+    root: Path,
+    platforms: str,
+) -> list[str]:
+    """The lines init prints: manager and file, NumPy, Python (``asked``: --python and
+    --blas), BLAS, the platforms, the notes, the lines left out."""
+    fit, says = question.fit, question.says
+    python, blas = asked
+    decisions = [f"{fit.manager.value}, from {fit.path.relative_to(root).as_posix()}"]
+    decisions += _numpy_lines(says, pins, question, solved)
+    decisions += _python_lines(says, pins, python, solved)
+    decisions += [_blas_line(blas, says.selector, fit.manager), platforms]
     decisions += [n for n in (says.channel_note, *pins.notes) if n and n not in decisions]
-    decisions += _skipped(says, source)
-    edits = _edits(says, pins, source, blas, current_platform, plan_set)
-    range_kept = says.python_spelled if says.pythons and len(says.pythons) > 1 else ""
-    return InitPlan(
-        root=root, manager=fit.manager, source=source, python=pins.python,
-        python_range=range_kept, numpy=pins.numpy, numpy_was=numpy_for(says, pins.python)[0],
-        blas=blas_request, channel=says.channel, platforms=question.platforms,
-        decisions=tuple(decisions), edits=edits,
-    )  # fmt: skip
+    return decisions + _skipped(says, fit.path)
 
 
 def _skipped(says: FileSays, source: Path) -> list[str]:
@@ -275,9 +314,13 @@ def _blas_line(blas: str | None, selector: str | None, manager: Manager) -> str:
 
 
 def _edits(
-    says: FileSays, pins: Pins, source: Path, blas: str | None, current: Platform | None,
+    says: FileSays,
+    pins: Pins,
+    source: Path,
+    blas: str | None,
+    current: Platform | None,
     plan_set: Callable[..., Any],
-) -> tuple[FileEdit, ...]:  # fmt: skip
+) -> tuple[FileEdit, ...]:
     from npinit.knowledge import releases
 
     edit_numpy = None if _kept(says, pins) else pins.numpy

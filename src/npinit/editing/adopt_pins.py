@@ -53,6 +53,15 @@ class Unsolvable(InvalidInput):
     """The file cannot be resolved for any Python (not a Python's fault): exit 2 at once."""
 
 
+class FromSource(InvalidInput):
+    """The file resolves for a Python, but with packages built from their sdists there
+    (``names``): a Python newer than their wheels, unless they never have wheels."""
+
+    def __init__(self, numpy: str, names: frozenset[str]) -> None:
+        super().__init__(f"Because {sorted(names)[0]} has no wheels for that Python", "")
+        self.numpy, self.names = numpy, names
+
+
 def numpy_of(packages: Any) -> str:
     """The numpy version among a solution's packages ("" when it has none)."""
     return next((p.version for p in packages if p.name == "numpy"), "")
@@ -85,19 +94,12 @@ def table_pins(question: PinQuestion) -> Pins:
     from npinit.knowledge import releases
 
     pythons = question.pythons
+    fitting = [r for p in pythons for r in releases_for(p, question.numpy_ranges[p])]
     if question.fit.manager in (Manager.UV, Manager.POETRY) and question.says.pythons:
         oldest = range_floor(question.says)
         floor = {r.version for r in releases_for(oldest, numpy_for(question.says, oldest)[0])}
-        best = max(
-            (r for p in pythons for r in releases_for(p, question.numpy_ranges[p])
-             if r.version in floor),
-            key=lambda r: r.key, default=None,
-        )  # fmt: skip
-    else:
-        best = max(
-            (r for p in pythons for r in releases_for(p, question.numpy_ranges[p])),
-            key=lambda r: r.key, default=None,
-        )  # fmt: skip
+        fitting = [r for r in fitting if r.version in floor]
+    best = max(fitting, key=lambda r: r.key, default=None)
     if best is None:
         raise InvalidInput("no NumPy release fits", "")
     usable = [p for p in pythons if best.supports(p)]

@@ -10,17 +10,17 @@ from typing import Any
 
 
 def _line(name: str, value: Any) -> str | None:
-    from npinit.editing.pythons import _poetry_to_pep440
+    from npinit.editing.pythons import poetry_to_pep440
 
     if isinstance(value, str):
-        return f"{name}{_poetry_to_pep440(value)}"
+        return f"{name}{poetry_to_pep440(value)}"
     if not isinstance(value, dict) or not isinstance(value.get("version", "*"), str):
         return None
     if any(key in value for key in ("git", "path", "url", "file")):
         return None
     extras = value.get("extras") or []
     line = name + (f"[{','.join(extras)}]" if extras else "")
-    line += _poetry_to_pep440(str(value.get("version", "*")))
+    line += poetry_to_pep440(str(value.get("version", "*")))
     markers = [str(value["markers"])] if value.get("markers") else []
     if value.get("python"):
         markers.append(_python_marker(str(value["python"])))
@@ -31,9 +31,9 @@ def _python_marker(spec: str) -> str:
     """Poetry's ``python = "^3.10"`` of one dependency as a marker."""
     from packaging.specifiers import SpecifierSet
 
-    from npinit.editing.pythons import _poetry_to_pep440
+    from npinit.editing.pythons import poetry_to_pep440
 
-    clauses = SpecifierSet(_poetry_to_pep440(spec))
+    clauses = SpecifierSet(poetry_to_pep440(spec))
     return " and ".join(f"python_version {c.operator} '{c.version}'" for c in clauses) or (
         "python_version >= '0'"
     )

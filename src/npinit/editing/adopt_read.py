@@ -106,7 +106,7 @@ def _pixi_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
 
 
 def _pyproject_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
-    from npinit.editing.pythons import _poetry_to_pep440
+    from npinit.editing.pythons import poetry_to_pep440
 
     found = []
     project: dict[str, Any] = doc["project"] if isinstance(doc.get("project"), dict) else {}
@@ -123,7 +123,7 @@ def _pyproject_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
         if isinstance(value, dict):
             value = value.get("version")
         if isinstance(value, str):
-            found.append(NumpyEntry(_poetry_to_pep440(value), "", f"numpy = {value!r}"))
+            found.append(NumpyEntry(poetry_to_pep440(value), "", f"numpy = {value!r}"))
     return found + _pixi_numpy(doc) if "tool" in doc and "pixi" in doc["tool"] else found
 
 

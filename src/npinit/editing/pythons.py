@@ -55,7 +55,7 @@ def _caret_upper(version: str) -> str:
     return ".".join(str(b) for b in [*bits[:at], bits[at] + 1])
 
 
-def _poetry_to_pep440(spec: str) -> str:
+def poetry_to_pep440(spec: str) -> str:
     """Poetry's ``^3.10`` (>=3.10,<4), ``~3.10`` (>=3.10,<3.11) and PEP 440 forms."""
     parts = []
     # a run of blanks is split where it starts, never tried again from inside (linear)
@@ -96,7 +96,7 @@ def allowed(spec: str, dialect: str) -> frozenset[str] | None:
             pep440 = _conda_to_pep440(alternative)
         elif dialect == "poetry":
             try:
-                pep440 = _poetry_to_pep440(alternative)
+                pep440 = poetry_to_pep440(alternative)
             except (ValueError, IndexError):  # ^x, ~ : no version after the operator
                 raise InvalidInput(f"'{text}' is not a Python version range", "fix it") from None
         else:

@@ -1,0 +1,144 @@
+"""Pins chosen by solving, for the PyPI managers: uv resolves the file (a requirements
+file, a pyproject.toml, or a Poetry file's dependencies converted) for one Python, every
+platform at once, as ``npinit lock`` does (see :mod:`npinit.api.pins`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from npinit.editing.adopt_pins import (
+    OFFLINE_HINT,
+    FromSource,
+    PinQuestion,
+    Unsolvable,
+    numpy_of,
+    releases_for,
+)
+from npinit.errors import Failure, InvalidInput
+
+
+def _uv(environ: Mapping[str, str]) -> str:
+    import shutil
+    from types import SimpleNamespace
+
+    from npinit.managers import find_uv
+
+    machine = SimpleNamespace(
+        environ=environ, which=lambda n: shutil.which(n, path=environ.get("PATH"))
+    )
+    uv = find_uv(machine)  # type: ignore[arg-type]  # the two fields find_uv reads
+    if uv is None:
+        from npinit.errors import ToolMissing
+
+        raise ToolMissing("choosing pins by solving needs uv", f"pip install uv; {OFFLINE_HINT}")
+    return uv
+
+
+def _pinned(environ: Mapping[str, str], work: Path, pin: str) -> Mapping[str, str]:
+    """numpy pinned for every Python tried: a constraint, whatever the file says."""
+    if not pin:
+        return environ
+    constraint = work / "numpy-pin.txt"
+    constraint.write_text(f"numpy=={pin}\n", "utf-8")
+    already = environ.get("UV_CONSTRAINT", "")
+    return {**environ, "UV_CONSTRAINT": f"{already} {constraint}".strip()}
+
+
+def pypi_attempt(
+    question: PinQuestion, environ: Mapping[str, str], work: Path, pin: str = ""
+) -> Callable[[str], str]:
+    """``attempt(python)``: the NumPy the whole file resolves with for Python ``python``
+    (uv's universal resolution, in the file's own folder), else InvalidInput with uv's
+    words; a numpy without wheels for that Python does not count, and packages built from
+    their sdists are :class:`FromSource`."""
+    from npinit.record.resolve_pypi import resolve
+    from npinit.runner import run
+
+    uv, environ = _uv(environ), _pinned(environ, work, pin)
+    said: list[str] = []
+
+    def capture(cmd: Any, **kwargs: Any) -> Any:
+        result = run(cmd, **kwargs)
+        said.append(result.stderr or result.stdout or "")
+        return result
+
+    _missing_includes(question.fit.path)
+
+    def attempt(python: str) -> str:
+        said.clear()
+        try:
+            platforms = list(question.platforms)
+            source = _source(question, work)
+            sections = resolve(
+                source, python, platforms, uv=uv, environ=environ, workdir=work, run=capture
+            )
+        except InvalidInput as error:
+            text = said[-1] if said else error.message
+            raise InvalidInput(" ".join(text.split()), "") from None
+        except Failure as error:
+            _missing_part(question, error)
+            raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
+        return _numpy_with_wheels(question, python, [s.packages for s in sections.values()])
+
+    return attempt
+
+
+def _source(question: PinQuestion, work: Path) -> Path:
+    """The file, or (init adds a numpy entry) the file with numpy."""
+    if question.says.numpy:
+        return question.fit.path
+    source = work / "npinit-with-numpy.txt"
+    source.write_text(f"-r {question.fit.path}\nnumpy\n", "utf-8")
+    return source
+
+
+def _numpy_with_wheels(question: PinQuestion, python: str, solved: list[Any]) -> str:
+    numpy = numpy_of(solved[0])
+    if numpy not in {r.version for r in releases_for(python, "")}:
+        allowed = question.numpy_ranges[python] or "any"
+        raise InvalidInput(
+            f"Because numpy {numpy} (the newest the file's numpy {allowed} resolves to) "
+            f"has no wheels with a matching Python version tag",
+            "",
+        )
+    built = frozenset(
+        f"{p.name}=={p.version}"
+        for packages in solved
+        for p in packages
+        if p.url and not p.url.endswith(".whl")
+    )
+    if built:
+        raise FromSource(numpy, built)
+    return numpy
+
+
+def _missing_includes(path: Path) -> None:
+    """A requirements file that includes (``-r``/``-c``) a file the project does not have
+    cannot be resolved: exit 2 naming it."""
+    from npinit.editing.requirements import includes
+
+    if path.suffix != ".txt":
+        return
+    for name in includes(path.read_text("utf-8")):
+        if not (path.parent / name).is_file():
+            raise Unsolvable(
+                f"{path.name} includes {name}, which is not in {path.parent.name}/",
+                "add it (or give that file), or decide from the release table alone with "
+                "--no-solve",
+            )
+
+
+_MISSING = ("does not appear to be a Python project", "failed to read from file")
+
+
+def _missing_part(question: PinQuestion, error: Failure) -> None:
+    """The file refers to a part of the project that is not there (a ``-e`` of a missing
+    folder): exit 2, named, rather than a failed lock."""
+    if any(words in error.message for words in _MISSING):
+        reason = error.message.removeprefix("locking failed: ")
+        raise Unsolvable(
+            f"{question.fit.path.name} refers to what the project does not have: {reason}",
+            "add it, or decide from the release table alone with --no-solve",
+        ) from None
