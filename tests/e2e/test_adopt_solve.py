@@ -28,12 +28,10 @@ SOLVE_REFUSED = {
 }
 
 
-# uv and Poetry lock with an interpreter of the recorded Python (this machine has 3.9-3.13)
-LOCKED_WITH_AN_INTERPRETER = {
-    "xarray__pyproject.toml",
-    "LLMs-from-scratch__pyproject.toml",
-    "mlcourse__pyproject.toml",
-}
+# uv and Poetry lock with an interpreter of the recorded Python (this machine has 3.9-3.13):
+# xarray's range resolves up to 3.14, so 3.13 is asked for; mlcourse's torch and
+# torchvision hold it at 3.12, LLMs-from-scratch's at 3.13 (solved)
+LOCKED_WITH_AN_INTERPRETER = {"xarray__pyproject.toml"}
 
 
 def expected_solved(fixture: Path) -> tuple[str, str]:
@@ -118,6 +116,11 @@ def test_nothing_resolves_is_exit_2_and_nothing_written(
     code, _, err = invoke(["init", "--no-input"], root, capsys)
     assert code == 2 and "resolves for no Python" in err and "tensorflow" in err
     assert len(err.strip().splitlines()) == 1 and tree(root) == before
+    # new --with: every Python tried, none resolves; no project folder is made
+    args = ["new", "tf", "--manager", "pip", "--with", "tensorflow>=2.14.0,<2.15"]
+    code, _, err = invoke([*args, "--numpy", "2.5", "--no-input"], tmp_path, capsys)
+    assert code == 2 and "resolves for no Python" in err and "tensorflow" in err, err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "tf").exists()
 
 
 # pandas' development requirements are about 100 packages: without PEP 658 metadata on the
