@@ -61,19 +61,28 @@ def package(
     return archive
 
 
-def build_channel(root: Path, subdir: str = "linux-64") -> Path:
-    """``root/conda-forge`` with python 3.12, numpy 2.4.6 and mkl/openblas BLAS variants."""
+def build_channel(
+    root: Path,
+    subdir: str = "linux-64",
+    pythons: tuple[str, ...] = ("3.12.9",),
+    numpys: tuple[str, ...] = ("2.4.6",),
+    name: str = "conda-forge",
+) -> Path:
+    """``root/<name>`` with python 3.12, numpy 2.4.6 and mkl/openblas BLAS variants (more
+    Pythons and NumPys on request: a numpy build for each Python; the ``defaults`` name
+    also gets the legacy ``blas`` metapackage for each variant)."""
     from rattler.index import index_fs
 
-    channel = root / "conda-forge"
-    package(
-        channel,
-        subdir,
-        "python",
-        "3.12.9",
-        "h0_cpython",
-        files={"lib/python3.12/LICENSE.txt": "synthetic\n"},
-    )
+    channel = root / name
+    for python in pythons:
+        package(
+            channel,
+            subdir,
+            "python",
+            python,
+            "h0_cpython",
+            files={f"lib/python{_minor(python)}/LICENSE.txt": "synthetic\n"},
+        )
     for number, variant, track in (("8", "openblas", ""), ("5", "mkl", "blas_mkl")):
         build = f"{number}_h0_{variant}"
         package(
@@ -94,16 +103,30 @@ def build_channel(root: Path, subdir: str = "linux-64") -> Path:
             depends=(f"libblas 3.11.0 {build}",),
             track_features=track,
         )
-    package(
-        channel,
-        subdir,
-        "numpy",
-        "2.4.6",
-        "py312_0",
-        depends=("python >=3.12,<3.13", "libblas >=3.11,<4", "liblapack >=3.11,<4"),
-        files={"lib/python3.12/site-packages/numpy/__init__.py": "__version__ = '2.4.6'\n"},
-    )
-    for name, version in (("pytest", "9.0.0"), ("threadpoolctl", "3.8.0")):
-        package(channel, "noarch", name, version, "pyh0_0")
+        if name == "defaults":
+            package(channel, subdir, "blas", "1.0", variant, depends=(f"libblas 3.11.0 {build}",))
+    for python in pythons:
+        minor = _minor(python)
+        upper = f"{minor.split('.')[0]}.{int(minor.split('.')[1]) + 1}"
+        for numpy in numpys:
+            package(
+                channel,
+                subdir,
+                "numpy",
+                numpy,
+                f"py{minor.replace('.', '')}_0",
+                depends=(f"python >={minor},<{upper}", "libblas >=3.11,<4", "liblapack >=3.11,<4"),
+                files={
+                    f"lib/python{minor}/site-packages/numpy/__init__.py": (
+                        f"__version__ = '{numpy}'\n"
+                    )
+                },
+            )
+    for name_, version in (("pytest", "9.0.0"), ("threadpoolctl", "3.8.0")):
+        package(channel, "noarch", name_, version, "pyh0_0")
     asyncio.run(index_fs(channel, force=True))
     return root
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])

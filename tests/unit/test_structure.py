@@ -292,7 +292,6 @@ def _private_imports(path: Path) -> Iterator[str]:
 KNOWN_PRIVATE_IMPORTS = {
     "api/doctor.py npinit.api.lock._dangling_interpreter",
     "api/doctor.py npinit.api.lock._interpreter_of",
-    "editing/adopt_read.py npinit.editing.project._read",
     "editing/adopt_read.py npinit.editing.pythons._conda_to_pep440",
     "editing/context.py toml_files._table",
     "editing/project.py toml_files._table",

@@ -84,11 +84,22 @@ class CreateResult:
 def read_project_spec(project: Path, current_platform: Platform | None = None) -> ProjectSpec:
     """The spec a generated project recorded in ``.npinit.toml`` (``current_platform``: what
     "this machine" means for a project recorded without platforms)."""
-    from npinit.errors import InvalidInput
-    from npinit.spec import build_spec
     from npinit.tomlio import read_answers
 
-    answers = read_answers(project)
+    return spec_of_answers(read_answers(project), project, current_platform)
+
+
+def spec_of_answers(
+    answers: dict[str, Any],
+    project: Path,
+    current_platform: Platform | None = None,
+    channel: str | None = None,
+) -> ProjectSpec:
+    """The spec of a ``.npinit.toml``'s ``[project]`` table (``channel``: one asked for in
+    place of the recorded one, refused where the manager takes none)."""
+    from npinit.errors import InvalidInput
+    from npinit.spec import build_spec
+
     origin = project / ".npinit.toml"
     for key, kind in (("platforms", list), ("with", list), ("threads", int)):
         value = answers.get(key)
@@ -109,9 +120,12 @@ def read_project_spec(project: Path, current_platform: Platform | None = None) -
         python=str(answers.get("python", "")) or None,
         numpy=str(answers.get("numpy", "latest")),
         blas=str(answers.get("blas", "default")),
-        channel=str(answers.get("channel", "conda-forge"))
-        if answers.get("manager") in ("conda", "pixi")
-        else None,
+        channel=channel
+        or (
+            str(answers.get("channel", "conda-forge"))
+            if answers.get("manager") in ("conda", "pixi")
+            else None
+        ),
         platforms=[str(p) for p in answers.get("platforms", [])],
         with_packages=[str(p) for p in answers.get("with", [])],
         threads=answers.get("threads"),

@@ -113,7 +113,7 @@ def _recorded_file(root: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def _read(path: Path) -> str:
+def read_text(path: Path) -> str:
     from npinit.tomlio import read_regular
 
     data = read_regular(path)
@@ -146,12 +146,12 @@ def plan_set(
 
     paths = _files(target)
     root = target if target.is_dir() else target.parent
-    raw_texts = {p: _read(p) for p in paths}  # a FIFO or a device is named as such first
+    raw_texts = {p: read_text(p) for p in paths}  # a FIFO or a device is named as such first
     for path in paths:  # before any diff is shown: no file edited through a link out
         check_inside(root, path, "the project" if target.is_dir() else str(root))
     kinds: dict[Path, str | None] = {p: kind_of_file(p, raw_texts[p]) for p in paths}
     notes: list[str] = []
-    included_by = requirements.follow_includes(raw_texts, kinds, root, notes, _read)
+    included_by = requirements.follow_includes(raw_texts, kinds, root, notes, read_text)
     # a UTF-8 byte order mark is kept, but kept out of the parsers' way
     boms = {p for p, t in raw_texts.items() if t.startswith("\ufeff")}
     texts = {p: t[1:] if p in boms else t for p, t in raw_texts.items()}
