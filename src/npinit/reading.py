@@ -102,6 +102,18 @@ def read_text(path: Path, what: str = "", limit: int = MAX_BYTES) -> str:
         raise InvalidInput(f"{name} is not UTF-8 text", "save it as UTF-8") from None
 
 
+def read_editable(path: Path) -> str:
+    """A file ``set`` or ``init`` edits: regular, UTF-8, no NUL byte (else exit 2)."""
+    data = read_regular(path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} is not UTF-8 text", "npinit edits text files only") from None
+    if "\x00" in text:
+        raise InvalidInput(f"{path} is not a text file", "npinit edits text files only")
+    return text
+
+
 def check_depth(text: str, origin: str, limit: int = MAX_DEPTH) -> None:
     """Refuse (exit 2) text whose ``[`` and ``{`` nest deeper than ``limit`` outside strings
     and comments, before a parser recurses into it."""

@@ -238,8 +238,9 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 KNOWN_CYCLES = [
     # read_project_spec lives in api/create.py; reproduce and create import each other
     ["npinit.api.create", "npinit.api.lock", "npinit.api.reproduce"],
-    # brought by a merge of the same session
-    ["npinit.editing.adopt_read", "npinit.editing.project", "npinit.editing.requirements"],
+    # brought by a merge of the same session (set's reader moved to npinit.reading: project
+    # is out of it)
+    ["npinit.editing.adopt_read", "npinit.editing.requirements"],
     # doctor's Python check and the doctor import each other (brought by the workshop merge)
     ["npinit.doctor", "npinit.doctor_python"],
     # the journal undoes a transaction with jail's restore; jail writes through the journal
@@ -294,7 +295,6 @@ KNOWN_PRIVATE_IMPORTS = {
     "api/doctor.py npinit.api.lock._interpreter_of",
     "editing/adopt_read.py npinit.editing.pythons._conda_to_pep440",
     "editing/context.py toml_files._table",
-    "editing/project.py toml_files._table",
     "managers/pixi.py npinit.managers.conda._cache",
 }
 
@@ -345,7 +345,6 @@ LONG_FUNCTIONS = {
     "doctor.py:_import_checks",
     "editing/conda_env.py:_fast_parse",
     "editing/conda_env.py:edit",
-    "editing/project.py:plan_set",
     "editing/toml_files.py:edit_pyproject",
     "recommend.py:recommend",
     "record/export.py:conda_lock",

@@ -257,11 +257,11 @@ def _pixi_python(kind: str, text: str) -> str:
 
 def read_file(fit: Fit, current_platform: Platform | None) -> FileSays:
     from npinit.editing.context import kind_of_file, read_context
-    from npinit.editing.project import read_text
     from npinit.editing.pythons import allowed
+    from npinit.reading import read_editable
 
     source = fit.path
-    text = read_text(source).removeprefix("\ufeff")
+    text = read_editable(source).removeprefix("\ufeff")
     kind = kind_of_file(source, text) or ""
     origin = str(source)
     try:

@@ -10,6 +10,7 @@ and is named in a warning instead of being overwritten)."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def carry(current: str, old: str, new: str, *, comments_only: bool = False) -> C
     return Carried("".join(lines), tuple(missed))
 
 
-def _runs(opcodes: list[tuple[str, int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+def _runs(opcodes: Sequence[tuple[str, int, int, int, int]]) -> list[tuple[int, int, int, int]]:
     """The changed runs; a run replacing as many lines as it removes, line by line (so a
     line changed by hand stops only itself)."""
     runs: list[tuple[int, int, int, int]] = []
@@ -151,11 +152,11 @@ def _generated_text(root: Path, path: Path) -> str | None:
     project's own file); a link leaving the project is refused (exit 2)."""
     import os
 
-    from npinit.editing.project import read_text
     from npinit.jail import check_inside
+    from npinit.reading import read_editable
 
     if not os.path.lexists(path):
         return None
     check_inside(root, path, "the project")
-    text = read_text(path)
+    text = read_editable(path)
     return text if MARKER in text.lower() else None

@@ -52,6 +52,11 @@ def _set_string(container: Any, key: Any, value: str) -> None:
     container[key] = tomlkit.string(value, literal=literal)
 
 
+def workspace_table(doc: Any, origin: str) -> Any:
+    """pixi.toml's ``[workspace]`` (``[project]`` in older manifests), or None."""
+    return _table(doc, ("workspace",), origin) or _table(doc, ("project",), origin)
+
+
 def _table(doc: Any, path: tuple[str, ...], origin: str) -> Any:
     """The table at ``path`` (None when absent); a value of another type is refused."""
     current = doc
