@@ -1,0 +1,51 @@
+"""The exceptions the compiled validators raise (``compiled_*.py``): fastjsonschema's own
+``JsonSchemaValueException`` and ``JsonSchemaValuesException``, with the same constructor and
+properties, defined here so that validating a file loads none of fastjsonschema's code
+generators (importing any part of fastjsonschema imports them all)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SPLIT = re.compile(r"[\.\[\]]+")
+
+
+class JsonSchemaValueException(ValueError):
+    """A value the schema refuses: the ``message``, the ``value``, its ``name``
+    (``data.platforms[0]``) and ``path``, the ``definition`` it fails, the ``rule``
+    (``pattern``) and ``rule_definition``."""
+
+    def __init__(
+        self,
+        message: str,
+        value: Any = None,
+        name: str | None = None,
+        definition: Any = None,
+        rule: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.value = value
+        self.name = name
+        self.definition = definition
+        self.rule = rule
+
+    @property
+    def path(self) -> list[str]:
+        return [item for item in _SPLIT.split(self.name or "") if item != ""]
+
+    @property
+    def rule_definition(self) -> Any:
+        if not self.rule or not self.definition:
+            return None
+        return self.definition.get(self.rule)
+
+
+class JsonSchemaValuesException(ValueError):
+    """Every refusal at once (only with ``fast_fail`` off, which npinit never turns off)."""
+
+    def __init__(self, errors: list[JsonSchemaValueException]) -> None:
+        self.message = "; ".join(error.message for error in errors)
+        super().__init__(self.message)
+        self.errors = errors

@@ -1,0 +1,64 @@
+"""The schemas' validators are compiled ahead of time (``tools/compile_schemas.py``) into
+modules of the package; these tests keep them from going stale."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import fastjsonschema
+import pytest
+from fastjsonschema.version import VERSION
+
+from npinit import schemas
+
+HERE = Path(schemas.__file__).resolve().parent
+FIX = "run python tools/compile_schemas.py and commit what it writes"
+
+
+def _shipped(name: str) -> str:
+    return (HERE / f"{schemas.COMPILED[name]}.py").read_text("utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(schemas.COMPILED))
+def test_each_compiled_validator_was_made_from_the_schema_shipped(name: str) -> None:
+    """The schema's hash in the module's header is the shipped schema's: a schema changed
+    without compiling again fails here, whatever fastjsonschema is installed."""
+    found = re.search(r"\(sha256 ([0-9a-f]{64})\)", _shipped(name))
+    assert found, f"{schemas.COMPILED[name]}.py has no schema hash: {FIX}"
+    assert found.group(1) == schemas.sha256(schemas.files_text(name)), FIX
+
+
+@pytest.mark.parametrize("name", sorted(schemas.COMPILED))
+def test_each_compiled_validator_equals_a_fresh_compile(name: str) -> None:
+    made_with = re.search(r"with fastjsonschema (\S+);", _shipped(name))
+    assert made_with, FIX
+    if made_with.group(1) != VERSION:  # CI's lowest-versions job: another code generator
+        pytest.skip(f"compiled with fastjsonschema {made_with.group(1)}, {VERSION} installed")
+    assert _shipped(name) == schemas.compiled_source(name), FIX
+
+
+def test_the_compiled_validator_decides_as_fastjsonschema_does() -> None:
+    """The shipped lock validator and fastjsonschema's own compile of the schema accept the
+    lock npinit writes, and refuse it with a bad hash by the same rule at the same field
+    (the class npinit catches)."""
+    import copy
+    import tomllib
+
+    from npinit.schemas.errors import JsonSchemaValueException
+    from tests.unit.test_lock_validation import _lock_text
+
+    good = tomllib.loads(_lock_text())
+    bad = copy.deepcopy(good)
+    bad["platforms"]["linux-64"]["packages"][1]["sha256"] = "A" * 64
+    runtime = fastjsonschema.compile(schemas.load(schemas.LOCK))
+    compiled = schemas._validator(schemas.LOCK)
+    refusals = []
+    for validator, kind in ((runtime, fastjsonschema.JsonSchemaValueException),
+                            (compiled, JsonSchemaValueException)):  # fmt: skip
+        validator(good)
+        with pytest.raises(kind) as refused:
+            validator(bad)
+        refusals.append((refused.value.rule, refused.value.path, refused.value.message))
+    assert refusals[0] == refusals[1]
+    assert refusals[0][1][-1] == "sha256"
