@@ -7,6 +7,10 @@ import sys
 
 
 def run() -> None:
+    if len(sys.argv) == 2 and sys.argv[1] in ("--help", "-h", "--version"):
+        text = _prerendered(sys.argv[1])
+        if text is not None and _written(text):
+            return
     try:
         from npinit.cli import main
     except KeyboardInterrupt:
@@ -28,6 +32,64 @@ def run() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _prerendered(option: str) -> str | None:
+    """``npinit --help``/``-h``/``--version`` as click prints them, without loading click:
+    the texts ``tools/update_fast_help.py`` rendered with click into ``npinit.fast_help``,
+    used only while they are still click's (the same ``cli/__init__.py`` bytes, npinit
+    version and click version) and, for the help, at the width click would choose (80
+    columns or more: click wraps at 78). None: click prints it."""
+    import os
+    from importlib.machinery import PathFinder
+    from zlib import crc32
+
+    from npinit import __version__, fast_help
+
+    here = os.path.dirname(os.path.abspath(fast_help.__file__))
+    try:
+        with open(os.path.join(here, "cli", "__init__.py"), "rb") as source:
+            same = crc32(source.read()) == fast_help.CLI_CRC32
+    except OSError:
+        return None
+    click = PathFinder.find_spec("click")
+    if not same or __version__ != fast_help.NPINIT_VERSION or click is None or not click.origin:
+        return None
+    site = os.path.dirname(os.path.dirname(click.origin))
+    if not os.path.isdir(os.path.join(site, f"click-{fast_help.CLICK_VERSION}.dist-info")):
+        return None
+    if option == "--version":
+        return fast_help.VERSION
+    return fast_help.HELP if _columns() >= 80 else None
+
+
+def _columns() -> int:
+    """The terminal's columns as ``shutil.get_terminal_size`` (which click asks) gives them:
+    ``COLUMNS`` when a positive number, else the terminal's, else 80."""
+    import os
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or 80
+
+
+def _written(text: str) -> bool:
+    """Write ``text`` to standard output; False when it cannot be (click then tries, and
+    reports the error as npinit reports every error)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (OSError, UnicodeError, AttributeError):
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -78,3 +78,48 @@ def test_a_command_loads_its_own_module_only() -> None:
     loaded = _loaded_after(code)
     assert "npinit.cli.edit" in loaded and "npinit.knowledge.releases" in loaded
     assert not {"npinit.cli.new", "npinit.cli.record", "rich", "npinit.doctor"} & set(loaded)
+
+
+# ``npinit --help``/``-h``/``--version`` print click's own text rendered ahead of time
+# (npinit.fast_help, by tools/update_fast_help.py) without loading click
+FAST = ("--help", "-h", "--version")
+
+
+def _run(code: str, columns: str | None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env.update({"COLUMNS": columns} if columns is not None else {})
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+
+
+@pytest.mark.parametrize("columns", ["80", "200", "60", "0", "wide", None])
+@pytest.mark.parametrize("option", FAST)
+def test_help_and_version_are_byte_for_byte_clicks(option: str, columns: str | None) -> None:
+    """What ``npinit OPTION`` prints (the fast path where it applies) is what click prints,
+    at every width (a pipe: COLUMNS, else 80), with the same exit code."""
+    entry = f"import sys\nsys.argv = ['npinit', {option!r}]\nfrom npinit.__main__ import run\nrun()"
+    clicks = f"from npinit.cli import main\nmain([{option!r}])"
+    fast, slow = _run(entry, columns), _run(clicks, columns)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (0, slow.stdout, "")
+    assert slow.returncode == 0 and slow.stdout.startswith(("Usage: npinit ", "npinit, version"))
+
+
+@pytest.mark.parametrize("option", FAST)
+def test_help_and_version_load_no_click(option: str) -> None:
+    """The fast path is taken (80 columns: click's widest help): nothing of click, nor of the
+    CLI, is imported. Fails when the rendered texts are stale: run
+    python tools/update_fast_help.py."""
+    from importlib.metadata import version
+
+    from npinit import fast_help
+
+    if version("click") != fast_help.CLICK_VERSION:  # CI's lowest-versions job: click prints
+        pytest.skip(f"rendered with click {fast_help.CLICK_VERSION}, {version('click')} here")
+    code = (
+        f"import sys\nsys.argv = ['npinit', {option!r}]\nfrom npinit.__main__ import run\nrun()\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith(('click', "
+        "'npinit.cli')))))"
+    )
+    done = _run(code, "80")
+    assert done.returncode == 0 and done.stderr == "[]", "run python tools/update_fast_help.py"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import fastjsonschema
 import pytest
@@ -59,6 +60,7 @@ def test_the_compiled_validator_decides_as_fastjsonschema_does() -> None:
         validator(good)
         with pytest.raises(kind) as refused:
             validator(bad)
-        refusals.append((refused.value.rule, refused.value.path, refused.value.message))
+        error: Any = refused.value
+        refusals.append((error.rule, error.path, error.message))
     assert refusals[0] == refusals[1]
     assert refusals[0][1][-1] == "sha256"
