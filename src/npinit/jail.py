@@ -151,8 +151,6 @@ def _make_folders(root: Path, folder: Path) -> list[Path]:
 
 def _stage(real: Path, text: str) -> Path:
     """``text`` in a temporary file beside ``real``, with the mode and owner ``real`` has."""
-    import tempfile
-
     owner: tuple[int, int] | None = None
     try:
         info = real.stat()
@@ -162,7 +160,7 @@ def _stage(real: Path, text: str) -> Path:
         os.umask(umask)
         mode = 0o666 & ~umask
     _remove_stale_temporaries(real)
-    fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+    fd, name = _new_file(real.parent, f".{real.name}.", ".tmp")
     try:
         if owner is not None and hasattr(os, "chown"):
             # not ours to give away: the file becomes the editor's, as with any editor
@@ -179,13 +177,26 @@ def _stage(real: Path, text: str) -> Path:
     return Path(name)
 
 
+def _new_file(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
+    """A new file of a name no one else has, opened for writing, as ``tempfile.mkstemp``
+    makes it (exclusive, mode 0600, not through a link), without loading tempfile."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
+    for extra in ("O_NOFOLLOW", "O_CLOEXEC", "O_BINARY"):
+        flags |= getattr(os, extra, 0)
+    for _ in range(100):
+        name = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary name", str(folder))
+
+
 def _backup(real: Path) -> Path | None:
     """A second name for the file at ``real`` (a hard link, else a copy), to put it back."""
     if not os.path.lexists(real) or real.is_dir():
         return None
-    import secrets
-
-    backup = real.parent / f".{real.name}.{os.getpid()}{secrets.token_hex(4)}.bak"
+    backup = real.parent / f".{real.name}.{os.getpid()}{os.urandom(4).hex()}.bak"
     try:
         os.link(real, backup, follow_symlinks=False)
     except OSError:

@@ -20,6 +20,12 @@ T = TypeVar("T")
 MAX_BYTES = 64 * 1024 * 1024  # far above any real project file, lock or record
 MAX_DEPTH = 100  # nesting of lists and tables; real files stay under ten
 # what may nest, and the strings and comments whose brackets do not count
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 _NESTING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|#[^\n]*|[\[\]{}]")
 
 
@@ -39,19 +45,24 @@ def _refuse(name: str, mode: int) -> InvalidInput:
     )
 
 
+def _named(path: Path, what: str) -> str:
+    """How a message names the file (made only when one is written)."""
+    return f"{what} {path}" if what else str(path)
+
+
 def check_regular(path: Path, what: str = "") -> None:
     """Refuse (exit 2) what is not a regular file; see :func:`read_regular`."""
-    name = f"{what} {path}" if what else str(path)
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise InvalidInput(f"{name} does not exist", "check the path") from None
+        raise InvalidInput(f"{_named(path, what)} does not exist", "check the path") from None
     except OSError as error:
+        name = _named(path, what)
         if error.errno == errno.ELOOP:
             raise InvalidInput(f"{name} is a symlink loop", "fix or remove the link") from None
         raise InvalidInput(f"cannot read {name}: {error.strerror}", "") from None
     if not stat.S_ISREG(info.st_mode):
-        raise _refuse(name, info.st_mode)
+        raise _refuse(_named(path, what), info.st_mode)
 
 
 def read_regular(path: Path, what: str = "", limit: int = MAX_BYTES) -> bytes:
@@ -63,16 +74,14 @@ def read_regular(path: Path, what: str = "", limit: int = MAX_BYTES) -> bytes:
     (opened without blocking, so a FIFO swapped in between cannot hang the open).
     """
     check_regular(path, what)
-    name = f"{what} {path}" if what else str(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _READ_FLAGS)
     except OSError as error:
-        raise InvalidInput(f"cannot read {name}: {error.strerror}", "") from None
+        raise InvalidInput(f"cannot read {_named(path, what)}: {error.strerror}", "") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise _refuse(name, info.st_mode)
+            raise _refuse(_named(path, what), info.st_mode)
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
@@ -82,12 +91,13 @@ def read_regular(path: Path, what: str = "", limit: int = MAX_BYTES) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as error:
-        raise InvalidInput(f"cannot read {name}: {error.strerror}", "") from None
+        raise InvalidInput(f"cannot read {_named(path, what)}: {error.strerror}", "") from None
     finally:
         os.close(fd)
     if size > limit:
         raise InvalidInput(
-            f"{name} is larger than {limit // (1024 * 1024)} MB", "give a file of a sane size"
+            f"{_named(path, what)} is larger than {limit // (1024 * 1024)} MB",
+            "give a file of a sane size",
         )
     return b"".join(chunks)
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.api.reproduce import ProjectLockResult
 from npinit.model import Machine
 from npinit.record.changes import LockChanges
-from npinit.runner import Runner
+
+if TYPE_CHECKING:
+    from npinit.runner import Runner
 
 LOCK_NAME = "npinit.lock"
 ENV_DIRS = (".git", ".venv", ".conda", ".pixi")  # not copied for a dry run

@@ -18,7 +18,9 @@ from npinit.model import (
     find_interpreter,
 )
 from npinit.record.changes import LockChanges
-from npinit.runner import Runner
+
+if TYPE_CHECKING:
+    from npinit.runner import Runner
 
 if TYPE_CHECKING:
     from npinit.record.bundle_files import BundledFile

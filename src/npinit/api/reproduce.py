@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.model import Machine, Platform, ProjectSpec
 from npinit.record.changes import LockChanges
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Snapshot
-from npinit.runner import Runner
+
+if TYPE_CHECKING:
+    from npinit.runner import Runner
 
 
 @dataclass(frozen=True)
@@ -242,12 +244,16 @@ def section_for(lock: Lock, platform: Platform | None, path: Path) -> Snapshot:
     )
 
 
-def replace_section(path: Path, section: Snapshot, inputs: dict[str, Any] | None) -> Lock:
-    """``lock --from-env``: the lock at ``path`` with this platform's section replaced (the
-    other sections and the inputs kept); a new lock if there is none."""
+def replace_section(
+    path: Path, section: Snapshot, inputs: dict[str, Any] | None, old: Lock | None = None
+) -> Lock:
+    """``lock --from-env``: the lock at ``path`` (``old``, when already read) with this
+    platform's section replaced (the other sections and the inputs kept); a new lock if
+    there is none."""
     from npinit.record import lockfile
 
-    old = lockfile.read_lock(path) if path.exists() else Lock({}, inputs)
+    if old is None:
+        old = lockfile.read_lock(path) if path.exists() else Lock({}, inputs)
     return Lock({**old.sections, section.platform: section}, old.inputs)
 
 
@@ -309,7 +315,7 @@ def lock_from_env(
     section = snapshot_environment(prefix, None, probe=probe, current_platform=machine.platform)
     path = project / lockfile.FILE_NAME
     before, previous = read_previous(path)
-    lock = replace_section(path, section, None)
+    lock = replace_section(path, section, None, previous)
     text = lockfile.dumps_lock(lock, "npinit lock")
     changes = compare_locks(previous, lock, identical=before == text.encode("utf-8"))
     atomic_write(path, text, root=project)

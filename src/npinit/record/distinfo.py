@@ -4,6 +4,7 @@ Metadata that is not UTF-8 becomes a warning naming the file, never a traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
@@ -15,6 +16,7 @@ from npinit.record.package import Package, canonical
 
 METADATA_BYTES = 16 * 1024 * 1024  # a long description is large; a METADATA this size is not
 SMALL_BYTES = 1024 * 1024  # INSTALLER, WHEEL, direct_url.json: a few lines each
+HEAD_BYTES = 8192  # where Name and Version are found (the whole text is split only if not)
 
 
 def site_packages_dirs(prefix: Path) -> list[Path]:
@@ -29,17 +31,28 @@ def site_packages_dirs(prefix: Path) -> list[Path]:
 def _metadata_headers(path: Path) -> dict[str, str]:
     """Name and Version from a METADATA file's header block. InvalidInput when it is not a
     regular file (a FIFO would hang the read) or too large, OSError when it cannot be read."""
+    raw = read_regular(path, "", METADATA_BYTES)
+    head = raw[:HEAD_BYTES].decode("utf-8", "replace").splitlines()
+    if len(raw) > HEAD_BYTES:
+        head.pop()  # perhaps cut short: only the whole lines of the first bytes
+    headers, done = _headers(head)
+    if done or len(raw) <= HEAD_BYTES:
+        return headers
+    return _headers(raw.decode("utf-8", "replace").splitlines())[0]  # a header block that long
+
+
+def _headers(lines: list[str]) -> tuple[dict[str, str], bool]:
+    """Name and Version from the header lines; whether the block (or both) was seen."""
     headers: dict[str, str] = {}
-    text = read_regular(path, "", METADATA_BYTES).decode("utf-8", "replace")
-    for line in text.splitlines():
+    for line in lines:
         if not line.strip():
-            break
+            return headers, True
         key, _, value = line.partition(":")
         if key in ("Name", "Version") and key not in headers:
             headers[key] = value.strip()
             if len(headers) == 2:
-                break
-    return headers
+                return headers, True
+    return headers, False
 
 
 def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Package], list[str]]:
@@ -91,11 +104,15 @@ def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Pac
 def _small_text(path: Path, warnings: list[str]) -> str:
     """A small metadata file's text; '' when absent, and a warning when it is not UTF-8 or
     not a regular file."""
-    if not path.exists() and not path.is_symlink():
-        return ""
     try:
         return read_regular(path, "", SMALL_BYTES).decode("utf-8")
     except InvalidInput as error:
+        try:  # absent is nothing to say; a dangling link, a folder, a FIFO are
+            os.lstat(path)
+        except OSError as absent:
+            if absent.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+                return ""
+            raise
         warnings.append(f"{error.message}; its content was left out of the snapshot")
         return ""
     except UnicodeDecodeError:

@@ -5,7 +5,6 @@ absolute paths. Version 1 files (one environment, no inputs) are read as one sec
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -74,9 +73,9 @@ def _as_data(lock: Lock) -> dict[str, Any]:
             blas["probe"] = snapshot.blas.probe
         rows = [
             {
-                f.name: list(v) if isinstance(v, tuple) else v
-                for f in fields(Package)
-                if (v := getattr(p, f.name)) not in ("", (), None)
+                name: list(v) if isinstance(v, tuple) else v
+                for name in names
+                if (v := getattr(p, name)) not in ("", (), None)
             }
             for p in snapshot.packages
         ]
@@ -88,6 +87,7 @@ def _as_data(lock: Lock) -> dict[str, Any]:
         }
         return {"environment": environment, "blas": blas, "packages": rows}
 
+    names = [f.name for f in fields(Package)]
     data: dict[str, Any] = {"lock-version": SCHEMA, "created-by": f"npinit {__version__}"}
     if lock.inputs is not None:
         data["inputs"] = lock.inputs
@@ -124,9 +124,10 @@ def _section(head: str, snapshot: Snapshot) -> list[str]:
         lines += [
             f"{toml_key(k)} = {toml_value(v)}" for k, v in sorted(snapshot.blas.probe.items())
         ]
+    names = [f.name for f in fields(Package)]
     for package in sorted(snapshot.packages, key=lambda p: (p.name, p.source)):
         lines += ["", f"[[{head}.packages]]"]
-        for name in (f.name for f in fields(Package)):
+        for name in names:
             value = getattr(package, name)
             if value in ("", (), None):
                 continue
@@ -153,6 +154,8 @@ def loads_lock(text: str, origin: str) -> Lock:
     unexpected: every field is checked against the shipped schema (names, versions, URLs,
     hashes, no control characters anywhere), then what a schema cannot say (PEP 440 versions,
     one hash per file)."""
+    import tomllib  # here: a lock npinit wrote is read without it (relock.fast_loads)
+
     from npinit import schemas
 
     hint = "regenerate it with npinit lock"

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.model import Source
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Package, Snapshot, canonical
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def read_in_background(path: Path) -> Future[tuple[bytes | None, Lock | None]]:
     """:func:`read_previous` in a thread: parsing a big lock costs about what a conda solve
     does, and the solve reads its repodata (in py-rattler, without the GIL) meanwhile."""
     import threading
+    from concurrent.futures import Future
 
     future: Future[tuple[bytes | None, Lock | None]] = Future()
 
