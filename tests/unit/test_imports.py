@@ -123,3 +123,61 @@ def test_help_and_version_load_no_click(option: str) -> None:
     )
     done = _run(code, "80")
     assert done.returncode == 0 and done.stderr == "[]", "run python tools/update_fast_help.py"
+
+
+# what no command below loads: the libraries of other commands (templates, YAML and TOML
+# editing, conda solving, terminal tables), the validator compiler (the validators are
+# compiled ahead of time), and stdlib modules only some steps need
+NEVER = [
+    "cookiecutter",
+    "jinja2",
+    "rattler",
+    "tomlkit",
+    "ruamel",
+    "rich",
+    "fastjsonschema",
+    "asyncio",
+    "concurrent",
+    "logging",
+    "tempfile",
+    "secrets",
+    "importlib.resources",
+]
+# and per command, what it does not need either (lock --from-env reads npinit's own lock
+# without a TOML parser and runs nothing)
+ALSO_NOT = {
+    "lock --from-env": ["tomllib", "subprocess", "npinit.managers", "npinit.knowledge.releases"],
+    "lock --check": ["subprocess"],
+    "verify": ["subprocess", "npinit.managers"],
+}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A pip project (no resolver) with a venv of its own and a lock recorded from it."""
+    root = tmp_path_factory.mktemp("imports")
+    args = ["new", "p", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6"]
+    args += ["--platform", "linux-64", "--ci", "none", "--no-input", "--no-solve"]
+    args += ["--output-dir", str(root)]
+    subprocess.run([sys.executable, "-m", "npinit", *args], check=True, capture_output=True)
+    venv = [sys.executable, "-m", "venv", "--without-pip", str(root / "p" / ".venv")]
+    subprocess.run(venv, check=True)
+    lock = [sys.executable, "-m", "npinit", "lock", "--from-env"]
+    subprocess.run(lock, check=True, capture_output=True, cwd=root / "p")
+    return str(root / "p")
+
+
+@pytest.mark.parametrize("command", sorted(ALSO_NOT))
+def test_a_command_loads_only_what_it_uses(command: str, project: str) -> None:
+    """Run in the project as ``npinit COMMAND`` runs (whatever its verdict): none of
+    :data:`NEVER` nor the command's own list is loaded."""
+    unwanted = NEVER + ALSO_NOT[command]
+    code = (
+        f"import sys\nsys.argv = ['npinit', *{command.split()!r}]\n"
+        "from npinit.__main__ import run\ntry:\n    run()\nexcept SystemExit:\n    pass\n"
+        f"sys.stderr.write('\\nLOADED ' + repr(sorted(m for m in sys.modules "
+        f"if any(m == u or m.startswith(u + '.') for u in {unwanted!r}))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project)
+    loaded = done.stderr.rsplit("\nLOADED ", 1)[-1]
+    assert loaded == "[]", done.stderr

@@ -4,6 +4,11 @@ that text from a lock cannot break."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from npinit.errors import InvalidInput
 from npinit.model import EnvKind, Source
 from npinit.record.changes import compare_locks
 from npinit.record.lockfile import Lock
@@ -77,3 +82,22 @@ def test_the_fast_reader_reads_what_the_validating_one_reads_or_nothing() -> Non
     assert fast_loads(twice) is None  # TOML refuses a key given twice
     assert fast_loads(text.replace("platforms.win-64", 'platforms."a.b"', 1)) is None
     assert fast_loads(text.replace('version = "8.3.3"', "version = 8", 1)) is None
+
+
+def test_the_fast_reader_reads_a_lock_of_several_platforms(tmp_path: Path) -> None:
+    """A project's lock records its platforms (a list in [inputs], like every input file's
+    lines): the fast reader reads it as the validating one does; a number where the schema
+    wants text is still no lock to keep."""
+    from npinit.record.lockfile import dumps_lock, loads_lock
+    from npinit.record.relock import fast_loads, read_previous
+
+    inputs = {"manager": "conda", "platforms": ["linux-64", "win-64"], "python": "3.12",
+              "requirements": ["numpy=2.4.6"], "with": ["scipy"]}  # fmt: skip
+    lock = Lock({"linux-64": NEW, "win-64": OLD}, inputs)
+    text = dumps_lock(lock)
+    assert fast_loads(text) == loads_lock(text, "x") == lock
+    bad = tmp_path / "npinit.lock"
+    bad.write_text(text.replace('python = "3.12"', "python = 3", 1), "utf-8")
+    assert read_previous(bad) == (None, None)
+    with pytest.raises(InvalidInput):
+        loads_lock(bad.read_text("utf-8"), "x")

@@ -8,10 +8,10 @@ index with :func:`parse_simple_index`, so both paths agree on what a release sup
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from npinit.errors import InvalidInput
@@ -206,7 +206,10 @@ def _from_data(rows: list[dict[str, Any]]) -> tuple[NumpyRelease, ...]:
 @cache
 def all_releases() -> tuple[NumpyRelease, ...]:
     """Every NumPy release npinit knows, oldest first."""
-    text = resources.files("npinit.knowledge").joinpath("numpy_releases.json").read_text("utf-8")
+    # the package's own loader reads it (a folder or a zip alike), without importlib.resources
+    loader: Any = __spec__.loader
+    data = loader.get_data(os.path.join(os.path.dirname(__file__), "numpy_releases.json"))
+    text = data.decode("utf-8")
     return _from_data(json.loads(text)["releases"])
 
 

@@ -140,12 +140,14 @@ def fast_loads(text: str) -> Lock | None:
     tables: dict[str, dict[str, Any]] = {}
     rows: dict[str, list[dict[str, Any]]] = {}
     current: dict[str, Any] = {}
+    inputs = False  # [inputs] holds any names, each text or a list (the schema checks them)
     for line in lines[4 + start :]:
         if not line:
             continue
         header, value = _HEADER.match(line), _VALUE.match(line)
         if header:
             key = header.group(2)
+            inputs = key == "inputs"
             if header.group(1):
                 current = {}
                 rows.setdefault(key, []).append(current)
@@ -153,8 +155,9 @@ def fast_loads(text: str) -> Lock | None:
                 current = tables.setdefault(key, {})
         elif value:
             name, plain, number, items = value.groups()
-            if (number is not None) != (name in _NUMBERS) or (items is not None) != (
-                name in _LISTS
+            if not inputs and (
+                (number is not None) != (name in _NUMBERS)
+                or (items is not None) != (name in _LISTS)
             ):
                 return None  # a type the validating reader would refuse
             current[name] = (
