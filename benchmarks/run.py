@@ -219,12 +219,31 @@ def bench_lock(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]
         sh([fx.uv, "pip", "freeze", "--python", bin_of(big, "python")])
 
     label = f"({count} distributions)"
+    from_env = _from_env_project(npinit, big)
+
+    def npinit_from_env() -> None:
+        sh([bin_of(npinit, "npinit"), "lock", "--from-env"], cwd=from_env)
+
     return [
         pair(f"npinit lock {label}", npinit_lock, "pip freeze", pip_freeze, runs),
         pair(f"npinit verify {label}", npinit_verify, "pip freeze", pip_freeze, runs),
         pair(f"npinit lock {label}", npinit_lock, "uv pip freeze", uv_freeze, runs),
+        pair(f"npinit lock --from-env {label}", npinit_from_env, "uv pip freeze", uv_freeze, runs),
         pair(f"npinit lock {label}", npinit_lock, "pip inspect", pip_inspect, runs),
     ]
+
+
+def _from_env_project(npinit: Path, big: Path) -> Path:
+    """A pip project whose environment (``.venv``, a link) is the big venv, locked once from
+    it: ``npinit lock --from-env`` then re-records it as a project's lock is re-recorded."""
+    work = scratch()
+    args = ["--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", "--platform", "linux-64"]
+    args += ["--ci", "none", "--no-input", "--no-solve", "--output-dir", str(work)]
+    sh([bin_of(npinit, "npinit"), "new", "fe", *args])
+    project = work / "fe"
+    (project / ".venv").symlink_to(big, target_is_directory=True)
+    sh([bin_of(npinit, "npinit"), "lock", "--from-env"], cwd=project)
+    return project
 
 
 def bench_create(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:

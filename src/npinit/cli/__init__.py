@@ -45,7 +45,9 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
 
 # Every command, loaded only when it runs (or completes): its name -> ("module:attribute",
 # the first paragraph of its help, which `npinit --help` shortens as click does). Start-up
-# pays for click alone; a test holds each text to the command's own help.
+# pays for click alone; a test holds each text to the command's own help. After changing this
+# file, run `python tools/update_fast_help.py`: `npinit --help` prints what it rendered
+# without loading click, only while this file is unchanged (else click prints it; a test fails).
 COMMANDS: dict[str, tuple[str, str]] = {
     "new": (
         "npinit.cli.new:new",
