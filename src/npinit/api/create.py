@@ -20,11 +20,9 @@ from npinit.model import (
 from npinit.record.changes import LockChanges
 
 if TYPE_CHECKING:
-    from npinit.runner import Runner
-
-if TYPE_CHECKING:
     from npinit.record.bundle_files import BundledFile
     from npinit.record.snapshot import Snapshot
+    from npinit.runner import Runner
 
 ENV_DIRS = (".venv", ".conda", ".pixi")
 INCOMPLETE = ".npinit-create-incomplete"
