@@ -173,6 +173,8 @@ def _resolvable(requirements: Path, workdir: Path) -> Path:
     from npinit.editing.requirements import missing_projects, without_lines
     from npinit.reading import read_regular
 
+    if requirements.suffix == ".toml":  # a pyproject.toml: uv reads its own tables
+        return requirements
     text = read_regular(requirements, requirements.name).decode("utf-8")
     skipped = missing_projects(requirements, text)
     if not skipped:
