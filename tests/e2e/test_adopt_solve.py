@@ -106,6 +106,24 @@ def test_new_with_tries_every_python_numpy_supports_newest_first(
     assert answers["python"] == "3.13"
 
 
+def test_a_poetry_file_is_solved_by_uv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Poetry's table converted for uv: the range's oldest Python decides NumPy, a git
+    dependency is named as left out of the solve."""
+    from npinit.editing.adopt_pins import releases_for
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.poetry]\nname = "x"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\n'
+        'python = "^3.11"\nnumpy = "^2.1"\nmine = {git = "https://example.org/mine.git"}\n'
+    )
+    code, out, err = invoke(["init", "--no-input", "--json"], tmp_path, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["numpy"] == releases_for("3.11", ">=2.1,<3")[-1].version
+    assert "mine: not from the index, left out of the solve" in report["decisions"]
+    floor = "NumPy {} is what the whole file resolves with for Python 3.11"
+    assert any(floor.format(report["numpy"]) in d for d in report["decisions"])
+
+
 def test_nothing_resolves_is_exit_2_and_nothing_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -50,8 +50,10 @@ def _solve_in(
     from dataclasses import replace
 
     asked = question
+    notes: tuple[str, ...] = ()
     if question.fit.manager is Manager.POETRY:
-        asked = replace(question, fit=Fit(Manager.PIP, _poetry_file(question, work)))
+        converted, notes = _poetry_file(question, work)
+        asked = replace(question, fit=Fit(Manager.PIP, converted))
     whole_range = question.fit.manager in (Manager.UV, Manager.POETRY) and bool(
         question.says.pythons
     )
@@ -63,19 +65,23 @@ def _solve_in(
         else pypi_attempt(asked, environ, work)
     )
     pins = newest_that_resolves(asked, attempt)
-    return _recorded_python(question, asked, pins, environ, work) if whole_range else pins
+    if whole_range:
+        pins = _recorded_python(question, asked, pins, environ, work)
+    return replace(pins, notes=(*pins.notes, *notes))
 
 
-def _poetry_file(question: PinQuestion, work: Path) -> Path:
-    """Poetry's dependencies as a requirements file uv resolves (see adopt_poetry)."""
+def _poetry_file(question: PinQuestion, work: Path) -> tuple[Path, tuple[str, ...]]:
+    """Poetry's dependencies as a requirements file uv resolves (see adopt_poetry), and a
+    note naming those that do not come from the index (left out of the solve)."""
     import tomllib
 
     from npinit.editing.adopt_poetry import poetry_requirements
 
-    lines, _ = poetry_requirements(tomllib.loads(question.says.text))
+    lines, skipped = poetry_requirements(tomllib.loads(question.says.text))
     target = work / "poetry-requirements.txt"
     target.write_text("\n".join(lines) + "\n", "utf-8")
-    return target
+    left_out = ", ".join(skipped)
+    return target, ((f"{left_out}: not from the index, left out of the solve",) if skipped else ())
 
 
 def _recorded_python(
