@@ -386,6 +386,82 @@ def test_a_pixi_table_npinit_cannot_lock_is_refused_by_name(
     assert (project / "npinit.lock").read_bytes() == before
 
 
+PYPROJECT_PIXI = """[project]
+name = "pp"
+version = "0.1.0"
+requires-python = ">=3.14"
+
+[tool.pixi.workspace]
+channels = ["conda-forge"]
+platforms = ["linux-64"]
+
+[tool.pixi.dependencies]
+python = "3.14.*"
+numpy = "==2.4.6"
+"""
+
+
+@pytest.fixture(scope="module")
+def pyproject_pixi_made(tmp_path_factory: pytest.TempPathFactory, forge_alias: str) -> Path:
+    """A pixi project whose manifest is pyproject.toml's [tool.pixi], adopted by init."""
+    project = tmp_path_factory.mktemp("pyproject-pixi") / "pp"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(PYPROJECT_PIXI)
+    _npinit(["init", "--no-input", "--no-solve", "--yes"], project)
+    _npinit(["lock", "--channel-alias", forge_alias], project)
+    return project
+
+
+@pytest.mark.parametrize(
+    ("change", "name"),
+    [('[tool.pixi.pypi-dependencies]\nrich = "*"', "[tool.pixi.pypi-dependencies]"),
+     ('[tool.pixi.feature.dev.dependencies]\npytest = "*"', "[tool.pixi.feature]"),
+     ('[tool.pixi.environments]\ndev = ["dev"]', "[tool.pixi.environments]"),
+     ('[tool.pixi.target.linux-64.pypi-dependencies]\nrich = "*"',
+      "[tool.pixi.target.linux-64.pypi-dependencies]"),
+     ('[project.optional-dependencies]\nx = ["rich"]', "[project.optional-dependencies]"),
+     ('[dependency-groups]\ndev = ["rich"]', "[dependency-groups]")],
+)  # fmt: skip
+def test_a_tool_pixi_table_npinit_cannot_lock_is_refused_by_name(
+    change: str,
+    name: str,
+    pyproject_pixi_made: Path,
+    forge_alias: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    project = _copy(pyproject_pixi_made, tmp_path)
+    code, _, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 0, err
+    _edit(project / "pyproject.toml", lambda t: t + "\n" + change + "\n")
+    before = (project / "npinit.lock").read_bytes()
+    for args in (["lock", "--check"], ["lock", "--channel-alias", forge_alias]):
+        code, _, err = invoke(args, project, capsys)
+        assert code == 2 and f"pyproject.toml has {name}" in err and "cannot lock" in err, err
+    assert (project / "npinit.lock").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [lambda t: t + '\n[tool.pixi.target.linux-64.dependencies]\npytest = "*"\n',
+     lambda t: _once(t, 'numpy = "==2.4.6"', 'numpy = "==2.4.6"\npytest = "*"'),
+     lambda t: _once(t, 'dependencies]\npython', 'dependencies]\nlibblas = "*"\npython'),
+     lambda t: _once(t, 'requires-python = ">=3.14"',
+                     'requires-python = ">=3.14"\ndependencies = ["rich"]')],
+    ids=["a target table", "a dependency", "another dependency", "[project] dependencies"],
+)  # fmt: skip
+def test_every_tool_pixi_table_is_an_input(
+    change: Callable[[str], str],
+    pyproject_pixi_made: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    project = _copy(pyproject_pixi_made, tmp_path)
+    _edit(project / "pyproject.toml", change)
+    code, _, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+
+
 def test_pixi_python_recorded_is_the_one_resolved(
     pixi_made: Path, forge_alias: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

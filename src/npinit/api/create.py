@@ -264,9 +264,9 @@ def _locked_section(
     (InvalidInput), or a bundle file that is missing or damaged (Failure) stops here, before
     anything is installed."""
     from npinit.api.reproduce import (
+        answer_mismatches,
         lock_project,
         project_inputs,
-        python_mismatches,
         section_for,
         stale_reasons,
     )
@@ -288,7 +288,7 @@ def _locked_section(
         ).changes
     lock = lockfile.read_lock(lock_path)
     reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
-    reasons += python_mismatches(spec, lock)
+    reasons += answer_mismatches(spec, lock)
     if reasons:
         raise InvalidInput(
             f"{lock_path.name} does not match the project: {'; '.join(reasons)}",

@@ -204,7 +204,7 @@ def check_lock(project: Path, machine: Machine) -> list[str]:
     if missing:
         problems.append(f"it has no section for {', '.join(missing)}")
     problems += crosscheck.check(project, spec, lock)
-    problems += python_mismatches(spec, lock)
+    problems += answer_mismatches(spec, lock)
     for name, text in ci_outputs(project, spec, lock).items():
         path = project / name
         if not path.is_file() or path.read_text("utf-8") != text:
@@ -212,20 +212,46 @@ def check_lock(project: Path, machine: Machine) -> list[str]:
     return problems
 
 
-def python_mismatches(spec: ProjectSpec, lock: Lock) -> list[str]:
-    """The sections resolved for another Python than the one .npinit.toml records."""
+def answer_mismatches(spec: ProjectSpec, lock: Lock) -> list[str]:
+    """What the lock's sections hold that the answers .npinit.toml records do not: a section
+    resolved for another Python (or implementation), another NumPy release, a BLAS the
+    project does not accept there, numpy from another channel (conda, pixi)."""
+    acceptable = {c.platform.value: list(c.acceptable) for c in spec.blas_choices}
+    out = []
+    for name, section in sorted(lock.sections.items()):
+        out += _python_mismatch(spec, name, section)
+        numpy = next((p for p in section.packages if p.name == "numpy"), None)
+        if numpy is not None and numpy.version != spec.numpy:
+            out.append(
+                f"its {name} section has NumPy {numpy.version}, the project pins {spec.numpy}"
+            )
+        elif numpy is not None and numpy.source == "conda":
+            from npinit.record.snapshot import channel_name
+
+            if channel_name(numpy.channel) != spec.channel.value:
+                out.append(
+                    f"its {name} section's numpy is from {numpy.channel}, the project's "
+                    f"channel is {spec.channel.value}"
+                )
+        wanted = acceptable.get(name, [])
+        variant = section.blas.variant
+        if wanted and variant not in ("unknown", "") and variant not in wanted:
+            out.append(f"its {name} section has BLAS {variant}, the project {' or '.join(wanted)}")
+    return out
+
+
+def _python_mismatch(spec: ProjectSpec, name: str, section: Snapshot) -> list[str]:
+    """A section resolved for another Python than the one .npinit.toml records."""
     from npinit.record.snapshot import FREE_THREADED
 
     minor = spec.python.removesuffix("t")
     implementation = FREE_THREADED if spec.python.endswith("t") else "cpython"
-    out = []
-    for name, section in sorted(lock.sections.items()):
-        python = ".".join(section.python.split(".")[:2])
-        if python and python != minor:
-            out.append(f"its {name} section has Python {section.python}, the project {minor}")
-        elif section.implementation and section.implementation != implementation:
-            out.append(f"its {name} section is {section.implementation}, not {implementation}")
-    return out
+    python = ".".join(section.python.split(".")[:2])
+    if python and python != minor:
+        return [f"its {name} section has Python {section.python}, the project {minor}"]
+    if section.implementation and section.implementation != implementation:
+        return [f"its {name} section is {section.implementation}, not {implementation}"]
+    return []
 
 
 def section_for(lock: Lock, platform: Platform | None, path: Path) -> Snapshot:

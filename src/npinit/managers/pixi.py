@@ -95,7 +95,7 @@ def _specs(
     path = path or project / FILE
     try:
         text = read_regular(path, path.name).decode("utf-8")
-        doc = pixi_manifest(parse_bounded(tomllib.loads, text, str(path)))
+        whole = parse_bounded(tomllib.loads, text, str(path))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InvalidInput(f"{path} is not valid TOML ({error})", "fix it") from None
 
@@ -109,7 +109,8 @@ def _specs(
             found.append(" ".join(x for x in (name, version, build) if x))
         return found
 
-    _lockable(doc)
+    _lockable(whole, path.name)
+    doc = pixi_manifest(whole)
     workspace = doc.get("workspace") or doc.get("project") or {}
     default = (doc.get("environments") or {}).get("default") or []
     names = default.get("features", []) if isinstance(default, dict) else default
@@ -132,22 +133,34 @@ def read_specs(path: Path) -> tuple[list[str], list[str]]:
 # what npinit's solve reads or what does not change a resolution; any other table is refused
 _TABLES = {"workspace", "project", "dependencies", "target", "activation", "tasks"}
 _TARGET_TABLES = {"dependencies", "activation", "tasks"}
+# what pixi installs from PyPI out of a pyproject.toml's own tables
+PYPI_KEYS = ("dependencies", "optional-dependencies")
 
 
-def _lockable(doc: dict[str, Any]) -> None:
+def _lockable(doc: dict[str, Any], name: str = FILE) -> None:
     """InvalidInput (exit 2) naming a table of pixi.toml that npinit cannot lock (pixi's
-    ``[pypi-dependencies]``, ``[feature.*]``, ``[environments]``, ...): never dropped."""
+    ``[pypi-dependencies]``, ``[feature.*]``, ``[environments]``, ...): never dropped. In a
+    pyproject.toml (``name``), the tables of ``[tool.pixi]``, and the PyPI dependencies pixi
+    takes from the pyproject itself (``[project]``'s, optional ones, dependency groups)."""
     from npinit.errors import InvalidInput
 
-    unknown = [f"[{name}]" for name in doc if name not in _TABLES]
-    for platform, body in (doc.get("target") or {}).items():
-        if isinstance(body, dict):
-            unknown += [f"[target.{platform}.{n}]" for n in body if n not in _TARGET_TABLES]
+    pixi = doc.get("tool", {}).get("pixi") if name == "pyproject.toml" else None
+    body, prefix = (pixi, "tool.pixi.") if isinstance(pixi, dict) else (doc, "")
+    unknown = [f"[{prefix}{table}]" for table in body if table not in _TABLES]
+    for platform, target in (body.get("target") or {}).items():
+        if isinstance(target, dict):
+            unknown += [
+                f"[{prefix}target.{platform}.{n}]" for n in target if n not in _TARGET_TABLES
+            ]
+    if prefix:
+        project = doc.get("project") or {}
+        unknown += [f"[project.{key}]" for key in PYPI_KEYS if project.get(key)]
+        unknown += ["[dependency-groups]"] if doc.get("dependency-groups") else []
     if unknown:
         raise InvalidInput(
-            f"{FILE} has {', '.join(sorted(unknown))}, which npinit cannot lock",
-            "lock it with pixi itself (pixi lock), or keep to [dependencies] and "
-            "[target.<platform>.dependencies]",
+            f"{name} has {', '.join(sorted(unknown))}, which npinit cannot lock",
+            "lock it with pixi itself (pixi lock), or keep to "
+            f"[{prefix}dependencies] and [{prefix}target.<platform>.dependencies]",
         )
 
 

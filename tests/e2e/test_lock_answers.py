@@ -1,0 +1,97 @@
+"""What npinit records is what it uses (issue 25 item 3): ``lock --check`` (and ``create``)
+compare the answers ``.npinit.toml`` records (Python, NumPy, BLAS, channel, platforms) with
+what the lock's sections hold, not only with the answers the lock recorded in ``[inputs]``.
+Each case changes one answer in ``.npinit.toml`` and in ``[inputs]`` alike (so the inputs
+agree), leaving the sections as they were resolved: the lock no longer holds what the
+project records, and ``lock --check`` exits 2 naming that answer."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need_python, run
+from tests.helpers import invoke, no_conda_path
+
+pytestmark = pytest.mark.e2e
+
+
+def _npinit(args: list[str], cwd: Path) -> None:
+    run([sys.executable, "-m", "npinit", *args], cwd=cwd)
+
+
+def _both(project: Path, old: str, new: str) -> None:
+    """One answer changed in .npinit.toml and in npinit.lock's [inputs] alike."""
+    for name in (".npinit.toml", "npinit.lock"):
+        path = project / name
+        text = path.read_text()
+        assert text.count(old) >= 1, (name, old)
+        path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture(scope="module")
+def conda_locked(tmp_path_factory: pytest.TempPathFactory, channel: Path) -> Path:
+    root = tmp_path_factory.mktemp("answers")
+    _npinit(["new", "ca", "--manager", "conda", "--python", "3.12", "--numpy", "2.4.6", "--blas",
+             "mkl", "--platform", "linux-64", "--no-input", "--no-solve"], root)  # fmt: skip
+    _npinit(["lock", "--channel-alias", channel.as_uri()], root / "ca")
+    return root / "ca"
+
+
+CONDA_ANSWERS = {
+    "numpy": ('numpy = "2.4.6"', 'numpy = "2.3.5"', "NumPy 2.4.6, the project pins 2.3.5"),
+    "blas": ('blas = "mkl"', 'blas = "openblas"', "BLAS mkl, the project openblas"),
+    "channel": (
+        'channel = "conda-forge"',
+        'channel = "defaults"',
+        "the project's channel is defaults",
+    ),
+    "python": ('python = "3.12"', 'python = "3.13"', "Python 3.12.9, the project 3.13"),
+}
+
+
+@pytest.mark.parametrize("answer", sorted(CONDA_ANSWERS))
+def test_conda_lock_check_compares_each_recorded_answer_with_the_sections(
+    answer: str,
+    conda_locked: Path,
+    channel: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PATH", no_conda_path())
+    project = tmp_path / "ca"
+    shutil.copytree(conda_locked, project)
+    code, _, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 0, err
+    old, new, says = CONDA_ANSWERS[answer]
+    if answer == "blas":  # the answer's per-platform table says it too
+        answers = project / ".npinit.toml"
+        table = answers.read_text().replace('variant = "mkl"', 'variant = "openblas"')
+        answers.write_text(table.replace('acceptable = ["mkl"]', 'acceptable = ["openblas"]'))
+    _both(project, old, new)
+    inputs = tomllib.loads((project / "npinit.lock").read_text())["inputs"]
+    assert new.split(" = ")[1].strip('"') in str(inputs[new.split(" = ")[0]])  # inputs agree
+    code, _, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
+    args = ["create", "--no-check", "--channel-alias", channel.as_uri()]
+    code, _, err = invoke(args, project, capsys)
+    assert code == 2 and says in err, err
+    assert not (project / ".conda").exists()
+
+
+def test_pip_lock_check_compares_the_numpy_answer_with_the_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need_python("3.12")
+    _npinit(["new", "pa", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6",
+             "--platform", "linux-64", "--no-input", "--no-solve"], tmp_path)  # fmt: skip
+    project = tmp_path / "pa"
+    _npinit(["lock"], project)
+    _both(project, 'numpy = "2.4.6"', 'numpy = "2.3.5"')
+    code, _, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 2 and "NumPy 2.4.6, the project pins 2.3.5" in err, err
