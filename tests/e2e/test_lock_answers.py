@@ -95,3 +95,27 @@ def test_pip_lock_check_compares_the_numpy_answer_with_the_section(
     _both(project, 'numpy = "2.4.6"', 'numpy = "2.3.5"')
     code, _, err = invoke(["lock", "--check"], project, capsys)
     assert code == 2 and "NumPy 2.4.6, the project pins 2.3.5" in err, err
+
+
+@pytest.mark.parametrize("manager", ["pip", "uv"])
+def test_the_python_set_records_is_the_one_every_pypi_section_is_resolved_for(
+    manager: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """set --python 3.13 on a 3.12 project, then lock: every platform's numpy files are
+    CPython 3.13 wheels (what uv resolved for), and the section says 3.13."""
+    need_python("3.12")
+    _npinit(["new", "py", "--manager", manager, "--python", "3.12", "--numpy", "2.4.6",
+             "--platform", "all", "--no-input", "--no-solve"], tmp_path)  # fmt: skip
+    project = tmp_path / "py"
+    code, _, err = invoke(["set", "--python", "3.13", "--no-solve"], project, capsys)
+    assert code == 0, err
+    _npinit(["lock"], project)
+    sections = tomllib.loads((project / "npinit.lock").read_text())["platforms"]
+    assert sorted(sections) == ["linux-64", "osx-arm64", "win-64"]
+    for name, section in sections.items():
+        assert section["environment"]["python"] == "3.13", name
+        numpy = next(p for p in section["packages"] if p["name"] == "numpy")
+        wheel = numpy["url"].rsplit("/", 1)[1]
+        assert wheel.startswith("numpy-2.4.6-cp313-cp313-"), (name, wheel)
+    code, _, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 0, err

@@ -236,7 +236,10 @@ def test_pip_create_refuses_a_tampered_file_with_nothing_built(
     }[where]
     _edit(project / "npinit.lock", change)
     code, out, err = invoke(["create", "--no-check"], project, capsys)
-    assert code == 1, out + err
+    # a hash nothing matches fails the install (exit 1); a version other than the project's
+    # pin is refused before anything is installed, naming it (exit 2)
+    assert code == (2 if where == "version" else 1), out + err
+    assert where != "version" or "NumPy 2.4.5, the project pins 2.4.6" in err
     assert not (project / ".venv").exists()
 
 
