@@ -106,3 +106,18 @@ def wheel_fits(platform: Platform, tag_platform: str) -> bool:
     return tag_platform.endswith(f"_{machine}") and (
         tag_platform.startswith(("manylinux", "linux_")) and "musllinux" not in tag_platform
     )
+
+
+ACCELERATE_FROM_MACOS = 14  # NumPy's wheels for macOS 14 and later link Accelerate
+
+
+def numpy_wheel_blas(tag_platform: str) -> str:
+    """The BLAS a NumPy wheel of this platform tag carries (DOMAIN.md §2): ``accelerate`` for
+    macOS 14 and later (``macosx_14_0_arm64``), ``none`` for 32-bit Windows, else
+    ``openblas`` (older macOS included). The one place this rule is written."""
+    if tag_platform.startswith("macosx_"):
+        major = tag_platform.split("_")[1]
+        return (
+            "accelerate" if major.isdigit() and int(major) >= ACCELERATE_FROM_MACOS else "openblas"
+        )
+    return "none" if tag_platform == "win32" else "openblas"

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from npinit.errors import InvalidInput
+from npinit.knowledge.platforms import numpy_wheel_blas
 from npinit.model import Platform
 
 FIRST_LINE = (1, 17)
@@ -141,7 +142,7 @@ def parse_simple_index(index: dict[str, Any]) -> list[NumpyRelease]:
             platforms = info["wheels"].setdefault(python, set())
             if platform is not None:
                 platforms.add(platform)
-        if wheel_platform.startswith("macosx_14_0"):
+        if numpy_wheel_blas(wheel_platform) == "accelerate":
             info["acc"] = True
     return sorted((_release(v, info) for v, info in found.items()), key=lambda r: r.key)
 

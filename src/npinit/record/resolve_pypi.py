@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.errors import Failure, InvalidInput
-from npinit.knowledge.platforms import marker_environment, wheel_fits
+from npinit.knowledge.platforms import marker_environment, numpy_wheel_blas, wheel_fits
 from npinit.model import EnvKind, Platform, Source
 from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot, canonical
@@ -32,11 +32,7 @@ def wheel_blas(numpy: Package | None) -> BlasFingerprint:
         return BlasFingerprint("unknown", f"numpy {numpy.version} is locked without a wheel")
     variants = {}
     for tag in numpy.tags:
-        platform = tag.rsplit("-", 1)[-1]
-        if platform.startswith("macosx_"):
-            variants[tag] = "accelerate" if int(platform.split("_")[1]) >= 14 else "openblas"
-        else:
-            variants[tag] = "none" if platform == "win32" else "openblas"
+        variants[tag] = numpy_wheel_blas(tag.rsplit("-", 1)[-1])
     if len(set(variants.values())) > 1:  # macOS: the installer picks by the macOS version
         return BlasFingerprint(
             "accelerate",
