@@ -97,9 +97,14 @@ def conda_explicit(snapshot: Snapshot) -> tuple[str, list[str]]:
 
 
 def pylock(snapshot: Snapshot) -> tuple[str, list[str]]:
-    """A PEP 751 ``pylock.toml``; every wheel needs its URL and sha256 (lock with --online)."""
+    """A PEP 751 ``pylock.toml`` of one platform: every file the lock holds for each package
+    (both of numpy's macOS wheels: the installer picks Accelerate on macOS 14+), each with its
+    URL and sha256, and the BLAS each numpy wheel carries in ``[packages.tool.npinit]``."""
+    from npinit.knowledge.platforms import MARKERS
+    from npinit.model import Platform
+
     pypi = _pypi(snapshot)
-    lacking = [p.name for p in pypi if not (p.url and p.sha256)]
+    lacking = [p.name for p in pypi if not p.every_file()]
     if lacking:
         raise InvalidInput(
             f"pylock.toml needs each wheel's URL and hash; unknown for {', '.join(lacking[:5])}",
@@ -112,16 +117,10 @@ def pylock(snapshot: Snapshot) -> tuple[str, list[str]]:
         f"created-by = {toml_value('npinit')}",
         f"requires-python = {toml_value(f'=={major_minor}.*')}",
     ]
+    if snapshot.platform in {p.value for p in Platform}:  # installing it elsewhere is refused
+        lines.append(f"environments = [{toml_value(MARKERS[Platform(snapshot.platform)])}]")
     for package in pypi:
-        filename = package.url.rsplit("/", 1)[-1]
-        wheel = {"name": filename, "url": package.url, "hashes": {"sha256": package.sha256}}
-        lines += [
-            "",
-            "[[packages]]",
-            f"name = {toml_value(package.name)}",
-            f"version = {toml_value(package.version)}",
-            f"wheels = [{toml_value(wheel)}]",
-        ]
+        lines += ["", "[[packages]]", *_pylock_package(package)]
     blas = {"variant": snapshot.blas.variant, "evidence": snapshot.blas.evidence}
     lines += [
         "",
@@ -131,6 +130,29 @@ def pylock(snapshot: Snapshot) -> tuple[str, list[str]]:
         f"blas = {toml_value(blas)}",
     ]
     return "\n".join(lines) + "\n", _conda_warning(snapshot, "pylock.toml")
+
+
+def _pylock_package(package: Package) -> list[str]:
+    """One ``[[packages]]`` entry's lines: its wheels (or its sdist), and the BLAS of each of
+    numpy's wheels."""
+    files = package.every_file()
+    wheels = [f for f in files if f.name.endswith(".whl")]
+    lines = [f"name = {toml_value(package.name)}", f"version = {toml_value(package.version)}"]
+    if wheels:
+        lines.append("wheels = [")
+        lines += [
+            f"    {toml_value({'name': f.name, 'url': f.url, 'hashes': {'sha256': f.sha256}})},"
+            for f in wheels
+        ]
+        lines.append("]")
+    else:
+        sdist = files[0]
+        table = {"name": sdist.name, "url": sdist.url, "hashes": {"sha256": sdist.sha256}}
+        lines.append(f"sdist = {toml_value(table)}")
+    blas = {f.name: f.blas for f in wheels if f.blas}
+    if blas:
+        lines += ["", "[packages.tool.npinit]", f"blas = {toml_value(blas)}"]
+    return lines
 
 
 def conda_lock(lock: Lock, sources: list[str]) -> tuple[str, list[str]]:

@@ -5,19 +5,21 @@ absolute paths. Version 1 files (one environment, no inputs) are read as one sec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from npinit import __version__
 from npinit.errors import InvalidInput
 from npinit.model import EnvKind, Source
+from npinit.record.package import PackageFile
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot
 from npinit.tomlio import toml_key, toml_value
 
 SCHEMA = 2
 FILE_NAME = "npinit.lock"
-_LIST_FIELDS = {"tags", "hashes"}
+_LIST_FIELDS = {"tags", "hashes", "depends"}
+_NAMES = tuple(f.name for f in fields(Package))  # a lock row's fields, in the order written
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,7 @@ def _as_data(lock: Lock) -> dict[str, Any]:
         }
         if snapshot.blas.probe:
             blas["probe"] = snapshot.blas.probe
-        rows = [
-            {
-                name: list(v) if isinstance(v, tuple) else v
-                for name in names
-                if (v := getattr(p, name)) not in ("", (), None)
-            }
-            for p in snapshot.packages
-        ]
+        rows = [_row(p) for p in snapshot.packages]
         environment = {
             "kind": str(snapshot.kind),
             "python": snapshot.python,
@@ -87,7 +82,6 @@ def _as_data(lock: Lock) -> dict[str, Any]:
         }
         return {"environment": environment, "blas": blas, "packages": rows}
 
-    names = [f.name for f in fields(Package)]
     data: dict[str, Any] = {"lock-version": SCHEMA, "created-by": f"npinit {__version__}"}
     if lock.inputs is not None:
         data["inputs"] = lock.inputs
@@ -124,17 +118,27 @@ def _section(head: str, snapshot: Snapshot) -> list[str]:
         lines += [
             f"{toml_key(k)} = {toml_value(v)}" for k, v in sorted(snapshot.blas.probe.items())
         ]
-    names = [f.name for f in fields(Package)]
     for package in sorted(snapshot.packages, key=lambda p: (p.name, p.source)):
         lines += ["", f"[[{head}.packages]]"]
-        for name in names:
-            value = getattr(package, name)
-            if value in ("", (), None):
-                continue
-            lines.append(
-                f"{name} = {toml_value(list(value) if isinstance(value, tuple) else value)}"
-            )
+        for name, value in _row(package).items():
+            if name == "files":  # one file a line: a diff shows which one changed
+                lines += ["files = [", *(f"    {toml_value(f)}," for f in value), "]"]
+            else:
+                lines.append(f"{name} = {toml_value(value)}")
     return lines
+
+
+def _row(package: Package) -> dict[str, Any]:
+    """A package as its lock row: the fields it has, lists for tuples, a table per file."""
+    row: dict[str, Any] = {}
+    for name in _NAMES:
+        value = getattr(package, name)
+        if value in ("", (), None):
+            continue
+        if name == "files":
+            value = [{k: v for k, v in asdict(f).items() if v} for f in value]
+        row[name] = list(value) if isinstance(value, tuple) else value
+    return row
 
 
 def loads(text: str, origin: str) -> Snapshot:
@@ -218,6 +222,7 @@ def _package(row: dict[str, Any]) -> Package:
     """A Package from a lock row the schema accepted."""
     values: dict[str, Any] = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in row.items()}
     values["source"] = Source(row["source"])
+    values["files"] = tuple(PackageFile(**f) for f in row.get("files", ()))
     values.setdefault("version", "")  # the project itself, of a dynamic version (schema: editable)
     return Package(**values)
 
@@ -243,6 +248,31 @@ def _agree(package: Package, where: str) -> None:
         )
     if len(set(package.hashes)) != len(package.hashes):
         raise InvalidInput(f"{where}: a hash is listed twice", hint)
+    if package.files:
+        _files_agree(package, where, hint)
+
+
+def _files_agree(package: Package, where: str, hint: str) -> None:
+    """``files`` names each file once, its hashes are ``hashes``, and ``url`` is one of them
+    with its ``sha256``: the exports write ``files``, the installers check ``hashes``."""
+    urls = [f.url for f in package.files]
+    if len(set(urls)) != len(urls):
+        raise InvalidInput(f"{where}: a file is listed twice", hint)
+    listed = {f"sha256:{f.sha256}" for f in package.files}
+    if package.hashes and listed != set(package.hashes):
+        odd = sorted(listed ^ set(package.hashes))[0].removeprefix("sha256:")
+        raise InvalidInput(
+            f"{where}: its files and its hashes disagree (sha256 {odd[:12]}... is in one only)",
+            hint,
+        )
+    if package.url and (package.url, package.sha256) not in {
+        (f.url, f.sha256) for f in package.files
+    }:
+        raise InvalidInput(
+            f"{where}: url {package.url.rsplit('/', 1)[-1]} with sha256 "
+            f"{package.sha256[:12]}... is not among its files",
+            hint,
+        )
 
 
 def read(path: Path) -> Snapshot:

@@ -19,6 +19,21 @@ def canonical(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class PackageFile:
+    """One file a locked PyPI package may install on its platform: where it is, its sha256,
+    and for numpy's wheels the BLAS inside (``knowledge.platforms.numpy_wheel_blas``: on
+    macOS the installer picks the Accelerate or the OpenBLAS wheel by the macOS version)."""
+
+    url: str
+    sha256: str
+    blas: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.url.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
 class Package:
     """One installed distribution; ``source`` is ``conda`` or ``pypi``."""
 
@@ -37,7 +52,16 @@ class Package:
     requested_url: str = ""
     origin: str = ""  # "editable" or "local" for a distribution no index has (no path kept)
     hashes: tuple[str, ...] = ()  # "sha256:..." of every file a locked platform may install
+    files: tuple[PackageFile, ...] = ()  # those files (PyPI), each with its URL: the exports'
+    depends: tuple[str, ...] = ()  # a conda record's depends (conda-lock.yml's dependencies)
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.source, self.name)
+
+    def every_file(self) -> tuple[PackageFile, ...]:
+        """Every file of the package with its URL and sha256: ``files`` where the lock has
+        them, else the one ``url`` (a conda archive, an environment recorded with --online)."""
+        if self.files:
+            return self.files
+        return (PackageFile(self.url, self.sha256),) if self.url and self.sha256 else ()

@@ -19,6 +19,7 @@ from typing import Any
 from npinit.errors import Failure, InvalidInput
 from npinit.knowledge.platforms import marker_environment, numpy_wheel_blas, wheel_fits
 from npinit.model import EnvKind, Platform, Source
+from npinit.record.package import PackageFile
 from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot, canonical
 
@@ -56,15 +57,30 @@ def _package(
     files = wheels or ([sdist] if sdist else [])
     tags = sorted({t for url, _ in wheels for t in _wheel_tags(url.rsplit("/", 1)[-1])})
     first = files[0] if files else ("", "")
+    name = canonical(name)
     return Package(
-        name=canonical(name),
+        name=name,
         version=version,
         source=Source.PYPI,
         url=first[0],
         sha256=first[1],
         tags=tuple(tags),
         hashes=tuple(sorted({f"sha256:{sha}" for _, sha in files if sha})),
+        files=tuple(
+            PackageFile(url, sha, _file_blas(url) if name == "numpy" else "")
+            for url, sha in sorted(set(files), key=lambda f: (f[0].rsplit("/", 1)[-1], f))
+            if url and sha
+        ),
     )
+
+
+def _file_blas(url: str) -> str:
+    """The BLAS inside a numpy wheel (its platform tag says it); "" for an sdist."""
+    name = url.rsplit("/", 1)[-1]
+    if not name.endswith(".whl"):
+        return ""
+    variants = {numpy_wheel_blas(tag.split("-")[-1]) for tag in _wheel_tags(name)}
+    return variants.pop() if len(variants) == 1 else "unknown"
 
 
 def _section(platform: Platform, python: str, packages: list[Package]) -> Snapshot:
