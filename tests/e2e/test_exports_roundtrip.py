@@ -5,13 +5,16 @@ as npinit's own reader reads it, on every locked platform."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from npinit.record import lockfile
 from npinit.record.snapshot import Snapshot
+from tests.e2e.test_reproduce import conda_lock_python as conda_lock_python
 from tests.helpers import invoke
 
 pytestmark = pytest.mark.e2e
@@ -149,3 +152,201 @@ def test_a_lock_whose_files_and_hashes_disagree_is_refused(
     code, _, err = invoke(["lock", "--format", "pylock", "--output", "x.toml"], project, capsys)
     assert code == 2 and "(numpy): its files and its hashes disagree" in err
     assert not (project / "x.toml").exists()
+
+
+# -- conda and pixi: explicit files, conda-lock.yml, pixi.lock -------------------------------
+
+
+FORGE = ["--python", "3.14", "--numpy", "2.5.0", "--blas", "openblas"]
+CONDA_PLATFORMS = ["linux-64", "linux-aarch64", "osx-arm64", "win-64"]  # the slice's
+CANONICAL = "https://conda.anaconda.org/conda-forge/"
+
+# conda-lock's own reading of conda-lock.yml, and its own rule for a record's depends (its
+# conda solver's: one MatchSpec per depends entry, merged per name, the version's spec_str)
+CONDA_LOCK_SCRIPT = """
+import json, pathlib, sys
+from conda_lock.conda_solver import MatchSpec
+from conda_lock.lockfile import parse_conda_lock_file
+
+def dependencies(depends):
+    specs = {}
+    for dep in depends:
+        spec = MatchSpec(dep)
+        specs.setdefault(spec.name, []).append(spec)
+    out = {}
+    for name, found in specs.items():
+        spec = found[0] if len(found) == 1 else MatchSpec.merge(found)[0]
+        out[name] = spec.version.spec_str if spec.version is not None else ""
+    return out
+
+lock = parse_conda_lock_file(pathlib.Path(sys.argv[1]))
+depends = json.loads(pathlib.Path(sys.argv[2]).read_text())
+print(json.dumps({
+    "platforms": sorted(lock.metadata.platforms),
+    "channels": [c.url for c in lock.metadata.channels],
+    "packages": [[p.platform, p.name, p.manager, p.url, p.hash.md5, p.hash.sha256,
+                  p.dependencies] for p in lock.package],
+    "expected": {key: dependencies(specs) for key, specs in depends.items()},
+}))
+"""
+
+
+def _conda_lock_read(
+    project: Path, capsys: pytest.CaptureFixture[str], python: Path, tmp_path: Path
+) -> dict[str, Any]:
+    """conda-lock.yml exported from the project's lock, as conda-lock's parser reads it."""
+    from tests.conftest import run
+
+    out = _export(project, capsys, "conda-lock", tmp_path / "conda-lock.yml")
+    lock = lockfile.read_lock(project / "npinit.lock")
+    depends = {
+        f"{platform} {p.name}": list(p.depends)
+        for platform, section in lock.sections.items()
+        for p in section.packages
+    }
+    spec = tmp_path / "depends.json"
+    spec.write_text(json.dumps(depends))
+    result = run([python, "-c", CONDA_LOCK_SCRIPT, out, spec])
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def _no_alias_left(paths: list[Path]) -> None:
+    """No written lock or export names the alias (file://); each names the channel."""
+    for path in paths:
+        text = path.read_text()
+        assert "file://" not in text, path.name
+        assert text.count(CANONICAL) > 0, path.name
+
+
+def test_conda_exports_carry_every_file_hash_and_dependency(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    forge_alias: str,
+    conda_lock_python: Path,
+) -> None:
+    from rattler.explicit_environment import ExplicitEnvironmentSpec
+
+    flags = [f for p in CONDA_PLATFORMS for f in ("--platform", p)]
+    project = _new(tmp_path, capsys, "cx", "--manager", "conda", *FORGE, *flags)
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], project, capsys)
+    assert code == 0, err
+    lock = lockfile.read_lock(project / "npinit.lock")
+    assert lock.platforms() == CONDA_PLATFORMS
+    written = [project / "npinit.lock"]
+    for platform, section in lock.sections.items():
+        assert all(p.depends for p in section.packages if p.name == "numpy"), platform
+        explicit = _export(
+            project, capsys, "conda-explicit", tmp_path / f"{platform}.txt", "--platform", platform
+        )
+        written.append(explicit)
+        spec = ExplicitEnvironmentSpec.from_path(explicit)
+        assert str(spec.platform) == platform
+        got = {tuple(str(e.url).split("#")) for e in spec.packages}
+        assert got == {(p.url, p.md5) for p in section.packages}, platform
+    read = _conda_lock_read(project, capsys, conda_lock_python, tmp_path)
+    written.append(tmp_path / "conda-lock.yml")
+    _no_alias_left(written)
+    assert read["platforms"] == CONDA_PLATFORMS and read["channels"] == ["conda-forge"]
+    got_files = {(p[0], p[3], p[4], p[5]) for p in read["packages"]}
+    assert got_files == {
+        (platform, p.url, p.md5, p.sha256)
+        for platform, section in lock.sections.items()
+        for p in section.packages
+    }
+    dependencies = {f"{p[0]} {p[1]}": p[6] for p in read["packages"]}
+    assert dependencies == read["expected"]
+    assert dependencies["linux-64 numpy"]["libblas"] == ">=3.9.0,<4.0a0"
+
+
+def test_pixi_lock_and_its_exports_carry_every_file_of_npinit_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    import rattler
+
+    blas = ["--blas", "mkl,osx-arm64=accelerate"]
+    flags = [f for p in ("linux-64", "osx-arm64", "win-64") for f in ("--platform", p)]
+    project = _new(
+        tmp_path, capsys, "pq", "--manager", "pixi", *FORGE[:2], "--numpy", "2.4.6", *blas, *flags
+    )
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], project, capsys)
+    assert code == 0, err
+    lock = lockfile.read_lock(project / "npinit.lock")
+    pixi = rattler.LockFile.from_path(project / "pixi.lock")
+    env = pixi.default_environment()
+    assert env is not None
+    assert [str(c) for c in env.channels()] == [CANONICAL.rstrip("/")]
+    owned = {str(p.name): p for p in env.platforms()}
+    assert sorted(owned) == lock.platforms() == ["linux-64", "osx-arm64", "win-64"]
+    for platform, section in lock.sections.items():
+        records = env.conda_repodata_records_for_platform(owned[platform]) or []
+        got = {(str(r.url), (r.sha256 or b"").hex(), (r.md5 or b"").hex()) for r in records}
+        assert got == {(p.url, p.sha256, p.md5) for p in section.packages}, platform
+        assert {(str(r.name.normalized), tuple(r.depends)) for r in records} == {
+            (p.name, p.depends) for p in section.packages
+        }
+    _no_alias_left([project / "npinit.lock", project / "pixi.lock"])
+    code, out, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 0, out + err
+
+
+# -- a lock made through a channel alias installs anywhere -----------------------------------
+
+
+def test_a_lock_made_through_an_alias_records_the_channel_and_fetches_through_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locked through a file:// alias: npinit.lock, conda-lock.yml (the CI export) and the
+    explicit files name https://conda.anaconda.org/conda-forge/...; create with the alias
+    fetches through it, every file checked; lock --check still says the lock fits."""
+    from tests.channels import build_channel
+    from tests.helpers import no_conda_path
+
+    platforms = ["linux-64", "osx-arm64", "win-64"]
+    root = tmp_path / "mirror"
+    for platform in platforms:
+        build_channel(root, platform)
+    alias = root.as_uri()
+    flags = [f for p in platforms for f in ("--platform", p)]
+    project = _new(
+        tmp_path,
+        capsys,
+        "ca",
+        "--manager",
+        "conda",
+        "--python",
+        "3.12",
+        "--numpy",
+        "2.4.6",
+        "--blas",
+        "openblas",
+        "--ci",
+        "github",
+        *flags,
+    )
+    code, _, err = invoke(["lock", "--channel-alias", alias], project, capsys)
+    assert code == 0, err
+    written = [project / "npinit.lock", project / "conda-lock.yml"]
+    for platform in platforms:
+        written.append(
+            _export(
+                project,
+                capsys,
+                "conda-explicit",
+                tmp_path / f"{platform}.txt",
+                "--platform",
+                platform,
+            )
+        )
+    _no_alias_left(written)
+    monkeypatch.setenv("PATH", no_conda_path())
+    code, out, err = invoke(["create", "--channel-alias", alias, "--json"], project, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["tool"] == "py-rattler" and report["verified"] is True
+    meta = project / ".conda" / "conda-meta"
+    assert {"numpy", "libblas", "python"} <= {p.name.rsplit("-", 2)[0] for p in meta.glob("*.json")}
+    code, out, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 0 and "fits" in out + err, out + err
+    code, out, _ = invoke(["verify"], project, capsys)
+    assert code == 0, out

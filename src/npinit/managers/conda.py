@@ -145,7 +145,12 @@ def lock(
         return keep.kept(platform.value, Source.CONDA)
 
     solved = solve(
-        {p: wanted for p in platforms}, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept
+        {p: wanted for p in platforms},
+        urls,
+        cache=_cache(ctx),
+        environ=ctx.environ,
+        keep=kept,
+        alias=ctx.channel_alias,
     )
     sections = {p: solved[p][0] for p in platforms}
     if pip:
@@ -187,7 +192,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         exe = ctx.which(tool)
         assert exe is not None
         explicit = workdir / f"conda-{section.platform}.txt"
-        text, _ = export.conda_explicit(conda)
+        text, _ = export.conda_explicit(conda, ctx.channel_alias)  # fetched through the alias
         explicit.write_text(text, "utf-8")
         ctx.progress(f"Installing {len(conda.packages)} locked packages with {tool}")
         ctx.run(explicit_command(exe, prefix, explicit), cwd=ctx.project,
@@ -206,7 +211,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         records = locked_records(
             list(conda.packages), urls, Platform(section.platform), cache=_cache(ctx)
         )
-        fetch_verified(records, list(conda.packages), workdir / "pkgs")
+        fetch_verified(records, list(conda.packages), workdir / "pkgs", ctx.channel_alias)
         rattler_install(records, prefix, cache=_cache(ctx))
     if (prefix / "conda-meta").is_dir():
         from npinit.managers.conda_engine import write_variables

@@ -1,5 +1,6 @@
 """The embedded conda engine's helpers: environment.yml read as data, conda channel names as
-URLs, and the activation variables conda would record (the solving and installing is in
+URLs (:mod:`npinit.knowledge.channels`: a lock records canonical URLs, an alias is applied
+when fetching), and the activation variables conda would record (the solving and installing is in
 :mod:`npinit.record.resolve_conda`)."""
 
 from __future__ import annotations
@@ -9,24 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.errors import InvalidInput
-
-DEFAULT_ALIAS = "https://conda.anaconda.org"
-DEFAULTS = ("https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
-
-
-def channel_urls(channels: list[str], alias: str | None) -> list[str]:
-    """conda's channel names as URLs; ``alias`` plays conda's ``channel_alias``."""
-    urls: list[str] = []
-    for channel in channels:
-        if channel == "nodefaults":
-            continue
-        if "://" in channel:
-            urls.append(channel)
-        elif channel == "defaults" and alias is None:
-            urls.extend(DEFAULTS)
-        else:
-            urls.append(f"{(alias or DEFAULT_ALIAS).rstrip('/')}/{channel}")
-    return urls
+from npinit.knowledge.channels import channel_urls as channel_urls  # used by the managers
 
 
 def read_environment(path: Path) -> dict[str, Any]:

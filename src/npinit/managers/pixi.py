@@ -195,9 +195,12 @@ def lock(
     def kept(platform: Platform) -> list[Package]:
         return keep.kept(platform.value, Source.CONDA)
 
-    solved = solve(wanted, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept)
+    solved = solve(
+        wanted, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept, alias=ctx.channel_alias
+    )
     lock_file = rattler.LockFile([rattler.LockPlatform(p.value) for p in platforms])
-    lock_file.set_channels("default", [rattler.LockChannel(url) for url in urls])
+    canonical = channel_urls(channels, None)  # the alias is where they were read from
+    lock_file.set_channels("default", [rattler.LockChannel(url) for url in canonical])
     for platform in platforms:
         for record in solved[platform][1]:
             lock_file.add_conda_package("default", rattler.LockPlatform(platform.value), record)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.errors import Failure, InvalidInput, ToolMissing
+from npinit.knowledge.channels import canonical_url, fetch_url
 from npinit.knowledge.platforms import virtual_packages
 from npinit.model import EnvKind, Platform, Source
 from npinit.record.snapshot import (
@@ -50,6 +51,7 @@ def _package(record: Any) -> Package:
         url=str(record.url),
         md5=record.md5.hex() if record.md5 else "",
         sha256=record.sha256.hex() if record.sha256 else "",
+        depends=tuple(str(d) for d in record.depends),
     )
 
 
@@ -86,9 +88,11 @@ def solve(
     cache: Path,
     environ: Mapping[str, str],
     keep: Callable[[Platform], list[Package]] | None = None,
+    alias: str | None = None,
 ) -> dict[Platform, tuple[Snapshot, list[Any]]]:
-    """Solve each platform's ``specs`` against ``channels`` (URLs); each platform's section
-    and its records (rattler ``RepoDataRecord``s, e.g. for pixi.lock). The ``keep``
+    """Solve each platform's ``specs`` against ``channels`` (URLs, read through ``alias``);
+    each platform's section and its records (rattler ``RepoDataRecord``s, e.g. for
+    pixi.lock), both with the channels' canonical URLs (``knowledge.channels``). The ``keep``
     packages (a previous lock's) are preferred: py-rattler's ``locked_packages``."""
     rattler = require_rattler()
     from rattler.exceptions import SolverError
@@ -136,6 +140,9 @@ def solve(
         return list(await asyncio.gather(*(one(p) for p in specs)))
 
     solutions = asyncio.run(every())
+    for record in (r for records in solutions for r in records):
+        record.url = canonical_url(str(record.url), alias)
+        record.channel = canonical_url(str(record.channel or ""), alias) or None
     return {
         platform: (section(platform, records), records)
         for platform, records in zip(specs, solutions, strict=True)
@@ -215,11 +222,14 @@ def locked_records(
     return chosen
 
 
-def fetch_verified(records: list[Any], locked: list[Package], workdir: Path) -> None:
-    """Download every record's archive into ``workdir`` and check it against the locked
-    sha256 (md5 where the lock has no sha256); then point the record at the checked file, so
-    the installer links exactly what was checked (rattler's installer does not check
-    downloads against their record). A mismatch is a Failure (exit 1)."""
+def fetch_verified(
+    records: list[Any], locked: list[Package], workdir: Path, alias: str | None = None
+) -> None:
+    """Download every record's locked URL (through ``alias``: ``knowledge.channels.fetch_url``)
+    into ``workdir`` and check it against the locked sha256 (md5 where the lock has no
+    sha256); then point the record at the checked file, so the installer links exactly what
+    was checked (rattler's installer does not check downloads against their record). A
+    mismatch is a Failure (exit 1)."""
     import hashlib
     import shutil
     from urllib.parse import unquote, urlsplit
@@ -233,7 +243,8 @@ def fetch_verified(records: list[Any], locked: list[Package], workdir: Path) -> 
     client = Client()
 
     async def one(record: Any) -> Path:
-        url, dest = str(record.url), workdir / str(record.file_name)
+        package = wanted[(str(record.subdir), str(record.file_name))]
+        url, dest = fetch_url(package.url, alias), workdir / str(record.file_name)
         if url.startswith("file:"):
             shutil.copyfile(unquote(urlsplit(url).path), dest)
         else:

@@ -1,0 +1,55 @@
+"""Where conda channels live, and the one rule for a channel alias (``--channel-alias``,
+conda's ``channel_alias``): a lock records a channel's canonical URLs
+(``https://conda.anaconda.org/conda-forge/linux-64/x.conda``), never the alias's; the
+alias is where those files are read from, applied only when fetching (the solver's
+repodata, create's downloads, a bundle's downloads): :func:`fetch_url`. A lock made
+through a mirror or a local copy of a channel is then the same lock as one made against
+the channel itself, and installs anywhere."""
+
+from __future__ import annotations
+
+DEFAULT_ALIAS = "https://conda.anaconda.org"
+DEFAULTS = ("https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
+
+
+def channel_urls(channels: list[str], alias: str | None) -> list[str]:
+    """conda's channel names as URLs; ``alias`` plays conda's ``channel_alias``. With an
+    alias, ``defaults`` is ``<alias>/defaults`` (its canonical form is pkgs/main)."""
+    urls: list[str] = []
+    for channel in channels:
+        if channel == "nodefaults":
+            continue
+        if "://" in channel:
+            urls.append(channel)
+        elif channel == "defaults" and alias is None:
+            urls.extend(DEFAULTS)
+        else:
+            urls.append(f"{(alias or DEFAULT_ALIAS).rstrip('/')}/{channel}")
+    return urls
+
+
+def canonical_url(url: str, alias: str | None) -> str:
+    """A URL read through ``alias`` as the channel's own (what a lock records): under
+    ``https://conda.anaconda.org``, ``<alias>/defaults`` under pkgs/main; any other URL as
+    it is."""
+    base = (alias or "").rstrip("/") + "/"
+    if not alias or not url.startswith(base):
+        return url
+    rest = url[len(base) :]
+    if rest.startswith("defaults/"):
+        return f"{DEFAULTS[0]}/{rest.removeprefix('defaults/')}"
+    return f"{DEFAULT_ALIAS}/{rest}"
+
+
+def fetch_url(url: str, alias: str | None) -> str:
+    """Where to download a locked (canonical) URL from: through ``alias`` when there is one.
+    Every fetcher of a locked conda file goes through this function."""
+    if not alias:
+        return url
+    base = alias.rstrip("/") + "/"
+    for prefix in DEFAULTS:
+        if url.startswith(prefix + "/"):
+            return f"{base}defaults/{url[len(prefix) + 1 :]}"
+    if url.startswith(DEFAULT_ALIAS + "/"):
+        return base + url[len(DEFAULT_ALIAS) + 1 :]
+    return url
