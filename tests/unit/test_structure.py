@@ -353,7 +353,6 @@ LONG_FUNCTIONS = {
     "editing/conda_env.py:edit",
     "editing/toml_files.py:edit_pyproject",
     "recommend.py:recommend",
-    "record/export.py:conda_lock",
     "record/resolve_conda.py:solve",
 }
 
