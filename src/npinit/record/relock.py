@@ -123,7 +123,7 @@ _VALUE = re.compile(r'^([a-z0-9_-]+) = (?:"([^"\\]*)"|(\d+)|\[((?:"[^"\\]*"(?:, 
 
 
 _NUMBERS = {"build_number"}
-_LISTS = {"tags", "hashes", "requirements", "depends", "platforms"}
+_LISTS = {"tags", "hashes", "requirements", "depends"}
 
 
 def fast_loads(text: str) -> Lock | None:
