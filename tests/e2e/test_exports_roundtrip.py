@@ -184,6 +184,8 @@ depends = json.loads(pathlib.Path(sys.argv[2]).read_text())
 print(json.dumps({
     "platforms": sorted(lock.metadata.platforms),
     "channels": [c.url for c in lock.metadata.channels],
+    "sources": [str(s) for s in lock.metadata.sources],
+    "content_hash": lock.metadata.content_hash,
     "packages": [[p.platform, p.name, p.manager, p.url, p.hash.md5, p.hash.sha256,
                   p.dependencies] for p in lock.package],
     "expected": {key: dependencies(specs) for key, specs in depends.items()},
@@ -248,6 +250,9 @@ def test_conda_exports_carry_every_file_hash_and_dependency(
     written.append(tmp_path / "conda-lock.yml")
     _no_alias_left(written)
     assert read["platforms"] == CONDA_PLATFORMS and read["channels"] == ["conda-forge"]
+    assert read["sources"] == ["environment.yml"]
+    assert sorted(read["content_hash"]) == CONDA_PLATFORMS
+    assert all(len(h) == 64 for h in read["content_hash"].values())
     got_files = {(p[0], p[3], p[4], p[5]) for p in read["packages"]}
     assert got_files == {
         (platform, p.url, p.md5, p.sha256)
