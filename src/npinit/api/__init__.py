@@ -16,6 +16,7 @@ Every command of the CLI has its function here:
 | set | :func:`plan_set`, :func:`apply_set` |
 | versions, recommend | :func:`versions`, :func:`recommend` |
 | report | :func:`class_report`, :func:`write_report_html` |
+| bundle | :func:`make_bundle`, :func:`check_bundle` |
 | (where) | :func:`find_project`, :func:`project_environment`, :func:`resolve_target` |
 
 The submodules load on first use, so that importing the API (and starting the CLI) stays
@@ -28,6 +29,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _WHERE = {
+    "BundleResult": "bundle",
+    "make_bundle": "bundle",
+    "BundleCheck": "bundle_check",
+    "check_bundle": "bundle_check",
     "NewResult": "new",
     "answers_for": "new",
     "check_template_create": "new",
@@ -100,6 +105,8 @@ __all__ = [
     "INCOMPLETE",
     "OSES",
     "PROBE_TIMEOUT",
+    "BundleCheck",
+    "BundleResult",
     "ClassReport",
     "CreateResult",
     "LockDiff",
@@ -115,6 +122,7 @@ __all__ = [
     "blas_offer",
     "cache_dir",
     "channel_offer",
+    "check_bundle",
     "check_lock",
     "check_numpy",
     "check_python",
@@ -136,6 +144,7 @@ __all__ = [
     "lock_environment",
     "lock_from_env",
     "lock_project",
+    "make_bundle",
     "new_project",
     "numpy_offer",
     "os_name",
@@ -164,6 +173,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from npinit.api.bundle import BundleResult, make_bundle
+    from npinit.api.bundle_check import BundleCheck, check_bundle
     from npinit.api.changes import LockDiff, diff_locks, preview_lock
     from npinit.api.create import (
         ENV_DIRS,

@@ -94,6 +94,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "npinit.cli.guide:recommend",
         "The install guide's decision: which distribution, manager and channel to use.",
     ),
+    "bundle": (
+        "npinit.cli.bundle:bundle",
+        "Download every locked file of every platform (checked against npinit.lock as it "
+        "arrives) into OUTPUT (default: ../<project>-bundle), laid out for offline installs "
+        "with npinit create --bundle or the managers' own tools; a second run downloads only "
+        "what is missing.",
+    ),
     "report": (
         "npinit.cli.workshop:report",
         "Who is ready, who is not and why: FILE|DIR... of `npinit doctor --json` and `npinit "

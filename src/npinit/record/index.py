@@ -18,7 +18,7 @@ DEFAULT_INDEX = "https://pypi.org/simple"
 ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 
 
-def _split_credentials(index: str) -> tuple[str, dict[str, str]]:
+def split_credentials(index: str) -> tuple[str, dict[str, str]]:
     """``https://user:secret@host/simple`` -> the URL without them, and a Basic header."""
     import base64
     from urllib.parse import unquote, urlsplit, urlunsplit
@@ -55,17 +55,24 @@ class _Anchors(HTMLParser):
             self._href = None
 
 
-def _fetch(index: str, name: str) -> dict[str, Any]:
+def open_url(url: str, headers: dict[str, str] | None = None, timeout: float = 60) -> Any:
+    """The one way npinit opens an http(s) or file URL: credentials in the URL become a
+    Basic header (never part of what is requested or shown); the response, to be closed."""
+    bare, auth = split_credentials(url)
+    request = urllib.request.Request(bare, headers={**(headers or {}), **auth})
+    return urllib.request.urlopen(request, timeout=timeout)
+
+
+def project_page(index: str, name: str) -> dict[str, Any]:
     """The project page as PEP 691 data (a PEP 503 HTML page is converted), every file URL
     made absolute against the page's own URL (both PEPs allow relative ones)."""
     from urllib.parse import urldefrag, urljoin
 
     from npinit.reading import MAX_BYTES, parse_bounded
 
-    base, auth = _split_credentials(index)
+    base, auth = split_credentials(index)
     page_url = f"{base.rstrip('/')}/{name}/"
-    request = urllib.request.Request(page_url, headers={"Accept": ACCEPT, **auth})
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with open_url(page_url, {"Accept": ACCEPT, **auth}) as response:
         kind = response.headers.get_content_type()
         body = response.read(MAX_BYTES)  # a page past this is cut, and then does not parse
         final = response.geturl()
@@ -114,14 +121,14 @@ def add_hashes(
     pages: dict[str, dict[str, Any]] = {}
 
     def load(name: str) -> tuple[str, dict[str, Any]]:
-        return name, _fetch(index, name)
+        return name, project_page(index, name)
 
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
             pages = dict(pool.map(load, sorted({p.name for p in wanted})))
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise Failure(
-            f"could not ask the index {_split_credentials(index)[0]} for hashes ({error})",
+            f"could not ask the index {split_credentials(index)[0]} for hashes ({error})",
             "check the network, or lock without --online (hashes are then left out)",
         ) from None
     warnings: list[str] = []

@@ -1,0 +1,268 @@
+"""The offline bundle's layout (OWNERS.md, "The bundle layout": the contract with
+``create --bundle``) and its files: per platform of a lock, every PyPI file in
+``<platform>/pypi/`` and every conda archive in ``<platform>/channel/<subdir>/``, each with
+the hashes the lock gives; ``bundle.json`` lists them (and a checksum of every other file the
+bundle holds), so ``bundle --check`` can re-hash a stick that has been passed around."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from npinit.errors import InvalidInput
+from npinit.model import Platform
+from npinit.record.snapshot import Package, Snapshot
+
+BUNDLE_VERSION = 1
+INFO = "bundle.json"
+PROJECT = "project"
+INCOMPLETE = ".npinit-bundle-incomplete"
+NOARCH = "noarch"
+DEFAULT_ALIAS = "https://conda.anaconda.org"
+_SUBDIRS = frozenset({p.value for p in Platform} | {NOARCH})
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+!~-]*")
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/@\s]+)@")
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    """One package file of a platform: where it goes (relative to the bundle, ``/``
+    separated), what it is, its hashes, and the URL it comes from (never written)."""
+
+    path: str
+    name: str
+    version: str
+    sha256: str
+    md5: str = ""
+    url: str = ""
+    size: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "path": self.path,
+            "name": self.name,
+            "version": self.version,
+            "sha256": self.sha256,
+        }
+        if self.md5:
+            data["md5"] = self.md5
+        data["size"] = self.size
+        return data
+
+
+def pypi_dir(platform: str) -> str:
+    return f"{platform}/pypi"
+
+
+def channel_dir(platform: str) -> str:
+    return f"{platform}/channel"
+
+
+def redact(text: str) -> str:
+    """``https://user:secret@host/...`` -> ``https://host/...``: credentials are never
+    written into a bundle (an http(s) user part is a token too; ``ssh://git@host`` stays)."""
+
+    def strip(match: re.Match[str]) -> str:
+        scheme, userinfo = match.group(1), match.group(2)
+        if ":" in userinfo or "http" in scheme.lower():
+            return scheme
+        return match.group(0)
+
+    return _USERINFO.sub(strip, text)
+
+
+def file_name(url: str, package: Package) -> str:
+    """The file name a URL ends in, refused (exit 2) unless it is a plain file name."""
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    if not _FILE_NAME.fullmatch(name) or name.endswith(".npinit-part"):
+        raise InvalidInput(
+            f"the lock's URL of {package.name} {package.version} does not end in a file name "
+            f"({redact(url)[:120]})",
+            "lock again; npinit bundles only files an index or channel serves",
+        )
+    return name
+
+
+def conda_url(url: str, alias: str | None) -> str:
+    """Where to fetch a locked conda archive: a URL under conda's default alias is taken
+    from ``alias`` instead (a mirror, a local channel); any other URL as it is."""
+    if alias and url.startswith(DEFAULT_ALIAS + "/"):
+        return alias.rstrip("/") + url[len(DEFAULT_ALIAS) :]
+    return url
+
+
+def plan_section(
+    platform: str, section: Snapshot, alias: str | None, others: Mapping[str, str]
+) -> tuple[list[BundleFile], list[str]]:
+    """Every file of one platform's section, and warnings for what no index serves (an
+    editable install, a direct URL without a hash). ``others``: the URL of each further
+    file (by sha256) a PyPI package may install there (both macOS numpy wheels)."""
+    files: list[BundleFile] = []
+    warnings: list[str] = []
+    for package in section.packages:
+        if package.source == "conda":
+            files.append(_conda_file(platform, package, alias))
+            continue
+        if package.origin or not package.url or not package.sha256:
+            warnings.append(
+                f"{platform}: {package.name} {package.version} has no file an index serves "
+                "(an editable or local install); it is not in the bundle"
+            )
+            continue
+        wanted = {package.sha256: package.url}
+        for entry in package.hashes:
+            sha = entry.removeprefix("sha256:")
+            if sha not in wanted and sha in others:
+                wanted[sha] = others[sha]
+        for sha, url in sorted(wanted.items(), key=lambda item: item[1]):
+            path = f"{pypi_dir(platform)}/{file_name(url, package)}"
+            files.append(BundleFile(path, package.name, package.version, sha, url=url))
+    return files, warnings
+
+
+def _conda_file(platform: str, package: Package, alias: str | None) -> BundleFile:
+    if package.subdir not in _SUBDIRS or not package.url or not package.sha256:
+        raise InvalidInput(
+            f"{platform}: the conda package {package.name} has no subdir, URL or sha256 "
+            "npinit can bundle",
+            "lock again with npinit lock",
+        )
+    name = file_name(package.url, package)
+    path = f"{channel_dir(platform)}/{package.subdir}/{name}"
+    url = conda_url(package.url, alias)
+    return BundleFile(path, package.name, package.version, package.sha256, package.md5, url)
+
+
+def missing_hashes(section: Snapshot) -> dict[str, set[str]]:
+    """PyPI packages whose locked hashes name files beyond the lock's URL: name -> those
+    sha256 (the index is asked for their URLs)."""
+    out: dict[str, set[str]] = {}
+    for package in section.packages:
+        if package.source != "pypi" or package.origin or not package.url:
+            continue
+        extra = {h.removeprefix("sha256:") for h in package.hashes} - {package.sha256}
+        if extra:
+            out.setdefault(package.name, set()).update(extra)
+    return out
+
+
+def other_files(wanted: Mapping[str, set[str]], indexes: list[str]) -> dict[str, str]:
+    """The URL (by sha256) of each wanted file, from the first index whose project page
+    lists it; a page that cannot be read is passed over (the file is then left out, with
+    a warning from :func:`plan_section`'s caller)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from npinit.record.index import project_page
+
+    def look(name: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for index in indexes:
+            try:
+                page = project_page(index, name)
+            except (OSError, ValueError, InvalidInput):
+                continue
+            for entry in page.get("files", []):
+                sha = (entry.get("hashes") or {}).get("sha256", "")
+                if sha in wanted[name] and isinstance(entry.get("url"), str):
+                    found.setdefault(sha, entry["url"])
+            if set(found) >= wanted[name]:
+                break
+        return found
+
+    out: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for found in pool.map(look, sorted(wanted)):
+            out.update(found)
+    return out
+
+
+def indexes_of(inputs: Mapping[str, Any] | None, environ: Mapping[str, str]) -> list[str]:
+    """The package indexes a pip lock was made with, credentials included (they are used
+    to fetch, never written): ``--index-url``/``--extra-index-url`` lines of the lock's
+    inputs, uv's and pip's index variables, then PyPI."""
+    urls: list[str] = []
+    for line in (inputs or {}).get("requirements", []):
+        words = str(line).split(":", 1)[-1].split() if ": -" in str(line) else str(line).split()
+        for index, word in enumerate(words):
+            option, _, value = word.partition("=")
+            if option in ("--index-url", "-i", "--extra-index-url"):
+                value = value or (words[index + 1] if index + 1 < len(words) else "")
+                if value:
+                    urls.append(value)
+    for name in (
+        "UV_DEFAULT_INDEX",
+        "UV_INDEX_URL",
+        "UV_INDEX",
+        "UV_EXTRA_INDEX_URL",
+        "PIP_INDEX_URL",
+        "PIP_EXTRA_INDEX_URL",
+    ):
+        urls += [u.split("=", 1)[-1] for u in environ.get(name, "").split()]
+    urls.append("https://pypi.org/simple")
+    return list(dict.fromkeys(u for u in urls if "://" in u))
+
+
+def auth_headers(url: str, indexes: list[str]) -> tuple[tuple[str, str], ...]:
+    """The Basic header of the first index with credentials on ``url``'s host (a file an
+    authenticated index serves needs them too), else none."""
+    from npinit.record.index import split_credentials
+
+    host = urlsplit(url).netloc.rsplit("@", 1)[-1]
+    for index in indexes:
+        parts = urlsplit(index)
+        if parts.username is not None and parts.netloc.rsplit("@", 1)[-1] == host:
+            return tuple(split_credentials(index)[1].items())
+    return ()
+
+
+def info_json(
+    created_by: str,
+    lock_sha256: str,
+    manager: str,
+    platforms: Mapping[str, dict[str, Any]],
+    checksums: Mapping[str, str],
+) -> str:
+    """``bundle.json``'s text (OWNERS.md's layout), ``checksums``: the sha256 of every other
+    file the bundle holds (requirements, channels' repodata, README, the project's files)."""
+    data = {
+        "bundle-version": BUNDLE_VERSION,
+        "created-by": created_by,
+        "lock-sha256": lock_sha256,
+        "manager": manager,
+        "platforms": dict(sorted(platforms.items())),
+        "checksums": dict(sorted(checksums.items())),
+    }
+    return json.dumps(data, indent=2, sort_keys=False) + "\n"
+
+
+def read_info(output: Path) -> dict[str, Any]:
+    """A bundle's ``bundle.json`` as data; InvalidInput (exit 2) when it is not a bundle."""
+    from npinit.reading import parse_bounded, read_text
+
+    path = output / INFO
+    if not path.is_file():
+        raise InvalidInput(f"{output} is not a bundle (no {INFO})", "make one: npinit bundle")
+    try:
+        data = parse_bounded(json.loads, read_text(path, INFO), str(path))
+    except ValueError as error:
+        raise InvalidInput(f"{path} is not valid JSON ({error})", "make it again") from None
+    if not isinstance(data, dict) or data.get("bundle-version") != BUNDLE_VERSION:
+        raise InvalidInput(
+            f"{path} is not a bundle npinit reads (bundle-version {BUNDLE_VERSION})",
+            "make it again with this npinit",
+        )
+    return data
+
+
+def inside(output: Path, relative: str) -> Path:
+    """``output / relative`` for a path bundle.json names; refused unless it is a plain
+    relative path below the bundle (a damaged bundle.json must not point elsewhere)."""
+    posix = PurePosixPath(relative)
+    if posix.is_absolute() or ".." in posix.parts or "\\" in relative or not posix.parts:
+        raise InvalidInput(f"bundle.json names {relative!r}, not a path in the bundle", "")
+    return output.joinpath(*posix.parts)

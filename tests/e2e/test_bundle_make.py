@@ -1,0 +1,262 @@
+"""npinit bundle against local sources only: a conda project locked against the synthetic
+archive channel (tests/channels.py), bundled, its channel read by py-rattler's own solver
+and installer; a pip project against a package index on loopback that wants credentials
+and counts what it serves. Damaged and missing files, interrupted runs, changed files."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import invoke, lock_section
+from tests.local_index import serve, wheel
+
+pytestmark = pytest.mark.e2e
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _conda_project(tmp_path: Path, capsys: pytest.CaptureFixture[str], alias: str) -> Path:
+    code, _, err = invoke(
+        ["new", "cb", "--manager", "conda", "--python", "3.12", "--numpy", "2.4.6",
+         "--blas", "mkl", "--platform", "linux-64", "--no-input", "--channel-alias", alias],
+        tmp_path, capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = invoke(["lock", "--channel-alias", alias], tmp_path / "cb", capsys)
+    assert code == 0, err
+    return tmp_path / "cb"
+
+
+def _bundle(
+    project: Path, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, dict[str, Any], str]:
+    code, out, err = invoke(["bundle", *args, "--json"], project, capsys)
+    return code, (json.loads(out) if code == 0 else {}), err
+
+
+def _locked_files(project: Path, platform: str = "linux-64") -> dict[str, str]:
+    """file name -> sha256, from the lock itself."""
+    section = lock_section(project / "npinit.lock", platform)
+    return {p["url"].rsplit("/", 1)[-1]: p["sha256"] for p in section["packages"]}
+
+
+def test_the_conda_bundle_is_a_channel_rattler_solves_and_installs_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    import rattler
+
+    project = _conda_project(tmp_path, capsys, channel.as_uri())
+    out = tmp_path / "stick"
+    code, report, err = _bundle(project, capsys, str(out), "--channel-alias", channel.as_uri())
+    assert code == 0, err
+    locked = _locked_files(project)
+    assert report["downloaded"] == len(locked) == 6
+    archives = {p.name: _sha256(p) for p in (out / "linux-64/channel").glob("*/*.tar.bz2")}
+    assert archives == locked
+    explicit = (out / "linux-64/explicit.txt").read_text().splitlines()
+    assert explicit[3] == "@EXPLICIT" and len(explicit[4:]) == 6
+    assert all(line.startswith("file:channel/") for line in explicit[4:])
+    assert (out / "linux-64/channel/noarch/repodata.json").is_file()
+
+    async def solve_and_install() -> list[Any]:
+        records = await rattler.solve(
+            sources=[rattler.Channel((out / "linux-64/channel").as_uri())],
+            specs=[rattler.MatchSpec(s) for s in
+                   ("python=3.12", "numpy=2.4.6", "libblas=*=*mkl", "pytest", "threadpoolctl")],
+            platforms=["linux-64", "noarch"],
+            gateway=rattler.Gateway(cache_dir=tmp_path / "rattler"),
+        )  # fmt: skip
+        await rattler.install(records, tmp_path / "env", cache_dir=tmp_path / "pkgs",
+                              show_progress=False)  # fmt: skip
+        return list(records)
+
+    records = asyncio.run(solve_and_install())
+    solved = {str(r.file_name): r.sha256.hex() for r in records}
+    assert solved == locked  # every dependency came from the bundle's repodata
+    assert all(str(r.url).startswith((out / "linux-64/channel").as_uri()) for r in records)
+    installed = json.loads(next((tmp_path / "env/conda-meta").glob("libblas-*.json")).read_text())
+    assert installed["build"].endswith("mkl")
+    assert (tmp_path / "env/lib/python3.12/site-packages/numpy/__init__.py").is_file()
+    blas = report["platforms"]["linux-64"]["blas"]
+    assert blas["name"] == "mkl" and blas["size"] > 0
+    assert blas["size"] == sum((out / p).stat().st_size for p in blas["files"]) and any(
+        "libblas" in p for p in blas["files"]
+    )
+
+
+def test_check_names_every_missing_and_damaged_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    project = _conda_project(tmp_path, capsys, channel.as_uri())
+    out = tmp_path / "stick"
+    code, _, err = _bundle(project, capsys, str(out), "--channel-alias", channel.as_uri())
+    assert code == 0, err
+    code, stdout, err = invoke(["bundle", "--check", str(out)], tmp_path, capsys)
+    assert code == 0 and len(stdout.strip().splitlines()) == 1 and "match" in stdout, err
+    damaged = next((out / "linux-64/channel/linux-64").glob("numpy-*.tar.bz2"))
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    damaged.write_bytes(bytes(data))
+    missing = next((out / "linux-64/channel/noarch").glob("pytest-*.tar.bz2"))
+    missing.unlink()
+    explicit = out / "linux-64/explicit.txt"
+    explicit.write_text(explicit.read_text().replace("@EXPLICIT", "@EXPLICIT\n# edited"))
+    code, _, err = invoke(["bundle", "--check", str(out)], tmp_path, capsys)
+    assert code == 1
+    assert f"{damaged.name}: sha256" in err and f"{missing.name}: missing" in err
+    assert "linux-64/explicit.txt: changed" in err and "3 problems" in err
+
+
+def test_check_in_the_project_compares_the_bundle_with_its_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    project = _conda_project(tmp_path, capsys, channel.as_uri())
+    out = tmp_path / "stick"
+    code, _, err = _bundle(project, capsys, str(out), "--channel-alias", channel.as_uri())
+    assert code == 0, err
+    code, _, err = invoke(["bundle", "--check", str(out)], project, capsys)
+    assert code == 0, err
+    lock = project / "npinit.lock"
+    numpy = next(p for p in lock_section(lock, "linux-64")["packages"] if p["name"] == "numpy")
+    lock.write_text(lock.read_text().replace(numpy["sha256"], "0" * 64))
+    code, _, err = invoke(["bundle", "--check", str(out)], project, capsys)
+    assert code == 1
+    assert "made from another lock" in err
+    assert "numpy-2.4.6-py312_0.tar.bz2: not in npinit.lock" in err
+    assert "numpy 2.4.6 is locked but not in the bundle" in err
+
+
+def _pip_project_on(tmp_path: Path, capsys: pytest.CaptureFixture[str], index: str) -> Path:
+    """A pip project whose requirements name a local index (credentials in its URL)."""
+    code, _, err = invoke(
+        ["new", "tp", "--manager", "pip", "--python", "3.12", "--no-solve", "--no-input",
+         "--platform", "linux-64", "--platform", "win-64"],
+        tmp_path, capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    project = tmp_path / "tp"
+    (project / "requirements.txt").write_text(f"--index-url {index}/simple/\ntinypkg==1.0\n")
+    code, _, err = invoke(["lock"], project, capsys)
+    assert code == 0, err
+    return project
+
+
+def test_credentials_are_used_never_written_and_a_second_run_fetches_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = tmp_path / "wheels"
+    wheel(files, "tinypkg", "1.0", ("tinydep>=1",))
+    wheel(files, "tinydep", "2.0")
+    with serve(files, "teacher", "s3cret-pw") as server:
+        index = server.url.replace("http://", "http://teacher:s3cret-pw@")
+        project = _pip_project_on(tmp_path, capsys, index)
+        assert "s3cret-pw" in (project / "npinit.lock").read_text()  # the lock's inputs hold it
+        locked = len(server.files)
+        out = project / "offline"  # inside the project: never copied into itself
+        code, report, err = _bundle(project, capsys, str(out))
+        assert code == 0, err
+        assert len(server.files) - locked == 2 and server.refused == 0  # one fetch per file
+        assert report["downloaded"] == 2 and report["already_there"] == 0
+        written = [p for p in out.rglob("*") if p.is_file()]
+        assert written and all(b"s3cret-pw" not in p.read_bytes() for p in written)
+        assert not (out / "project/offline").exists()
+        assert "--index-url http://127.0.0.1:" in (out / "project/requirements.txt").read_text()
+        for platform in ("linux-64", "win-64"):
+            wheels = {p.name: _sha256(p) for p in (out / platform / "pypi").iterdir()}
+            assert wheels == _locked_files(project, platform)
+        seen = len(server.files)
+        code, report, err = _bundle(project, capsys, str(out))
+        assert code == 0, err
+        assert len(server.files) == seen  # nothing fetched again
+        assert report["downloaded"] == 0 and report["already_there"] == 4
+    code, _, err = invoke(["bundle", "--check", str(out)], out / "project", capsys)
+    assert code == 0, err  # the bundle's own project (credentials removed) fits its bundle
+
+
+def test_refusals_name_the_problem_and_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    project = _conda_project(tmp_path, capsys, channel.as_uri())
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "notes.txt").write_text("mine")
+    code, _, err = invoke(["bundle", str(full)], project, capsys)
+    assert code == 2 and "neither empty nor a bundle" in err
+    assert sorted(p.name for p in full.iterdir()) == ["notes.txt"]
+    code, _, err = invoke(["bundle", str(tmp_path)], project, capsys)
+    assert code == 2 and "holds the project itself" in err
+    code, _, err = invoke(["bundle", "--platform", "win-64", str(tmp_path / "b")], project, capsys)
+    assert code == 2 and "no section for win-64" in err and not (tmp_path / "b").exists()
+    env = project / "environment.yml"
+    env.write_text(env.read_text().replace("threadpoolctl", "threadpoolctl\n  - scipy"))
+    code, _, err = invoke(["bundle", str(tmp_path / "b")], project, capsys)
+    assert code == 2 and "no longer fits the project" in err and not (tmp_path / "b").exists()
+    code, _, err = invoke(["bundle", "--check", str(tmp_path / "nothing")], project, capsys)
+    assert code == 2 and "is not a bundle" in err
+
+
+def _copied_channel(tmp_path: Path, channel: Path) -> Path:
+    root = tmp_path / "mirror"
+    shutil.copytree(channel, root, symlinks=False)
+    return root
+
+
+def test_a_file_the_channel_changed_is_deleted_and_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    mirror = _copied_channel(tmp_path, channel)
+    project = _conda_project(tmp_path, capsys, mirror.as_uri())
+    archive = next((mirror / "conda-forge/linux-64").glob("numpy-*.tar.bz2"))
+    archive.write_bytes(archive.read_bytes() + b"\0")  # the channel now serves another file
+    out = tmp_path / "stick"
+    code, _, err = invoke(["bundle", str(out), "--channel-alias", mirror.as_uri()], project, capsys)
+    assert code == 1 and f"hash mismatch for {archive.name}" in err
+    assert not (out / "linux-64/channel/linux-64" / archive.name).exists()
+    assert not list(out.rglob("*.npinit-part")) and not (out / "bundle.json").exists()
+
+
+def _run_cli(project: Path, *args: str, fault: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NPINIT_TEST_FAULT": fault}
+    return subprocess.run(
+        [sys.executable, "-m", "npinit", "bundle", *args],
+        cwd=project, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("fault", "code"), [("bundle-streaming#3:SIGKILL", -9),
+                                             ("bundle-checked#2:SIGINT", 130),
+                                             ("bundle-checked#4", 1)])  # fmt: skip
+def test_an_interrupted_run_leaves_no_partial_file_and_the_next_one_completes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path, fault: str, code: int
+) -> None:
+    project = _conda_project(tmp_path, capsys, channel.as_uri())
+    out = tmp_path / "stick"
+    alias = ["--channel-alias", channel.as_uri()]
+    stopped = _run_cli(project, str(out), *alias, "--json", fault=fault)
+    assert stopped.returncode == code, stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    locked = _locked_files(project)
+    finals = [p for p in out.rglob("*.tar.bz2")]
+    assert len(finals) < len(locked)  # it really stopped part-way
+    assert all(_sha256(p) == locked[p.name] for p in finals)  # none partial under its name
+    assert not (out / "bundle.json").exists()
+    if code == -9:
+        assert list(out.rglob("*.npinit-part"))  # killed mid-file: only the hidden name
+    else:
+        assert not list(out.rglob("*.npinit-part"))
+    code2, report, err = _bundle(project, capsys, str(out), *alias)
+    assert code2 == 0, err
+    assert report["downloaded"] == len(locked) - len(finals)
+    assert not list(out.rglob("*.npinit-part")) and not (out / ".npinit-bundle-incomplete").exists()
