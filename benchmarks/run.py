@@ -1,6 +1,7 @@
 """Time npinit against the peer tools, as whole processes, in one run.
 
-    python benchmarks/run.py [--runs 7] [--only new,lock,create,set,reproduce,relock] [--output ...]
+    python benchmarks/run.py [--runs 7] [--only new,lock,create,set,reproduce,relock,bundle]
+                             [--output ...]
 
 Builds its fixtures first (in a work directory, cached between runs): a venv for npinit, one
 per peer tool (cookiecutter, poetry, pip's own venvs), uv from PyPI, and a "big" venv of about
@@ -522,6 +523,52 @@ def bench_set(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
     ]
 
 
+# pip download's platform tags for each platform of the lock: macOS takes two runs (the
+# macOS 11 and 14 numpy wheels are both locked, pip picks one wheel per run)
+PIP_PLATFORMS = {
+    "linux-64": ["manylinux_2_28_x86_64"],
+    "osx-arm64": ["macosx_11_0_arm64", "macosx_14_0_arm64"],
+    "win-64": ["win_amd64"],
+}
+
+
+def bench_bundle(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
+    """``npinit bundle`` of a three-platform pip lock into a new folder, against downloading
+    the same files by hand with ``pip download`` per platform (the exported hashed
+    requirements, binary only, no dependencies resolved, no cache, no configuration). Both
+    fetch every file from the index each run; at most 3 runs (each moves about 60 MB)."""
+    exe = bin_of(npinit, "npinit")
+    env = {**os.environ, "PATH": f"{npinit / 'bin'}{os.pathsep}{os.environ['PATH']}",
+           "PIP_CONFIG_FILE": os.devnull}  # fmt: skip
+    work = scratch()
+    plat = [f for p in PIP_PLATFORMS for f in ("--platform", p)]
+    sh([exe, "new", "bp", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6", *plat,
+        "--ci", "none", "--no-input", "--output-dir", work], env=env)  # fmt: skip
+    project = work / "bp"
+    sh([exe, "lock"], cwd=project, env=env)
+    for name in PIP_PLATFORMS:
+        sh([exe, "lock", "--format", "requirements", "--platform", name, "--output",
+            work / f"{name}.txt"], cwd=project, env=env)  # fmt: skip
+
+    def npinit_bundle() -> None:
+        shutil.rmtree(work / "kit", ignore_errors=True)
+        sh([exe, "bundle", work / "kit"], cwd=project, env=env)
+
+    def pip_download() -> None:
+        shutil.rmtree(work / "by-hand", ignore_errors=True)
+        for name, tags in PIP_PLATFORMS.items():
+            for tag in tags:
+                sh([bin_of(npinit, "python"), "-m", "pip", "download", "-q", "--no-cache-dir",
+                    "--only-binary=:all:", "--platform", tag, "--python-version", "3.12",
+                    "--no-deps", "-d", work / "by-hand" / name, "-r", work / f"{name}.txt"],
+                   env=env)  # fmt: skip
+
+    return [
+        pair("npinit bundle (pip, 3 platforms)", npinit_bundle,
+             "pip download per platform by hand (same files)", pip_download, min(runs, 3)),
+    ]  # fmt: skip
+
+
 def table(rows: list[dict[str, object]]) -> str:
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
@@ -541,7 +588,7 @@ def table(rows: list[dict[str, object]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", default="new,lock,create,set,reproduce,relock")
+    parser.add_argument("--only", default="new,lock,create,set,reproduce,relock,bundle")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "npinit-bench")
     parser.add_argument(
         "--python",
@@ -577,6 +624,7 @@ def main() -> None:
             "set": bench_set,
             "reproduce": bench_reproduce,
             "relock": bench_relock,
+            "bundle": bench_bundle,
         }[part](fx, npinit, args.runs)
         for r in found:
             print(

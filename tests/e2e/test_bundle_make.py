@@ -260,3 +260,26 @@ def test_an_interrupted_run_leaves_no_partial_file_and_the_next_one_completes(
     assert code2 == 0, err
     assert report["downloaded"] == len(locked) - len(finals)
     assert not list(out.rglob("*.npinit-part")) and not (out / ".npinit-bundle-incomplete").exists()
+
+
+def test_the_workshop_readme_says_how_to_make_and_check_the_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The generated README's offline steps, run as written: they make and check a bundle."""
+    import re
+
+    files = tmp_path / "wheels"
+    wheel(files, "tinypkg", "1.0")
+    with serve(files, "u", "p") as server:
+        project = _pip_project_on(tmp_path, capsys, server.url.replace("//", "//u:p@"))
+        readme = (project / "README.md").read_text()
+        offline = readme.split("## Before the workshop", 1)[1].split("### Offline", 1)[1]
+        blocks = re.findall(r"```\n(.*?)```", offline, re.S)
+        steps = [line.split() for line in blocks[0].splitlines() if line.strip()]
+        assert [s[:2] for s in steps] == [["npinit", "bundle"], ["npinit", "bundle"]]
+        for step in steps:
+            code, out, err = invoke(step[1:], project, capsys)
+            assert code == 0, err
+        assert "all" in out and "match" in out
+        assert (tmp_path / "tp-bundle/linux-64/pypi/tinypkg-1.0-py3-none-any.whl").is_file()
+        assert "npinit create --bundle .." in offline and "cd BUNDLE/project" in offline
