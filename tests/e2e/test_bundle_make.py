@@ -283,3 +283,29 @@ def test_the_workshop_readme_says_how_to_make_and_check_the_bundle(
         assert "all" in out and "match" in out
         assert (tmp_path / "tp-bundle/linux-64/pypi/tinypkg-1.0-py3-none-any.whl").is_file()
         assert "npinit create --bundle .." in offline and "cd BUNDLE/project" in offline
+
+
+def test_create_bundle_installs_from_what_npinit_bundle_made(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    channel: Path,
+) -> None:
+    """The contract between the two halves: the embedded engine installs this bundle's
+    project from the bundle alone (the channel it was made from is gone by then)."""
+    from tests.helpers import no_conda_path
+
+    mirror = _copied_channel(tmp_path, channel)
+    project = _conda_project(tmp_path, capsys, mirror.as_uri())
+    out = tmp_path / "stick"
+    code, _, err = _bundle(project, capsys, str(out), "--channel-alias", mirror.as_uri())
+    assert code == 0, err
+    shutil.rmtree(mirror)
+    monkeypatch.setenv("PATH", no_conda_path())
+    code, stdout, err = invoke(["create", "--bundle", "..", "--json"], out / "project", capsys)
+    assert code == 0, err
+    report = json.loads(stdout)
+    assert report["blas"] == "mkl" and report["verified"] is True
+    prefix = out / "project/.conda"
+    records = [json.loads(p.read_text()) for p in (prefix / "conda-meta").glob("*-*.json")]
+    assert sorted(r["sha256"] for r in records) == sorted(_locked_files(project).values())
