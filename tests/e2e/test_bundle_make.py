@@ -249,7 +249,8 @@ def test_an_interrupted_run_leaves_no_partial_file_and_the_next_one_completes(
     assert "Traceback" not in stopped.stderr
     locked = _locked_files(project)
     finals = [p for p in out.rglob("*.tar.bz2")]
-    assert len(finals) < len(locked)  # it really stopped part-way
+    if code != 130:  # (Ctrl-C reaches the main thread while the others may finish)
+        assert len(finals) < len(locked)  # it really stopped part-way
     assert all(_sha256(p) == locked[p.name] for p in finals)  # none partial under its name
     assert not (out / "bundle.json").exists()
     if code == -9:
