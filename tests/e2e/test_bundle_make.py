@@ -310,3 +310,35 @@ def test_create_bundle_installs_from_what_npinit_bundle_made(
     prefix = out / "project/.conda"
     records = [json.loads(p.read_text()) for p in (prefix / "conda-meta").glob("*-*.json")]
     assert sorted(r["sha256"] for r in records) == sorted(_locked_files(project).values())
+
+
+def test_progress_on_a_terminal_and_quiet_in_a_pipe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    import pty
+
+    project = _conda_project(tmp_path, capsys, channel.as_uri())
+    args = [sys.executable, "-m", "npinit", "bundle", "--channel-alias", channel.as_uri()]
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([*args, str(tmp_path / "t1")], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=slave)  # fmt: skip
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    terminal = b"".join(chunks).decode(errors="replace")
+    assert proc.returncode == 0
+    assert "Downloading 6 files for linux-64" in terminal
+    piped = subprocess.run([*args, str(tmp_path / "t2")], cwd=project, env=env,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert piped.returncode == 0 and piped.stderr == ""
+    assert "6 files downloaded" in piped.stdout
