@@ -62,7 +62,10 @@ def test_conda_urls_follow_the_channel_alias() -> None:
         "file:///mirror/conda-forge/linux-64/numpy-2.4.6-py312_0.conda"
     )
     assert bundle.conda_url(url, None) == url
-    other = "https://repo.anaconda.com/pkgs/main/linux-64/x.conda"
+    # defaults solved through an alias is <alias>/defaults; the lock records pkgs/main
+    main = "https://repo.anaconda.com/pkgs/main/linux-64/x.conda"
+    assert bundle.conda_url(main, "file:///mirror") == "file:///mirror/defaults/linux-64/x.conda"
+    other = "https://example.org/channel/linux-64/x.conda"
     assert bundle.conda_url(other, "file:///mirror") == other
 
 

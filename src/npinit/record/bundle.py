@@ -23,7 +23,6 @@ INFO = "bundle.json"
 PROJECT = "project"
 INCOMPLETE = ".npinit-bundle-incomplete"
 NOARCH = "noarch"
-DEFAULT_ALIAS = "https://conda.anaconda.org"
 _SUBDIRS = frozenset({p.value for p in Platform} | {NOARCH})
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+!~-]*")
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/@\s]+)@")
@@ -89,11 +88,11 @@ def file_name(url: str, package: Package) -> str:
 
 
 def conda_url(url: str, alias: str | None) -> str:
-    """Where to fetch a locked conda archive: a URL under conda's default alias is taken
-    from ``alias`` instead (a mirror, a local channel); any other URL as it is."""
-    if alias and url.startswith(DEFAULT_ALIAS + "/"):
-        return alias.rstrip("/") + url[len(DEFAULT_ALIAS) :]
-    return url
+    """Where to fetch a locked conda archive: through ``alias`` (a mirror, a local channel)
+    by the one rule every fetcher follows, ``knowledge.channels.fetch_url``."""
+    from npinit.knowledge.channels import fetch_url
+
+    return fetch_url(url, alias)
 
 
 def plan_section(
