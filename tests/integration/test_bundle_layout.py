@@ -1,7 +1,7 @@
 """The bundle's rules, each on its own: credentials removed from what is written, a lock's
-URL that is no plain file name refused, bundle.json's paths kept inside the bundle, conda
-URLs taken from the channel alias, the index a lock was made with, and a repodata record
-equal to the one py-rattler's own indexer writes for the same archive."""
+URL that is no plain file name refused, bundle.json's paths kept inside the bundle, the
+index a lock was made with, and a repodata record equal to the one py-rattler's own indexer
+writes for the same archive."""
 
 from __future__ import annotations
 
@@ -57,16 +57,19 @@ def test_bundle_json_paths_stay_inside(tmp_path: Path, path: str) -> None:
 
 
 def test_conda_urls_follow_the_channel_alias() -> None:
+    """The bundle fetches a locked conda URL by the one alias rule."""
+    from npinit.knowledge.channels import fetch_url
+
     url = "https://conda.anaconda.org/conda-forge/linux-64/numpy-2.4.6-py312_0.conda"
-    assert bundle.conda_url(url, "file:///mirror/") == (
+    assert fetch_url(url, "file:///mirror/") == (
         "file:///mirror/conda-forge/linux-64/numpy-2.4.6-py312_0.conda"
     )
-    assert bundle.conda_url(url, None) == url
+    assert fetch_url(url, None) == url
     # defaults solved through an alias is <alias>/defaults; the lock records pkgs/main
     main = "https://repo.anaconda.com/pkgs/main/linux-64/x.conda"
-    assert bundle.conda_url(main, "file:///mirror") == "file:///mirror/defaults/linux-64/x.conda"
+    assert fetch_url(main, "file:///mirror") == "file:///mirror/defaults/linux-64/x.conda"
     other = "https://example.org/channel/linux-64/x.conda"
-    assert bundle.conda_url(other, "file:///mirror") == other
+    assert fetch_url(other, "file:///mirror") == other
 
 
 def test_the_index_the_lock_was_made_with_and_its_credentials() -> None:

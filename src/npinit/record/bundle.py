@@ -87,14 +87,6 @@ def file_name(url: str, package: Package) -> str:
     return name
 
 
-def conda_url(url: str, alias: str | None) -> str:
-    """Where to fetch a locked conda archive: through ``alias`` (a mirror, a local channel)
-    by the one rule every fetcher follows, ``knowledge.channels.fetch_url``."""
-    from npinit.knowledge.channels import fetch_url
-
-    return fetch_url(url, alias)
-
-
 def plan_section(
     platform: str, section: Snapshot, alias: str | None, others: Mapping[str, str]
 ) -> tuple[list[BundleFile], list[str]]:
@@ -113,8 +105,8 @@ def plan_section(
                 "(an editable or local install); it is not in the bundle"
             )
             continue
-        wanted = {package.sha256: package.url}
-        for entry in package.hashes:
+        wanted = {f.sha256: f.url for f in package.every_file()}  # both macOS numpy wheels
+        for entry in package.hashes:  # a lock without its files: the index was asked
             sha = entry.removeprefix("sha256:")
             if sha not in wanted and sha in others:
                 wanted[sha] = others[sha]
@@ -125,6 +117,8 @@ def plan_section(
 
 
 def _conda_file(platform: str, package: Package, alias: str | None) -> BundleFile:
+    from npinit.knowledge.channels import fetch_url
+
     if package.subdir not in _SUBDIRS or not package.url or not package.sha256:
         raise InvalidInput(
             f"{platform}: the conda package {package.name} has no subdir, URL or sha256 "
@@ -133,18 +127,19 @@ def _conda_file(platform: str, package: Package, alias: str | None) -> BundleFil
         )
     name = file_name(package.url, package)
     path = f"{channel_dir(platform)}/{package.subdir}/{name}"
-    url = conda_url(package.url, alias)
+    url = fetch_url(package.url, alias)  # the one alias rule (knowledge.channels)
     return BundleFile(path, package.name, package.version, package.sha256, package.md5, url)
 
 
 def missing_hashes(section: Snapshot) -> dict[str, set[str]]:
-    """PyPI packages whose locked hashes name files beyond the lock's URL: name -> those
-    sha256 (the index is asked for their URLs)."""
+    """PyPI packages whose locked hashes name files the lock gives no URL of (a lock made
+    before it kept every file): name -> those sha256 (the index is asked for their URLs)."""
     out: dict[str, set[str]] = {}
     for package in section.packages:
         if package.source != "pypi" or package.origin or not package.url:
             continue
-        extra = {h.removeprefix("sha256:") for h in package.hashes} - {package.sha256}
+        known = {package.sha256} | {f.sha256 for f in package.every_file()}
+        extra = {h.removeprefix("sha256:") for h in package.hashes} - known
         if extra:
             out.setdefault(package.name, set()).update(extra)
     return out
