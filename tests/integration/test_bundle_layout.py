@@ -111,3 +111,19 @@ def test_repodata_records_equal_the_ones_rattler_indexes(channel: Path) -> None:
             assert ours == theirs, name
             checked += 1
     assert checked == 8
+
+
+def test_a_lock_without_its_files_has_the_index_asked_for_them(tmp_path: Path) -> None:
+    """A lock made before it kept every file names some only by hash: the index the lock
+    was made with (credentials and all) is asked for their URLs."""
+    import hashlib
+
+    from tests.local_index import serve, wheel
+
+    made = wheel(tmp_path / "wheels", "tinypkg", "1.0")
+    sha = hashlib.sha256(made.read_bytes()).hexdigest()
+    with serve(tmp_path / "wheels", "u", "pw") as server:
+        index = server.url.replace("//", "//u:pw@") + "/simple"
+        found = bundle.other_files({"tinypkg": {sha}}, ["http://127.0.0.1:9/none", index])
+        assert found == {sha: f"{server.url}/files/{made.name}"}
+        assert server.refused == 0
