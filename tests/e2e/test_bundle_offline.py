@@ -47,6 +47,8 @@ def _npinit(
     help), pip's and uv's configuration off, and an index set that must not be used."""
     home = tmp_path / "offline-home"
     home.mkdir(exist_ok=True)
+    constraints = home / "constraints.txt"
+    constraints.write_text("pytest==8.0.0\niniconfig==2.0.0\n")
     env = {
         **os.environ,
         "HOME": str(home),
@@ -56,8 +58,9 @@ def _npinit(
         "UV_NO_CONFIG": "1",
         "PIP_INDEX_URL": "https://pypi.org/simple",  # the namespace has no network:
         "UV_INDEX_URL": "https://pypi.org/simple",  # using either would fail
-        "PIP_NO_BINARY": ":all:",  # a user's setting that would refuse every wheel of the
-        "UV_NO_BINARY": "1",  # bundle: npinit's installs must not read it
+        # a user's settings that would refuse the bundle's wheels: npinit must not pass them on
+        "PIP_NO_BINARY": ":all:",
+        "UV_CONSTRAINT": str(constraints),
         "PATH": path or os.environ["PATH"],
     }
     return subprocess.run(
@@ -125,7 +128,7 @@ def test_uv_project_offline_installs_npinit_lock_with_uv_pip_sync(
     assert "uv sync cannot install uv.lock from local files" in str(report["stderr"])
 
 
-@pytest.mark.parametrize("harm", ["damaged", "missing"])
+@pytest.mark.parametrize("harm", ["damaged", "missing", "platform"])
 def test_a_damaged_or_missing_file_is_refused_and_nothing_is_installed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], harm: str
 ) -> None:
@@ -138,12 +141,17 @@ def test_a_damaged_or_missing_file_is_refused_and_nothing_is_installed(
         data = bytearray(wheels[0].read_bytes())
         data[len(data) // 2] ^= 0x01
         wheels[0].write_bytes(bytes(data))
-    else:
+    elif harm == "missing":
         wheels[0].unlink()
+    else:  # a bundle made for another platform only
+        (bundle / "linux-64").rename(bundle / "osx-arm64")
     before = sorted(p.name for p in (bundle / "project").iterdir())
     code, _, err = invoke(["create", "--bundle", str(bundle)], bundle / "project", capsys)
-    assert code == 1, err
-    assert f"linux-64/pypi/{wheels[0].name} ({harm}" in err and len(err.splitlines()) == 1
+    assert len(err.splitlines()) == 1, err
+    if harm == "platform":
+        assert code == 3 and "the bundle has no linux-64 files (it has osx-arm64)" in err
+    else:
+        assert code == 1 and f"linux-64/pypi/{wheels[0].name} ({harm}" in err
     assert sorted(p.name for p in (bundle / "project").iterdir()) == before  # no .venv, no marker
 
 

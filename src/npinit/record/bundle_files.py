@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from npinit.errors import Failure, InvalidInput
+from npinit.errors import Failure, InvalidInput, ToolMissing
 from npinit.record.snapshot import Package, Snapshot
 
 MANIFEST = "bundle.json"
@@ -101,9 +101,15 @@ class BundledFile:
 def checked_files(bundle: Path, section: Snapshot) -> list[BundledFile]:
     """Every file of ``section`` in ``bundle``, each hashed against the lock (sha256, and md5
     for conda). Failure (exit 1) naming every missing or damaged file, or a package the lock
-    holds no hash for."""
+    holds no hash for; ToolMissing (exit 3) when the bundle has no folder for the platform."""
     found: list[BundledFile] = []
     problems: list[str] = []
+    if bundled(section) and not (bundle / section.platform).is_dir():
+        has = sorted(p.name for p in bundle.iterdir() if p.is_dir() and p.name != "project")
+        raise ToolMissing(
+            f"the bundle has no {section.platform} files (it has {', '.join(has) or 'none'})",
+            f"make it with npinit bundle --platform {section.platform} (or --platform all)",
+        )
     for package in bundled(section):
         relative = relative_path(section.platform, package)
         path = bundle / relative
