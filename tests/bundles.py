@@ -82,14 +82,16 @@ def make_bundle(project: Path, out: Path, channels: tuple[Path, ...] = ()) -> Pa
         for package in section["packages"]:
             if package.get("origin") or not package.get("url"):
                 continue
-            if package["source"] == "conda":
-                relative = f"{platform}/channel/{package['subdir']}/{_name(package['url'])}"
-                explicit.append(f"file:{relative.split('/', 1)[1]}#{package['md5']}")
-            else:
-                relative = f"{platform}/pypi/{_name(package['url'])}"
-            _fetch(package["url"], package["sha256"], out / relative, list(channels))
-            assert _sha256(out / relative) == package["sha256"], relative
-            files.append({"path": relative, "name": package["name"], "sha256": package["sha256"]})
+            every = package.get("files") or [package]  # a PyPI package's every file
+            for item in every if package["source"] == "pypi" else [package]:
+                if package["source"] == "conda":
+                    relative = f"{platform}/channel/{package['subdir']}/{_name(item['url'])}"
+                    explicit.append(f"file:{relative.split('/', 1)[1]}#{package['md5']}")
+                else:
+                    relative = f"{platform}/pypi/{_name(item['url'])}"
+                _fetch(item["url"], item["sha256"], out / relative, list(channels))
+                assert _sha256(out / relative) == item["sha256"], relative
+                files.append({"path": relative, "name": package["name"], "sha256": item["sha256"]})
         if any(f["path"].startswith(f"{platform}/channel/") for f in files):
             (out / platform / "channel" / "noarch").mkdir(parents=True, exist_ok=True)
             import asyncio

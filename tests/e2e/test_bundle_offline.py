@@ -257,3 +257,28 @@ def test_poetry_project_offline_through_the_lock_export(
     venv = bundle / "project/.venv"
     [pth] = venv.glob(f"lib/python3.12/site-packages/{root['name'].replace('-', '_')}.pth")
     assert pth.read_text().split() == [str(bundle / "project/src")]
+
+
+def test_every_file_of_a_package_is_checked_in_a_bundle_npinit_bundle_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """osx-arm64's numpy has two locked wheels (Accelerate for macOS 14+, OpenBLAS before):
+    the real ``npinit bundle`` holds both, and a damaged one of the two is named."""
+    from npinit.errors import Failure
+    from npinit.record import lockfile
+    from npinit.record.bundle_files import checked_files
+
+    args = ["--manager", "pip", *PIP, "--platform", "osx-arm64"]
+    project = _locked_project(tmp_path, capsys, args)
+    code, _, err = invoke(["bundle", str(tmp_path / "stick")], project, capsys)
+    assert code == 0, err
+    bundle = tmp_path / "stick"
+    section = lockfile.read_lock(bundle / "project/npinit.lock").sections["osx-arm64"]
+    numpy = [f for f in checked_files(bundle, section) if f.package.name == "numpy"]
+    assert len(numpy) == 2  # both wheels, each hashed against the lock
+    older = next(f.path for f in numpy if "macosx_14" not in f.path.name)
+    data = bytearray(older.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one byte changed
+    older.write_bytes(bytes(data))
+    with pytest.raises(Failure, match=f"osx-arm64/pypi/{older.name} \\(damaged"):
+        checked_files(bundle, section)

@@ -111,13 +111,13 @@ def checked_files(bundle: Path, section: Snapshot) -> list[BundledFile]:
             f"make it with npinit bundle --platform {section.platform} (or --platform all)",
         )
     for package in bundled(section):
-        relative = relative_path(section.platform, package)
-        path = bundle / relative
-        problem = _problem(package, path)
-        if problem:
-            problems.append(f"{relative} ({problem})")
-        else:
-            found.append(BundledFile(package, path))
+        for relative, sha256 in _files_of(section.platform, package):
+            path = bundle / relative
+            problem = _problem(package, path, sha256)
+            if problem:
+                problems.append(f"{relative} ({problem})")
+            else:
+                found.append(BundledFile(package, path))
     if problems:
         shown = ", ".join(problems[:5]) + (f" and {len(problems) - 5} more" if problems[5:] else "")
         raise Failure(
@@ -127,11 +127,19 @@ def checked_files(bundle: Path, section: Snapshot) -> list[BundledFile]:
     return found
 
 
-def _problem(package: Package, path: Path) -> str:
-    """What is wrong with ``path`` as ``package``'s file ('' when nothing)."""
-    sha256 = package.sha256 or next(
-        (h.removeprefix("sha256:") for h in package.hashes if h.startswith("sha256:")), ""
-    )
+def _files_of(platform: str, package: Package) -> list[tuple[str, str]]:
+    """Each file of a package in the bundle and its locked sha256: a conda archive; every
+    file the lock names for a PyPI package (both macOS numpy wheels)."""
+    if package.source == "conda" or not package.every_file():
+        return [(relative_path(platform, package), package.sha256)]
+    return [
+        (f"{platform}/{PYPI}/{unquote(urlsplit(f.url).path.rsplit('/', 1)[-1])}", f.sha256)
+        for f in package.every_file()
+    ]
+
+
+def _problem(package: Package, path: Path, sha256: str) -> str:
+    """What is wrong with ``path`` as a file of ``package`` ('' when nothing)."""
     if not sha256 and not package.md5:
         return "npinit.lock holds no hash for it"
     if not path.is_file():
