@@ -196,6 +196,29 @@ def test_every_input_of_a_uv_project_makes_the_lock_stale(
     assert code == 2, err
 
 
+def _locked_names(project: Path, platform: str = "linux-64") -> set[str]:
+    sections = tomllib.loads((project / "npinit.lock").read_text())["platforms"]
+    return {str(p["name"]) for p in sections[platform]["packages"]}
+
+
+def test_a_uv_lock_holds_the_groups_uv_sync_installs(
+    uv_made: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """uv sync installs [tool.uv] default-groups ("dev" unless said): so does the lock."""
+    project = _copy(uv_made, tmp_path)
+    _edit(project / "pyproject.toml", lambda t: _once(t, "[tool.uv]\n",
+          '[tool.uv]\ndefault-groups = ["docs"]\n').replace(
+          "[dependency-groups]\n", '[dependency-groups]\ndocs = ["six"]\n'))  # fmt: skip
+    code, _, err = invoke(["lock"], project, capsys)
+    assert code == 0, err
+    names = _locked_names(project)
+    assert "six" in names and "numpy" in names and "pytest" not in names, names
+    _edit(project / "pyproject.toml", lambda t: _once(t, '["docs"]', '"all"'))
+    code, _, err = invoke(["lock"], project, capsys)
+    assert code == 0, err
+    assert {"six", "pytest", "numpy"} <= _locked_names(project)
+
+
 # -- pip: npinit.lock itself installs, every file against its hash ---------------------------
 
 
@@ -497,9 +520,15 @@ def test_locking_a_poetry_project_installs_nothing(
     run([poetry, "source", "add", "--priority=primary", "simple", "https://pypi.org/simple/"],
         cwd=project, env=env)  # fmt: skip
     monkeypatch.setenv("PATH", str(Path(poetry).parent) + os.pathsep + os.environ["PATH"])
+    # poetry sync installs every group not marked optional, whatever its name
+    _edit(project / "pyproject.toml", lambda t: _once(t, "group.dev.dependencies",
+          "group.test.dependencies") + '[tool.poetry.group.docs]\noptional = true\n'
+          '[tool.poetry.group.docs.dependencies]\nsix = "*"\n')  # fmt: skip
     code, _, err = invoke(["lock"], project, capsys)
     assert code == 0, err
     assert not (project / ".venv").exists()
+    names = _locked_names(project)
+    assert {"numpy", "pytest", "threadpoolctl"} <= names and "six" not in names, names
     sha = str(_numpy(project)["sha256"])
     text = (project / "poetry.lock").read_text()
     (project / "poetry.lock").write_text(_once(text, sha, "0" * 64))

@@ -77,23 +77,41 @@ def native_lock(
 ) -> tuple[str, dict[Platform, Snapshot]]:
     from npinit.record.resolve_pypi import from_poetry_lock
 
-    sections = from_poetry_lock(project / NATIVE_LOCK, python, platforms)
-    return NATIVE_LOCK, {p: _with_root(project, s) for p, s in sections.items()}
+    doc = _pyproject(project)
+    sections = from_poetry_lock(project / NATIVE_LOCK, python, platforms, installed_groups(doc))
+    return NATIVE_LOCK, {p: _with_root(doc, s) for p, s in sections.items()}
 
 
-def _with_root(project: Path, section: Snapshot) -> Snapshot:
-    """Poetry installs the project itself (editable) unless ``package-mode = false``."""
+def installed_groups(doc: dict[str, Any]) -> tuple[str, ...]:
+    """What ``poetry sync`` installs: the main group and every group not marked optional
+    (``[tool.poetry.group.<name>]``, PEP 735 ``[dependency-groups]``, the old
+    ``[tool.poetry.dev-dependencies]`` as ``dev``)."""
+    poetry = doc.get("tool", {}).get("poetry", {})
+    tables = poetry.get("group", {})
+    names = {*tables, *doc.get("dependency-groups", {})}
+    if "dev-dependencies" in poetry:
+        names.add("dev")
+    optional = {n for n, t in tables.items() if isinstance(t, dict) and t.get("optional")}
+    return ("main", *sorted(names - optional - {"main"}))
+
+
+def _pyproject(project: Path) -> dict[str, Any]:
     import tomllib
 
     from npinit.errors import InvalidInput
-    from npinit.model import Source
     from npinit.reading import parse_bounded, read_text
-    from npinit.record.snapshot import Package, canonical
 
     try:
-        doc = parse_bounded(tomllib.loads, read_text(project / FILE, FILE), str(project / FILE))
+        return parse_bounded(tomllib.loads, read_text(project / FILE, FILE), str(project / FILE))
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"{project / FILE} is not valid TOML ({error})", "fix it") from None
+
+
+def _with_root(doc: dict[str, Any], section: Snapshot) -> Snapshot:
+    """Poetry installs the project itself (editable) unless ``package-mode = false``."""
+    from npinit.model import Source
+    from npinit.record.snapshot import Package, canonical
+
     poetry = doc.get("tool", {}).get("poetry", {})
     if poetry.get("package-mode", True) is False:
         return section

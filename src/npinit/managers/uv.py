@@ -60,7 +60,6 @@ def lock(
     ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """``uv lock`` writes uv.lock for every platform; the sections are read from it."""
-    from npinit.record.resolve_pypi import from_uv_lock
 
     uv = find_uv_or_fail(ctx)
     ctx.progress("Locking with uv (uv.lock)")
@@ -69,7 +68,7 @@ def lock(
     for name in sorted(keep.upgrade):
         upgrade += ["--upgrade-package", name]
     ctx.run([uv, "lock", "--quiet", *upgrade], cwd=ctx.project, env=_env(ctx), what="uv lock")
-    return from_uv_lock(ctx.project / "uv.lock", ctx.spec.python, platforms), {}
+    return native_lock(ctx.project, ctx.spec.python, platforms)[1], {}
 
 
 def native_lock(
@@ -77,7 +76,31 @@ def native_lock(
 ) -> tuple[str, dict[Platform, Snapshot]]:
     from npinit.record.resolve_pypi import from_uv_lock
 
-    return NATIVE_LOCK, from_uv_lock(project / NATIVE_LOCK, python, platforms)
+    groups = default_groups(project)
+    return NATIVE_LOCK, from_uv_lock(project / NATIVE_LOCK, python, platforms, groups)
+
+
+def default_groups(project: Path) -> tuple[str, ...] | None:
+    """The groups ``uv sync`` installs: ``[tool.uv] default-groups`` (``"all"``: every
+    group, ``None`` here), else ``dev``."""
+    import tomllib
+
+    from npinit.errors import InvalidInput
+    from npinit.reading import parse_bounded, read_text
+
+    path = project / FILE
+    try:
+        doc = parse_bounded(tomllib.loads, read_text(path, FILE), str(path))
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(f"{path} is not valid TOML ({error})", "fix it") from None
+    groups = doc.get("tool", {}).get("uv", {}).get("default-groups", ["dev"])
+    if groups == "all":
+        return None
+    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+        raise InvalidInput(
+            f'{path}: [tool.uv] default-groups is neither "all" nor a list of names', "fix it"
+        )
+    return tuple(groups)
 
 
 def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:

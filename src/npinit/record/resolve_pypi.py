@@ -268,19 +268,21 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def from_uv_lock(
-    path: Path, python: str, platforms: list[Platform], groups: tuple[str, ...] = ("dev",)
+    path: Path, python: str, platforms: list[Platform], groups: tuple[str, ...] | None = ("dev",)
 ) -> dict[Platform, Snapshot]:
-    """Each platform's packages in uv.lock: the project's dependencies (and its default
-    ``dev`` group), followed through the markers that hold on that platform."""
+    """Each platform's packages in uv.lock: the project's dependencies and the groups
+    ``uv sync`` installs (``None``: every group), followed through the markers that hold on
+    that platform."""
     data = _read_toml(path)
     packages = {canonical(p["name"]): p for p in data.get("package", [])}
     root = _uv_root(data)
+    in_lock = root.get("dev-dependencies", {})
     sections = {}
     for platform in platforms:
         env = marker_environment(platform, python)
         edges = list(root.get("dependencies", []))
-        for group in groups:
-            edges += root.get("dev-dependencies", {}).get(group, [])
+        for group in in_lock if groups is None else groups:
+            edges += in_lock.get(group, [])
         chosen = _walk(edges, packages, env)
         locked = []
         if root.get("source", {}).get("editable") == ".":  # uv installs the project itself
@@ -331,7 +333,7 @@ def _walk(edges: list[dict[str, Any]], packages: dict[str, Any], env: dict[str, 
 
 
 def from_poetry_lock(
-    path: Path, python: str, platforms: list[Platform], groups: tuple[str, ...] = ("main", "dev")
+    path: Path, python: str, platforms: list[Platform], groups: tuple[str, ...] = ("main",)
 ) -> dict[Platform, Snapshot]:
     """Each platform's packages in poetry.lock (lock format 2.1: each package carries the
     groups that need it and, per group, the markers under which it is installed)."""
