@@ -1,7 +1,8 @@
-"""Offline bundles for the tests of ``npinit create --bundle``, laid out as OWNERS.md's
-contract says (the layout ``npinit bundle`` writes): every file of a locked platform, fetched
-from its locked URL (PyPI, through this machine's mirror) or copied from the local channel
-the lock was made against, each checked against the lock's hash here too."""
+"""Offline bundles for the tests of ``npinit create --bundle``: :func:`make_bundle` runs the
+real ``npinit bundle``; :func:`layout_bundle` lays one out by OWNERS.md's contract alone
+(written before ``npinit bundle`` existed; kept as the contract's independent reading):
+every file of a locked platform, fetched from its locked URL (PyPI, through this machine's
+mirror) or copied from the local channel, each checked against the lock's hash here too."""
 
 from __future__ import annotations
 
@@ -64,6 +65,25 @@ def _fetch(url: str, sha256: str, target: Path, channels: list[Path]) -> None:
 
 
 def make_bundle(project: Path, out: Path, channels: tuple[Path, ...] = ()) -> Path:
+    """The real ``npinit bundle`` of every platform of ``project``'s npinit.lock into
+    ``out``. ``channels``: the local conda channel (``<root>/conda-forge``) the lock was
+    made against, reached through ``--channel-alias``."""
+    import subprocess
+    import sys
+
+    alias = ["--channel-alias", channels[0].parent.as_uri()] if channels else []
+    done = subprocess.run(
+        [sys.executable, "-m", "npinit", "bundle", str(out), *alias],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def layout_bundle(project: Path, out: Path, channels: tuple[Path, ...] = ()) -> Path:
     """A bundle of every platform of ``project``'s npinit.lock in ``out``. ``channels``: local
     conda channels (``<root>/conda-forge``) the conda archives are copied from."""
     from rattler.index import index_fs
