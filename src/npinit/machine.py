@@ -39,7 +39,8 @@ def detect_platform(system: str | None = None, machine: str | None = None) -> Pl
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
     """npinit's cache folder: ``$XDG_CACHE_HOME/npinit``, else ``~/.cache/npinit``."""
-    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+    base = environ.get("XDG_CACHE_HOME") or str(home / ".cache")
     return Path(base) / "npinit"
 
 

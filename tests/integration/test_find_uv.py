@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from uv import find_uv_bin
 
-from npinit.managers import UV_MINIMUM, find_uv
+from npinit.managers.common import UV_MINIMUM, find_uv
 from npinit.model import CreateContext, ProjectSpec
 from npinit.runner import run
 

@@ -251,15 +251,6 @@ KNOWN_CYCLES = [
     ["npinit.doctor", "npinit.doctor_python"],
     # the journal undoes a transaction with jail's restore; jail writes through the journal
     ["npinit.jail", "npinit.journal"],
-    # the registry and the helpers the managers share are the same module
-    [
-        "npinit.managers",
-        "npinit.managers.conda",
-        "npinit.managers.pip",
-        "npinit.managers.pixi",
-        "npinit.managers.poetry",
-        "npinit.managers.uv",
-    ],
 ]
 
 
@@ -301,7 +292,6 @@ KNOWN_PRIVATE_IMPORTS = {
     "api/doctor.py npinit.api.lock._interpreter_of",
     "editing/adopt_read.py npinit.editing.pythons._conda_to_pep440",
     "editing/context.py toml_files._table",
-    "managers/pixi.py npinit.managers.conda._cache",
 }
 
 
@@ -374,7 +364,6 @@ FMT_SKIPS = {
     "cli/record.py": 1,
     "cli/workshop.py": 1,
     "editing/adopt_read.py": 1,
-    "managers/__init__.py": 4,
     "managers/conda.py": 2,
     "managers/pip.py": 3,
     "managers/uv.py": 1,

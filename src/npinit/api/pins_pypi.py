@@ -23,7 +23,7 @@ def _uv(environ: Mapping[str, str]) -> str:
     import shutil
     from types import SimpleNamespace
 
-    from npinit.managers import find_uv
+    from npinit.managers.common import find_uv
 
     machine = SimpleNamespace(
         environ=environ, which=lambda n: shutil.which(n, path=environ.get("PATH"))

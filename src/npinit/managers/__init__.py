@@ -2,15 +2,14 @@
 where its environment lives and how it is activated, how it installs, and where the lock's
 hashes come from.
 
-Managers never import each other; :data:`REGISTRY` names the module of each, and
-:func:`module_for` loads the one a spec names (only when used).
+:data:`REGISTRY` names the module of each, and :func:`module_for` loads the one a spec names
+(only when used). What the managers share is in :mod:`npinit.managers.common`, which imports
+no manager and not this registry, so no import cycle runs through here.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,8 +22,6 @@ from npinit.model import (
 )
 from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
-
-DEV_PACKAGES = ("pytest", "threadpoolctl")
 
 
 class PackageManager(Protocol):
@@ -117,214 +114,6 @@ def manifest(spec: ProjectSpec) -> dict[str, Any]:
 
 def source_file(project: Path, spec: ProjectSpec) -> Path:
     """The manager's file: the one ``npinit init`` recorded, else its usual name."""
-    return project / (spec.source or module_for(spec.manager).FILE)
+    from npinit.managers.common import source_of
 
-
-def find_uv_or_fail(ctx: CreateContext) -> str:
-    """uv, or ToolMissing (exit 3)."""
-    from npinit.errors import ToolMissing
-
-    uv = find_uv(ctx)
-    if uv is None:
-        raise ToolMissing(
-            "uv is not installed (or is older than 0.6.15)", "install it: pip install 'uv>=0.6.15'"
-        )
-    return uv
-
-
-def install_hashed(
-    ctx: CreateContext,
-    venv_python: Path,
-    section: Snapshot,
-    workdir: Path,
-    uv: str | None,
-    find_links: Path | None = None,
-) -> str:
-    """Install the section's PyPI packages into an existing environment, exactly: every file
-    checked against its locked hash, no dependency resolved (uv pip sync, or pip with
-    ``--require-hashes --no-deps``). ``find_links``: offline, from that folder only (no
-    index, no configuration). Returns the installer's name."""
-    requirements = workdir / "locked-requirements.txt"
-    from npinit.record.export import requirements as hashed
-
-    if find_links is not None:  # a file, never a URL: the folder holds it
-        section = section.with_packages(
-            tuple(replace(p, requested_url="") for p in section.packages)
-        )
-    requirements.write_text(hashed(section)[0], "utf-8")  # every locked hash of each package
-    env = {k: v for k, v in ctx.environ.items() if k != "VIRTUAL_ENV"}
-    offline: list[str | Path] = []
-    if find_links is not None:
-        env, offline = offline_environ(env), ["--no-index", "--find-links", find_links]
-        offline += ["--offline", "--no-config"] if uv else ["--isolated"]
-    if uv:
-        tool = "uv"
-        cmd: list[str | Path] = [uv, "pip", "sync", "--quiet", "--require-hashes", *offline,
-                                 "--python", venv_python, requirements]  # fmt: skip
-    else:
-        tool = "pip"
-        if ctx.existing:
-            _remove_unlocked(ctx, venv_python, section, env)
-        cmd = [venv_python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               *offline, "--require-hashes", "--no-deps", "-r", requirements]  # fmt: skip
-    ctx.progress(f"Installing {len(section.packages)} locked packages with {tool}")
-    result = ctx.run(cmd, cwd=ctx.project, env=env, what=f"{tool} install", check=False)
-    if result.returncode != 0:
-        from npinit.errors import Failure
-
-        output = f"{result.stderr}\n{result.stdout}"
-        if "hash mismatch" in output.lower() or "do not match the hashes" in output.lower():
-            raise Failure(
-                f"hash mismatch: a downloaded file does not match the lock ({tool} refused it)",
-                "the lock was altered or the index serves another file; lock again if you "
-                "trust the index",
-            )
-        last = (output.strip().splitlines() or ["no output"])[-1]
-        raise Failure(f"{tool} could not install the lock: {last.strip()[:300]}", "")
-    return tool
-
-
-def offline_environ(environ: Mapping[str, str]) -> dict[str, str]:
-    """``environ`` for an installer that must read nothing but the files it is given: no
-    ``PIP_*``/``UV_*`` setting (an index, find-links, a constraint), no pip or uv
-    configuration file."""
-    env = {k: v for k, v in environ.items() if not k.startswith(("PIP_", "UV_"))}
-    return {**env, "PIP_CONFIG_FILE": os.devnull, "UV_NO_CONFIG": "1", "UV_OFFLINE": "1"}
-
-
-def _remove_unlocked(
-    ctx: CreateContext, venv_python: Path, section: Snapshot, env: dict[str, str]
-) -> None:
-    """pip has no sync: uninstall what an existing environment has and the lock does not
-    (pip's own seed packages stay, as verify ignores them)."""
-    from npinit.record.snapshot import read_prefix
-    from npinit.record.verify import SEED
-
-    locked = {p.key for p in section.packages}
-    folder = Path(venv_python).parent
-    prefix = folder.parent if folder.name in ("bin", "Scripts") else folder
-    installed = read_prefix(prefix, None)
-    extra = sorted(
-        p.name for p in installed.packages
-        if p.key not in locked and p.key not in SEED and p.source == "pypi"
-    )  # fmt: skip
-    if extra:
-        ctx.progress(f"Removing {len(extra)} packages the lock does not have")
-        ctx.run([venv_python, "-m", "pip", "uninstall", "--yes", "--quiet", *extra],
-                cwd=ctx.project, env=env, what="pip uninstall")  # fmt: skip
-
-
-def pyproject_inputs(project: Path) -> list[str]:
-    """What a pyproject.toml's lock is resolved from: requires-python, the dependencies,
-    the dependency groups and Poetry's dependency tables."""
-    import tomllib
-
-    from npinit.errors import InvalidInput
-    from npinit.reading import parse_bounded, read_regular
-
-    try:
-        path = project / "pyproject.toml"
-        doc = parse_bounded(tomllib.loads, read_regular(path, path.name).decode(), str(path))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(
-            f"{project / 'pyproject.toml'} is not valid TOML ({error})", ""
-        ) from None
-    table = doc.get("project", {})
-    lines = [f"requires-python {table.get('requires-python', '')}"]
-    lines += [str(d) for d in table.get("dependencies", [])]
-    for group, deps in sorted(doc.get("dependency-groups", {}).items()):
-        lines += [f"{group}: {d}" for d in deps if isinstance(d, str)]
-    poetry = doc.get("tool", {}).get("poetry", {})
-    for name, spec in sorted(poetry.get("dependencies", {}).items()):
-        lines.append(f"poetry: {name} {spec}")
-    for group, body in sorted(poetry.get("group", {}).items()):
-        for name, spec in sorted(body.get("dependencies", {}).items()):
-            lines.append(f"poetry {group}: {name} {spec}")
-    return lines + _more_pyproject_inputs(doc)
-
-
-def _more_pyproject_inputs(doc: dict[str, Any]) -> list[str]:
-    """The rest of a pyproject that changes a resolution: optional dependencies, dependency
-    groups that include others, ``[tool.uv]`` (sources, indexes, environments, ...), and
-    Poetry's sources and extras; each as one line of sorted JSON."""
-    import json
-
-    tool = doc.get("tool", {})
-    tables = {
-        "optional-dependencies": doc.get("project", {}).get("optional-dependencies"),
-        "dependency-groups": {
-            k: [d for d in v if not isinstance(d, str)]
-            for k, v in doc.get("dependency-groups", {}).items()
-            if any(not isinstance(d, str) for d in v)
-        },
-        "tool.uv": tool.get("uv"),
-        "tool.poetry.source": tool.get("poetry", {}).get("source"),
-        "tool.poetry.extras": tool.get("poetry", {}).get("extras"),
-    }
-    return [
-        f"{name}: {json.dumps(value, sort_keys=True, default=str)}"
-        for name, value in tables.items()
-        if value
-    ]
-
-
-def requires_python(spec: ProjectSpec) -> str:
-    """The one Python minor the project was pinned for, as a PEP 440 range (a free-threaded
-    ``3.14t`` is ``>=3.14,<3.15`` too: PEP 440 has no ABI; uv's .python-version says ``t``)."""
-    version = spec.python.removesuffix("t")
-    major, minor = version.split(".")
-    return f">={version},<{major}.{int(minor) + 1}"
-
-
-def python_matchspec(spec: ProjectSpec) -> str:
-    """The conda spec of the Python the project records: every platform is solved for it,
-    whatever range the manager's file allows (``3.14t``: the free-threaded build)."""
-    minor = spec.python.removesuffix("t")
-    name = "python-freethreading" if spec.python.endswith("t") else "python"
-    return f"{name} {minor}.*"
-
-
-def project_python(ctx: CreateContext) -> Path:
-    """An interpreter of the project's Python on this machine (ToolMissing, exit 3, if none)."""
-    from npinit.interpreters import find_python
-
-    home = ctx.environ.get("HOME", "~")
-    pyenv = ctx.environ.get("PYENV_ROOT") or str(Path(home) / ".pyenv")
-    return find_python(
-        ctx.spec.python,
-        path=ctx.environ.get("PATH"),
-        pyenv_root=Path(pyenv),
-        windows=ctx.windows,
-        run=ctx.run,
-    )
-
-
-# the first uv whose `uv pip compile -o pylock.*.toml` writes PEP 751 (0.6.14 refuses the
-# name, 0.5 writes requirements text into it): npinit's requirement says `uv>=0.6.15` too
-UV_MINIMUM = (0, 6, 15)
-
-
-def find_uv(ctx: CreateContext) -> str | None:
-    """``NPINIT_UV`` when given (a test's stand-in, a custom build), else the uv installed
-    with npinit (the PyPI package ``uv``, held to ``UV_MINIMUM`` by npinit's requirements),
-    else a uv on PATH that is at least ``UV_MINIMUM``."""
-    if ctx.environ.get("NPINIT_UV"):
-        return ctx.environ["NPINIT_UV"]
-    try:
-        from uv import find_uv_bin
-
-        return str(find_uv_bin())
-    except (ImportError, FileNotFoundError):
-        pass
-    found = ctx.which("uv")
-    return found if found and _uv_version(ctx, found) >= UV_MINIMUM else None
-
-
-def _uv_version(ctx: CreateContext, uv: str) -> tuple[int, ...]:
-    """``uv --version`` as numbers ((0,) when it does not answer as uv does)."""
-    result = ctx.run([uv, "--version"], cwd=ctx.project, env=ctx.environ, what="uv", check=False)
-    words = str(result.stdout).split()
-    try:
-        return tuple(int(part) for part in words[1].split("."))
-    except (IndexError, ValueError):
-        return (0,)
+    return source_of(project, spec, module_for(spec.manager).FILE)

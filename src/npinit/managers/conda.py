@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from npinit.managers import DEV_PACKAGES, python_matchspec
+from npinit.managers.common import DEV_PACKAGES, package_cache, python_matchspec, source_of
 from npinit.model import (
     Channel,
     CreateContext,
@@ -113,15 +113,8 @@ def read_specs(path: Path, manager: Any) -> tuple[list[str], list[str]]:
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
-    from npinit.managers import source_file
-
-    channels, conda, pip = _read(source_file(project, spec))
+    channels, conda, pip = _read(source_of(project, spec, FILE))
     return [f"channel {c}" for c in channels] + conda + [f"pip: {line}" for line in pip]
-
-
-def _cache(ctx: CreateContext) -> Path:
-    home = Path(ctx.environ.get("HOME", "~"))
-    return Path(ctx.environ.get("XDG_CACHE_HOME") or home / ".cache") / "npinit"
 
 
 def lock(
@@ -131,11 +124,10 @@ def lock(
     by uv for the Python each platform's solution has."""
     from dataclasses import replace
 
-    from npinit.managers import source_file
     from npinit.managers.conda_engine import channel_urls
     from npinit.record.resolve_conda import solve
 
-    channels, conda, pip = _read(source_file(ctx.project, ctx.spec))
+    channels, conda, pip = _read(source_of(ctx.project, ctx.spec, FILE))
     urls = channel_urls(channels, ctx.channel_alias)
     names = ", ".join(p.value for p in platforms)
     ctx.progress(f"Solving {ctx.spec.source or FILE} for {names} with py-rattler")
@@ -147,14 +139,14 @@ def lock(
     solved = solve(
         {p: wanted for p in platforms},
         urls,
-        cache=_cache(ctx),
+        cache=package_cache(ctx.environ),
         environ=ctx.environ,
         keep=kept,
         alias=ctx.channel_alias,
     )
     sections = {p: solved[p][0] for p in platforms}
     if pip:
-        from npinit.managers import find_uv_or_fail
+        from npinit.managers.common import find_uv_or_fail
         from npinit.record.resolve_pypi import resolve
 
         requirements = workdir / "pip-requirements.txt"
@@ -180,7 +172,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
     """Install exactly the locked records into ``./.conda``: conda, mamba or micromamba get an
     ``@EXPLICIT`` file with hash fragments; else the embedded engine installs the records and
     checks every hash. Locked PyPI packages follow with ``--require-hashes``."""
-    from npinit.managers import find_uv, install_hashed
+    from npinit.managers.common import find_uv, install_hashed
     from npinit.record import export
 
     prefix = ctx.project / ".conda"
@@ -203,16 +195,18 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         from npinit.record.resolve_conda import install as rattler_install
 
         tool = "py-rattler"
-        from npinit.managers import source_file
 
-        channels, _, _ = _read(source_file(ctx.project, ctx.spec))
+        channels, _, _ = _read(source_of(ctx.project, ctx.spec, FILE))
         urls = channel_urls(channels, ctx.channel_alias)
         ctx.progress(f"Installing {len(conda.packages)} locked packages (py-rattler)")
         records = locked_records(
-            list(conda.packages), urls, Platform(section.platform), cache=_cache(ctx)
+            list(conda.packages),
+            urls,
+            Platform(section.platform),
+            cache=package_cache(ctx.environ),
         )
         fetch_verified(records, list(conda.packages), workdir / "pkgs", ctx.channel_alias)
-        rattler_install(records, prefix, cache=_cache(ctx))
+        rattler_install(records, prefix, cache=package_cache(ctx.environ))
     if (prefix / "conda-meta").is_dir():
         from npinit.managers.conda_engine import write_variables
 

@@ -80,7 +80,7 @@ def _venv(
     ctx: CreateContext, section: Snapshot, workdir: Path, view: dict[tuple[str, str], Path]
 ) -> tuple[CreatedEnvironment, list[str]]:
     """pip, uv, Poetry: a venv (or the project's existing one) and the locked PyPI files."""
-    from npinit.managers import find_uv, install_hashed, offline_environ, project_python
+    from npinit.managers.common import find_uv, install_hashed, offline_environ, project_python
 
     venv = ctx.project / ".venv"
     python = interpreter_in(venv, ctx.windows)
@@ -118,7 +118,8 @@ def _conda(
 ) -> tuple[CreatedEnvironment, list[str]]:
     """conda and pixi: the locked archives by a conda front-end or the embedded engine, then
     a ``pip:`` section's files."""
-    from npinit.managers import conda, find_uv, install_hashed
+    from npinit.managers import conda
+    from npinit.managers.common import find_uv, install_hashed
 
     pixi = ctx.spec.manager is Manager.PIXI
     prefix = ctx.project / (".pixi/envs/default" if pixi else ".conda")

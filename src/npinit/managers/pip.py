@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from npinit.managers import (
+from npinit.managers.common import (
     DEV_PACKAGES,
     find_uv,
     find_uv_or_fail,
     install_hashed,
     project_python,
+    source_of,
 )
 from npinit.model import (
     CreateContext,
@@ -59,13 +60,12 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     include npinit cannot follow (outside the project, missing) is refused, never dropped."""
     from npinit.editing.requirements import follow_includes
     from npinit.errors import InvalidInput
-    from npinit.managers import source_file
     from npinit.tomlio import read_regular
 
     def read(path: Path) -> str:
         return read_regular(path, path.name).decode("utf-8", "replace")
 
-    path = source_file(project, spec)
+    path = source_of(project, spec, FILE)
     texts = {path: read(path)}
     notes: list[str] = []
     follow_includes(texts, {path: "requirements"}, project, notes, read)
@@ -88,13 +88,12 @@ def lock(
     from npinit.record.resolve_pypi import resolve
 
     uv = find_uv_or_fail(ctx)
-    from npinit.managers import source_file
 
     ctx.progress(
         f"Resolving {ctx.spec.source or FILE} for {', '.join(p.value for p in platforms)} with uv"
     )
     sections = resolve(
-        source_file(ctx.project, ctx.spec), ctx.spec.python, platforms, uv=uv,
+        source_of(ctx.project, ctx.spec, FILE), ctx.spec.python, platforms, uv=uv,
         environ=ctx.environ,
         workdir=workdir, run=ctx.run, keep=keep,
     )  # fmt: skip

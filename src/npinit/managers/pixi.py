@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.knowledge.blas import pixi_tables
-from npinit.managers import DEV_PACKAGES, python_matchspec
+from npinit.managers.common import DEV_PACKAGES, package_cache, python_matchspec, source_of
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
@@ -165,9 +165,7 @@ def _lockable(doc: dict[str, Any], name: str = FILE) -> None:
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
-    from npinit.managers import source_file
-
-    common, targets, channels = _specs(project, source_file(project, spec))
+    common, targets, channels = _specs(project, source_of(project, spec, FILE))
     lines = [f"channel {c}" for c in channels] + common
     for platform, specs in sorted(targets.items()):
         lines += [f"{platform}: {spec}" for spec in specs]
@@ -179,14 +177,12 @@ def lock(
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """py-rattler solves every platform; the solution is also written as pixi.lock (with
     ``rattler.LockFile``), so ``pixi install --frozen`` installs the same packages."""
-    from npinit.managers import source_file
-    from npinit.managers.conda import _cache
     from npinit.managers.conda_engine import channel_urls
     from npinit.record.resolve_conda import require_rattler, solve
 
     rattler = require_rattler()  # a missing py-rattler is one line, exit 3
 
-    common, targets, channels = _specs(ctx.project, source_file(ctx.project, ctx.spec))
+    common, targets, channels = _specs(ctx.project, source_of(ctx.project, ctx.spec, FILE))
     urls = channel_urls(channels, ctx.channel_alias)
     ctx.progress(f"Solving {FILE} for {', '.join(p.value for p in platforms)} with py-rattler")
     pin = [python_matchspec(ctx.spec)]  # the Python .npinit.toml records, on every platform
@@ -196,7 +192,12 @@ def lock(
         return keep.kept(platform.value, Source.CONDA)
 
     solved = solve(
-        wanted, urls, cache=_cache(ctx), environ=ctx.environ, keep=kept, alias=ctx.channel_alias
+        wanted,
+        urls,
+        cache=package_cache(ctx.environ),
+        environ=ctx.environ,
+        keep=kept,
+        alias=ctx.channel_alias,
     )
     lock_file = rattler.LockFile([rattler.LockPlatform(p.value) for p in platforms])
     canonical = channel_urls(channels, None)  # the alias is where they were read from

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from npinit.managers import DEV_PACKAGES, project_python, pyproject_inputs, requires_python
+from npinit.managers.common import DEV_PACKAGES, project_python, pyproject_inputs, requires_python
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,

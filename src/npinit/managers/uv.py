@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.knowledge.platforms import MARKERS
-from npinit.managers import (
+from npinit.managers.common import (
     DEV_PACKAGES,
     find_uv_or_fail,
     project_python,
