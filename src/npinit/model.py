@@ -28,6 +28,17 @@ class Manager(enum.Enum):
         """True when the manager's file can select a different BLAS per platform (pixi)."""
         return self is Manager.PIXI
 
+    @property
+    def env_dir(self) -> str:
+        """Where the manager's environment lives, relative to the project (in ENV_DIRS)."""
+        return {Manager.CONDA: ".conda", Manager.PIXI: ".pixi"}.get(self, ".venv")
+
+
+# the environment folders a project may have, each with the prefix inside it that holds the
+# environment (pixi's default environment is a folder below .pixi): the one list of them
+ENV_PREFIXES = {".venv": ".venv", ".conda": ".conda", ".pixi": ".pixi/envs/default"}
+ENV_DIRS = tuple(ENV_PREFIXES)
+
 
 class Blas(enum.Enum):
     """A BLAS implementation, or DEFAULT for what the channel or wheel picks by itself."""

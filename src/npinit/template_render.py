@@ -24,6 +24,7 @@ from typing import Any
 
 from npinit import template_hooks
 from npinit.errors import InvalidInput
+from npinit.model import ENV_DIRS
 
 COOKIECUTTER_EXTENSIONS = [  # cookiecutter's own, always loaded by cookiecutter too
     "cookiecutter.extensions.JsonifyExtension",
@@ -35,7 +36,7 @@ COOKIECUTTER_EXTENSIONS = [  # cookiecutter's own, always loaded by cookiecutter
 # what an untrusted template may not plant: a repository (its config runs code on the next
 # `git status`) or an environment (npinit and the managers run what is in it); every
 # manager's ENV_DIR is here (a test checks it). Matched per path part, case-insensitively.
-LEFT_OUT = (".git", ".hg", ".svn", ".venv", ".conda", ".pixi")
+LEFT_OUT = (".git", ".hg", ".svn", *ENV_DIRS)
 MAX_DEPTH = 32  # nesting levels of cookiecutter.json
 MAX_NAME = 255  # bytes in one part of a rendered path
 MAX_PATH = 1024  # bytes in a rendered path

@@ -4,12 +4,21 @@ so a second, private copy of the rule fails here."""
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+import npinit
 from npinit.knowledge import platforms, releases
-from npinit.model import Source
+from npinit.managers import module_for
+from npinit.model import ENV_DIRS, ENV_PREFIXES, Manager, Source
 from npinit.record.package import Package
 from npinit.record.resolve_pypi import wheel_blas
+from npinit.template_render import LEFT_OUT
+
+SRC = Path(npinit.__file__).resolve().parent
 
 MACOS_14_WHEEL = "numpy-2.4.6-cp312-cp312-macosx_14_0_arm64.whl"
 
@@ -26,3 +35,40 @@ def test_the_macos_accelerate_rule_is_read_from_one_place(
     monkeypatch.setattr(platforms, "ACCELERATE_FROM_MACOS", 15)
     assert wheel_blas(numpy).variant == "openblas"
     assert releases.parse_simple_index(page)[0].accelerate_wheels is False
+
+
+def _code_strings(path: Path) -> Iterator[tuple[str, int]]:
+    """The string constants of a module's code (docstrings left out), with their lines."""
+    tree = ast.parse(path.read_text("utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ):
+            yield node.value, node.lineno
+
+
+def test_environment_folders_are_named_in_the_model_only() -> None:
+    """``.venv``, ``.conda``, ``.pixi`` are written in ``model.py`` (each manager's
+    ``env_dir``, ``ENV_DIRS``); machine.py's ``~/.conda`` is conda's own folder."""
+    names = {".venv", ".conda", ".pixi", *ENV_PREFIXES.values()}
+    found = sorted(
+        f"{path.relative_to(SRC).as_posix()}:{line}"
+        for path in SRC.rglob("*.py")
+        if path.name not in ("model.py", "machine.py")
+        for value, line in _code_strings(path)
+        if value in names
+    )
+    assert found == []
+    assert set(ENV_DIRS) == {m.env_dir for m in Manager} == set(ENV_PREFIXES)
+    for manager in Manager:
+        assert manager.env_dir == module_for(manager).ENV_DIR
+    assert set(ENV_DIRS) <= set(LEFT_OUT)

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from npinit.api.reproduce import ProjectLockResult
-from npinit.model import Machine
+from npinit.model import ENV_DIRS, Machine
 from npinit.record.changes import LockChanges
 
 if TYPE_CHECKING:
     from npinit.runner import Runner
 
 LOCK_NAME = "npinit.lock"
-ENV_DIRS = (".git", ".venv", ".conda", ".pixi")  # not copied for a dry run
+NOT_COPIED = (".git", *ENV_DIRS)  # not copied for a dry run
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def preview_lock(
 
     with tempfile.TemporaryDirectory(prefix="npinit-dry-run-") as work:
         copy = Path(work) / project.name
-        shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns(*ENV_DIRS))
+        shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns(*NOT_COPIED))
         result = lock_project(
             copy,
             machine=machine,

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from npinit.api.lock import snapshot_environment
+from npinit.model import ENV_DIRS as ENV_DIRS  # the API names it
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
     Machine,
+    Manager,
     Platform,
     ProjectSpec,
     find_interpreter,
@@ -24,7 +26,6 @@ if TYPE_CHECKING:
     from npinit.record.snapshot import Snapshot
     from npinit.runner import Runner
 
-ENV_DIRS = (".venv", ".conda", ".pixi")
 INCOMPLETE = ".npinit-create-incomplete"
 
 
@@ -33,16 +34,16 @@ def half_built(project: Path) -> list[str]:
     without the marker: a ``.venv`` with no ``pyvenv.cfg`` or no interpreter, a ``.conda``
     with no ``conda-meta/``."""
     found = []
-    venv = project / ".venv"
+    venv = project / Manager.PIP.env_dir
     if (
         venv.is_dir()
         and not venv.is_symlink()
         and (not (venv / "pyvenv.cfg").is_file() or find_interpreter(venv) is None)
     ):
-        found.append(".venv")
-    conda = project / ".conda"
+        found.append(venv.name)
+    conda = project / Manager.CONDA.env_dir
     if conda.is_dir() and not conda.is_symlink() and not (conda / "conda-meta").is_dir():
-        found.append(".conda")
+        found.append(conda.name)
     return found
 
 

@@ -10,6 +10,7 @@ from npinit.model import (
     Channel,
     CreateContext,
     CreatedEnvironment,
+    Manager,
     Platform,
     ProjectSpec,
     Source,
@@ -20,7 +21,7 @@ from npinit.record.snapshot import Package, Snapshot
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "environment.yml"
-ENV_DIR = ".conda"
+ENV_DIR = Manager.CONDA.env_dir
 
 
 def channels(spec: ProjectSpec) -> list[str]:
@@ -102,8 +103,6 @@ def _read(path: Path) -> tuple[list[str], list[str], list[str]]:
 
 def read_specs(path: Path, manager: Any) -> tuple[list[str], list[str]]:
     """A conda environment file's (or a pixi manifest's) channels and conda specs."""
-    from npinit.model import Manager
-
     if manager is Manager.PIXI:
         from npinit.managers.pixi import read_specs as pixi_specs
 
@@ -175,7 +174,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
     from npinit.managers.common import find_uv, install_hashed
     from npinit.record import export
 
-    prefix = ctx.project / ".conda"
+    prefix = ctx.project / ENV_DIR
     python = interpreter_in(prefix, ctx.windows, "conda")
     variables = variables_of(ctx.spec)
     conda = section.with_packages(tuple(p for p in section.packages if p.source == "conda"))

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.model import (
+    ENV_PREFIXES,
     CreateContext,
     CreatedEnvironment,
     Manager,
@@ -82,7 +83,7 @@ def _venv(
     """pip, uv, Poetry: a venv (or the project's existing one) and the locked PyPI files."""
     from npinit.managers.common import find_uv, install_hashed, offline_environ, project_python
 
-    venv = ctx.project / ".venv"
+    venv = ctx.project / ctx.spec.manager.env_dir
     python = interpreter_in(venv, ctx.windows)
     uv = find_uv(ctx) if ctx.use_uv else None
     if not ctx.existing:
@@ -110,7 +111,7 @@ def _venv(
             f"was installed with {tool} from the bundle"
             + (", the project itself as an editable install" if root else "")
         )
-    return CreatedEnvironment(venv, python, tool, activate_command(".venv", ctx.windows)), notes
+    return CreatedEnvironment(venv, python, tool, activate_command(venv.name, ctx.windows)), notes
 
 
 def _conda(
@@ -122,7 +123,7 @@ def _conda(
     from npinit.managers.common import find_uv, install_hashed
 
     pixi = ctx.spec.manager is Manager.PIXI
-    prefix = ctx.project / (".pixi/envs/default" if pixi else ".conda")
+    prefix = ctx.project / ENV_PREFIXES[ctx.spec.manager.env_dir]
     python = interpreter_in(prefix, ctx.windows, "conda")
     records = [p for p in section.packages if p.source == "conda"]
     front_end = None if pixi else next((t for t in conda.TOOLS if ctx.which(t)), None)

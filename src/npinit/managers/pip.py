@@ -17,6 +17,7 @@ from npinit.managers.common import (
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
+    Manager,
     Platform,
     ProjectSpec,
     activate_command,
@@ -26,7 +27,7 @@ from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 
 FILE = "requirements.txt"
-ENV_DIR = ".venv"
+ENV_DIR = Manager.PIP.env_dir
 
 
 def requirements(spec: ProjectSpec) -> list[str]:
@@ -103,7 +104,7 @@ def lock(
 def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
     """A venv at ``.venv`` with exactly the locked packages, every file hash-checked (an
     existing venv of the project's Python gets them too, and loses what the lock lacks)."""
-    project, venv = ctx.project, ctx.project / ".venv"
+    project, venv = ctx.project, ctx.project / ENV_DIR
     venv_python = interpreter_in(venv, ctx.windows)
     uv = find_uv(ctx) if ctx.use_uv else None
     if ctx.existing:

@@ -10,8 +10,10 @@ from typing import Any
 from npinit.knowledge.blas import pixi_tables
 from npinit.managers.common import DEV_PACKAGES, package_cache, python_matchspec, source_of
 from npinit.model import (
+    ENV_PREFIXES,
     CreateContext,
     CreatedEnvironment,
+    Manager,
     Platform,
     ProjectSpec,
     Source,
@@ -22,7 +24,7 @@ from npinit.record.snapshot import Package, Snapshot
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
-ENV_DIR = ".pixi"
+ENV_DIR = Manager.PIXI.env_dir
 NATIVE_LOCK = "pixi.lock"
 CHANNELS = ["conda-forge"]
 
@@ -251,7 +253,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         env=ctx.environ,
         what="pixi install --frozen",
     )
-    prefix = ctx.project / ".pixi" / "envs" / "default"
+    prefix = ctx.project / ENV_PREFIXES[ENV_DIR]
     return CreatedEnvironment(
         prefix,
         interpreter_in(prefix, ctx.windows, "conda"),

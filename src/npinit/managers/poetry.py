@@ -9,6 +9,7 @@ from npinit.managers.common import DEV_PACKAGES, project_python, pyproject_input
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
+    Manager,
     Platform,
     ProjectSpec,
     activate_command,
@@ -18,7 +19,7 @@ from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
-ENV_DIR = ".venv"
+ENV_DIR = Manager.POETRY.env_dir
 NATIVE_LOCK = "poetry.lock"
 
 
@@ -132,7 +133,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
     ctx.run([poetry, "env", "use", python], cwd=ctx.project, env=env, what="poetry env use")
     ctx.progress("Installing poetry.lock with poetry sync")
     ctx.run([poetry, "sync", "--no-interaction"], cwd=ctx.project, env=env, what="poetry sync")
-    venv = ctx.project / ".venv"
+    venv = ctx.project / ENV_DIR
     return CreatedEnvironment(
         venv, interpreter_in(venv, ctx.windows), "poetry", activate(ctx.windows)
     )

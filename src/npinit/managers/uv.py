@@ -17,6 +17,7 @@ from npinit.managers.common import (
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
+    Manager,
     Platform,
     ProjectSpec,
     activate_command,
@@ -26,7 +27,7 @@ from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 
 FILE = "pyproject.toml"
-ENV_DIR = ".venv"
+ENV_DIR = Manager.UV.env_dir
 NATIVE_LOCK = "uv.lock"
 
 
@@ -109,5 +110,5 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
     ctx.progress("Installing uv.lock with uv sync --locked")
     ctx.run([uv, "sync", "--locked", "--quiet"], cwd=ctx.project, env=_env(ctx),
             what="uv sync --locked")  # fmt: skip
-    venv = ctx.project / ".venv"
+    venv = ctx.project / ENV_DIR
     return CreatedEnvironment(venv, interpreter_in(venv, ctx.windows), "uv", activate(ctx.windows))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npinit.errors import InvalidInput
-from npinit.model import EnvKind, Platform
+from npinit.model import ENV_PREFIXES, EnvKind, Platform
 from npinit.record.snapshot import Snapshot, read_prefix, read_sites, unknown_blas, wheel_blas
 from npinit.tomlio import find_project
 
@@ -32,7 +32,7 @@ def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | No
     """The environment a generated project uses: ``.venv``, ``.conda``, pixi's default
     environment, or the conda env named in its environment.yml under one of
     ``conda_envs_dirs``."""
-    for name in (".venv", ".conda", ".pixi/envs/default"):
+    for name in ENV_PREFIXES.values():
         if (project / name).is_dir():
             return project / name
     from npinit.tomlio import read_answers
