@@ -5,6 +5,7 @@ so a second, private copy of the rule fails here."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,3 +73,22 @@ def test_environment_folders_are_named_in_the_model_only() -> None:
     for manager in Manager:
         assert manager.env_dir == module_for(manager).ENV_DIR
     assert set(ENV_DIRS) <= set(LEFT_OUT)
+
+
+def test_the_api_names_are_listed_once() -> None:
+    """Each name of ``npinit.api`` is written once (``name as name`` under TYPE_CHECKING);
+    ``__all__`` and the lazy loader's table are read from that list."""
+    from npinit import api
+
+    path = SRC / "api" / "__init__.py"
+    tree = ast.parse(path.read_text("utf-8"))
+    imported = sorted(
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("npinit")
+        for alias in node.names
+    )
+    assert len(imported) >= 60 and api.__all__ == imported
+    code = ast.unparse(ast.Module(body=tree.body[1:], type_ignores=[]))  # no docstring
+    twice = [name for name in imported if len(re.findall(rf"(?<![.\w]){name}\b", code)) != 2]
+    assert twice == []

@@ -12,11 +12,11 @@ Every command of the CLI has its function here:
 | lock, verify | :func:`lock_environment`, :func:`verify_environment`,
   :func:`snapshot_environment`, :func:`lock_project`, :func:`preview_lock` |
 | diff | :func:`diff_locks` |
+| bundle | :func:`make_bundle`, :func:`check_bundle` |
 | doctor | :func:`doctor` |
 | set | :func:`plan_set`, :func:`apply_set` |
 | versions, recommend | :func:`versions`, :func:`recommend` |
 | report | :func:`class_report`, :func:`write_report_html` |
-| bundle | :func:`make_bundle`, :func:`check_bundle` |
 | (where) | :func:`find_project`, :func:`project_environment`, :func:`resolve_target` |
 
 The submodules load on first use, so that importing the API (and starting the CLI) stays
@@ -26,241 +26,104 @@ light.
 from __future__ import annotations
 
 import importlib
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-_WHERE = {
-    "BundleResult": "bundle",
-    "make_bundle": "bundle",
-    "BundleCheck": "bundle_check",
-    "check_bundle": "bundle_check",
-    "NewResult": "new",
-    "answers_for": "new",
-    "check_template_create": "new",
-    "resolve_project": "new",
-    "new_project": "new",
-    "describe": "new",
-    "activation": "new",
-    "Offer": "questions",
-    "python_offer": "questions",
-    "check_python": "questions",
-    "free_threaded_pythons": "questions",
-    "numpy_offer": "questions",
-    "check_numpy": "questions",
-    "blas_offer": "questions",
-    "channel_offer": "questions",
-    "platforms_offer": "questions",
-    "CreateResult": "create",
-    "ENV_DIRS": "create",
-    "INCOMPLETE": "create",
-    "create_environment": "create",
-    "half_built": "create",
-    "read_project_spec": "create",
-    "DEFAULT_LOCK_NAMES": "lock",
-    "LockResult": "lock",
-    "PROBE_TIMEOUT": "lock",
-    "VerifyResult": "lock",
-    "lock_environment": "lock",
-    "snapshot_environment": "lock",
-    "verify_environment": "lock",
-    "doctor": "doctor",
-    "init_candidates": "init",
-    "init_root": "init",
-    "solve_for_project": "pins",
-    "solve_set_python": "pins",
-    "pythons_to_try": "pins",
-    "plan_init": "init",
-    "apply_init": "init",
-    "ProjectLockResult": "reproduce",
-    "LockDiff": "changes",
-    "diff_locks": "changes",
-    "preview_lock": "changes",
-    "export_lock": "reproduce",
-    "check_lock": "reproduce",
-    "lock_from_env": "reproduce",
-    "lock_project": "reproduce",
-    "apply_set": "edit",
-    "plan_set": "edit",
-    "EXPERIENCES": "info",
-    "OSES": "info",
-    "default_manager": "info",
-    "class_report": "report",
-    "ClassReport": "report",
-    "write_report_html": "report",
-    "read_roster": "report",
-    "report_target": "report",
-    "find_project": "info",
-    "project_environment": "info",
-    "recommend": "info",
-    "resolve_target": "info",
-    "versions": "info",
-}
-_MACHINE = (
-    "this_machine", "cache_dir", "conda_envs_dirs", "gpus", "os_name", "probe_timeout", "stamp"
-)  # fmt: skip
-
-__all__ = [
-    "DEFAULT_LOCK_NAMES",
-    "ENV_DIRS",
-    "EXPERIENCES",
-    "INCOMPLETE",
-    "OSES",
-    "PROBE_TIMEOUT",
-    "BundleCheck",
-    "BundleResult",
-    "ClassReport",
-    "CreateResult",
-    "LockDiff",
-    "LockResult",
-    "NewResult",
-    "Offer",
-    "ProjectLockResult",
-    "VerifyResult",
-    "activation",
-    "answers_for",
-    "apply_init",
-    "apply_set",
-    "blas_offer",
-    "cache_dir",
-    "channel_offer",
-    "check_bundle",
-    "check_lock",
-    "check_numpy",
-    "check_python",
-    "check_template_create",
-    "class_report",
-    "conda_envs_dirs",
-    "create_environment",
-    "default_manager",
-    "describe",
-    "diff_locks",
-    "doctor",
-    "export_lock",
-    "find_project",
-    "free_threaded_pythons",
-    "gpus",
-    "half_built",
-    "init_candidates",
-    "init_root",
-    "lock_environment",
-    "lock_from_env",
-    "lock_project",
-    "make_bundle",
-    "new_project",
-    "numpy_offer",
-    "os_name",
-    "plan_init",
-    "plan_set",
-    "platforms_offer",
-    "preview_lock",
-    "probe_timeout",
-    "project_environment",
-    "python_offer",
-    "pythons_to_try",
-    "read_project_spec",
-    "read_roster",
-    "recommend",
-    "report_target",
-    "resolve_project",
-    "resolve_target",
-    "snapshot_environment",
-    "solve_for_project",
-    "solve_set_python",
-    "stamp",
-    "this_machine",
-    "verify_environment",
-    "versions",
-    "write_report_html",
-]
-
 if TYPE_CHECKING:
-    from npinit.api.bundle import BundleResult, make_bundle
-    from npinit.api.bundle_check import BundleCheck, check_bundle
-    from npinit.api.changes import LockDiff, diff_locks, preview_lock
-    from npinit.api.create import (
-        ENV_DIRS,
-        INCOMPLETE,
-        CreateResult,
-        create_environment,
-        half_built,
-        read_project_spec,
-    )
-    from npinit.api.doctor import doctor
-    from npinit.api.edit import apply_set, plan_set
-    from npinit.api.info import (
-        EXPERIENCES,
-        OSES,
-        default_manager,
-        find_project,
-        project_environment,
-        recommend,
-        resolve_target,
-        versions,
-    )
-    from npinit.api.init import apply_init, init_candidates, init_root, plan_init
-    from npinit.api.lock import (
-        DEFAULT_LOCK_NAMES,
-        PROBE_TIMEOUT,
-        LockResult,
-        VerifyResult,
-        lock_environment,
-        snapshot_environment,
-        verify_environment,
-    )
-    from npinit.api.new import (
-        NewResult,
-        activation,
-        answers_for,
-        check_template_create,
-        describe,
-        new_project,
-        resolve_project,
-    )
-    from npinit.api.pins import pythons_to_try, solve_for_project, solve_set_python
-    from npinit.api.questions import (
-        Offer,
-        blas_offer,
-        channel_offer,
-        check_numpy,
-        check_python,
-        free_threaded_pythons,
-        numpy_offer,
-        platforms_offer,
-        python_offer,
-    )
-    from npinit.api.report import (
-        ClassReport,
-        class_report,
-        read_roster,
-        report_target,
-        write_report_html,
-    )
-    from npinit.api.reproduce import (
-        ProjectLockResult,
-        check_lock,
-        export_lock,
-        lock_from_env,
-        lock_project,
-    )
-    from npinit.machine import (
-        cache_dir,
-        conda_envs_dirs,
-        gpus,
-        os_name,
-        probe_timeout,
-        stamp,
-        this_machine,
-    )
+    from npinit.api.bundle import BundleResult as BundleResult
+    from npinit.api.bundle import make_bundle as make_bundle
+    from npinit.api.bundle_check import BundleCheck as BundleCheck
+    from npinit.api.bundle_check import check_bundle as check_bundle
+    from npinit.api.changes import LockDiff as LockDiff
+    from npinit.api.changes import diff_locks as diff_locks
+    from npinit.api.changes import preview_lock as preview_lock
+    from npinit.api.create import ENV_DIRS as ENV_DIRS
+    from npinit.api.create import INCOMPLETE as INCOMPLETE
+    from npinit.api.create import CreateResult as CreateResult
+    from npinit.api.create import create_environment as create_environment
+    from npinit.api.create import half_built as half_built
+    from npinit.api.create import read_project_spec as read_project_spec
+    from npinit.api.doctor import doctor as doctor
+    from npinit.api.edit import apply_set as apply_set
+    from npinit.api.edit import plan_set as plan_set
+    from npinit.api.info import EXPERIENCES as EXPERIENCES
+    from npinit.api.info import OSES as OSES
+    from npinit.api.info import default_manager as default_manager
+    from npinit.api.info import find_project as find_project
+    from npinit.api.info import project_environment as project_environment
+    from npinit.api.info import recommend as recommend
+    from npinit.api.info import resolve_target as resolve_target
+    from npinit.api.info import versions as versions
+    from npinit.api.init import apply_init as apply_init
+    from npinit.api.init import init_candidates as init_candidates
+    from npinit.api.init import init_root as init_root
+    from npinit.api.init import plan_init as plan_init
+    from npinit.api.lock import DEFAULT_LOCK_NAMES as DEFAULT_LOCK_NAMES
+    from npinit.api.lock import PROBE_TIMEOUT as PROBE_TIMEOUT
+    from npinit.api.lock import LockResult as LockResult
+    from npinit.api.lock import VerifyResult as VerifyResult
+    from npinit.api.lock import lock_environment as lock_environment
+    from npinit.api.lock import snapshot_environment as snapshot_environment
+    from npinit.api.lock import verify_environment as verify_environment
+    from npinit.api.new import NewResult as NewResult
+    from npinit.api.new import activation as activation
+    from npinit.api.new import answers_for as answers_for
+    from npinit.api.new import check_template_create as check_template_create
+    from npinit.api.new import describe as describe
+    from npinit.api.new import new_project as new_project
+    from npinit.api.new import resolve_project as resolve_project
+    from npinit.api.pins import pythons_to_try as pythons_to_try
+    from npinit.api.pins import solve_for_project as solve_for_project
+    from npinit.api.pins import solve_set_python as solve_set_python
+    from npinit.api.questions import Offer as Offer
+    from npinit.api.questions import blas_offer as blas_offer
+    from npinit.api.questions import channel_offer as channel_offer
+    from npinit.api.questions import check_numpy as check_numpy
+    from npinit.api.questions import check_python as check_python
+    from npinit.api.questions import free_threaded_pythons as free_threaded_pythons
+    from npinit.api.questions import numpy_offer as numpy_offer
+    from npinit.api.questions import platforms_offer as platforms_offer
+    from npinit.api.questions import python_offer as python_offer
+    from npinit.api.report import ClassReport as ClassReport
+    from npinit.api.report import class_report as class_report
+    from npinit.api.report import read_roster as read_roster
+    from npinit.api.report import report_target as report_target
+    from npinit.api.report import write_report_html as write_report_html
+    from npinit.api.reproduce import ProjectLockResult as ProjectLockResult
+    from npinit.api.reproduce import check_lock as check_lock
+    from npinit.api.reproduce import export_lock as export_lock
+    from npinit.api.reproduce import lock_from_env as lock_from_env
+    from npinit.api.reproduce import lock_project as lock_project
+    from npinit.machine import cache_dir as cache_dir
+    from npinit.machine import conda_envs_dirs as conda_envs_dirs
+    from npinit.machine import gpus as gpus
+    from npinit.machine import os_name as os_name
+    from npinit.machine import probe_timeout as probe_timeout
+    from npinit.machine import stamp as stamp
+    from npinit.machine import this_machine as this_machine
 
+
+def _names() -> dict[str, str]:
+    """Each name of the API -> its module, read from the imports under ``if TYPE_CHECKING:``
+    above (``name as name``: the one list of the API's names)."""
+    text = Path(__file__).read_text("utf-8")
+    block = text.split("\nif TYPE_CHECKING:\n", 1)[1].split("\n\n", 1)[0]
+    where: dict[str, str] = {}
+    for statement in block.split("    from ")[1:]:
+        module, _, names = statement.partition(" import ")
+        where.update((name, module) for name in re.findall(r"(\w+) as \1\b", names))
+    return where
+
+
+_WHERE = _names()
+__all__ = sorted(_WHERE)
 
 if not TYPE_CHECKING:  # type checkers see the imports above; Python loads on first use
 
     def __getattr__(name: str) -> Any:
-        if name in _WHERE:
-            module = importlib.import_module(f"npinit.api.{_WHERE[name]}")
-        elif name in _MACHINE:
-            module = importlib.import_module("npinit.machine")
-        else:
+        if name not in _WHERE:
             raise AttributeError(f"module 'npinit.api' has no attribute {name!r}")
-        value = getattr(module, name)
+        value = getattr(importlib.import_module(_WHERE[name]), name)
         globals()[name] = value
         return value
