@@ -56,12 +56,10 @@ def install_command(manager: Manager, platform: str) -> list[str]:
     if manager is Manager.PIP:
         lock = PIP_LOCK.format(platform=platform)
         return ["python", "-m", "pip", "install", "--require-hashes", "--no-deps", "-r", lock]
-    if manager is Manager.UV:
-        return ["uv", "sync", "--locked"]
-    if manager is Manager.POETRY:
-        return ["poetry", "install", "--no-interaction"]
-    if manager is Manager.PIXI:
-        return ["pixi", "install", "--frozen"]
+    from npinit.managers.common import SYNC
+
+    if manager in SYNC:  # what create runs, too
+        return [manager.value, *SYNC[manager]]
     return ["micromamba", "create", "--yes", "--name", "project", "--file", CONDA_LOCK]
 
 

@@ -92,3 +92,25 @@ def test_the_api_names_are_listed_once() -> None:
     code = ast.unparse(ast.Module(body=tree.body[1:], type_ignores=[]))  # no docstring
     twice = [name for name in imported if len(re.findall(rf"(?<![.\w]){name}\b", code)) != 2]
     assert twice == []
+
+
+def test_the_ci_installs_each_lock_with_the_command_create_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``SYNC`` (managers/common.py) is what create runs for uv, Poetry and pixi, and what
+    the generated CI runs: its words are written nowhere else."""
+    from npinit import ci
+    from npinit.managers import common
+
+    found = sorted(
+        f"{path.relative_to(SRC).as_posix()}:{line}"
+        for path in SRC.rglob("*.py")
+        if path.name != "common.py"
+        for value, line in _code_strings(path)
+        if value in ("sync", "--frozen", "--locked")
+    )
+    assert found == []
+    assert ci.install_command(Manager.POETRY, "linux-64") == ["poetry", "sync", "--no-interaction"]
+    monkeypatch.setitem(common.SYNC, Manager.POETRY, ("sync", "--other"))
+    workflow = ci.github_workflow(Manager.POETRY, "3.12", ["linux-64"], "1.0")
+    assert "run: poetry sync --other\n" in workflow

@@ -10,10 +10,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from npinit.model import CreateContext, ProjectSpec
+from npinit.model import CreateContext, Manager, ProjectSpec
 from npinit.record.snapshot import Snapshot
 
 DEV_PACKAGES = ("pytest", "threadpoolctl")
+# what installs exactly the manager's own lock: create runs it, and so does the CI job
+SYNC = {
+    Manager.UV: ("sync", "--locked"),
+    Manager.POETRY: ("sync", "--no-interaction"),
+    Manager.PIXI: ("install", "--frozen"),
+}
 
 
 def source_of(project: Path, spec: ProjectSpec, default: str) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.knowledge.blas import pixi_tables
-from npinit.managers.common import DEV_PACKAGES, package_cache, python_matchspec, source_of
+from npinit.managers.common import DEV_PACKAGES, SYNC, package_cache, python_matchspec, source_of
 from npinit.model import (
     ENV_PREFIXES,
     CreateContext,
@@ -248,7 +248,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         raise ToolMissing("pixi is not installed", "install it from https://pixi.sh")
     ctx.progress("Installing pixi.lock with pixi install --frozen")
     ctx.run(
-        [pixi, "install", "--frozen", "--manifest-path", ctx.project / FILE],
+        [pixi, *SYNC[Manager.PIXI], "--manifest-path", ctx.project / FILE],
         cwd=ctx.project,
         env=ctx.environ,
         what="pixi install --frozen",

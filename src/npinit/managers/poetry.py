@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from npinit.managers.common import DEV_PACKAGES, project_python, pyproject_inputs, requires_python
+from npinit.managers.common import (
+    DEV_PACKAGES,
+    SYNC,
+    project_python,
+    pyproject_inputs,
+    requires_python,
+)
 from npinit.model import (
     CreateContext,
     CreatedEnvironment,
@@ -132,7 +138,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
     ctx.progress(f"Creating .venv with Poetry (Python {ctx.spec.python})")
     ctx.run([poetry, "env", "use", python], cwd=ctx.project, env=env, what="poetry env use")
     ctx.progress("Installing poetry.lock with poetry sync")
-    ctx.run([poetry, "sync", "--no-interaction"], cwd=ctx.project, env=env, what="poetry sync")
+    ctx.run([poetry, *SYNC[Manager.POETRY]], cwd=ctx.project, env=env, what="poetry sync")
     venv = ctx.project / ENV_DIR
     return CreatedEnvironment(
         venv, interpreter_in(venv, ctx.windows), "poetry", activate(ctx.windows)

@@ -9,6 +9,7 @@ from typing import Any
 from npinit.knowledge.platforms import MARKERS
 from npinit.managers.common import (
     DEV_PACKAGES,
+    SYNC,
     find_uv_or_fail,
     project_python,
     pyproject_inputs,
@@ -108,7 +109,7 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
     """``uv sync --locked``: exactly uv.lock, refused by uv if it is stale."""
     uv = find_uv_or_fail(ctx)
     ctx.progress("Installing uv.lock with uv sync --locked")
-    ctx.run([uv, "sync", "--locked", "--quiet"], cwd=ctx.project, env=_env(ctx),
+    ctx.run([uv, *SYNC[Manager.UV], "--quiet"], cwd=ctx.project, env=_env(ctx),
             what="uv sync --locked")  # fmt: skip
     venv = ctx.project / ENV_DIR
     return CreatedEnvironment(venv, interpreter_in(venv, ctx.windows), "uv", activate(ctx.windows))
