@@ -114,3 +114,20 @@ def test_the_ci_installs_each_lock_with_the_command_create_runs(
     monkeypatch.setitem(common.SYNC, Manager.POETRY, ("sync", "--other"))
     workflow = ci.github_workflow(Manager.POETRY, "3.12", ["linux-64"], "1.0")
     assert "run: poetry sync --other\n" in workflow
+
+
+def test_the_requirements_comment_rule_is_read_from_one_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pip's comment rule (``editing/requirements.comment_start``) is what the lock's inputs
+    (managers/pip.py) and set's editor read."""
+    from npinit.editing import requirements
+    from npinit.managers.pip import requirement_lines
+
+    text = "numpy==2.0  # pinned\nscipy#egg\n# numpy==1.0\n-r base.txt\t# more\n"
+    assert requirement_lines(text) == ["numpy==2.0", "scipy#egg", "-r base.txt"]
+    assert requirements.includes(text) == ["base.txt"]
+    assert requirements.numpy_lines(text) == [0]
+    monkeypatch.setattr(requirements, "comment_start", lambda line: None)  # no comments
+    assert requirement_lines(text)[0] == "numpy==2.0 # pinned"
+    assert requirements.numpy_lines(text) == []  # every '#' now inside a word: left alone

@@ -22,17 +22,32 @@ _INCLUDE = re.compile(
 )
 
 
+def comment_start(line: str) -> int | None:
+    """Where a requirements line's comment starts, by pip's rule: a ``#`` at the start of the
+    line or after a blank (``name#x`` holds no comment). The one place this grammar is
+    written; plain string methods, linear in the line's length (a regular expression for
+    this backtracked over runs of blanks)."""
+    start = 0
+    while (found := line.find("#", start)) >= 0:
+        if found == 0 or line[found - 1].isspace():
+            return found
+        start = found + 1
+    return None
+
+
+def strip_comment(line: str) -> str:
+    """The line without its comment (pip's rule, :func:`comment_start`)."""
+    start = comment_start(line)
+    return line if start is None else line[:start]
+
+
 def _split(line: str) -> tuple[str, str] | None:
     """A line's requirement part and its tail (the comment, with the blanks before it), or
-    None when a ``#`` follows a non-blank directly. Plain string methods: linear in the
-    line's length (a regular expression for this backtracked over runs of blanks)."""
-    comment = line.find("#")
-    if comment < 0:
-        body = line.rstrip()
-        return body, line[len(body) :]
-    body = line[:comment].rstrip()
-    if len(body) == comment:  # "#" right after a non-blank, or at the start of the line
+    None for a comment line and for a line with a ``#`` inside a word (not npinit's to edit)."""
+    first = line.find("#")
+    if first >= 0 and (first == 0 or comment_start(line) != first):
         return None
+    body = line.rstrip() if first < 0 else line[:first].rstrip()
     return body, line[len(body) :]
 
 
@@ -83,7 +98,7 @@ def includes(text: str) -> list[str]:
     """The files a requirements file pulls in with ``-r``/``-c`` (as written)."""
     found = []
     for line in text.splitlines():
-        match = _INCLUDE.match(line.split(" #")[0])
+        match = _INCLUDE.match(strip_comment(line))
         if match:
             found.append(match["path"])
     return found
@@ -143,7 +158,7 @@ def set_numpy(
             (
                 i
                 for i, line in enumerate(lines)
-                if _requirement_name(line.split("#")[0]) is not None
+                if _requirement_name(strip_comment(line)) is not None
             ),
             default=len(lines) - 1,
         )

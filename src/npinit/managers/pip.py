@@ -45,11 +45,11 @@ def activate(windows: bool) -> str:
 
 def requirement_lines(text: str) -> list[str]:
     """The requirement and option lines of a requirements file, comments and blanks out."""
-    import re
+    from npinit.editing.requirements import strip_comment
 
     lines = []
     for raw in text.replace("\\\n", " ").splitlines():
-        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
+        line = strip_comment(raw).strip()
         if line:
             lines.append(" ".join(line.split()))
     return lines
