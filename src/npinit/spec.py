@@ -101,38 +101,14 @@ def parse_platforms(values: Iterable[str], current: Platform | None) -> tuple[Pl
     return tuple(dict.fromkeys(found))
 
 
-_CONDA_OP = r"(?:==|>=|<=|!=|~=|=|>|<)"
-_CONDA_VERSION = r"[A-Za-z0-9_.*+!]+"
-_CONDA_CONSTRAINT = rf"(?:{_CONDA_OP}\s*)?{_CONDA_VERSION}"
-_CONDA_MATCHSPEC = re.compile(
-    r"^(?:(?P<channel>[A-Za-z0-9_./-]+)::)?"
-    r"(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)"
-    r"(?P<brackets>\[[^\[\]]*\])?"
-    rf"(?:(?:\s+|(?=[=<>!~*+]))(?P<version>{_CONDA_CONSTRAINT}(?:\s*[,|]\s*{_CONDA_CONSTRAINT})*)"
-    rf"(?:(?:=|\s+)(?P<build>[A-Za-z0-9_.*+]+))?)?"
-    r"(?P<after>\[[^\[\]]*\])?$"
-)
-
-
 def conda_spec_name(text: str) -> str | None:
     """The package name of a conda MatchSpec (``scipy>=1.14,<2``, ``scipy 1.14.*``,
     ``conda-forge::scipy``, ``scipy=1.14=*_0``, ``scipy[version='>=1.14']``), or None when
-    ``text`` is not one. py-rattler's own parser decides where it is installed; this
-    grammar is the fallback, and a test holds the two to the same table of real specs."""
-    try:
-        import rattler
-    except ImportError:
-        return fallback_conda_spec_name(text)
-    try:
-        return str(rattler.MatchSpec(text.strip()).name.normalized)
-    except Exception:  # py-rattler raises its own parse errors
-        return None
+    ``text`` is not one (read by :mod:`npinit.matchspec`)."""
+    from npinit.matchspec import parse
 
-
-def fallback_conda_spec_name(text: str) -> str | None:
-    """:func:`conda_spec_name` without py-rattler."""
-    match = _CONDA_MATCHSPEC.match(text.strip())
-    return match["name"].lower() if match else None
+    parsed = parse(text)
+    return parsed.name if parsed else None
 
 
 def check_with(packages: Iterable[str], manager: Manager) -> tuple[str, ...]:

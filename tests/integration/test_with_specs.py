@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from npinit.spec import conda_spec_name, fallback_conda_spec_name
+from npinit.matchspec import parse_without_rattler
+from npinit.spec import conda_spec_name
 from npinit.template_ext import _split
 from tests.conftest import FIXTURES
 from tests.helpers import invoke, load_yaml
@@ -41,7 +42,8 @@ CONDA_TABLE = [
 @pytest.mark.parametrize(("spec", "name"), CONDA_TABLE)
 def test_rattler_and_the_fallback_agree_on_real_specs(spec: str, name: str | None) -> None:
     assert conda_spec_name(spec) == name
-    assert fallback_conda_spec_name(spec) == name
+    fallback = parse_without_rattler(spec)
+    assert (fallback.name if fallback else None) == name
 
 
 @pytest.mark.parametrize(

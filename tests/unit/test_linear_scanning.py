@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from npinit.editing import conda_env, context, pythons, requirements, selectors
+from npinit.editing import conda_env, context, pythons, requirements
+from npinit.matchspec import parse_without_rattler
 from npinit.record import snapshot
-from npinit.spec import fallback_conda_spec_name
 
 MB = 1_000_000
 BLANKS = " " * MB
@@ -42,9 +42,10 @@ CASES: dict[str, Callable[[Path], object]] = {
     "python range, poetry": lambda _: pythons.allowed(f"^3.9{BLANKS}x", "poetry"),
     "python alternatives": lambda _: pythons.allowed(f"3.9{BLANKS}x|3.10", "pep440"),
     "python entry brackets": lambda _: context._python_entry("python" + "[" * MB),
-    "blas selector brackets": lambda _: selectors._BUILD.search("libblas" + "[" * MB),
-    "conda spec blanks": lambda _: fallback_conda_spec_name(f"numpy{BLANKS}?"),
-    "conda spec name": lambda _: fallback_conda_spec_name("a" * MB + "?"),
+    "blas selector brackets": lambda _: parse_without_rattler("libblas" + "[" * MB),
+    "blas selector build": lambda _: parse_without_rattler(f"libblas[build{BLANKS}x"),
+    "conda spec blanks": lambda _: parse_without_rattler(f"numpy{BLANKS}?"),
+    "conda spec name": lambda _: parse_without_rattler("a" * MB + "?"),
     "numpy config blank lines": lambda tmp: _config(tmp, '"blas": {' + "\n" * MB),
     "numpy config openings": lambda tmp: _config(tmp, '"blas": {x' * (MB // 10)),
 }

@@ -131,3 +131,24 @@ def test_the_requirements_comment_rule_is_read_from_one_place(
     monkeypatch.setattr(requirements, "comment_start", lambda line: None)  # no comments
     assert requirement_lines(text)[0] == "numpy==2.0 # pinned"
     assert requirements.numpy_lines(text) == []  # every '#' now inside a word: left alone
+
+
+def test_matchspecs_are_read_in_one_module() -> None:
+    """Only matchspec.py reads a MatchSpec's parts (py-rattler's parser, or its one fallback
+    grammar); the solver (record/resolve_conda.py) hands specs to py-rattler whole."""
+    found = sorted(
+        f"{path.relative_to(SRC).as_posix()}:{node.lineno}"
+        for path in SRC.rglob("*.py")
+        if path.name not in ("matchspec.py", "resolve_conda.py")
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr == "MatchSpec"
+    )
+    assert found == []
+    patterns = [
+        f"{path.relative_to(SRC).as_posix()}:{line}"
+        for path in SRC.rglob("*.py")
+        if path.name != "matchspec.py"
+        for value, line in _code_strings(path)
+        if "::" in value and "[A-Za-z0-9" in value  # a channel::name grammar
+    ]
+    assert patterns == []
