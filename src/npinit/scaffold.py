@@ -1,5 +1,12 @@
-"""The only module that drives cookiecutter: render a template into a staging directory
-and move the complete result into place, so a failure leaves nothing half-written."""
+"""``npinit new``'s files: render a template into a staging directory and move the complete
+result into place, so a failure leaves nothing half-written.
+
+One renderer serves every template (:func:`npinit.template_render.render`): npinit's own in
+this process, trusted and without importing cookiecutter; another one sandboxed in a bounded
+child process (:mod:`npinit.template_process`), or with ``--trust`` in this process.
+cookiecutter is kept for what only it gives a template made for it: its Jinja extensions
+(``jsonify``, ``slugify``, ``random_ascii_string``, ...), its trusted environment, and the
+way it applies answers to ``cookiecutter.json``'s variables (lists, dicts, booleans)."""
 
 from __future__ import annotations
 
@@ -27,73 +34,27 @@ def template_dir() -> Path:
 
 
 def render(
-    template: Path, answers: Mapping[str, str], output_dir: Path, trust: bool = False
+    template: Path,
+    answers: Mapping[str, str],
+    output_dir: Path,
+    trust: bool = False,
+    cache_dir: Path | None = None,
 ) -> tuple[Path, list[str]]:
-    """Render another template with ``answers`` under ``output_dir`` (no prompts); returns the
-    project folder and notes. Untrusted, in a bounded child process (a deadline, memory and
-    output bounds), sandboxed, without extensions, hooks, repositories or environments."""
-    from npinit import template_fetch, template_process, template_render
+    """Render a template with ``answers`` under ``output_dir`` (no prompts); returns the
+    project folder and notes. npinit's own template in this process (its compiled form kept
+    in ``cache_dir``). Another one untrusted in a bounded child process (a deadline, memory
+    and output bounds), sandboxed, without extensions, hooks, repositories or environments."""
+    from npinit import template_render
 
+    if template.resolve() == template_dir().resolve():
+        own = template_render.Own(cache_dir)
+        return template_render.render(template, answers, output_dir, trust=True, own=own)
     if trust:
         return template_render.render(template, answers, output_dir, trust=True)
+    from npinit import template_fetch, template_process
+
     limits = template_fetch.Limits.from_environment()
     return template_process.render_bounded(template, answers, output_dir, limits)
-
-
-def render_bundled(
-    template: Path, answers: Mapping[str, str], output_dir: Path, cache_dir: Path | None = None
-) -> Path:
-    """Render npinit's own template the way cookiecutter does, without importing it.
-
-    The bundled template uses no hooks, prompts or cookiecutter extension, so a Jinja
-    environment with cookiecutter's settings (StrictUndefined, trailing newlines kept) and
-    npinit's extension renders it byte for byte like ``cookiecutter --no-input`` (a test
-    compares the two); this skips cookiecutter's imports (rich, requests, arrow).
-    """
-    import json
-
-    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
-
-    spec = json.loads((template / "cookiecutter.json").read_text("utf-8"))
-    (root,) = [p for p in template.iterdir() if p.is_dir() and "{{" in p.name]
-    cache = None
-    if cache_dir is not None:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            cache = FileSystemBytecodeCache(str(cache_dir))
-        except OSError:
-            cache = None  # a read-only home only costs the compile time
-    env = Environment(
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        extensions=spec["_extensions"],
-        loader=FileSystemLoader(str(root)),
-        bytecode_cache=cache,
-        auto_reload=False,
-    )
-    context: dict[str, object] = {}
-    for key, default in spec.items():
-        if key.startswith("_"):
-            context[key] = default
-            continue
-        value = answers.get(key, default[0] if isinstance(default, list) else default)
-        if isinstance(value, str) and key not in answers:
-            value = env.from_string(value).render(cookiecutter=context)
-        context[key] = value
-    project = output_dir / env.from_string(root.name).render(cookiecutter=context)
-    for source in sorted(root.rglob("*")):
-        if source.is_dir():
-            continue
-        relative = source.relative_to(root).as_posix()
-        name = env.from_string(relative).render(cookiecutter=context)
-        if not name or name.endswith("/") or Path(name).name == "":
-            continue  # a file whose name renders empty belongs to another choice
-        text = env.get_template(relative).render(cookiecutter=context)
-        destination = project / name
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        with destination.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    return project
 
 
 def _files(root: Path) -> list[str]:
@@ -150,12 +111,9 @@ def generate(
     _remove_stale_staging(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.npinit-", dir=target.parent))
     try:
-        if template.resolve() == template_dir().resolve():
-            rendered = render_bundled(template, answers, staging / "out", cache_dir)
-        else:
-            rendered, more = render(template, answers, staging / "out", trust)
-            (notes if notes is not None else []).extend(more)
-            check_rendered(rendered)
+        rendered, more = render(template, answers, staging / "out", trust, cache_dir)
+        (notes if notes is not None else []).extend(more)
+        check_rendered(rendered)
         files = _files(rendered)
         checkpoint("new-rendered")
         if target.is_dir() and not any(target.iterdir()):

@@ -14,17 +14,18 @@ but safely: npinit, not cookiecutter, turns names into paths and writes files.
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 import shutil
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from npinit import template_hooks
 from npinit.errors import InvalidInput
 from npinit.model import ENV_DIRS
+from npinit.template_context import first_line, load_context
 
 COOKIECUTTER_EXTENSIONS = [  # cookiecutter's own, always loaded by cookiecutter too
     "cookiecutter.extensions.JsonifyExtension",
@@ -37,85 +38,40 @@ COOKIECUTTER_EXTENSIONS = [  # cookiecutter's own, always loaded by cookiecutter
 # `git status`) or an environment (npinit and the managers run what is in it); every
 # manager's ENV_DIR is here (a test checks it). Matched per path part, case-insensitively.
 LEFT_OUT = (".git", ".hg", ".svn", *ENV_DIRS)
-MAX_DEPTH = 32  # nesting levels of cookiecutter.json
 MAX_NAME = 255  # bytes in one part of a rendered path
 MAX_PATH = 1024  # bytes in a rendered path
 SANDBOX_HINT = "npinit renders templates in a sandbox; add --trust only if you trust its author"
 
 
-def load_context(template: Path, answers: Mapping[str, str]) -> dict[str, Any]:
-    """``cookiecutter.json`` read and checked, with npinit's answers applied to the variables
-    it declares (no Jinja runs here)."""
-    from cookiecutter.generate import apply_overwrites_to_context
+@dataclass(frozen=True)
+class Own:
+    """npinit's own template, rendered in this process: trusted, its ``_extensions`` loaded
+    without cookiecutter (nor cookiecutter's imports), npinit's answers taken as given
+    (cookiecutter renders them as Jinja too), compiled templates kept in ``cache_dir``. It
+    has no hooks and no binary file; a folder is made only for the files it holds, and the
+    files get the default mode. tests/integration/test_bundled_renderer.py holds every
+    combination of answers to what real cookiecutter renders."""
 
-    path = template / "cookiecutter.json"
-    try:
-        data = json.loads(path.read_text("utf-8"), object_pairs_hook=OrderedDict)
-    except FileNotFoundError:
-        raise InvalidInput(
-            f"the template has no cookiecutter.json ({template})", "give a cookiecutter template"
-        ) from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise InvalidInput(
-            f"the template's cookiecutter.json is not valid JSON ({_first_line(error)})",
-            "fix the template",
-        ) from None
-    except RecursionError:
-        data = None  # too deep for the parser: refused just below
-    if data is None or _depth(data) > MAX_DEPTH:
-        raise InvalidInput(
-            f"the template's cookiecutter.json is nested deeper than {MAX_DEPTH} levels",
-            "fix the template",
-        )
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            "the template's cookiecutter.json is not a JSON object of variables",
-            "fix the template: its top level must be {...}",
-        )
-    copy_only = data.get("_copy_without_render", [])
-    if not isinstance(copy_only, list) or not all(isinstance(p, str) for p in copy_only):
-        raise InvalidInput(
-            "the template's _copy_without_render is not a list of glob patterns",
-            "fix the template",
-        )
-    if data.get("_new_lines") not in (None, False, "", "\n", "\r\n", "\r"):
-        raise InvalidInput(
-            'the template\'s _new_lines is not "\\n", "\\r\\n" or "\\r"', "fix the template"
-        )
-    extensions = data.get("_extensions", [])
-    if not isinstance(extensions, list) or not all(isinstance(e, str) for e in extensions):
-        raise InvalidInput("the template's _extensions is not a list of names", "fix the template")
-    for key, value in data.items():
-        if isinstance(value, list) and not key.startswith("_") and not value:
-            raise InvalidInput(
-                f"the template's choice variable {key!r} has no choices", "fix the template"
-            )
-    known = {k: v for k, v in answers.items() if k in data and not k.startswith("_")}
-    try:
-        apply_overwrites_to_context(data, known)
-    except (ValueError, TypeError) as error:
-        raise InvalidInput(f"npinit's answers do not fit the template: {error}", "") from None
-    return data
+    cache_dir: Path | None = None
 
 
-def _depth(data: Any) -> int:
-    """How deeply lists and objects nest in ``data`` (without recursion)."""
-    deepest, todo = 0, [(data, 1)]
-    while todo:
-        item, level = todo.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, level)
-            if level <= MAX_DEPTH:
-                children = item.values() if isinstance(item, dict) else item
-                todo.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def make_environment(template: Path, context: dict[str, Any], trust: bool) -> Any:
-    """The Jinja environment for this template: sandboxed unless ``trust``."""
+def make_environment(
+    template: Path, context: dict[str, Any], trust: bool, own: Own | None = None
+) -> Any:
+    """The Jinja environment for this template: sandboxed unless ``trust`` (or ``own``)."""
     from jinja2 import FileSystemLoader, StrictUndefined
 
-    if trust:
+    if own is not None:
+        from jinja2 import Environment
+
+        env = Environment(
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            extensions=context.get("_extensions", []),
+            bytecode_cache=_bytecode_cache(own.cache_dir),
+            auto_reload=False,
+        )
+    elif trust:
         from cookiecutter.environment import StrictEnvironment
         from cookiecutter.exceptions import UnknownExtension
 
@@ -135,6 +91,19 @@ def make_environment(template: Path, context: dict[str, Any], trust: bool) -> An
         )
     env.loader = FileSystemLoader([str(project_template(template)), str(template / "templates")])
     return env
+
+
+def _bytecode_cache(folder: Path | None) -> Any:
+    """Jinja's compiled templates kept in ``folder`` between runs (None: not kept)."""
+    if folder is None:
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only home only costs the compile time
+    return FileSystemBytecodeCache(str(folder))
 
 
 def project_template(template: Path) -> Path:
@@ -178,14 +147,9 @@ def _template_error(error: Exception, where: str) -> InvalidInput:
         )
     return InvalidInput(
         f"the template's {where} could not be rendered ({type(error).__name__}: "
-        f"{_first_line(error)})",
+        f"{first_line(error)})",
         "fix the template",
     )
-
-
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0][:200] if lines else type(error).__name__
 
 
 def _render_value(env: Any, raw: Any, values: Mapping[str, Any], where: str) -> Any:
@@ -202,14 +166,18 @@ def _render_value(env: Any, raw: Any, values: Mapping[str, Any], where: str) -> 
     return _render(env, str(raw), values, where)
 
 
-def answers(env: Any, context: dict[str, Any]) -> dict[str, Any]:
+def answers(
+    env: Any, context: dict[str, Any], given: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """cookiecutter's ``prompt_for_config`` with ``no_input``: private ``_`` keys raw,
-    choices take their first (npinit's answer was moved first), the rest rendered in order."""
+    choices take their first (npinit's answer was moved first), the rest rendered in order;
+    the ``given`` answers (npinit's own template) are taken as they are."""
     values: OrderedDict[str, Any] = OrderedDict()
     items = [(k, v) for k, v in context.items() if k != "__prompts__"]
     for key, raw in items:
         where = f"cookiecutter.json variable {key!r}"
-        if key.startswith("_") and not key.startswith("__"):
+        private = key.startswith("_") and not key.startswith("__")
+        if private or (key in given and isinstance(raw, str)):
             values[key] = raw
         elif key.startswith("__"):
             values[key] = _render_value(env, raw, values, where)
@@ -271,16 +239,19 @@ def render(
     trust: bool,
     run: Any = None,
     max_bytes: int | None = None,
+    own: Own | None = None,
 ) -> tuple[Path, list[str]]:
     """Render ``template`` under ``output_dir`` (a staging directory); returns the project
     folder and notes. Every path is checked before it is written; at most ``max_bytes`` are
-    written. Untrusted, a repository or an environment folder is left out."""
-    context = load_context(template, answers_in)
+    written. Untrusted, a repository or an environment folder is left out. ``own``: npinit's
+    own template (see :class:`Own`)."""
+    trust = trust or own is not None
+    context = load_context(template, answers_in, cookiecutter=own is None)
     notes = []
     if context.get("_extensions") and not trust:
         notes.append("the template's Jinja extensions were not loaded; add --trust to load them")
-    env = make_environment(template, context, trust)
-    values = answers(env, context)
+    env = make_environment(template, context, trust, own)
+    values = answers(env, context, frozenset(answers_in) if own else frozenset())
     root_template = project_template(template)
     project_name = _render(env, root_template.name, values, f"folder name {root_template.name!r}")
     project = inside_project(output_dir.resolve(), project_name, root_template.name)
@@ -290,17 +261,19 @@ def render(
             "fix the template",
         )
     plan, left_out = _plan(env, values, root_template, project, trust)
+    if own is not None:  # a folder only for the files it holds
+        plan = [step for step in plan if step[1] is not None]
     if left_out:
+        names = ", ".join(sorted(left_out))
         notes.append(
-            "left out of the untrusted template: " + ", ".join(sorted(left_out))
-            + " (a repository or an environment in it would run the template's code later; "
-            "add --trust to keep them)"
-        )  # fmt: skip
+            f"left out of the untrusted template: {names} (a repository or an environment in "
+            "it would run the template's code later; add --trust to keep them)"
+        )
     project.mkdir(parents=True)
-    hooks = template_hooks.find(template) if trust else {}
+    hooks = template_hooks.find(template) if trust and own is None else {}
     if "pre_gen_project" in hooks:
         _hook(hooks["pre_gen_project"], env, values, project, run)
-    _write(env, values, plan, Budget(max_bytes))
+    _write(env, values, plan, Budget(max_bytes), own is not None)
     if "post_gen_project" in hooks:
         _hook(hooks["post_gen_project"], env, values, project, run)
     if (template / "hooks").is_dir() and not trust:
@@ -365,14 +338,17 @@ class Budget:
             )
 
 
-def _write(env: Any, values: Mapping[str, Any], plan: Plan, budget: Budget) -> None:
-    """Write the planned folders and files, rendering text files in pieces within ``budget``."""
+def _write(
+    env: Any, values: Mapping[str, Any], plan: Plan, budget: Budget, own: bool = False
+) -> None:
+    """Write the planned folders and files, rendering text files in pieces within ``budget``
+    (``own``: npinit's template, text only, files in the default mode)."""
     for destination, source, relative, raw in plan:
         if source is None:
             destination.mkdir(parents=True, exist_ok=True)
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
-        if raw or _is_binary(source):
+        if raw or (not own and _is_binary(source)):
             budget.take(source.stat().st_size, relative)
             shutil.copyfile(source, destination)
         else:
@@ -386,7 +362,8 @@ def _write(env: Any, values: Mapping[str, Any], plan: Plan, budget: Budget) -> N
                     raise
                 except Exception as error:
                     raise _template_error(error, relative) from None
-        shutil.copymode(source, destination)
+        if not own:
+            shutil.copymode(source, destination)
 
 
 def _newline_of(path: Path) -> str | None:

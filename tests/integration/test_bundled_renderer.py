@@ -1,5 +1,6 @@
-"""npinit renders its own template with its own Jinja code (faster than cookiecutter): every
-combination must come out byte for byte as real cookiecutter renders it."""
+"""npinit renders its own template with the one renderer every template goes through
+(``template_render.render`` with ``Own``: in this process, without importing cookiecutter,
+faster): every combination must come out byte for byte as real cookiecutter renders it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from npinit import api, scaffold
+from npinit import api, template_render
 from npinit.errors import InvalidInput
 from npinit.model import ProjectSpec
 from tests.conftest import TEMPLATE
@@ -50,7 +51,10 @@ def test_every_combination_matches_real_cookiecutter(tmp_path: Path) -> None:
     assert len(specs) >= 100  # the matrix really is rendered, not refused
     for index, spec in enumerate(specs):
         answers = api.answers_for(spec)
-        ours = scaffold.render_bundled(TEMPLATE, answers, tmp_path / f"ours{index}")
+        ours, notes = template_render.render(
+            TEMPLATE, answers, tmp_path / f"ours{index}", trust=True, own=template_render.Own()
+        )
+        assert notes == []
         theirs = Path(
             cookiecutter(
                 str(TEMPLATE),
@@ -60,3 +64,25 @@ def test_every_combination_matches_real_cookiecutter(tmp_path: Path) -> None:
             )
         )
         assert tree(ours) == tree(theirs), answers
+
+
+def test_npinit_s_own_template_renders_in_process_without_cookiecutter(tmp_path: Path) -> None:
+    """scaffold.render sends the bundled template to the one renderer in its own mode: no
+    cookiecutter import, no empty folder (the GitHub workflow's folder without --ci github)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pathlib; from npinit import api, scaffold; "
+        "spec = api.resolve_project('demo', manager='pip', python='3.12', ci='none', "
+        "platforms=('linux-64',)); "
+        "project, notes = scaffold.render(scaffold.template_dir(), api.answers_for(spec), "
+        "pathlib.Path(sys.argv[1])); "
+        "print('cookiecutter' in sys.modules, notes, sorted(p.name for p in project.iterdir()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    imported, notes, names = done.stdout.strip().split(" ", 2)
+    assert (imported, notes) == ("False", "[]")
+    assert "'requirements.txt'" in names and "'.github'" not in names

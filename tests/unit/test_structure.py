@@ -374,7 +374,6 @@ FMT_SKIPS = {
     "report_causes.py": 3,
     "report_html.py": 1,
     "template_fetch.py": 1,
-    "template_render.py": 1,
 }
 
 
