@@ -86,44 +86,6 @@ def github_workflow(manager: Manager, python: str, platforms: list[str], version
         f"          - platform: {p}\n            runner: {RUNNERS[Platform(p)]}\n"
         for p in platforms
     )
-    install = " ".join(install_command(manager, "${{ matrix.platform }}"))
-    run = _run(manager)
-    setup: list[str] = []
-    if manager is Manager.PIP:
-        setup += [
-            f"      - uses: {ACTIONS['setup-python']}",
-            "        with:",
-            f'          python-version: "{python}"',
-            "          cache: pip",
-            "          cache-dependency-path: npinit-${{ matrix.platform }}.lock.txt",
-        ]
-    elif manager is Manager.POETRY:
-        setup += [
-            f"      - uses: {ACTIONS['setup-python']}",
-            "        with:",
-            f'          python-version: "{python}"',
-            f"      - uses: {ACTIONS['cache']}",
-            "        with:",
-            "          path: .venv",
-            "          key: venv-${{ matrix.platform }}-${{ hashFiles('poetry.lock') }}",
-            "      - run: pipx install poetry",
-            "      - name: Check that poetry.lock matches pyproject.toml",
-            "        run: poetry check --lock",
-        ]
-    elif manager is Manager.UV:
-        setup += [
-            f"      - uses: {ACTIONS['setup-uv']}",
-            "        with:",
-            "          enable-cache: true",
-            "          cache-dependency-glob: uv.lock",
-        ]
-    elif manager is Manager.PIXI:
-        setup += [
-            f"      - uses: {ACTIONS['setup-pixi']}",
-            "        with:",
-            "          run-install: false",
-            "          cache: false",
-        ]
     lines = [
         HEADER.format(version=version).rstrip("\n"),
         "name: environment",
@@ -150,10 +112,57 @@ def github_workflow(manager: Manager, python: str, platforms: list[str], version
         "          persist-credentials: false",
         "      - name: Check that npinit.lock matches the project",
         f"        run: pipx run --spec npinit=={version} npinit lock --check",
-        *setup,
+        *_github_setup(manager, python),
+        *_github_install_and_test(manager),
     ]
+    return "\n".join(lines) + "\n"
+
+
+def _github_setup(manager: Manager, python: str) -> list[str]:
+    """The steps that bring the manager (and Python) onto the runner, with its cache."""
+    setup_python = [
+        f"      - uses: {ACTIONS['setup-python']}",
+        "        with:",
+        f'          python-version: "{python}"',
+    ]
+    if manager is Manager.PIP:
+        return [
+            *setup_python,
+            "          cache: pip",
+            "          cache-dependency-path: npinit-${{ matrix.platform }}.lock.txt",
+        ]
+    if manager is Manager.POETRY:
+        return [
+            *setup_python,
+            f"      - uses: {ACTIONS['cache']}",
+            "        with:",
+            "          path: .venv",
+            "          key: venv-${{ matrix.platform }}-${{ hashFiles('poetry.lock') }}",
+            "      - run: pipx install poetry",
+            "      - name: Check that poetry.lock matches pyproject.toml",
+            "        run: poetry check --lock",
+        ]
+    if manager is Manager.UV:
+        return [
+            f"      - uses: {ACTIONS['setup-uv']}",
+            "        with:",
+            "          enable-cache: true",
+            "          cache-dependency-glob: uv.lock",
+        ]
+    if manager is Manager.PIXI:
+        return [
+            f"      - uses: {ACTIONS['setup-pixi']}",
+            "        with:",
+            "          run-install: false",
+            "          cache: false",
+        ]
+    return []  # conda: micromamba's action installs the lock itself
+
+
+def _github_install_and_test(manager: Manager) -> list[str]:
+    """Install the lock, then run the environment check and the project's tests in it."""
     if manager is Manager.CONDA:
-        lines += [
+        return [
             "      - name: Install the lock",
             f"        uses: {ACTIONS['setup-micromamba']}",
             "        with:",
@@ -167,17 +176,16 @@ def github_workflow(manager: Manager, python: str, platforms: list[str], version
             "        run: python -m pytest",
             "        shell: bash -el {0}",
         ]
-    else:
-        lines += [
-            "      - name: Install the lock",
-            f"        run: {install}",
-            "      - name: The environment check",
-            f"        run: {run}python tests/test_environment.py",
-            "      - name: The project's tests",
-            f"        run: {run}python -m pytest" if manager is not Manager.PIXI else
-            "        run: pixi run test",
-        ]  # fmt: skip
-    return "\n".join(lines) + "\n"
+    run = _run(manager)
+    tests = "pixi run test" if manager is Manager.PIXI else f"{run}python -m pytest"
+    return [
+        "      - name: Install the lock",
+        f"        run: {' '.join(install_command(manager, '${{ matrix.platform }}'))}",
+        "      - name: The environment check",
+        f"        run: {run}python tests/test_environment.py",
+        "      - name: The project's tests",
+        f"        run: {tests}",
+    ]
 
 
 def gitlab_ci(manager: Manager, python: str, platforms: list[str], version: str) -> str:

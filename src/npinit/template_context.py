@@ -21,7 +21,6 @@ def load_context(
     it declares (no Jinja runs here): by cookiecutter's own code, or (``cookiecutter`` false,
     for npinit's template, which has plain and choice variables only) by
     :func:`apply_answers`, without importing cookiecutter."""
-
     path = template / "cookiecutter.json"
     try:
         data = json.loads(path.read_text("utf-8"), object_pairs_hook=OrderedDict)
@@ -41,6 +40,24 @@ def load_context(
             f"the template's cookiecutter.json is nested deeper than {MAX_DEPTH} levels",
             "fix the template",
         )
+    data = _check(data)
+    known = {k: v for k, v in answers.items() if k in data and not k.startswith("_")}
+    try:
+        if cookiecutter:
+            from cookiecutter.generate import apply_overwrites_to_context
+
+            apply_overwrites_to_context(data, known)
+        else:
+            apply_answers(data, known)
+    except (ValueError, TypeError) as error:
+        raise InvalidInput(f"npinit's answers do not fit the template: {error}", "") from None
+    return data
+
+
+def _check(data: Any) -> dict[str, Any]:
+    """Refuse a ``cookiecutter.json`` npinit cannot render: not an object, a
+    ``_copy_without_render``, ``_new_lines`` or ``_extensions`` of the wrong kind, an empty
+    choice list."""
     if not isinstance(data, dict):
         raise InvalidInput(
             "the template's cookiecutter.json is not a JSON object of variables",
@@ -64,16 +81,6 @@ def load_context(
             raise InvalidInput(
                 f"the template's choice variable {key!r} has no choices", "fix the template"
             )
-    known = {k: v for k, v in answers.items() if k in data and not k.startswith("_")}
-    try:
-        if cookiecutter:
-            from cookiecutter.generate import apply_overwrites_to_context
-
-            apply_overwrites_to_context(data, known)
-        else:
-            apply_answers(data, known)
-    except (ValueError, TypeError) as error:
-        raise InvalidInput(f"npinit's answers do not fit the template: {error}", "") from None
     return data
 
 
