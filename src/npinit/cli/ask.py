@@ -108,15 +108,7 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
         _one_of(MANAGERS, "manager"),
         default=api.default_manager().value,
     )
-    python_offer = api.python_offer()
-    threaded = api.free_threaded_pythons()
-    python = given.python or ask(
-        f"Python version ({python_offer.values[0]} to {python_offer.values[-1]}; "
-        f"{threaded[0]} to {threaded[-1]}: free-threaded; default {python_offer.default}: "
-        f"{python_offer.why})",
-        api.check_python,
-        default=python_offer.default,
-    )
+    python = given.python or _ask_python()
     numpy_offer = api.numpy_offer(python)
     numpy = given.numpy or ask(
         f"NumPy version (latest = {numpy_offer.why}, X.Y or X.Y.Z)",
@@ -128,30 +120,11 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
     blas = given.blas or _ask_blas(name, manager, python, exact, given.channel, platforms)
     channel = given.channel
     if channel is None and manager in ("conda", "pixi"):
-        offer = api.channel_offer(manager, blas, _platforms(platforms), exact)
-        channel = (
-            offer.default
-            if len(offer.values) == 1
-            else ask(
-                f"conda channel ({', '.join(offer.values)})",
-                _one_of(offer.values, "channel with this BLAS"),
-                default=offer.default,
-            )
-        )
+        channel = _ask_channel(manager, blas, platforms, exact)
     threads = given.threads
     if threads is None:
         threads = ask("BLAS threads (empty: the library decides)", _threads, default="")
-    extras = list(given.with_packages)
-    if not extras:
-        while True:
-            extra = ask(
-                "Extra package (a conda or PEP 508 spec; empty when done)",
-                lambda text: _extra(text, name, manager, python, channel, extras),
-                default="",
-            )
-            if not extra:
-                break
-            extras.append(extra)
+    extras = list(given.with_packages) or _ask_extras(name, manager, python, channel)
     ci = given.ci or ask(
         "CI workflow that proves the lock on every platform (github, gitlab, none)",
         _one_of(("github", "gitlab", "none"), "CI"),
@@ -160,6 +133,49 @@ def questions(given: Answers, output_dir: Path, force: bool) -> Answers:
     return Answers(
         name, manager, python, numpy, blas, channel, platforms, threads, tuple(extras), ci
     )
+
+
+def _ask_python() -> str:
+    """The Python question: the range of the table, the free-threaded ones, the default."""
+    from npinit import api
+
+    offer = api.python_offer()
+    threaded = api.free_threaded_pythons()
+    return ask(
+        f"Python version ({offer.values[0]} to {offer.values[-1]}; "
+        f"{threaded[0]} to {threaded[-1]}: free-threaded; default {offer.default}: "
+        f"{offer.why})",
+        api.check_python,
+        default=offer.default,
+    )
+
+
+def _ask_channel(manager: str, blas: str, platforms: Sequence[str], numpy: str) -> str:
+    """The conda channel, asked only when more than one has this BLAS."""
+    from npinit import api
+
+    offer = api.channel_offer(manager, blas, _platforms(platforms), numpy)
+    if len(offer.values) == 1:
+        return offer.default
+    return ask(
+        f"conda channel ({', '.join(offer.values)})",
+        _one_of(offer.values, "channel with this BLAS"),
+        default=offer.default,
+    )
+
+
+def _ask_extras(name: str, manager: str, python: str, channel: str | None) -> list[str]:
+    """Extra packages, one a question, until an empty answer."""
+    extras: list[str] = []
+    while True:
+        extra = ask(
+            "Extra package (a conda or PEP 508 spec; empty when done)",
+            lambda text: _extra(text, name, manager, python, channel, extras),
+            default="",
+        )
+        if not extra:
+            return extras
+        extras.append(extra)
 
 
 def _platforms(chosen: Sequence[str]) -> list[Platform]:
@@ -186,9 +202,14 @@ def _ask_platforms(
         values = tuple(p.strip() for p in text.split(",") if p.strip())
         chosen = () if values == (offer.default,) else values
         api.resolve_project(
-            name, manager=manager, python=python, numpy=numpy, channel=channel,
-            platforms=chosen, current_platform=here,
-        )  # fmt: skip
+            name,
+            manager=manager,
+            python=python,
+            numpy=numpy,
+            channel=channel,
+            platforms=chosen,
+            current_platform=here,
+        )
         return chosen
 
     return ask(
@@ -217,16 +238,22 @@ def _ask_blas(
         value = text.strip().lower()
         # the option's own check first, for its reason (e.g. "MKL is not on PyPI...")
         api.resolve_project(
-            name, manager=manager, python=python, numpy=numpy, blas=value, channel=channel,
+            name,
+            manager=manager,
+            python=python,
+            numpy=numpy,
+            blas=value,
+            channel=channel,
             platforms=list(platforms) or ([here.value] if here else ["linux-64"]),
             current_platform=here,
-        )  # fmt: skip
+        )
         if "," in value or "=" in value:
             return value  # one variant per platform, which resolve_project accepted (pixi)
         return _one_of(offer.values, "BLAS on every chosen platform")(value)
 
-    return ask(f"BLAS ({', '.join(offer.values)}; default gives {offer.why})", check,
-               default="default")  # fmt: skip
+    return ask(
+        f"BLAS ({', '.join(offer.values)}; default gives {offer.why})", check, default="default"
+    )
 
 
 def _threads(text: str) -> int | None:
@@ -251,7 +278,11 @@ def _extra(
     value = text.strip()
     if value:
         api.resolve_project(
-            name, manager=manager, python=python, channel=channel,
-            with_packages=[*extras, value], platforms=["linux-64"],
-        )  # fmt: skip
+            name,
+            manager=manager,
+            python=python,
+            channel=channel,
+            with_packages=[*extras, value],
+            platforms=["linux-64"],
+        )
     return value
