@@ -6,47 +6,15 @@ runs in the environment's own interpreter (a subprocess), never in npinit's proc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from npinit.doctor_model import Check, DoctorReport
+from npinit.doctor_python import gil_checks, python_checks
 from npinit.model import Status
 from npinit.spec import THREAD_VARIABLES
 
-SCHEMA = 1
 PARALLEL_PACKAGES = ("dask", "joblib", "scikit-learn", "distributed", "ray")
-
-
-@dataclass(frozen=True)
-class Check:
-    id: str
-    status: Status
-    message: str
-    fix: str = ""
-
-
-@dataclass(frozen=True)
-class DoctorReport:
-    environment: dict[str, Any]
-    checks: tuple[Check, ...]
-    gpus: tuple[str, ...] = field(default=())
-
-    @property
-    def problems(self) -> int:
-        return sum(c.status == Status.PROBLEM for c in self.checks)
-
-    def to_json(self) -> dict[str, Any]:
-        """The documented, stable schema an instructor collects from a class."""
-        return {
-            "schema": SCHEMA,
-            "environment": self.environment,
-            "checks": [
-                {"id": c.id, "status": c.status, "message": c.message, "fix": c.fix}
-                for c in self.checks
-            ],
-            "problems": self.problems,
-            "warnings": sum(c.status == Status.WARNING for c in self.checks),
-        }
 
 
 def run_script(
@@ -108,47 +76,48 @@ def _import_checks(
                 "install it with the project's manager (see its README)",
             )
         ]
-    # the guide's causes, most specific first; report the one that applies
+    cause, fix = _import_failure(seen, snapshot, expected_prefix)
+    message = f"importing NumPy fails ({error}): {cause}"
+    return [Check("numpy-import", Status.PROBLEM, message, fix)]
+
+
+def _import_failure(
+    seen: dict[str, Any], snapshot: Any, expected_prefix: Path | None
+) -> tuple[str, str]:
+    """Why NumPy does not import, and the fix: the guide's causes, most specific first."""
+    copies = seen.get("numpy_copies", [])
     if seen.get("source_tree"):
-        cause = (
+        return (
             "Python is running from inside a NumPy source tree, whose numpy/ shadows the "
             "installed one",
             "cd out of the source tree and run again",
         )
-    elif seen.get("pythonpath") and any(
-        c.startswith(tuple(p for p in seen["pythonpath"].split(":") if p))
-        for c in seen.get("numpy_copies", [])
-    ):
-        cause = (
+    paths = tuple(p for p in (seen.get("pythonpath") or "").split(":") if p)
+    if seen.get("pythonpath") and any(c.startswith(paths) for c in copies):
+        return (
             f"PYTHONPATH ({seen['pythonpath']}) puts another NumPy ahead of the environment's",
             "unset PYTHONPATH",
         )
-    elif len(seen.get("numpy_copies", [])) > 1:
-        cause = (
-            "several NumPy copies are on sys.path: " + ", ".join(seen["numpy_copies"]),
+    if len(copies) > 1:
+        return (
+            "several NumPy copies are on sys.path: " + ", ".join(copies),
             "remove all but one (pip uninstall numpy until none is left, then reinstall "
             "with one manager)",
         )
-    elif snapshot is not None and _mixed(snapshot):
-        cause = (
+    if snapshot is not None and _mixed(snapshot):
+        return (
             "conda and pip both installed NumPy in this conda environment",
             "pip uninstall numpy, then conda install numpy --force-reinstall",
         )
-    elif expected_prefix is not None and Path(seen.get("prefix", "")) != expected_prefix:
-        cause = (
+    if expected_prefix is not None and Path(seen.get("prefix", "")) != expected_prefix:
+        return (
             f"the interpreter {seen.get('executable')} is not the environment's",
             f"activate the environment at {expected_prefix} first",
         )
-    else:
-        cause = (
-            "NumPy's C extensions are missing or broken in this installation",
-            "reinstall NumPy with the environment's own manager",
-        )
-    return [
-        Check(
-            "numpy-import", Status.PROBLEM, f"importing NumPy fails ({error}): {cause[0]}", cause[1]
-        )
-    ]
+    return (
+        "NumPy's C extensions are missing or broken in this installation",
+        "reinstall NumPy with the environment's own manager",
+    )
 
 
 def _mixed(snapshot: Any) -> bool:
@@ -206,12 +175,13 @@ def _pin_checks(
 
 
 def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
-    checks = []
+    """Which BLAS runs, its thread pools, and what to know about it."""
     static = getattr(snapshot, "blas", None)
     pools = seen.get("pools", [])
     variant = static.variant if static is not None else "unknown"
     if variant == "unknown" and pools:
         variant = str(pools[0].get("internal_api", "unknown"))
+    checks = []
     if variant != "unknown" or pools:
         detail = static.evidence if static is not None else ""
         if pools:
@@ -221,6 +191,12 @@ def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
                 f"{p.get('threading_layer')} threading, {p.get('num_threads')} threads"
             )
         checks.append(Check("blas", Status.OK, f"BLAS: {variant} ({detail.strip('; ')})"))
+    return checks + _pool_checks(seen, pools) + _usage_checks(seen, snapshot, variant)
+
+
+def _pool_checks(seen: dict[str, Any], pools: list[dict[str, Any]]) -> list[Check]:
+    """The BLAS thread pools threadpoolctl saw: none seen, several libraries, too many threads."""
+    checks = []
     if not pools and "numpy" in seen:
         reason = str(seen.get("threadpoolctl") or "threadpoolctl did not report")
         checks.append(
@@ -254,6 +230,12 @@ def _blas_checks(seen: dict[str, Any], snapshot: Any) -> list[Check]:
                 "set " + ", ".join(f"{v}=N" for v in THREAD_VARIABLES[:3]),
             )
         )
+    return checks
+
+
+def _usage_checks(seen: dict[str, Any], snapshot: Any, variant: str) -> list[Check]:
+    """Parallel packages on top of BLAS threads, and what MKL costs."""
+    checks = []
     parallel = sorted({p.name for p in getattr(snapshot, "packages", ())} & set(PARALLEL_PACKAGES))
     if parallel and not seen.get("threads"):
         checks.append(
@@ -336,8 +318,6 @@ def diagnose(
     timeout: float = 30,
 ) -> DoctorReport:
     """Run every check on the environment behind ``python``/``snapshot``."""
-    from npinit.doctor_python import gil_checks, python_checks
-
     seen = run_script(python, cwd, env, timeout) if python is not None else {}
     expected = snapshot.prefix if snapshot is not None else None
     checks = [

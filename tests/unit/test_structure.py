@@ -247,8 +247,6 @@ KNOWN_CYCLES = [
     # brought by a merge of the same session (set's reader moved to npinit.reading: project
     # is out of it)
     ["npinit.editing.adopt_read", "npinit.editing.requirements"],
-    # doctor's Python check and the doctor import each other (brought by the workshop merge)
-    ["npinit.doctor", "npinit.doctor_python"],
     # the journal undoes a transaction with jail's restore; jail writes through the journal
     ["npinit.jail", "npinit.journal"],
 ]
@@ -335,8 +333,6 @@ LONG_FUNCTIONS = {
     "cli/edit.py:init",
     "cli/new.py:new",
     "cli/record.py:lock",
-    "doctor.py:_blas_checks",
-    "doctor.py:_import_checks",
     "editing/conda_env.py:_fast_parse",
     "editing/conda_env.py:edit",
     "editing/toml_files.py:edit_pyproject",

@@ -10,7 +10,7 @@ from npinit.api.lock import (
     _interpreter_of,
     snapshot_environment,
 )
-from npinit.doctor import DoctorReport
+from npinit.doctor_model import DoctorReport
 from npinit.model import INTERPRETERS, Platform
 
 
