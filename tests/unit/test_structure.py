@@ -333,8 +333,6 @@ LONG_FUNCTIONS = {
     "cli/edit.py:init",
     "cli/new.py:new",
     "cli/record.py:lock",
-    "editing/conda_env.py:_fast_parse",
-    "editing/conda_env.py:edit",
     "editing/toml_files.py:edit_pyproject",
     "recommend.py:recommend",
     "record/resolve_conda.py:solve",

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from npinit.editing import yaml_lines
 from npinit.editing.selectors import BLAS_SELECTORS, blas_build
 from npinit.errors import InvalidInput
 from npinit.reading import parse_bounded
@@ -40,116 +39,18 @@ class Entry:
     flow: bool = False  # an item of a [flow, style] list
 
 
-# -- the fast reader: block-style files only (its patterns linear: see yaml_lines) ---------
-_KEY = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?P<rest>(?:[ \t].*)?)$")
-_PLAIN = re.compile(r"^[A-Za-z0-9_][^'\"#]*$")
-_QUOTED = re.compile(r"^(?:\"[^\"\\]*\"|'[^']*')$")
-_SIMPLE_ITEM = re.compile(r"([ ]*)- ([A-Za-z0-9_][^'\"#:\s]*)\Z")
 _NAME = re.compile(r"[^\s=<>!~\[]*")
 _FLOW_UNSAFE = re.compile(r"[,\[\]{}]|: |\s#|^[!&*|>'\"%@`]")
 
 
-def _scalar(value: str) -> str | None:
-    """The string a plain or simply quoted block item means, or None if unsure."""
-    if _QUOTED.match(value):
-        return value[1:-1]
-    if _PLAIN.match(value) and ": " not in value and not value.endswith(":"):
-        return value.rstrip()
-    return None
-
-
 def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
     """The file's data and entries when it is plain block style; None to use ruamel."""
-    if "\t" in text or "\r" in text.replace("\r\n", "\n"):
+    from npinit.editing.conda_scan import scan
+
+    scanned = scan(text)
+    if scanned is None:
         return None
-    data: dict[str, Any] = {}
-    found: list[tuple[int, str, int, int]] = []  # (line, spec, start, end) of each entry
-    key: str | None = None
-    indent: int | None = None  # of the current top-level list's items
-    pip_indent: int | None = None  # of the items under ``- pip:``
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        simple = _SIMPLE_ITEM.match(line)
-        if simple is not None and key is not None and indent == len(simple[1]):
-            # the common case, one regex: "  - name=1.2" under a list key, no comment
-            spec = simple[2]
-            target = data[key]
-            if not isinstance(target, list):
-                return None
-            target.append(spec)
-            pip_indent = None
-            if key == "dependencies":
-                found.append((index, spec, indent + 2, indent + 2 + len(spec)))
-            continue
-        line = line.removesuffix("\r")
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if index == 0 and line.startswith("\ufeff"):
-            return None
-        if not line.startswith(" "):
-            match = _KEY.match(line)
-            if match is None or match["key"] in data:
-                return None
-            key, indent, pip_indent = match["key"], None, None
-            rest = match["rest"].strip()
-            if rest and not rest.startswith("#"):
-                if key in ("channels", "dependencies", "variables"):
-                    return None
-                if not yaml_lines.plain_key_value(rest):
-                    return None
-                data[key] = rest.split(" #")[0].strip()
-            else:
-                data[key] = {} if key == "variables" else []
-            continue
-        if key is None:
-            return None
-        if key == "variables":
-            if not yaml_lines.variable_line(line):
-                return None
-            name, _, value = stripped.partition(":")
-            data[key][name] = value.split(" #")[0].strip()
-            continue
-        item = yaml_lines.item(line)
-        if item is None or not isinstance(data[key], list):
-            return None
-        depth = item.indent
-        value = item.value
-        if indent is None:
-            indent = depth
-        if pip_indent is not None and depth > indent:
-            if depth != pip_indent:
-                return None
-            spec = _scalar(value)
-            if spec is None:
-                return None
-            data[key][-1]["pip"].append(spec)
-            continue
-        if depth != indent:
-            return None
-        pip_indent = None
-        if key == "dependencies" and value.rstrip() == "pip:" and not item.commented:
-            data[key].append({"pip": []})
-            following = next(
-                (
-                    lines[n]
-                    for n in range(index + 1, len(lines))
-                    if lines[n].strip() and not lines[n].strip().startswith("#")
-                ),
-                "",
-            )
-            first_pip = yaml_lines.item(following)
-            if first_pip is None or first_pip.indent <= indent:
-                return None
-            pip_indent = first_pip.indent
-            continue
-        spec = _scalar(value)
-        if spec is None:
-            return None
-        data[key].append(spec)
-        if key == "dependencies":
-            start = item.start
-            found.append((index, spec, start, start + len(value.rstrip())))
+    data, found = scanned
     last = len(found) - 1
     entries = [
         Entry(line, _name(spec), spec, start, end)
@@ -160,9 +61,6 @@ def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
         if value == [] or value == {}:
             data[name] = None
     return data, entries
-
-
-# -- the general reader --------------------------------------------------------------------
 
 
 def _ruamel_parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
@@ -282,60 +180,76 @@ def edit(
         raise InvalidInput(f"{origin} has no conda dependencies to edit", "add some first")
     lines = text.splitlines(keepends=True)
     newline = "\r\n" if text.count("\r\n") > text.count("\n") // 2 else "\n"
-    by_name = {e.name: e for e in entries}
-    # each entry's change: a new spec (None removes it), and specs to add after it
-    changes: dict[Entry, tuple[str | None, list[str]]] = {}
-
-    def replace(entry: Entry, spec: str | None) -> None:
-        changes[entry] = (spec, changes.get(entry, (entry.spec, []))[1])
-
-    def insert_after(entry: Entry, specs: list[str]) -> None:
-        old = changes.get(entry, (entry.spec, []))
-        changes[entry] = (old[0], [*old[1], *specs])
-
+    changes = _Changes(entries)
     if numpy is not None:
-        if "numpy" in by_name:  # every numpy entry (a second must not keep its range);
-            for entry in (e for e in entries if e.name == "numpy"):  # a prefix is kept
-                prefix = "".join(entry.spec.strip().rpartition("::")[:2])
-                replace(entry, f"{prefix}numpy={numpy}")
-        else:
-            insert_after(by_name.get("python") or entries[-1], [f"numpy={numpy}"])
+        changes.numpy(numpy)
     if python is not None:
-        # conda-forge spells a free-threaded 3.14t as python-freethreading=3.14
-        free = python.endswith("t")  # 3.14t is spelled python-freethreading=3.14
-        spelled = f"{PYTHONS[free]}={python.removesuffix('t')}"
-        current = by_name.get("python") or by_name.get("python-freethreading")
-        if current is not None:
-            replace(current, spelled)
-        else:
-            insert_after(entries[0], [spelled])
+        changes.python(python)
     if blas_lines is not None:
-        selectors = [
-            e
-            for e in entries
-            if (e.name in BLAS_SELECTORS and blas_build(e.spec) is not None)
-            or (e.name == "nomkl" and drop_nomkl)
-            or (e.name == "mkl" and drop_mkl)
-        ]
-        if selectors:
-            first, rest = selectors[0], selectors[1:]
-            if blas_lines:
-                replace(first, blas_lines[0])
-                if blas_lines[1:]:
-                    insert_after(first, blas_lines[1:])
-            else:
-                replace(first, None)
-            for entry in rest:
-                replace(entry, None)
-        elif blas_lines:
-            insert_after(by_name.get("numpy") or entries[-1], blas_lines)
+        changes.blas(blas_lines, drop_nomkl, drop_mkl)
     # apply from the end of the file so that earlier positions stay valid
-    for entry in sorted(changes, key=lambda e: (e.line, e.start), reverse=True):
-        spec, added = changes[entry]
+    for entry in sorted(changes.planned, key=lambda e: (e.line, e.start), reverse=True):
+        spec, added = changes.planned[entry]
         lines[entry.line] = _apply(lines, entry, spec, added, newline)
     result = "".join(lines)
     parse(result, origin)  # still a valid environment file
     return result
+
+
+class _Changes:
+    """Each entry's change: a new spec (None removes it), and specs to add after it."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.by_name = {e.name: e for e in entries}
+        self.planned: dict[Entry, tuple[str | None, list[str]]] = {}
+
+    def replace(self, entry: Entry, spec: str | None) -> None:
+        self.planned[entry] = (spec, self.planned.get(entry, (entry.spec, []))[1])
+
+    def insert_after(self, entry: Entry, specs: list[str]) -> None:
+        old = self.planned.get(entry, (entry.spec, []))
+        self.planned[entry] = (old[0], [*old[1], *specs])
+
+    def numpy(self, version: str) -> None:
+        """Every numpy entry pinned (a second must not keep its range; a ``channel::``
+        prefix is kept), or one added after python (else last)."""
+        if "numpy" not in self.by_name:
+            self.insert_after(self.by_name.get("python") or self.entries[-1], [f"numpy={version}"])
+            return
+        for entry in (e for e in self.entries if e.name == "numpy"):
+            prefix = "".join(entry.spec.strip().rpartition("::")[:2])
+            self.replace(entry, f"{prefix}numpy={version}")
+
+    def python(self, python: str) -> None:
+        """conda-forge spells a free-threaded 3.14t as python-freethreading=3.14."""
+        spelled = f"{PYTHONS[python.endswith('t')]}={python.removesuffix('t')}"
+        current = self.by_name.get("python") or self.by_name.get("python-freethreading")
+        if current is not None:
+            self.replace(current, spelled)
+        else:
+            self.insert_after(self.entries[0], [spelled])
+
+    def blas(self, blas_lines: list[str], drop_nomkl: bool, drop_mkl: bool) -> None:
+        """The first BLAS selector becomes ``blas_lines``, the others (and a contradicting
+        ``nomkl``/``mkl``) go; without any, the lines go after numpy (else last)."""
+        selectors = [
+            e
+            for e in self.entries
+            if (e.name in BLAS_SELECTORS and blas_build(e.spec) is not None)
+            or (e.name == "nomkl" and drop_nomkl)
+            or (e.name == "mkl" and drop_mkl)
+        ]
+        if not selectors:
+            if blas_lines:
+                self.insert_after(self.by_name.get("numpy") or self.entries[-1], blas_lines)
+            return
+        first, rest = selectors[0], selectors[1:]
+        self.replace(first, blas_lines[0] if blas_lines else None)
+        if blas_lines[1:]:
+            self.insert_after(first, blas_lines[1:])
+        for entry in rest:
+            self.replace(entry, None)
 
 
 def _apply(lines: list[str], entry: Entry, spec: str | None, added: list[str], nl: str) -> str:
