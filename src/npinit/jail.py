@@ -96,7 +96,8 @@ def write_files(
     for path in files:
         check_inside(root, path, what)
     real_root = Path(os.path.realpath(root))
-    with Journal(real_root, active=len(files) > 1) as journal:  # a killed run's, undone first
+    # a killed run's journal is undone first
+    with Journal(real_root, len(files) > 1, _undo_journal) as journal:
         return _transaction(real_root, files, new, journal)
 
 
@@ -335,3 +336,34 @@ class BuildLock:
     def __exit__(self, *exc: object) -> None:
         self.done()  # a failed build was removed before this; a killed run never gets here
         os.close(self._fd)
+
+
+def _undo_journal(root: Path, data: object) -> None:
+    """Undo a killed transaction: every backup back in place, every new file it renamed in
+    removed, every staged file and folder it made removed."""
+    from npinit.journal import NAME
+
+    def inside(name: object) -> Path | None:  # a planted journal never moves a file out
+        return None if name is None else project_path(root, name, str(root / NAME))
+
+    files = data.get("files", []) if isinstance(data, dict) else []
+    for entry in reversed(files if isinstance(files, list) else []):
+        try:
+            real, temp, backup = (inside(p) for p in entry)
+        except (InvalidInput, TypeError, ValueError):
+            continue
+        if real is None:
+            continue
+        with contextlib.suppress(OSError):
+            if backup is not None and os.path.lexists(backup):
+                restore(backup, real)
+            elif backup is None and temp is not None and not os.path.lexists(temp):
+                real.unlink(missing_ok=True)  # a new file, already renamed in
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+    folders = data.get("folders", []) if isinstance(data, dict) else []
+    for folder in reversed(folders if isinstance(folders, list) else []):
+        with contextlib.suppress(OSError, InvalidInput):
+            path = inside(folder)
+            if path is not None:
+                path.rmdir()

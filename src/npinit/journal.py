@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -19,11 +20,12 @@ NAME = ".npinit-transaction"
 
 
 class Journal:
-    """``with Journal(root, active):`` recovers a killed transaction's journal first; when
-    ``active``, holds the journal until the block ends (then removes it)."""
+    """``with Journal(root, active, undo):`` recovers a killed transaction's journal first
+    (``undo(root, data)``: the writer's own roll-back, so this module needs no writer's
+    code); when ``active``, holds the journal until the block ends (then removes it)."""
 
-    def __init__(self, root: Path, active: bool) -> None:
-        self.root, self.path, self.active = root, root / NAME, active
+    def __init__(self, root: Path, active: bool, undo: Callable[[Path, object], None]) -> None:
+        self.root, self.path, self.active, self.undo = root, root / NAME, active, undo
         self._fd = -1
 
     def __enter__(self) -> Journal:
@@ -51,7 +53,7 @@ class Journal:
                 data = json.loads(os.pread(fd, size, 0))
             except ValueError:
                 data = {}  # not a journal npinit wrote: nothing to undo
-            roll_back(self.root, data)
+            self.undo(self.root, data)
             os.ftruncate(fd, 0)
             os.fsync(fd)
         if not self.active:
@@ -90,35 +92,3 @@ class Journal:
     ) -> None:
         if self._fd >= 0:
             self._close()
-
-
-def roll_back(root: Path, data: object) -> None:
-    """Undo a killed transaction: every backup back in place, every new file it renamed in
-    removed, every staged file and folder it made removed."""
-    from npinit.errors import InvalidInput
-    from npinit.jail import project_path, restore
-
-    def inside(name: object) -> Path | None:  # a planted journal never moves a file out
-        return None if name is None else project_path(root, name, str(root / NAME))
-
-    files = data.get("files", []) if isinstance(data, dict) else []
-    for entry in reversed(files if isinstance(files, list) else []):
-        try:
-            real, temp, backup = (inside(p) for p in entry)
-        except (InvalidInput, TypeError, ValueError):
-            continue
-        if real is None:
-            continue
-        with contextlib.suppress(OSError):
-            if backup is not None and os.path.lexists(backup):
-                restore(backup, real)
-            elif backup is None and temp is not None and not os.path.lexists(temp):
-                real.unlink(missing_ok=True)  # a new file, already renamed in
-            if temp is not None:
-                temp.unlink(missing_ok=True)
-    folders = data.get("folders", []) if isinstance(data, dict) else []
-    for folder in reversed(folders if isinstance(folders, list) else []):
-        with contextlib.suppress(OSError, InvalidInput):
-            path = inside(folder)
-            if path is not None:
-                path.rmdir()

@@ -247,8 +247,6 @@ KNOWN_CYCLES = [
     # brought by a merge of the same session (set's reader moved to npinit.reading: project
     # is out of it)
     ["npinit.editing.adopt_read", "npinit.editing.requirements"],
-    # the journal undoes a transaction with jail's restore; jail writes through the journal
-    ["npinit.jail", "npinit.journal"],
 ]
 
 
