@@ -281,14 +281,9 @@ def _private_imports(path: Path) -> Iterator[str]:
             yield f"{path.name}:{node.lineno} {node.value.id}.{node.attr}"
 
 
-# Private names still used across modules (issue 30), in modules other helpers were
-# changing: remove a line when its use goes; never add one.
-KNOWN_PRIVATE_IMPORTS = {
-    "api/doctor.py npinit.api.lock._dangling_interpreter",
-    "api/doctor.py npinit.api.lock._interpreter_of",
-    "editing/adopt_read.py npinit.editing.pythons._conda_to_pep440",
-    "editing/context.py toml_files._table",
-}
+# Private names used across modules (issue 30): none left; never add one (make the name
+# public where it is a module's real API, or move it where both sides can import it).
+KNOWN_PRIVATE_IMPORTS: set[str] = set()
 
 
 def test_no_private_name_is_imported_from_another_module(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from npinit.api.lock import (
     PROBE_TIMEOUT,
-    _dangling_interpreter,
-    _interpreter_of,
+    dangling_interpreter,
+    interpreter_of,
     snapshot_environment,
 )
 from npinit.doctor_model import DoctorReport
@@ -38,10 +38,10 @@ def doctor(
     interpreter = python
     if interpreter is None:
         try:
-            interpreter = _interpreter_of(prefix)
+            interpreter = interpreter_of(prefix)
         except InvalidInput:
             # a venv always has one: a dangling link or none at all is a broken environment
-            interpreter = _dangling_interpreter(prefix)
+            interpreter = dangling_interpreter(prefix)
             if interpreter is None and snapshot.kind == "venv" and prefix is not None:
                 interpreter = prefix / INTERPRETERS[0]
     pin = locked = None

@@ -74,7 +74,7 @@ def render(spec: ProjectSpec) -> dict[str, str]:
     from npinit.api.new import answers_for
 
     with tempfile.TemporaryDirectory(prefix="npinit-set-") as work:
-        project = scaffold.render_bundled(scaffold.template_dir(), answers_for(spec), Path(work))
+        project, _ = scaffold.render(scaffold.template_dir(), answers_for(spec), Path(work))
         return {
             path.relative_to(project).as_posix(): path.read_text("utf-8")
             for path in sorted(project.rglob("*"))

@@ -104,7 +104,7 @@ def snapshot_environment(
     if probe:
         from npinit.record.probe import run_probe, variant_from_probe
 
-        interpreter = python or _interpreter_of(result.prefix)
+        interpreter = python or interpreter_of(result.prefix)
         seen = run_probe(interpreter, timeout=probe_timeout)
         variant = variant_from_probe(seen)
         blas = result.blas
@@ -118,7 +118,8 @@ def snapshot_environment(
     return result
 
 
-def _interpreter_of(prefix: Path | None) -> Path:
+def interpreter_of(prefix: Path | None) -> Path:
+    """The interpreter of an environment (InvalidInput, exit 2, when it has none)."""
     from npinit.errors import InvalidInput
 
     assert prefix is not None
@@ -128,7 +129,7 @@ def _interpreter_of(prefix: Path | None) -> Path:
     raise InvalidInput(f"no Python interpreter in {prefix}", "the probe needs one; drop --probe")
 
 
-def _dangling_interpreter(prefix: Path | None) -> Path | None:
+def dangling_interpreter(prefix: Path | None) -> Path | None:
     """The interpreter link of a venv whose target is gone (its base Python was removed)."""
     if prefix is None:
         return None

@@ -43,7 +43,7 @@ class NumpyEntry:
 
 def conda_version(spec: str) -> str:
     """A conda spec's version part as PEP 440 (``numpy=1.26=py_0`` -> ``==1.26.*``)."""
-    from npinit.editing.pythons import _conda_to_pep440
+    from npinit.editing.pythons import conda_to_pep440
 
     body = re.sub(r"^(?:[\w./-]+::)?[\w.-]+", "", spec.strip()).strip()
     bracket = re.search(r"\[.*version\s*=\s*['\"]?([^'\"\],]+)", body)
@@ -52,7 +52,7 @@ def conda_version(spec: str) -> str:
         body = "=" + body[1:].split("=")[0]
     elif " " in body.strip():
         body = body.split()[0]
-    return _conda_to_pep440(body)
+    return conda_to_pep440(body)
 
 
 def _requirement(text: str) -> NumpyEntry | None:

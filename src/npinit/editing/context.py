@@ -124,7 +124,7 @@ def read_context(
                         says(path, _python_entry(entry.spec), "conda")
             elif kind == "pixi":
                 doc = parse_bounded(tomllib.loads, text, str(path))
-                deps = toml_files._table(doc, ("dependencies",), str(path))
+                deps = toml_files.table_at(doc, ("dependencies",), str(path))
                 spec = (deps or {}).get("python", "")
                 spec = spec.get("version", "") if isinstance(spec, dict) else spec
                 says(path, str(spec), "conda")
@@ -133,9 +133,9 @@ def read_context(
                 says(path, first, "version")
             elif kind == "pyproject":
                 doc = toml_files.parse(text, str(path))
-                project = toml_files._table(doc, ("project",), str(path)) or {}
+                project = toml_files.table_at(doc, ("project",), str(path)) or {}
                 says(path, str(project.get("requires-python", "")), "pep440")
-                poetry = toml_files._table(doc, ("tool", "poetry", "dependencies"), str(path))
+                poetry = toml_files.table_at(doc, ("tool", "poetry", "dependencies"), str(path))
                 python = (poetry or {}).get("python", "")
                 says(path, python if isinstance(python, str) else "", "poetry")
             elif kind == "requirements":

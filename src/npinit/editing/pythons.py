@@ -29,7 +29,7 @@ def _admits(specifier: str, minor: str) -> bool:
     return any(spec.contains(f"{minor}.{patch}", prereleases=True) for patch in (0, 99))
 
 
-def _conda_to_pep440(spec: str) -> str:
+def conda_to_pep440(spec: str) -> str:
     """One conda version spec (no ``|``) as PEP 440: ``=3.12`` and a bare ``3.12`` match
     every 3.12.x, as conda does; ``3.12.*`` stays; operators pass through."""
     parts = []
@@ -93,7 +93,7 @@ def allowed(spec: str, dialect: str) -> frozenset[str] | None:
     found: set[str] = set()
     for alternative in alternatives:
         if dialect == "conda":
-            pep440 = _conda_to_pep440(alternative)
+            pep440 = conda_to_pep440(alternative)
         elif dialect == "poetry":
             try:
                 pep440 = poetry_to_pep440(alternative)

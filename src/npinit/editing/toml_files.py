@@ -54,10 +54,10 @@ def _set_string(container: Any, key: Any, value: str) -> None:
 
 def workspace_table(doc: Any, origin: str) -> Any:
     """pixi.toml's ``[workspace]`` (``[project]`` in older manifests), or None."""
-    return _table(doc, ("workspace",), origin) or _table(doc, ("project",), origin)
+    return table_at(doc, ("workspace",), origin) or table_at(doc, ("project",), origin)
 
 
-def _table(doc: Any, path: tuple[str, ...], origin: str) -> Any:
+def table_at(doc: Any, path: tuple[str, ...], origin: str) -> Any:
     """The table at ``path`` (None when absent); a value of another type is refused."""
     current = doc
     for depth, key in enumerate(path):
@@ -101,16 +101,16 @@ def _requirement_arrays(doc: Any, origin: str) -> list[tuple[str, Any]]:
     """Every PEP 508 array a pyproject holds: dependencies, optional-dependencies, and
     ``[dependency-groups]`` (whose ``{include-group = ...}`` tables are skipped)."""
     arrays = []
-    project = _table(doc, ("project",), origin)
+    project = table_at(doc, ("project",), origin)
     if project is not None:
         deps = _array(project, "dependencies", "project.dependencies", origin)
         if deps is not None:
             arrays.append(("project.dependencies", deps))
-        extras = _table(doc, ("project", "optional-dependencies"), origin)
+        extras = table_at(doc, ("project", "optional-dependencies"), origin)
         for name in extras or {}:
             where = f"project.optional-dependencies.{name}"
             arrays.append((where, _array(extras, name, where, origin) or []))
-    groups = _table(doc, ("dependency-groups",), origin)
+    groups = table_at(doc, ("dependency-groups",), origin)
     for name in groups or {}:
         where = f"dependency-groups.{name}"
         arrays.append((where, _array(groups, name, where, origin) or []))
@@ -121,12 +121,12 @@ def _poetry_tables(doc: Any, origin: str) -> list[tuple[str, Any]]:
     """Poetry's dependency tables: main, legacy dev, and every group's."""
     tables = []
     for path in (("tool", "poetry", "dependencies"), ("tool", "poetry", "dev-dependencies")):
-        table = _table(doc, path, origin)
+        table = table_at(doc, path, origin)
         if table is not None:
             tables.append((".".join(path), table))
-    groups = _table(doc, ("tool", "poetry", "group"), origin)
+    groups = table_at(doc, ("tool", "poetry", "group"), origin)
     for name in groups or {}:
-        table = _table(doc, ("tool", "poetry", "group", name, "dependencies"), origin)
+        table = table_at(doc, ("tool", "poetry", "group", name, "dependencies"), origin)
         if table is not None:
             tables.append((f"tool.poetry.group.{name}.dependencies", table))
     return tables
@@ -140,10 +140,10 @@ def edit_pyproject(
     import tomlkit
 
     doc = parse(text, origin)
-    project = _table(doc, ("project",), origin)
+    project = table_at(doc, ("project",), origin)
     arrays = _requirement_arrays(doc, origin)
     poetry_tables = _poetry_tables(doc, origin)
-    poetry = _table(doc, ("tool", "poetry", "dependencies"), origin)
+    poetry = table_at(doc, ("tool", "poetry", "dependencies"), origin)
     if project is None and poetry is None:
         raise InvalidInput(
             f"{origin} has no [project] or [tool.poetry] table",
@@ -211,15 +211,15 @@ def edit_pixi(
     import tomlkit
 
     doc = parse(text, origin)
-    for platform in _table(doc, ("target",), origin) or {}:
-        _table(doc, ("target", platform, "dependencies"), origin)
+    for platform in table_at(doc, ("target",), origin) or {}:
+        table_at(doc, ("target", platform, "dependencies"), origin)
     # numpy is pinned where it is: [dependencies], a target's, a feature's
     placed = _numpy_tables(doc, origin) if numpy is not None else []
     for table in placed:
         _set_string(table, "numpy", f"=={numpy}") if isinstance(table["numpy"], str) else table[
             "numpy"
         ].__setitem__("version", f"=={numpy}")
-    if _table(doc, ("dependencies",), origin) is None and (
+    if table_at(doc, ("dependencies",), origin) is None and (
         (numpy is not None and not placed) or python is not None or blas is not None
     ):
         doc["dependencies"] = tomlkit.table()
@@ -259,9 +259,9 @@ def edit_pixi(
 def _numpy_tables(doc: Any, origin: str) -> list[Any]:
     """The pixi dependency tables that hold numpy: the main one, each target's, and those of
     the features the default environment includes (and their targets')."""
-    default = (_table(doc, ("environments",), origin) or {}).get("default") or []
+    default = (table_at(doc, ("environments",), origin) or {}).get("default") or []
     names = default.get("features", []) if isinstance(default, dict) else default
-    features = _table(doc, ("feature",), origin) or {}
+    features = table_at(doc, ("feature",), origin) or {}
     bodies = [doc, *(features.get(name) for name in names if isinstance(name, str))]
     found = []
     for body in bodies:
