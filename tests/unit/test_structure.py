@@ -244,9 +244,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 KNOWN_CYCLES = [
     # read_project_spec lives in api/create.py; reproduce and create import each other
     ["npinit.api.create", "npinit.api.lock", "npinit.api.reproduce"],
-    # brought by a merge of the same session (set's reader moved to npinit.reading: project
-    # is out of it)
-    ["npinit.editing.adopt_read", "npinit.editing.requirements"],
 ]
 
 

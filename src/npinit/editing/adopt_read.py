@@ -29,16 +29,9 @@ class NumpyEntry:
     spelled: str = ""  # as the file has it, for the decision lines
 
     def holds_for(self, python: str) -> bool:
-        if not self.marker:
-            return True
-        from packaging.markers import InvalidMarker, Marker
+        from npinit.editing.pythons import marker_holds
 
-        try:
-            return Marker(self.marker).evaluate(
-                {"python_version": python.removesuffix("t"), "python_full_version": f"{python}.0"}
-            )
-        except (InvalidMarker, KeyError, ValueError):
-            return True
+        return marker_holds(self.marker, python)
 
 
 def conda_version(spec: str) -> str:

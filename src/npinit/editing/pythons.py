@@ -111,3 +111,18 @@ def describe(minors: Iterable[str]) -> str:
     """``3.11, 3.12, 3.13`` in version order."""
     ordered = sorted(set(minors), key=lambda m: tuple(int(x) for x in m.split(".")))
     return ", ".join(ordered) if ordered else "none"
+
+
+def marker_holds(marker: str, python: str) -> bool:
+    """Whether a PEP 508 marker (``python_version >= "3.12"``, "" for always) holds for the
+    Python minor ``python`` (``3.14t`` as 3.14); a marker packaging cannot evaluate holds."""
+    if not marker:
+        return True
+    from packaging.markers import InvalidMarker, Marker
+
+    try:
+        return Marker(marker).evaluate(
+            {"python_version": python.removesuffix("t"), "python_full_version": f"{python}.0"}
+        )
+    except (InvalidMarker, KeyError, ValueError):
+        return True

@@ -129,9 +129,9 @@ def set_numpy(
         body, tail = split
         requirement = Requirement(_requirement_text(body))
         if python is not None and requirement.marker is not None:
-            from npinit.editing.adopt_read import NumpyEntry
+            from npinit.editing.pythons import marker_holds
 
-            if not NumpyEntry("", str(requirement.marker)).holds_for(python):
+            if not marker_holds(str(requirement.marker), python):
                 continue
         name = re.match(r"\s*([A-Za-z0-9._-]+)", body)
         assert name is not None
