@@ -7,6 +7,9 @@ import keyword
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
@@ -302,3 +305,54 @@ def _any_release(request: str) -> releases.NumpyRelease | None:
     """The release a NumPy request names, ignoring Python (used to pick a default Python)."""
     matching = [r for r in releases.all_releases() if r.version == request or r.line == request]
     return matching[-1] if matching else None
+
+
+def read_project_spec(project: Path, current_platform: Platform | None = None) -> ProjectSpec:
+    """The spec a generated project recorded in ``.npinit.toml`` (``current_platform``: what
+    "this machine" means for a project recorded without platforms)."""
+    from npinit.tomlio import read_answers
+
+    return spec_of_answers(read_answers(project), project, current_platform)
+
+
+def spec_of_answers(
+    answers: dict[str, Any],
+    project: Path,
+    current_platform: Platform | None = None,
+    channel: str | None = None,
+) -> ProjectSpec:
+    """The spec of a ``.npinit.toml``'s ``[project]`` table (``channel``: one asked for in
+    place of the recorded one, refused where the manager takes none)."""
+    origin = project / ".npinit.toml"
+    for key, kind in (("platforms", list), ("with", list), ("threads", int)):
+        value = answers.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise InvalidInput(
+                f"{origin}: {key} has the wrong type ({type(value).__name__})",
+                "fix it, or regenerate it with npinit new --force",
+            )
+    source = answers.get("file", "")
+    if source != "":
+        from npinit.jail import project_path
+
+        project_path(project, source, str(origin))
+    source = str(source)
+    spec = build_spec(
+        name=str(answers.get("name", project.name)),
+        manager=str(answers.get("manager", "")),
+        python=str(answers.get("python", "")) or None,
+        numpy=str(answers.get("numpy", "latest")),
+        blas=str(answers.get("blas", "default")),
+        channel=channel
+        or (
+            str(answers.get("channel", "conda-forge"))
+            if answers.get("manager") in ("conda", "pixi")
+            else None
+        ),
+        platforms=[str(p) for p in answers.get("platforms", [])],
+        with_packages=[str(p) for p in answers.get("with", [])],
+        threads=answers.get("threads"),
+        current_platform=current_platform,
+        ci=str(answers.get("ci", "none")),
+    )
+    return replace(spec, source=source) if source else spec

@@ -240,11 +240,9 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-# Cycles not yet broken (issue 30): remove a line when its cycle goes; never add one.
-KNOWN_CYCLES = [
-    # read_project_spec lives in api/create.py; reproduce and create import each other
-    ["npinit.api.create", "npinit.api.lock", "npinit.api.reproduce"],
-]
+# Import cycles (issue 30): none left, imports inside functions counted; never add one
+# (move what both sides need to where both can import it).
+KNOWN_CYCLES: list[list[str]] = []
 
 
 def test_no_new_import_cycle_counting_imports_inside_functions() -> None:

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from npinit.api.create import CreateResult as CreateResult
     from npinit.api.create import create_environment as create_environment
     from npinit.api.create import half_built as half_built
-    from npinit.api.create import read_project_spec as read_project_spec
     from npinit.api.doctor import doctor as doctor
     from npinit.api.edit import apply_set as apply_set
     from npinit.api.edit import plan_set as plan_set
@@ -102,6 +101,7 @@ if TYPE_CHECKING:
     from npinit.machine import probe_timeout as probe_timeout
     from npinit.machine import stamp as stamp
     from npinit.machine import this_machine as this_machine
+    from npinit.spec import read_project_spec as read_project_spec
 
 
 def _names() -> dict[str, str]:

@@ -4,7 +4,7 @@ manager, check it against the lock, run the project's own check in it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,6 @@ from npinit.model import (
     CreatedEnvironment,
     Machine,
     Manager,
-    Platform,
     ProjectSpec,
     find_interpreter,
 )
@@ -82,60 +81,6 @@ class CreateResult:
         }
 
 
-def read_project_spec(project: Path, current_platform: Platform | None = None) -> ProjectSpec:
-    """The spec a generated project recorded in ``.npinit.toml`` (``current_platform``: what
-    "this machine" means for a project recorded without platforms)."""
-    from npinit.tomlio import read_answers
-
-    return spec_of_answers(read_answers(project), project, current_platform)
-
-
-def spec_of_answers(
-    answers: dict[str, Any],
-    project: Path,
-    current_platform: Platform | None = None,
-    channel: str | None = None,
-) -> ProjectSpec:
-    """The spec of a ``.npinit.toml``'s ``[project]`` table (``channel``: one asked for in
-    place of the recorded one, refused where the manager takes none)."""
-    from npinit.errors import InvalidInput
-    from npinit.spec import build_spec
-
-    origin = project / ".npinit.toml"
-    for key, kind in (("platforms", list), ("with", list), ("threads", int)):
-        value = answers.get(key)
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            raise InvalidInput(
-                f"{origin}: {key} has the wrong type ({type(value).__name__})",
-                "fix it, or regenerate it with npinit new --force",
-            )
-    source = answers.get("file", "")
-    if source != "":
-        from npinit.jail import project_path
-
-        project_path(project, source, str(origin))
-    source = str(source)
-    spec = build_spec(
-        name=str(answers.get("name", project.name)),
-        manager=str(answers.get("manager", "")),
-        python=str(answers.get("python", "")) or None,
-        numpy=str(answers.get("numpy", "latest")),
-        blas=str(answers.get("blas", "default")),
-        channel=channel
-        or (
-            str(answers.get("channel", "conda-forge"))
-            if answers.get("manager") in ("conda", "pixi")
-            else None
-        ),
-        platforms=[str(p) for p in answers.get("platforms", [])],
-        with_packages=[str(p) for p in answers.get("with", [])],
-        threads=answers.get("threads"),
-        current_platform=current_platform,
-        ci=str(answers.get("ci", "none")),
-    )
-    return replace(spec, source=source) if source else spec
-
-
 def create_environment(
     project: Path,
     *,
@@ -168,6 +113,7 @@ def create_environment(
     from npinit.model import CreateContext
     from npinit.record.verify import compare
     from npinit.runner import run as default_run
+    from npinit.spec import read_project_spec
 
     spec = read_project_spec(project, machine.platform)
     environ = dict(machine.environ)
@@ -268,7 +214,6 @@ def _locked_section(
         answer_mismatches,
         lock_project,
         project_inputs,
-        section_for,
         stale_reasons,
     )
     from npinit.errors import InvalidInput
@@ -296,7 +241,7 @@ def _locked_section(
             "lock again with npinit lock, or npinit create --update",
         )
     crosscheck.refuse(project, spec, lock)  # uv, Poetry, pixi: their lock is what installs
-    section = section_for(lock, machine.platform, lock_path)
+    section = lockfile.section_for(lock, machine.platform, lock_path)
     if bundle is None:
         return lock_path, section, changes, None
     from npinit.record.bundle_files import checked_files

@@ -43,9 +43,9 @@ def _generated_in_step(
     ``channel`` the project's manager takes none of is refused as ``npinit new`` refuses it."""
     from dataclasses import replace
 
-    from npinit.api.create import spec_of_answers
     from npinit.editing import generated
     from npinit.errors import InvalidInput
+    from npinit.spec import spec_of_answers
     from npinit.tomlio import load_answers
 
     answers = next((e for e in result.edits if e.kind == "answers"), None)

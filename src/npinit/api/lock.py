@@ -215,16 +215,16 @@ def verify_environment(
     whole = lockfile.read_lock(lock)
     if whole.inputs is not None and (lock.parent / ".npinit.toml").is_file():
         # a project's lock: the lock its manager installed from must say the same
-        from npinit.api.create import read_project_spec
         from npinit.record import crosscheck
+        from npinit.spec import read_project_spec
 
         crosscheck.refuse(lock.parent, read_project_spec(lock.parent, current_platform), whole)
     installed = snapshot_environment(prefix, python, current_platform=current_platform)
     if len(whole.sections) == 1:
         locked = next(iter(whole.sections.values()))
     else:
-        from npinit.api.reproduce import section_for
         from npinit.model import Platform
+        from npinit.record.lockfile import section_for
 
         try:
             platform: Platform | None = Platform(installed.platform)

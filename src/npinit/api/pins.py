@@ -259,9 +259,9 @@ def solve_set_python(
     """``npinit set --python X`` in a project: the newest NumPy for which the project's
     file resolves with Python X on every platform of the project; InvalidInput naming what
     holds X back. None when ``project`` is not an npinit project (a lone file: no solving)."""
-    from npinit.api.create import read_project_spec
     from npinit.knowledge.releases import check_python
     from npinit.managers import source_file
+    from npinit.spec import read_project_spec
 
     if not (project / ".npinit.toml").is_file():
         return None

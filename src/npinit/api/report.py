@@ -62,7 +62,7 @@ def read_roster(path: Path) -> list[str]:
 
 def report_target(project: Path) -> Target:
     """What the project in ``project`` asks every participant's environment to be."""
-    from npinit.api.create import read_project_spec
+    from npinit.spec import read_project_spec
 
     spec = read_project_spec(project)
     blas = {c.platform.value: tuple(c.acceptable) for c in spec.blas_choices}

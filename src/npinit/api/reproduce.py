@@ -121,7 +121,6 @@ def lock_project(
     import tempfile
 
     from npinit import managers
-    from npinit.api.create import read_project_spec
     from npinit.errors import InvalidInput
     from npinit.faults import checkpoint
     from npinit.jail import write_files
@@ -129,6 +128,7 @@ def lock_project(
     from npinit.record import lockfile, relock
     from npinit.record.changes import compare_locks
     from npinit.runner import run as default_run
+    from npinit.spec import read_project_spec
 
     spec = read_project_spec(project, machine.platform)
     chosen = resolve_platforms(spec, platforms)
@@ -194,8 +194,8 @@ def ci_outputs(project: Path, spec: ProjectSpec, lock: Lock) -> dict[str, str]:
 def check_lock(project: Path, machine: Machine) -> list[str]:
     """What makes the project's lock unfit to install from, without resolving anything: a
     project changed since locking, a platform of the project it lacks, CI files out of step."""
-    from npinit.api.create import read_project_spec
     from npinit.record import crosscheck, lockfile
+    from npinit.spec import read_project_spec
 
     spec = read_project_spec(project, machine.platform)
     lock = lockfile.read_lock(project / lockfile.FILE_NAME)
@@ -254,22 +254,6 @@ def _python_mismatch(spec: ProjectSpec, name: str, section: Snapshot) -> list[st
     return []
 
 
-def section_for(lock: Lock, platform: Platform | None, path: Path) -> Snapshot:
-    """This machine's section of a lock; InvalidInput (exit 2) naming the ones it has."""
-    from npinit.errors import InvalidInput
-
-    key = platform.value if platform else ""
-    if key in lock.sections:
-        return lock.sections[key]
-    if len(lock.sections) == 1 and "unknown" in lock.sections:
-        return lock.sections["unknown"]
-    has = ", ".join(lock.platforms()) or "none"
-    raise InvalidInput(
-        f"{path} has no section for {key or 'this platform'} (it has {has})",
-        f"add it: npinit lock --platform {key or 'PLATFORM'} (with the others you need)",
-    )
-
-
 def replace_section(
     path: Path, section: Snapshot, inputs: dict[str, Any] | None, old: Lock | None = None
 ) -> Lock:
@@ -290,9 +274,9 @@ def export_lock(
     formats one (``platform``; needed when the lock has several). Written to ``output``;
     ``None`` writes nothing (the caller prints the text: standard output)."""
     from npinit import managers
-    from npinit.api.create import read_project_spec
     from npinit.errors import InvalidInput
     from npinit.record import export, lockfile
+    from npinit.spec import read_project_spec
     from npinit.tomlio import atomic_write
 
     lock_path = project / lockfile.FILE_NAME
@@ -312,7 +296,9 @@ def export_lock(
         except ValueError:
             raise InvalidInput(f"unknown platform {platform!r}", "use a conda subdir") from None
         section = (
-            section_for(lock, wanted, lock_path) if wanted else next(iter(lock.sections.values()))
+            lockfile.section_for(lock, wanted, lock_path)
+            if wanted
+            else next(iter(lock.sections.values()))
         )
         writers = {
             "pylock": export.pylock,

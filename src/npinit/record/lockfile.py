@@ -11,7 +11,7 @@ from typing import Any
 
 from npinit import __version__
 from npinit.errors import InvalidInput
-from npinit.model import EnvKind, Source
+from npinit.model import EnvKind, Platform, Source
 from npinit.record.package import PackageFile
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot
 from npinit.tomlio import toml_key, toml_value
@@ -301,3 +301,17 @@ def read_lock(path: Path) -> Lock:
             f"{path} is not a text lock file", "regenerate it with npinit lock"
         ) from None
     return loads_lock(text, str(path))
+
+
+def section_for(lock: Lock, platform: Platform | None, path: Path) -> Snapshot:
+    """This machine's section of a lock; InvalidInput (exit 2) naming the ones it has."""
+    key = platform.value if platform else ""
+    if key in lock.sections:
+        return lock.sections[key]
+    if len(lock.sections) == 1 and "unknown" in lock.sections:
+        return lock.sections["unknown"]
+    has = ", ".join(lock.platforms()) or "none"
+    raise InvalidInput(
+        f"{path} has no section for {key or 'this platform'} (it has {has})",
+        f"add it: npinit lock --platform {key or 'PLATFORM'} (with the others you need)",
+    )
