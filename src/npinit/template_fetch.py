@@ -109,9 +109,13 @@ def clone(url: str, destination: Path, limits: Limits, run: Any = None) -> None:
     def vcs(*args: str | Path, cwd: Path | None = None) -> str:
         try:
             result = (run or default_run)(
-                [tool, *args], cwd=cwd, env=environ, what=f"{tool} {args[0]}",
-                timeout=FETCH_TIMEOUT, check=False,
-            )  # fmt: skip
+                [tool, *args],
+                cwd=cwd,
+                env=environ,
+                what=f"{tool} {args[0]}",
+                timeout=FETCH_TIMEOUT,
+                check=False,
+            )
         except Failure as error:  # a TimedOut too
             raise _refuse(url, error.message) from None
         if result.returncode != 0:

@@ -341,17 +341,9 @@ FMT_SKIPS = {
     "cli/record.py": 1,
     "cli/workshop.py": 1,
     "editing/adopt_read.py": 1,
-    "managers/conda.py": 2,
-    "managers/pip.py": 3,
-    "managers/uv.py": 1,
-    "record/index.py": 1,
-    "record/probe.py": 1,
-    "record/relock.py": 2,
-    "record/resolve_pypi.py": 1,
     "report.py": 2,
     "report_causes.py": 3,
     "report_html.py": 1,
-    "template_fetch.py": 1,
 }
 
 

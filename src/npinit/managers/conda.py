@@ -154,9 +154,15 @@ def lock(
             minor = ".".join(section.python.split(".")[:2])
             ctx.progress(f"Resolving the pip: section for {platform.value} with uv")
             pypi = resolve(
-                requirements, minor, [platform], uv=find_uv_or_fail(ctx),
-                environ=ctx.environ, workdir=workdir, run=ctx.run, keep=keep,
-            )[platform]  # fmt: skip
+                requirements,
+                minor,
+                [platform],
+                uv=find_uv_or_fail(ctx),
+                environ=ctx.environ,
+                workdir=workdir,
+                run=ctx.run,
+                keep=keep,
+            )[platform]
             sections[platform] = section.with_packages((*section.packages, *pypi.packages))
             sections[platform] = replace(sections[platform], blas=section.blas)
     return sections, {}
@@ -186,8 +192,12 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         text, _ = export.conda_explicit(conda, ctx.channel_alias)  # fetched through the alias
         explicit.write_text(text, "utf-8")
         ctx.progress(f"Installing {len(conda.packages)} locked packages with {tool}")
-        ctx.run(explicit_command(exe, prefix, explicit), cwd=ctx.project,
-                env=ctx.environ, what=f"{tool} create")  # fmt: skip
+        ctx.run(
+            explicit_command(exe, prefix, explicit),
+            cwd=ctx.project,
+            env=ctx.environ,
+            what=f"{tool} create",
+        )
     else:
         from npinit.managers.conda_engine import channel_urls
         from npinit.record.resolve_conda import fetch_verified, locked_records

@@ -94,10 +94,15 @@ def lock(
         f"Resolving {ctx.spec.source or FILE} for {', '.join(p.value for p in platforms)} with uv"
     )
     sections = resolve(
-        source_of(ctx.project, ctx.spec, FILE), ctx.spec.python, platforms, uv=uv,
+        source_of(ctx.project, ctx.spec, FILE),
+        ctx.spec.python,
+        platforms,
+        uv=uv,
         environ=ctx.environ,
-        workdir=workdir, run=ctx.run, keep=keep,
-    )  # fmt: skip
+        workdir=workdir,
+        run=ctx.run,
+        keep=keep,
+    )
     return sections, {}
 
 
@@ -113,11 +118,16 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         python = project_python(ctx)
         ctx.progress(f"Creating .venv (Python {ctx.spec.python})")
         if uv:
-            ctx.run([uv, "venv", "--quiet", "--python", python, venv], cwd=project,
-                    env=ctx.environ, what="uv venv")  # fmt: skip
+            ctx.run(
+                [uv, "venv", "--quiet", "--python", python, venv],
+                cwd=project,
+                env=ctx.environ,
+                what="uv venv",
+            )
         else:
-            ctx.run([python, "-m", "venv", venv], cwd=project, env=ctx.environ,
-                    what="python -m venv")  # fmt: skip
+            ctx.run(
+                [python, "-m", "venv", venv], cwd=project, env=ctx.environ, what="python -m venv"
+            )
     tool = install_hashed(ctx, venv_python, section, workdir, uv)
     return CreatedEnvironment(venv, venv_python, tool, activate(ctx.windows))
 

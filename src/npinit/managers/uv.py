@@ -109,7 +109,8 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
     """``uv sync --locked``: exactly uv.lock, refused by uv if it is stale."""
     uv = find_uv_or_fail(ctx)
     ctx.progress("Installing uv.lock with uv sync --locked")
-    ctx.run([uv, *SYNC[Manager.UV], "--quiet"], cwd=ctx.project, env=_env(ctx),
-            what="uv sync --locked")  # fmt: skip
+    ctx.run(
+        [uv, *SYNC[Manager.UV], "--quiet"], cwd=ctx.project, env=_env(ctx), what="uv sync --locked"
+    )
     venv = ctx.project / ENV_DIR
     return CreatedEnvironment(venv, interpreter_in(venv, ctx.windows), "uv", activate(ctx.windows))

@@ -83,8 +83,13 @@ def project_page(index: str, name: str) -> dict[str, Any]:
         for entry in parser.files:
             url, fragment = urldefrag(urljoin(final, entry["url"]))
             algorithm, _, digest = fragment.partition("=")
-            files.append({"filename": entry["filename"], "url": url,
-                          "hashes": {algorithm: digest} if digest else {}})  # fmt: skip
+            files.append(
+                {
+                    "filename": entry["filename"],
+                    "url": url,
+                    "hashes": {algorithm: digest} if digest else {},
+                }
+            )
         return {"files": files}
     data: dict[str, Any] = parse_bounded(json.loads, body.decode("utf-8", "replace"), page_url)
     for entry in data.get("files", []):

@@ -123,14 +123,20 @@ def run_script(
             with contextlib.suppress(OSError):
                 shutil.copy(found.origin, Path(helper) / "threadpoolctl.py")
         result = (run or default_run)(
-            [python, *isolated, "-c", SCRIPT, *(["doctor"] if doctor else []),
-             f"--helper={helper}"],
+            [
+                python,
+                *isolated,
+                "-c",
+                SCRIPT,
+                *(["doctor"] if doctor else []),
+                f"--helper={helper}",
+            ],
             cwd=cwd,
             env=env,
             timeout=timeout,
             check=False,
             what=str(python),
-        )  # fmt: skip
+        )
     from npinit.errors import InvalidInput
     from npinit.reading import parse_bounded
 

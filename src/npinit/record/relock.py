@@ -161,10 +161,12 @@ def fast_loads(text: str) -> Lock | None:
             ):
                 return None  # a type the validating reader would refuse
             current[name] = (
-                plain if plain is not None
-                else int(number) if number is not None
+                plain
+                if plain is not None
+                else int(number)
+                if number is not None
                 else tuple(re.findall(r'"([^"\\]*)"', items))
-            )  # fmt: skip
+            )
         else:
             return None
     try:
@@ -198,5 +200,9 @@ def _assemble(tables: dict[str, dict[str, Any]], rows: dict[str, list[dict[str, 
             blas=BlasFingerprint(blas["variant"], blas["evidence"]),
         )
     inputs = tables.get("inputs")
-    return Lock(sections, {k: list(v) if isinstance(v, tuple) else v for k, v in inputs.items()}
-                if inputs is not None else None)  # fmt: skip
+    return Lock(
+        sections,
+        {k: list(v) if isinstance(v, tuple) else v for k, v in inputs.items()}
+        if inputs is not None
+        else None,
+    )

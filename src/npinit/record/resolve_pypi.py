@@ -149,11 +149,9 @@ def resolve(
         out.write_text(preferences, "utf-8")
     # --python: the resolution needs no interpreter of the target version (--python-version
     # says it), so npinit's own serves where the machine has none of that version
-    cmd = [
-        uv, "pip", "compile", requirements, "--quiet", "--no-header", "--universal",
-        "--python-version", python.removesuffix("t"), "--python", sys.executable,
-        "--generate-hashes", "-o", out,
-    ]  # fmt: skip
+    cmd = [uv, "pip", "compile", requirements, "--quiet", "--no-header", "--universal"]
+    cmd += ["--python-version", python.removesuffix("t"), "--python", sys.executable]
+    cmd += ["--generate-hashes", "-o", out]
     env = dict(environ)
     env.pop("VIRTUAL_ENV", None)
     result = run(cmd, cwd=folder, env=env, what="uv pip compile", check=False)
