@@ -38,8 +38,10 @@ def test_the_macos_accelerate_rule_is_read_from_one_place(
     assert releases.parse_simple_index(page)[0].accelerate_wheels is False
 
 
-def _code_strings(path: Path) -> Iterator[tuple[str, int]]:
-    """The string constants of a module's code (docstrings left out), with their lines."""
+def _code_strings(path: Path, suffixes: bool = True) -> Iterator[tuple[str, int]]:
+    """The string constants of a module's code (docstrings left out), with their lines;
+    without ``suffixes``, not those a name is tested for (``x.endswith(".conda")``: the
+    conda package format, not the environment folder)."""
     tree = ast.parse(path.read_text("utf-8"))
     docstrings = {
         id(node.body[0].value)
@@ -48,6 +50,16 @@ def _code_strings(path: Path) -> Iterator[tuple[str, int]]:
         and node.body
         and isinstance(node.body[0], ast.Expr)
     }
+    if not suffixes:
+        docstrings |= {
+            id(arg)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("endswith", "removesuffix")
+            for arg in ast.walk(node)
+            if arg is not node.func
+        }
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Constant)
@@ -65,7 +77,7 @@ def test_environment_folders_are_named_in_the_model_only() -> None:
         f"{path.relative_to(SRC).as_posix()}:{line}"
         for path in SRC.rglob("*.py")
         if path.name not in ("model.py", "machine.py")
-        for value, line in _code_strings(path)
+        for value, line in _code_strings(path, suffixes=False)
         if value in names
     )
     assert found == []

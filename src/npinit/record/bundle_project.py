@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+from npinit.model import ENV_DIRS
 from npinit.record.bundle import redact
 from npinit.record.download import PART
 
@@ -17,9 +18,7 @@ SKIPPED_DIRS = frozenset(
         ".git",
         ".hg",
         ".svn",
-        ".venv",
-        ".conda",
-        ".pixi",
+        *ENV_DIRS,
         "__pycache__",
         ".pytest_cache",
         ".mypy_cache",
