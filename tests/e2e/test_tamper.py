@@ -266,6 +266,32 @@ def test_pip_create_refuses_a_tampered_file_with_nothing_built(
     assert not (project / ".venv").exists()
 
 
+@pytest.mark.parametrize(
+    ("file", "line", "named"),
+    [
+        ("requirements.txt", "six", "six is not in npinit.lock"),
+        ("dev.txt", "threadpoolctl<3", "not threadpoolctl<3"),
+        ("requirements.txt", "pytest>=99", "not pytest>=99"),
+    ],
+)
+def test_pip_a_lock_whose_inputs_were_edited_to_match_is_still_checked(
+    file: str, line: str, named: str, pip_made: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A requirement added to a file and to the lock's [inputs] together (a pull request that
+    edits both): every section is checked against the requirements themselves."""
+    import json
+
+    project = _copy(pip_made, tmp_path)
+    _edit(project / file, lambda t: t + line + "\n")
+    inputs = tomllib.loads((project / "npinit.lock").read_text())["inputs"]["requirements"]
+    edited = [*inputs, line if file == "requirements.txt" else f"{file}: {line}"]
+    _edit(project / "npinit.lock", lambda t: _once(t, f"requirements = {json.dumps(inputs)}",
+          f"requirements = {json.dumps(edited)}"))  # fmt: skip
+    err = _refused(project, capsys)
+    assert named in err, err
+
+
 def test_an_included_requirements_file_is_an_input(
     pip_made: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

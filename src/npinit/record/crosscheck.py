@@ -2,16 +2,22 @@
 npinit.lock: before ``create`` installs, in ``verify`` and in ``lock --check``, the two are
 compared platform by platform, package by package and hash by hash, and any difference is
 refused (exit 2) naming the package and both values. pip and conda install from npinit.lock
-itself (every file checked against its hash by the installer), so they have nothing to
-compare."""
+itself (every file checked against its hash by the installer); for pip, each section is
+checked against the requirement lines themselves instead (every requirement that applies on
+the platform locked, at a version it allows), so a lock whose recorded inputs were edited to
+match a changed file is still caught."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from npinit.model import Platform, ProjectSpec
+from npinit.model import Manager, Platform, ProjectSpec
 from npinit.record.lockfile import FILE_NAME, Lock
 from npinit.record.snapshot import Package, Snapshot
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 FIELDS = ("version", "build", "url", "sha256", "md5", "hashes", "origin")
 
@@ -89,7 +95,7 @@ def check(project: Path, spec: ProjectSpec, lock: Lock) -> list[str]:
         return [f"{native} is missing: the manager installs from it"]
     found = native_sections(project, spec, lock)
     if found is None:
-        return []
+        return unmet_requirements(project, spec, lock) if spec.manager is Manager.PIP else []
     name, sections = found
     return disagreements(lock, sections, name)
 
@@ -105,3 +111,55 @@ def refuse(project: Path, spec: ProjectSpec, lock: Lock) -> None:
             f"{FILE_NAME} and the manager's lock disagree: {'; '.join(problems[:3])}{more}",
             "one of them was edited: restore it, or lock again with npinit lock (it writes both)",
         )
+
+
+def unmet_requirements(project: Path, spec: ProjectSpec, lock: Lock) -> list[str]:
+    """Each requirement line of a pip project (its file's and its includes') that a section
+    does not meet: a package missing where its marker holds (an included file may be a
+    ``-c`` constraint: only its versions are checked), or a version its specifier excludes."""
+    from npinit import managers
+
+    out = []
+    for line in managers.module_for(spec.manager).lock_inputs(project, spec):
+        included, requirement = _requirement(line)
+        if requirement is None:
+            continue  # an option line (-r, --index-url, -e ...): compared as text
+        for platform, section in sorted(lock.sections.items()):
+            out += _unmet(requirement, included, platform, section, spec.python)
+    return out
+
+
+def _requirement(line: str) -> tuple[bool, Requirement | None]:
+    import re
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    included = re.match(r"[^\s;@]+\.(?:txt|in): ", line)
+    text = line[included.end() :] if included else line
+    if text.startswith("-"):
+        return bool(included), None
+    try:
+        return bool(included), Requirement(text)
+    except InvalidRequirement:
+        return bool(included), None
+
+
+def _unmet(
+    requirement: Requirement, included: bool, platform: str, section: Snapshot, python: str
+) -> list[str]:
+    from packaging.utils import canonicalize_name
+
+    from npinit.knowledge.platforms import marker_environment
+
+    if platform not in {p.value for p in Platform}:
+        return []
+    marker = requirement.marker
+    if marker is not None and not marker.evaluate(marker_environment(Platform(platform), python)):
+        return []
+    name = canonicalize_name(requirement.name)
+    found = next((p for p in section.packages if canonicalize_name(p.name) == name), None)
+    if found is None:
+        return [] if included else [f"{platform}: {requirement} is not in {FILE_NAME}"]
+    if found.version and not requirement.specifier.contains(found.version, prereleases=True):
+        return [f"{platform}: {FILE_NAME} has {found.name} {found.version}, not {requirement}"]
+    return []
