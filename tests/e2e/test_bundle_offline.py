@@ -250,9 +250,10 @@ def test_poetry_project_offline_through_the_lock_export(
     assert code == 0, err
     root = next(p for p in lock_section(project / "npinit.lock", "linux-64")["packages"]
                 if p.get("origin") == "editable")  # fmt: skip
-    # npinit bundle cannot fetch poetry.lock's files yet (the lock names them without a URL:
-    # "unknown url type"); the contract's own reading finds them on the simple index
-    bundle = layout_bundle(project, tmp_path / "bundle")
+    # poetry.lock names each file without its URL: npinit bundle finds it on the index
+    bundle = tmp_path / "bundle"
+    code, _, err = invoke(["bundle", str(bundle)], project, capsys)
+    assert code == 0, err
     report = _created_offline(offline, bundle, tmp_path, path="/usr/bin:/bin")
     assert report["tool"] == "uv" and report["tests"]["passed"] is True  # type: ignore[index]
     assert "Poetry cannot install poetry.lock from local files" in str(report["stderr"])

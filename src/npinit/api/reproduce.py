@@ -221,13 +221,11 @@ def answer_mismatches(spec: ProjectSpec, lock: Lock) -> list[str]:
     for name, section in sorted(lock.sections.items()):
         out += _python_mismatch(spec, name, section)
         numpy = next((p for p in section.packages if p.name == "numpy"), None)
-        if numpy is None:
-            out.append(f"its {name} section has no numpy, the project pins {spec.numpy}")
-        elif numpy.version != spec.numpy:
+        if numpy is not None and numpy.version != spec.numpy:
             out.append(
                 f"its {name} section has NumPy {numpy.version}, the project pins {spec.numpy}"
             )
-        elif numpy.source == "conda":
+        elif numpy is not None and numpy.source == "conda":
             from npinit.record.snapshot import channel_name
 
             if channel_name(numpy.channel) != spec.channel.value:

@@ -110,10 +110,28 @@ def plan_section(
             sha = entry.removeprefix("sha256:")
             if sha not in wanted and sha in others:
                 wanted[sha] = others[sha]
+        for sha, url in list(wanted.items()):  # poetry.lock names a file, not its URL
+            if not _fetchable(url):
+                wanted[sha] = _from_index(platform, package, url, others.get(sha))
         for sha, url in sorted(wanted.items(), key=lambda item: item[1]):
             path = f"{pypi_dir(platform)}/{file_name(url, package)}"
             files.append(BundleFile(path, package.name, package.version, sha, url=url))
     return files, warnings
+
+
+def _fetchable(url: str) -> bool:
+    return "://" in url
+
+
+def _from_index(platform: str, package: Package, name: str, found: str | None) -> str:
+    """The URL the index gives a file the lock names without one; InvalidInput if none."""
+    if found is None:
+        raise InvalidInput(
+            f"{platform}: {package.name} {package.version}'s file {name} has no URL in the "
+            "lock and no index the lock was made with lists it",
+            "lock again with npinit lock, or bundle where the index is reachable",
+        )
+    return found
 
 
 def _conda_file(platform: str, package: Package, alias: str | None) -> BundleFile:
@@ -138,8 +156,10 @@ def missing_hashes(section: Snapshot) -> dict[str, set[str]]:
     for package in section.packages:
         if package.source != "pypi" or package.origin or not package.url:
             continue
-        known = {package.sha256} | {f.sha256 for f in package.every_file()}
-        extra = {h.removeprefix("sha256:") for h in package.hashes} - known
+        files = package.every_file()
+        every = {package.sha256, *(f.sha256 for f in files)}
+        every |= {h.removeprefix("sha256:") for h in package.hashes}
+        extra = every - {f.sha256 for f in files if _fetchable(f.url)}
         if extra:
             out.setdefault(package.name, set()).update(extra)
     return out
