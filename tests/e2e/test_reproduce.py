@@ -289,7 +289,9 @@ def _embedded_project(
     return project
 
 
-def test_embedded_engine_refuses_a_wrong_locked_sha256(
+@pytest.mark.parametrize("kind", ["sha256", "md5"])
+def test_embedded_engine_refuses_a_wrong_locked_hash(
+    kind: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -299,11 +301,13 @@ def test_embedded_engine_refuses_a_wrong_locked_sha256(
     project = _embedded_project(tmp_path, capsys, channel, "ws")
     lock = project / "npinit.lock"
     numpy = next(p for p in lock_section(lock, "linux-64")["packages"] if p["name"] == "numpy")
-    text = lock.read_text().replace(numpy["sha256"], "f" * 64)
+    text = lock.read_text().replace(numpy[kind], "f" * len(numpy[kind]))
     lock.write_text(text)
     code, _, err = invoke(["create", "--channel-alias", channel.as_uri()], project, capsys)
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert "hash mismatch for numpy-2.4.6-py312_0.tar.bz2" in err
+    # the message names the hash that differs, with the lock's value and the channel's
+    assert f"the lock says {kind} ffffffffffff..., the channel {numpy[kind][:12]}..." in err
     assert not (project / ".conda").exists() and lock.read_text() == text
 
 

@@ -212,12 +212,13 @@ def locked_records(
             )
         sha256 = record.sha256.hex() if record.sha256 else ""
         md5 = record.md5.hex() if record.md5 else ""
-        if (package.sha256 and sha256 != package.sha256) or (package.md5 and md5 != package.md5):
-            raise Failure(
-                f"hash mismatch for {file_name}: the lock says "
-                f"sha256 {package.sha256[:12]}..., the channel {sha256[:12]}...",
-                "the package was replaced or the lock was altered; lock again if you trust it",
-            )
+        for kind, locked, served in (("sha256", package.sha256, sha256), ("md5", package.md5, md5)):
+            if locked and served != locked:
+                raise Failure(
+                    f"hash mismatch for {file_name}: the lock says "
+                    f"{kind} {locked[:12]}..., the channel {served[:12]}...",
+                    "the package was replaced or the lock was altered; lock again if you trust it",
+                )
         chosen.append(record)
     return chosen
 
