@@ -95,7 +95,10 @@ def check(project: Path, spec: ProjectSpec, lock: Lock) -> list[str]:
         return [f"{native} is missing: the manager installs from it"]
     found = native_sections(project, spec, lock)
     if found is None:
-        return unmet_requirements(project, spec, lock) if spec.manager is Manager.PIP else []
+        # a lock recorded from an environment was resolved from no requirements (lock --check
+        # already says so): only a resolved pip lock is checked against them
+        resolved = spec.manager is Manager.PIP and lock.inputs is not None
+        return unmet_requirements(project, spec, lock) if resolved else []
     name, sections = found
     return disagreements(lock, sections, name)
 
