@@ -438,6 +438,29 @@ def test_a_pixi_table_npinit_cannot_lock_is_refused_by_name(
     assert (project / "npinit.lock").read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ('pytest = "*"', 'pytest = { version = "*", channel = "bioconda" }', "pytest has channel"),
+        ("[workspace]\n", '[workspace]\nsolve-strategy = "lowest"\n', "solve-strategy"),
+        ("[workspace]\n", '[workspace]\nchannel-priority = "disabled"\n', "channel-priority"),
+    ],
+)
+def test_a_pixi_setting_npinit_cannot_lock_is_refused_by_name(
+    old: str, new: str, named: str, pixi_made: Path, forge_alias: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A dependency's channel, or a workspace setting that changes what the solve picks, is
+    never dropped from the solve in silence."""
+    project = _copy(pixi_made, tmp_path)
+    _edit(project / "pixi.toml", lambda t: _once(t, old, new))
+    before = (project / "npinit.lock").read_bytes()
+    for args in (["lock", "--check"], ["lock", "--channel-alias", forge_alias]):
+        code, _, err = invoke(args, project, capsys)
+        assert code == 2 and named in err and "cannot lock" in err, err
+    assert (project / "npinit.lock").read_bytes() == before
+
+
 PYPROJECT_PIXI = """[project]
 name = "pp"
 version = "0.1.0"

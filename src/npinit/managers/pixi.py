@@ -105,6 +105,7 @@ def _specs(
         found = []
         for name, value in table.items():
             if isinstance(value, dict):
+                _plain_spec(name, value, path.name)
                 version, build = value.get("version", "*"), value.get("build", "")
             else:
                 version, build = str(value), ""
@@ -154,6 +155,7 @@ def _lockable(doc: dict[str, Any], name: str = FILE) -> None:
             unknown += [
                 f"[{prefix}target.{platform}.{n}]" for n in target if n not in _TARGET_TABLES
             ]
+    unknown += _solve_settings(body, prefix)
     if prefix:
         project = doc.get("project") or {}
         unknown += [f"[project.{key}]" for key in PYPI_KEYS if project.get(key)]
@@ -164,6 +166,31 @@ def _lockable(doc: dict[str, Any], name: str = FILE) -> None:
             "lock it with pixi itself (pixi lock), or keep to "
             f"[{prefix}dependencies] and [{prefix}target.<platform>.dependencies]",
         )
+
+
+# workspace settings that change what a solve picks: npinit's solve does not apply them
+_SOLVE_SETTINGS = ["channel-priority", "solve-strategy", "exclude-newer", "build-variants"]
+_SOLVE_SETTINGS += ["pypi-options", "conda-pypi-map"]
+
+
+def _plain_spec(name: str, value: dict[str, Any], file: str) -> None:
+    """InvalidInput naming a dependency whose table says more than a version and a build
+    (a ``channel``, a ``url``, a ``path``...): npinit's solve would drop it."""
+    from npinit.errors import InvalidInput
+
+    extra = sorted(set(value) - {"version", "build"})
+    if extra:
+        raise InvalidInput(
+            f"{file}: the dependency {name} has {', '.join(extra)}, which npinit cannot lock",
+            "lock it with pixi itself (pixi lock), or give it as a version and a build only",
+        )
+
+
+def _solve_settings(body: dict[str, Any], prefix: str) -> list[str]:
+    """The workspace's settings that change a solve (``solve-strategy``, ...), named."""
+    key = "workspace" if "workspace" in body else "project"
+    table = body.get(key) or {}
+    return [f"{prefix}{key}.{name}" for name in _SOLVE_SETTINGS if name in table]
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
