@@ -207,6 +207,28 @@ def test_refusals_name_the_problem_and_write_nothing(
     assert code == 2 and "is not a bundle" in err
 
 
+def test_making_the_bundle_again_never_deletes_what_someone_put_in_its_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    """The bundle's README has participants build in its project/: a second npinit bundle
+    refuses (exit 2, naming them) rather than replace that folder with their files in it."""
+    project = _conda_project(tmp_path, capsys, channel.as_uri())
+    out = tmp_path / "stick"
+    alias = ["--channel-alias", channel.as_uri()]
+    code, _, err = _bundle(project, capsys, str(out), *alias)
+    assert code == 0, err
+    (out / "project/.conda/conda-meta").mkdir(parents=True)
+    (out / "project/analysis.py").write_text("mine\n")
+    code, _, err = _bundle(project, capsys, str(out), *alias)
+    assert code == 2 and ".conda/" in err and "analysis.py" in err, err
+    assert (out / "project/analysis.py").read_text() == "mine\n"
+    assert (out / "project/.conda/conda-meta").is_dir()
+    shutil.rmtree(out / "project/.conda")
+    (out / "project/analysis.py").unlink()
+    code, report, err = _bundle(project, capsys, str(out), *alias)
+    assert code == 0 and report["downloaded"] == 0, err
+
+
 def _copied_channel(tmp_path: Path, channel: Path) -> Path:
     root = tmp_path / "mirror"
     shutil.copytree(channel, root, symlinks=False)

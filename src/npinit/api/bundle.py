@@ -59,9 +59,10 @@ def make_bundle(
     say = progress or (lambda message: None)
     lock = _fresh_lock(project, machine)
     chosen = _platforms(lock, platforms)
+    old = _old_info(output)
+    _refuse_foreign_files(output, old)
     root = _prepare(project, output)
     indexes = layout.indexes_of(lock.inputs, machine.environ)
-    old = _old_info(output)
     plans, warnings = _plan(lock, chosen, channel_alias, indexes, say, _known(output, old))
     say(f"Downloading {sum(len(p) for p in plans.values())} files for {', '.join(chosen)}")
     fetched = _fetch(output, plans, indexes, on_bytes)
@@ -237,6 +238,38 @@ def _sized(output: Path, item: BundleFile) -> BundleFile:
     from dataclasses import replace
 
     return replace(item, size=(output / item.path).stat().st_size)
+
+
+def _refuse_foreign_files(output: Path, old: dict[str, Any]) -> None:
+    """InvalidInput (exit 2) when the bundle's ``project/`` holds what no run of npinit
+    bundle put there (an environment built in it, a participant's notebook): replacing the
+    folder would delete them."""
+    import os
+
+    from npinit.errors import InvalidInput
+    from npinit.record.bundle import PROJECT
+
+    folder = output / PROJECT
+    if not old or not folder.is_dir() or folder.is_symlink():
+        return
+    ours = {p.removeprefix(f"{PROJECT}/") for p in dict(old.get("checksums") or {})}
+    parents = {str(Path(p).parent) for p in ours}
+    foreign = []
+    for here, dirs, names in os.walk(folder):
+        base = Path(here).relative_to(folder)
+        foreign += [str(base / n) for n in names if (base / n).as_posix() not in ours]
+        for name in list(dirs):
+            relative = (base / name).as_posix()
+            if not any(p == relative or p.startswith(relative + "/") for p in parents):
+                foreign.append(relative + "/")
+                dirs.remove(name)
+    if foreign:
+        shown = ", ".join(sorted(foreign)[:3]) + (" ..." if len(foreign) > 3 else "")
+        raise InvalidInput(
+            f"{folder} holds files npinit bundle did not put there ({shown}); making the "
+            "bundle again would replace that folder",
+            "move them out of the bundle, or bundle into a new folder",
+        )
 
 
 def _old_info(output: Path) -> dict[str, Any]:
