@@ -127,3 +127,16 @@ def test_a_lock_without_its_files_has_the_index_asked_for_them(tmp_path: Path) -
         found = bundle.other_files({"tinypkg": {sha}}, ["http://127.0.0.1:9/none", index])
         assert found == {sha: f"{server.url}/files/{made.name}"}
         assert server.refused == 0
+
+
+def test_secrets_files_are_never_carried_into_the_bundle(tmp_path: Path) -> None:
+    """A .env or .netrc holds secrets as a whole: left out, while the project's own files
+    (a file merely named like one, in a folder) are carried."""
+    from npinit.record.bundle_project import project_files
+
+    for name in (".env", ".env.local", ".netrc", "_netrc", ".pypirc", ".git-credentials"):
+        (tmp_path / name).write_text("TOKEN=secret\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/env.py").write_text("x = 1\n")
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    assert project_files(tmp_path, None) == ["requirements.txt", "src/env.py"]

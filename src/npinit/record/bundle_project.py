@@ -1,6 +1,7 @@
 """The project's own files, as a bundle carries them in ``project/``: what git would track
 (no environments, caches, build output, version control, npinit's own markers, nor the
-bundle itself when it is made inside the project), credentials removed from every text."""
+bundle itself when it is made inside the project), credentials removed from every text, and
+no secrets file (``.env``, ``.netrc``, ``.pypirc``) at all."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ SKIPPED_DIRS = frozenset(
     }
 )
 SKIPPED_SUFFIXES = (".pyc", ".pyo", ".egg-info", PART)
+# files that hold secrets as a whole (not a URL's credentials, which redact removes)
+SECRET_FILES = frozenset({".env", ".netrc", "_netrc", ".pypirc", ".git-credentials"})
+
+
+def secret(name: str) -> bool:
+    """A file never carried: a secrets file by name (``.env``, ``.env.local``, ``.netrc``)."""
+    return name in SECRET_FILES or name.startswith(".env.")
 
 
 def project_files(project: Path, leave_out: Path | None) -> list[str]:
@@ -50,7 +58,7 @@ def project_files(project: Path, leave_out: Path | None) -> list[str]:
         )
         for name in names:
             path = here / name
-            if name.startswith(".npinit-") or name.endswith(SKIPPED_SUFFIXES):
+            if name.startswith(".npinit-") or name.endswith(SKIPPED_SUFFIXES) or secret(name):
                 continue
             if leave_out is not None and _same(path, leave_out):
                 continue
