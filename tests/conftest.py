@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FIXTURES = SHARED / "fixtures"
 TEMPLATE = ROOT / "templates" / "numpy-project"
+
+# a suite started in the background (``nohup ... &``) inherits SIGINT ignored, and so would
+# every npinit it starts: the Ctrl-C tests need the children to take SIGINT as Python does
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 _ISOLATE_PREFIXES = ("PIP_", "CONDA_", "POETRY_", "UV_", "MAMBA_", "PIXI_", "NPINIT_")
 
