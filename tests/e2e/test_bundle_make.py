@@ -115,8 +115,8 @@ def test_check_names_every_missing_and_damaged_file(
     explicit.write_text(explicit.read_text().replace("@EXPLICIT", "@EXPLICIT\n# edited"))
     code, _, err = invoke(["bundle", "--check", str(out)], tmp_path, capsys)
     assert code == 1
-    assert f"{damaged.name}: sha256" in err and f"{missing.name}: missing" in err
-    assert "linux-64/explicit.txt: changed" in err and "3 problems" in err
+    assert f"{damaged.name}: damaged: sha256" in err and f"{missing.name}: missing" in err
+    assert "linux-64/explicit.txt: damaged: sha256" in err and "3 problems" in err
 
 
 def test_check_in_the_project_compares_the_bundle_with_its_lock(
@@ -133,9 +133,86 @@ def test_check_in_the_project_compares_the_bundle_with_its_lock(
     lock.write_text(lock.read_text().replace(numpy["sha256"], "0" * 64))
     code, _, err = invoke(["bundle", "--check", str(out)], project, capsys)
     assert code == 1
-    assert "made from another lock" in err
-    assert "numpy-2.4.6-py312_0.tar.bz2: not in npinit.lock" in err
-    assert "numpy 2.4.6 is locked but not in the bundle" in err
+    assert f"the bundle was made from another lock than {lock}" in err
+    assert f"numpy-2.4.6-py312_0.tar.bz2: not in {lock}" in err
+    assert f"numpy 2.4.6 is locked in {lock} but not in the bundle" in err
+    assert "project/npinit.lock" not in err  # the stick's own lock still fits it
+
+
+def test_check_outside_the_project_compares_the_stick_lock_and_names_unlisted_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    """Run where there is no project (a stick on another laptop): the bundle is compared
+    with the lock it carries, and what bundle.json does not list is named."""
+    project = _conda_project(tmp_path, capsys, channel.as_uri())
+    out = tmp_path / "stick"
+    code, _, err = _bundle(project, capsys, str(out), "--channel-alias", channel.as_uri())
+    assert code == 0, err
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, stdout, err = invoke(["bundle", "--check", str(out)], elsewhere, capsys)
+    assert code == 0, err
+    assert "no file unlisted in bundle.json" in stdout and "(project/npinit.lock)" in stdout
+    assert stdout.strip().endswith("all match") and len(stdout.strip().splitlines()) == 1
+    extra = out / "linux-64/channel/noarch/evil-1.0-0.tar.bz2"  # a channel would index it
+    extra.write_bytes(b"not listed")
+    (out / "linux-64/channel/linux-64/extra").mkdir()
+    (out / "linux-64/channel/linux-64/extra/x.conda").write_bytes(b"not listed")
+    code, _, err = invoke(["bundle", "--check", str(out), "--json"], elsewhere, capsys)
+    problems = [line for line in err.splitlines() if "not listed" in line]
+    assert code == 1 and not problems  # --json: the problems are in the report
+    code, stdout, err = invoke(["bundle", "--check", str(out)], elsewhere, capsys)
+    assert code == 1
+    assert "linux-64/channel/noarch/evil-1.0-0.tar.bz2: not listed in bundle.json" in err
+    assert "linux-64/channel/linux-64/extra/: not listed in bundle.json" in err
+    assert "2 problems" in err and "all match" not in stdout
+    extra.unlink()
+    shutil.rmtree(out / "linux-64/channel/linux-64/extra")
+    # the stick's lock re-locked (its checksum in bundle.json updated to match): the
+    # bundle's files are no longer the ones it names
+    lock = out / "project/npinit.lock"
+    numpy = next(p for p in lock_section(lock, "linux-64")["packages"] if p["name"] == "numpy")
+    lock.write_text(lock.read_text().replace(numpy["sha256"], "0" * 64))
+    info = json.loads((out / "bundle.json").read_text())
+    info["checksums"]["project/npinit.lock"] = _sha256(lock)
+    (out / "bundle.json").write_text(json.dumps(info))
+    code, _, err = invoke(["bundle", "--check", str(out)], elsewhere, capsys)
+    assert code == 1
+    assert "the bundle was made from another lock than project/npinit.lock" in err
+    assert "numpy-2.4.6-py312_0.tar.bz2: not in project/npinit.lock" in err
+    lock.unlink()
+    code, _, err = invoke(["bundle", "--check", str(out)], elsewhere, capsys)
+    assert code == 1 and "project/npinit.lock: missing" in err
+
+
+def test_a_file_linked_out_of_the_bundle_is_refused_by_check_and_create_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    """One rule for reading a bundle's files: a link is followed only while it stays inside
+    the bundle. The numpy archive replaced by a link to the same bytes outside it."""
+    project = _conda_project(tmp_path, capsys, channel.as_uri())
+    out = tmp_path / "stick"
+    code, _, err = _bundle(project, capsys, str(out), "--channel-alias", channel.as_uri())
+    assert code == 0, err
+    archive = next((out / "linux-64/channel/linux-64").glob("numpy-*.tar.bz2"))
+    outside = tmp_path / "outside" / archive.name
+    outside.parent.mkdir()
+    shutil.copyfile(archive, outside)
+    archive.unlink()
+    archive.symlink_to(outside)
+    code, _, err = invoke(["bundle", "--check", str(out)], out / "project", capsys)
+    assert code == 1 and f"{archive.name}: refused: {archive} is a symlink to {outside}" in err
+    before = sorted(p.name for p in (out / "project").iterdir())
+    code, _, err = invoke(["create", "--bundle", str(out)], out / "project", capsys)
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert f"{archive.name} (refused: {archive} is a symlink to {outside}" in err
+    assert sorted(p.name for p in (out / "project").iterdir()) == before  # nothing built
+    archive.unlink()  # a link that stays inside the bundle is read, by both
+    inner = out / "project" / archive.name
+    shutil.copyfile(outside, inner)
+    archive.symlink_to(os.path.relpath(inner, archive.parent))
+    code, _, err = invoke(["bundle", "--check", str(out)], out / "project", capsys)
+    assert code == 1 and err.count("not listed") == 1 and "symlink" not in err, err
 
 
 def _pip_project_on(tmp_path: Path, capsys: pytest.CaptureFixture[str], index: str) -> Path:

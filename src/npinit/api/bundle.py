@@ -244,25 +244,16 @@ def _refuse_foreign_files(output: Path, old: dict[str, Any]) -> None:
     """InvalidInput (exit 2) when the bundle's ``project/`` holds what no run of npinit
     bundle put there (an environment built in it, a participant's notebook): replacing the
     folder would delete them."""
-    import os
-
     from npinit.errors import InvalidInput
-    from npinit.record.bundle import PROJECT
+    from npinit.record.bundle import PROJECT, unlisted
 
     folder = output / PROJECT
     if not old or not folder.is_dir() or folder.is_symlink():
         return
-    ours = {p.removeprefix(f"{PROJECT}/") for p in dict(old.get("checksums") or {})}
-    parents = {str(Path(p).parent) for p in ours}
-    foreign = []
-    for here, dirs, names in os.walk(folder):
-        base = Path(here).relative_to(folder)
-        foreign += [str(base / n) for n in names if (base / n).as_posix() not in ours]
-        for name in list(dirs):
-            relative = (base / name).as_posix()
-            if not any(p == relative or p.startswith(relative + "/") for p in parents):
-                foreign.append(relative + "/")
-                dirs.remove(name)
+    prefix = f"{PROJECT}/"
+    listed = dict(old.get("checksums") or {})
+    ours = {p.removeprefix(prefix) for p in listed if p.startswith(prefix)}
+    foreign = unlisted(folder, ours)
     if foreign:
         shown = ", ".join(sorted(foreign)[:3]) + (" ..." if len(foreign) > 3 else "")
         raise InvalidInput(

@@ -1,5 +1,7 @@
 """``npinit bundle --check``: re-hash every file of a bundle (a stick passed around) against
-its bundle.json and, in the project, against npinit.lock."""
+its bundle.json, compare it with the lock it carries (``project/npinit.lock``) and, in a
+project, with the project's npinit.lock; name every file the bundle holds that bundle.json
+does not list."""
 
 from __future__ import annotations
 
@@ -11,16 +13,18 @@ from typing import Any
 
 @dataclass(frozen=True)
 class BundleCheck:
-    """A bundle re-hashed: how many files, and each missing or damaged one."""
+    """A bundle re-hashed: how many files, what it was compared with, and each problem."""
 
     output: Path
     checked: int
     problems: tuple[str, ...] = field(default=())
+    compared: tuple[str, ...] = field(default=())  # each comparison made, in words
 
     def to_json(self) -> dict[str, Any]:
         return {
             "output": str(self.output),
             "checked": self.checked,
+            "compared": list(self.compared),
             "ok": not self.problems,
             "problems": list(self.problems),
         }
@@ -28,61 +32,79 @@ class BundleCheck:
 
 def check_bundle(output: Path, lock_path: Path | None = None) -> BundleCheck:
     """Re-hash every file a bundle lists (packages against bundle.json, the other files
-    against its checksums) and, given the project's lock, every package file against the
-    lock too: each missing or damaged file is a problem."""
-    from npinit.record.bundle import INCOMPLETE, inside, read_info
-    from npinit.record.download import digests, mismatch
+    against its checksums), name each file it holds that bundle.json does not list, compare
+    it with the lock it carries and, given the project's lock, with that one too: each
+    missing, damaged, unlisted or other-lock file is a problem."""
+    from npinit.record.bundle import INCOMPLETE, INFO, PROJECT, file_problem, read_info, unlisted
 
     info = read_info(output)
     problems: list[str] = []
     if (output / INCOMPLETE).exists():
         problems.append("the bundle is incomplete (a run was stopped): run npinit bundle again")
-    checked = 0
+    listed: dict[str, tuple[str, str]] = {}
     for entry in dict(info.get("platforms") or {}).values():
         for item in entry.get("files", []):
-            checked += 1
-            why = mismatch(inside(output, item["path"]), item["sha256"], item.get("md5", ""))
-            if why:
-                problems.append(f"{item['path']}: {why}")
+            listed[item["path"]] = (item["sha256"], item.get("md5", ""))
     for relative, sha in dict(info.get("checksums") or {}).items():
-        checked += 1
-        path = inside(output, relative)
-        if not path.is_file():
-            problems.append(f"{relative}: missing")
-        elif digests(path)[0] != sha:
-            problems.append(f"{relative}: changed since the bundle was made")
-    if lock_path is not None:
-        problems += _against_lock(info, lock_path)
-    return BundleCheck(output, checked, tuple(problems))
+        listed[relative] = (sha, "")
+    for relative, (sha, md5) in listed.items():
+        why = file_problem(output, relative, sha, md5)
+        if why:
+            problems.append(f"{relative}: {why}")
+    problems += [
+        f"{extra}: not listed in {INFO}" for extra in unlisted(output, {*listed, INFO, INCOMPLETE})
+    ]
+    compared = [f"{len(listed)} files with {INFO}", f"no file unlisted in {INFO}"]
+    own = output / PROJECT / "npinit.lock"
+    problems += _against_lock(info, own, f"{PROJECT}/npinit.lock")
+    compared.append(f"{INFO} with the lock it carries ({PROJECT}/npinit.lock)")
+    if lock_path is not None and not _same_file(lock_path, own):
+        problems += _against_lock(info, lock_path, str(lock_path))
+        compared.append(f"{INFO} with {lock_path}")
+    return BundleCheck(output, len(listed), tuple(problems), tuple(compared))
 
 
-def _against_lock(info: dict[str, Any], lock_path: Path) -> list[str]:
-    """What differs between a bundle and the project's lock: another lock altogether, a
-    file the lock does not name, a locked file the bundle lacks."""
+def _same_file(one: Path, other: Path) -> bool:
+    import os
+
+    return other.exists() and os.path.samefile(one, other)
+
+
+def _against_lock(info: dict[str, Any], lock_path: Path, shown: str) -> list[str]:
+    """What differs between a bundle and a lock: another lock altogether, a file the lock
+    does not name, a locked file the bundle lacks; a lock that is missing or unreadable."""
+    from npinit.errors import InvalidInput
     from npinit.record import lockfile
     from npinit.record.bundle import redact
 
-    text = redact(lock_path.read_bytes().decode("utf-8", "replace"))
+    if not lock_path.is_file():
+        return [f"{shown}: missing (the bundle installs the lock it carries)"]
+    data = lock_path.read_bytes()
+    text = redact(data.decode("utf-8", "replace"))  # a project's lock: the bundle's copy
+    made_from = {hashlib.sha256(data).hexdigest(), hashlib.sha256(text.encode()).hexdigest()}
     problems = []
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != info.get("lock-sha256"):
-        problems.append(f"the bundle was made from another lock than {lock_path}")
-    lock = lockfile.read_lock(lock_path)
+    if info.get("lock-sha256") not in made_from:
+        problems.append(f"the bundle was made from another lock than {shown}")
+    try:
+        lock = lockfile.read_lock(lock_path)
+    except InvalidInput as error:
+        return [*problems, f"{shown} cannot be read ({error.message})"]
     for name, entry in sorted(dict(info.get("platforms") or {}).items()):
         section = lock.sections.get(name)
         if section is None:
-            problems.append(f"{name}: {lock_path.name} has no such platform")
+            problems.append(f"{name}: {shown} has no such platform")
             continue
         allowed = {p.sha256 for p in section.packages} | {
             h.removeprefix("sha256:") for p in section.packages for h in p.hashes
         }
         have = {item["sha256"] for item in entry.get("files", [])}
         problems += [
-            f"{item['path']}: not in {lock_path.name}"
+            f"{item['path']}: not in {shown}"
             for item in entry.get("files", [])
             if item["sha256"] not in allowed
         ]
         problems += [
-            f"{name}: {p.name} {p.version} is locked but not in the bundle"
+            f"{name}: {p.name} {p.version} is locked in {shown} but not in the bundle"
             for p in section.packages
             if p.sha256 and not p.origin and p.sha256 not in have
         ]

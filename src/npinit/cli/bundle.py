@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 @click.option(
     "--check",
     is_flag=True,
-    help="Re-hash every file of the bundle OUTPUT (and, in the project, against its lock).",
+    help="Re-hash every file of the bundle OUTPUT against its bundle.json and the lock it "
+    "carries (in a project, its lock too); name files it does not list.",
 )
 @click.option(
     "--channel-alias",
@@ -136,8 +137,8 @@ def _summary(project: Path, result: BundleResult) -> None:
 def _report_check(result: BundleCheck, as_json: bool) -> None:
     if as_json:
         emit_json(result.to_json())
-    elif not result.problems:
-        echo(f"{result.output}: all {result.checked} files match")
+    elif not result.problems:  # says what was compared, nothing more
+        echo(f"{result.output}: compared {'; '.join(result.compared)}: all match")
     else:
         for problem in result.problems:
             echo(f"npinit: {problem}", err=True)

@@ -280,3 +280,49 @@ def inside(output: Path, relative: str) -> Path:
     if posix.is_absolute() or ".." in posix.parts or "\\" in relative or not posix.parts:
         raise InvalidInput(f"bundle.json names {relative!r}, not a path in the bundle", "")
     return output.joinpath(*posix.parts)
+
+
+def file_problem(output: Path, relative: str, sha256: str, md5: str = "", source: str = "") -> str:
+    """Why the bundle's file at ``relative`` is not the one wanted ("" when it is). The one
+    rule for reading a file of a bundle, ``bundle --check``'s and ``create --bundle``'s: a
+    link (the file's own, or a folder's on its way) is followed only while it stays inside
+    the bundle, as no npinit writer or reader follows a link out of its folder."""
+    import os
+
+    from npinit.jail import check_inside
+    from npinit.record.download import hash_mismatch
+
+    path = inside(output, relative)
+    try:
+        check_inside(output, path, "the bundle")
+    except InvalidInput as error:
+        return f"refused: {error.message}"
+    if not path.is_file():
+        return "missing" if not os.path.lexists(path) else "not a regular file"
+    why = hash_mismatch(path, sha256, md5, f"{source or INFO} says")
+    return f"damaged: {why}" if why else ""
+
+
+def unlisted(folder: Path, listed: set[str]) -> list[str]:
+    """What ``folder`` holds that ``listed`` (paths relative to it, ``/``-separated) does not
+    name, sorted: each file, or a folder (``name/``) as a whole when nothing listed is below
+    it. A link to a folder is not followed (it is reported unless listed)."""
+    import os
+
+    parents = {p for path in listed for p in _parents(path)}
+    found: list[str] = []
+    for here, dirs, names in os.walk(folder):
+        base = Path(here).relative_to(folder)
+        found += [(base / n).as_posix() for n in names if (base / n).as_posix() not in listed]
+        for name in list(dirs):
+            relative = (base / name).as_posix()
+            if relative not in parents or (Path(here) / name).is_symlink():
+                dirs.remove(name)
+                if relative not in listed:
+                    found.append(relative + "/")
+    return sorted(found)
+
+
+def _parents(relative: str) -> list[str]:
+    parts = relative.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]

@@ -112,12 +112,11 @@ def checked_files(bundle: Path, section: Snapshot) -> list[BundledFile]:
         )
     for package in bundled(section):
         for relative, sha256 in _files_of(section.platform, package):
-            path = bundle / relative
-            problem = _problem(package, path, sha256)
+            problem = _problem(bundle, relative, package, sha256)
             if problem:
                 problems.append(f"{relative} ({problem})")
             else:
-                found.append(BundledFile(package, path))
+                found.append(BundledFile(package, bundle / relative))
     if problems:
         shown = ", ".join(problems[:5]) + (f" and {len(problems) - 5} more" if problems[5:] else "")
         raise Failure(
@@ -138,15 +137,11 @@ def _files_of(platform: str, package: Package) -> list[tuple[str, str]]:
     ]
 
 
-def _problem(package: Package, path: Path, sha256: str) -> str:
-    """What is wrong with ``path`` as a file of ``package`` ('' when nothing)."""
+def _problem(bundle: Path, relative: str, package: Package, sha256: str) -> str:
+    """What is wrong with the bundle's file at ``relative`` as a file of ``package`` (''
+    when nothing): bundle --check's rule (:func:`npinit.record.bundle.file_problem`)."""
+    from npinit.record.bundle import file_problem
+
     if not sha256 and not package.md5:
         return "npinit.lock holds no hash for it"
-    if not path.is_file():
-        return "missing"
-    actual_sha256, actual_md5 = _digests(path)
-    if sha256 and actual_sha256 != sha256:
-        return f"damaged: sha256 {actual_sha256[:12]}..., npinit.lock says {sha256[:12]}..."
-    if package.md5 and actual_md5 != package.md5:
-        return f"damaged: md5 {actual_md5[:12]}..., npinit.lock says {package.md5[:12]}..."
-    return ""
+    return file_problem(bundle, relative, sha256, package.md5, "npinit.lock")

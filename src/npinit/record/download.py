@@ -72,11 +72,19 @@ def mismatch(path: Path, sha256: str, md5: str = "") -> str:
     regular file, or another sha256/md5."""
     if path.is_symlink() or not path.is_file():
         return "missing" if not os.path.lexists(path) else "not a regular file"
+    return hash_mismatch(path, sha256, md5)
+
+
+def hash_mismatch(path: Path, sha256: str, md5: str = "", source: str = "expected") -> str:
+    """ "" when the file at ``path`` (a file there) has these hashes, else which one
+    differs, with both values (``source``: who says the wanted one)."""
+    if not sha256 and not md5:
+        return "no hash to compare it with"
     sha, md, _ = digests(path, md5=bool(md5))
-    if sha != sha256:
-        return f"sha256 {sha[:12]}..., expected {sha256[:12]}..."
+    if sha256 and sha != sha256:
+        return f"sha256 {sha[:12]}..., {source} {sha256[:12]}..."
     if md5 and md != md5:
-        return f"md5 {md[:12]}..., expected {md5[:12]}..."
+        return f"md5 {md[:12]}..., {source} {md5[:12]}..."
     return ""
 
 
