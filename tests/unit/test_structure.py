@@ -317,13 +317,11 @@ def _long_functions(path: Path, limit: int) -> Iterator[str]:
 # line when its function is split; never add one.
 LONG_FUNCTIONS = {
     "api/create.py:create_environment",
-    "api/reproduce.py:lock_project",
     "cli/edit.py:init",
     "cli/new.py:new",
     "cli/record.py:lock",
     "editing/toml_files.py:edit_pyproject",
     "recommend.py:recommend",
-    "record/resolve_conda.py:solve",
 }
 
 

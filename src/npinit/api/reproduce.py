@@ -15,6 +15,10 @@ from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Snapshot
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from npinit.model import CreateContext
+    from npinit.record.relock import Keep
     from npinit.runner import Runner
 
 
@@ -118,15 +122,9 @@ def lock_project(
     resolved; the files are replaced atomically. Every version the old lock holds that the
     project's files still allow is kept, except with ``upgrade`` (everything may move) and
     for ``upgrade_packages``; the result says what changed."""
-    import tempfile
-
-    from npinit import managers
     from npinit.errors import InvalidInput
-    from npinit.faults import checkpoint
-    from npinit.jail import write_files
     from npinit.model import CreateContext
     from npinit.record import lockfile, relock
-    from npinit.record.changes import compare_locks
     from npinit.runner import run as default_run
     from npinit.spec import read_project_spec
 
@@ -150,21 +148,43 @@ def lock_project(
         channel_alias=channel_alias,
         windows=machine.windows,
     )
+    return _resolve_and_write(ctx, chosen, inputs, keep, reading)
+
+
+def _resolve_and_write(
+    ctx: CreateContext,
+    chosen: list[Platform],
+    inputs: dict[str, Any],
+    keep: Keep,
+    reading: Future[tuple[bytes | None, Lock | None]],
+) -> ProjectLockResult:
+    """The manager resolves the chosen platforms; npinit.lock, the manager's own lock and
+    the CI files are then written at once (all or nothing), with what changed."""
+    import tempfile
+
+    from npinit import managers
+    from npinit.faults import checkpoint
+    from npinit.jail import write_files
+    from npinit.record import lockfile
+    from npinit.record.changes import compare_locks
+
+    project, spec = ctx.project, ctx.spec
+    path = project / lockfile.FILE_NAME
     with tempfile.TemporaryDirectory(prefix="npinit-lock-") as work:
         sections, files = managers.module_for(spec.manager).lock(ctx, chosen, Path(work), keep)
         checkpoint("lock-resolved")
         lock = Lock({p.value: s for p, s in sections.items()}, inputs)
         texts = {name: source.read_text("utf-8") for name, source in files.items()}
-        texts.update(ci_outputs(project, spec, lock))
-        text = lockfile.dumps_lock(lock, "npinit lock")
-        before, previous = reading.result()
-        changes = compare_locks(previous, lock, identical=before == text.encode("utf-8"))
-        writes: dict[Path, str | None] = {path: text}
-        writes.update({project / name: data for name, data in texts.items()})
-        for stale in project.glob("npinit-*.lock.txt"):
-            if stale.name not in texts:  # a platform no longer locked
-                writes[stale] = None
-        write_files(project, writes)  # all or nothing, none through a link leaving
+    texts.update(ci_outputs(project, spec, lock))
+    text = lockfile.dumps_lock(lock, "npinit lock")
+    before, previous = reading.result()
+    changes = compare_locks(previous, lock, identical=before == text.encode("utf-8"))
+    writes: dict[Path, str | None] = {path: text}
+    writes.update({project / name: data for name, data in texts.items()})
+    for stale in project.glob("npinit-*.lock.txt"):
+        if stale.name not in texts:  # a platform no longer locked
+            writes[stale] = None
+    write_files(project, writes)  # all or nothing, none through a link leaving
     written = tuple(project / name for name in texts)
     return ProjectLockResult(path, lock, written, changes=changes)
 

@@ -95,49 +95,15 @@ def solve(
     pixi.lock), both with the channels' canonical URLs (``knowledge.channels``). The ``keep``
     packages (a previous lock's) are preferred: py-rattler's ``locked_packages``."""
     rattler = require_rattler()
-    from rattler.exceptions import SolverError
-
     gateway = rattler.Gateway(cache_dir=cache / "repodata")
     sources = [rattler.Channel(url) for url in channels]
 
-    def virtual(platform: Platform) -> list[Any]:
-        return [
-            rattler.GenericVirtualPackage(
-                rattler.PackageName(name), rattler.Version(version), rattler.BuildString(build)
-            )
-            for name, (version, build) in virtual_packages(platform, environ).items()
-        ]
-
-    async def one(platform: Platform) -> list[Any]:
-        try:
-            matchspecs = [rattler.MatchSpec(s) for s in specs[platform]]
-        except Exception as error:  # rattler's parse errors are its own types
-            raise InvalidInput(f"a conda spec is invalid: {_error_line(error)}", "") from None
-        try:
-            locked = await _still_there(gateway, sources, platform, matchspecs, keep)
-            return list(
-                await rattler.solve(
-                    sources=sources,
-                    specs=matchspecs,
-                    gateway=gateway,
-                    platforms=[platform.value, NOARCH],
-                    locked_packages=locked,
-                    virtual_packages=virtual(platform),
-                )
-            )
-        except SolverError as error:
-            raise InvalidInput(
-                f"{platform.value} cannot be solved: {_error_line(error)}",
-                f"change the specs, or lock without {platform.value} (--platform)",
-            ) from None
-        except Exception as error:  # fetch errors: rattler's own types
-            raise Failure(
-                f"the channels could not be read for {platform.value}: {_error_line(error)}",
-                "check the channel URLs and --channel-alias (is the channel reachable?)",
-            ) from None
-
     async def every() -> list[list[Any]]:
-        return list(await asyncio.gather(*(one(p) for p in specs)))
+        return list(
+            await asyncio.gather(
+                *(_solve_one(rattler, gateway, sources, p, specs[p], environ, keep) for p in specs)
+            )
+        )
 
     solutions = asyncio.run(every())
     for record in (r for records in solutions for r in records):
@@ -147,6 +113,57 @@ def solve(
         platform: (section(platform, records), records)
         for platform, records in zip(specs, solutions, strict=True)
     }
+
+
+def _virtual(rattler: Any, platform: Platform, environ: Mapping[str, str]) -> list[Any]:
+    """The platform's virtual packages (``knowledge.platforms``) as py-rattler's."""
+    return [
+        rattler.GenericVirtualPackage(
+            rattler.PackageName(name), rattler.Version(version), rattler.BuildString(build)
+        )
+        for name, (version, build) in virtual_packages(platform, environ).items()
+    ]
+
+
+async def _solve_one(
+    rattler: Any,
+    gateway: Any,
+    sources: list[Any],
+    platform: Platform,
+    specs: list[str],
+    environ: Mapping[str, str],
+    keep: Callable[[Platform], list[Package]] | None,
+) -> list[Any]:
+    """One platform's solution; an invalid spec or an unsolvable platform is InvalidInput
+    (exit 2), a channel that cannot be read a Failure (exit 1)."""
+    from rattler.exceptions import SolverError
+
+    try:
+        matchspecs = [rattler.MatchSpec(s) for s in specs]
+    except Exception as error:  # rattler's parse errors are its own types
+        raise InvalidInput(f"a conda spec is invalid: {_error_line(error)}", "") from None
+    try:
+        locked = await _still_there(gateway, sources, platform, matchspecs, keep)
+        return list(
+            await rattler.solve(
+                sources=sources,
+                specs=matchspecs,
+                gateway=gateway,
+                platforms=[platform.value, NOARCH],
+                locked_packages=locked,
+                virtual_packages=_virtual(rattler, platform, environ),
+            )
+        )
+    except SolverError as error:
+        raise InvalidInput(
+            f"{platform.value} cannot be solved: {_error_line(error)}",
+            f"change the specs, or lock without {platform.value} (--platform)",
+        ) from None
+    except Exception as error:  # fetch errors: rattler's own types
+        raise Failure(
+            f"the channels could not be read for {platform.value}: {_error_line(error)}",
+            "check the channel URLs and --channel-alias (is the channel reachable?)",
+        ) from None
 
 
 async def _still_there(
