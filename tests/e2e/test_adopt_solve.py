@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from tests.helpers import invoke, lock_section, tree
 from tests.integration.test_adopt_real_files import EXPECTED, MORE, all_files, expected, place
@@ -172,6 +173,68 @@ def test_every_adopted_pypi_real_file_locks_first_try(
     assert code == 0, err
     report = json.loads(out)
     _locks_with(root, report["python"], report["numpy"], capsys)
+
+
+@pytest.fixture
+def own_solves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """npinit's remembered resolutions in a folder of this test's own (uv's cache shared)."""
+    import os
+
+    monkeypatch.setenv("UV_CACHE_DIR", str(Path(os.environ["XDG_CACHE_HOME"]) / "uv"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "npinit" / "solves"
+
+
+def _remembered(solves: Path) -> dict[str, str]:
+    (path,) = solves.glob("*.toml")
+    return {p["name"]: p["version"] for p in tomllib.loads(path.read_text())["packages"]}
+
+
+def _init_copy(
+    root: Path, text: str, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[str, str]:
+    root.mkdir()
+    (root / "requirements.txt").write_text(text)
+    code, out, err = invoke(["init", "--no-input", "--json", *args], root, capsys)
+    assert code == 0, err
+    return json.loads(out)["python"], json.loads(out)["numpy"]
+
+
+def test_a_remembered_resolution_steers_the_next_one_but_not_its_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], own_solves: Path
+) -> None:
+    """The versions of a resolution are remembered (numpy never) and preferred by the next
+    resolution of the same file for the same Python: six stays at the remembered 1.16.0; a
+    remembered markupsafe 2.0.1 (no wheels for the new Pythons: built from source) is left
+    free and the answer is the fresh one; a remembered numpy is not preferred."""
+    text = "six\nmarkupsafe\nnumpy\n"
+    fresh = _init_copy(tmp_path / "a", text, [], capsys)
+    remembered = _remembered(own_solves)
+    assert "numpy" not in remembered and remembered["six"] != "1.16.0"
+    (path,) = own_solves.glob("*.toml")
+    planted = {**remembered, "six": "1.16.0", "markupsafe": "2.0.1", "numpy": "1.26.0"}
+    lines = [f'[[packages]]\nname = "{n}"\nversion = "{v}"\n' for n, v in planted.items()]
+    path.write_text('lock-version = "1.0"\n\n' + "\n".join(lines))
+    assert _init_copy(tmp_path / "b", text, [], capsys) == fresh
+    again = _remembered(own_solves)
+    assert again["six"] == "1.16.0" and again["markupsafe"] == remembered["markupsafe"]
+
+
+def test_a_steered_resolution_with_an_older_numpy_is_done_again_fresh(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], own_solves: Path
+) -> None:
+    """numba 0.60 allows only numpy<2.1: steered to it, the resolution gives an older NumPy
+    than a fresh one; that answer is not taken, the fresh one is (and remembered)."""
+    text = "numba\nnumpy\n"
+    fresh = _init_copy(tmp_path / "a", text, ["--python", "3.12"], capsys)
+    assert Version(fresh[1]) >= Version("2.1")  # newer than numba 0.60 allows
+    (path,) = own_solves.glob("*.toml")
+    path.write_text(
+        'lock-version = "1.0"\n\n[[packages]]\nname = "numba"\nversion = "0.60.0"\n\n'
+        '[[packages]]\nname = "llvmlite"\nversion = "0.43.0"\n'
+    )
+    assert _init_copy(tmp_path / "b", text, ["--python", "3.12"], capsys) == fresh
+    assert _remembered(own_solves)["numba"] != "0.60.0"
 
 
 def test_conda_pins_are_solved_against_the_channel(

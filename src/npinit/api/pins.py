@@ -13,6 +13,7 @@ from typing import Any
 
 from npinit.api.pins_conda import conda_attempt
 from npinit.api.pins_pypi import pypi_attempt
+from npinit.api.pins_steer import Steering
 from npinit.editing.adopt_find import Fit
 from npinit.editing.adopt_pins import (
     OFFLINE_HINT,
@@ -59,14 +60,15 @@ def _solve_in(
     )
     if whole_range:
         asked = _floor(asked)
+    steering = Steering(environ)
     attempt = (
         conda_attempt(asked, environ, alias, work)
         if asked.fit.manager in (Manager.CONDA, Manager.PIXI)
-        else pypi_attempt(asked, environ, work)
+        else pypi_attempt(asked, environ, work, steering=steering)
     )
     pins = newest_that_resolves(asked, attempt)
     if whole_range:
-        pins = _recorded_python(question, asked, pins, environ, work)
+        pins = _recorded_python(question, asked, pins, steering, work)
     return replace(pins, notes=(*pins.notes, *notes))
 
 
@@ -85,7 +87,7 @@ def _poetry_file(question: PinQuestion, work: Path) -> tuple[Path, tuple[str, ..
 
 
 def _recorded_python(
-    question: PinQuestion, asked: PinQuestion, pins: Pins, environ: Mapping[str, str], work: Path
+    question: PinQuestion, asked: PinQuestion, pins: Pins, steering: Steering, work: Path
 ) -> Pins:
     """The newest Python of the range with wheels of the NumPy the range's oldest Python
     resolved with, for which the whole file resolves with that NumPy pinned: the one
@@ -96,7 +98,8 @@ def _recorded_python(
         p for p in question.pythons if any(r.version == pins.numpy for r in releases_for(p, ""))
     )
     pinned = replace(asked, pythons=newer, numpy_ranges={p: f"=={pins.numpy}" for p in newer})
-    chosen = newest_that_resolves(pinned, pypi_attempt(pinned, environ, work, pins.numpy))
+    attempt = pypi_attempt(pinned, steering.environ, work, pins.numpy, steering)
+    chosen = newest_that_resolves(pinned, attempt)
     note = (
         f"{question.fit.manager.value} locks every Python of {question.says.python_spelled!r} "
         f"at once: NumPy {pins.numpy} is what the whole file resolves with for Python "

@@ -1,13 +1,17 @@
 """Pins chosen by solving, for the PyPI managers: uv resolves the file (a requirements
 file, a pyproject.toml, or a Poetry file's dependencies converted) for one Python, every
-platform at once, as ``npinit lock`` does (see :mod:`npinit.api.pins`)."""
+platform at once, as ``npinit lock`` does (see :mod:`npinit.api.pins`), steered by the
+versions of an earlier resolution (:mod:`npinit.api.pins_steer`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from npinit.api.pins_steer import Preferred, Steering, as_pylock, key_of, steered
 from npinit.editing.adopt_pins import (
     OFFLINE_HINT,
     FromSource,
@@ -17,6 +21,7 @@ from npinit.editing.adopt_pins import (
     releases_for,
 )
 from npinit.errors import Failure, InvalidInput
+from npinit.record.relock import Keep
 
 
 def _uv(environ: Mapping[str, str]) -> str:
@@ -46,17 +51,47 @@ def _pinned(environ: Mapping[str, str], work: Path, pin: str) -> Mapping[str, st
     return {**environ, "UV_CONSTRAINT": f"{already} {constraint}".strip()}
 
 
+@dataclass(frozen=True)
+class _Prefer(Keep):
+    """Preferences given as the text of a PEP 751 file (what uv reads as its preferences)."""
+
+    text: str = ""
+
+    def pylock_preferences(self, platforms: list[str]) -> str:
+        return self.text
+
+
 def pypi_attempt(
-    question: PinQuestion, environ: Mapping[str, str], work: Path, pin: str = ""
+    question: PinQuestion,
+    environ: Mapping[str, str],
+    work: Path,
+    pin: str = "",
+    steering: Steering | None = None,
 ) -> Callable[[str], str]:
     """``attempt(python)``: the NumPy the whole file resolves with for Python ``python``
-    (uv's universal resolution, in the file's own folder), else InvalidInput with uv's
-    words; a numpy without wheels for that Python does not count, and packages built from
-    their sdists are :class:`FromSource`."""
+    (uv's universal resolution, in the file's own folder, steered), else InvalidInput with
+    uv's words; a numpy without wheels for that Python does not count, and packages built
+    from their sdists are :class:`FromSource`."""
+    uv, environ = _uv(environ), _pinned(environ, work, pin)
+    steering = steering or Steering(environ)
+    _missing_includes(question.fit.path)
+    resolved = _resolver(question, uv, environ, work, steering)
+
+    def attempt(python: str) -> str:
+        key = key_of(question.fit.path, python, pin, not question.says.numpy)
+        return steered(question, python, steering.preferred(key), partial(resolved, key=key))
+
+    return attempt
+
+
+def _resolver(
+    question: PinQuestion, uv: str, environ: Mapping[str, str], work: Path, steering: Steering
+) -> Callable[..., str]:
+    """``resolved(python, prefer, key=...)``: one uv resolution, its versions remembered
+    under ``key``."""
     from npinit.record.resolve_pypi import resolve
     from npinit.runner import run
 
-    uv, environ = _uv(environ), _pinned(environ, work, pin)
     said: list[str] = []
 
     def capture(cmd: Any, **kwargs: Any) -> Any:
@@ -64,15 +99,20 @@ def pypi_attempt(
         said.append(result.stderr or result.stdout or "")
         return result
 
-    _missing_includes(question.fit.path)
-
-    def attempt(python: str) -> str:
+    def resolved(python: str, prefer: Preferred, key: str) -> str:
         said.clear()
         try:
             platforms = list(question.platforms)
             source = _source(question, work)
             sections = resolve(
-                source, python, platforms, uv=uv, environ=environ, workdir=work, run=capture
+                source,
+                python,
+                platforms,
+                uv=uv,
+                environ=environ,
+                workdir=work,
+                run=capture,
+                keep=_Prefer(text=as_pylock(prefer)),
             )
         except InvalidInput as error:
             text = said[-1] if said else error.message
@@ -80,9 +120,10 @@ def pypi_attempt(
         except Failure as error:
             _missing_part(question, error)
             raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
+        steering.remember(key, sections)
         return _numpy_with_wheels(question, python, [s.packages for s in sections.values()])
 
-    return attempt
+    return resolved
 
 
 def _source(question: PinQuestion, work: Path) -> Path:
