@@ -1,6 +1,6 @@
 """Time npinit against the peer tools, as whole processes, in one run.
 
-    python benchmarks/run.py [--runs 7] [--only new,lock,create,set,reproduce,relock,bundle]
+    python benchmarks/run.py [--runs 7] [--only new,lock,create,set,reproduce,relock,bundle,init]
                              [--output ...]
 
 Builds its fixtures first (in a work directory, cached between runs): a venv for npinit, one
@@ -569,6 +569,47 @@ def bench_bundle(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object
     ]  # fmt: skip
 
 
+PANDAS_DEV = ROOT.parent / "shared" / "fixtures" / "realworld" / "pandas__requirements-dev.txt"
+
+
+def bench_init(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
+    """``npinit init`` choosing the pins by solving pandas' requirements-dev.txt (44 lines,
+    about 200 packages; Python 3.15 is held back by blosc, so two Pythons are solved),
+    against one plain ``uv pip compile --universal`` of the same file. Both share uv's cache;
+    "nothing remembered" gives npinit a cache folder of its own each run (uv's stays shared),
+    "remembered" keeps npinit's resolutions of the earlier runs. At most 2 runs (a plain
+    compile backtracks through about 20 sdists the index has no metadata for)."""
+    exe = bin_of(npinit, "npinit")
+    uv_cache = scratch() / "uv"
+    env = {**os.environ, "UV_CACHE_DIR": str(uv_cache), "XDG_CACHE_HOME": str(scratch())}
+
+    def copy() -> Path:
+        folder = scratch()
+        shutil.copyfile(PANDAS_DEV, folder / "requirements-dev.txt")
+        return folder
+
+    def init(fresh: bool) -> Callable[[], None]:
+        def run() -> None:
+            own = {"XDG_CACHE_HOME": str(scratch())} if fresh else {}
+            sh([exe, "init", "requirements-dev.txt", "--no-input"], cwd=copy(),
+               env={**env, **own})  # fmt: skip
+
+        return run
+
+    def uv_compile() -> None:
+        folder = copy()
+        sh([fx.uv, "pip", "compile", "requirements-dev.txt", "--universal", "--quiet",
+            "--python-version", "3.14", "-o", folder / "out.txt"], cwd=folder, env=env)  # fmt: skip
+
+    label = "(pandas requirements-dev.txt, with solving"
+    return [
+        pair(f"npinit init {label}, nothing remembered)", init(True),
+             "uv pip compile --universal (same file)", uv_compile, min(runs, 2)),
+        pair(f"npinit init {label}, remembered)", init(False),
+             "uv pip compile --universal (same file)", uv_compile, min(runs, 2)),
+    ]  # fmt: skip
+
+
 def table(rows: list[dict[str, object]]) -> str:
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
@@ -588,7 +629,7 @@ def table(rows: list[dict[str, object]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", default="new,lock,create,set,reproduce,relock,bundle")
+    parser.add_argument("--only", default="new,lock,create,set,reproduce,relock,bundle")  # +init
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "npinit-bench")
     parser.add_argument(
         "--python",
@@ -625,6 +666,7 @@ def main() -> None:
             "reproduce": bench_reproduce,
             "relock": bench_relock,
             "bundle": bench_bundle,
+            "init": bench_init,
         }[part](fx, npinit, args.runs)
         for r in found:
             print(

@@ -144,12 +144,15 @@ def newest_that_resolves(question: PinQuestion, attempt: Any) -> Pins:
     if not resolved:
         _nothing_resolves(question, list(failed.items()))
     always = frozenset.intersection(*(names for _, _, names in resolved))
-    python, numpy, _ = next(r for r in resolved if r[2] <= always)
+    python, numpy, _ = next((r for r in resolved if r[2] <= always), resolved[-1])
     newer = (
         question.pythons[question.pythons.index(python) - 1]
         if python != question.pythons[0]
         else ""
     )
+    culprits = {p: names - always for p, _, names in resolved if names - always}
+    if newer in culprits:  # the package held back: one built there, not everywhere
+        failed[newer] = f"Because {sorted(culprits[newer])[0]} has no wheels for that Python"
     notes = (f"Python {python}: {held_back(failed[newer], newer)}",) if newer else ()
     return Pins(python, numpy, notes)
 

@@ -79,7 +79,8 @@ def pypi_attempt(
 
     def attempt(python: str) -> str:
         key = key_of(question.fit.path, python, pin, not question.says.numpy)
-        return steered(question, python, steering.preferred(key), partial(resolved, key=key))
+        prefer = steering.preferred(key)
+        return steered(question, python, prefer, partial(resolved, key=key), steering)
 
     return attempt
 
@@ -120,8 +121,9 @@ def _resolver(
         except Failure as error:
             _missing_part(question, error)
             raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
-        steering.remember(key, sections)
-        return _numpy_with_wheels(question, python, [s.packages for s in sections.values()])
+        steering.remember(key, sections, fresh=not prefer)
+        solved = [s.packages for s in sections.values()]
+        return _numpy_with_wheels(question, python, solved)
 
     return resolved
 

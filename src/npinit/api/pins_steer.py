@@ -34,6 +34,7 @@ class Steering:
 
         self.environ, self.folder = environ, cache_dir(environ) / "solves"
         self.last: Preferred = {}
+        self.fresh: Preferred = {}  # the last unsteered resolution of this run
 
     def preferred(self, key: str) -> Preferred:
         import tomllib
@@ -45,7 +46,7 @@ class Steering:
             return dict(self.last)
         return {n: str(v) for n, v in found.items() if n != "numpy"}
 
-    def remember(self, key: str, sections: Mapping[Any, Any]) -> None:
+    def remember(self, key: str, sections: Mapping[Any, Any], fresh: bool) -> None:
         """A resolution's versions (one per package; numpy and those that differ between
         platforms left out) for ``key`` and for the rest of this run."""
         from npinit.tomlio import atomic_write
@@ -56,8 +57,14 @@ class Steering:
                 versions.setdefault(package.name, set()).add(package.version)
         self.last = {n: v.pop() for n, v in sorted(versions.items()) if len(v) == 1}
         self.last.pop("numpy", None)
+        self.fresh = dict(self.last) if fresh else self.fresh
         with contextlib.suppress(OSError, Failure):  # a read-only cache only costs time
             atomic_write(self.folder / f"{key}.toml", as_pylock(self.last))
+
+    def freed(self, names: Mapping[str, str]) -> None:
+        """The last resolution left ``names`` free: the versions uv chose for them are
+        fresh ones."""
+        self.fresh.update({n: self.last[n] for n in names if n in self.last})
 
 
 def as_pylock(preferred: Preferred) -> str:
@@ -78,20 +85,30 @@ def key_of(path: Path, python: str, pin: str, adds_numpy: bool) -> str:
     return digest.hexdigest()
 
 
-def steered(question: PinQuestion, python: str, prefer: Preferred, resolved: Resolved) -> str:
+def steered(
+    question: PinQuestion, python: str, prefer: Preferred, resolved: Resolved, steering: Steering
+) -> str:
     """The outcome of resolving for ``python`` steered by ``prefer``, when it is one a fresh
     resolution gives: a NumPy that is the newest release of the file's range with wheels
-    for that Python (no resolution can give a newer one), or packages built from source
-    that are still built when left free (their newest versions have no wheels for it).
-    Anything else (a failure, its words, an older NumPy) is the fresh resolution's."""
+    for that Python (no resolution can give a newer one), or packages built from source at
+    versions a resolution of this run chose freely (``steering.fresh``), else still built
+    when left free (their newest versions have no wheels for it). Anything else (a failure,
+    its words, an older NumPy) is the fresh resolution's."""
     if not prefer:
         return resolved(python, {})
     try:
         try:
             numpy = resolved(python, prefer)
         except FromSource as built:
-            free = {name.split("==")[0] for name in built.names}
-            numpy = resolved(python, {n: v for n, v in prefer.items() if n not in free})
+            names = dict(b.partition("==")[::2] for b in built.names)
+            if all(steering.fresh.get(n) == v for n, v in names.items()):
+                raise
+            try:
+                numpy = resolved(python, {n: v for n, v in prefer.items() if n not in names})
+            except FromSource:
+                steering.freed(names)
+                raise
+            steering.freed(names)
     except FromSource:
         raise
     except InvalidInput:
