@@ -10,7 +10,8 @@ Every command of the CLI has its function here:
 | new's questions | :func:`python_offer`, :func:`numpy_offer`, :func:`blas_offer`, ... |
 | create | :func:`create_environment`, :func:`read_project_spec`, :func:`half_built` |
 | lock, verify | :func:`lock_environment`, :func:`verify_environment`,
-  :func:`snapshot_environment`, :func:`lock_project`, :func:`preview_lock` |
+  :func:`snapshot_environment`, :func:`lock_project`, :func:`preview_lock` (both
+  resolving by :class:`LockOptions`) |
 | diff | :func:`diff_locks` |
 | bundle | :func:`make_bundle`, :func:`check_bundle` |
 | doctor | :func:`doctor` |
@@ -89,6 +90,7 @@ if TYPE_CHECKING:
     from npinit.api.report import read_roster as read_roster
     from npinit.api.report import report_target as report_target
     from npinit.api.report import write_report_html as write_report_html
+    from npinit.api.reproduce import LockOptions as LockOptions
     from npinit.api.reproduce import ProjectLockResult as ProjectLockResult
     from npinit.api.reproduce import check_lock as check_lock
     from npinit.api.reproduce import export_lock as export_lock

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from npinit.api.reproduce import ProjectLockResult
+from npinit.api.reproduce import LockOptions, ProjectLockResult
 from npinit.model import ENV_DIRS, Machine
 from npinit.record.changes import LockChanges
 
@@ -107,15 +107,13 @@ def preview_lock(
     project: Path,
     *,
     machine: Machine,
-    platforms: list[str] | None = None,
-    channel_alias: str | None = None,
+    options: LockOptions | None = None,
     run: Runner | None = None,
     progress: Callable[[str], None] | None = None,
-    upgrade: bool = False,
-    upgrade_packages: tuple[str, ...] = (),
 ) -> ProjectLockResult:
     """What ``npinit lock`` would change, without writing: the project is copied (without
-    its environments and .git) and locked there, and the result compared with its lock."""
+    its environments and .git) and locked there with the same ``options``, and the result
+    compared with its lock."""
     import shutil
     import tempfile
 
@@ -124,14 +122,6 @@ def preview_lock(
     with tempfile.TemporaryDirectory(prefix="npinit-dry-run-") as work:
         copy = Path(work) / project.name
         shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns(*NOT_COPIED))
-        result = lock_project(
-            copy,
-            machine=machine,
-            platforms=platforms,
-            channel_alias=channel_alias,
-            run=run,
-            progress=progress,
-            upgrade=upgrade,
-            upgrade_packages=upgrade_packages,
-        )
+        options = options or LockOptions()
+        result = lock_project(copy, machine=machine, options=options, run=run, progress=progress)
     return replace(result, path=project / LOCK_NAME, also_written=(), written=False)

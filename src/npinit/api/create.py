@@ -211,6 +211,7 @@ def _locked_section(
     (InvalidInput), or a bundle file that is missing or damaged (Failure) stops here, before
     anything is installed."""
     from npinit.api.reproduce import (
+        LockOptions,
         answer_mismatches,
         lock_project,
         project_inputs,
@@ -229,9 +230,9 @@ def _locked_section(
         check_made_from(bundle, lock_path)
     elif update or not lock_path.exists():  # minimal: what the lock holds and the files allow stays
         say("Locking every platform of the project" if not update else "Locking again")
-        changes = lock_project(
-            project, machine=machine, channel_alias=channel_alias, run=run, progress=say
-        ).changes
+        options = LockOptions(channel_alias=channel_alias)
+        locked = lock_project(project, machine=machine, options=options, run=run, progress=say)
+        changes = locked.changes
     lock = lockfile.read_lock(lock_path)
     reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
     reasons += answer_mismatches(spec, lock)

@@ -23,6 +23,19 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class LockOptions:
+    """How a project is resolved, by :func:`lock_project` and its dry run alike: the
+    platforms (``--platform`` values, ``all`` for every one; none: the project's), the conda
+    channel alias, and what may move from the old lock (``upgrade``: every package;
+    ``upgrade_packages``: these, the others keep their locked versions)."""
+
+    platforms: tuple[str, ...] = ()
+    channel_alias: str | None = None
+    upgrade: bool = False
+    upgrade_packages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ProjectLockResult:
     """A project lock written: where, for which platforms, each one's BLAS and size."""
 
@@ -110,18 +123,15 @@ def lock_project(
     project: Path,
     *,
     machine: Machine,
-    platforms: list[str] | None = None,
-    channel_alias: str | None = None,
+    options: LockOptions = LockOptions(),
     run: Runner | None = None,
     progress: Callable[[str], None] | None = None,
-    upgrade: bool = False,
-    upgrade_packages: tuple[str, ...] = (),
 ) -> ProjectLockResult:
     """Resolve every platform of ``project`` and write npinit.lock (and the manager's own
     lock where npinit writes it, pixi.lock). Nothing is written unless every platform
     resolved; the files are replaced atomically. Every version the old lock holds that the
-    project's files still allow is kept, except with ``upgrade`` (everything may move) and
-    for ``upgrade_packages``; the result says what changed."""
+    project's files still allow is kept, but for what ``options`` lets move; the result says
+    what changed."""
     from npinit.errors import InvalidInput
     from npinit.model import CreateContext
     from npinit.record import lockfile, relock
@@ -129,12 +139,12 @@ def lock_project(
     from npinit.spec import read_project_spec
 
     spec = read_project_spec(project, machine.platform)
-    chosen = resolve_platforms(spec, platforms)
+    chosen = resolve_platforms(spec, list(options.platforms))
     inputs = project_inputs(project, spec)
     path = project / lockfile.FILE_NAME
     reading = relock.read_in_background(path)  # the solve starts meanwhile
-    keep = relock.keep(reading, upgrade, list(upgrade_packages))
-    if upgrade_packages and keep.unknown():
+    keep = relock.keep(reading, options.upgrade, list(options.upgrade_packages))
+    if options.upgrade_packages and keep.unknown():
         raise InvalidInput(
             f"--upgrade-package {', '.join(keep.unknown())}: {path.name} has no such package",
             "name a package the lock holds, or use --upgrade for every one",
@@ -145,7 +155,7 @@ def lock_project(
         environ=dict(machine.environ),
         run=run or default_run,
         progress=progress or (lambda message: None),
-        channel_alias=channel_alias,
+        channel_alias=options.channel_alias,
         windows=machine.windows,
     )
     return _resolve_and_write(ctx, chosen, inputs, keep, reading)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +15,7 @@ from npinit.model import Blas, Channel, Machine, Manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
+A = TypeVar("A")
 
 MANAGERS = tuple(m.value for m in Manager)
 BLAS_CHOICES = tuple(b.value for b in Blas)
@@ -56,6 +57,21 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
 def warn(warnings: Iterable[str]) -> None:
     for warning in warnings:
         echo(f"npinit: warning: {warning}", err=True)
+
+
+def arguments(kind: type[A]) -> Callable[[Callable[[A], None]], Callable[..., None]]:
+    """A command's options and arguments given to it as one frozen dataclass ``kind`` (whose
+    fields are the parameters' names), built here once, as pip and uv do: the command and
+    its helpers pass one typed value instead of a dozen parameters."""
+
+    def decorate(command: Callable[[A], None]) -> Callable[..., None]:
+        @wraps(command)
+        def call(**values: Any) -> None:
+            command(kind(**values))
+
+        return call
+
+    return decorate
 
 
 def create_options(func: F) -> F:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,7 @@ from npinit.cli.common import (
     LOCK_FORMATS,
     PREFIX,
     PYTHON,
+    arguments,
     echo,
     emit_json,
     export_destination,
@@ -24,6 +26,43 @@ from npinit.errors import Drifted, InvalidInput
 
 if TYPE_CHECKING:
     from npinit import api
+
+
+@dataclass(frozen=True)
+class LockArgs:
+    """``npinit lock``'s options."""
+
+    prefix: Path | None
+    python: Path | None
+    output: Path | None
+    fmt: str
+    platforms: tuple[str, ...]
+    from_env: bool
+    check: bool
+    upgrade: bool
+    upgrade_packages: tuple[str, ...]
+    dry_run: bool
+    channel_alias: str | None
+    probe: bool
+    online: bool
+    index_url: str | None
+    as_json: bool
+
+    def resolving(self) -> api.LockOptions:
+        """How the project is resolved (a re-lock, its dry run, create --update alike)."""
+        from npinit import api
+
+        return api.LockOptions(
+            self.platforms, self.channel_alias, self.upgrade, self.upgrade_packages
+        )
+
+    def relock_flag(self) -> str | None:
+        """The option that asks for a re-lock of the project, if one does."""
+        if self.dry_run:
+            return "--dry-run"
+        if self.upgrade or self.upgrade_packages:
+            return "--upgrade" if self.upgrade else "--upgrade-package"
+        return None
 
 
 @click.command()
@@ -87,67 +126,54 @@ if TYPE_CHECKING:
 @click.option("--online", is_flag=True, help="Ask the package index for wheel URLs and hashes.")
 @click.option("--index-url", default=None, help="Simple index for --online (default PyPI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def lock(
-    prefix: Path | None,
-    python: Path | None,
-    output: Path | None,
-    fmt: str,
-    platforms: tuple[str, ...],
-    from_env: bool,
-    check: bool,
-    upgrade: bool,
-    upgrade_packages: tuple[str, ...],
-    dry_run: bool,
-    channel_alias: str | None,
-    probe: bool,
-    online: bool,
-    index_url: str | None,
-    as_json: bool,
-) -> None:
+@arguments(LockArgs)
+def lock(args: LockArgs) -> None:
     """Lock a project for every platform, installing nothing, keeping every locked version
     its files still allow; or record an installed environment (--prefix, --python,
     --from-env)."""
     from npinit import api
 
-    here = machine()
-    project = None if prefix or python else api.find_project(Path.cwd())
-    relock = Relock(upgrade, upgrade_packages, dry_run)
-    if project is None and (check or relock.asked()):
-        flag = "--check" if check else relock.flag()
+    project = None if args.prefix or args.python else api.find_project(Path.cwd())
+    relock = args.relock_flag()
+    if project is None and (args.check or relock):
+        flag = "--check" if args.check else relock
         raise InvalidInput(f"{flag} needs an npinit project here", "cd into the project")
-    if project is not None and relock.asked() and (from_env or fmt != "npinit"):
+    if project is not None and relock and (args.from_env or args.fmt != "npinit"):
         raise InvalidInput(
-            f"{relock.flag()} is for resolving the project",
-            "drop it, or --from-env / --format",
+            f"{relock} is for resolving the project", "drop it, or --from-env / --format"
         )
-    if check:
-        assert project is not None
-        _check(project, relock, platforms, channel_alias, as_json)
-        return
-    if project is not None:
-        if dry_run:
-            result = _relock(project, relock, platforms, channel_alias, as_json)
-            _print_lock(result, as_json)
-            return
-        _lock_project(
-            project, output, fmt, platforms, from_env, channel_alias, probe, as_json, relock
-        )
-        return
-    if from_env or platforms:
+    if project is None:
+        _lock_environment(args)
+    elif args.check:
+        _check(project, args)
+    elif args.dry_run:
+        _print_lock(_relock(project, args), args.as_json)
+    else:
+        _lock_project(project, args)
+
+
+def _lock_environment(args: LockArgs) -> None:
+    """``npinit lock --prefix/--python`` (or outside a project): record an installed
+    environment, in npinit's format beside it or exported."""
+    from npinit import api
+
+    if args.from_env or args.platforms:
         raise InvalidInput(
-            f"{'--from-env' if from_env else '--platform'} needs an npinit project here",
+            f"{'--from-env' if args.from_env else '--platform'} needs an npinit project here",
             "cd into the project (it has .npinit.toml)",
         )
-    target = api.resolve_target(prefix, python, None, Path.cwd(), api.conda_envs_dirs(here.environ))
-    path = export_destination(output)
-    if fmt == "npinit" and output is None:  # npinit's own record goes beside the environment
-        path = target.lock.with_name(api.DEFAULT_LOCK_NAMES[fmt])
-    if fmt == "conda-lock":
+    here = machine()
+    envs = api.conda_envs_dirs(here.environ)
+    target = api.resolve_target(args.prefix, args.python, None, Path.cwd(), envs)
+    path = export_destination(args.output)
+    if args.fmt == "npinit" and args.output is None:  # npinit's own record: beside the environment
+        path = target.lock.with_name(api.DEFAULT_LOCK_NAMES[args.fmt])
+    if args.fmt == "conda-lock":
         raise InvalidInput(
             "conda-lock.yml is exported from a project's lock", "run it in an npinit project"
         )
-    if fmt == "pylock" and not online:
-        online = True  # pylock.toml requires every wheel's URL and hash: say it goes online
+    online = args.online or args.fmt == "pylock"
+    if args.fmt == "pylock" and not args.online:  # pylock.toml requires every wheel's URL and hash
         echo(
             "npinit: asking the package index for wheel URLs and hashes "
             "(pylock.toml requires them)",
@@ -157,13 +183,18 @@ def lock(
         target.prefix,
         target.python,
         path,
-        fmt=fmt,
-        probe=probe,
+        fmt=args.fmt,
+        probe=args.probe,
         online=online,
-        index=index_url,
+        index=args.index_url,
         probe_timeout=api.probe_timeout(here.environ, api.PROBE_TIMEOUT),
         current_platform=here.platform,
     )
+    _print_recorded(recorded, args.as_json)
+
+
+def _print_recorded(recorded: api.LockResult, as_json: bool) -> None:
+    """An installed environment's record: where it went, or the export itself."""
     warn(recorded.warnings)
     if recorded.path is None and not as_json:
         click.echo(recorded.text, nl=False)  # an export without --output: standard output
@@ -179,119 +210,80 @@ def lock(
     echo(f"  BLAS: {snap.blas.variant} ({snap.blas.evidence})")
 
 
-class Relock(NamedTuple):
-    """How a project's re-lock may move its locked versions, and whether it writes."""
-
-    upgrade: bool = False
-    upgrade_packages: tuple[str, ...] = ()
-    dry_run: bool = False
-
-    def asked(self) -> bool:
-        return self.upgrade or bool(self.upgrade_packages) or self.dry_run
-
-    def flag(self) -> str:
-        if self.dry_run:
-            return "--dry-run"
-        return "--upgrade" if self.upgrade else "--upgrade-package"
-
-
-def _check(
-    project: Path,
-    relock: Relock,
-    platforms: tuple[str, ...],
-    channel_alias: str | None,
-    as_json: bool,
-) -> None:
+def _check(project: Path, args: LockArgs) -> None:
     """``lock --check``: exit 2 naming what differs; with --dry-run, also what moves."""
     from npinit import api
 
     problems = api.check_lock(project, machine())
-    if relock.dry_run:  # what a re-lock would move, before the verdict
-        result = _relock(project, relock, platforms, channel_alias, as_json)
-        if as_json:
+    if args.dry_run:  # what a re-lock would move, before the verdict
+        result = _relock(project, args)
+        if args.as_json:
             emit_json({"fits": not problems, "problems": problems, **result.to_json()})
         else:
-            _print_lock(result, as_json)
+            _print_lock(result, args.as_json)
     if problems:
         raise InvalidInput(
             f"npinit.lock does not fit the project: {'; '.join(problems)}",
             "lock it again: npinit lock, and commit the files it writes",
         )
-    if not as_json:
+    if not args.as_json:
         echo(f"{project / 'npinit.lock'} fits the project")
 
 
-def _relock(
-    project: Path,
-    relock: Relock,
-    platforms: tuple[str, ...],
-    channel_alias: str | None,
-    as_json: bool,
-) -> api.ProjectLockResult:
+def _relock(project: Path, args: LockArgs) -> api.ProjectLockResult:
     """Resolve the project again (into a copy for a dry run), with progress on a terminal."""
     from npinit import api
 
     def locking(progress: Callable[[str], None] | None) -> api.ProjectLockResult:
-        call = api.preview_lock if relock.dry_run else api.lock_project
-        return call(
-            project,
-            machine=machine(),
-            platforms=list(platforms) or None,
-            channel_alias=channel_alias,
-            progress=progress,
-            upgrade=relock.upgrade,
-            upgrade_packages=relock.upgrade_packages,
-        )
+        call = api.preview_lock if args.dry_run else api.lock_project
+        return call(project, machine=machine(), options=args.resolving(), progress=progress)
 
-    return with_progress("Locking", locking, as_json)
+    return with_progress("Locking", locking, args.as_json)
 
 
-def _lock_project(
-    project: Path,
-    output: Path | None,
-    fmt: str,
-    platforms: tuple[str, ...],
-    from_env: bool,
-    channel_alias: str | None,
-    probe: bool,
-    as_json: bool,
-    relock: Relock,
-) -> None:
+def _lock_project(project: Path, args: LockArgs) -> None:
     """``npinit lock`` inside a project: resolve, record (--from-env) or export."""
     from npinit import api
 
-    here = machine()
-    lock_path = project / api.DEFAULT_LOCK_NAMES["npinit"]
-    if fmt != "npinit":
-        if not lock_path.exists():
-            raise InvalidInput(f"no lock at {lock_path}", "lock the project first: npinit lock")
-        if len(platforms) > 1:
-            raise InvalidInput(f"{fmt} holds one platform", "give --platform once")
-        written, warnings, text = api.export_lock(
-            project, fmt, export_destination(output), platforms[0] if platforms else None
-        )
-        warn(warnings)
-        if as_json:
-            where = str(written) if written is not None else "-"
-            emit_json({"lock": where, "format": fmt, "warnings": warnings,
-                       **({"text": text} if written is None else {})})  # fmt: skip
-        elif written is None:
-            click.echo(text, nl=False)  # an export without --output: standard output
-        else:
-            echo(f"Exported {lock_path.name} as {fmt} to {written}")
+    if args.fmt != "npinit":
+        _export(project, args)
         return
-    if output is not None:
+    if args.output is not None:
         raise InvalidInput("a project's lock is always npinit.lock", "drop --output")
-    if from_env:
+    if args.from_env:
+        here = machine()
         env = api.project_environment(project, api.conda_envs_dirs(here.environ))
         if env is None:
             raise InvalidInput(
                 f"the project at {project} has no environment yet", "build it: npinit create"
             )
-        result = api.lock_from_env(project, env, machine=here, probe=probe)
+        result = api.lock_from_env(project, env, machine=here, probe=args.probe)
     else:
-        result = _relock(project, relock, platforms, channel_alias, as_json)
-    _print_lock(result, as_json)
+        result = _relock(project, args)
+    _print_lock(result, args.as_json)
+
+
+def _export(project: Path, args: LockArgs) -> None:
+    """``npinit lock --format F`` in a project: an export of its npinit.lock."""
+    from npinit import api
+
+    lock_path = project / api.DEFAULT_LOCK_NAMES["npinit"]
+    if not lock_path.exists():
+        raise InvalidInput(f"no lock at {lock_path}", "lock the project first: npinit lock")
+    if len(args.platforms) > 1:
+        raise InvalidInput(f"{args.fmt} holds one platform", "give --platform once")
+    platform = args.platforms[0] if args.platforms else None
+    destination = export_destination(args.output)
+    written, warnings, text = api.export_lock(project, args.fmt, destination, platform)
+    warn(warnings)
+    if args.as_json:
+        where = str(written) if written is not None else "-"
+        text_part = {"text": text} if written is None else {}
+        emit_json({"lock": where, "format": args.fmt, "warnings": warnings, **text_part})
+    elif written is None:
+        click.echo(text, nl=False)  # an export without --output: standard output
+    else:
+        echo(f"Exported {lock_path.name} as {args.fmt} to {written}")
 
 
 def _print_lock(result: api.ProjectLockResult, as_json: bool) -> None:
