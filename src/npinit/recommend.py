@@ -48,85 +48,108 @@ def default_manager() -> Manager:
     return recommend("beginner", "linux", gpu=False, prefer_pip=False).manager
 
 
-def recommend(experience: str, os_name: str, *, gpu: bool, prefer_pip: bool) -> Recommendation:
-    """Apply the install guide to one set of answers."""
-    answers = {"experience": experience, "os": os_name, "gpu": gpu, "prefer_pip": prefer_pip}
-    one_env = "one environment per project, recorded in its environment file"
-    if prefer_pip:
-        source = {"windows": "python.org", "macos": "python.org or Homebrew", "linux": "your OS"}
-        return Recommendation(
-            distribution=f"Python from {source[os_name]}, with Poetry",
-            manager=Manager.POETRY,
-            channel="pypi",
-            reasons=(
-                "you prefer pip and PyPI: the guide points to a Python from "
-                f"{source[os_name]} and Poetry to resolve and manage environments",
-                one_env + " (pyproject.toml)",
-            ),
-            also=("pip + venv with a requirements.txt (--manager pip)",),
-            next_command="npinit new my-project --manager poetry",
-            answers=answers,
-        )
-    if experience == "beginner":
-        return Recommendation(
-            distribution="Anaconda distribution",
-            manager=Manager.CONDA,
-            channel="defaults",
-            reasons=(
-                "the guide's advice for beginners on any OS: Anaconda installs Python, NumPy "
-                "and the common scientific packages at once",
-                "npinit new's own default channel is conda-forge; this one passes --channel "
-                "defaults on purpose: it is the channel the Anaconda distribution uses",
-                "work in JupyterLab, Spyder or VS Code; manage environments with Navigator",
-            ),
-            also=(),
-            next_command="npinit new my-project --manager conda --channel defaults",
-            answers=answers,
-        )
-    if os_name in ("windows", "macos"):
-        return Recommendation(
-            distribution="Miniconda",
-            manager=Manager.CONDA,
-            channel="conda-forge",
-            reasons=(
-                "advanced users on Windows and macOS: Miniconda, with the base environment "
-                "kept minimal and " + one_env,
-                "conda-forge as the default channel, unless defaults has all you need",
-            ),
-            also=(),
-            next_command="npinit new my-project --manager conda --channel conda-forge",
-            answers=answers,
-        )
-    if gpu:
-        return Recommendation(
-            distribution="Miniconda",
-            manager=Manager.CONDA,
-            channel="defaults",
-            reasons=(
-                "advanced users on Linux with an NVIDIA GPU: Miniconda and the defaults "
-                "channel, whose GPU packages are built together",
-                "npinit new's own default channel is conda-forge; this one passes --channel "
-                "defaults on purpose",
-                "keep base minimal; " + one_env,
-            ),
-            also=(),
-            next_command="npinit new my-project --manager conda --channel defaults",
-            answers=answers,
-        )
-    return Recommendation(
-        distribution="Miniforge",
-        manager=Manager.CONDA,
-        channel="conda-forge",
-        reasons=(
-            "advanced users on Linux: Miniforge (conda-forge by default), base kept minimal, "
-            + one_env,
+@dataclass(frozen=True)
+class _Advice:
+    """One row of the guide: what it advises in one situation (``{source}``: where the
+    Python comes from on the asker's OS; ``{one_env}``: the one-environment advice)."""
+
+    distribution: str
+    manager: Manager
+    channel: str
+    reasons: tuple[str, ...]
+    also: tuple[str, ...] = ()
+
+
+_ONE_ENV = "one environment per project, recorded in its environment file"
+_SOURCE = {"windows": "python.org", "macos": "python.org or Homebrew", "linux": "your OS"}
+_ADVICE = {
+    "prefer pip": _Advice(
+        "Python from {source}, with Poetry",
+        Manager.POETRY,
+        "pypi",
+        (
+            "you prefer pip and PyPI: the guide points to a Python from "
+            "{source} and Poetry to resolve and manage environments",
+            "{one_env} (pyproject.toml)",
         ),
-        also=(
+        ("pip + venv with a requirements.txt (--manager pip)",),
+    ),
+    "beginner": _Advice(
+        "Anaconda distribution",
+        Manager.CONDA,
+        "defaults",
+        (
+            "the guide's advice for beginners on any OS: Anaconda installs Python, NumPy "
+            "and the common scientific packages at once",
+            "npinit new's own default channel is conda-forge; this one passes --channel "
+            "defaults on purpose: it is the channel the Anaconda distribution uses",
+            "work in JupyterLab, Spyder or VS Code; manage environments with Navigator",
+        ),
+    ),
+    "advanced, windows or macos": _Advice(
+        "Miniconda",
+        Manager.CONDA,
+        "conda-forge",
+        (
+            "advanced users on Windows and macOS: Miniconda, with the base environment "
+            "kept minimal and {one_env}",
+            "conda-forge as the default channel, unless defaults has all you need",
+        ),
+    ),
+    "advanced, linux, gpu": _Advice(
+        "Miniconda",
+        Manager.CONDA,
+        "defaults",
+        (
+            "advanced users on Linux with an NVIDIA GPU: Miniconda and the defaults "
+            "channel, whose GPU packages are built together",
+            "npinit new's own default channel is conda-forge; this one passes --channel "
+            "defaults on purpose",
+            "keep base minimal; {one_env}",
+        ),
+    ),
+    "advanced, linux": _Advice(
+        "Miniforge",
+        Manager.CONDA,
+        "conda-forge",
+        (
+            "advanced users on Linux: Miniforge (conda-forge by default), base kept minimal, "
+            "{one_env}",
+        ),
+        (
             "if stability matters more than fresh versions: your OS package manager plus "
             "pip install --user",
         ),
-        next_command="npinit new my-project --manager conda --channel conda-forge",
-        answers=answers,
+    ),
+}
+
+
+def _situation(experience: str, os_name: str, *, gpu: bool, prefer_pip: bool) -> str:
+    """Which row of the guide the answers fall in, asked in the guide's order."""
+    if prefer_pip:
+        return "prefer pip"
+    if experience == "beginner":
+        return "beginner"
+    if os_name in ("windows", "macos"):
+        return "advanced, windows or macos"
+    return "advanced, linux, gpu" if gpu else "advanced, linux"
+
+
+def recommend(experience: str, os_name: str, *, gpu: bool, prefer_pip: bool) -> Recommendation:
+    """Apply the install guide to one set of answers."""
+    advice = _ADVICE[_situation(experience, os_name, gpu=gpu, prefer_pip=prefer_pip)]
+    words = {"source": _SOURCE.get(os_name, _SOURCE["linux"]), "one_env": _ONE_ENV}
+    command = f"npinit new my-project --manager {advice.manager.value}"
+    if advice.manager is Manager.CONDA:
+        command += f" --channel {advice.channel}"
+    return Recommendation(
+        distribution=advice.distribution.format(**words),
+        manager=advice.manager,
+        channel=advice.channel,
+        reasons=tuple(reason.format(**words) for reason in advice.reasons),
+        also=advice.also,
+        next_command=command,
+        answers={"experience": experience, "os": os_name, "gpu": gpu, "prefer_pip": prefer_pip},
     )
 
 

@@ -3,10 +3,10 @@ manager, check it against the lock, run the project's own check in it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from npinit.api.lock import snapshot_environment
 from npinit.model import ENV_DIRS as ENV_DIRS  # the API names it
@@ -15,6 +15,7 @@ from npinit.model import (
     CreatedEnvironment,
     Machine,
     Manager,
+    Platform,
     ProjectSpec,
     find_interpreter,
 )
@@ -103,113 +104,143 @@ def create_environment(
     A failure or an interrupt while building removes the half-built environment; the lock
     and the project's files are never touched.
     """
-    import os
-    import shutil
-    import tempfile
-
-    from npinit import managers
-    from npinit.errors import Failure, InvalidInput
-    from npinit.jail import BuildLock, check_inside
-    from npinit.model import CreateContext
-    from npinit.record.verify import compare
+    from npinit.jail import BuildLock
     from npinit.runner import run as default_run
     from npinit.spec import read_project_spec
 
-    spec = read_project_spec(project, machine.platform)
-    environ = dict(machine.environ)
-    say = progress or (lambda message: None)
+    ctx = CreateContext(
+        project=project,
+        spec=read_project_spec(project, machine.platform),
+        environ=dict(machine.environ),
+        run=run or default_run,
+        progress=progress or (lambda message: None),
+        channel_alias=channel_alias,
+        use_uv=use_uv,
+        windows=machine.windows,
+    )
     with BuildLock(project, INCOMPLETE) as marker:
         notes = _clear_half_built(project, marker.stale)
-        env_dir = managers.module_for(spec.manager).ENV_DIR
-        for name in ENV_DIRS:
-            check_inside(project, project / name)  # a link, even dangling, is never built through
-        existing = reusable_environment(project / env_dir, spec)
-        for name in ENV_DIRS:
-            if name != env_dir and os.path.lexists(project / name):
-                raise InvalidInput(
-                    f"{project / name} already exists and a {spec.manager.value} project does "
-                    "not use it",
-                    f"remove it; npinit create builds {env_dir}",
-                )
-        lock_path, section, changes, files = _locked_section(
-            project, spec, machine, channel_alias, run, say, update=update, bundle=bundle
-        )
-        locked_now = changes is not None
-        ctx = CreateContext(
-            project=project,
-            spec=spec,
-            environ=environ,
-            run=run or default_run,
-            progress=say,
-            channel_alias=channel_alias,
-            use_uv=use_uv,
-            windows=machine.windows,
-            existing=existing,
-        )
-        if not existing:  # an environment made by hand is never removed, only synced again
+        ctx = replace(ctx, existing=_environment_folder(project, ctx.spec))
+        locked = _locked_section(ctx, machine, update=update, bundle=bundle)
+        if not ctx.existing:  # an environment made by hand is never removed, only synced again
             marker.building()
-        try:
-            with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
-                created, told = _install(ctx, section, Path(work), files)
-            say("Checking the environment against the lock")
-            installed = snapshot_environment(
-                created.prefix, None, current_platform=machine.platform
-            )
-            drift = compare(section, installed)
-            if not drift.clean:
-                raise Failure(
-                    f"the new environment differs from {lock_path.name}: "
-                    + "; ".join(c.describe().strip() for c in drift.changes[:3]),
-                    "the installer did not install the lock exactly; report this",
-                )
-        except BaseException:
-            if not existing:
-                shutil.rmtree(project / env_dir, ignore_errors=True)
-            raise
+        created, told = _install_exactly(ctx, locked, machine.platform)
         marker.done()
-    warnings = notes + told + list(installed.warnings)
-    if existing:
-        warnings.insert(0, f"installed the lock into the existing {env_dir} (extras removed)")
-    if locked_now:
-        warnings.insert(0, f"wrote {lock_path.name} first (it is the source of truth from now)")
+    return _result(ctx, locked, created, [*notes, *told], check=check, update=update)
+
+
+class _Locked(NamedTuple):
+    """The lock create installs: its path, this machine's section, what locking first
+    changed (None when nothing was locked), and a bundle's files of the section (None: the
+    manager downloads)."""
+
+    path: Path
+    section: Snapshot
+    changes: LockChanges | None
+    files: list[BundledFile] | None
+
+
+def _environment_folder(project: Path, spec: ProjectSpec) -> bool:
+    """Whether the manager's environment folder is there to install into again
+    (:func:`reusable_environment`). A folder that is a link, or another manager's folder, is
+    refused (InvalidInput): create builds only its own, and never through a link."""
+    import os
+
+    from npinit.errors import InvalidInput
+    from npinit.jail import check_inside
+
+    env_dir = spec.manager.env_dir
+    for name in ENV_DIRS:
+        check_inside(project, project / name)  # a link, even dangling, is never built through
+    existing = reusable_environment(project / env_dir, spec)
+    for name in ENV_DIRS:
+        if name != env_dir and os.path.lexists(project / name):
+            raise InvalidInput(
+                f"{project / name} already exists and a {spec.manager.value} project does "
+                "not use it",
+                f"remove it; npinit create builds {env_dir}",
+            )
+    return existing
+
+
+def _install_exactly(
+    ctx: CreateContext, locked: _Locked, platform: Platform | None
+) -> tuple[CreatedEnvironment, list[str]]:
+    """The environment installed and compared with the lock's section (a difference is a
+    Failure); on any failure or interrupt, a folder this create began is removed. Returns
+    it, and what the install and the comparison had to say."""
+    import shutil
+    import tempfile
+
+    from npinit.errors import Failure
+    from npinit.record.verify import compare
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
+            created, told = _install(ctx, locked.section, Path(work), locked.files)
+        ctx.progress("Checking the environment against the lock")
+        installed = snapshot_environment(created.prefix, None, current_platform=platform)
+        drift = compare(locked.section, installed)
+        if not drift.clean:
+            raise Failure(
+                f"the new environment differs from {locked.path.name}: "
+                + "; ".join(c.describe().strip() for c in drift.changes[:3]),
+                "the installer did not install the lock exactly; report this",
+            )
+    except BaseException:
+        if not ctx.existing:
+            shutil.rmtree(ctx.project / ctx.spec.manager.env_dir, ignore_errors=True)
+        raise
+    return created, told + list(installed.warnings)
+
+
+def _result(
+    ctx: CreateContext,
+    locked: _Locked,
+    created: CreatedEnvironment,
+    notes: list[str],
+    *,
+    check: bool,
+    update: bool,
+) -> CreateResult:
+    """The environment built and verified: the project's check run in it (``check``), and
+    what to tell, first what was written or reused."""
+    first = []
+    if locked.changes is not None:
+        first.append(f"wrote {locked.path.name} first (it is the source of truth from now)")
+    if ctx.existing:
+        env_dir = ctx.spec.manager.env_dir
+        first.append(f"installed the lock into the existing {env_dir} (extras removed)")
     if check:
-        passed, summary = _run_project_tests(created, project, environ, ctx.run, say)
+        passed, summary = _run_project_tests(created, ctx)
     else:
         passed, summary = None, "skipped (--no-check)"
+    section = locked.section
     numpy = next((p.version for p in section.packages if p.name == "numpy"), "")
     return CreateResult(
-        project,
+        ctx.project,
         created.prefix,
         created.tool,
         created.activate,
-        lock_path,
+        locked.path,
         numpy,
         section.blas.variant,
         passed,
         summary,
-        tuple(warnings),
+        tuple(first + notes),
         section.platform,
-        changes if update else None,
-        verified=drift.clean,
+        locked.changes if update else None,
+        verified=True,  # compared with the lock above: a difference was a Failure
     )
 
 
 def _locked_section(
-    project: Path,
-    spec: ProjectSpec,
-    machine: Machine,
-    channel_alias: str | None,
-    run: Runner | None,
-    say: Callable[[str], None],
-    *,
-    update: bool,
-    bundle: Path | None,
-) -> tuple[Path, Snapshot, LockChanges | None, list[BundledFile] | None]:
-    """The lock's path, this machine's section of it, what locking first changed (None when
-    nothing was locked) and, from a bundle, its files of the section, each checked against
-    the lock. A lock that does not match the project, a bundle made from another lock
-    (InvalidInput), or a bundle file that is missing or damaged (Failure) stops here, before
-    anything is installed."""
+    ctx: CreateContext, machine: Machine, *, update: bool, bundle: Path | None
+) -> _Locked:
+    """The lock to install (:class:`_Locked`); from a bundle, its files of the section, each
+    checked against the lock. A lock that does not match the project, a bundle made from
+    another lock (InvalidInput), or a bundle file that is missing or damaged (Failure) stops
+    here, before anything is installed."""
     from npinit.api.reproduce import (
         LockOptions,
         answer_mismatches,
@@ -220,7 +251,7 @@ def _locked_section(
     from npinit.errors import InvalidInput
     from npinit.record import crosscheck, lockfile
 
-    lock_path = project / lockfile.FILE_NAME
+    lock_path = ctx.project / lockfile.FILE_NAME
     changes = None
     if bundle is not None:
         from npinit.record.bundle_files import check_made_from
@@ -229,26 +260,27 @@ def _locked_section(
             raise InvalidInput("--bundle installs the lock as it is", "drop --update")
         check_made_from(bundle, lock_path)
     elif update or not lock_path.exists():  # minimal: what the lock holds and the files allow stays
-        say("Locking every platform of the project" if not update else "Locking again")
-        options = LockOptions(channel_alias=channel_alias)
-        locked = lock_project(project, machine=machine, options=options, run=run, progress=say)
-        changes = locked.changes
+        ctx.progress("Locking every platform of the project" if not update else "Locking again")
+        options = LockOptions(channel_alias=ctx.channel_alias)
+        changes = lock_project(
+            ctx.project, machine=machine, options=options, run=ctx.run, progress=ctx.progress
+        ).changes
     lock = lockfile.read_lock(lock_path)
-    reasons = stale_reasons(lock.inputs, project_inputs(project, spec))
-    reasons += answer_mismatches(spec, lock)
+    reasons = stale_reasons(lock.inputs, project_inputs(ctx.project, ctx.spec))
+    reasons += answer_mismatches(ctx.spec, lock)
     if reasons:
         raise InvalidInput(
             f"{lock_path.name} does not match the project: {'; '.join(reasons)}",
             "lock again with npinit lock, or npinit create --update",
         )
-    crosscheck.refuse(project, spec, lock)  # uv, Poetry, pixi: their lock is what installs
+    crosscheck.refuse(ctx.project, ctx.spec, lock)  # uv, Poetry, pixi: their lock is what installs
     section = lockfile.section_for(lock, machine.platform, lock_path)
     if bundle is None:
-        return lock_path, section, changes, None
+        return _Locked(lock_path, section, changes, None)
     from npinit.record.bundle_files import checked_files
 
-    say(f"Checking every file of the bundle against the lock ({section.platform})")
-    return lock_path, section, changes, checked_files(bundle, section)
+    ctx.progress(f"Checking every file of the bundle against the lock ({section.platform})")
+    return _Locked(lock_path, section, changes, checked_files(bundle, section))
 
 
 def _install(
@@ -315,28 +347,22 @@ def _clear_half_built(project: Path, stale: bool) -> list[str]:
     return notes
 
 
-def _run_project_tests(
-    created: CreatedEnvironment,
-    project: Path,
-    environ: Mapping[str, str],
-    run: Runner,
-    say: Callable[[str], None],
-) -> tuple[bool | None, str]:
+def _run_project_tests(created: CreatedEnvironment, ctx: CreateContext) -> tuple[bool | None, str]:
     """Run the generated ``tests/test_environment.py`` inside the new environment."""
     from npinit.errors import Failure
 
     if created.python is None or not created.python.exists():
         return None, "the environment has no Python interpreter"
-    say("Running tests/test_environment.py in the new environment")
-    env = {**environ, **created.env_vars}
+    ctx.progress("Running tests/test_environment.py in the new environment")
+    env = {**ctx.environ, **created.env_vars}
     env.pop("PYTHONPATH", None)
     try:
         # the test file also runs without pytest: the same checks, far less start-up
         check = "tests/test_npinit_environment.py"  # what npinit init names it beside another
-        check = check if (project / check).is_file() else "tests/test_environment.py"
-        result = run(
+        check = check if (ctx.project / check).is_file() else "tests/test_environment.py"
+        result = ctx.run(
             [created.python, check],
-            cwd=project,
+            cwd=ctx.project,
             env=env,
             what="the environment check",
         )

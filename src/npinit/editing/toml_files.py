@@ -136,7 +136,8 @@ def edit_pyproject(
     text: str, origin: str, *, numpy: str | None = None, python: str | None = None
 ) -> str:
     """PEP 621 ``[project]`` (dependencies, optional-dependencies), ``[dependency-groups]``,
-    and Poetry's main, dev and group dependency tables: every numpy pin among them."""
+    and Poetry's main, dev and group dependency tables: every numpy pin among them (added to
+    the main dependencies where there is none); the Python bound of both."""
     import tomlkit
 
     doc = parse(text, origin)
@@ -150,52 +151,78 @@ def edit_pyproject(
             "npinit edits PEP 621 and Poetry projects",
         )
     if numpy is not None:
-        done = False
-        for _, deps in arrays:
-            for index, item in enumerate(deps):
-                if isinstance(item, str) and _requirement_name(item) == "numpy":
-                    _set_string(deps, index, _pin_requirement(str(item), numpy))
-                    done = True
-        for where, table in poetry_tables:
-            for key in list(table):
-                if _requirement_name(str(key)) != "numpy":
-                    continue
-                entry = table[key]
-                if isinstance(entry, dict):
-                    entry["version"] = f"=={numpy}"
-                elif isinstance(entry, str):
-                    _set_string(table, key, f"=={numpy}")
-                else:
-                    raise InvalidInput(
-                        f"{origin}: {where}.{key} has several constraints",
-                        "pin numpy there by hand; npinit edits a string or one table",
-                    )
-                done = True
-        if not done:
-            if project is not None:
-                deps = project.get("dependencies")
-                if deps is None:
-                    deps = tomlkit.array()
-                    deps.append(f"numpy=={numpy}")
-                    project["dependencies"] = deps
-                else:
-                    deps.append(f"numpy=={numpy}")
-            else:
-                poetry["numpy"] = f"=={numpy}"
+        pinned = [_pin_arrays(arrays, numpy), _pin_poetry(poetry_tables, numpy, origin)]
+        if not any(pinned):
+            _add_numpy(project, poetry, numpy)
     if python is not None:
-        python = python.removesuffix("t")  # PEP 440 has no free-threaded ABI
-        major, minor = python.split(".")
-        bound = f">={python},<{major}.{int(minor) + 1}"
-        if project is not None:
-            if "requires-python" in project:
-                _set_string(project, "requires-python", bound)
-            else:
-                project["requires-python"] = bound
-        if poetry is not None and "python" in poetry:
-            _set_string(poetry, "python", bound)
+        _bound_python(project, poetry, python)
     result = tomlkit.dumps(doc)
     parse(result, origin)
     return result
+
+
+def _pin_arrays(arrays: list[tuple[str, Any]], numpy: str) -> bool:
+    """Pin numpy in every PEP 508 array that names it; whether one did."""
+    done = False
+    for _, deps in arrays:
+        for index, item in enumerate(deps):
+            if isinstance(item, str) and _requirement_name(item) == "numpy":
+                _set_string(deps, index, _pin_requirement(str(item), numpy))
+                done = True
+    return done
+
+
+def _pin_poetry(tables: list[tuple[str, Any]], numpy: str, origin: str) -> bool:
+    """Pin numpy in every Poetry dependency table that names it (a string, or a table's
+    ``version``); whether one did."""
+    done = False
+    for where, table in tables:
+        for key in list(table):
+            if _requirement_name(str(key)) != "numpy":
+                continue
+            entry = table[key]
+            if isinstance(entry, dict):
+                entry["version"] = f"=={numpy}"
+            elif isinstance(entry, str):
+                _set_string(table, key, f"=={numpy}")
+            else:
+                raise InvalidInput(
+                    f"{origin}: {where}.{key} has several constraints",
+                    "pin numpy there by hand; npinit edits a string or one table",
+                )
+            done = True
+    return done
+
+
+def _add_numpy(project: Any, poetry: Any, numpy: str) -> None:
+    """No numpy anywhere: add the pin to ``[project]``'s dependencies, else Poetry's."""
+    import tomlkit
+
+    if project is None:
+        poetry["numpy"] = f"=={numpy}"
+        return
+    deps = project.get("dependencies")
+    if deps is None:
+        deps = tomlkit.array()
+        deps.append(f"numpy=={numpy}")
+        project["dependencies"] = deps
+    else:
+        deps.append(f"numpy=={numpy}")
+
+
+def _bound_python(project: Any, poetry: Any, python: str) -> None:
+    """``requires-python`` (set, or added) and Poetry's ``python`` (where it is) to the one
+    minor release ``python`` names (PEP 440 has no free-threaded ABI: 3.13t is 3.13)."""
+    python = python.removesuffix("t")
+    major, minor = python.split(".")
+    bound = f">={python},<{major}.{int(minor) + 1}"
+    if project is not None:
+        if "requires-python" in project:
+            _set_string(project, "requires-python", bound)
+        else:
+            project["requires-python"] = bound
+    if poetry is not None and "python" in poetry:
+        _set_string(poetry, "python", bound)
 
 
 def edit_pixi(
