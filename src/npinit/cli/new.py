@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from npinit.cli.common import (
     CHANNELS,
     MANAGERS,
     absolute,
+    arguments,
     create_options,
     echo,
     emit_json,
@@ -24,6 +26,36 @@ from npinit.errors import CheckFailed, InvalidInput, NotConfirmed
 if TYPE_CHECKING:
     from npinit.api import CreateResult, NewResult
     from npinit.model import ProjectSpec
+
+
+@dataclass(frozen=True)
+class NewArgs:
+    """``npinit new``'s options; the first ten are the answers asked for when not given."""
+
+    name: str | None
+    manager: str | None
+    python: str | None
+    numpy: str | None
+    blas: str | None
+    channel: str | None
+    platforms: tuple[str, ...]
+    threads: int | None
+    with_packages: tuple[str, ...]
+    ci: str | None
+    description: str
+    author: str
+    output_dir: Path
+    no_input: bool
+    force: bool
+    as_json: bool
+    yes: bool
+    template: str | None
+    trust: bool
+    no_solve: bool
+    build: bool
+    channel_alias: str | None
+    no_uv: bool
+    no_check: bool
 
 
 @click.command(
@@ -88,96 +120,79 @@ Examples:
     help="Also build the environment, record its lock and run its tests.",
 )
 @create_options
-def new(
-    name: str | None,
-    manager: str | None,
-    python: str | None,
-    numpy: str | None,
-    blas: str | None,
-    channel: str | None,
-    platforms: tuple[str, ...],
-    with_packages: tuple[str, ...],
-    threads: int | None,
-    description: str,
-    author: str,
-    output_dir: Path,
-    ci: str | None,
-    no_input: bool,
-    force: bool,
-    as_json: bool,
-    yes: bool,
-    template: str | None,
-    trust: bool,
-    no_solve: bool,
-    build: bool,
-    channel_alias: str | None,
-    no_uv: bool,
-    no_check: bool,
-) -> None:
+@arguments(NewArgs)
+def new(args: NewArgs) -> None:
     """Write a new project NAME with its environment file, package, tests and README."""
     from npinit import api
 
-    api.check_template_create(template, trust, build)
-    fallback_manager = api.default_manager().value
-    if not no_input:
-        from npinit.cli.ask import Answers, questions
-
-        answers = questions(
-            Answers(name, manager, python, numpy, blas, channel, platforms, threads,
-                    with_packages, ci),
-            output_dir,
-            force,
-        )  # fmt: skip
-        name, manager, python, numpy = answers.name, answers.manager, answers.python, answers.numpy
-        blas, channel, platforms = answers.blas, answers.channel, answers.platforms
-        threads, with_packages, ci = answers.threads, answers.with_packages, answers.ci
-    if not name:
-        raise InvalidInput("the project name is missing", "give one: npinit new my-project")
-    spec = api.resolve_project(
-        name,
-        manager=manager or fallback_manager,
-        python=python,
-        numpy=numpy or "latest",
-        blas=blas or "default",
-        channel=channel,
-        platforms=platforms,
-        with_packages=with_packages,
-        threads=threads,
-        description=description,
-        author=author,
-        current_platform=machine().platform,
-        ci=ci or "github",
-    )
-    if with_packages and python is None and not no_solve:
-        spec = _solved(spec, numpy or "latest", channel_alias, as_json)
-    if not no_input and not yes and not as_json:
-        _summary(spec, output_dir)
+    api.check_template_create(args.template, args.trust, args.build)
+    if not args.no_input:
+        args = _asked(args)
+    spec = _resolved(args)
+    if args.with_packages and args.python is None and not args.no_solve:
+        spec = _solved(spec, args)
+    if not args.no_input and not args.yes and not args.as_json:
+        _summary(spec, args.output_dir)
         from npinit.cli.ask import confirm
 
         if not confirm("Write it?"):
             raise NotConfirmed("not confirmed: nothing was written", "")
     result = api.new_project(
         spec,
-        output_dir,
-        force=force,
+        args.output_dir,
+        force=args.force,
         cache_dir=api.cache_dir(machine().environ) / "templates",
-        template=template,
-        trust=trust,
+        template=args.template,
+        trust=args.trust,
     )
-    if not as_json:
-        _print_new(result, show_next=not build)
-    if build:
-        created = _create(result.project, as_json, channel_alias, no_uv, no_check)
-        if as_json:
+    if not args.as_json:
+        _print_new(result, show_next=not args.build)
+    if args.build:
+        created = _create(
+            result.project, args.as_json, args.channel_alias, args.no_uv, args.no_check
+        )
+        if args.as_json:
             emit_json({**result.to_json(), "environment": created.to_json()})
-        _finish_create(created, as_json)
-        if not as_json:
+        _finish_create(created, args.as_json)
+        if not args.as_json:
             _next_lines(result, built=True, activate=created.activate)
-    elif as_json:
+    elif args.as_json:
         emit_json(result.to_json())
 
 
-def _solved(spec: ProjectSpec, numpy: str, channel_alias: str | None, quiet: bool) -> ProjectSpec:
+def _asked(args: NewArgs) -> NewArgs:
+    """The answers not given as options, asked for (new's questions)."""
+    from npinit.cli.ask import Answers, questions
+
+    given = Answers(**{f.name: getattr(args, f.name) for f in fields(Answers)})
+    answers = questions(given, args.output_dir, args.force)
+    return replace(args, **{f.name: getattr(answers, f.name) for f in fields(Answers)})
+
+
+def _resolved(args: NewArgs) -> ProjectSpec:
+    """The answers validated into a project's spec (npinit's defaults for what is missing)."""
+    from npinit import api
+
+    if not args.name:
+        raise InvalidInput("the project name is missing", "give one: npinit new my-project")
+    return api.resolve_project(
+        args.name,
+        manager=args.manager or api.default_manager().value,
+        python=args.python,
+        numpy=args.numpy or "latest",
+        blas=args.blas or "default",
+        channel=args.channel,
+        platforms=args.platforms,
+        with_packages=args.with_packages,
+        threads=args.threads,
+        description=args.description,
+        author=args.author,
+        current_platform=machine().platform,
+        ci=args.ci or "github",
+    )
+
+
+def _solved(spec: ProjectSpec, args: NewArgs) -> ProjectSpec:
     """``--with`` packages may hold the Python back: the newest Python some NumPy release
     supports (every one is tried, newest first), and the newest NumPy for it, for which the
     whole file resolves on every platform (uv, py-rattler); one line says which package
@@ -190,21 +205,20 @@ def _solved(spec: ProjectSpec, numpy: str, channel_alias: str | None, quiet: boo
         made = api.new_project(spec, Path(work))
         manifest = made.project / (made.plan["manifest"]["file"] or "")
         pins = api.solve_for_project(
-            manifest, spec.manager, pythons=api.pythons_to_try(), numpy=numpy,
-            platforms=list(spec.platforms), with_packages=list(spec.with_packages),
-            environ=machine().environ, channel_alias=channel_alias,
-        )  # fmt: skip
-    if not quiet:
+            manifest,
+            spec.manager,
+            pythons=api.pythons_to_try(),
+            numpy=args.numpy or "latest",
+            platforms=list(spec.platforms),
+            with_packages=list(spec.with_packages),
+            environ=machine().environ,
+            channel_alias=args.channel_alias,
+        )
+    if not args.as_json:
         warn(list(pins.notes))
     if (pins.python, pins.numpy) == (spec.python, spec.numpy):
         return spec
-    channel = None if spec.channel.value == "pypi" else spec.channel.value
-    return api.resolve_project(
-        spec.name, manager=spec.manager.value, python=pins.python, numpy=pins.numpy,
-        blas=spec.blas_request, channel=channel, platforms=[p.value for p in spec.platforms],
-        with_packages=spec.with_packages, threads=spec.threads, description=spec.description,
-        author=spec.author, current_platform=machine().platform, ci=spec.ci,
-    )  # fmt: skip
+    return _resolved(replace(args, python=pins.python, numpy=pins.numpy))
 
 
 def _print_new(result: NewResult, show_next: bool = True) -> None:
