@@ -1,7 +1,18 @@
-"""conda's MatchSpec, read in one place: py-rattler's own parser where it is installed
-(imported only when a spec is read), else one fallback grammar, which tests hold to the same
-tables of real specs (tests/integration/test_with_specs.py for names,
-test_set_real_world.py for BLAS selectors' builds)."""
+"""conda's MatchSpec, read in one place: every module that reads a conda spec imports from
+here, and py-rattler's parser (``rattler.MatchSpec``, ``rattler.NamelessMatchSpec``) decides
+what a spec is. Kept beside it only what rattler cannot do:
+
+- read a spec where py-rattler is not installed: it is the ``conda`` extra, and a plain
+  ``pip install npinit`` still reads ``libblas=*=*mkl`` (``npinit set --blas`` on an
+  environment.yml) and checks ``--with 'scipy>=1.14,<2'`` for a conda project. That is
+  :func:`parse_without_rattler`, one grammar, held by the tests to rattler's answers on the
+  same tables of real specs (tests/integration/test_with_specs.py for names and pixi's
+  values, test_set_real_world.py for BLAS selectors' builds);
+- name an entry of a conda file that is no MatchSpec at all, as real files hold:
+  ``nbconvert[execute]`` (pip's extras; rattler: "invalid bracket"). :func:`entry_name`
+  reads the name an entry starts with, whatever follows, without importing rattler (some
+  0.4 s) to read a file.
+"""
 
 from __future__ import annotations
 
@@ -20,14 +31,18 @@ _GRAMMAR = re.compile(
     r"(?P<after>\[[^\[\]]*\])?$"
 )
 _BRACKET_BUILD = re.compile(r"\bbuild\s*=\s*['\"]?(?P<build>[^'\",\]]+)")  # [build=*mkl]
+_ENTRY_NAME = re.compile(r"[^\s=<>!~\[]*")
 
 
 @dataclass(frozen=True)
 class MatchSpec:
-    """What npinit reads of a spec: the package name (normalized) and the build asked for."""
+    """What npinit reads of a spec: the package name (normalized), the build asked for, and
+    the spec without its name as pixi.toml writes it (``scipy>=1.14,<2`` -> ``>=1.14,<2``,
+    ``scipy=1.14`` -> ``1.14.*``, ``scipy`` -> ``*``)."""
 
     name: str
     build: str | None = None
+    nameless: str = "*"
 
 
 def parse(text: str) -> MatchSpec | None:
@@ -39,13 +54,15 @@ def parse(text: str) -> MatchSpec | None:
         return parse_without_rattler(text)
     try:
         spec = rattler.MatchSpec(text.strip())
+        nameless = str(rattler.NamelessMatchSpec.from_match_spec(spec))
     except Exception:  # py-rattler raises its own parse errors
         return None
-    return MatchSpec(str(spec.name.normalized), str(spec.build) if spec.build else None)
+    build = str(spec.build) if spec.build else None
+    return MatchSpec(str(spec.name.normalized), build, nameless)
 
 
 def parse_without_rattler(text: str) -> MatchSpec | None:
-    """:func:`parse` by the fallback grammar (linear in the text's length)."""
+    """:func:`parse` where py-rattler is not installed (linear in the text's length)."""
     match = _GRAMMAR.match(text.strip())
     if match is None:
         return None
@@ -54,4 +71,14 @@ def parse_without_rattler(text: str) -> MatchSpec | None:
         found = _BRACKET_BUILD.search(brackets or "")
         if found:
             build = found["build"]
-    return MatchSpec(match["name"].lower(), build)
+    rest = text.strip()[match.end("name") :].strip()
+    if rest.startswith("=") and not rest.startswith("=="):
+        rest = rest[1:] + ".*"  # conda's ``=1.14`` is 1.14.*
+    return MatchSpec(match["name"].lower(), build, rest or "*")
+
+
+def entry_name(text: str) -> str:
+    """The package name an entry of a conda file starts with (``conda-forge::libblas=*=*mkl``
+    -> ``libblas``, ``nbconvert[execute]`` -> ``nbconvert``), lowercased; ``""`` if none."""
+    match = _ENTRY_NAME.match(text.strip().rsplit("::", 1)[-1])
+    return match.group().lower() if match else ""

@@ -46,6 +46,33 @@ def test_rattler_and_the_fallback_agree_on_real_specs(spec: str, name: str | Non
     assert (fallback.name if fallback else None) == name
 
 
+# the usual spellings of a --with value for pixi: (spec, pixi.toml's value for it)
+PIXI_TABLE = [
+    ("scipy", "*"),
+    ("scipy>=1.14,<2", ">=1.14,<2"),
+    ("scipy 1.14.*", "1.14.*"),
+    ("scipy >=1.14", ">=1.14"),
+    ("scipy=1.14", "1.14.*"),
+    ("scipy==1.14.1", "==1.14.1"),
+    ("ruamel.yaml>=0.18", ">=0.18"),
+]
+
+
+@pytest.mark.parametrize(("spec", "value"), PIXI_TABLE)
+def test_pixi_values_are_rattlers_and_the_fallback_agrees(spec: str, value: str) -> None:
+    from npinit.managers.pixi import dependencies
+    from npinit.spec import build_spec
+
+    project = build_spec(
+        name="w", manager="pixi", platforms=["linux-64"], with_packages=[spec], numpy="2.3"
+    )
+    name = conda_spec_name(spec)
+    assert name is not None
+    assert dependencies(project)[name] == value
+    fallback = parse_without_rattler(spec)
+    assert fallback is not None and (fallback.name, fallback.nameless) == (name, value)
+
+
 @pytest.mark.parametrize(
     "spec", ["pytest>=9,<10", "pytest 9.*", "{channel}::pytest", "pytest=9.0.3=*_1",
              "pytest >=9.0 | <8"],

@@ -164,3 +164,26 @@ def test_matchspecs_are_read_in_one_module() -> None:
         if "::" in value and "[A-Za-z0-9" in value  # a channel::name grammar
     ]
     assert patterns == []
+
+
+def test_conda_entry_names_and_pixi_values_follow_matchspec(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An environment.yml entry's name (editing/conda_env.py) and a --with value in
+    pixi.toml (managers/pixi.py) are read by npinit.matchspec: changing it there changes
+    both (no private name grammar beside it)."""
+    from npinit import matchspec
+    from npinit.editing import conda_env
+    from npinit.managers import pixi
+
+    text = "name: t\ndependencies:\n  - python=3.12\n  - Numpy-Renamed>=2\n"
+    assert [e.name for e in conda_env.parse(text, "a.yml")[1]] == ["python", "numpy-renamed"]
+    assert pixi._with("scipy>=1.14") == ("scipy", ">=1.14")
+    monkeypatch.setattr(matchspec, "entry_name", lambda spec: spec.upper())
+    monkeypatch.setattr(matchspec, "parse", lambda spec: matchspec.MatchSpec("other", None, "9"))
+    other = text.replace("t\n", "u\n")  # the reader caches by text
+    assert [e.name for e in conda_env.parse(other, "a.yml")[1]] == [
+        "PYTHON=3.12",
+        "NUMPY-RENAMED>=2",
+    ]
+    assert pixi._with("scipy>=1.14") == ("other", "9")

@@ -19,8 +19,10 @@ from npinit.model import Platform
 T = TypeVar("T")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Answers:
+    """The answers new asks for when they are not given as options."""
+
     name: str | None
     manager: str | None
     python: str | None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from npinit.cli.ask import Answers
 from npinit.cli.common import (
     CHANNELS,
     MANAGERS,
@@ -28,20 +29,10 @@ if TYPE_CHECKING:
     from npinit.model import ProjectSpec
 
 
-@dataclass(frozen=True)
-class NewArgs:
-    """``npinit new``'s options; the first ten are the answers asked for when not given."""
+@dataclass(frozen=True, kw_only=True)
+class NewArgs(Answers):
+    """``npinit new``'s options: the answers (asked for when not given), and how to write."""
 
-    name: str | None
-    manager: str | None
-    python: str | None
-    numpy: str | None
-    blas: str | None
-    channel: str | None
-    platforms: tuple[str, ...]
-    threads: int | None
-    with_packages: tuple[str, ...]
-    ci: str | None
     description: str
     author: str
     output_dir: Path
@@ -162,10 +153,9 @@ def new(args: NewArgs) -> None:
 
 def _asked(args: NewArgs) -> NewArgs:
     """The answers not given as options, asked for (new's questions)."""
-    from npinit.cli.ask import Answers, questions
+    from npinit.cli.ask import questions
 
-    given = Answers(**{f.name: getattr(args, f.name) for f in fields(Answers)})
-    answers = questions(given, args.output_dir, args.force)
+    answers = questions(args, args.output_dir, args.force)
     return replace(args, **{f.name: getattr(answers, f.name) for f in fields(Answers)})
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from npinit import matchspec
 from npinit.editing.selectors import BLAS_SELECTORS, blas_build
 from npinit.errors import InvalidInput
 from npinit.reading import parse_bounded
@@ -39,7 +40,6 @@ class Entry:
     flow: bool = False  # an item of a [flow, style] list
 
 
-_NAME = re.compile(r"[^\s=<>!~\[]*")
 _FLOW_UNSAFE = re.compile(r"[,\[\]{}]|: |\s#|^[!&*|>'\"%@`]")
 
 
@@ -53,7 +53,7 @@ def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
     data, found = scanned
     last = len(found) - 1
     entries = [
-        Entry(line, _name(spec), spec, start, end)
+        Entry(line, matchspec.entry_name(spec), spec, start, end)
         for i, (line, spec, start, end) in enumerate(found)
         if i in (0, last) or _may_edit(spec)
     ]
@@ -87,7 +87,7 @@ def _ruamel_parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
         if isinstance(item, str):
             line, column = deps.lc.item(index)  # type: ignore[attr-defined]
             end = _token_end(lines[line], column, flow)
-            entries.append(Entry(line, _name(item), str(item), column, end, flow))
+            entries.append(Entry(line, matchspec.entry_name(item), str(item), column, end, flow))
     return data, _edited(entries)
 
 
@@ -134,11 +134,6 @@ def parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
     if not isinstance(deps, list):
         raise InvalidInput(f"{origin}: dependencies is not a list", "make it a YAML list")
     return data, list(entries)
-
-
-def _name(spec: str) -> str:
-    match = _NAME.match(spec.strip().rsplit("::", 1)[-1])  # conda-forge::libblas is libblas
-    return match.group().lower() if match else ""
 
 
 def _may_edit(spec: str) -> bool:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +29,13 @@ CHANNELS = ["conda-forge"]
 
 
 def _with(spec_text: str) -> tuple[str, str]:
-    """``scipy``, ``scipy=1.14``, ``scipy>=1.14`` -> (name, pixi version spec)."""
-    match = re.match(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)\s*(.*)$", spec_text.strip())
-    assert match is not None  # validated by spec.check_with
-    name, rest = match.group(1), match.group(2).strip()
-    if rest.startswith("=") and not rest.startswith("=="):
-        rest = rest[1:] + ".*"
-    return name.lower(), rest or "*"
+    """``scipy``, ``scipy=1.14``, ``scipy>=1.14`` -> (name, pixi version spec), read by
+    :mod:`npinit.matchspec`."""
+    from npinit.matchspec import parse
+
+    spec = parse(spec_text)
+    assert spec is not None  # validated by spec.check_with
+    return spec.name, spec.nameless
 
 
 def dependencies(spec: ProjectSpec) -> dict[str, str]:
