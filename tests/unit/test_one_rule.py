@@ -187,3 +187,19 @@ def test_conda_entry_names_and_pixi_values_follow_matchspec(
         "NUMPY-RENAMED>=2",
     ]
     assert pixi._with("scipy>=1.14") == ("other", "9")
+
+
+def test_a_python_minor_as_a_pep440_range_is_one_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The range a generated pyproject.toml requires (managers) and the one ``npinit set
+    --python`` writes into an existing one (editing/toml_files.py) are editing.pythons'."""
+    from npinit.editing import pythons, toml_files
+    from npinit.managers.common import requires_python
+    from npinit.spec import build_spec
+
+    spec = build_spec(name="w", manager="uv", python="3.12", numpy="2.3", platforms=["linux-64"])
+    text = '[project]\nname = "w"\nrequires-python = ">=3.9"\n'
+    assert requires_python(spec) == ">=3.12,<3.13"
+    assert 'requires-python = ">=3.12,<3.13"' in toml_files.edit_pyproject(text, "p", python="3.12")
+    monkeypatch.setattr(pythons, "minor_range", lambda python: f"=={python}.*")
+    assert requires_python(spec) == "==3.12.*"
+    assert 'requires-python = "==3.12.*"' in toml_files.edit_pyproject(text, "p", python="3.12")

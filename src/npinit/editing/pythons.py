@@ -55,6 +55,14 @@ def _caret_upper(version: str) -> str:
     return ".".join(str(b) for b in [*bits[:at], bits[at] + 1])
 
 
+def minor_range(python: str) -> str:
+    """The one Python minor ``python`` names as a PEP 440 range: ``3.12`` -> ``>=3.12,<3.13``
+    (a free-threaded ``3.14t`` too: PEP 440 has no ABI)."""
+    version = python.removesuffix("t")
+    major, minor = version.split(".")
+    return f">={version},<{major}.{int(minor) + 1}"
+
+
 def poetry_to_pep440(spec: str) -> str:
     """Poetry's ``^3.10`` (>=3.10,<4), ``~3.10`` (>=3.10,<3.11) and PEP 440 forms."""
     parts = []

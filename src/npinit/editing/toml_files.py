@@ -213,9 +213,9 @@ def _add_numpy(project: Any, poetry: Any, numpy: str) -> None:
 def _bound_python(project: Any, poetry: Any, python: str) -> None:
     """``requires-python`` (set, or added) and Poetry's ``python`` (where it is) to the one
     minor release ``python`` names (PEP 440 has no free-threaded ABI: 3.13t is 3.13)."""
-    python = python.removesuffix("t")
-    major, minor = python.split(".")
-    bound = f">={python},<{major}.{int(minor) + 1}"
+    from npinit.editing.pythons import minor_range
+
+    bound = minor_range(python)
     if project is not None:
         if "requires-python" in project:
             _set_string(project, "requires-python", bound)

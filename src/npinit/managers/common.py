@@ -190,9 +190,23 @@ def _more_pyproject_inputs(doc: dict[str, Any]) -> list[str]:
 def requires_python(spec: ProjectSpec) -> str:
     """The one Python minor the project was pinned for, as a PEP 440 range (a free-threaded
     ``3.14t`` is ``>=3.14,<3.15`` too: PEP 440 has no ABI; uv's .python-version says ``t``)."""
-    version = spec.python.removesuffix("t")
-    major, minor = version.split(".")
-    return f">={version},<{major}.{int(minor) + 1}"
+    from npinit.editing.pythons import minor_range
+
+    return minor_range(spec.python)
+
+
+def pyproject_manifest(spec: ProjectSpec, file: str, **more: Any) -> dict[str, Any]:
+    """A PEP 621 pyproject.toml's manifest (Poetry 2 and uv alike): NumPy pinned exactly and
+    the --with packages, requires-python, the dev group, and ``more`` (uv's environments)."""
+    dependencies = [f"numpy=={spec.numpy}", *spec.with_packages]
+    return {
+        "file": file,
+        "requires_python": requires_python(spec),
+        "dependencies": dependencies,
+        "dev_dependencies": list(DEV_PACKAGES),
+        **more,
+        "spec_lines": dependencies,
+    }
 
 
 def python_matchspec(spec: ProjectSpec) -> str:

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from npinit.managers.common import (
-    DEV_PACKAGES,
     SYNC,
     project_python,
     pyproject_inputs,
-    requires_python,
+    pyproject_manifest,
 )
 from npinit.model import (
     CreateContext,
@@ -30,14 +29,7 @@ NATIVE_LOCK = "poetry.lock"
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
-    dependencies = [f"numpy=={spec.numpy}", *spec.with_packages]
-    return {
-        "file": FILE,
-        "requires_python": requires_python(spec),
-        "dependencies": dependencies,
-        "dev_dependencies": list(DEV_PACKAGES),
-        "spec_lines": dependencies,
-    }
+    return pyproject_manifest(spec, FILE)
 
 
 def activate(windows: bool) -> str:

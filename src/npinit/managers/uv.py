@@ -8,12 +8,11 @@ from typing import Any
 
 from npinit.knowledge.platforms import MARKERS
 from npinit.managers.common import (
-    DEV_PACKAGES,
     SYNC,
     find_uv_or_fail,
     project_python,
     pyproject_inputs,
-    requires_python,
+    pyproject_manifest,
 )
 from npinit.model import (
     CreateContext,
@@ -33,15 +32,7 @@ NATIVE_LOCK = "uv.lock"
 
 
 def manifest(spec: ProjectSpec) -> dict[str, Any]:
-    dependencies = [f"numpy=={spec.numpy}", *spec.with_packages]
-    return {
-        "file": FILE,
-        "requires_python": requires_python(spec),
-        "dependencies": dependencies,
-        "dev_dependencies": list(DEV_PACKAGES),
-        "environments": [MARKERS[p] for p in spec.platforms],
-        "spec_lines": dependencies,
-    }
+    return pyproject_manifest(spec, FILE, environments=[MARKERS[p] for p in spec.platforms])
 
 
 def activate(windows: bool) -> str:
