@@ -49,11 +49,14 @@ class LockArgs:
     as_json: bool
 
     def resolving(self) -> api.LockOptions:
-        """How the project is resolved (a re-lock, its dry run, create --update alike)."""
+        """How the project is resolved: the options its lock and its dry run both take."""
         from npinit import api
 
         return api.LockOptions(
-            self.platforms, self.channel_alias, self.upgrade, self.upgrade_packages
+            platforms=self.platforms,
+            channel_alias=self.channel_alias,
+            upgrade=self.upgrade,
+            upgrade_packages=self.upgrade_packages,
         )
 
     def relock_flag(self) -> str | None:
