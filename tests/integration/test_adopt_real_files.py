@@ -39,9 +39,9 @@ def all_files() -> list[Path]:
 # file -> the manager it is adopted with (--manager when several fit), or the refusal's words
 EXPECTED: dict[str, str] = {
     "PythonDataScienceHandbook__requirements.txt": (
-        "refused: requirements.txt: numpy==1.11 is older than every release npinit can prove "
-        "(1.17.0 on) (the newest release that fits: NumPy 1.17.5 (Python 3.8); "
-        "npinit init --numpy 1.17.5)"
+        "refused: requirements.txt: numpy==1.11 has no wheel for any Python npinit supports "
+        "(3.8 on; NumPy's first release with wheels for Python 3.8 is 1.17.3) (the newest "
+        "release that fits: NumPy 1.17.5 (Python 3.8); npinit init --numpy 1.17.5)"
     ),
     "numpy__pyproject.toml": (
         'refused: pyproject.toml is NumPy\'s own project ([project] name = "numpy"): npinit '

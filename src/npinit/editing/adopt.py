@@ -118,10 +118,20 @@ def _legacy_refusal(says: FileSays, source: str) -> None:
             + (
                 f"has no wheel for any Python npinit supports ({releases.known_pythons()[0]} on)"
                 if known
-                else f"is older than every release npinit can prove ({releases.FIRST_RELEASE} on)"
+                else f"has no wheel for any Python npinit supports ({_first_wheels()})"
             ),
             _nearest_hint(version, supported),
         )
+
+
+def _first_wheels() -> str:
+    """The oldest supported Python and NumPy's first release with wheels for it: a pin older
+    than the releases npinit knows (1.17.0 on) is older than that release too."""
+    from npinit.knowledge import releases
+
+    oldest = releases.known_pythons()[0]
+    first = next(r for r in releases.all_releases() if oldest in r.pythons)
+    return f"{oldest} on; NumPy's first release with wheels for Python {oldest} is {first.version}"
 
 
 def _nearest_hint(version: str, supported: set[str]) -> str:
