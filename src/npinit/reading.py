@@ -45,12 +45,12 @@ def _refuse(name: str, mode: int) -> InvalidInput:
     )
 
 
-def _named(path: Path, what: str) -> str:
+def _named(path: Path | str, what: str) -> str:
     """How a message names the file (made only when one is written)."""
     return f"{what} {path}" if what else str(path)
 
 
-def check_regular(path: Path, what: str = "") -> None:
+def check_regular(path: Path | str, what: str = "") -> None:
     """Refuse (exit 2) what is not a regular file; see :func:`read_regular`."""
     try:
         info = os.stat(path)
@@ -65,7 +65,7 @@ def check_regular(path: Path, what: str = "") -> None:
         raise _refuse(_named(path, what), info.st_mode)
 
 
-def read_regular(path: Path, what: str = "", limit: int = MAX_BYTES) -> bytes:
+def read_regular(path: Path | str, what: str = "", limit: int = MAX_BYTES) -> bytes:
     """The bytes of ``path``, which must be a regular file (symlinks to one are fine) of at
     most ``limit`` bytes.
 
@@ -85,11 +85,14 @@ def read_regular(path: Path, what: str = "", limit: int = MAX_BYTES) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
-            chunk = os.read(fd, min(limit + 1 - size, 1 << 20))
-            if not chunk:
-                break
+            # what the file says it holds, and one byte more to see its end: a read of a
+            # whole chunk allocates the chunk, for a four-byte INSTALLER too
+            wanted = min(limit + 1 - size, max(info.st_size + 1 - size, 1 << 16), 1 << 20)
+            chunk = os.read(fd, wanted)
             chunks.append(chunk)
             size += len(chunk)
+            if not chunk or (info.st_size and len(chunk) < wanted):
+                break  # its end: a file that tells its size ends at the first short read
     except OSError as error:
         raise InvalidInput(f"cannot read {_named(path, what)}: {error.strerror}", "") from None
     finally:

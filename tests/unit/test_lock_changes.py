@@ -66,8 +66,7 @@ def test_markdown_cells_hold_whatever_a_lock_says() -> None:
 def test_the_fast_reader_reads_what_the_validating_one_reads_or_nothing() -> None:
     """A re-lock reads the old lock without tomllib when it is exactly npinit's own output;
     anything else goes to the validating reader (fast_loads gives None)."""
-    from npinit.record.lockfile import dumps_lock, loads_lock
-    from npinit.record.relock import fast_loads
+    from npinit.record.lockfile import dumps_lock, fast_loads, loads_lock, loads_validated
 
     ab, cd = "ab" * 32, "cd" * 32  # a sha256 is 64 hex characters (the reader checks)
     pypi = Package("pytest", "8.3.3", Source.PYPI, url="https://x/p.whl", sha256=ab,
@@ -75,7 +74,7 @@ def test_the_fast_reader_reads_what_the_validating_one_reads_or_nothing() -> Non
     lock = Lock({"linux-64": NEW.with_packages((*NEW.packages, pypi)), "win-64": OLD},
                 {"manager": "conda", "requirements": ["numpy=2.4.6", "pytest"]})  # fmt: skip
     text = dumps_lock(lock)
-    assert fast_loads(text) == loads_lock(text, "x") == lock
+    assert fast_loads(text) == loads_validated(text, "x") == loads_lock(text, "x") == lock
     escaped = text.replace('name = "pytest"', 'name = "\\u0070ytest"', 1)  # TOML reads pytest
     assert fast_loads(escaped) is None and loads_lock(escaped, "x") == lock
     twice = text.replace('version = "8.3.3"', 'version = "8.3.3"\nversion = "9"', 1)
@@ -88,16 +87,53 @@ def test_the_fast_reader_reads_a_lock_of_several_platforms(tmp_path: Path) -> No
     """A project's lock records its platforms (a list in [inputs], like every input file's
     lines): the fast reader reads it as the validating one does; a number where the schema
     wants text is still no lock to keep."""
-    from npinit.record.lockfile import dumps_lock, loads_lock
-    from npinit.record.relock import fast_loads, read_previous
+    from npinit.record.lockfile import dumps_lock, fast_loads, loads_lock, loads_validated
+    from npinit.record.relock import read_previous
 
     inputs = {"manager": "conda", "platforms": ["linux-64", "win-64"], "python": "3.12",
               "requirements": ["numpy=2.4.6"], "with": ["scipy"]}  # fmt: skip
     lock = Lock({"linux-64": NEW, "win-64": OLD}, inputs)
     text = dumps_lock(lock)
-    assert fast_loads(text) == loads_lock(text, "x") == lock
+    assert fast_loads(text) == loads_validated(text, "x") == loads_lock(text, "x") == lock
     bad = tmp_path / "npinit.lock"
     bad.write_text(text.replace('python = "3.12"', "python = 3", 1), "utf-8")
     assert read_previous(bad) == (None, None)
     with pytest.raises(InvalidInput):
         loads_lock(bad.read_text("utf-8"), "x")
+
+
+def test_the_fast_reader_reads_a_pip_lock_with_its_files() -> None:
+    """A pip lock lists each package's files (one table a line, numpy's with their BLAS):
+    ``create`` and a re-lock read it without tomllib, as the validating reader does."""
+    from npinit.record.lockfile import dumps_lock, fast_loads, loads_validated
+    from npinit.record.package import PackageFile
+
+    ab, cd = "ab" * 32, "cd" * 32
+    files = (
+        PackageFile("https://x/numpy-2.4.6-cp312-cp312-macosx_14_0_arm64.whl", ab, "accelerate"),
+        PackageFile("https://x/numpy-2.4.6-cp312-cp312-macosx_11_0_arm64.whl", cd),
+    )
+    numpy = Package("numpy", "2.4.6", Source.PYPI, url=files[0].url, sha256=ab,
+                    hashes=(f"sha256:{ab}", f"sha256:{cd}"), files=files)  # fmt: skip
+    section = Snapshot(EnvKind.VENV, "3.12.1", "cpython", "osx-arm64", (numpy,),
+                       BlasFingerprint("accelerate", "the wheel"))  # fmt: skip
+    text = dumps_lock(Lock({"osx-arm64": section}, {"manager": "pip"}))
+    assert "files = [\n    { url = " in text
+    assert fast_loads(text) == loads_validated(text, "x") == Lock({"osx-arm64": section},
+                                                                  {"manager": "pip"})  # fmt: skip
+    assert fast_loads(text.replace(', blas = "accelerate" },', ", blas = 1 },", 1)) is None
+
+
+def test_a_lock_the_fast_reader_reads_but_the_checks_refuse_is_named_as_read() -> None:
+    """A hand-edited version that is no PEP 440 version passes the line reader; the error is
+    the validating reader's, naming the lock and the field (not the writer's)."""
+    from npinit.record.lockfile import dumps_lock, fast_loads, loads_lock
+
+    pypi = Package("pytest", "8.3.3", Source.PYPI, tags=("py3-none-any",))
+    text = dumps_lock(Lock({"linux-64": NEW.with_packages((*NEW.packages, pypi))}))
+    edited = text.replace('version = "8.3.3"', 'version = "8.3.3-x-y"', 1)
+    assert fast_loads(edited) is None
+    with pytest.raises(InvalidInput) as raised:
+        loads_lock(edited, "the lock here")
+    assert raised.value.message.startswith("the lock here: platforms.linux-64.packages[")
+    assert "is not a PEP 440 version" in raised.value.message

@@ -87,12 +87,13 @@ def snapshot_environment(
     from dataclasses import replace
 
     from npinit.record import snapshot as snap
-    from npinit.record.target import read_python
 
     here = current_platform
     if prefix is not None:
         result = snap.read_prefix(prefix, here)
     elif python is not None:
+        from npinit.record.target import read_python
+
         result = read_python(python, here)
     else:
         raise ValueError("snapshot_environment needs a prefix or a python")

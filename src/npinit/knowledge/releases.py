@@ -186,6 +186,14 @@ def releases_to_data(releases: list[NumpyRelease]) -> list[dict[str, Any]]:
 
 
 def _from_data(rows: list[dict[str, Any]]) -> tuple[NumpyRelease, ...]:
+    platform_of = {p.value: p for p in Platform}  # a lookup; Platform(x) costs the enum call
+
+    def platforms(values: list[str]) -> tuple[Platform, ...]:
+        try:
+            return tuple(platform_of[x] for x in values)
+        except KeyError:
+            return tuple(Platform(x) for x in values)  # the enum's own error
+
     return tuple(
         NumpyRelease(
             version=row["version"],
@@ -193,12 +201,10 @@ def _from_data(rows: list[dict[str, Any]]) -> tuple[NumpyRelease, ...]:
             requires_python=row["requires_python"],
             pythons=tuple(row["pythons"]),
             free_threaded=tuple(row["free_threaded"]),
-            platforms=tuple(Platform(p) for p in row["platforms"]),
+            platforms=platforms(row["platforms"]),
             accelerate_wheels=bool(row["accelerate_wheels"]),
             yanked=row.get("yanked", ""),
-            wheels=tuple(
-                (p, tuple(Platform(x) for x in ps)) for p, ps in row.get("wheels", {}).items()
-            ),
+            wheels=tuple((p, platforms(ps)) for p, ps in row.get("wheels", {}).items()),
         )
         for row in rows
     )
@@ -217,10 +223,17 @@ def all_releases() -> tuple[NumpyRelease, ...]:
 def known_pythons(releases: tuple[NumpyRelease, ...] | None = None) -> tuple[str, ...]:
     """Every CPython version npinit supports that some NumPy release has wheels for, oldest
     first (from :data:`OLDEST_PYTHON` on)."""
+    return _pythons_of(releases) if releases else _known_pythons()
+
+
+@cache
+def _known_pythons() -> tuple[str, ...]:
+    return _pythons_of(all_releases())
+
+
+def _pythons_of(releases: tuple[NumpyRelease, ...]) -> tuple[str, ...]:
     floor = version_key(OLDEST_PYTHON)
-    found = {
-        py for r in (releases or all_releases()) for py in r.pythons if version_key(py) >= floor
-    }
+    found = {py for r in releases for py in r.pythons if version_key(py) >= floor}
     return tuple(sorted(found, key=version_key))
 
 

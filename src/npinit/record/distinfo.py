@@ -28,7 +28,7 @@ def site_packages_dirs(prefix: Path) -> list[Path]:
     return [p for p in found if p.is_dir()]
 
 
-def _metadata_headers(path: Path) -> dict[str, str]:
+def _metadata_headers(path: Path | str) -> dict[str, str]:
     """Name and Version from a METADATA file's header block. InvalidInput when it is not a
     regular file (a FIFO would hang the read) or too large, OSError when it cannot be read."""
     raw = read_regular(path, "", METADATA_BYTES)
@@ -66,42 +66,45 @@ def read_dist_info(site: Path, owned: set[str], rel_site: str) -> tuple[list[Pac
     for entry in entries:
         if entry.name.endswith(".egg-info"):
             package = _egg_info(Path(entry.path), owned, rel_site, warnings)
-            if package is not None:
-                packages.append(package)
+        elif entry.name.endswith(".dist-info"):
+            owned_by_conda = f"{rel_site}/{entry.name}/METADATA" in owned
+            package = None if owned_by_conda else _dist_info(entry.path, warnings)
+        else:
             continue
-        if not entry.name.endswith(".dist-info"):
-            continue
-        dist = Path(entry.path)
-        if f"{rel_site}/{entry.name}/METADATA" in owned:
-            continue
-        installer = _small_text(dist / "INSTALLER", warnings).strip()
-        if installer == "conda":
-            continue
-        try:
-            headers = _metadata_headers(dist / "METADATA")
-            name, version = headers["Name"], headers["Version"]
-        except (OSError, KeyError):
-            warnings.append(f"{dist} has no readable METADATA; left out of the snapshot")
-            continue
-        except InvalidInput as error:
-            warnings.append(f"{error.message}; {dist.name} left out of the snapshot")
-            continue
-        requested, origin = _direct_url(dist, warnings)
-        packages.append(
-            Package(
-                name=canonical(name),
-                version=version,
-                source=Source.PYPI,
-                installer=installer,
-                tags=_wheel_tags(dist, warnings),
-                requested_url=requested,
-                origin=origin,
-            )
-        )
+        if package is not None:
+            packages.append(package)
     return packages, warnings
 
 
-def _small_text(path: Path, warnings: list[str]) -> str:
+def _dist_info(dist: str, warnings: list[str]) -> Package | None:
+    """One ``.dist-info`` folder (its path as text: a few hundred are read per environment,
+    and a Path per file costs more than the read); None for one conda installed or one
+    without a readable METADATA (a warning says which)."""
+    installer = _small_text(os.path.join(dist, "INSTALLER"), warnings).strip()
+    if installer == "conda":
+        return None
+    try:
+        headers = _metadata_headers(os.path.join(dist, "METADATA"))
+        name, version = headers["Name"], headers["Version"]
+    except (OSError, KeyError):
+        warnings.append(f"{dist} has no readable METADATA; left out of the snapshot")
+        return None
+    except InvalidInput as error:
+        warnings.append(f"{error.message}; {os.path.basename(dist)} left out of the snapshot")
+        return None
+    requested, origin = _direct_url(dist, warnings)
+    return Package(
+        name=canonical(name),
+        version=version,
+        source=Source.PYPI,
+        installer=installer,
+        tags=_wheel_tags(dist, warnings),
+        requested_url=requested,
+        origin=origin,
+    )
+
+
+def _small_text(path: str, warnings: list[str]) -> str:
     """A small metadata file's text; '' when absent, and a warning when it is not UTF-8 or
     not a regular file."""
     try:
@@ -143,21 +146,21 @@ def _egg_info(path: Path, owned: set[str], rel_site: str, warnings: list[str]) -
     return Package(name=canonical(name), version=version, source=Source.PYPI)
 
 
-def _wheel_tags(dist: Path, warnings: list[str]) -> tuple[str, ...]:
-    text = _small_text(dist / "WHEEL", warnings)
+def _wheel_tags(dist: str, warnings: list[str]) -> tuple[str, ...]:
+    text = _small_text(os.path.join(dist, "WHEEL"), warnings)
     return tuple(
         line.partition(":")[2].strip() for line in text.splitlines() if line.startswith("Tag:")
     )
 
 
-def _direct_url(dist: Path, warnings: list[str]) -> tuple[str, str]:
+def _direct_url(dist: str, warnings: list[str]) -> tuple[str, str]:
     """The remote URL a distribution was installed from (PEP 610), and its origin:
     ``editable`` or ``local`` for a folder or file of this machine (whose path is not kept:
     the lock must not depend on it)."""
-    path = dist / "direct_url.json"
+    path = os.path.join(dist, "direct_url.json")
     text = _small_text(path, warnings)
     try:
-        data = parse_bounded(json.loads, text, str(path)) if text else None
+        data = parse_bounded(json.loads, text, path) if text else None
     except InvalidInput as error:
         warnings.append(f"{error.message}; its content was left out of the snapshot")
         return "", ""

@@ -154,11 +154,17 @@ def loads(text: str, origin: str) -> Snapshot:
 
 
 def loads_lock(text: str, origin: str) -> Lock:
-    """Parse a lock; InvalidInput (exit 2) naming ``origin`` and the field's path for anything
-    unexpected: every field is checked against the shipped schema (names, versions, URLs,
-    hashes, no control characters anywhere), then what a schema cannot say (PEP 440 versions,
-    one hash per file)."""
-    import tomllib  # here: a lock npinit wrote is read without it (relock.fast_loads)
+    """Parse a lock: one exactly as this npinit writes it by :func:`fast_loads`, anything
+    else by :func:`loads_validated` (InvalidInput naming what is wrong)."""
+    return fast_loads(text) or loads_validated(text, origin)
+
+
+def loads_validated(text: str, origin: str) -> Lock:
+    """Parse a lock with tomllib; InvalidInput (exit 2) naming ``origin`` and the field's path
+    for anything unexpected: every field is checked against the shipped schema (names,
+    versions, URLs, hashes, no control characters anywhere), then what a schema cannot say
+    (PEP 440 versions, one hash per file)."""
+    import tomllib
 
     from npinit import schemas
 
@@ -191,6 +197,59 @@ def loads_lock(text: str, origin: str) -> Lock:
         for name, section in data.get("platforms", {}).items()
     }
     return Lock(sections, data.get("inputs"))
+
+
+def fast_loads(text: str) -> Lock | None:
+    """A lock exactly as this npinit writes it, read without a TOML parser
+    (:mod:`npinit.record.lockscan`): kept only when writing it again gives ``text`` back, and
+    so passes every check :func:`dumps_lock` makes; None for anything else (the validating
+    reader then reads it, and names what is wrong)."""
+    from npinit.record.lockscan import scan
+
+    found = scan(text)
+    if found is None:
+        return None
+    regenerate, tables, rows = found
+    try:
+        lock = _assemble(tables, rows)
+        same = dumps_lock(lock, regenerate) == text
+    except (KeyError, TypeError, ValueError, InvalidInput):
+        return None
+    return lock if same else None
+
+
+def _assemble(tables: dict[str, dict[str, Any]], rows: dict[str, list[dict[str, Any]]]) -> Lock:
+    sections = {}
+    for key, env in tables.items():
+        if not key.endswith(".environment"):
+            continue
+        head = key.removesuffix(".environment")
+        blas = tables.get(f"{head}.blas", {})
+        packages = [
+            Package(
+                **{
+                    **row,
+                    "source": Source(row["source"]),
+                    "files": tuple(PackageFile(**f) for f in row.get("files", ())),
+                }
+            )
+            for row in rows.get(f"{head}.packages", [])
+        ]
+        sections[head.removeprefix("platforms.")] = Snapshot(
+            kind=EnvKind(env["kind"]),
+            python=env["python"],
+            implementation=env["implementation"],
+            platform=env["platform"],
+            packages=tuple(packages),
+            blas=BlasFingerprint(blas["variant"], blas["evidence"]),
+        )
+    inputs = tables.get("inputs")
+    return Lock(
+        sections,
+        {k: list(v) if isinstance(v, tuple) else v for k, v in inputs.items()}
+        if inputs is not None
+        else None,
+    )
 
 
 def _snapshot(data: dict[str, Any], origin: str, head: str) -> Snapshot:

@@ -5,12 +5,11 @@ take them as preferences, never as pins: a version the files no longer allow mov
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from npinit.model import Source
 from npinit.record.lockfile import Lock
@@ -113,96 +112,6 @@ def read_previous(path: Path) -> tuple[bytes | None, Lock | None]:
     try:
         raw = read_regular(path, "the lock")
         text = raw.decode("utf-8")
-        return raw, fast_loads(text) or loads_lock(text, str(path))
+        return raw, loads_lock(text, str(path))
     except (InvalidInput, OSError, UnicodeDecodeError):
         return None, None
-
-
-_HEADER = re.compile(r"^\[(\[?)(inputs|platforms\.([a-z0-9-]+)\.(environment|blas|packages))\]?\]$")
-_VALUE = re.compile(r'^([a-z0-9_-]+) = (?:"([^"\\]*)"|(\d+)|\[((?:"[^"\\]*"(?:, )?)*)\])$')
-
-
-_NUMBERS = {"build_number"}
-_LISTS = {"tags", "hashes", "requirements", "depends"}
-
-
-def fast_loads(text: str) -> Lock | None:
-    """A lock exactly as this npinit writes it, read without a TOML parser (parsing a big
-    lock costs about what a conda solve does): plain strings, whole numbers and lists of
-    plain strings only, and writing the result again must give ``text`` back; anything
-    else is None (then the validating reader reads it)."""
-    from npinit.record.lockfile import dumps_lock
-
-    lines = text.splitlines()
-    start = 1 if lines and lines[0].startswith("#:schema ") else 0  # the schema pointer
-    if len(lines) < 4 + start or not lines[1 + start].startswith("# Regenerate it with: "):
-        return None
-    tables: dict[str, dict[str, Any]] = {}
-    rows: dict[str, list[dict[str, Any]]] = {}
-    current: dict[str, Any] = {}
-    inputs = False  # [inputs] holds any names, each text or a list (the schema checks them)
-    for line in lines[4 + start :]:
-        if not line:
-            continue
-        header, value = _HEADER.match(line), _VALUE.match(line)
-        if header:
-            key = header.group(2)
-            inputs = key == "inputs"
-            if header.group(1):
-                current = {}
-                rows.setdefault(key, []).append(current)
-            else:
-                current = tables.setdefault(key, {})
-        elif value:
-            name, plain, number, items = value.groups()
-            if not inputs and (
-                (number is not None) != (name in _NUMBERS)
-                or (items is not None) != (name in _LISTS)
-            ):
-                return None  # a type the validating reader would refuse
-            current[name] = (
-                plain
-                if plain is not None
-                else int(number)
-                if number is not None
-                else tuple(re.findall(r'"([^"\\]*)"', items))
-            )
-        else:
-            return None
-    try:
-        lock = _assemble(tables, rows)
-    except (KeyError, TypeError, ValueError):
-        return None
-    same = dumps_lock(lock, lines[1 + start].removeprefix("# Regenerate it with: ")) == text
-    return lock if same else None
-
-
-def _assemble(tables: dict[str, dict[str, Any]], rows: dict[str, list[dict[str, Any]]]) -> Lock:
-    from npinit.model import EnvKind
-    from npinit.record.snapshot import BlasFingerprint
-
-    sections = {}
-    for key, env in tables.items():
-        if not key.endswith(".environment"):
-            continue
-        head = key.removesuffix(".environment")
-        blas = tables.get(f"{head}.blas", {})
-        packages = [
-            Package(**{**row, "source": Source(row["source"])})
-            for row in rows.get(f"{head}.packages", [])
-        ]
-        sections[head.removeprefix("platforms.")] = Snapshot(
-            kind=EnvKind(env["kind"]),
-            python=env["python"],
-            implementation=env["implementation"],
-            platform=env["platform"],
-            packages=tuple(packages),
-            blas=BlasFingerprint(blas["variant"], blas["evidence"]),
-        )
-    inputs = tables.get("inputs")
-    return Lock(
-        sections,
-        {k: list(v) if isinstance(v, tuple) else v for k, v in inputs.items()}
-        if inputs is not None
-        else None,
-    )
