@@ -58,6 +58,9 @@ BIG = [
     "pillow",
 ]
 PINS = ["numpy==2.4.6", "pytest", "threadpoolctl"]
+# the interpreter with the CLI framework and the standard modules every npinit command loads:
+# the floor under an npinit command's start-up, measured beside the peers
+FLOOR = "import click, dataclasses, json, pathlib"
 
 
 def sh(cmd: list[str | Path], **kw: object) -> subprocess.CompletedProcess[str]:
@@ -222,6 +225,9 @@ def bench_lock(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]
     label = f"({count} distributions)"
     from_env = _from_env_project(npinit, big)
 
+    def floor() -> None:  # what every npinit command imports before it does anything
+        sh([bin_of(npinit, "python"), "-c", FLOOR])
+
     def npinit_from_env() -> None:
         sh([bin_of(npinit, "npinit"), "lock", "--from-env"], cwd=from_env)
 
@@ -231,6 +237,7 @@ def bench_lock(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]
         pair(f"npinit lock {label}", npinit_lock, "uv pip freeze", uv_freeze, runs),
         pair(f"npinit lock --from-env {label}", npinit_from_env, "uv pip freeze", uv_freeze, runs),
         pair(f"npinit lock {label}", npinit_lock, "pip inspect", pip_inspect, runs),
+        pair(f"python -c '{FLOOR}' (no npinit)", floor, "uv pip freeze", uv_freeze, runs),
     ]
 
 
