@@ -262,6 +262,70 @@ def test_credentials_are_used_never_written_and_a_second_run_fetches_nothing(
     assert code == 0, err  # the bundle's own project (credentials removed) fits its bundle
 
 
+def _files_in(out: Path) -> int:
+    return sum(1 for p in out.rglob("*") if p.is_file())
+
+
+def test_json_counts_every_file_and_platform_rechecks_what_it_keeps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--json's counters add up to the files the bundle holds; --platform P on a bundle of
+    the same lock re-hashes the platforms it already has (a damaged file downloaded again);
+    a channel token in a URL's path is written nowhere in the bundle."""
+    files = tmp_path / "wheels"
+    wheel(files, "tinypkg", "1.0", ("tinydep>=1",))
+    wheel(files, "tinydep", "2.0")
+    token = "tk-0123-SECRET-abcd"
+    with serve(files, "teacher", "s3cret-pw") as server:
+        index = server.url.replace("http://", "http://teacher:s3cret-pw@")
+        project = _pip_project_on(tmp_path, capsys, index)
+        (project / "channels.md").write_text(
+            f"mirror: https://conda.anaconda.org/t/{token}/conda-forge/linux-64/x.conda\n"
+        )
+        out = tmp_path / "stick"
+        code, report, err = _bundle(project, capsys, str(out), "--platform", "linux-64")
+        assert code == 0, err
+        assert (report["downloaded"], report["already_there"], report["copied"]) == (2, 0, 0)
+        assert report["written"] > 4 and report["rechecked"] == []
+        assert report["downloaded"] + report["written"] == _files_in(out)
+        assert "credentials were removed from project/channels.md" in err
+        code, report, err = _bundle(project, capsys, str(out))  # win-64: the same two wheels
+        assert code == 0, err
+        assert (report["downloaded"], report["already_there"], report["copied"]) == (0, 2, 2)
+        counted = sum(report[k] for k in ("downloaded", "already_there", "copied", "written"))
+        assert counted == _files_in(out)
+        damaged = next((out / "linux-64/pypi").glob("tinypkg-*.whl"))
+        damaged.write_bytes(damaged.read_bytes() + b"\0")
+        code, report, err = _bundle(project, capsys, str(out), "--platform", "win-64")
+        assert code == 0, err
+        assert report["rechecked"] == ["linux-64"] and sorted(report["platforms"]) == [
+            "linux-64",
+            "win-64",
+        ]
+        assert (report["downloaded"], report["already_there"]) == (1, 3)
+    code, _, err = invoke(["bundle", "--check", str(out)], tmp_path, capsys)
+    assert code == 0, err
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert all(token.encode() not in p.read_bytes() for p in written)
+    assert (
+        "https://conda.anaconda.org/conda-forge/linux-64/x.conda"
+        in (out / "project/channels.md").read_text()
+    )
+
+
+def test_a_token_in_a_url_path_is_not_printed_when_its_download_fails(tmp_path: Path) -> None:
+    from npinit.errors import Failure
+    from npinit.record.download import Wanted, fetch_all
+
+    token = "tk-0123-SECRET-abcd"
+    url = f"http://127.0.0.1:9/t/{token}/conda-forge/linux-64/x-1.0-0.conda"  # refused
+    with pytest.raises(Failure) as raised:
+        fetch_all([Wanted(tmp_path / "stick/x-1.0-0.conda", url, "0" * 64)])
+    shown = str(raised.value)
+    assert "could not be downloaded from" in shown and "conda-forge/linux-64/x-1.0-0" in shown
+    assert token not in shown
+
+
 def test_refusals_name_the_problem_and_write_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
 ) -> None:

@@ -22,15 +22,21 @@ class BundleResult:
 
     output: Path
     platforms: dict[str, dict[str, Any]]
-    downloaded: int
-    present: int
+    downloaded: int  # package files downloaded
+    present: int  # package files already there, re-hashed
     warnings: tuple[str, ...] = ()
+    copied: int = 0  # package files copied from another platform's folder
+    written: int = 0  # the other files written: project/, README, requirements, channels...
+    rechecked: tuple[str, ...] = ()  # platforms bundled before, made again with the asked ones
 
     def to_json(self) -> dict[str, Any]:
         return {
             "output": str(self.output),
             "downloaded": self.downloaded,
             "already_there": self.present,
+            "copied": self.copied,
+            "written": self.written,
+            "rechecked": list(self.rechecked),
             "platforms": {
                 name: {"files": len(entry["files"]), "size": entry["size"], "blas": entry["blas"]}
                 for name, entry in sorted(self.platforms.items())
@@ -62,32 +68,57 @@ def make_bundle(
     old = _old_info(output)
     _refuse_foreign_files(output, old)
     root = _prepare(project, output)
+    again = _bundled_before(project, lock, old, chosen)
+    made = sorted({*chosen, *again})
     indexes = layout.indexes_of(lock.inputs, machine.environ)
-    plans, warnings = _plan(lock, chosen, channel_alias, indexes, say, _known(output, old))
-    say(f"Downloading {sum(len(p) for p in plans.values())} files for {', '.join(chosen)}")
+    plans, warnings = _plan(lock, made, channel_alias, indexes, say, _known(output, old))
+    if again:
+        say(f"Re-hashing {', '.join(again)}, bundled before from the same lock")
+    say(f"Downloading {sum(len(p) for p in plans.values())} files for {', '.join(made)}")
     fetched = _fetch(output, plans, indexes, on_bytes)
     plans = {name: [_sized(output, f) for f in files] for name, files in plans.items()}
     _remove_stale(output, plans, old)
     say("Writing the channels, the requirements, the project and bundle.json")
     texts, entries = _platform_texts(output, lock, plans)
     checksums, lock_bytes = _copy_project(project, output, root, warnings)
-    kept = _kept_platforms(output, old, lock_bytes, set(chosen))
-    entries = {**kept, **entries}
-    checksums.update(
-        {p: s for p, s in dict(old.get("checksums") or {}).items() if p.split("/")[0] in kept}
-    )
     manager = str((lock.inputs or {}).get("manager", ""))
     python = str((lock.inputs or {}).get("python", ""))
     texts["README.md"] = readme(project.name, manager, python, entries)
     _write(root, output, texts)
+    written = len(checksums) + len(texts) + 1  # the project's files, the texts, bundle.json
     checksums.update({p: hashlib.sha256(t.encode("utf-8")).hexdigest() for p, t in texts.items()})
     lock_sha = hashlib.sha256(lock_bytes).hexdigest()
     info = layout.info_json(f"npinit {__version__}", lock_sha, manager, entries, checksums)
     _write(root, output, {layout.INFO: info})
+    _remove_other_platforms(output, old, set(made))
     (output / layout.INCOMPLETE).unlink(missing_ok=True)
-    downloaded = sum(1 for f in fetched if f.downloaded)
-    present = sum(1 for f in fetched if not (f.downloaded or f.copied))
-    return BundleResult(output, entries, downloaded, present, tuple(warnings))
+    return BundleResult(
+        output,
+        entries,
+        downloaded=sum(1 for f in fetched if f.downloaded),
+        present=sum(1 for f in fetched if not (f.downloaded or f.copied)),
+        warnings=tuple(warnings),
+        copied=sum(1 for f in fetched if f.copied),
+        written=written,
+        rechecked=tuple(again),
+    )
+
+
+def _bundled_before(project: Path, lock: Lock, old: dict[str, Any], chosen: list[str]) -> list[str]:
+    """The platforms an earlier run bundled from this same lock and this one was not asked
+    for: made again with the others (every file re-hashed, a damaged one downloaded again),
+    so that bundle.json never lists a platform nobody checked."""
+    from npinit.record import lockfile
+    from npinit.record.bundle import redact
+
+    text = redact((project / lockfile.FILE_NAME).read_bytes().decode("utf-8"))
+    if old.get("lock-sha256") != hashlib.sha256(text.encode("utf-8")).hexdigest():
+        return []
+    return sorted(
+        name
+        for name in dict(old.get("platforms") or {})
+        if name not in chosen and name in lock.sections
+    )
 
 
 def _fresh_lock(project: Path, machine: Machine) -> Lock:
@@ -346,25 +377,16 @@ def _copy_project(
     return sums, (output / PROJECT / "npinit.lock").read_bytes()
 
 
-def _kept_platforms(
-    output: Path, old: dict[str, Any], lock_bytes: bytes, made: set[str]
-) -> dict[str, dict[str, Any]]:
-    """The platforms an earlier run bundled from the same lock and this one did not make:
-    kept. Those of another lock are removed."""
+def _remove_other_platforms(output: Path, old: dict[str, Any], made: set[str]) -> None:
+    """The folders of the platforms an earlier run bundled (from another lock) that this one
+    did not make: bundle.json no longer lists them."""
     import shutil
 
     from npinit.record.bundle import inside
 
-    same = old.get("lock-sha256") == hashlib.sha256(lock_bytes).hexdigest()
-    kept = {}
-    for name, entry in dict(old.get("platforms") or {}).items():
-        if name in made:
-            continue
-        if same and isinstance(entry, dict):
-            kept[name] = entry
-        elif (folder := inside(output, name)).is_dir():
+    for name in dict(old.get("platforms") or {}):
+        if name not in made and (folder := inside(output, name)).is_dir():
             shutil.rmtree(folder)
-    return kept
 
 
 def _write(root: Path, output: Path, texts: dict[str, str]) -> None:

@@ -122,7 +122,13 @@ def _mb(size: int) -> str:
 def _summary(project: Path, result: BundleResult) -> None:
     names = ", ".join(sorted(result.platforms))
     echo(f"Bundled {names} of {project.name} into {result.output}")
-    echo(f"  {result.downloaded} files downloaded, {result.present} already there (checked)")
+    echo(
+        f"  {result.downloaded} files downloaded, {result.present} already there (re-hashed), "
+        f"{result.copied} copied from another platform's folder; {result.written} other files "
+        "written (the project, README.md, requirements, channels, bundle.json)"
+    )
+    if result.rechecked:
+        echo(f"  {', '.join(result.rechecked)}: bundled before from this lock, re-hashed too")
     for name, entry in sorted(result.platforms.items()):
         blas = entry["blas"]
         echo(

@@ -8,8 +8,17 @@ the channel itself, and installs anywhere."""
 
 from __future__ import annotations
 
+import re
+
 DEFAULT_ALIAS = "https://conda.anaconda.org"
 DEFAULTS = ("https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
+_URL_CHARS = r"[^\s/'\"<>]"
+# a channel token in a URL's path (conda's form): <scheme>://<host>[/...]/t/<token>
+_TOKEN = re.compile(
+    rf"(?i)(\b[a-z][a-z0-9+.-]*://{_URL_CHARS}*(?:/{_URL_CHARS}+)*?)"
+    rf"/t/{_URL_CHARS}+(?=/|$|[\s'\"<>])",
+    re.MULTILINE,
+)
 
 
 def channel_urls(channels: list[str], alias: str | None) -> list[str]:
@@ -53,3 +62,11 @@ def fetch_url(url: str, alias: str | None) -> str:
     if url.startswith(DEFAULT_ALIAS + "/"):
         return base + url[len(DEFAULT_ALIAS) + 1 :]
     return url
+
+
+def strip_token(text: str) -> str:
+    """Every channel token in a URL's path removed (``https://conda.anaconda.org/t/<token>/
+    conda-forge/x.conda`` -> ``https://conda.anaconda.org/conda-forge/x.conda``, the channel's
+    own URL): what npinit writes or prints of a locked or configured URL never holds one.
+    The token is used to fetch, as a URL's password is."""
+    return _TOKEN.sub(r"\1", text)

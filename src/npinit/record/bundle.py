@@ -63,8 +63,11 @@ def channel_dir(platform: str) -> str:
 
 
 def redact(text: str) -> str:
-    """``https://user:secret@host/...`` -> ``https://host/...``: credentials are never
-    written into a bundle (an http(s) user part is a token too; ``ssh://git@host`` stays)."""
+    """``https://user:secret@host/...`` -> ``https://host/...`` and a conda channel token
+    (``/t/<token>/``) removed (:func:`npinit.knowledge.channels.strip_token`): credentials are
+    never written into a bundle (an http(s) user part is a token too; ``ssh://git@host``
+    stays)."""
+    from npinit.knowledge.channels import strip_token
 
     def strip(match: re.Match[str]) -> str:
         scheme, userinfo = match.group(1), match.group(2)
@@ -72,7 +75,7 @@ def redact(text: str) -> str:
             return scheme
         return match.group(0)
 
-    return _USERINFO.sub(strip, text)
+    return strip_token(_USERINFO.sub(strip, text))
 
 
 def file_name(url: str, package: Package) -> str:

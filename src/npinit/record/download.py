@@ -149,6 +149,7 @@ def _one(item: Wanted, stop: threading.Event, say: Progress) -> list[Fetched]:
 def _download(item: Wanted, stop: threading.Event, say: Progress) -> None:
     """Stream the URL to the temporary name, hashing as it arrives; rename when it matches."""
     from npinit.faults import checkpoint
+    from npinit.knowledge.channels import strip_token
     from npinit.record.index import open_url, split_credentials
 
     part = part_name(item.path)
@@ -174,7 +175,7 @@ def _download(item: Wanted, stop: threading.Event, say: Progress) -> None:
         ):
             raise
         raise Failure(
-            f"{item.path.name} could not be downloaded from {shown} ({error})",
+            strip_token(f"{item.path.name} could not be downloaded from {shown} ({error})"),
             "check the network and the index or channel the lock was made with",
         ) from None
 
