@@ -285,3 +285,74 @@ def test_every_file_of_a_package_is_checked_in_a_bundle_npinit_bundle_made(
     older.write_bytes(bytes(data))
     with pytest.raises(Failure, match=f"osx-arm64/pypi/{older.name} \\(damaged"):
         checked_files(bundle, section)
+
+
+def _readme_blocks(bundle: Path, platform: str) -> list[list[str]]:
+    """The command lines of each code block of the bundle README's steps for ``platform``."""
+    import re
+
+    text = (bundle / "README.md").read_text()
+    part = text.split("## Without npinit", 1)[1].split(f": `{platform}`", 1)[1].split("\n### ")[0]
+    return [
+        [line for line in b.splitlines() if line.strip()]
+        for b in re.findall(r"```\n(.*?)```", part, re.S)
+    ]
+
+
+def test_the_readme_steps_without_npinit_install_a_uv_package_project_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], offline: list[str]
+) -> None:
+    """A uv project that is a package (uv.lock installs it editable): the bundle README's
+    steps without npinit, run as written (pip's, then uv's) in the namespace without a
+    network, leave the project itself importable and its own check passing."""
+    python = need_python("3.12")
+    project = _locked_project(tmp_path, capsys, ["--manager", "uv", *PIP])
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text().replace("package = false", "package = true")
+    pyproject.write_text(
+        text + '\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    )
+    code, _, err = invoke(["lock"], project, capsys)
+    assert code == 0, err
+    bundle = make_bundle(project, tmp_path / "bundle")
+    pip_block, uv_block, root_block = _readme_blocks(bundle, "linux-64")
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    assert uv is not None
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_"))}
+    env.update(
+        PIP_CONFIG_FILE=os.devnull,
+        UV_NO_CONFIG="1",
+        UV_CACHE_DIR=str(tmp_path / "uvc"),
+        PATH=os.pathsep.join([str(python.parent), str(Path(uv).parent), env["PATH"]]),
+    )
+    copy = tmp_path / "copy"
+    shutil.copytree(bundle, copy)
+    for where, steps in ((bundle, pip_block), (copy, uv_block)):
+        for line in [*steps, *root_block]:
+            done = subprocess.run(
+                [*offline, "bash", "-c", line],
+                cwd=where / "project",
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=280,
+            )
+            assert done.returncode == 0, (line, done.stderr[-2000:])
+        venv_python = where / "project/.venv/bin/python"
+        shown = subprocess.run(
+            [*offline, str(venv_python), "-c", "import p; print(p.__file__)"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.strip() == str(where / "project/src/p/__init__.py")
+        check = subprocess.run(
+            [*offline, str(venv_python), "tests/test_environment.py"],
+            cwd=where / "project",
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert check.returncode == 0, check.stdout + check.stderr

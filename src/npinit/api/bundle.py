@@ -60,7 +60,7 @@ def make_bundle(
     kept. bundle.json is written last: a bundle without it is incomplete."""
     from npinit import __version__
     from npinit.record import bundle as layout
-    from npinit.record.bundle_readme import readme
+    from npinit.record.bundle_readme import readme_of
 
     say = progress or (lambda message: None)
     lock = _fresh_lock(project, machine)
@@ -82,8 +82,7 @@ def make_bundle(
     texts, entries = _platform_texts(output, lock, plans)
     checksums, lock_bytes = _copy_project(project, output, root, warnings)
     manager = str((lock.inputs or {}).get("manager", ""))
-    python = str((lock.inputs or {}).get("python", ""))
-    texts["README.md"] = readme(project.name, manager, python, entries)
+    texts["README.md"] = readme_of(project, lock, entries)
     _write(root, output, texts)
     written = len(checksums) + len(texts) + 1  # the project's files, the texts, bundle.json
     checksums.update({p: hashlib.sha256(t.encode("utf-8")).hexdigest() for p, t in texts.items()})

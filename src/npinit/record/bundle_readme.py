@@ -4,7 +4,11 @@ OS, with npinit (``npinit create --bundle``) and with the managers' own tools on
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from npinit.record.lockfile import Lock
 
 OS_OF = {
     "linux-64": "Linux (x86-64)",
@@ -19,8 +23,36 @@ def _mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def readme(project: str, manager: str, python: str, platforms: Mapping[str, Any]) -> str:
-    """The README of a bundle of ``project``; ``platforms``: bundle.json's entries."""
+def readme_of(project: Path, lock: Lock, platforms: Mapping[str, Any]) -> str:
+    """The README of a bundle of ``project``'s ``lock``; ``platforms``: bundle.json's entries."""
+    manager = str((lock.inputs or {}).get("manager", ""))
+    python = str((lock.inputs or {}).get("python", ""))
+    return readme(project.name, manager, python, platforms, editable_root(lock, project))
+
+
+def editable_root(lock: Lock, project: Path) -> tuple[str, str] | None:
+    """The project itself when the lock installs it editable (a uv or Poetry package): its
+    name and its source folder relative to the project (``src``, ``.``: the folder
+    ``create --bundle``'s editable install names, :func:`managers.editable.source_folders`)."""
+    from npinit.managers.editable import source_folders
+
+    for section in lock.sections.values():
+        for package in section.packages:
+            if package.origin == "editable":
+                folder = source_folders(project)[0].relative_to(project).as_posix()
+                return package.name, folder
+    return None
+
+
+def readme(
+    project: str,
+    manager: str,
+    python: str,
+    platforms: Mapping[str, Any],
+    root: tuple[str, str] | None = None,
+) -> str:
+    """The README of a bundle of ``project``; ``platforms``: bundle.json's entries; ``root``:
+    the project itself when it is a package the lock installs editable (name, folder)."""
     lines = [
         f"# Offline bundle of {project}",
         "",
@@ -65,11 +97,17 @@ def readme(project: str, manager: str, python: str, platforms: Mapping[str, Any]
         "",
     ]
     for name, entry in sorted(platforms.items()):
-        lines += _steps(name, entry, manager, python)
+        lines += _steps(name, entry, manager, python, root)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _steps(platform: str, entry: Mapping[str, Any], manager: str, python: str) -> list[str]:
+def _steps(
+    platform: str,
+    entry: Mapping[str, Any],
+    manager: str,
+    python: str,
+    root: tuple[str, str] | None,
+) -> list[str]:
     windows = platform.startswith("win")
     out = [f"### {OS_OF.get(platform, platform)}: `{platform}`", ""]
     shell = "PowerShell" if windows else "a terminal"
@@ -79,6 +117,8 @@ def _steps(platform: str, entry: Mapping[str, Any], manager: str, python: str) -
         out += _conda_steps(platform, windows, shell)
     if has_pypi:
         out += _pip_steps(platform, windows, shell, python, after_conda=has_conda)
+    if root is not None and not has_conda:
+        out += _root_steps(windows, *root)
     if manager in ("poetry", "pixi"):
         out += [
             f"({manager} cannot install from local files without a network: the commands",
@@ -146,5 +186,28 @@ def _conda_steps(platform: str, windows: bool, shell: str) -> list[str]:
         "",
         f"`{platform}/channel/` is also a local conda channel (`repodata.json` in each subdir):",
         f"`-c file://<bundle>/{platform}/channel --override-channels --offline`.",
+        "",
+    ]
+
+
+def _root_steps(windows: bool, name: str, folder: str) -> list[str]:
+    """The project itself, a package the lock installs editable: its source folder made
+    importable by a ``.pth`` file, as ``create --bundle`` does (no build backend is in the
+    bundle, so ``pip install -e .`` would need the network)."""
+    exe = ".venv\\Scripts\\python.exe" if windows else ".venv/bin/python"
+    stem = name.replace("-", "_").replace(".", "_")
+    code = (
+        "import pathlib, sysconfig; "
+        f"pathlib.Path(sysconfig.get_paths()['purelib'], '{stem}.pth')"
+        f".write_text(str(pathlib.Path('{folder}').resolve()) + '\\n')"
+    )
+    return [
+        f"Then, either way, the project itself ({name}, a package the lock installs",
+        "editable): its source folder made importable, as `npinit create --bundle` does",
+        "(the bundle has no build backend, so `pip install -e .` would need a network):",
+        "",
+        "```",
+        f'{exe} -c "{code}"',
+        "```",
         "",
     ]
