@@ -129,6 +129,29 @@ def _uv_lock_version(project: Path) -> None:
                                                'name = "numpy"\nversion = "2.4.5"'))  # fmt: skip
 
 
+def _uv_musl_numpy_hash(project: Path) -> str:
+    """The sha256 uv.lock gives numpy's musllinux x86-64 wheel for CPython 3.12 (what
+    ``uv sync`` installs on a musl Linux of linux-64)."""
+    data = tomllib.loads((project / "uv.lock").read_text())
+    numpy = next(p for p in data["package"] if p["name"] == "numpy")
+    [wheel] = [w for w in numpy["wheels"] if "cp312-cp312-musllinux" in w["url"]
+               and w["url"].endswith("_x86_64.whl")]  # fmt: skip
+    return str(wheel["hash"]).removeprefix("sha256:")
+
+
+@_case(UV_CASES, "uv.lock numpy musllinux wheel hash (linux-64)")
+def _uv_lock_musl_hash(project: Path) -> None:
+    sha = _uv_musl_numpy_hash(project)
+    assert sha in (project / "npinit.lock").read_text()  # npinit.lock keeps it, to compare
+    _edit(project / "uv.lock", lambda t: _once(t, f"sha256:{sha}", f"sha256:{'0' * 64}"))
+
+
+@_case(UV_CASES, "npinit.lock numpy musllinux wheel hash (linux-64)")
+def _uv_musl_hash(project: Path) -> None:
+    sha = _uv_musl_numpy_hash(project)
+    _edit(project / "npinit.lock", lambda t: t.replace(sha, "0" * 64))
+
+
 @pytest.mark.parametrize("case", sorted(UV_CASES))
 def test_uv_refuses_every_tampered_hash_and_version(
     case: str, uv_made: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

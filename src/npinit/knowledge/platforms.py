@@ -108,6 +108,18 @@ def wheel_fits(platform: Platform, tag_platform: str) -> bool:
     )
 
 
+def musl_wheel_fits(platform: Platform, tag_platform: str) -> bool:
+    """Whether a wheel is a musl Linux one (``musllinux_1_2_x86_64``) of ``platform``'s
+    machine: not what a glibc Linux installs, but what ``uv sync`` or Poetry installs from
+    their lock on a musl Linux of that platform (Alpine), so a lock of theirs keeps it."""
+    _, machine, system, _ = _MACHINE[platform]
+    return (
+        system == "Linux"
+        and tag_platform.startswith("musllinux_")
+        and (tag_platform.endswith(f"_{machine}"))
+    )
+
+
 ACCELERATE_FROM_MACOS = 14  # NumPy's wheels for macOS 14 and later link Accelerate
 
 

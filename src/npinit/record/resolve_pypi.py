@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from npinit.errors import Failure, InvalidInput
-from npinit.knowledge.platforms import marker_environment, numpy_wheel_blas, wheel_fits
+from npinit.knowledge.platforms import (
+    marker_environment,
+    musl_wheel_fits,
+    numpy_wheel_blas,
+    wheel_fits,
+)
 from npinit.model import EnvKind, Platform, Source
 from npinit.record.package import PackageFile
 from npinit.record.relock import FRESH, Keep
@@ -216,8 +221,12 @@ def _failed(platforms: list[Platform], output: str) -> None:
 # -- uv.lock and poetry.lock -----------------------------------------------------------------
 
 
-def _fits(files: list[tuple[str, str]], platform: Platform, python: str) -> list[tuple[str, str]]:
-    """The wheels among ``files`` that CPython ``python`` on ``platform`` can install."""
+def _fits(
+    files: list[tuple[str, str]], platform: Platform, python: str, musl: bool = False
+) -> list[tuple[str, str]]:
+    """The wheels among ``files`` that CPython ``python`` on ``platform`` can install;
+    ``musl``: a musl Linux's too, after the others (a manager lock's files: what ``uv sync``
+    or Poetry installs from it on Alpine, so npinit.lock keeps and compares them)."""
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
     free = python.endswith("t")  # 3.14t: only cp314t wheels (and pure ones); 3.14: never those
@@ -243,10 +252,11 @@ def _fits(files: list[tuple[str, str]], platform: Platform, python: str) -> list
                     and tag.interpreter.startswith("cp3")
                     and int(tag.interpreter[3:]) <= int(minor[1:])
                 )
-            if python_ok and wheel_fits(platform, tag.platform):
+            fits = wheel_fits(platform, tag.platform)
+            if python_ok and (fits or (musl and musl_wheel_fits(platform, tag.platform))):
                 fitting.append((url, sha))
                 break
-    return fitting
+    return sorted(fitting, key=lambda item: "musllinux_" in item[0])  # glibc's first
 
 
 def _marker_ok(marker: str, env: dict[str, str]) -> bool:
@@ -297,7 +307,7 @@ def from_uv_lock(
             sdist = entry.get("sdist")
             sdist_file = (sdist["url"], sdist["hash"].removeprefix("sha256:")) if sdist else None
             locked.append(
-                _package(name, entry["version"], _fits(files, platform, python), sdist_file)
+                _package(name, entry["version"], _fits(files, platform, python, True), sdist_file)
             )
         sections[platform] = _section(platform, python, locked)
     return sections
@@ -355,7 +365,7 @@ def from_poetry_lock(
                 _package(
                     entry["name"],
                     entry["version"],
-                    _fits(files, platform, python),
+                    _fits(files, platform, python, musl=True),
                     sdists[0] if sdists else None,
                 )
             )
