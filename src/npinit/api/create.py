@@ -104,6 +104,7 @@ def create_environment(
     A failure or an interrupt while building removes the half-built environment; the lock
     and the project's files are never touched.
     """
+    from npinit.api.create_undo import CreateUndo
     from npinit.jail import BuildLock
     from npinit.runner import run as default_run
     from npinit.spec import read_project_spec
@@ -118,15 +119,18 @@ def create_environment(
         use_uv=use_uv,
         windows=machine.windows,
     )
-    with BuildLock(project, INCOMPLETE) as marker:
+    with BuildLock(project, INCOMPLETE) as marker, CreateUndo(project, update) as undo:
         notes = _clear_half_built(project, marker.stale)
         ctx = replace(ctx, existing=_environment_folder(project, ctx.spec))
         locked = _locked_section(ctx, machine, update=update, bundle=bundle)
         if not ctx.existing:  # an environment made by hand is never removed, only synced again
+            undo.building(project / ctx.spec.manager.env_dir)
             marker.building()
         created, told = _install_exactly(ctx, locked, machine.platform)
+        # the project's check too: an interrupt there leaves no environment (CreateUndo)
+        result = _result(ctx, locked, created, [*notes, *told], check=check, update=update)
         marker.done()
-    return _result(ctx, locked, created, [*notes, *told], check=check, update=update)
+    return result
 
 
 class _Locked(NamedTuple):
@@ -350,7 +354,9 @@ def _clear_half_built(project: Path, stale: bool) -> list[str]:
 def _run_project_tests(created: CreatedEnvironment, ctx: CreateContext) -> tuple[bool | None, str]:
     """Run the generated ``tests/test_environment.py`` inside the new environment."""
     from npinit.errors import Failure
+    from npinit.faults import checkpoint
 
+    checkpoint("create-checking")
     if created.python is None or not created.python.exists():
         return None, "the environment has no Python interpreter"
     ctx.progress("Running tests/test_environment.py in the new environment")
