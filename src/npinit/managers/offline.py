@@ -65,8 +65,8 @@ def _view(files: list[BundledFile], root: Path) -> dict[tuple[str, str], Path]:
             channel = channel_name(_channel_url(package))
             channel = channel.rstrip("/").rsplit("/", 1)[-1].replace(":", "_") or "channel"
             target = root / channel / package.subdir / file_name(package)
-        else:
-            target = root / PYPI_VIEW / file_name(package)
+        else:  # each file of a package under its own name (a package may have several)
+            target = root / PYPI_VIEW / item.path.name
         _link(item.path, target)
         links[package.key] = target
     return links
