@@ -101,8 +101,9 @@ def create_environment(
     ``bundle``: install from that offline bundle only (made from this very lock; every file
     checked against the lock before anything is installed), with no index and no channel.
 
-    A failure or an interrupt while building removes the half-built environment; the lock
-    and the project's files are never touched.
+    A failure or an interrupt while building or checking removes the new environment; the
+    project's files are never touched, and with ``update`` every file locking wrote is put
+    back as it was (:class:`npinit.api.create_undo.CreateUndo`).
     """
     from npinit.api.create_undo import CreateUndo
     from npinit.jail import BuildLock
