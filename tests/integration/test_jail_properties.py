@@ -155,6 +155,11 @@ COMMANDS = st.sampled_from(COMMANDS_LIST)
 @example(links={"tests": "{out}"}, answers_file=None, command=COMMANDS_LIST[2])
 @example(links={"report.html": "{out}/precious"}, answers_file=None, command=COMMANDS_LIST[5])
 @example(links={"binder": "{out}"}, answers_file="binder/environment.yml", command=COMMANDS_LIST[0])
+@example(
+    links={".npinit.toml": "{out}/precious", "report.html": "{out}/missing"},
+    answers_file=None,
+    command=COMMANDS_LIST[5],
+)
 def test_no_writer_changes_anything_outside_the_project(
     world: Path,
     template: Path,

@@ -42,15 +42,17 @@ def report(
 
     names = api.read_roster(roster) if roster is not None else []
     project = api.find_project(Path.cwd())
-    target = None
+    target, no_target = None, None
     if project is not None:
         try:
             target = api.report_target(project)
         except InvalidInput as error:  # a broken .npinit.toml never costs the class report
-            click.echo(f"npinit: the report has no target: {one_line(error.message)}", err=True)
+            no_target = f"npinit: the report has no target: {one_line(error.message)}"
     result = api.class_report(list(paths), names, target)
     if output is not None:
         api.write_report_html(result, output)
+    if no_target is not None:  # said once the report is made: a failure stays one line
+        click.echo(no_target, err=True)
     if as_json:
         emit_json(result.to_json())
         return
