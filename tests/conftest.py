@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -45,19 +46,26 @@ def _shared_cache() -> Path:
     return path
 
 
+def pyenv_root(environ: Mapping[str, str]) -> Path:
+    """Where pyenv keeps its interpreters, by pyenv's own rule: ``$PYENV_ROOT``, else
+    ``$HOME/.pyenv`` (no fixed home: CI may run as another user)."""
+    home = environ.get("HOME") or str(Path.home())
+    return Path(environ.get("PYENV_ROOT") or Path(home) / ".pyenv")
+
+
 # read when the tests start, before each test's HOME is isolated
-PYENV_ROOT = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+PYENV_ROOT = pyenv_root(os.environ)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def find_python(version: str) -> Path | None:
-    """An interpreter for ``3.X``: pyenv's (``PYENV_ROOT``, else ``~/.pyenv``), or
-    ``python3.X`` on PATH."""
-    for prefix in sorted((PYENV_ROOT / "versions").glob(f"{version}.*")):
+def find_python(version: str, root: Path | None = None, path: str | None = None) -> Path | None:
+    """An interpreter for ``3.X``: pyenv's (under ``root``, by default :data:`PYENV_ROOT`),
+    or ``python3.X`` on ``path`` (by default PATH)."""
+    for prefix in sorted(((root or PYENV_ROOT) / "versions").glob(f"{version}.*")):
         exe = prefix / "bin" / "python3"
         if exe.exists():
             return exe
-    found = shutil.which(f"python{version}")
+    found = shutil.which(f"python{version}", path=path)
     return Path(found) if found else None
 
 

@@ -203,3 +203,51 @@ def test_a_python_minor_as_a_pep440_range_is_one_rule(monkeypatch: pytest.Monkey
     monkeypatch.setattr(pythons, "minor_range", lambda python: f"=={python}.*")
     assert requires_python(spec) == "==3.12.*"
     assert 'requires-python = "==3.12.*"' in toml_files.edit_pyproject(text, "p", python="3.12")
+
+
+def test_the_project_is_found_by_one_function() -> None:
+    """``tomlio.find_project`` (up from a folder to the one holding ``.npinit.toml``) is the
+    one definition: every module that has a ``find_project`` holds that same function."""
+    import importlib
+    import pkgutil
+
+    from npinit import tomlio
+
+    defined = sorted(
+        f"{path.relative_to(SRC).as_posix()}:{node.lineno}"
+        for path in SRC.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name.lstrip("_") == "find_project"
+    )
+    assert defined == [f"tomlio.py:{tomlio.find_project.__code__.co_firstlineno}"]
+    holders = [
+        info.name
+        for info in pkgutil.walk_packages(npinit.__path__, "npinit.")
+        if not info.name.endswith("__main__")
+        and hasattr(importlib.import_module(info.name), "find_project")
+    ]
+    assert len(holders) >= 3  # tomlio, the API, record.target
+    other = [
+        name
+        for name in holders
+        if importlib.import_module(name).find_project is not tomlio.find_project
+    ]
+    assert other == []
+
+
+def test_wheel_file_names_are_read_by_packaging_only() -> None:
+    """A wheel's name, version and tags come from ``packaging.utils.parse_wheel_filename``;
+    no module keeps a pattern of its own (``.whl`` is written only as a suffix test)."""
+    patterns = [
+        f"{path.relative_to(SRC).as_posix()}:{line}"
+        for path in SRC.rglob("*.py")
+        for value, line in _code_strings(path, suffixes=False)
+        if "whl" in value
+    ]
+    assert patterns == []
+    readers = {
+        path.relative_to(SRC).as_posix()
+        for path in SRC.rglob("*.py")
+        if "parse_wheel_filename(" in path.read_text("utf-8")
+    }
+    assert {"knowledge/releases.py", "record/resolve_pypi.py"} <= readers

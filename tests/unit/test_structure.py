@@ -131,10 +131,9 @@ def test_no_module_is_over_400_lines(path: Path) -> None:
 
 def test_cli_choice_lists_come_from_the_enums() -> None:
     from npinit.cli import common
-    from npinit.model import Blas, Manager
+    from npinit.model import Manager
 
     assert tuple(m.value for m in Manager) == common.MANAGERS
-    assert tuple(b.value for b in Blas) == common.BLAS_CHOICES
     assert "pypi" not in common.CHANNELS
 
 

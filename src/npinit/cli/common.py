@@ -11,14 +11,13 @@ from typing import Any, TypeVar
 
 import click
 
-from npinit.model import Blas, Channel, Machine, Manager
+from npinit.model import Channel, Machine, Manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 A = TypeVar("A")
 
 MANAGERS = tuple(m.value for m in Manager)
-BLAS_CHOICES = tuple(b.value for b in Blas)
 CHANNELS = tuple(c.value for c in Channel if c is not Channel.PYPI)
 LOCK_FORMATS = ("npinit", "pylock", "requirements", "conda-explicit", "conda-lock")
 
