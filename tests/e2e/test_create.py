@@ -497,10 +497,13 @@ def test_real_micromamba_or_pixi_installs_the_lock(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path, tool: str
 ) -> None:
     """The real front-end, not a stand-in, installs what npinit locked, and verify finds no
-    drift. Neither tool is on PyPI (looked up for issue 30: no pixi or micromamba binary
-    package there), so this runs only where one is installed."""
+    drift. It runs where one is installed: PyPI ships neither binary (looked up for issue 30:
+    no distribution named micromamba; the one named pixi is a Pixiv downloader; conda-express
+    bootstraps conda from conda-forge at first use, can-they-merge and wetlands download
+    their binaries at run time; Debian 12 packages neither). py-rattler, the library pixi is
+    built on, installs real locks in test_embedded_conda_engine_on_a_local_channel."""
     if shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed here, and the package index has no {tool}")
+        pytest.skip(f"{tool} is not installed, and PyPI ships no {tool} binary to install")
     manager = "conda" if tool == "micromamba" else "pixi"
     args = _conda_args(channel, "real")
     args[args.index("conda")] = manager

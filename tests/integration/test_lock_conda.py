@@ -187,6 +187,29 @@ def test_verify_detects_a_blas_switch(
     }
 
 
+@pytest.mark.parametrize("field", ["sha256", "md5"])
+def test_verify_tells_an_installed_archive_with_another_hash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], solved_prefixes: Any, field: str
+) -> None:
+    """The prefix's conda-meta names another archive of the locked numpy (same version,
+    build and channel, another hash): verify reads the hash from the prefix and reports the
+    drift, naming the hash and both values."""
+    prefix = tmp_path / "env"
+    shutil.copytree(solved_prefixes["openblas"], prefix)
+    lock = tmp_path / "npinit.lock"
+    args = ["--prefix", str(prefix), "--output", str(lock)]
+    assert invoke(["lock", *args], tmp_path, capsys)[0] == 0
+    (record,) = (prefix / "conda-meta").glob("numpy-2.4.6-*.json")
+    data = json.loads(record.read_text())
+    locked, other = data[field], "0" * len(data[field])
+    record.write_text(json.dumps({**data, field: other}))
+    code, out, _ = invoke(
+        ["verify", "--prefix", str(prefix), "--lock", str(lock)], tmp_path, capsys
+    )
+    assert code == 4, out
+    assert f"changed  numpy: {field} {locked[:12]} -> {field} {other[:12]}" in out
+
+
 def test_lock_of_solved_prefix_carries_urls_and_hashes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], solved_prefixes: Any
 ) -> None:

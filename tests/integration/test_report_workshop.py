@@ -177,3 +177,30 @@ def test_report_in_the_project_shows_its_target_and_the_roster(
     assert data["target"]["blas"]["osx-arm64"] == ["accelerate", "openblas"]
     code, _, err = invoke(["report", str(files), "--roster", str(tmp_path)], project, capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_the_table_shows_brackets_from_files_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The terminal table is drawn with rich: a ``[dev]`` from a file would vanish as an
+    unknown style and a ``[/x]`` raise rich's MarkupError, losing the report."""
+    files = tmp_path / "in"
+    check = {"id": "numpy-import", "status": "problem", "message": "m [/x]", "fix": "f [red]"}
+    write(files, "a.json", doctor("ann[dev]", numpy="[b]2", blas="[i]mkl", checks=[check],
+                                  os_version="[/]os"))  # fmt: skip
+    write(files, "[bad].json", "{not json")
+    roster = tmp_path / "roster.txt"
+    roster.write_text("ann[dev]\ncid[/u]\n")
+    code, out, err = invoke(["report", str(files), "--roster", str(roster)], tmp_path, capsys)
+    assert code == 0, err
+    for text in (
+        "ann[dev]",
+        "[b]2",
+        "[i]mkl",
+        "[/]os",
+        "m [/x]",
+        "f [red]",
+        "cid[/u]",
+        "[bad].json",
+    ):
+        assert text in out, text

@@ -9,6 +9,7 @@ from npinit.model import ChangeKind, EnvKind, Source
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot
 from npinit.record.verify import compare
 from npinit.report import ClassReport, Participant, Problem, Unreadable
+from npinit.report_causes import Target
 from npinit.report_html import render
 
 LIBBLAS = Package(
@@ -49,15 +50,32 @@ EVIL = "<img src=x onerror=alert(1)>"
 
 
 def test_every_text_from_a_file_is_escaped_in_the_html_report() -> None:
-    """The label, a problem's check (not shown), message and fix, a platform, an unreadable file's
-    name and reason: each carries markup, none of it reaches the page as markup."""
+    """Every text a participant's file gives (the label, the environment's platform, Python,
+    NumPy and BLAS, the OS, when it was made, a problem's check, message and fix), an
+    unreadable file's name and reason, a roster name and the project's target: each carries
+    markup, none of it reaches the page as markup."""
     participant = Participant(
         label=f"label {EVIL}",
         files=["a.json"],
         platform=f"linux-64{EVIL}",
+        python=f"python {EVIL}",
+        numpy=f"numpy {EVIL}",
+        blas=f"blas {EVIL}",
+        os=f"os {EVIL}",
+        made=f"made{EVIL}",  # shown cut to 16 characters
         problems=[Problem(f"check{EVIL}", f"message {EVIL}", f"fix {EVIL}")],
     )
-    page = render(ClassReport((participant,), (Unreadable(f"f{EVIL}.json", f"reason {EVIL}"),)))
+    target = Target(f"target {EVIL}", "3.12", {"linux-64": ("openblas",)})
+    report = ClassReport(
+        (participant,),
+        (Unreadable(f"f{EVIL}.json", f"reason {EVIL}"),),
+        missing=(f"roster {EVIL}",),
+        target=target,
+    )
+    page = render(report)
     assert "<img" not in page
-    for text in ("label ", "message ", "fix ", "linux-64", "reason ", "f"):
+    texts = ("label ", "message ", "fix ", "linux-64", "reason ", "f", "python ", "numpy ")
+    texts += ("blas ", "os ", "roster ", "NumPy target ")
+    for text in texts:
         assert f"{text}&lt;img src=x onerror=alert(1)&gt;" in page, text
+    assert "made&lt;img src=x" in page
