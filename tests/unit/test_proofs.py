@@ -74,8 +74,8 @@ def test_every_text_from_a_file_is_escaped_in_the_html_report() -> None:
     )
     page = render(report)
     assert "<img" not in page
-    texts = ("label ", "message ", "fix ", "linux-64", "reason ", "f", "python ", "numpy ")
-    texts += ("blas ", "os ", "roster ", "NumPy target ")
+    texts = ["label ", "message ", "fix ", "linux-64", "reason ", "f", "python ", "numpy "]
+    texts += ["blas ", "os ", "roster ", "NumPy target "]
     for text in texts:
         assert f"{text}&lt;img src=x onerror=alert(1)&gt;" in page, text
     assert "made&lt;img src=x" in page
