@@ -19,7 +19,6 @@ from npinit.knowledge.platforms import numpy_wheel_blas
 from npinit.model import Platform
 
 FIRST_LINE = (1, 17)
-FIRST_RELEASE = "1.17.0"
 # the oldest CPython npinit sets projects up for (uv and conda-forge still install it)
 OLDEST_PYTHON = "3.8"
 _PYTHON = re.compile(r"^3\.\d{1,2}t?$")
