@@ -107,6 +107,8 @@ def _has_numpy(path: Path, plan: SetPlan) -> bool:
 def _edit_pyproject(path: Path, text: str, plan: SetPlan) -> str:
     from npinit.editing import toml_files
 
+    if toml_files.table_at(toml_files.parse(text, str(path)), ("tool", "pixi"), str(path)):
+        return _edit_pixi(path, text, plan)  # pixi reads its numpy from [tool.pixi]
     after = text
     if plan.version is not None or plan.python is not None:
         after = toml_files.edit_pyproject(text, str(path), numpy=plan.version, python=plan.python)
@@ -120,7 +122,7 @@ def _edit_pixi(path: Path, text: str, plan: SetPlan) -> str:
     origin = str(path)
     tables = None
     if plan.blas_request is not None:
-        doc = toml_files.parse(text, origin)
+        doc = toml_files.pixi_body(toml_files.parse(text, origin), origin)
         table = toml_files.workspace_table(doc, origin)
         listed = (table or {}).get("platforms", [p.value for p in plan.ctx.platforms])
         platforms = (

@@ -233,11 +233,13 @@ def edit_pixi(
     python: str | None = None,
     blas: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> str:
-    """pixi.toml: ``[dependencies]`` numpy/python, and the BLAS tables (common ones in
-    ``[dependencies]``, per-platform ones in ``[target.<platform>.dependencies]``)."""
+    """pixi.toml (or a pyproject.toml's ``[tool.pixi]``, where pixi reads it):
+    ``[dependencies]`` numpy/python, and the BLAS tables (common ones in ``[dependencies]``,
+    per-platform ones in ``[target.<platform>.dependencies]``)."""
     import tomlkit
 
-    doc = parse(text, origin)
+    whole = parse(text, origin)
+    doc = pixi_body(whole, origin)
     for platform in table_at(doc, ("target",), origin) or {}:
         table_at(doc, ("target", platform, "dependencies"), origin)
     # numpy is pinned where it is: [dependencies], a target's, a feature's
@@ -278,9 +280,14 @@ def edit_pixi(
             place.setdefault("dependencies", tomlkit.table())
             for name, table in target["dependencies"].items():
                 place["dependencies"][name] = _inline(table)
-    result = tomlkit.dumps(doc)
+    result = tomlkit.dumps(whole)
     parse(result, origin)
     return result
+
+
+def pixi_body(doc: Any, origin: str) -> Any:
+    """Where pixi's tables are: a pyproject.toml's ``[tool.pixi]``, else the whole file."""
+    return table_at(doc, ("tool", "pixi"), origin) or doc
 
 
 def _numpy_tables(doc: Any, origin: str) -> list[Any]:
