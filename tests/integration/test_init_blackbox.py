@@ -48,3 +48,127 @@ def test_pixi_in_pyproject_is_pinned_where_pixi_reads_it(
     assert code == 0, err
     section = lock_section(root / "npinit.lock", "linux-64")
     assert {p["name"]: p["version"] for p in section["packages"]}["numpy"] == "2.4.6"
+
+
+def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "p"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_an_included_file_is_no_separate_choice_and_its_numpy_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """requirements/base.txt, included by requirements.txt, is part of it: the search finds
+    one file; the decision line names the entry where it is, and base.txt is edited."""
+    root = _folder(
+        tmp_path,
+        {"requirements.txt": "-r requirements/base.txt\npandas\n", "requirements/base.txt": ""},
+    )
+    (root / "requirements/base.txt").write_text("numpy>=1.26\nscipy\n")
+    code, out, err = invoke(["init", "--no-solve", "--no-input", "--json"], root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["file"] == "requirements.txt" and report["changed"] == ["requirements/base.txt"]
+    line = next(d for d in report["decisions"] if d.startswith("NumPy"))
+    assert line.endswith("(the file has numpy>=1.26 in requirements/base.txt)"), line
+    assert "the newest release for Python" in line
+    assert (root / "requirements.txt").read_text() == "-r requirements/base.txt\npandas\n"
+
+
+def test_the_decision_line_says_unpinned_where_it_is_and_an_asked_numpy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _folder(tmp_path, {"requirements.txt": "-r base.txt\n", "base.txt": "numpy\n"})
+    code, out, err = invoke(["init", "requirements.txt", "--no-solve", "--yes"], root, capsys)
+    assert code == 0, err
+    assert "(the file has numpy (unpinned) in base.txt)" in out and "no numpy entry" not in out
+    other = _folder(tmp_path / "q", {"requirements.txt": "numpy>=1.26\n"})
+    args = ["init", "--no-solve", "--yes", "--numpy", "2.3.5", "--python", "3.12"]
+    code, out, err = invoke(args, other, capsys)
+    assert code == 0, err
+    assert "NumPy 2.3.5: asked for (--numpy), for Python 3.12 (the file has numpy>=1.26)" in out
+    assert "newest" not in out.split("NumPy 2.3.5")[1].splitlines()[0]
+
+
+HASHED = (
+    "numpy==2.3.5 \\\n    --hash=sha256:aaaa \\\n    --hash=sha256:bbbb\n"
+    "six==1.16.0 --hash=sha256:cc\n"
+)
+
+
+def test_hashed_numpy_lines_are_kept_and_a_new_pin_says_its_hashes_went(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pin that stays keeps its line and its hashes, byte for byte; a new pin drops only
+    that line's hashes (they are the old release's), and says pip needs the file compiled
+    again; every other line keeps its own."""
+    root = _folder(tmp_path, {"requirements.txt": HASHED})
+    args = ["init", "--no-solve", "--no-input", "--json", "--python", "3.12"]
+    code, out, err = invoke(args, root, capsys)
+    assert code == 0, err
+    assert json.loads(out)["numpy"] == "2.3.5" and json.loads(out)["changed"] == []
+    assert (root / "requirements.txt").read_text() == HASHED
+    other = _folder(tmp_path / "q", {"requirements.txt": HASHED})
+    code, out, err = invoke([*args, "--numpy", "2.4.4"], other, capsys)
+    assert code == 0, err
+    assert (other / "requirements.txt").read_text() == (
+        "numpy==2.4.4\nsix==1.16.0 --hash=sha256:cc\n"
+    )
+    said = " ".join(json.loads(out)["decisions"])
+    assert "--hash lines for the old numpy pin: they were dropped" in said
+    assert "pip --require-hashes refuses the file until it is compiled again" in said
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("num\\py>=2", "'num\\\\py>=2' is not a requirement pip reads"),
+        ("numpy\x1b[31m>=2", "'numpy\\x1b[31m>=2' holds control characters"),
+        ("--frobnicate", "is not an option pip knows (--frobnicate)"),
+        ("numpy>=2 --color", "has an option pip does not take after a requirement (--color)"),
+    ],
+)
+def test_a_line_pip_refuses_is_refused_with_its_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, reason: str
+) -> None:
+    root = _folder(tmp_path, {"requirements.txt": "-r req/base.txt\n", "req/base.txt": ""})
+    (root / "req/base.txt").write_text(f"scipy\n# a comment\n{line}\n")
+    before = tree(root)
+    code, _, err = invoke(["init", "--no-solve", "--no-input"], root, capsys)
+    assert code == 2 and err.startswith("npinit: error: req/base.txt, line 3: "), err
+    assert reason in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and tree(root) == before
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        (
+            {"p/requirements.txt": "-r ../shared.txt\n", "shared.txt": "numpy\n"},
+            "requirements.txt includes ../shared.txt, outside the project: npinit cannot lock",
+        ),
+        (
+            {
+                "p/pixi.toml": '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n'
+                '[dependencies]\nnumpy = "*"\n[feature.test.dependencies]\npytest = "*"\n'
+                '[environments]\ntest = ["test"]\n'
+            },
+            "pixi.toml has [environments], [feature], which npinit cannot lock",
+        ),
+    ],
+    ids=["outside-include", "pixi-features"],
+)
+def test_what_lock_refuses_init_refuses_by_the_same_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], words: str
+) -> None:
+    """init refuses what lock would refuse, with lock's own words (one rule: lock's), and
+    lock still refuses it when the file is recorded by hand."""
+    top = _folder(tmp_path, files)
+    root = top / "p"
+    before = tree(top)
+    code, _, err = invoke(["init", "--no-solve", "--no-input"], root, capsys)
+    assert code == 2 and err.startswith(f"npinit: error: {words}"), err
+    assert len(err.strip().splitlines()) == 1 and tree(top) == before

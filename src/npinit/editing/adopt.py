@@ -170,14 +170,15 @@ def decide(
 
     _check_root(root)
     fit = choose(root, file, manager)
-    says = read_file(fit, current_platform)
+    says = read_file(fit, current_platform, _as_lock_reads(root, fit))
     blas_request = blas or says.selector or "default"
     names, why = _platforms(says, fit, platforms, current_platform, blas_request)
     question = _question(root, fit, says, python, numpy, names, blas_request)
     pins = (solver or table_pins)(question)
     where = f"platforms: {', '.join(names)} ({why})"
-    decisions = _decisions(question, pins, (python, blas), solver is not None, root, where)
-    edits = _edits(says, pins, fit.path, blas, current_platform, plan_set)
+    decisions = _decisions(question, pins, (python, blas, numpy), solver is not None, root, where)
+    edits, notes = _edits(says, pins, fit.path, blas, current_platform, plan_set)
+    decisions += [n for n in notes if n not in decisions]  # what the edits say (--hash lines)
     range_kept = says.python_spelled if says.pythons and len(says.pythons) > 1 else ""
     return InitPlan(
         root=root,
@@ -193,6 +194,34 @@ def decide(
         decisions=tuple(decisions),
         edits=edits,
     )
+
+
+def _as_lock_reads(root: Path, fit: Fit) -> dict[str, str]:
+    """What ``npinit lock`` would refuse is refused here, by lock's own rule (one line,
+    exit 2): pixi tables it cannot lock, a requirements file's include outside the project
+    or missing, a line pip refuses. Returns the files a requirements file includes, by
+    their names in the project."""
+    import os
+
+    from npinit.reading import read_editable
+
+    if fit.manager is Manager.PIXI:
+        from npinit.managers.pixi import read_specs
+
+        read_specs(fit.path)
+        return {}
+    from npinit.editing.context import kind_of
+
+    if fit.manager is not Manager.PIP or kind_of(fit.path) != "requirements":
+        return {}
+    from npinit.editing.requirements import check, lockable_includes
+
+    texts = lockable_includes(fit.path, root, read_editable)
+    named = {Path(os.path.relpath(p, root)).as_posix(): t for p, t in texts.items()}
+    for name, text in named.items():  # a line pip refuses is refused here, named
+        check(text.removeprefix("\ufeff"), name)
+    own = Path(os.path.relpath(fit.path, root)).as_posix()
+    return {name: text for name, text in named.items() if name != own}
 
 
 def _check_root(root: Path) -> None:
@@ -235,17 +264,17 @@ def _question(
 def _decisions(
     question: PinQuestion,
     pins: Pins,
-    asked: tuple[str | None, str | None],
+    asked: tuple[str | None, str | None, str | None],
     solved: bool,
     root: Path,
     platforms: str,
 ) -> list[str]:
-    """The lines init prints: manager and file, NumPy, Python (``asked``: --python and
-    --blas), BLAS, the platforms, the notes, the lines left out."""
+    """The lines init prints: manager and file, NumPy, Python (``asked``: --python, --blas
+    and --numpy), BLAS, the platforms, the notes, the lines left out."""
     fit, says = question.fit, question.says
-    python, blas = asked
+    python, blas, numpy = asked
     decisions = [f"{fit.manager.value}, from {fit.path.relative_to(root).as_posix()}"]
-    decisions += _numpy_lines(says, pins, question, solved)
+    decisions += _numpy_lines(says, pins, numpy is not None, solved)
     decisions += _python_lines(says, pins, python, solved)
     decisions += [_blas_line(blas, says.selector, fit.manager), platforms]
     decisions += [n for n in (says.channel_note, *pins.notes) if n and n not in decisions]
@@ -272,20 +301,21 @@ def _kept(says: FileSays, pins: Pins) -> bool:
     return bool(exact and exact.group(1) == pins.numpy)
 
 
-def _numpy_lines(says: FileSays, pins: Pins, question: PinQuestion, solved: bool) -> list[str]:
-    spec, spelled = numpy_for(says, pins.python)
+def _numpy_lines(says: FileSays, pins: Pins, asked: bool, solved: bool) -> list[str]:
+    """NumPy's line: how the release was chosen (``asked``: --numpy), and what the file had."""
     if _kept(says, pins):
         return [f"NumPy {pins.numpy}: the file's pin, kept (it fits Python {pins.python})"]
-    had = (
-        f"within the file's {spelled}"
-        if spec
-        else (
-            "the file has numpy (unpinned)"
-            if spelled
-            else "the file has no numpy entry: one is added"
-        )
-    )
+    spec, spelled = numpy_for(says, pins.python)
+    if spec:
+        had = f"the file has {spelled}"
+    elif spelled:
+        where = sorted({e.where for e in says.numpy if e.where and e.holds_for(pins.python)})
+        had = "the file has numpy (unpinned)" + (f" in {', '.join(where)}" if where else "")
+    else:
+        had = "the file has no numpy entry: one is added"
     newest = releases_for(pins.python, spec)
+    if asked:
+        return [f"NumPy {pins.numpy}: asked for (--numpy), for Python {pins.python} ({had})"]
     if newest and newest[-1].version == pins.numpy:
         how = "the newest release"
     elif solved:
@@ -330,14 +360,15 @@ def _edits(
     blas: str | None,
     current: Platform | None,
     plan_set: Callable[..., Any],
-) -> tuple[FileEdit, ...]:
+) -> tuple[tuple[FileEdit, ...], tuple[str, ...]]:
+    """The edits of the numpy (and BLAS) lines, and what set's editors noted of them."""
     from npinit.knowledge import releases
 
     edit_numpy = None if _kept(says, pins) else pins.numpy
     # a free-threaded Python is spelled in the file (python-freethreading): its line changes
     edit_python = pins.python if releases.free_threaded(pins.python) else None
     if edit_numpy is None and blas is None and edit_python is None:
-        return ()
+        return (), ()
     result = plan_set(
         source, numpy=edit_numpy, blas=blas, python=edit_python, current_platform=current
     )
@@ -350,4 +381,4 @@ def _edits(
         # numpy lines with markers: only the one that holds for the chosen Python
         after = set_numpy(says.text, edit_numpy, str(source), add=False, python=pins.python)
         edits = tuple(replace(e, after=after) if e.path == source else e for e in edits)
-    return edits
+    return edits, tuple(result.warnings)

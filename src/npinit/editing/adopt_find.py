@@ -107,7 +107,22 @@ def search(root: Path) -> list[Fit]:
             preferred = {f.manager for f in here if f.path.name in _PREFERRED}
             here = [f for f in here if f.manager not in preferred or f.path.name in _PREFERRED]
         fits += here
-    return fits
+    included = _included(fits)
+    return [f for f in fits if f.path.resolve() not in included] or fits  # a cycle: all
+
+
+def _included(fits: list[Fit]) -> set[Path]:
+    """The files another candidate requirements file includes (``-r``/``-c``): part of that
+    one, not a choice of their own."""
+    from npinit.editing.requirements import includes
+    from npinit.reading import read_editable
+
+    found: set[Path] = set()
+    for fit in fits:
+        if fit.manager is Manager.PIP:
+            text = read_editable(fit.path).removeprefix("\ufeff")
+            found |= {(fit.path.parent / name).resolve() for name in includes(text)}
+    return found
 
 
 def choose(

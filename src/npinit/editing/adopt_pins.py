@@ -21,7 +21,11 @@ def numpy_for(says: FileSays, python: str | None) -> tuple[str, str]:
     if not entries:
         return "", ""
     specs = [e.spec for e in entries if e.spec]
-    return ",".join(specs), "; ".join(e.spelled for e in entries)
+    return ",".join(specs), "; ".join(_spelled(e) for e in entries)
+
+
+def _spelled(entry: Any) -> str:
+    return f"{entry.spelled} in {entry.where}" if entry.where else entry.spelled
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def candidate_pythons(says: FileSays, python: str | None, source: str) -> list[s
         pool = [p for p in releases.known_pythons() if allowed is None or p in allowed]
     fitting = [p for p in pool if releases_for(p, numpy_for(says, p)[0])]
     if not fitting:
-        spelled = "; ".join(e.spelled for e in says.numpy) or "numpy (any)"
+        spelled = "; ".join(_spelled(e) for e in says.numpy) or "numpy (any)"
         raise InvalidInput(
             f"no NumPy release npinit knows fits both Python "
             f"{says.python_spelled or python or 'any'} and {spelled} ({source})",

@@ -27,6 +27,7 @@ class NumpyEntry:
     spec: str
     marker: str = ""
     spelled: str = ""  # as the file has it, for the decision lines
+    where: str = ""  # the included file it is in ("": the file itself)
 
     def holds_for(self, python: str) -> bool:
         from npinit.editing.pythons import marker_holds
@@ -248,7 +249,11 @@ def _pixi_python(kind: str, text: str) -> str:
     return ""
 
 
-def read_file(fit: Fit, current_platform: Platform | None) -> FileSays:
+def read_file(
+    fit: Fit, current_platform: Platform | None, included: dict[str, str] | None = None
+) -> FileSays:
+    """What the file says; ``included``: the files a requirements file includes (by their
+    names in the project), whose numpy entries count as the file's, named with their file."""
     from npinit.editing.context import kind_of_file, read_context
     from npinit.editing.pythons import allowed
     from npinit.reading import read_editable
@@ -267,6 +272,9 @@ def read_file(fit: Fit, current_platform: Platform | None) -> FileSays:
             pythons = ctx.allowed()
             spelled = ctx.pythons[0][1] if ctx.pythons else ""
         entries = tuple(numpy_entries(kind, text, origin))
+        for name, other in (included or {}).items():
+            found = numpy_entries("requirements", other.removeprefix("\ufeff"), name)
+            entries += tuple(NumpyEntry(e.spec, e.marker, e.spelled, name) for e in found)
         selector = blas_selector(kind, text, origin)
         listed = tuple(listed_platforms(kind, text, origin))
         main, note = channel("pixi" if fit.manager is Manager.PIXI else kind, text, origin)

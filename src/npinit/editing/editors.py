@@ -89,8 +89,10 @@ def _edit_requirements(path: Path, text: str, plan: SetPlan) -> str:
             "\n".join(text.splitlines()[i] for i in requirements.numpy_spans(text))
         ):
             plan.notes.append(
-                f"{path.name} had --hash lines for the old numpy pin: they were "
-                "dropped; lock the file again (uv pip compile --generate-hashes)"
+                f"{path.name} had --hash lines for the old numpy pin: they were dropped "
+                "(they no longer match; the other lines keep theirs, and pip --require-hashes "
+                "refuses the file until it is compiled again); lock the file again "
+                "(uv pip compile --generate-hashes)"
             )
     plan.choices = pypi_choices(plan.blas_request, plan.ctx, plan.reference) or plan.choices
     return after

@@ -169,10 +169,79 @@ def set_numpy(
     return "".join(lines)
 
 
+# pip's options in a requirements file: on a line of their own, and after a requirement
+_FILE_OPTIONS = frozenset(
+    [
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "--no-index",
+        "-c",
+        "--constraint",
+        "-r",
+        "--requirement",
+        "-e",
+        "--editable",
+        "-f",
+        "--find-links",
+        "--no-binary",
+        "--only-binary",
+        "--prefer-binary",
+        "--require-hashes",
+        "--pre",
+        "--trusted-host",
+        "--use-feature",
+        "--config-settings",
+        "--global-option",
+    ]
+)
+_LINE_OPTIONS = frozenset({"--hash", "--config-settings", "--global-option"})
+_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar")
+
+
 def check(text: str, origin: str) -> None:
-    """Refuse a file that is not text of requirement lines (binary, NUL bytes)."""
+    """Refuse a file pip would refuse: not text (NUL bytes), or a line that is neither an
+    option pip knows nor a requirement, a URL or a path (exit 2, naming the line)."""
     if "\x00" in text:
         raise InvalidInput(f"{origin} is not a requirements file", "give a text file")
+    lines = text.splitlines()
+    for first, last in _logical_lines(lines):
+        joined = " ".join(line.rstrip().rstrip("\\") for line in lines[first : last + 1])
+        body = strip_comment(joined).strip()
+        reason = _unreadable(body) if body else ""
+        if reason:
+            shown = body if len(body) <= 60 else body[:57] + "..."
+            raise InvalidInput(
+                f"{origin}, line {first + 1}: {shown!r} {reason}",
+                "fix the line; pip install -r refuses the file too",
+            )
+
+
+def _unreadable(body: str) -> str:
+    """Why pip would refuse a line ("" when it reads it)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    if any(ord(c) < 32 and c != "\t" for c in body):
+        return "holds control characters"
+    if body.startswith("-"):
+        option = body.split()[0].split("=")[0]
+        return "" if option in _FILE_OPTIONS else f"is not an option pip knows ({option})"
+    requirement = _requirement_text(body)
+    options = body[len(requirement) :].split()
+    unknown = [o.split("=")[0] for o in options if o.startswith("-")]
+    unknown = [o for o in unknown if o not in _LINE_OPTIONS]
+    if unknown:
+        return f"has an option pip does not take after a requirement ({unknown[0]})"
+    target = requirement.split(";")[0].strip()
+    if "://" in target or "${" in target or "/" in target or target.startswith("."):
+        return ""  # a URL, a path, an environment variable: pip reads them as they are
+    if target.lower().endswith(_ARCHIVES):
+        return ""
+    try:
+        Requirement(requirement)
+    except InvalidRequirement:
+        return "is not a requirement pip reads"
+    return ""
 
 
 def follow_includes(
@@ -206,6 +275,21 @@ def follow_includes(
             if known != path:
                 included_by.setdefault(known, set()).add(path)
     return included_by
+
+
+def lockable_includes(path: Path, root: Path, read: Callable[[Path], str]) -> dict[Path, str]:
+    """The file and every file it includes (``-r``/``-c``), read; an include npinit cannot
+    follow (outside the project, missing) is refused (exit 2), never dropped: the one rule
+    ``npinit lock`` and ``npinit init`` both apply."""
+    texts = {path: read(path)}
+    notes: list[str] = []
+    follow_includes(texts, {path: "requirements"}, root, notes, read)
+    if notes:
+        raise InvalidInput(
+            f"{notes[0].removesuffix(': not edited')}: npinit cannot lock it",
+            "keep every included file inside the project",
+        )
+    return texts
 
 
 def closure(path: Path, included_by: dict[Path, set[Path]]) -> set[Path]:

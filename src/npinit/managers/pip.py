@@ -59,22 +59,14 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     """The requirement lines of the file and of every file it includes (``-r``/``-c``,
     followed as ``set`` follows them), each included line prefixed by its file's name. An
     include npinit cannot follow (outside the project, missing) is refused, never dropped."""
-    from npinit.editing.requirements import follow_includes
-    from npinit.errors import InvalidInput
+    from npinit.editing.requirements import lockable_includes
     from npinit.tomlio import read_regular
 
     def read(path: Path) -> str:
         return read_regular(path, path.name).decode("utf-8", "replace")
 
     path = source_of(project, spec, FILE)
-    texts = {path: read(path)}
-    notes: list[str] = []
-    follow_includes(texts, {path: "requirements"}, project, notes, read)
-    if notes:
-        raise InvalidInput(
-            f"{notes[0].removesuffix(': not edited')}: npinit cannot lock it",
-            "keep every included file inside the project",
-        )
+    texts = lockable_includes(path, project, read)
     lines = requirement_lines(texts[path])
     for other in sorted(p for p in texts if p != path):
         name = Path(os.path.relpath(os.path.normpath(other), os.path.normpath(project))).as_posix()

@@ -111,7 +111,7 @@ def _specs(
             found.append(" ".join(x for x in (name, version, build) if x))
         return found
 
-    _lockable(whole, path.name)
+    lockable(whole, path.name)
     doc = pixi_manifest(whole)
     workspace = doc.get("workspace") or doc.get("project") or {}
     default = (doc.get("environments") or {}).get("default") or []
@@ -139,7 +139,7 @@ _TARGET_TABLES = {"dependencies", "activation", "tasks"}
 PYPI_KEYS = ("dependencies", "optional-dependencies")
 
 
-def _lockable(doc: dict[str, Any], name: str = FILE) -> None:
+def lockable(doc: dict[str, Any], name: str = FILE) -> None:
     """InvalidInput (exit 2) naming a table of pixi.toml that npinit cannot lock (pixi's
     ``[pypi-dependencies]``, ``[feature.*]``, ``[environments]``, ...): never dropped. In a
     pyproject.toml (``name``), the tables of ``[tool.pixi]``, and the PyPI dependencies pixi
