@@ -116,7 +116,7 @@ def _resolver(
                 keep=_Prefer(text=as_pylock(prefer)),
             )
         except InvalidInput as error:
-            text = said[-1] if said else error.message
+            text = (said[-1] if said else "").strip() or error.message  # uv may say nothing
             raise InvalidInput(" ".join(text.split()), "") from None
         except Failure as error:
             _missing_part(question, error)

@@ -282,16 +282,20 @@ def _decisions(
 
 
 def _skipped(says: FileSays, source: Path) -> list[str]:
-    """The lines no resolver can read here (``-e .`` without the project's pyproject.toml):
-    left out of the solve and of the lock, said once."""
-    from npinit.editing.requirements import missing_projects
+    """The local folders a requirements file installs, said once: without a project
+    (``-e .`` where the repository's pyproject.toml is not) left out of the solve and the
+    lock; with one, solved with its dependencies, which the lock holds (not the folder)."""
+    from npinit.editing.requirements import local_folders
 
     if says.kind != "requirements":
         return []
     return [
-        f"{line}: left out of the solve and the lock (its folder has no pyproject.toml, "
+        f"{line}: its dependencies are solved and locked, the folder itself is not (no index "
+        "has it; install it into the environment with pip install -e)"
+        if present
+        else f"{line}: left out of the solve and the lock (its folder has no pyproject.toml, "
         "setup.py or setup.cfg)"
-        for line in missing_projects(source, says.text)
+        for line, present in local_folders(source, says.text)
     ]
 
 

@@ -319,6 +319,12 @@ def missing_projects(path: Path, text: str) -> list[str]:
     """The lines of a requirements file that install a local folder holding no Python
     project (``-e .`` in a file whose repository's pyproject.toml is not there): nothing
     can resolve them; the rest of the file can be."""
+    return [line for line, present in local_folders(path, text) if not present]
+
+
+def local_folders(path: Path, text: str) -> list[tuple[str, bool]]:
+    """The lines that install a local folder (``-e .``, ``./pkg``), each with whether the
+    folder holds a Python project (pyproject.toml, setup.py or setup.cfg)."""
     found = []
     for line in text.splitlines():
         body = line.split(" #")[0].strip()
@@ -327,8 +333,9 @@ def missing_projects(path: Path, text: str) -> list[str]:
         if not target or "://" in target:
             continue
         folder = path.parent / re.sub(r"\[.*\]$", "", target.removeprefix("file:"))
-        if folder.is_dir() and not any((folder / n).is_file() for n in _PROJECT_FILES):
-            found.append(line.strip())
+        if folder.is_dir():
+            present = any((folder / n).is_file() for n in _PROJECT_FILES)
+            found.append((line.strip(), present))
     return found
 
 

@@ -108,7 +108,9 @@ def read_pylock(
     text: str, origin: str
 ) -> list[tuple[str, str, str, list[tuple[str, str]], tuple[str, str] | None]]:
     """The packages of a PEP 751 file, validated with ``packaging.pylock``: name, version,
-    marker, wheels and sdist (``(url, sha256)`` each)."""
+    marker, wheels and sdist (``(url, sha256)`` each). A local folder (``-e .``: the
+    project itself) is not among them: no index has it, no hash pins it; its dependencies
+    are."""
     from packaging.pylock import Pylock, PylockValidationError
 
     try:
@@ -117,6 +119,8 @@ def read_pylock(
         raise Failure(f"{origin} is not a valid pylock.toml ({error})", "") from None
     entries = []
     for entry in lock.packages:
+        if entry.directory is not None:
+            continue
         wheels = [(w.url or w.name or "", w.hashes.get("sha256", "")) for w in entry.wheels or ()]
         sdist = (
             (entry.sdist.url or entry.sdist.name or "", entry.sdist.hashes.get("sha256", ""))
