@@ -72,7 +72,11 @@ def conda_attempt(
 
         try:
             return solve(
-                {Platform(p): s for p, s in specs.items()}, urls, cache=cache, environ=environ
+                {Platform(p): s for p, s in specs.items()},
+                urls,
+                cache=cache,
+                environ=environ,
+                alias=alias,  # a conda-forge:: prefix is read through it too
             )
         except Failure as error:
             raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None

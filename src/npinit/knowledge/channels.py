@@ -37,6 +37,14 @@ def channel_urls(channels: list[str], alias: str | None) -> list[str]:
     return urls
 
 
+def aliased_spec(spec: str, alias: str | None) -> str:
+    """A MatchSpec whose channel is named (``conda-forge::numpy >=2``) read through
+    ``alias``, as the file's channels are: ``<alias>/conda-forge::numpy >=2``."""
+    name, sep, rest = spec.strip().partition("::")
+    urls = channel_urls([name], alias) if alias and sep and name and "://" not in name else []
+    return f"{urls[0]}::{rest}" if urls and " " not in name else spec
+
+
 def canonical_url(url: str, alias: str | None) -> str:
     """A URL read through ``alias`` as the channel's own (what a lock records): under
     ``https://conda.anaconda.org``, ``<alias>/defaults`` under pkgs/main; any other URL as

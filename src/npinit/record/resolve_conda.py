@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.errors import Failure, InvalidInput, ToolMissing
-from npinit.knowledge.channels import canonical_url, fetch_url
+from npinit.knowledge.channels import aliased_spec, canonical_url, fetch_url
 from npinit.knowledge.platforms import virtual_packages
 from npinit.model import EnvKind, Platform, Source
 from npinit.record.snapshot import (
@@ -98,10 +98,13 @@ def solve(
     gateway = rattler.Gateway(cache_dir=cache / "repodata")
     sources = [rattler.Channel(url) for url in channels]
 
+    # a spec's own channel (conda-forge::numpy) is read through the alias, as the channels are
+    named = {p: [aliased_spec(s, alias) for s in wanted] for p, wanted in specs.items()}
+
     async def every() -> list[list[Any]]:
         return list(
             await asyncio.gather(
-                *(_solve_one(rattler, gateway, sources, p, specs[p], environ, keep) for p in specs)
+                *(_solve_one(rattler, gateway, sources, p, named[p], environ, keep) for p in specs)
             )
         )
 

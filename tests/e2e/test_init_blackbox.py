@@ -1,0 +1,80 @@
+"""What a black-box tester of ``npinit init`` found that needs a resolver (issue 26): a
+requirements file's ``-e .`` while the project's own pyproject.toml (or setup.py) is there
+(uv really resolves the project with the file: its dependencies hold the pins back; npinit
+lock then locks its dependencies on the first try, not the folder, which has no index file
+and no hash); a ``conda-forge::`` spec read through ``--channel-alias`` (py-rattler against
+../shared/fixtures/channels). Network to the index, as the other e2e tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import invoke, lock_section
+
+pytestmark = pytest.mark.e2e
+
+PYPROJECT = """\
+[project]
+name = "demo"
+version = "0.1.0"
+dependencies = ["numpy<2.3"]
+
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+"""
+SETUP_PY = (
+    "from setuptools import setup\n"
+    "setup(name='demo', version='0.1.0', py_modules=[], install_requires=['numpy<2.3'])\n"
+)
+
+
+@pytest.mark.parametrize(
+    "project", [{"pyproject.toml": PYPROJECT}, {"setup.py": SETUP_PY}], ids=["pyproject", "setup"]
+)
+def test_the_solve_sees_the_project_and_the_lock_holds_its_dependencies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], project: dict[str, str]
+) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    for name, text in project.items():
+        (root / name).write_text(text)
+    (root / "requirements.txt").write_text("-e .\nnumpy>=2\n")
+    args = ["init", "requirements.txt", "--no-input", "--json", "--python", "3.12"]
+    code, out, err = invoke(args, root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["numpy"] == "2.2.6"  # the project's numpy<2.3, seen by the solve
+    assert "-e .: its dependencies are solved and locked" in " ".join(report["decisions"])
+    assert "numpy==2.2.6" in (root / "requirements.txt").read_text()
+    code, _, err = invoke(["lock"], root, capsys)
+    assert code == 0, err  # the first try
+    names = {p["name"]: p["version"] for p in lock_section(root / "npinit.lock")["packages"]}
+    assert names == {"numpy": "2.2.6"}  # the project's dependency; not the folder itself
+
+
+def test_a_channel_prefixed_spec_is_read_through_the_channel_alias(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """``conda-forge::numpy >=2.4`` with the conda-forge slice as the alias: init's solve and
+    npinit lock read that channel through the alias (conda.anaconda.org is not reachable
+    here), and the lock records conda-forge's canonical URLs."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "environment.yml").write_text(
+        "channels:\n  - conda-forge\ndependencies:\n  - python 3.14.*\n"
+        "  - conda-forge::numpy >=2.4,<2.5\n"
+    )
+    args = ["init", "--no-input", "--json", "--channel-alias", forge_alias]
+    code, out, err = invoke(args, root, capsys)
+    assert code == 0, err
+    assert (json.loads(out)["python"], json.loads(out)["numpy"]) == ("3.14", "2.4.6")
+    assert "  - conda-forge::numpy=2.4.6\n" in (root / "environment.yml").read_text()
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
+    assert code == 0, err
+    numpy = next(p for p in lock_section(root / "npinit.lock")["packages"] if p["name"] == "numpy")
+    assert numpy["version"] == "2.4.6"
+    assert numpy["url"].startswith("https://conda.anaconda.org/conda-forge/")
