@@ -172,3 +172,36 @@ def test_what_lock_refuses_init_refuses_by_the_same_rule(
     code, _, err = invoke(["init", "--no-solve", "--no-input"], root, capsys)
     assert code == 2 and err.startswith(f"npinit: error: {words}"), err
     assert len(err.strip().splitlines()) == 1 and tree(top) == before
+
+
+PLATFORMS_KEY = {
+    "environment.yml": (
+        "channels:\n  - conda-forge\nplatforms:\n  - linux-64\ndependencies:\n"
+        "  - python 3.14.*\n  - numpy >=2.4,<2.5\n",
+        ("  - linux-64\n", "  - linux-64\n  - win-64\n"),
+    ),
+    "pixi.toml": (
+        '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n'
+        '[dependencies]\npython = "3.14.*"\nnumpy = ">=2.4,<2.5"\n',
+        ('["linux-64"]', '["linux-64", "win-64"]'),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLATFORMS_KEY))
+def test_a_platform_added_to_the_files_platforms_makes_the_lock_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str, name: str
+) -> None:
+    """The file's own platforms list (conda-lock's `platforms:` key, pixi's workspace
+    platforms) is among the lock's inputs: a platform added there makes lock --check exit 2
+    naming it (issue 25's rule: every input is an input)."""
+    text, (old, new) = PLATFORMS_KEY[name]
+    root = _folder(tmp_path, {name: text})
+    args = ["init", "--no-solve", "--no-input", "--numpy", "2.4.6"]
+    assert invoke(args, root, capsys)[0] == 0
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
+    assert code == 0, err
+    assert invoke(["lock", "--check"], root, capsys)[0] == 0
+    (root / name).write_text((root / name).read_text().replace(old, new))
+    code, _, err = invoke(["lock", "--check"], root, capsys)
+    assert code == 2 and "platforms: linux-64, win-64" in err, err

@@ -112,8 +112,17 @@ def read_specs(path: Path, manager: Any) -> tuple[list[str], list[str]]:
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
-    channels, conda, pip = _read(source_of(project, spec, FILE))
-    return [f"channel {c}" for c in channels] + conda + [f"pip: {line}" for line in pip]
+    """The channels, the specs, the pip lines and the file's own ``platforms:`` key (what
+    conda-lock reads; init records the platforms from it): each one an input."""
+    from npinit.managers.conda_engine import read_environment
+
+    path = source_of(project, spec, FILE)
+    channels, conda, pip = _read(path)
+    lines = [f"channel {c}" for c in channels] + conda + [f"pip: {line}" for line in pip]
+    listed = read_environment(path).get("platforms")
+    if isinstance(listed, list):
+        lines.append("platforms: " + ", ".join(str(p) for p in listed))
+    return lines
 
 
 def lock(

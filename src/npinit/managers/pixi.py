@@ -193,11 +193,27 @@ def _solve_settings(body: dict[str, Any], prefix: str) -> list[str]:
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
-    common, targets, channels = _specs(project, source_of(project, spec, FILE))
+    """The channels, the specs (common and per platform) and the workspace's platforms."""
+    path = source_of(project, spec, FILE)
+    common, targets, channels = _specs(project, path)
     lines = [f"channel {c}" for c in channels] + common
     for platform, specs in sorted(targets.items()):
         lines += [f"{platform}: {spec}" for spec in specs]
-    return lines
+    return lines + _listed_platforms(path)
+
+
+def _listed_platforms(path: Path) -> list[str]:
+    """The workspace's ``platforms`` as one input line (none when it lists none)."""
+    import tomllib
+
+    from npinit.editing.adopt_read import pixi_manifest
+    from npinit.reading import parse_bounded, read_regular
+
+    text = read_regular(path, path.name).decode("utf-8")
+    doc = pixi_manifest(parse_bounded(tomllib.loads, text, str(path)))
+    workspace = doc.get("workspace") or doc.get("project") or {}
+    listed = workspace.get("platforms") if isinstance(workspace, dict) else None
+    return ["platforms: " + ", ".join(str(p) for p in listed)] if isinstance(listed, list) else []
 
 
 def lock(
