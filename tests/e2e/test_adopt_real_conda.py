@@ -37,9 +37,8 @@ OUTCOME: dict[str, tuple[str, str] | str] = {
     "mdanalysis__maintainer__conda__environment.yml": "does not resolve with Python 3.10: "
     "Cannot solve the request because of: No candidates were "
     "found for python 3.10.*",
-    "oreum_core__condaenv_oreum_core.yml": "does not resolve with Python 3.12: "
-    "Cannot solve the request because of: The following packages are "
-    "incompatible └─ liblapack * *accelerate",
+    # its conda-forge:: prefixes read through the alias (the slice): osx-arm64's Accelerate
+    "oreum_core__condaenv_oreum_core.yml": ("3.12", "2.3.5"),
     # Python and NumPy exact in the file: nothing to choose, no solve (the slice lacks 1.26.0)
     "oreum_core__dev__condaenv_oreum_core_x86.yml": ("3.12", "1.26.0"),
     "pangeo-docker-images__pangeo-notebook__environment.yml": "does not resolve with Python "

@@ -54,6 +54,7 @@ def test_the_solve_sees_the_project_and_the_lock_holds_its_dependencies(
     assert code == 0, err  # the first try
     names = {p["name"]: p["version"] for p in lock_section(root / "npinit.lock")["packages"]}
     assert names == {"numpy": "2.2.6"}  # the project's dependency; not the folder itself
+    assert invoke(["lock", "--check"], root, capsys)[0] == 0  # and the lock fits the file
 
 
 def test_a_channel_prefixed_spec_is_read_through_the_channel_alias(

@@ -114,12 +114,13 @@ def search(root: Path) -> list[Fit]:
 def _included(fits: list[Fit]) -> set[Path]:
     """The files another candidate requirements file includes (``-r``/``-c``): part of that
     one, not a choice of their own."""
+    from npinit.editing.context import kind_of
     from npinit.editing.requirements import includes
     from npinit.reading import read_editable
 
     found: set[Path] = set()
     for fit in fits:
-        if fit.manager is Manager.PIP:
+        if fit.manager is Manager.PIP and kind_of(fit.path) == "requirements":
             text = read_editable(fit.path).removeprefix("\ufeff")
             found |= {(fit.path.parent / name).resolve() for name in includes(text)}
     return found
