@@ -196,7 +196,7 @@ _FILE_OPTIONS = frozenset(
     ]
 )
 _LINE_OPTIONS = frozenset({"--hash", "--config-settings", "--global-option"})
-_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar")
+_ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar")
 
 
 def check(text: str, origin: str) -> None:
@@ -217,6 +217,17 @@ def check(text: str, origin: str) -> None:
             )
 
 
+def _wheel_name(name: str) -> bool:
+    """Whether ``name`` is a wheel's file name (packaging reads it, the one rule)."""
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    try:
+        parse_wheel_filename(name)
+    except InvalidWheelFilename:
+        return False
+    return True
+
+
 def _unreadable(body: str) -> str:
     """Why pip would refuse a line ("" when it reads it)."""
     from packaging.requirements import InvalidRequirement, Requirement
@@ -235,7 +246,7 @@ def _unreadable(body: str) -> str:
     target = requirement.split(";")[0].strip()
     if "://" in target or "${" in target or "/" in target or target.startswith("."):
         return ""  # a URL, a path, an environment variable: pip reads them as they are
-    if target.lower().endswith(_ARCHIVES):
+    if target.lower().endswith(_ARCHIVES) or _wheel_name(target):
         return ""
     try:
         Requirement(requirement)
