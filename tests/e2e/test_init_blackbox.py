@@ -27,17 +27,42 @@ requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"
 """
 SETUP_PY = (
+    "import pathlib\n"
+    "pathlib.Path(__file__).parent.parent.joinpath('ran').write_text('setup.py ran')\n"
     "from setuptools import setup\n"
     "setup(name='demo', version='0.1.0', py_modules=[], install_requires=['numpy<2.3'])\n"
 )
 
 
 @pytest.mark.parametrize(
-    "project", [{"pyproject.toml": PYPROJECT}, {"setup.py": SETUP_PY}], ids=["pyproject", "setup"]
+    ("project", "numpy", "said"),
+    [
+        ({"pyproject.toml": PYPROJECT}, "2.2.6", "its dependencies are solved and locked"),
+        ({"setup.py": SETUP_PY}, None, "left out of the solve and the lock (only its build"),
+        (
+            {
+                "pyproject.toml": PYPROJECT.replace(
+                    'dependencies = ["numpy<2.3"]', 'dynamic = ["dependencies"]'
+                ),
+                "setup.py": SETUP_PY,
+            },
+            None,
+            "left out of the solve and the lock (only its build",
+        ),
+    ],
+    ids=["pyproject", "setup", "dynamic"],
 )
-def test_the_solve_sees_the_project_and_the_lock_holds_its_dependencies(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], project: dict[str, str]
+def test_the_solve_sees_a_static_project_and_never_runs_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    project: dict[str, str],
+    numpy: str | None,
+    said: str,
 ) -> None:
+    """A pyproject.toml whose dependencies are written in it is solved with the file (its
+    numpy<2.3 holds the pin back); a setup.py or a dynamic [project] would have to run to
+    tell its dependencies: left out, and its code never runs (it writes ../ran when it
+    does), in init and in the first lock."""
     root = tmp_path / "p"
     root.mkdir()
     for name, text in project.items():
@@ -47,14 +72,17 @@ def test_the_solve_sees_the_project_and_the_lock_holds_its_dependencies(
     code, out, err = invoke(args, root, capsys)
     assert code == 0, err
     report = json.loads(out)
-    assert report["numpy"] == "2.2.6"  # the project's numpy<2.3, seen by the solve
-    assert "-e .: its dependencies are solved and locked" in " ".join(report["decisions"])
-    assert "numpy==2.2.6" in (root / "requirements.txt").read_text()
+    pinned = numpy or report["numpy"]
+    assert pinned != "2.2.6" or numpy == "2.2.6"  # without the project, numpy>=2's newest
+    assert f"-e .: {said}" in " ".join(report["decisions"])
+    assert f"numpy=={pinned}" in (root / "requirements.txt").read_text()
     code, _, err = invoke(["lock"], root, capsys)
     assert code == 0, err  # the first try
     names = {p["name"]: p["version"] for p in lock_section(root / "npinit.lock")["packages"]}
-    assert names == {"numpy": "2.2.6"}  # the project's dependency; not the folder itself
+    assert names == {"numpy": pinned}  # the project's dependency; not the folder itself
     assert invoke(["lock", "--check"], root, capsys)[0] == 0  # and the lock fits the file
+    assert not (tmp_path / "ran").exists(), "the project's setup.py ran"
+    assert not list(root.glob("*.egg-info"))
 
 
 def test_a_channel_prefixed_spec_is_read_through_the_channel_alias(

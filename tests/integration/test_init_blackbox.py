@@ -205,3 +205,36 @@ def test_a_platform_added_to_the_files_platforms_makes_the_lock_stale(
     (root / name).write_text((root / name).read_text().replace(old, new))
     code, _, err = invoke(["lock", "--check"], root, capsys)
     assert code == 2 and "platforms: linux-64, win-64" in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "platforms"),
+    [
+        ("all", 0, ["linux-64", "osx-arm64", "win-64"]),
+        ("osx-arm64,win-64", 0, ["osx-arm64", "win-64"]),
+        ("bogus", 2, None),
+    ],
+)
+def test_platform_values_are_read_as_new_reads_them(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    value: str,
+    code: int,
+    platforms: list[str] | None,
+) -> None:
+    """``--platform all`` (the README's word) and a comma list are the platforms new takes;
+    an unknown name is one line, exit 2, nothing written (it was a ValueError traceback)."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_text("numpy>=2\n")
+    got, out, err = invoke(
+        ["init", "--no-solve", "--no-input", "--json", "--platform", value], root, capsys
+    )
+    assert got == code, err
+    if platforms is None:
+        assert len(err.strip().splitlines()) == 1 and "unknown platform 'bogus'" in err, err
+        assert tree(root) == {"requirements.txt": b"numpy>=2\n"}
+        return
+    assert json.loads(out)["platforms"] == platforms
+    answers = tomllib.loads((root / ".npinit.toml").read_text())
+    assert answers["project"]["platforms"] == platforms

@@ -15,9 +15,13 @@ def test_a_local_folder_without_a_project_is_named(tmp_path: Path) -> None:
     path = tmp_path / "requirements.txt"
     path.write_text(text)
     assert missing_projects(path, text) == ["-e .", "--editable ./pkg[dev]  # local"]
-    (tmp_path / "pkg" / "setup.py").write_text("")
-    (tmp_path / "pyproject.toml").write_text("")
-    assert missing_projects(path, text) == []
+    (tmp_path / "pkg" / "setup.py").write_text("")  # only its build can tell: left out
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "p"\nversion = "1"\n')
+    assert missing_projects(path, text) == ["--editable ./pkg[dev]  # local"]
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\ndynamic = ["dependencies"]\n'
+    )
+    assert missing_projects(path, text) == ["-e .", "--editable ./pkg[dev]  # local"]
 
 
 def test_the_copy_leaves_them_out_and_keeps_the_includes(tmp_path: Path) -> None:

@@ -75,10 +75,11 @@ def _platforms(
     from npinit.editing.adopt_read import named_platform
     from npinit.knowledge.blas import CONDA_FORGE, DEFAULTS
     from npinit.model import Blas
+    from npinit.spec import parse_platforms
 
     known = {p.value for p in Platform}
-    if platforms:
-        return platforms, "--platform"
+    if platforms:  # `all` and unknown names read by the one rule new uses
+        return [p.value for p in parse_platforms(platforms, current)], "--platform"
     listed = [p for p in says.listed if p in known]
     if listed:
         return listed, "the file"
@@ -282,21 +283,24 @@ def _decisions(
 
 
 def _skipped(says: FileSays, source: Path) -> list[str]:
-    """The local folders a requirements file installs, said once: without a project
-    (``-e .`` where the repository's pyproject.toml is not) left out of the solve and the
-    lock; with one, solved with its dependencies, which the lock holds (not the folder)."""
+    """The local folders a requirements file installs, said once: a project whose
+    dependencies are written in its pyproject.toml is solved with them (the lock holds them,
+    not the folder); one only its build can describe, or no project, is left out of the
+    solve and the lock (npinit runs no project code)."""
     from npinit.editing.requirements import local_folders
 
     if says.kind != "requirements":
         return []
-    return [
-        f"{line}: its dependencies are solved and locked, the folder itself is not (no index "
-        "has it; install it into the environment with pip install -e)"
-        if present
-        else f"{line}: left out of the solve and the lock (its folder has no pyproject.toml, "
-        "setup.py or setup.cfg)"
-        for line, present in local_folders(source, says.text)
-    ]
+    said = {
+        "static": "its dependencies are solved and locked, the folder itself is not (no index "
+        "has it; install it into the environment with pip install -e)",
+        "code": "left out of the solve and the lock (only its build, which runs the "
+        "project's code, can tell its dependencies; npinit runs no project code: install it "
+        "with pip install -e after npinit create)",
+        "none": "left out of the solve and the lock (its folder has no pyproject.toml, "
+        "setup.py or setup.cfg)",
+    }
+    return [f"{line}: {said[kind]}" for line, kind in local_folders(source, says.text)]
 
 
 def _kept(says: FileSays, pins: Pins) -> bool:

@@ -327,15 +327,19 @@ _PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
 def missing_projects(path: Path, text: str) -> list[str]:
-    """The lines of a requirements file that install a local folder holding no Python
-    project (``-e .`` in a file whose repository's pyproject.toml is not there): nothing
-    can resolve them; the rest of the file can be."""
-    return [line for line, present in local_folders(path, text) if not present]
+    """The lines of a requirements file that install a local folder no resolver may read
+    here: a folder holding no Python project (``-e .`` where the repository's
+    pyproject.toml is not), or one whose dependencies only its own build can tell (setup.py,
+    a dynamic ``[project]``: resolving it would run the project's code, which npinit never
+    does). The rest of the file can be resolved."""
+    return [line for line, kind in local_folders(path, text) if kind != "static"]
 
 
-def local_folders(path: Path, text: str) -> list[tuple[str, bool]]:
-    """The lines that install a local folder (``-e .``, ``./pkg``), each with whether the
-    folder holds a Python project (pyproject.toml, setup.py or setup.cfg)."""
+def local_folders(path: Path, text: str) -> list[tuple[str, str]]:
+    """The lines that install a local folder (``-e .``, ``./pkg``), each with what the
+    folder holds: ``static`` (a pyproject.toml whose name, version and dependencies are
+    written in it: uv reads them without running anything), ``code`` (a project only its
+    build backend can describe) or ``none``."""
     found = []
     for line in text.splitlines():
         body = line.split(" #")[0].strip()
@@ -345,9 +349,30 @@ def local_folders(path: Path, text: str) -> list[tuple[str, bool]]:
             continue
         folder = path.parent / re.sub(r"\[.*\]$", "", target.removeprefix("file:"))
         if folder.is_dir():
-            present = any((folder / n).is_file() for n in _PROJECT_FILES)
-            found.append((line.strip(), present))
+            found.append((line.strip(), _folder_kind(folder)))
     return found
+
+
+_BUILT = {"name", "version", "dependencies", "optional-dependencies"}
+
+
+def _folder_kind(folder: Path) -> str:
+    """``static``, ``code`` or ``none`` (see :func:`local_folders`)."""
+    import tomllib
+
+    from npinit.reading import read_regular
+
+    if not any((folder / n).is_file() for n in _PROJECT_FILES):
+        return "none"
+    try:
+        table = tomllib.loads(read_regular(folder / "pyproject.toml").decode("utf-8"))
+    except (OSError, InvalidInput, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "code"
+    project = table.get("project")
+    if not isinstance(project, dict) or not {"name", "version"} <= project.keys():
+        return "code"
+    dynamic = project.get("dynamic", [])
+    return "static" if isinstance(dynamic, list) and not _BUILT & set(dynamic) else "code"
 
 
 def without_lines(path: Path, text: str, lines: list[str], target: Path) -> Path:
