@@ -107,3 +107,36 @@ def test_a_channel_prefixed_spec_is_read_through_the_channel_alias(
     numpy = next(p for p in lock_section(root / "npinit.lock")["packages"] if p["name"] == "numpy")
     assert numpy["version"] == "2.4.6"
     assert numpy["url"].startswith("https://conda.anaconda.org/conda-forge/")
+
+
+UV_PROJECT = """\
+[project]
+name = "x"
+version = "0.1.0"
+requires-python = ">=3.10,<3.14"
+dependencies = ["numpy>=2.1"]
+
+[tool.uv]
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "numpy"),
+    [("requirements.txt", "numpy>=2\n", "2.3.5"), ("pyproject.toml", UV_PROJECT, "2.1.3")],
+    ids=["pip", "uv"],
+)
+def test_an_asked_numpy_is_what_the_solve_resolves_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, numpy: str
+) -> None:
+    """--numpy while the solve chooses the Python: the file's own range (numpy>=2, the uv
+    range's oldest Python) never replaces the asked release (it gave 2.5.5 and 2.2.6 while
+    the decision line said 'asked for (--numpy)')."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / name).write_text(text)
+    code, out, err = invoke(["init", "--no-input", "--json", "--numpy", numpy], root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["numpy"] == numpy
+    assert f"NumPy {numpy}: asked for (--numpy)" in " ".join(report["decisions"])
+    assert f"numpy=={numpy}" in (root / name).read_text()

@@ -64,12 +64,20 @@ def _solve_in(
     attempt = (
         conda_attempt(asked, environ, alias, work)
         if asked.fit.manager in (Manager.CONDA, Manager.PIXI)
-        else pypi_attempt(asked, environ, work, steering=steering)
+        else pypi_attempt(asked, environ, work, _exact(question), steering=steering)
     )
     pins = newest_that_resolves(asked, attempt)
     if whole_range:
         pins = _recorded_python(question, asked, pins, steering, work)
     return replace(pins, notes=(*pins.notes, *notes))
+
+
+def _exact(question: PinQuestion) -> str:
+    """The one NumPy release every Python is held to (``--numpy``, or the file's ``==``
+    pin): uv resolves with it as a constraint, so the file's own range cannot replace it."""
+    ranges = set(question.numpy_ranges.values())
+    found = re.fullmatch(r"==\s*([\d.]+)", ranges.pop()) if len(ranges) == 1 else None
+    return found.group(1) if found else ""
 
 
 def _poetry_file(question: PinQuestion, work: Path) -> tuple[Path, tuple[str, ...]]:
