@@ -238,3 +238,31 @@ def test_platform_values_are_read_as_new_reads_them(
     assert json.loads(out)["platforms"] == platforms
     answers = tomllib.loads((root / ".npinit.toml").read_text())
     assert answers["project"]["platforms"] == platforms
+
+
+@pytest.mark.parametrize("text", ["six\nnumpy>=2", "numpy>=2\r\nsix\r\n", "six\nnumpy>=2\n"])
+def test_the_dry_run_diff_is_a_patch_git_applies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """The diff init shows is what it writes: ``git apply`` reads it and gives the file
+    init writes (a last line without its newline is marked; it was glued to the next)."""
+    import shutil
+    import subprocess
+
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_bytes(text.encode())
+    args = ["init", "--no-solve", "--no-input", "--numpy", "2.4.6"]
+    code, out, err = invoke([*args, "--dry-run", "--json"], root, capsys)
+    assert code == 0, err
+    patch = json.loads(out)["diff"]
+    assert patch.count("\\ No newline at end of file") == (0 if text.endswith("\n") else 2)
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    (copy / "change.patch").write_text(patch)
+    applied = subprocess.run(
+        ["git", "apply", "change.patch"], cwd=copy, capture_output=True, text=True, timeout=60
+    )
+    assert applied.returncode == 0, applied.stderr + patch
+    assert invoke(args, root, capsys)[0] == 0
+    assert (copy / "requirements.txt").read_bytes() == (root / "requirements.txt").read_bytes()

@@ -37,13 +37,15 @@ class FileEdit:
 
             path, root = Path(os.path.realpath(path)), Path(os.path.realpath(root))
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        lines = difflib.unified_diff(
+            self.before.splitlines(keepends=True),
+            self.after.splitlines(keepends=True),
+            f"a/{name}",
+            f"b/{name}",
+        )  # a last line without its newline is marked as diff and git mark it
         return "".join(
-            difflib.unified_diff(
-                self.before.splitlines(keepends=True),
-                self.after.splitlines(keepends=True),
-                f"a/{name}",
-                f"b/{name}",
-            )
+            line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n"
+            for line in lines
         )
 
 
