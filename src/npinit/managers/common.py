@@ -133,6 +133,20 @@ def _remove_unlocked(
         )
 
 
+def read_pyproject(project: Path) -> dict[str, Any]:
+    """The project's pyproject.toml, parsed (exit 2 naming it when it is not TOML)."""
+    import tomllib
+
+    from npinit.errors import InvalidInput
+    from npinit.reading import parse_bounded, read_text
+
+    path = project / "pyproject.toml"
+    try:
+        return parse_bounded(tomllib.loads, read_text(path, path.name), str(path))
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(f"{path} is not valid TOML ({error})", "fix it") from None
+
+
 def pyproject_inputs(project: Path) -> list[str]:
     """What a pyproject.toml's lock is resolved from: requires-python, the dependencies,
     the dependency groups and Poetry's dependency tables."""

@@ -10,6 +10,7 @@ from npinit.managers.common import (
     project_python,
     pyproject_inputs,
     pyproject_manifest,
+    read_pyproject,
 )
 from npinit.model import (
     CreateContext,
@@ -76,7 +77,7 @@ def native_lock(
 ) -> tuple[str, dict[Platform, Snapshot]]:
     from npinit.record.resolve_pypi import from_poetry_lock
 
-    doc = _pyproject(project)
+    doc = read_pyproject(project)
     sections = from_poetry_lock(project / NATIVE_LOCK, python, platforms, installed_groups(doc))
     return NATIVE_LOCK, {p: _with_root(doc, s) for p, s in sections.items()}
 
@@ -92,18 +93,6 @@ def installed_groups(doc: dict[str, Any]) -> tuple[str, ...]:
         names.add("dev")
     optional = {n for n, t in tables.items() if isinstance(t, dict) and t.get("optional")}
     return ("main", *sorted(names - optional - {"main"}))
-
-
-def _pyproject(project: Path) -> dict[str, Any]:
-    import tomllib
-
-    from npinit.errors import InvalidInput
-    from npinit.reading import parse_bounded, read_text
-
-    try:
-        return parse_bounded(tomllib.loads, read_text(project / FILE, FILE), str(project / FILE))
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"{project / FILE} is not valid TOML ({error})", "fix it") from None
 
 
 def _with_root(doc: dict[str, Any], section: Snapshot) -> Snapshot:

@@ -13,6 +13,7 @@ from npinit.managers.common import (
     project_python,
     pyproject_inputs,
     pyproject_manifest,
+    read_pyproject,
 )
 from npinit.model import (
     CreateContext,
@@ -43,10 +44,39 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     return pyproject_inputs(project)
 
 
-def _env(ctx: CreateContext) -> dict[str, str]:
-    env = {**ctx.environ, "UV_PYTHON": str(project_python(ctx))}
+def _env(ctx: CreateContext, python: Path | None = None) -> dict[str, str]:
+    env = {**ctx.environ, "UV_PYTHON": str(python or project_python(ctx))}
     env.pop("VIRTUAL_ENV", None)
     return env
+
+
+def _lock_python(ctx: CreateContext) -> Path:
+    """The interpreter ``uv lock`` runs with: the project's Python, else (uv.lock is one
+    universal resolution, the same whichever Python of the range runs it, as ``uv lock``
+    itself takes any) the newest installed Python that pyproject.toml's requires-python
+    admits; none: ToolMissing for the project's Python (exit 3)."""
+    from dataclasses import replace
+
+    from npinit.editing.pythons import allowed
+    from npinit.errors import ToolMissing
+    from npinit.knowledge.releases import known_pythons
+
+    try:
+        return project_python(ctx)
+    except ToolMissing:
+        table = read_pyproject(ctx.project).get("project", {})
+        admitted = allowed(str(table.get("requires-python", "")), "pep440")
+        for minor in reversed(known_pythons()):
+            if admitted is not None and minor in admitted and minor != ctx.spec.python:
+                try:
+                    found = project_python(replace(ctx, spec=replace(ctx.spec, python=minor)))
+                except ToolMissing:
+                    continue
+                ctx.progress(
+                    f"Python {ctx.spec.python} is not installed: uv lock runs with {minor}"
+                )
+                return found
+        raise
 
 
 def lock(
@@ -60,7 +90,8 @@ def lock(
     upgrade = ["--upgrade"] if keep.upgrade_all else []
     for name in sorted(keep.upgrade):
         upgrade += ["--upgrade-package", name]
-    ctx.run([uv, "lock", "--quiet", *upgrade], cwd=ctx.project, env=_env(ctx), what="uv lock")
+    env = _env(ctx, _lock_python(ctx))
+    ctx.run([uv, "lock", "--quiet", *upgrade], cwd=ctx.project, env=env, what="uv lock")
     return native_lock(ctx.project, ctx.spec.python, platforms)[1], {}
 
 
@@ -76,17 +107,10 @@ def native_lock(
 def default_groups(project: Path) -> tuple[str, ...] | None:
     """The groups ``uv sync`` installs: ``[tool.uv] default-groups`` (``"all"``: every
     group, ``None`` here), else ``dev``."""
-    import tomllib
-
     from npinit.errors import InvalidInput
-    from npinit.reading import parse_bounded, read_text
 
     path = project / FILE
-    try:
-        doc = parse_bounded(tomllib.loads, read_text(path, FILE), str(path))
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"{path} is not valid TOML ({error})", "fix it") from None
-    groups = doc.get("tool", {}).get("uv", {}).get("default-groups", ["dev"])
+    groups = read_pyproject(project).get("tool", {}).get("uv", {}).get("default-groups", ["dev"])
     if groups == "all":
         return None
     if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
