@@ -135,6 +135,7 @@ class ProjectSpec:
     blas_choices: tuple[BlasChoice, ...] = field(default=(), compare=False)
     source: str = ""  # the manager's file, relative to the project ("": its usual name)
     ci: str = "none"  # the CI workflow it carries: github, gitlab or none
+    numpy_from: str = ""  # "pip": a conda file's numpy is in its pip: section (PyPI's wheels)
 
     @property
     def blas_request(self) -> str:

@@ -180,8 +180,11 @@ def build_spec(
     author: str = "",
     current_platform: Platform | None = None,
     ci: str = "none",
+    numpy_from: str = "",
 ) -> ProjectSpec:
-    """Validate every answer and resolve NumPy, Python and the BLAS per platform.
+    """Validate every answer and resolve NumPy, Python and the BLAS per platform
+    (``numpy_from="pip"``: a conda file's numpy comes from its pip: section, so the BLAS is
+    what PyPI's wheels carry).
 
     Raises InvalidInput (exit 2) with the reason and what would work instead.
     """
@@ -196,7 +199,8 @@ def build_spec(
         _check_free_threaded(python, the_manager, the_channel)
     release = releases.resolve_numpy(numpy, python)
     the_platforms = parse_platforms(platforms, current_platform)
-    choices = _blas_choices(the_manager, the_channel, the_platforms, the_blas, overrides, release)
+    numpy_channel = _numpy_channel(the_manager, the_channel, numpy_from)
+    choices = _blas_choices(the_manager, numpy_channel, the_platforms, the_blas, overrides, release)
     return ProjectSpec(
         name=name,
         package_name=package,
@@ -213,7 +217,20 @@ def build_spec(
         author=author.strip(),
         blas_choices=choices,
         ci=check_ci(ci),
+        numpy_from=numpy_from,
     )
+
+
+def _numpy_channel(manager: Manager, channel: Channel, numpy_from: str) -> Channel:
+    """Where NumPy itself comes from: PyPI for a conda file's ``pip:`` numpy."""
+    if numpy_from in ("", "conda"):
+        return channel
+    if numpy_from != "pip" or manager is not Manager.CONDA:
+        raise InvalidInput(
+            f"numpy-from = {numpy_from!r} is not one npinit knows for {manager.value}",
+            'numpy-from = "pip" is for a conda file whose numpy is in its pip: section',
+        )
+    return Channel.PYPI
 
 
 def _channel_of(manager: Manager, channel: str | None) -> Channel:
@@ -262,9 +279,17 @@ def _blas_choices(
             f"--blas names {', '.join(unknown)}, which is not one of the project's platforms",
             "add it with --platform, or drop it from --blas",
         )
-    choices = blas_facts.choose_for_platforms(
-        channel, platforms, blas, release, overrides, per_platform=manager.per_platform_blas
-    )
+    try:
+        choices = blas_facts.choose_for_platforms(
+            channel, platforms, blas, release, overrides, per_platform=manager.per_platform_blas
+        )
+    except InvalidInput as error:
+        if manager.uses_pypi or channel is not Channel.PYPI:
+            raise
+        raise InvalidInput(
+            f"numpy is in the environment file's pip: section, and {error.message}",
+            "pin numpy as a conda package (out of pip:) to choose that BLAS, or drop the selector",
+        ) from None
     if manager is Manager.CONDA and len({c.spec_lines for c in choices}) > 1:
         raise InvalidInput(
             "environment.yml cannot select a different BLAS per platform "
@@ -354,5 +379,6 @@ def spec_of_answers(
         threads=answers.get("threads"),
         current_platform=current_platform,
         ci=str(answers.get("ci", "none")),
+        numpy_from=str(answers.get("numpy-from", "")),
     )
     return replace(spec, source=source) if source else spec

@@ -12,6 +12,7 @@ from typing import Any
 from npinit.errors import InvalidInput
 
 MAX_DEPTH = 32  # nesting levels of cookiecutter.json
+PRIVATE = ("_numpy_from",)  # the private variables npinit answers (init; never prompted)
 
 
 def load_context(
@@ -41,7 +42,7 @@ def load_context(
             "fix the template",
         )
     data = _check(data)
-    known = {k: v for k, v in answers.items() if k in data and not k.startswith("_")}
+    known = {k: v for k, v in answers.items() if k in data and (k[:1] != "_" or k in PRIVATE)}
     try:
         if cookiecutter:
             from cookiecutter.generate import apply_overwrites_to_context

@@ -34,6 +34,7 @@ ANSWER_KEYS = (
     "description",
     "author",
     "ci",
+    "_numpy_from",  # private (never prompted): "pip" for a conda file's pip: numpy (init)
 )
 
 
@@ -85,6 +86,7 @@ def spec_from_answers(answers: Mapping[str, Any]) -> ProjectSpec:
         author=str(answers.get("author") or ""),
         current_platform=detect_platform(),
         ci=str(answers.get("ci") or "none"),
+        numpy_from=str(answers.get("_numpy_from") or ""),
     )
 
 

@@ -68,13 +68,15 @@ def test_the_scanner_still_reads_what_it_read() -> None:
         "name: demo  # the name\n"
         "variables:\n  OMP_NUM_THREADS: 4 # threads\n"
         "dependencies:\n  - python=3.12   # the interpreter\n  - numpy  \n"
-        "  - 'libblas=*=*mkl'\n  - pip:\n    - requests # http\n"
+        "  - 'libblas=*=*mkl'\n  - pip:\n    - requests # http\n    - 'numpy<2' # pip's\n"
     )
     found = conda_env._fast_parse(text)
     assert found is not None
-    data, entries = found
+    data, entries, pip = found
+    assert [(e.line, e.spec, e.start, e.end) for e in pip] == [(9, "numpy<2", 6, 15)]
     assert data["name"] == "demo" and data["variables"] == {"OMP_NUM_THREADS": "4"}
-    assert data["dependencies"] == ["python=3.12", "numpy", "libblas=*=*mkl", {"pip": ["requests"]}]
+    deps = ["python=3.12", "numpy", "libblas=*=*mkl", {"pip": ["requests", "numpy<2"]}]
+    assert data["dependencies"] == deps
     assert [(e.line, e.spec, e.start, e.end) for e in entries] == [
         (4, "python=3.12", 4, 15),
         (5, "numpy", 4, 9),

@@ -100,6 +100,7 @@ def _generated(
             platforms=[p.value for p in plan.platforms],
             current_platform=current_platform,
             ci=ci,
+            numpy_from=plan.numpy_from,
         )
     except InvalidInput as error:
         raise InvalidInput(f"{root.name}: {error.message}", error.hint) from None
@@ -123,6 +124,8 @@ def _answers(root: Path, plan: InitPlan, answers: str) -> str:
     source = plan.source.relative_to(root).as_posix()
     project_path(root, source, ".npinit.toml")  # the one rule: relative, inside, no link out
     extra = [f"file = {_toml(source)}"]
+    if plan.numpy_from:  # the BLAS is then what PyPI's wheels carry
+        extra.append(f"numpy-from = {_toml(plan.numpy_from)}")
     if plan.python_range:
         extra.append(f"requires-python = {_toml(plan.python_range)}")
     rest = answers.partition("\n")[2]

@@ -60,6 +60,7 @@ def answers_for(spec: ProjectSpec) -> dict[str, str]:
         "description": spec.description,
         "author": spec.author,
         "ci": spec.ci,
+        **({"_numpy_from": spec.numpy_from} if spec.numpy_from else {}),
     }
 
 

@@ -10,7 +10,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from npinit.editing.adopt_pins import OFFLINE_HINT, PinQuestion, Unsolvable, numpy_of
+from npinit.editing.adopt_pins import (
+    OFFLINE_HINT,
+    PinQuestion,
+    Unsolvable,
+    numpy_of,
+    releases_for,
+)
 from npinit.errors import Failure
 from npinit.model import Manager
 
@@ -46,9 +52,10 @@ def _read(question: PinQuestion) -> tuple[list[str], Specs, dict[str, Specs]]:
     )
 
 
-def _with_python(specs: list[str], python: str, numpy_open: bool) -> list[str]:
+def _with_python(specs: list[str], python: str, numpy_open: bool, pip: bool) -> list[str]:
+    """The specs solved for ``python``; numpy added unless it comes from pip: (``pip``)."""
     specs = [_PIP_EXTRAS.sub("", s) for s in specs if not _PYTHON_SPEC.match(s)]
-    if numpy_open or not any(NUMPY_SPEC.match(s) for s in specs):
+    if not pip and (numpy_open or not any(NUMPY_SPEC.match(s) for s in specs)):
         specs = [s for s in specs if not NUMPY_SPEC.match(s)] + ["numpy"]
     return [*specs, f"python {python}.*"]
 
@@ -83,10 +90,14 @@ def conda_attempt(
 
     _solve_others(question, others, solved)
 
+    pip = question.says.numpy_from == "pip"
+
     def attempt(python: str) -> str:
         numpy_open = not question.numpy_ranges.get(python)
-        wanted = {p: _with_python(s, python, numpy_open) for p, s in pinned.items()}
+        wanted = {p: _with_python(s, python, numpy_open, pip) for p, s in pinned.items()}
         versions = {numpy_of(section.packages) for section, _ in solved(wanted).values()}
+        if pip:  # the conda part resolves for it; pip's numpy: the newest with its wheels
+            return str(releases_for(python, question.numpy_ranges.get(python, ""))[-1].version)
         return min(versions, key=version_key)
 
     return attempt

@@ -45,6 +45,7 @@ class InitPlan:
     decisions: tuple[str, ...]
     edits: tuple[FileEdit, ...]
     new_files: dict[str, str] = field(default_factory=dict)
+    numpy_from: str = ""  # "pip": a conda file's numpy is in its pip: section
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -194,6 +195,7 @@ def decide(
         platforms=question.platforms,
         decisions=tuple(decisions),
         edits=edits,
+        numpy_from=says.numpy_from,
     )
 
 
@@ -277,7 +279,7 @@ def _decisions(
     decisions = [f"{fit.manager.value}, from {fit.path.relative_to(root).as_posix()}"]
     decisions += _numpy_lines(says, pins, numpy is not None, solved)
     decisions += _python_lines(says, pins, python, solved)
-    decisions += [_blas_line(blas, says.selector, fit.manager), platforms]
+    decisions += [_blas_line(blas, says, fit.manager), platforms]
     decisions += [n for n in (says.channel_note, *pins.notes) if n and n not in decisions]
     return decisions + _skipped(says, fit.path)
 
@@ -351,7 +353,10 @@ def _python_lines(says: FileSays, pins: Pins, python: str | None, solved: bool) 
     return [f"Python {pins.python}: the file's pin"]
 
 
-def _blas_line(blas: str | None, selector: str | None, manager: Manager) -> str:
+def _blas_line(blas: str | None, says: FileSays, manager: Manager) -> str:
+    selector = says.selector
+    if says.numpy_from == "pip":  # a selector PyPI's wheels cannot give is refused
+        return "BLAS: what PyPI's numpy wheels carry (numpy is in the pip: section)"
     if blas is not None:
         return f"BLAS {blas}: asked for; the selector lines are written"
     if selector is not None:

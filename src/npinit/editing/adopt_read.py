@@ -1,7 +1,8 @@
 """What an environment file says, for ``npinit init``: its numpy entries (as PEP 440 ranges,
 each with its marker), its BLAS selector, the platforms it names (a ``platforms:`` key, pixi's
 platforms, a platform in the file's name) and its channel. Every manager's native form:
-conda files (any channel prefix, ``pip:`` sections left to pip), requirements files,
+conda files (any channel prefix; a numpy only in the ``pip:`` section is pinned there),
+requirements files,
 PEP 621 (dependencies, optional dependencies, PEP 735 groups), Poetry (main, dev, groups),
 pixi.toml and ``[tool.pixi]`` (with their features and targets)."""
 
@@ -18,6 +19,9 @@ from npinit.model import Manager, Platform
 
 if TYPE_CHECKING:
     from npinit.editing.adopt_find import Fit
+
+
+PIP_SECTION = "the pip: section"  # where a conda file's numpy is when it has no conda numpy
 
 
 @dataclass(frozen=True)
@@ -122,12 +126,17 @@ def _pyproject_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
 
 
 def numpy_entries(kind: str, text: str, origin: str) -> list[NumpyEntry]:
-    """The file's numpy entries (a conda file's own, not its ``pip:`` section's)."""
+    """The file's numpy entries (a conda file's own; with none, its ``pip:`` section's,
+    where they are then pinned: :data:`PIP_SECTION`)."""
     from npinit.editing import conda_env, requirements
 
     if kind == "conda":
         _, entries = conda_env.parse(text, origin)
-        return [NumpyEntry(conda_version(e.spec), "", e.spec) for e in entries if e.name == "numpy"]
+        own = [NumpyEntry(conda_version(e.spec), "", e.spec) for e in entries if e.name == "numpy"]
+        if own:
+            return own
+        pip = (_requirement(e.spec) for e in conda_env.pip_numpy(text, origin))
+        return [NumpyEntry(e.spec, e.marker, e.spelled, PIP_SECTION) for e in pip if e]
     if kind == "requirements":
         lines = text.splitlines()
         found = []
@@ -238,6 +247,12 @@ class FileSays:
     listed: tuple[str, ...]
     channel: str | None
     channel_note: str
+
+    @property
+    def numpy_from(self) -> str:
+        """ "pip" when a conda file's numpy entries are all in its ``pip:`` section."""
+        pip = self.numpy and all(e.where == PIP_SECTION for e in self.numpy)
+        return "pip" if self.kind == "conda" and pip else ""
 
 
 def _pixi_python(kind: str, text: str) -> str:

@@ -43,14 +43,15 @@ class Entry:
 _FLOW_UNSAFE = re.compile(r"[,\[\]{}]|: |\s#|^[!&*|>'\"%@`]")
 
 
-def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
-    """The file's data and entries when it is plain block style; None to use ruamel."""
+def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry], list[Entry]] | None:
+    """The file's data, entries and pip numpy entries when it is plain block style; None to
+    use ruamel."""
     from npinit.editing.conda_scan import scan
 
     scanned = scan(text)
     if scanned is None:
         return None
-    data, found = scanned
+    data, found, pip_found = scanned
     last = len(found) - 1
     entries = [
         Entry(line, matchspec.entry_name(spec), spec, start, end)
@@ -60,10 +61,11 @@ def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry]] | None:
     for name, value in data.items():  # a key with nothing under it is null, as in YAML
         if value == [] or value == {}:
             data[name] = None
-    return data, entries
+    pip = [Entry(line, "numpy", spec, start, end) for line, spec, start, end in pip_found]
+    return data, entries, [e for e in pip if _pip_numpy(e.spec)]
 
 
-def _ruamel_parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
+def _ruamel_parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry], list[Entry]]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -79,16 +81,38 @@ def _ruamel_parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
         )
     deps = data.get("dependencies")
     if not isinstance(deps, list):
-        return data, []
-    flow = bool(deps.fa.flow_style())  # type: ignore[attr-defined]
+        return data, [], []
     lines = text.splitlines()
-    entries = []
-    for index, item in enumerate(deps):
-        if isinstance(item, str):
-            line, column = deps.lc.item(index)  # type: ignore[attr-defined]
-            end = _token_end(lines[line], column, flow)
-            entries.append(Entry(line, matchspec.entry_name(item), str(item), column, end, flow))
-    return data, _edited(entries)
+    entries = [
+        Entry(line, matchspec.entry_name(str(item)), str(item), start, end, flow)
+        for item, (line, start, end, flow) in _located(deps, lines)
+        if isinstance(item, str)
+    ]
+    pip = [
+        Entry(line, "numpy", str(item), start, end, flow)
+        for section in deps
+        if isinstance(section, dict) and isinstance(section.get("pip"), list)
+        for item, (line, start, end, flow) in _located(section["pip"], lines)
+        if isinstance(item, str) and _pip_numpy(item)
+    ]
+    return data, _edited(entries), pip
+
+
+def _located(items: Any, lines: list[str]) -> list[tuple[Any, tuple[int, int, int, bool]]]:
+    """Each item of a ruamel sequence with its line, its columns and whether it is flow."""
+    flow = bool(items.fa.flow_style())
+    found = []
+    for index, item in enumerate(items):
+        line, column = items.lc.item(index)
+        found.append((item, (line, column, _token_end(lines[line], column, flow), flow)))
+    return found
+
+
+def _pip_numpy(requirement: str) -> bool:
+    """Whether a ``pip:`` item is a numpy requirement (pip's name rule, see requirements)."""
+    from npinit.editing.requirements import numpy_lines
+
+    return bool(numpy_lines(requirement))
 
 
 def _edited(entries: list[Entry]) -> list[Entry]:
@@ -119,15 +143,23 @@ def _token_end(line: str, start: int, flow: bool) -> int:
 
 
 @lru_cache(maxsize=8)
-def _parse_cached(text: str, origin: str) -> tuple[dict[str, Any], tuple[Entry, ...]]:
+def _parse_cached(
+    text: str, origin: str
+) -> tuple[dict[str, Any], tuple[Entry, ...], tuple[Entry, ...]]:
     found = _fast_parse(text)
-    data, entries = found if found is not None else _ruamel_parse(text, origin)
-    return data, tuple(entries)
+    data, entries, pip = found if found is not None else _ruamel_parse(text, origin)
+    return data, tuple(entries), tuple(pip)
+
+
+def pip_numpy(text: str, origin: str) -> list[Entry]:
+    """The numpy requirements of the file's ``pip:`` sections, with their positions."""
+    parse(text, origin)
+    return list(_parse_cached(text, origin)[2])
 
 
 def parse(text: str, origin: str) -> tuple[dict[str, Any], list[Entry]]:
     """The file's data and its string dependencies with their positions."""
-    data, entries = _parse_cached(text, origin)
+    data, entries, _ = _parse_cached(text, origin)
     deps = data.get("dependencies")
     if deps is None:
         raise InvalidInput(f"{origin} has no dependencies list", "add a dependencies: list")
@@ -175,7 +207,7 @@ def edit(
         raise InvalidInput(f"{origin} has no conda dependencies to edit", "add some first")
     lines = text.splitlines(keepends=True)
     newline = "\r\n" if text.count("\r\n") > text.count("\n") // 2 else "\n"
-    changes = _Changes(entries)
+    changes = _Changes(entries, pip_numpy(text, origin))
     if numpy is not None:
         changes.numpy(numpy)
     if python is not None:
@@ -194,8 +226,8 @@ def edit(
 class _Changes:
     """Each entry's change: a new spec (None removes it), and specs to add after it."""
 
-    def __init__(self, entries: list[Entry]) -> None:
-        self.entries = entries
+    def __init__(self, entries: list[Entry], pip: list[Entry]) -> None:
+        self.entries, self.pip = entries, pip
         self.by_name = {e.name: e for e in entries}
         self.planned: dict[Entry, tuple[str | None, list[str]]] = {}
 
@@ -208,7 +240,14 @@ class _Changes:
 
     def numpy(self, version: str) -> None:
         """Every numpy entry pinned (a second must not keep its range; a ``channel::``
-        prefix is kept), or one added after python (else last)."""
+        prefix is kept); with none, the ``pip:`` section's numpy pinned in pip's form;
+        else one added after python (else last)."""
+        if "numpy" not in self.by_name and self.pip:
+            from npinit.editing.requirements import set_numpy
+
+            for entry in self.pip:
+                self.replace(entry, set_numpy(entry.spec, version, "pip:", add=False))
+            return
         if "numpy" not in self.by_name:
             self.insert_after(self.by_name.get("python") or self.entries[-1], [f"numpy={version}"])
             return

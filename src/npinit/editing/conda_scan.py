@@ -19,9 +19,10 @@ _SIMPLE_ITEM = re.compile(r"([ ]*)- ([A-Za-z0-9_][^'\"#:\s]*)\Z")
 Found = tuple[int, str, int, int]  # (line, spec, start, end) of a dependency
 
 
-def scan(text: str) -> tuple[dict[str, Any], list[Found]] | None:
-    """The file's data and where each dependency stands, when it is plain block style;
-    None when it is not (or the scanner is not sure)."""
+def scan(text: str) -> tuple[dict[str, Any], list[Found], list[Found]] | None:
+    """The file's data, where each dependency stands and where each item of its ``pip:``
+    sections stands, when it is plain block style; None when it is not (or the scanner is
+    not sure)."""
     if "\t" in text or "\r" in text.replace("\r\n", "\n"):
         return None
     scanner = _Scanner(text.split("\n"))
@@ -30,7 +31,7 @@ def scan(text: str) -> tuple[dict[str, Any], list[Found]] | None:
             scanner.read(index, line)
     except _NotPlain:
         return None
-    return scanner.data, scanner.found
+    return scanner.data, scanner.found, scanner.pip_found
 
 
 def _scalar(value: str) -> str:
@@ -51,6 +52,7 @@ class _Scanner:
     lines: list[str]
     data: dict[str, Any] = field(default_factory=dict)
     found: list[Found] = field(default_factory=list)
+    pip_found: list[Found] = field(default_factory=list)
     key: str | None = None  # the top-level key the lines below belong to
     indent: int | None = None  # of the current top-level list's items
     pip_indent: int | None = None  # of the items under ``- pip:``
@@ -120,7 +122,9 @@ class _Scanner:
         if self.pip_indent is not None and item.indent > self.indent:
             if item.indent != self.pip_indent:
                 raise _NotPlain
-            self.data[self.key][-1]["pip"].append(_scalar(item.value))
+            spec = _scalar(item.value)
+            self.data[self.key][-1]["pip"].append(spec)
+            self.pip_found.append((index, spec, item.start, item.start + len(item.value.rstrip())))
             return
         if item.indent != self.indent:
             raise _NotPlain

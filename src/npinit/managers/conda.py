@@ -173,7 +173,10 @@ def lock(
                 keep=keep,
             )[platform]
             sections[platform] = section.with_packages((*section.packages, *pypi.packages))
-            sections[platform] = replace(sections[platform], blas=section.blas)
+            # numpy's BLAS: the conda numpy's, else (numpy from pip:) what its wheel carries
+            conda_numpy = any(p.name == "numpy" for p in section.packages)
+            blas = section.blas if conda_numpy else pypi.blas
+            sections[platform] = replace(sections[platform], blas=blas)
     return sections, {}
 
 
