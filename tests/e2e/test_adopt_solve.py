@@ -285,8 +285,7 @@ def test_a_pixi_manifest_in_a_subfolder_is_pinned_in_place_and_solved(
 ) -> None:
     """numpy and python in [dependencies], the manifest in a subfolder: init solves it for
     each Python against the slice and pins the numpy line where it is. Features and
-    environments are refused as npinit lock refuses them (tests/integration/
-    test_init_blackbox.py)."""
+    environments: tests/e2e/test_pixi_environments.py."""
     root = tmp_path / "p"
     (root / "python").mkdir(parents=True)
     text = (

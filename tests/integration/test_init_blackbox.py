@@ -154,9 +154,9 @@ def test_a_line_pip_refuses_is_refused_with_its_file_and_line(
             {
                 "p/pixi.toml": '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n'
                 '[dependencies]\nnumpy = "*"\n[feature.test.dependencies]\npytest = "*"\n'
-                '[environments]\ntest = ["test"]\n'
+                '[feature.test.pypi-dependencies]\nrich = "*"\n[environments]\ntest = ["test"]\n'
             },
-            "pixi.toml has [environments], [feature], which npinit cannot lock",
+            "pixi.toml has [feature.test.pypi-dependencies], which npinit cannot lock",
         ),
     ],
     ids=["outside-include", "pixi-features"],

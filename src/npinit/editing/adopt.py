@@ -22,7 +22,7 @@ from npinit.editing.adopt_pins import (
     releases_for,
     table_pins,
 )
-from npinit.editing.adopt_read import FileSays, read_file
+from npinit.editing.adopt_read import FileSays, blas_on, read_file
 from npinit.editing.project import FileEdit
 from npinit.errors import InvalidInput
 from npinit.model import Manager, Platform
@@ -175,6 +175,7 @@ def decide(
     says = read_file(fit, current_platform, _as_lock_reads(root, fit))
     blas_request = blas or says.selector or "default"
     names, why = _platforms(says, fit, platforms, current_platform, blas_request)
+    blas_request = blas or blas_on(blas_request, names)  # a pixi target's, where recorded
     question = _question(root, fit, says, python, numpy, names, blas_request)
     pins = (solver or table_pins)(question)
     where = f"platforms: {', '.join(names)} ({why})"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from npinit.editing.adopt_pixi import pixi_manifest as pixi_manifest  # read here too
 from npinit.errors import InvalidInput
 from npinit.model import Manager, Platform
 
@@ -84,14 +85,6 @@ def pixi_tables(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [t for t in tables if isinstance(t, dict)]
 
 
-def pixi_manifest(doc: dict[str, Any]) -> dict[str, Any]:
-    """The pixi part of a parsed pixi.toml or pyproject.toml."""
-    tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else None
-    if tool is not None and isinstance(tool.get("pixi"), dict):
-        return dict(tool["pixi"])
-    return doc
-
-
 def _pixi_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
     found = []
     for table in pixi_tables(pixi_manifest(doc)):
@@ -153,23 +146,57 @@ def numpy_entries(kind: str, text: str, origin: str) -> list[NumpyEntry]:
 def blas_selector(kind: str, text: str, origin: str) -> str | None:
     """The BLAS variant the file's selector asks for, or None."""
     from npinit.editing import conda_env
-    from npinit.editing.selectors import BLAS_SELECTORS, blas_build
-    from npinit.knowledge.blas import family_of
+    from npinit.editing.selectors import BLAS_SELECTORS
 
     specs: list[str] = []
     if kind == "conda":
         _, entries = conda_env.parse(text, origin)
         specs = [e.spec for e in entries if e.name in BLAS_SELECTORS]
     elif kind in ("pixi", "pyproject"):
-        for table in pixi_tables(pixi_manifest(_toml(text))):
-            for name, value in table.items():
-                if name in BLAS_SELECTORS and isinstance(value, dict) and value.get("build"):
-                    specs.append(f"{name} * {value['build']}")
+        return pixi_blas_request(pixi_manifest(_toml(text)))
+    return _family(specs)
+
+
+def _family(specs: list[str]) -> str | None:
+    """The BLAS family the first selector with a known build names."""
+    from npinit.editing.selectors import blas_build
+    from npinit.knowledge.blas import family_of
+
     for spec in specs:
         build = blas_build(spec)
         if build and family_of(build) != "unknown":
             return family_of(build)
     return None
+
+
+def pixi_blas_request(doc: dict[str, Any]) -> str | None:
+    """The BLAS a pixi manifest's default environment selects, per platform by pixi's rule
+    (a target's entry replaces the common one there): ``openblas``, or
+    ``openblas,linux-64=mkl`` when a target selects another; None when none selects one."""
+    from npinit.editing.adopt_pixi import environments
+    from npinit.editing.selectors import BLAS_SELECTORS
+
+    workspace = doc.get("workspace") or doc.get("project") or {}
+    listed = workspace.get("platforms") if isinstance(workspace, dict) else None
+    default = environments(doc)[1][0]
+
+    def blas(specs: list[str]) -> str | None:
+        return _family([s for s in specs if s.split(" ", 1)[0] in BLAS_SELECTORS])
+
+    common = blas(default.common)
+    known = {p.value for p in Platform}
+    per = {str(p): blas(default.for_platform(str(p))) for p in listed or [] if p in known}
+    overrides = [f"{p}={v}" for p, v in per.items() if v is not None and v != common]
+    if common is None and not overrides:
+        return None
+    return ",".join([common or "default", *overrides])
+
+
+def blas_on(request: str, platforms: list[str]) -> str:
+    """A file's BLAS request without the platforms init does not record."""
+    parts = request.split(",")
+    kept = [p for p in parts[1:] if p.split("=", 1)[0] in platforms]
+    return ",".join([parts[0], *kept])
 
 
 _PLATFORM_WORDS = {

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from npinit.editing import adopt_pixi
+from npinit.editing.adopt_pixi import PixiEnvironment
 from npinit.knowledge.blas import pixi_tables
 from npinit.managers.common import DEV_PACKAGES, SYNC, package_cache, python_matchspec, source_of
 from npinit.model import (
@@ -81,177 +83,93 @@ def activate(windows: bool) -> str:
     return "pixi shell"
 
 
-def _specs(
-    project: Path, path: Path | None = None
-) -> tuple[list[str], dict[str, list[str]], list[str]]:
-    """A pixi manifest's common specs, per-platform specs and channels, as conda match
-    specs: pixi.toml (or ``path``: the file npinit init recorded, a pixi.toml elsewhere or a
-    pyproject.toml's ``[tool.pixi]``), with the features of its default environment."""
-    import tomllib
-
-    from npinit.editing.adopt_read import pixi_manifest
-    from npinit.errors import InvalidInput
-    from npinit.reading import parse_bounded, read_regular
-
-    path = path or project / FILE
-    try:
-        text = read_regular(path, path.name).decode("utf-8")
-        whole = parse_bounded(tomllib.loads, text, str(path))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"{path} is not valid TOML ({error})", "fix it") from None
-
-    def specs(table: dict[str, Any]) -> list[str]:
-        found = []
-        for name, value in table.items():
-            if isinstance(value, dict):
-                _plain_spec(name, value, path.name)
-                version, build = value.get("version", "*"), value.get("build", "")
-            else:
-                version, build = str(value), ""
-            found.append(" ".join(x for x in (name, version, build) if x))
-        return found
-
-    lockable(whole, path.name)
-    doc = pixi_manifest(whole)
-    workspace = doc.get("workspace") or doc.get("project") or {}
-    default = (doc.get("environments") or {}).get("default") or []
-    names = default.get("features", []) if isinstance(default, dict) else default
-    bodies = [doc, *((doc.get("feature") or {}).get(name) or {} for name in names)]
-    common: list[str] = []
-    targets: dict[str, list[str]] = {}
-    for body in bodies:
-        common += specs(body.get("dependencies") or {})
-        for platform, target in (body.get("target") or {}).items():
-            targets.setdefault(platform, []).extend(specs(target.get("dependencies") or {}))
-    return common, targets, list(workspace.get("channels", CHANNELS))
-
-
 def read_specs(path: Path) -> tuple[list[str], list[str]]:
-    """The manifest's channels and its common conda specs (for choosing pins)."""
-    common, _, channels = _specs(path.parent, path)
-    return channels, common
-
-
-# what npinit's solve reads or what does not change a resolution; any other table is refused
-_TABLES = {"workspace", "project", "dependencies", "target", "activation", "tasks"}
-_TARGET_TABLES = {"dependencies", "activation", "tasks"}
-# what pixi installs from PyPI out of a pyproject.toml's own tables
-PYPI_KEYS = ("dependencies", "optional-dependencies")
-
-
-def lockable(doc: dict[str, Any], name: str = FILE) -> None:
-    """InvalidInput (exit 2) naming a table of pixi.toml that npinit cannot lock (pixi's
-    ``[pypi-dependencies]``, ``[feature.*]``, ``[environments]``, ...): never dropped. In a
-    pyproject.toml (``name``), the tables of ``[tool.pixi]``, and the PyPI dependencies pixi
-    takes from the pyproject itself (``[project]``'s, optional ones, dependency groups)."""
-    from npinit.errors import InvalidInput
-
-    pixi = doc.get("tool", {}).get("pixi") if name == "pyproject.toml" else None
-    body, prefix = (pixi, "tool.pixi.") if isinstance(pixi, dict) else (doc, "")
-    unknown = [f"[{prefix}{table}]" for table in body if table not in _TABLES]
-    for platform, target in (body.get("target") or {}).items():
-        if isinstance(target, dict):
-            unknown += [
-                f"[{prefix}target.{platform}.{n}]" for n in target if n not in _TARGET_TABLES
-            ]
-    unknown += _solve_settings(body, prefix)
-    if prefix:
-        project = doc.get("project") or {}
-        unknown += [f"[project.{key}]" for key in PYPI_KEYS if project.get(key)]
-        unknown += ["[dependency-groups]"] if doc.get("dependency-groups") else []
-    if unknown:
-        raise InvalidInput(
-            f"{name} has {', '.join(sorted(unknown))}, which npinit cannot lock",
-            "lock it with pixi itself (pixi lock), or keep to "
-            f"[{prefix}dependencies] and [{prefix}target.<platform>.dependencies]",
-        )
-
-
-# workspace settings that change what a solve picks: npinit's solve does not apply them
-_SOLVE_SETTINGS = ["channel-priority", "solve-strategy", "exclude-newer", "build-variants"]
-_SOLVE_SETTINGS += ["pypi-options", "conda-pypi-map"]
-
-
-def _plain_spec(name: str, value: dict[str, Any], file: str) -> None:
-    """InvalidInput naming a dependency whose table says more than a version and a build
-    (a ``channel``, a ``url``, a ``path``...): npinit's solve would drop it."""
-    from npinit.errors import InvalidInput
-
-    extra = sorted(set(value) - {"version", "build"})
-    if extra:
-        raise InvalidInput(
-            f"{file}: the dependency {name} has {', '.join(extra)}, which npinit cannot lock",
-            "lock it with pixi itself (pixi lock), or give it as a version and a build only",
-        )
-
-
-def _solve_settings(body: dict[str, Any], prefix: str) -> list[str]:
-    """The workspace's settings that change a solve (``solve-strategy``, ...), named."""
-    key = "workspace" if "workspace" in body else "project"
-    table = body.get(key) or {}
-    return [f"{prefix}{key}.{name}" for name in _SOLVE_SETTINGS if name in table]
+    """The default environment's channels and its common conda specs (for choosing pins);
+    what npinit cannot lock is refused here (``adopt_pixi.lockable``)."""
+    default = adopt_pixi.manifest_environments(path)[0]
+    return list(default.channels), default.common
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
-    """The channels, the specs (common and per platform) and the workspace's platforms."""
-    path = source_of(project, spec, FILE)
-    common, targets, channels = _specs(project, path)
-    lines = [f"channel {c}" for c in channels] + common
-    for platform, specs in sorted(targets.items()):
-        lines += [f"{platform}: {spec}" for spec in specs]
-    return lines + _listed_platforms(path)
-
-
-def _listed_platforms(path: Path) -> list[str]:
-    """The workspace's ``platforms`` as one input line (none when it lists none)."""
-    import tomllib
-
-    from npinit.editing.adopt_read import pixi_manifest
-    from npinit.reading import parse_bounded, read_regular
-
-    text = read_regular(path, path.name).decode("utf-8")
-    doc = pixi_manifest(parse_bounded(tomllib.loads, text, str(path)))
-    workspace = doc.get("workspace") or doc.get("project") or {}
-    listed = workspace.get("platforms") if isinstance(workspace, dict) else None
-    return ["platforms: " + ", ".join(str(p) for p in listed)] if isinstance(listed, list) else []
+    """The channels, the specs (common and per platform), the workspace's platforms, and
+    every feature's and environment's (``adopt_pixi.input_lines``)."""
+    return adopt_pixi.input_lines(source_of(project, spec, FILE))
 
 
 def lock(
     ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
-    """py-rattler solves every platform; the solution is also written as pixi.lock (with
-    ``rattler.LockFile``), so ``pixi install --frozen`` installs the same packages."""
-    from npinit.managers.conda_engine import channel_urls
-    from npinit.record.resolve_conda import require_rattler, solve
+    """py-rattler solves every environment of the manifest on each of its platforms (the
+    default one pinned to the recorded Python, on ``platforms``: npinit.lock's sections);
+    all are written as pixi.lock (with ``rattler.LockFile``), so ``pixi install --frozen``
+    (``-e NAME``) installs the same packages."""
+    from npinit.errors import InvalidInput
+    from npinit.record.resolve_conda import require_rattler
 
     rattler = require_rattler()  # a missing py-rattler is one line, exit 3
-
-    common, targets, channels = _specs(ctx.project, source_of(ctx.project, ctx.spec, FILE))
-    urls = channel_urls(channels, ctx.channel_alias)
-    ctx.progress(f"Solving {FILE} for {', '.join(p.value for p in platforms)} with py-rattler")
+    found = adopt_pixi.manifest_environments(source_of(ctx.project, ctx.spec, FILE))
+    names = [p.value for p in platforms]
+    ctx.progress(f"Solving {FILE} for {', '.join(names)} with py-rattler")
     pin = [python_matchspec(ctx.spec)]  # the Python .npinit.toml records, on every platform
-    wanted = {p: common + targets.get(p.value, []) + pin for p in platforms}
-
-    def kept(platform: Platform) -> list[Package]:
-        return keep.kept(platform.value, Source.CONDA)
-
-    solved = solve(
-        wanted,
-        urls,
-        cache=package_cache(ctx.environ),
-        environ=ctx.environ,
-        keep=kept,
-        alias=ctx.channel_alias,
-    )
-    lock_file = rattler.LockFile([rattler.LockPlatform(p.value) for p in platforms])
-    canonical = channel_urls(channels, None)  # the alias is where they were read from
-    lock_file.set_channels("default", [rattler.LockChannel(url) for url in canonical])
-    for platform in platforms:
-        for record in solved[platform][1]:
-            lock_file.add_conda_package("default", rattler.LockPlatform(platform.value), record)
+    missing = [p for p in names if p not in found[0].on(names)]
+    if missing:
+        raise InvalidInput(
+            f"{FILE}'s default environment does not have {', '.join(missing)} (its features' "
+            "platforms leave it out)",
+            "record only its platforms (npinit set --platform), or widen the features'",
+        )
+    solved = {}
+    for env in found:
+        own = [Platform(p) for p in env.on(names)]
+        if env.name == adopt_pixi.DEFAULT or own:
+            extra = pin if env.name == adopt_pixi.DEFAULT else []
+            wanted = {p: env.for_platform(p.value) + extra for p in own}
+            solved[env.name] = (env, _solve(ctx, env, wanted, keep))
+    everywhere = sorted({p for _, s in solved.values() for p in s}, key=lambda p: p.value)
+    lock_file = rattler.LockFile([rattler.LockPlatform(p.value) for p in everywhere])
+    for name, (env, result) in solved.items():
+        # pixi writes a channel as a base URL ending in "/" (rattler's ChannelUrl)
+        urls = [u.rstrip("/") + "/" for u in _urls(env, None)]
+        lock_file.set_channels(name, [rattler.LockChannel(u) for u in urls])
+        for platform, (_, records) in result.items():
+            for record in records:
+                lock_file.add_conda_package(name, rattler.LockPlatform(platform.value), record)
     written = workdir / "pixi.lock"
     lock_file.to_path(written)
-    return {p: solved[p][0] for p in platforms}, {"pixi.lock": written}
+    default = solved[adopt_pixi.DEFAULT][1]
+    return {p: default[p][0] for p in platforms}, {"pixi.lock": written}
+
+
+def _urls(env: PixiEnvironment, alias: str | None) -> list[str]:
+    from npinit.managers.conda_engine import channel_urls
+
+    return channel_urls(list(env.channels), alias)
+
+
+def _solve(
+    ctx: CreateContext, env: PixiEnvironment, wanted: dict[Platform, list[str]], keep: Keep
+) -> dict[Platform, tuple[Snapshot, list[Any]]]:
+    """One environment's solution on each platform; an unsolvable one names it."""
+    from npinit.errors import InvalidInput
+    from npinit.record.resolve_conda import solve
+
+    def kept(platform: Platform) -> list[Package]:
+        # the default environment keeps npinit.lock's versions; the others share them
+        return keep.kept(platform.value, Source.CONDA)
+
+    try:
+        return solve(
+            wanted,
+            _urls(env, ctx.channel_alias),
+            cache=package_cache(ctx.environ),
+            environ=ctx.environ,
+            keep=kept,
+            alias=ctx.channel_alias,
+        )
+    except InvalidInput as error:
+        if env.name == adopt_pixi.DEFAULT:
+            raise
+        raise InvalidInput(f"pixi environment {env.name!r}: {error.message}", error.hint) from None
 
 
 def native_lock(

@@ -1,0 +1,170 @@
+"""pixi manifests with features and environments, locked for real: py-rattler solves every
+environment against ../shared/fixtures/channels (the conda-forge slice, through
+--channel-alias), npinit writes them all to pixi.lock, and that file is read back by
+rattler (the library pixi reads it with) and compared, key by key, with a real pixi.lock
+pixi wrote (tests/data/pixi/). A BLAS chosen per platform by a target agrees in the
+record, the lock and the generated check."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import invoke
+from tests.integration.test_adopt_real_files import MORE
+
+pytestmark = pytest.mark.e2e
+
+REAL_LOCK = Path(__file__).parents[1] / "data/pixi/multi_env.pixi.lock"
+THREE = ["--platform", "linux-64", "--platform", "osx-arm64", "--platform", "win-64"]
+# pyxis's packages the slice does not hold (it has python, numpy, its BLAS and pytest);
+# linux-aarch64 is left out: the slice has no Python 3.13 for it
+NOT_IN_THE_SLICE = ["maturin", "pip", "lazy-loader", "nomkl", "scipy", "pytest-cov", "syrupy"]
+NOT_IN_THE_SLICE += ["numba", "numexpr", "pytest-codspeed"]
+
+
+def records(lock: Any, environment: str) -> dict[str, set[tuple[str, str, str]]]:
+    env = lock.environment(environment)
+    assert env is not None, environment
+    return {
+        str(p.name): {
+            (r.name.normalized, str(r.version), str(r.build))
+            for r in env.conda_repodata_records_for_platform(p) or []
+        }
+        for p in env.platforms()
+    }
+
+
+def load(path: Path) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(path.read_text())
+
+
+def same_structure(ours: dict[str, Any], real: dict[str, Any]) -> None:
+    """Our pixi.lock is shaped as pixi's: the same top-level keys (format 7 adds the
+    ``platforms`` list to 6's), each environment its channels (URLs ending in "/") and its
+    packages per platform as ``conda:`` URLs, each one described once in ``packages`` with
+    the fields pixi writes."""
+    assert set(real) <= set(ours) and set(ours) - set(real) <= {"platforms"}
+    assert ours["version"] >= real["version"] == 6
+    fields = {key for package in real["packages"] for key in package}
+    described = {p["conda"]: p for p in ours["packages"]}
+    for env in [*ours["environments"].values(), *real["environments"].values()]:
+        assert set(env) == {"channels", "packages"}
+        assert all(c["url"].endswith("/") for c in env["channels"])
+        for listed in env["packages"].values():
+            assert all(set(entry) == {"conda"} for entry in listed)
+    for env in ours["environments"].values():
+        for listed in env["packages"].values():
+            assert {entry["conda"] for entry in listed} <= set(described)
+    for package in ours["packages"]:
+        assert {"conda", "sha256", "md5"} <= set(package) and set(package) & fields >= {
+            "conda",
+            "sha256",
+            "md5",
+            "size",
+            "timestamp",
+            "license",
+        }
+
+
+def test_pyxis_every_environment_is_locked_in_pixi_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    import rattler
+
+    root = tmp_path / "pyxis"
+    (root / "python").mkdir(parents=True)
+    manifest = root / "python/pixi.toml"
+    manifest.write_bytes((MORE / "pyxis__python__pixi.toml").read_bytes())
+    code, _, err = invoke(
+        ["init", "python/pixi.toml", "--no-solve", "--no-input", *THREE], root, capsys
+    )
+    assert code == 0, err
+    text = manifest.read_text()
+    for name in NOT_IN_THE_SLICE:
+        text = re.sub(rf"(?m)^{re.escape(name)} = .*\n", "", text)
+    manifest.write_text(text)
+    lock_args = ["lock", "--channel-alias", forge_alias]
+    code, _, err = invoke(lock_args, root, capsys)
+    assert code == 0, err
+
+    lock = rattler.LockFile.from_path(root / "pixi.lock")
+    assert sorted(name for name, _ in lock.environments()) == ["bench", "default"]
+    default, bench = records(lock, "default"), records(lock, "bench")
+    assert sorted(default) == ["linux-64", "osx-arm64", "win-64"]
+    assert sorted(bench) == ["linux-64"]  # [feature.bench] platforms = ["linux-64"]
+    for found in [*default.values(), *bench.values()]:
+        names = {(n, v) for n, v, _ in found}
+        assert {("numpy", "2.3.5"), ("pytest", "9.1.1")} <= names
+        assert any(n == "python" and v.startswith("3.13.") for n, v in names)
+    # npinit.lock's sections are pixi.lock's default environment, record by record
+    sections = tomllib.loads((root / "npinit.lock").read_text())["platforms"]
+    for platform, section in sections.items():
+        assert {(p["name"], p["version"], p["build"]) for p in section["packages"]} == (
+            default[platform]
+        )
+    same_structure(load(root / "pixi.lock"), load(REAL_LOCK))
+    assert invoke([*lock_args, "--check"], root, capsys)[0] == 0
+
+    # a feature's input changes: the lock is stale, and locking again changes that
+    # environment only
+    text = text.replace(
+        "[feature.bench.dependencies]\n", '[feature.bench.dependencies]\nthreadpoolctl = "*"\n'
+    )
+    manifest.write_text(text)
+    code, _, err = invoke([*lock_args, "--check"], root, capsys)
+    assert code != 0 and "feature bench: threadpoolctl *" in err, err
+    assert invoke(lock_args, root, capsys)[0] == 0
+    lock = rattler.LockFile.from_path(root / "pixi.lock")
+    assert any(n == "threadpoolctl" for n, _, _ in records(lock, "bench")["linux-64"])
+    assert not any(n == "threadpoolctl" for r in records(lock, "default").values() for n, _, _ in r)
+
+
+BLAS_PER_TARGET = """\
+[workspace]
+name = "blas-per-target"
+channels = ["conda-forge"]
+platforms = ["linux-64", "osx-arm64"]
+
+[dependencies]
+python = "3.14.*"
+numpy = "2.4.6"
+libblas = { version = "*", build = "*openblas" }
+
+[target.linux-64.dependencies]
+libblas = { version = "*", build = "*mkl" }
+"""
+
+
+def test_a_targets_blas_is_recorded_locked_and_checked_per_platform(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """The black-box bug: openblas was recorded for linux-64 (and the solve met both
+    builds), so ``lock --check`` failed right after ``lock``. pixi's rule: a target's entry
+    replaces the common one of the same name on its platforms."""
+    (tmp_path / "pixi.toml").write_text(BLAS_PER_TARGET)
+    args = ["--channel-alias", forge_alias]
+    code, out, err = invoke(["init", "--no-input", "--yes", *args], tmp_path, capsys)
+    assert code == 0, err
+    assert "BLAS openblas,linux-64=mkl: the file's selector, kept" in out
+    recorded = tomllib.loads((tmp_path / ".npinit.toml").read_text())["blas"]
+    assert {p: b["variant"] for p, b in recorded.items()} == {
+        "linux-64": "mkl",
+        "osx-arm64": "openblas",
+    }
+    generated = (tmp_path / "tests/test_environment.py").read_text()
+    assert "'linux-64': ['mkl']" in generated and "'osx-arm64': ['openblas']" in generated
+    assert invoke(["lock", *args], tmp_path, capsys)[0] == 0
+    sections = tomllib.loads((tmp_path / "npinit.lock").read_text())["platforms"]
+    assert {p: s["blas"]["variant"] for p, s in sections.items()} == {
+        "linux-64": "mkl",
+        "osx-arm64": "openblas",
+    }
+    code, _, err = invoke(["lock", "--check", *args], tmp_path, capsys)
+    assert code == 0, err
