@@ -44,3 +44,30 @@ def test_a_pip_numpy_is_the_one_numpy_init_pins_and_lock_holds(
         assert section["blas"]["variant"] == answers["blas"][platform]["variant"]
         assert f"{platform!r}: {acceptable!r}" in check
     assert invoke(["lock", "--check"], tmp_path, capsys)[0] == 0
+
+
+def test_lock_follows_the_includes_of_the_pip_section_inside_the_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """``-r requirements.txt`` (which has ``-c constraints/c.txt``) inside a conda pip:
+    section: init adopts it and npinit lock resolves it on the first try; the included
+    files are lock inputs (a change there makes the lock stale)."""
+    (tmp_path / "environment.yml").write_text(
+        "channels:\n  - conda-forge\ndependencies:\n  - python=3.14\n  - numpy>=2.4,<2.5\n"
+        "  - pip:\n    - -r requirements.txt\n"
+    )
+    (tmp_path / "requirements.txt").write_text("threadpoolctl\n-c constraints/c.txt\n")
+    (tmp_path / "constraints").mkdir()
+    (tmp_path / "constraints/c.txt").write_text("threadpoolctl<3.6\n")
+    args = ["init", "--no-input", "--channel-alias", forge_alias]
+    code, _, err = invoke(args, tmp_path, capsys)
+    assert code == 0, err
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], tmp_path, capsys)
+    assert code == 0, err
+    packages = lock_section(tmp_path / "npinit.lock")["packages"]
+    pypi = {p["name"]: p["version"] for p in packages if p["source"] == "pypi"}
+    assert list(pypi) == ["threadpoolctl"] and pypi["threadpoolctl"].startswith("3.5.")
+    assert invoke(["lock", "--check"], tmp_path, capsys)[0] == 0
+    (tmp_path / "constraints/c.txt").write_text("threadpoolctl<3.5\n")
+    code, _, err = invoke(["lock", "--check"], tmp_path, capsys)
+    assert code == 2 and "threadpoolctl<3.5" in err, err

@@ -103,3 +103,60 @@ def test_a_blas_the_pip_wheel_cannot_give_is_refused(
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "pip: section" in err and "PyPI's numpy wheels carry OpenBLAS" in err, err
     assert tree(tmp_path) == before
+
+
+INCLUDING = (
+    "channels:\n  - conda-forge\ndependencies:\n  - python=3.14\n  - numpy>=2.4,<2.5\n"
+    "  - pip:\n    - -r {include}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("include", "words"),
+    [
+        (
+            "../outside.txt",
+            "environment.yml's pip: section includes ../outside.txt, outside the project",
+        ),
+        (
+            "missing.txt",
+            "environment.yml's pip: section includes missing.txt, which does not exist",
+        ),
+        ("link.txt", "environment.yml's pip: section includes link.txt, outside the project"),
+        ("nested.txt", "nested.txt includes ../outside.txt, outside the project"),
+    ],
+    ids=["outside", "missing", "link-out", "nested-outside"],
+)
+def test_an_include_lock_cannot_follow_is_refused_by_init_and_lock_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], include: str, words: str, forge_alias: str
+) -> None:
+    """The jail rule (requirements.lockable_includes): never read outside the project,
+    never follow a link out; init refuses first, with lock's own words."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (tmp_path / "outside.txt").write_text("threadpoolctl\n")
+    (root / "link.txt").symlink_to(tmp_path / "outside.txt")
+    (root / "nested.txt").write_text("-r ../outside.txt\n")
+    (root / "environment.yml").write_text(INCLUDING.format(include=include))
+    before = tree(tmp_path)
+    code, _, err = invoke(["init", "--no-solve", "--no-input"], root, capsys)
+    assert code == 2 and err.startswith(f"npinit: error: {words}"), err
+    assert len(err.strip().splitlines()) == 1 and tree(tmp_path) == before
+    # recorded by hand, lock refuses it in the same words
+    (root / ".npinit.toml").write_text(
+        '[project]\nname = "p"\nmanager = "conda"\npython = "3.14"\nnumpy = "2.4.6"\n'
+        'platforms = ["linux-64"]\nfile = "environment.yml"\n'
+    )
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
+    assert code == 2 and err.startswith(f"npinit: error: {words}"), err
+    assert not (root / "npinit.lock").exists()
+
+
+def test_a_file_the_pip_section_includes_is_no_choice_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "environment.yml").write_text(INCLUDING.format(include="requirements.txt"))
+    (tmp_path / "requirements.txt").write_text("threadpoolctl\n")
+    code, out, err = invoke(["init", "--no-solve", "--no-input", "--json"], tmp_path, capsys)
+    assert code == 0, err
+    assert json.loads(out)["file"] == "environment.yml"

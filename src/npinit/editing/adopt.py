@@ -201,10 +201,9 @@ def decide(
 
 
 def _as_lock_reads(root: Path, fit: Fit) -> dict[str, str]:
-    """What ``npinit lock`` would refuse is refused here, by lock's own rule (one line,
-    exit 2): pixi tables it cannot lock, a requirements file's include outside the project
-    or missing, a line pip refuses. Returns the files a requirements file includes, by
-    their names in the project."""
+    """What lock refuses, refused by lock's rule (exit 2): pixi tables, an include (of a
+    requirements file, of a pip: section) lock cannot follow, a line pip refuses. Returns
+    the files a requirements file includes, by their names in the project."""
     import os
 
     from npinit.reading import read_editable
@@ -213,6 +212,11 @@ def _as_lock_reads(root: Path, fit: Fit) -> dict[str, str]:
         from npinit.managers.pixi import read_specs
 
         read_specs(fit.path)
+        return {}
+    if fit.manager is Manager.CONDA:  # its pip: section's includes, by lock's rule
+        from npinit.managers.conda import check_pip_section
+
+        check_pip_section(fit.path, root)
         return {}
     from npinit.editing.context import kind_of
 
@@ -355,13 +359,12 @@ def _python_lines(says: FileSays, pins: Pins, python: str | None, solved: bool) 
 
 
 def _blas_line(blas: str | None, says: FileSays, manager: Manager) -> str:
-    selector = says.selector
     if says.numpy_from == "pip":  # a selector PyPI's wheels cannot give is refused
         return "BLAS: what PyPI's numpy wheels carry (numpy is in the pip: section)"
     if blas is not None:
         return f"BLAS {blas}: asked for; the selector lines are written"
-    if selector is not None:
-        return f"BLAS {selector}: the file's selector, kept"
+    if says.selector is not None:
+        return f"BLAS {says.selector}: the file's selector, kept"
     if manager in (Manager.CONDA, Manager.PIXI):
         return "BLAS: the file selects none, so the channel's default"
     return "BLAS: what PyPI's numpy wheels carry (no file line selects it)"

@@ -112,8 +112,8 @@ def search(root: Path) -> list[Fit]:
 
 
 def _included(fits: list[Fit]) -> set[Path]:
-    """The files another candidate requirements file includes (``-r``/``-c``): part of that
-    one, not a choice of their own."""
+    """The files another candidate requirements file (or a conda file's ``pip:`` section)
+    includes (``-r``/``-c``): part of that one, not a choice of their own."""
     from npinit.editing.context import kind_of
     from npinit.editing.requirements import includes
     from npinit.reading import read_editable
@@ -122,7 +122,13 @@ def _included(fits: list[Fit]) -> set[Path]:
     for fit in fits:
         if fit.manager is Manager.PIP and kind_of(fit.path) == "requirements":
             text = read_editable(fit.path).removeprefix("\ufeff")
-            found |= {(fit.path.parent / name).resolve() for name in includes(text)}
+        elif fit.manager is Manager.CONDA:  # its pip: section's includes
+            from npinit.managers.conda import pip_lines
+
+            text = "\n".join(pip_lines(fit.path))
+        else:
+            continue
+        found |= {(fit.path.parent / name).resolve() for name in includes(text)}
     return found
 
 

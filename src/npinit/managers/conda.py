@@ -101,6 +101,11 @@ def _read(path: Path) -> tuple[list[str], list[str], list[str]]:
     return [str(c) for c in data.get("channels") or ["conda-forge"]], conda, pip
 
 
+def pip_lines(path: Path) -> list[str]:
+    """An environment file's ``pip:`` lines."""
+    return _read(path)[2]
+
+
 def read_specs(path: Path, manager: Any) -> tuple[list[str], list[str]]:
     """A conda environment file's (or a pixi manifest's) channels and conda specs."""
     if manager is Manager.PIXI:
@@ -111,18 +116,77 @@ def read_specs(path: Path, manager: Any) -> tuple[list[str], list[str]]:
     return channels, conda
 
 
+def pip_texts(path: Path, project: Path, pip: list[str]) -> tuple[Path, dict[Path, str]]:
+    """The ``pip:`` section as a requirements file beside the environment file (where conda
+    runs pip, so its ``-r``/``-c`` are read from there), and the files it includes, read by
+    lock's one rule (:func:`npinit.editing.requirements.lockable_includes`): inside the
+    project, never through a link out, present; else exit 2 naming the include."""
+    from npinit.editing.requirements import lockable_includes
+    from npinit.tomlio import read_regular
+
+    section = path.with_name(f"{path.name}'s pip: section")
+    text = "\n".join(pip) + "\n"
+
+    def read(file: Path) -> str:
+        if file == section:
+            return text
+        return read_regular(file, file.name).decode("utf-8", "replace")
+
+    return section, lockable_includes(section, project, read)
+
+
+def check_pip_section(path: Path, project: Path) -> None:
+    """What lock refuses of a ``pip:`` section (:func:`pip_texts`), and a line pip refuses
+    in a file it includes (named with its line): for ``npinit init``."""
+    import os
+
+    from npinit.editing.requirements import check
+
+    section, texts = pip_texts(path, project, _read(path)[2])
+    for file, text in texts.items():
+        if file != section:
+            check(text.removeprefix("\ufeff"), Path(os.path.relpath(file, project)).as_posix())
+
+
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
-    """The channels, the specs, the pip lines and the file's own ``platforms:`` key (what
-    conda-lock reads; init records the platforms from it): each one an input."""
+    """The channels, the specs, the pip lines (and those of the files they include) and the
+    file's own ``platforms:`` key (what conda-lock reads; init records the platforms from
+    it): each one an input."""
+    import os
+
     from npinit.managers.conda_engine import read_environment
+    from npinit.managers.pip import requirement_lines
 
     path = source_of(project, spec, FILE)
     channels, conda, pip = _read(path)
     lines = [f"channel {c}" for c in channels] + conda + [f"pip: {line}" for line in pip]
+    section, texts = pip_texts(path, project, pip)
+    for other in sorted(p for p in texts if p != section):
+        name = Path(os.path.relpath(os.path.normpath(other), os.path.normpath(project)))
+        lines += [f"{name.as_posix()}: {line}" for line in requirement_lines(texts[other])]
     listed = read_environment(path).get("platforms")
     if isinstance(listed, list):
         lines.append("platforms: " + ", ".join(str(p) for p in listed))
     return lines
+
+
+def _pip_file(project: Path, path: Path, pip: list[str], workdir: Path) -> Path:
+    """The pip: section and the files it includes, copied into ``workdir`` at their places
+    in the project: uv reads those copies, nothing else of the project."""
+    import os
+
+    section, texts = pip_texts(path, project, pip)
+    copies = workdir / "project"
+    for file, text in texts.items():
+        relative = os.path.relpath(os.path.normpath(file), os.path.normpath(project))
+        if relative.startswith(".."):  # inside through a link: where it really is
+            relative = os.path.relpath(os.path.realpath(file), os.path.realpath(project))
+        target = copies / relative
+        if file == section:  # a name every file system takes
+            target = section_copy = target.with_name("npinit-pip-section.txt")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+    return section_copy
 
 
 def lock(
@@ -135,7 +199,10 @@ def lock(
     from npinit.managers.conda_engine import channel_urls
     from npinit.record.resolve_conda import solve
 
-    channels, conda, pip = _read(source_of(ctx.project, ctx.spec, FILE))
+    path = source_of(ctx.project, ctx.spec, FILE)
+    channels, conda, pip = _read(path)
+    # the pip: section's includes first: one lock cannot follow is refused before a solve
+    requirements = _pip_file(ctx.project, path, pip, workdir) if pip else None
     urls = channel_urls(channels, ctx.channel_alias)
     names = ", ".join(p.value for p in platforms)
     ctx.progress(f"Solving {ctx.spec.source or FILE} for {names} with py-rattler")
@@ -153,12 +220,10 @@ def lock(
         alias=ctx.channel_alias,
     )
     sections = {p: solved[p][0] for p in platforms}
-    if pip:
+    if requirements is not None:
         from npinit.managers.common import find_uv_or_fail
         from npinit.record.resolve_pypi import resolve
 
-        requirements = workdir / "pip-requirements.txt"
-        requirements.write_text("\n".join(pip) + "\n", "utf-8")
         for platform, section in sections.items():
             minor = ".".join(section.python.split(".")[:2])
             ctx.progress(f"Resolving the pip: section for {platform.value} with uv")
