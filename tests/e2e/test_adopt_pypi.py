@@ -50,3 +50,42 @@ def test_a_uv_project_locks_without_its_recorded_python_installed(
     assert code == 0, err
     assert lock_section(root / "npinit.lock")["environment"]["python"] == recorded
     assert invoke(["lock", "--check"], root, capsys)[0] == 0
+
+
+POETRY_SPLIT = """\
+[tool.poetry]
+name = "demo"
+version = "0.1.0"
+description = ""
+authors = ["A <a@b.c>"]
+package-mode = false
+
+[tool.poetry.dependencies]
+python = "^3.10"
+numpy = [{version = "^1.26", python = "<3.12"}, {version = ">=2.0", python = ">=3.12"}]
+"""
+
+
+def test_a_poetry_numpy_split_by_python_pins_the_entry_of_the_recorded_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Poetry's list of python-marker constraints: each part of the range is resolved on its
+    own (uv, the file converted), only the entry for the recorded Python changes, and poetry
+    lock locks it on the first try. It was refused naming a temporary
+    poetry-requirements.txt, and the 3.12 part was held to the 3.10 part's NumPy 1.26."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(POETRY_SPLIT)
+    code, out, err = invoke(["init", "--no-input", "--json"], root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    numpy, python = report["numpy"], report["python"]
+    assert numpy.startswith("2.") and python not in ("3.10", "3.11"), report
+    assert (root / "pyproject.toml").read_text() == POETRY_SPLIT.replace(
+        'version = ">=2.0"', f'version = "=={numpy}"'
+    )
+    code, _, err = invoke(["lock"], root, capsys)
+    assert code == 0, err
+    section = lock_section(root / "npinit.lock")
+    assert {p["name"]: p["version"] for p in section["packages"]}["numpy"] == numpy
+    assert invoke(["lock", "--check"], root, capsys)[0] == 0

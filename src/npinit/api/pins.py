@@ -54,7 +54,7 @@ def _solve_in(
     notes: tuple[str, ...] = ()
     if question.fit.manager is Manager.POETRY:
         converted, notes = _poetry_file(question, work)
-        asked = replace(question, fit=Fit(Manager.PIP, converted))
+        asked = replace(question, fit=Fit(Manager.PIP, converted), origin=question.name)
     whole_range = question.fit.manager in (Manager.UV, Manager.POETRY) and bool(
         question.says.pythons
     )
@@ -102,8 +102,13 @@ def _recorded_python(
     environments are made with."""
     from dataclasses import replace
 
+    from npinit.editing.adopt_pins import same_numpy
+
     newer = tuple(
-        p for p in question.pythons if any(r.version == pins.numpy for r in releases_for(p, ""))
+        p
+        for p in question.pythons
+        if any(r.version == pins.numpy for r in releases_for(p, ""))
+        and same_numpy(question.says, p, asked.pythons[0])
     )
     pinned = replace(asked, pythons=newer, numpy_ranges={p: f"=={pins.numpy}" for p in newer})
     attempt = pypi_attempt(pinned, steering.environ, work, pins.numpy, steering)
@@ -124,7 +129,7 @@ def _floor(question: PinQuestion) -> PinQuestion:
 
     from npinit.editing.adopt_pins import numpy_for, range_floor
 
-    floor = range_floor(question.says)
+    floor = range_floor(question.says, question.pythons[0])  # the newest Python's part
     ranges = {**question.numpy_ranges, floor: numpy_for(question.says, floor)[0]}
     return replace(question, pythons=(floor,), numpy_ranges=ranges)
 
@@ -147,7 +152,7 @@ def newest_that_resolves(question: PinQuestion, attempt: Any) -> Pins:
             failed[python] = built.message
         except InvalidInput as error:
             if error.message.startswith("a conda spec is invalid"):
-                raise Unsolvable(f"{question.fit.path.name}: {error.message}", error.hint) from None
+                raise Unsolvable(f"{question.name}: {error.message}", error.hint) from None
             failed[python] = error.message
     if not resolved:
         _nothing_resolves(question, list(failed.items()))
@@ -173,7 +178,7 @@ def _nothing_resolves(question: PinQuestion, failed: list[tuple[str, str]]) -> N
         else f"resolves for no Python it allows ({tried})"
     )
     raise InvalidInput(
-        f"{question.fit.path.name} {what}: {held_back(failed[0][1], failed[0][0], False)}",
+        f"{question.name} {what}: {held_back(failed[0][1], failed[0][0], False)}",
         f"change the conflicting requirements; {OFFLINE_HINT}",
     )
 

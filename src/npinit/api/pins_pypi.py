@@ -182,6 +182,6 @@ def _missing_part(question: PinQuestion, error: Failure) -> None:
     if any(words in error.message for words in _MISSING):
         reason = error.message.removeprefix("locking failed: ")
         raise Unsolvable(
-            f"{question.fit.path.name} refers to what the project does not have: {reason}",
+            f"{question.name} refers to what the project does not have: {reason}",
             "add it, or decide from the release table alone with --no-solve",
         ) from None

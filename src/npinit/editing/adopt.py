@@ -386,16 +386,13 @@ def _edits(
     edit_python = pins.python if releases.free_threaded(pins.python) else None
     if edit_numpy is None and blas is None and edit_python is None:
         return (), ()
+    # numpy entries with Python markers: only those that hold for the chosen Python move
     result = plan_set(
-        source, numpy=edit_numpy, blas=blas, python=edit_python, current_platform=current
+        source,
+        numpy=edit_numpy,
+        blas=blas,
+        python=edit_python,
+        current_platform=current,
+        marked_for=pins.python,
     )
-    edits = tuple(result.edits)
-    if edit_numpy and says.kind == "requirements" and any(e.marker for e in says.numpy):
-        from dataclasses import replace
-
-        from npinit.editing.requirements import set_numpy
-
-        # numpy lines with markers: only the one that holds for the chosen Python
-        after = set_numpy(says.text, edit_numpy, str(source), add=False, python=pins.python)
-        edits = tuple(replace(e, after=after) if e.path == source else e for e in edits)
-    return edits, tuple(result.warnings)
+    return tuple(result.edits), tuple(result.warnings)

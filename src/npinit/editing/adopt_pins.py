@@ -40,6 +40,11 @@ class PinQuestion:
     platforms: tuple[Platform, ...]
     blas: str
     open_python: bool  # the file leaves Python open (no entry, or a range)
+    origin: str = ""  # the file's name as the lines say it ("": fit's; a converted Poetry file)
+
+    @property
+    def name(self) -> str:
+        return self.origin or self.fit.path.name
 
 
 @dataclass(frozen=True)
@@ -98,15 +103,13 @@ def table_pins(question: PinQuestion) -> Pins:
     from npinit.knowledge import releases
 
     pythons = question.pythons
-    fitting = [r for p in pythons for r in releases_for(p, question.numpy_ranges[p])]
+    fitting = [(p, r) for p in pythons for r in releases_for(p, question.numpy_ranges[p])]
     if question.fit.manager in (Manager.UV, Manager.POETRY) and question.says.pythons:
-        oldest = range_floor(question.says)
-        floor = {r.version for r in releases_for(oldest, numpy_for(question.says, oldest)[0])}
-        fitting = [r for r in fitting if r.version in floor]
-    best = max(fitting, key=lambda r: r.key, default=None)
+        fitting = [(p, r) for p, r in fitting if r.version in _floor_versions(question.says, p)]
+    best = max((r for _, r in fitting), key=lambda r: r.key, default=None)
     if best is None:
         raise InvalidInput("no NumPy release fits", "")
-    usable = [p for p in pythons if best.supports(p)]
+    usable = [p for p, r in fitting if r.version == best.version]
     if question.says.pythons is None and len(pythons) > 1:
         # no Python in the file: the one npinit new would choose, and the newest release
         # of the numpy range for it
@@ -115,6 +118,12 @@ def table_pins(question: PinQuestion) -> Pins:
         if python in pythons and for_it:
             return Pins(python, for_it[-1].version)
     return Pins(usable[0], best.version)
+
+
+def _floor_versions(says: FileSays, python: str) -> set[str]:
+    """The releases with wheels for the oldest Python of ``python``'s part of the range."""
+    floor = range_floor(says, python)
+    return {r.version for r in releases_for(floor, numpy_for(says, floor)[0])}
 
 
 def candidate_pythons(says: FileSays, python: str | None, source: str) -> list[str]:
@@ -145,11 +154,23 @@ def candidate_pythons(says: FileSays, python: str | None, source: str) -> list[s
     return sorted(fitting, key=releases.version_key, reverse=True)
 
 
-def range_floor(says: FileSays) -> str:
+def same_numpy(says: FileSays, python: str, other: str) -> bool:
+    """Whether the same numpy entries hold for both Pythons (their Python markers)."""
+    return [e.holds_for(python) for e in says.numpy] == [e.holds_for(other) for e in says.numpy]
+
+
+def range_floor(says: FileSays, python: str | None = None) -> str:
     """The oldest Python of the file's range that some release of its numpy range has wheels
-    for: uv and Poetry lock the whole range, so the pin must have wheels for it."""
+    for: uv and Poetry lock the whole range, so the pin must have wheels for it. With
+    ``python``: of the part of the range where the same numpy entries hold as for it (the
+    lockers resolve each part of a split numpy on its own)."""
     from npinit.knowledge import releases
 
-    admitted = [p for p in releases.known_pythons() if says.pythons is None or p in says.pythons]
+    admitted = [
+        p
+        for p in releases.known_pythons()
+        if (says.pythons is None or p in says.pythons)
+        and (python is None or same_numpy(says, p, python))
+    ]
     fitting = [p for p in admitted if releases_for(p, numpy_for(says, p)[0])]
     return (fitting or admitted)[0]

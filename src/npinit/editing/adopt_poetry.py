@@ -21,10 +21,19 @@ def _line(name: str, value: Any) -> str | None:
     extras = value.get("extras") or []
     line = name + (f"[{','.join(extras)}]" if extras else "")
     line += poetry_to_pep440(str(value.get("version", "*")))
+    marker = entry_marker(value)
+    return line + (f"; {marker}" if marker else "")
+
+
+def entry_marker(value: Any) -> str:
+    """A Poetry dependency table's ``markers`` and ``python`` as one PEP 508 marker ("" when
+    it has neither)."""
+    if not isinstance(value, dict):
+        return ""
     markers = [str(value["markers"])] if value.get("markers") else []
     if value.get("python"):
         markers.append(_python_marker(str(value["python"])))
-    return line + (f"; {' and '.join(f'({m})' for m in markers)}" if markers else "")
+    return " and ".join(f"({m})" for m in markers)
 
 
 def _python_marker(spec: str) -> str:

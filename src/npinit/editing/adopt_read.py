@@ -97,6 +97,7 @@ def _pixi_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
 
 
 def _pyproject_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
+    from npinit.editing.adopt_poetry import entry_marker
     from npinit.editing.pythons import poetry_to_pep440
 
     found = []
@@ -111,10 +112,13 @@ def _pyproject_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
     tables += [(g or {}).get("dependencies") or {} for g in (poetry.get("group") or {}).values()]
     for table in tables:
         value = table.get("numpy")
-        if isinstance(value, dict):
-            value = value.get("version")
-        if isinstance(value, str):
-            found.append(NumpyEntry(poetry_to_pep440(value), "", f"numpy = {value!r}"))
+        for each in value if isinstance(value, list) else [value]:
+            version = each.get("version") if isinstance(each, dict) else each
+            if isinstance(version, str):
+                marker, spelled = entry_marker(each), f"numpy = {version!r}"
+                python = each.get("python") if isinstance(each, dict) else None
+                spelled += f" for python {python!r}" if python else ""
+                found.append(NumpyEntry(poetry_to_pep440(version), marker, spelled))
     return found + _pixi_numpy(doc) if "tool" in doc and "pixi" in doc["tool"] else found
 
 

@@ -33,6 +33,7 @@ class SetPlan:
     reference: Any = None
     channel: str | None = None
     choices: tuple[BlasChoice, ...] | None = None
+    marked_for: str | None = None  # numpy entries with Python markers: those for this Python
 
 
 def _edit_conda(path: Path, text: str, plan: SetPlan) -> str:
@@ -84,7 +85,7 @@ def _edit_requirements(path: Path, text: str, plan: SetPlan) -> str:
         add = path not in plan.included_by and not any(
             _has_numpy(q, plan) for q in requirements.closure(path, plan.included_by)
         )
-        after = requirements.set_numpy(text, plan.version, origin, add=add)
+        after = requirements.set_numpy(text, plan.version, origin, add, plan.marked_for)
         if requirements.numpy_lines(text) and requirements.has_hashes(
             "\n".join(text.splitlines()[i] for i in requirements.numpy_spans(text))
         ):
@@ -113,7 +114,9 @@ def _edit_pyproject(path: Path, text: str, plan: SetPlan) -> str:
         return _edit_pixi(path, text, plan)  # pixi reads its numpy from [tool.pixi]
     after = text
     if plan.version is not None or plan.python is not None:
-        after = toml_files.edit_pyproject(text, str(path), numpy=plan.version, python=plan.python)
+        after = toml_files.edit_pyproject(
+            text, str(path), numpy=plan.version, python=plan.python, marked_for=plan.marked_for
+        )
     plan.choices = pypi_choices(plan.blas_request, plan.ctx, plan.reference) or plan.choices
     return after
 

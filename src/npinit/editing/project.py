@@ -125,9 +125,11 @@ def plan_set(
     blas: str | None = None,
     channel: str | None = None,
     current_platform: Platform | None = None,
+    marked_for: str | None = None,
 ) -> SetResult:
     """Every edit ``npinit set`` would make; raises InvalidInput and changes nothing when any
-    request is invalid for the project or any file cannot be parsed."""
+    request is invalid for the project or any file cannot be parsed. ``marked_for``: of
+    numpy entries with Python markers, only those that hold for this Python change."""
     from npinit.editing.context import resolve_numpy
 
     if numpy is None and python is None and blas is None and channel is None:
@@ -136,7 +138,7 @@ def plan_set(
     plan.python = _checked_python(python, plan)
     release = _release(numpy, plan)
     plan.version = release.version if release else None
-    plan.blas = blas
+    plan.blas, plan.marked_for = blas, marked_for
     plan.blas_request = blas_facts.parse_request(blas) if blas is not None else None
     plan.reference = release or resolve_numpy("latest", None)  # only the BLAS rules need it
     if channel is not None and channel not in ("conda-forge", "defaults"):

@@ -116,6 +116,8 @@ def set_numpy(
     With ``python``, only the numpy lines whose markers hold for that Python change."""
     from packaging.requirements import Requirement
 
+    from npinit.editing.toml_files import repin
+
     lines = text.splitlines(keepends=True)
     indexes = set(numpy_lines(text))
     dropped: set[int] = set()
@@ -133,12 +135,7 @@ def set_numpy(
 
             if not marker_holds(str(requirement.marker), python):
                 continue
-        name = re.match(r"\s*([A-Za-z0-9._-]+)", body)
-        assert name is not None
-        spelled = name.group(1)
-        extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
-        marker = f"; {requirement.marker}" if requirement.marker else ""
-        pin = f"{spelled}{extras}=={version}{marker}"
+        pin = repin(_requirement_text(body), version)
         options = body.rstrip().rstrip("\\").strip()[len(_requirement_text(body)) :]
         kept = " ".join(o for o in options.split() if not o.startswith("--hash"))
         # continuation lines holding only --hash options belong to the old pin

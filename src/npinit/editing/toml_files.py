@@ -31,16 +31,26 @@ def _requirement_name(text: str) -> str | None:
         return None
 
 
-def _pin_requirement(text: str, version: str) -> str:
-    """``"numpy>=1.26; python_version<'3.13'"`` -> the same with ``==version``."""
-    from packaging.requirements import Requirement
+_PARTS = re.compile(
+    r"(?P<name>\s*[A-Za-z0-9][A-Za-z0-9._-]*(?:\s*\[[^\]]*\])?)(?P<gap>\s*)"
+    r"(?P<version>.*?)(?P<marker>\s*(?:;.*)?)",
+    re.DOTALL,
+)
 
-    requirement = Requirement(text)
-    match = re.match(r"\s*([A-Za-z0-9._-]+)", text)
-    spelled = match.group(1) if match else "numpy"
-    extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
-    marker = f"; {requirement.marker}" if requirement.marker else ""
-    return f"{spelled}{extras}=={version}{marker}"
+
+def repin(requirement: str, version: str) -> str:
+    """One requirement as its file spells it, pinned to ``==version``: only its version part
+    (a range, or ``@ URL``) changes; the name, extras, marker, quotes and blanks are kept
+    (``numpy>=1.26; python_version < '3.12'`` -> ``numpy==2.1.3; python_version < '3.12'``).
+    The one place a requirement is re-pinned (requirements files, PEP 621 arrays)."""
+    parts = _PARTS.fullmatch(requirement)
+    assert parts is not None  # the caller read it as a requirement
+    was = parts["version"]
+    if not was or was.startswith("@"):  # nothing there, or a URL: the pin follows the name
+        pin = f"=={version}" + (parts["gap"] if not was else "")
+    else:
+        pin = parts["gap"] + (f"(=={version})" if was.startswith("(") else f"=={version}")
+    return parts["name"] + pin + parts["marker"]
 
 
 def _set_string(container: Any, key: Any, value: str) -> None:
@@ -133,11 +143,17 @@ def _poetry_tables(doc: Any, origin: str) -> list[tuple[str, Any]]:
 
 
 def edit_pyproject(
-    text: str, origin: str, *, numpy: str | None = None, python: str | None = None
+    text: str,
+    origin: str,
+    *,
+    numpy: str | None = None,
+    python: str | None = None,
+    marked_for: str | None = None,
 ) -> str:
     """PEP 621 ``[project]`` (dependencies, optional-dependencies), ``[dependency-groups]``,
     and Poetry's main, dev and group dependency tables: every numpy pin among them (added to
-    the main dependencies where there is none); the Python bound of both."""
+    the main dependencies where there is none; ``marked_for``: of the entries with Python
+    markers, or Poetry ``python`` keys, only those for this Python); the Python bound."""
     import tomlkit
 
     doc = parse(text, origin)
@@ -151,7 +167,10 @@ def edit_pyproject(
             "npinit edits PEP 621 and Poetry projects",
         )
     if numpy is not None:
-        pinned = [_pin_arrays(arrays, numpy), _pin_poetry(poetry_tables, numpy, origin)]
+        pinned = [
+            _pin_arrays(arrays, numpy, marked_for),
+            _pin_poetry(poetry_tables, numpy, origin, marked_for),
+        ]
         if not any(pinned):
             _add_numpy(project, poetry, numpy)
     if python is not None:
@@ -161,36 +180,54 @@ def edit_pyproject(
     return result
 
 
-def _pin_arrays(arrays: list[tuple[str, Any]], numpy: str) -> bool:
-    """Pin numpy in every PEP 508 array that names it; whether one did."""
+def _pin_arrays(arrays: list[tuple[str, Any]], numpy: str, marked_for: str | None) -> bool:
+    """Pin numpy in every PEP 508 array that names it (``marked_for``: where its marker
+    holds for that Python); whether one did."""
+    from packaging.requirements import Requirement
+
+    from npinit.editing.pythons import marker_holds
+
     done = False
     for _, deps in arrays:
         for index, item in enumerate(deps):
             if isinstance(item, str) and _requirement_name(item) == "numpy":
-                _set_string(deps, index, _pin_requirement(str(item), numpy))
+                marker = Requirement(str(item)).marker
+                if marked_for and marker and not marker_holds(str(marker), marked_for):
+                    continue
+                _set_string(deps, index, repin(str(item), numpy))
                 done = True
     return done
 
 
-def _pin_poetry(tables: list[tuple[str, Any]], numpy: str, origin: str) -> bool:
+def _pin_poetry(
+    tables: list[tuple[str, Any]], numpy: str, origin: str, marked_for: str | None
+) -> bool:
     """Pin numpy in every Poetry dependency table that names it (a string, or a table's
-    ``version``); whether one did."""
+    ``version``; ``marked_for``: of a list of constraints, or tables with a ``python`` key,
+    those for that Python); whether one did."""
+    from npinit.editing.adopt_poetry import entry_marker
+    from npinit.editing.pythons import marker_holds
+
     done = False
     for where, table in tables:
         for key in list(table):
             if _requirement_name(str(key)) != "numpy":
                 continue
             entry = table[key]
-            if isinstance(entry, dict):
-                entry["version"] = f"=={numpy}"
-            elif isinstance(entry, str):
+            if isinstance(entry, str):
                 _set_string(table, key, f"=={numpy}")
-            else:
+                done = True
+                continue
+            several = isinstance(entry, list) and all(isinstance(e, dict) for e in entry)
+            if not isinstance(entry, dict) and not (several and marked_for):
                 raise InvalidInput(
                     f"{origin}: {where}.{key} has several constraints",
                     "pin numpy there by hand; npinit edits a string or one table",
                 )
-            done = True
+            for each in entry if several else [entry]:
+                if not marked_for or marker_holds(entry_marker(each), marked_for):
+                    each["version"] = f"=={numpy}"
+                    done = True
     return done
 
 

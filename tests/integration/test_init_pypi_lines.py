@@ -1,0 +1,61 @@
+"""What a black-box tester of ``npinit init`` found in the numpy lines of PyPI files (issue
+26), read from the release table (no index needed): a line's own spelling is kept but for
+its version (markers, quotes, blanks), and ``numpy @ URL`` is exact already (packaging reads
+the release from the wheel's file name)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from npinit.editing.toml_files import repin
+from tests.helpers import invoke
+
+
+@pytest.mark.parametrize(
+    ("line", "pinned"),
+    [
+        ("numpy>=1.26; python_version < '3.12'", "numpy==2.1.3; python_version < '3.12'"),
+        ("NumPy >= 1.26 ;python_version<'3.12'", "NumPy ==2.1.3 ;python_version<'3.12'"),
+        ("numpy[dev] (>=1.26)", "numpy[dev] (==2.1.3)"),
+        ("numpy ; sys_platform == 'linux'", "numpy==2.1.3 ; sys_platform == 'linux'"),
+        ("numpy @ https://x.org/numpy-2.0.0-cp312-cp312-win_amd64.whl ; os_name=='nt'",
+         "numpy==2.1.3 ; os_name=='nt'"),
+    ],
+)  # fmt: skip
+def test_a_repin_changes_the_version_part_only(line: str, pinned: str) -> None:
+    assert repin(line, "2.1.3") == pinned
+
+
+MARKED = "numpy>=1.26; python_version < '3.12'\nnumpy>=2.0 ; python_version >= '3.12'\n"
+PEP621 = """\
+[project]
+name = "demo"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = ["numpy>=1.26; python_version < '3.12'", 'numpy>=2.0; python_version >= "3.12"']
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "after"),
+    [
+        ("requirements.txt", MARKED, MARKED.replace(">=2.0 ;", "==2.3.5 ;")),
+        ("pyproject.toml", PEP621, PEP621.replace("'numpy>=2.0;", "'numpy==2.3.5;")),
+    ],
+    ids=["requirements", "pep621"],
+)
+def test_marked_numpy_lines_keep_their_spelling_and_only_the_one_that_holds_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, after: str
+) -> None:
+    """The line whose marker holds for the recorded Python is pinned, its quotes and blanks
+    kept; the other line is left as it is (a PEP 621 array too: both were pinned)."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / name).write_text(text)
+    args = ["init", "--no-solve", "--no-input", "--python", "3.13", "--numpy", "2.3.5"]
+    args += ["--manager", "pip"] if name == "pyproject.toml" else []
+    code, _, err = invoke(args, root, capsys)
+    assert code == 0, err
+    assert (root / name).read_text() == after
