@@ -168,3 +168,64 @@ def test_a_targets_blas_is_recorded_locked_and_checked_per_platform(
     }
     code, _, err = invoke(["lock", "--check", *args], tmp_path, capsys)
     assert code == 0, err
+
+
+SOLVE_GROUPS = """\
+[workspace]
+name = "groups"
+channels = ["conda-forge"]
+platforms = ["linux-64", "osx-arm64"]
+
+[dependencies]
+python = "3.14.*"
+numpy = "2.4.6"
+
+[feature.test.dependencies]
+pytest = "*"
+
+[feature.old.dependencies]
+pytest = "<9.1"
+
+[environments]
+default = { solve-group = "main" }
+test = { features = ["test"], solve-group = "main" }
+old = { features = ["old"], solve-group = "main" }
+alone = ["test"]
+"""
+
+
+def test_a_solve_group_is_solved_together_and_each_member_gets_what_it_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """pixi's solve-group: test's pytest is held at 9.0.3 by old's ``pytest <9.1`` (the
+    slice's newest is 9.1.1, which ``alone``, the same features outside the group, gets);
+    default, in the group, shares its versions and has no pytest."""
+    import rattler
+
+    (tmp_path / "pixi.toml").write_text(SOLVE_GROUPS)
+    args = ["--channel-alias", forge_alias]
+    code, _, err = invoke(["init", "--no-solve", "--no-input", *args], tmp_path, capsys)
+    assert code == 0, err
+    code, _, err = invoke(["lock", *args], tmp_path, capsys)
+    assert code == 0, err
+    lock = rattler.LockFile.from_path(tmp_path / "pixi.lock")
+    for platform in ("linux-64", "osx-arm64"):
+        found = {
+            name: records(lock, name)[platform] for name in ("default", "test", "old", "alone")
+        }
+        pytest_of = {name: {v for n, v, _ in r if n == "pytest"} for name, r in found.items()}
+        assert pytest_of == {
+            "default": set(),
+            "test": {"9.0.3"},
+            "old": {"9.0.3"},
+            "alone": {"9.1.1"},
+        }
+        assert found["default"] <= found["test"]  # the group's versions, a subset each
+        assert {n for n, _, _ in found["test"] - found["default"]} >= {"pytest", "pluggy"}
+    assert invoke(["lock", "--check", *args], tmp_path, capsys)[0] == 0
+    text = SOLVE_GROUPS.replace(
+        'old = { features = ["old"], solve-group = "main" }', 'old = ["old"]'
+    )
+    (tmp_path / "pixi.toml").write_text(text.replace('numpy = "2.4.6"', 'numpy = "==2.4.6"'))
+    code, _, err = invoke(["lock", "--check", *args], tmp_path, capsys)
+    assert code != 0 and "solve-group" in err, err

@@ -67,8 +67,8 @@ def test_features_and_environments_are_locked(tmp_path: Path) -> None:
             "environments.lint (its feature 'lint' is not defined)",
         ),
         (
-            '[environments.ci]\nfeatures = ["test"]\nsolve-group = "one"\n',
-            "environments.ci.solve-group",
+            '[environments.ci]\nfeatures = ["test"]\nsystem-requirements = "x"\n',
+            "environments.ci.system-requirements",
         ),
     ],
 )

@@ -71,6 +71,7 @@ class PixiEnvironment:
     platforms: frozenset[str] | None = None  # None: the workspace's; else its features' own
     channels: tuple[str, ...] = ()
     feature_names: tuple[str, ...] = field(default=())
+    solve_group: str | None = None  # solved with the others of its group (pixi's solve-group)
 
     @property
     def common(self) -> list[str]:
@@ -147,8 +148,23 @@ def environments(doc: dict[str, Any]) -> tuple[list[str], list[PixiEnvironment]]
                 platforms = mine if platforms is None else platforms & mine
         channels = _channels(bodies if alone else [*bodies, {}], listed)
         every = bodies if alone else [*bodies, doc]
-        found.append(PixiEnvironment(name, tuple(every), platforms, channels, tuple(names)))
+        value = declared[name]
+        group = value.get("solve-group") if isinstance(value, dict) else None
+        found.append(
+            PixiEnvironment(
+                name, tuple(every), platforms, channels, tuple(names), group and str(group)
+            )
+        )
     return listed, found
+
+
+def solve_groups(found: list[PixiEnvironment]) -> list[list[PixiEnvironment]]:
+    """The environments solved together: each ``solve-group``'s, in the order the first of
+    each appears; an environment without one is a group of its own."""
+    groups: dict[str, list[PixiEnvironment]] = {}
+    for env in found:
+        groups.setdefault(env.solve_group or f"\0{env.name}", []).append(env)
+    return list(groups.values())
 
 
 # -- what npinit locks of a manifest ---------------------------------------------------------
@@ -158,7 +174,7 @@ _TABLES = {"workspace", "project", "dependencies", "target", "activation", "task
 _TABLES |= {"feature", "environments"}
 _TARGET_TABLES = {"dependencies", "activation", "tasks"}
 _FEATURE_TABLES = _TARGET_TABLES | {"target", "platforms", "channels"}
-_ENVIRONMENT_KEYS = {"features", "no-default-feature"}
+_ENVIRONMENT_KEYS = {"features", "no-default-feature", "solve-group"}
 # what pixi installs from PyPI out of a pyproject.toml's own tables
 PYPI_KEYS = ("dependencies", "optional-dependencies")
 # workspace settings that change what a solve picks: npinit's solve does not apply them
@@ -211,7 +227,8 @@ def _features(body: dict[str, Any], prefix: str) -> list[str]:
 
 
 def _environments(body: dict[str, Any], prefix: str) -> list[str]:
-    """Environment settings npinit cannot lock (a ``solve-group``...), and features an
+    """Environment settings npinit cannot lock (none but features, ``no-default-feature``
+    and ``solve-group``), and features an
     environment names that the manifest does not define."""
     unknown, defined = [], set(body.get("feature") or {})
     for name, value in (body.get("environments") or {}).items():
@@ -229,7 +246,7 @@ def _environments(body: dict[str, Any], prefix: str) -> list[str]:
 
 def lockable(doc: dict[str, Any], name: str = FILE) -> None:
     """InvalidInput (exit 2) naming what npinit cannot lock in a pixi manifest (pixi's
-    ``[pypi-dependencies]``, a ``solve-group``, a dependency from a ``url``...): never
+    ``[pypi-dependencies]``, ``[system-requirements]``, a dependency from a ``url``...): never
     dropped. Features and environments are locked. In a pyproject.toml (``name``), the
     tables of ``[tool.pixi]``, and the PyPI dependencies pixi takes from the pyproject
     itself (``[project]``'s, optional ones, dependency groups)."""
@@ -313,7 +330,9 @@ def input_lines(path: Path) -> list[str]:
                     lines.append(f"feature {name}: {key} {feature[key]!r}")
     for name, value in sorted((doc.get("environments") or {}).items()):
         names, alone = members(value)
-        lines.append(f"environment {name}: {', '.join(names)}" + (" (alone)" if alone else ""))
+        group = value.get("solve-group") if isinstance(value, dict) else None
+        line = f"environment {name}: {', '.join(names)}" + (" (alone)" if alone else "")
+        lines.append(line + (f" (solve-group {group})" if group else ""))
     return lines
 
 

@@ -104,7 +104,7 @@ def lock(
     all are written as pixi.lock (with ``rattler.LockFile``), so ``pixi install --frozen``
     (``-e NAME``) installs the same packages."""
     from npinit.errors import InvalidInput
-    from npinit.record.resolve_conda import require_rattler
+    from npinit.record.resolve_conda import require_rattler, section
 
     rattler = require_rattler()  # a missing py-rattler is one line, exit 3
     found = adopt_pixi.manifest_environments(source_of(ctx.project, ctx.spec, FILE))
@@ -118,26 +118,67 @@ def lock(
             "platforms leave it out)",
             "record only its platforms (npinit set --platform), or widen the features'",
         )
-    solved = {}
-    for env in found:
-        own = [Platform(p) for p in env.on(names)]
-        if env.name == adopt_pixi.DEFAULT or own:
-            extra = pin if env.name == adopt_pixi.DEFAULT else []
-            wanted = {p: env.for_platform(p.value) + extra for p in own}
-            solved[env.name] = (env, _solve(ctx, env, wanted, keep))
+    solved: dict[str, tuple[PixiEnvironment, dict[Platform, list[Any]]]] = {}
+    for group in adopt_pixi.solve_groups(found):
+        solved.update(_solve_group(ctx, group, names, pin, keep))
     everywhere = sorted({p for _, s in solved.values() for p in s}, key=lambda p: p.value)
     lock_file = rattler.LockFile([rattler.LockPlatform(p.value) for p in everywhere])
     for name, (env, result) in solved.items():
         # pixi writes a channel as a base URL ending in "/" (rattler's ChannelUrl)
         urls = [u.rstrip("/") + "/" for u in _urls(env, None)]
         lock_file.set_channels(name, [rattler.LockChannel(u) for u in urls])
-        for platform, (_, records) in result.items():
+        for platform, records in result.items():
             for record in records:
                 lock_file.add_conda_package(name, rattler.LockPlatform(platform.value), record)
     written = workdir / "pixi.lock"
     lock_file.to_path(written)
     default = solved[adopt_pixi.DEFAULT][1]
-    return {p: default[p][0] for p in platforms}, {"pixi.lock": written}
+    return {p: section(p, default[p]) for p in platforms}, {"pixi.lock": written}
+
+
+def _solve_group(
+    ctx: CreateContext, group: list[PixiEnvironment], names: list[str], pin: list[str], keep: Keep
+) -> dict[str, tuple[PixiEnvironment, dict[Platform, list[Any]]]]:
+    """pixi's solve-group: every member's specs solved together on each platform one of
+    them has (the recorded Python pinned where the default environment is a member); each
+    member gets the records its own specs need, followed through their dependencies."""
+    on = {env.name: [Platform(p) for p in env.on(names)] for env in group}
+    platforms = sorted({p for found in on.values() for p in found}, key=lambda p: p.value)
+    extra = {e.name: pin if e.name == adopt_pixi.DEFAULT else [] for e in group}
+    wanted: dict[Platform, list[str]] = {}
+    for platform in platforms:
+        specs = [s for e in group if platform in on[e.name] for s in e.for_platform(platform.value)]
+        specs += [s for e in group for s in extra[e.name]]
+        wanted[platform] = list(dict.fromkeys(specs))
+    if not platforms:
+        return {}
+    channels = tuple(dict.fromkeys(c for e in group for c in e.channels))
+    result = _solve(ctx, group, channels, wanted, keep)
+    if len(group) == 1:  # alone, an environment is its whole solution
+        return {group[0].name: (group[0], {p: result[p][1] for p in platforms})}
+    return {
+        e.name: (
+            e,
+            {p: _needed(result[p][1], e.for_platform(p.value) + extra[e.name]) for p in on[e.name]},
+        )
+        for e in group
+    }
+
+
+def _needed(records: list[Any], specs: list[str]) -> list[Any]:
+    """The ``records`` ``specs`` need: their packages and, recursively, their dependencies."""
+    from npinit.matchspec import parse
+
+    by_name = {str(r.name.normalized): r for r in records}
+    todo = [spec.name for spec in map(parse, specs) if spec is not None]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop().lower()
+        if name in seen or name not in by_name:
+            continue
+        seen.add(name)
+        todo += [str(d).split()[0] for d in by_name[name].depends]
+    return [r for r in records if str(r.name.normalized) in seen]
 
 
 def _urls(env: PixiEnvironment, alias: str | None) -> list[str]:
@@ -147,10 +188,16 @@ def _urls(env: PixiEnvironment, alias: str | None) -> list[str]:
 
 
 def _solve(
-    ctx: CreateContext, env: PixiEnvironment, wanted: dict[Platform, list[str]], keep: Keep
+    ctx: CreateContext,
+    group: list[PixiEnvironment],
+    channels: tuple[str, ...],
+    wanted: dict[Platform, list[str]],
+    keep: Keep,
 ) -> dict[Platform, tuple[Snapshot, list[Any]]]:
-    """One environment's solution on each platform; an unsolvable one names it."""
+    """One environment's (or solve-group's) solution on each platform; an unsolvable one
+    names it."""
     from npinit.errors import InvalidInput
+    from npinit.managers.conda_engine import channel_urls
     from npinit.record.resolve_conda import solve
 
     def kept(platform: Platform) -> list[Package]:
@@ -160,16 +207,18 @@ def _solve(
     try:
         return solve(
             wanted,
-            _urls(env, ctx.channel_alias),
+            channel_urls(list(channels), ctx.channel_alias),
             cache=package_cache(ctx.environ),
             environ=ctx.environ,
             keep=kept,
             alias=ctx.channel_alias,
         )
     except InvalidInput as error:
-        if env.name == adopt_pixi.DEFAULT:
+        if [e.name for e in group] == [adopt_pixi.DEFAULT]:
             raise
-        raise InvalidInput(f"pixi environment {env.name!r}: {error.message}", error.hint) from None
+        which = ", ".join(repr(e.name) for e in group)
+        what = f"solve-group {group[0].solve_group!r} ({which})" if len(group) > 1 else which
+        raise InvalidInput(f"pixi environment {what}: {error.message}", error.hint) from None
 
 
 def native_lock(
