@@ -201,9 +201,8 @@ def decide(
 
 
 def _as_lock_reads(root: Path, fit: Fit) -> dict[str, str]:
-    """What lock refuses, refused by lock's rule (exit 2): pixi tables, an include (of a
-    requirements file, of a pip: section) lock cannot follow, a line pip refuses. Returns
-    the files a requirements file includes, by their names in the project."""
+    """What lock refuses, by lock's rule (exit 2); returns the files a requirements file
+    includes, by their names in the project."""
     import os
 
     from npinit.reading import read_editable
