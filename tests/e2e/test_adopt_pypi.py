@@ -89,3 +89,24 @@ def test_a_poetry_numpy_split_by_python_pins_the_entry_of_the_recorded_python(
     section = lock_section(root / "npinit.lock")
     assert {p["name"]: p["version"] for p in section["packages"]}["numpy"] == numpy
     assert invoke(["lock", "--check"], root, capsys)[0] == 0
+
+
+def test_a_numpy_url_wheel_is_solved_and_locked_with_that_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``numpy @ URL`` of one wheel: uv resolves the file with it (the Python its tag has is
+    recorded), and npinit lock locks that very file with its hash (uv writes it as the
+    pylock ``archive``, which was read as no file: 'numpy has no file for linux-64')."""
+    from tests.integration.test_init_pypi_lines import WHEEL
+
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_text(f"numpy @ {WHEEL}\nsix\n")
+    code, out, err = invoke(["init", "--no-input", "--json"], root, capsys)
+    assert code == 0, err
+    assert (json.loads(out)["python"], json.loads(out)["numpy"]) == ("3.12", "2.1.3")
+    code, _, err = invoke(["lock"], root, capsys)
+    assert code == 0, err
+    numpy = next(p for p in lock_section(root / "npinit.lock")["packages"] if p["name"] == "numpy")
+    assert (numpy["version"], numpy["url"]) == ("2.1.3", WHEEL)
+    assert numpy["sha256"]

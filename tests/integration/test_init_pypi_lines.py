@@ -5,6 +5,7 @@ the release from the wheel's file name)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,33 @@ def test_marked_numpy_lines_keep_their_spelling_and_only_the_one_that_holds_move
     code, _, err = invoke(args, root, capsys)
     assert code == 0, err
     assert (root / name).read_text() == after
+
+
+WHEEL = (
+    "https://files.pythonhosted.org/packages/9e/3e/3757f304c704f2f0294a6b8340fcf2be244038be07da"
+    "4cccf390fa678a9f/numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+)
+
+
+def test_a_numpy_url_is_its_wheels_release_and_platform(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``numpy @ URL`` of a wheel: the release its file name names, kept as the pin, on the
+    only Python it has; a platform it has no file for is one line naming where it installs."""
+    root = tmp_path / "p"
+    root.mkdir()
+    text = f"numpy @ {WHEEL}\nsix\n"
+    (root / "requirements.txt").write_text(text)
+    code, out, err = invoke(["init", "--no-solve", "--no-input", "--json"], root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["numpy"], report["python"], report["changed"]) == ("2.1.3", "3.12", [])
+    assert (root / "requirements.txt").read_text() == text
+    other = tmp_path / "q"
+    other.mkdir()
+    (other / "requirements.txt").write_text(text)
+    args = ["init", "--no-solve", "--no-input", "--platform", "linux-64,osx-arm64"]
+    code, out, err = invoke(args, other, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "installs only on Python 3.12 on linux-64" in err and "osx-arm64" in err
+    assert not (other / ".npinit.toml").exists()

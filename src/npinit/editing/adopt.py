@@ -21,6 +21,7 @@ from npinit.editing.adopt_pins import (
     numpy_for,
     releases_for,
     table_pins,
+    wheel_pythons,
 )
 from npinit.editing.adopt_read import FileSays, blas_on, read_file
 from npinit.editing.project import FileEdit
@@ -257,7 +258,7 @@ def _question(
     relative = fit.path.relative_to(root).as_posix()
     if numpy is None:
         _legacy_refusal(says, relative)
-    pythons = candidate_pythons(says, python, relative)
+    pythons = wheel_pythons(says, candidate_pythons(says, python, relative), platforms, relative)
     ranges = {p: numpy_for(says, p)[0] for p in pythons}
     if numpy is not None:
         wanted = resolve_numpy(numpy.strip(), None).version

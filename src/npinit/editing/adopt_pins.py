@@ -174,3 +174,39 @@ def range_floor(says: FileSays, python: str | None = None) -> str:
     ]
     fitting = [p for p in admitted if releases_for(p, numpy_for(says, p)[0])]
     return (fitting or admitted)[0]
+
+
+def wheel_pythons(
+    says: FileSays, pythons: list[str], platforms: list[str], source: str
+) -> list[str]:
+    """The Pythons a ``numpy @ URL`` wheel installs on for every recorded platform (a wheel
+    is one Python's and one platform's file); none: exit 2, saying where it installs."""
+    from packaging.utils import parse_wheel_filename
+
+    from npinit.knowledge import releases
+    from npinit.knowledge.platforms import tag_installs
+
+    urls = [e.url for e in says.numpy if e.url.split("#")[0].endswith(".whl")]
+    if not urls:
+        return pythons
+    tags = [parse_wheel_filename(u.split("#")[0].rsplit("/", 1)[-1])[3] for u in urls]
+
+    def installs(python: str, platform: Platform) -> bool:
+        return all(any(tag_installs(t, platform, python) for t in each) for each in tags)
+
+    fitting = [p for p in pythons if all(installs(p, Platform(n)) for n in platforms)]
+    if fitting:
+        return fitting
+    where = [
+        f"Python {p} on {n.value}"
+        for p in releases.known_pythons()
+        for n in Platform
+        if installs(p, n)
+    ]
+    name = urls[0].split("#")[0].rsplit("/", 1)[-1]
+    raise InvalidInput(
+        f"{source}: numpy @ .../{name} installs only on {', '.join(where) or 'no platform'}: "
+        f"it cannot be locked for Python {', '.join(pythons)} on {', '.join(platforms)}",
+        "record the platform it installs on (--platform), or pin the release from the index "
+        "(numpy==X.Y.Z), whose wheels cover every platform",
+    )

@@ -33,6 +33,7 @@ class NumpyEntry:
     marker: str = ""
     spelled: str = ""  # as the file has it, for the decision lines
     where: str = ""  # the included file it is in ("": the file itself)
+    url: str = ""  # ``numpy @ URL``: the file it installs
 
     def holds_for(self, python: str) -> bool:
         from npinit.editing.pythons import marker_holds
@@ -64,7 +65,33 @@ def _requirement(text: str) -> NumpyEntry | None:
     if requirement.name.lower() != "numpy":
         return None
     marker = str(requirement.marker) if requirement.marker else ""
-    return NumpyEntry(str(requirement.specifier), marker, text.strip())
+    spec = _url_version(requirement.url, text) if requirement.url else str(requirement.specifier)
+    return NumpyEntry(spec, marker, text.strip(), url=requirement.url or "")
+
+
+def _url_version(url: str, text: str) -> str:
+    """``numpy @ URL`` is exact already: the release its wheel's (or sdist's) file name
+    names, read by packaging; a URL naming no release (a git repository) is refused."""
+    from packaging.utils import (
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
+
+    name = url.split("#")[0].split("?")[0].rsplit("/", 1)[-1]
+    try:
+        return f"=={parse_wheel_filename(name)[1]}"
+    except InvalidWheelFilename:
+        pass
+    try:
+        return f"=={parse_sdist_filename(name)[1]}"
+    except InvalidSdistFilename:
+        raise InvalidInput(
+            f"{' '.join(text.split())[:200]!r} names no NumPy release (its URL is not a wheel's "
+            "or an sdist's file)",
+            "pin numpy from the index (numpy==X.Y.Z), or to a wheel's URL",
+        ) from None
 
 
 def pixi_tables(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -320,7 +347,7 @@ def read_file(
         entries = tuple(numpy_entries(kind, text, origin))
         for name, other in (included or {}).items():
             found = numpy_entries("requirements", other.removeprefix("\ufeff"), name)
-            entries += tuple(NumpyEntry(e.spec, e.marker, e.spelled, name) for e in found)
+            entries += tuple(NumpyEntry(e.spec, e.marker, e.spelled, name, e.url) for e in found)
         selector = blas_selector(kind, text, origin)
         listed = tuple(listed_platforms(kind, text, origin))
         main, note = channel("pixi" if fit.manager is Manager.PIXI else kind, text, origin)

@@ -62,8 +62,8 @@ def _requirement_name(body: str) -> str | None:
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
-    text = _requirement_text(body)
-    if not text or text.startswith("-") or "://" in text or text.startswith((".", "/")):
+    text = _requirement_text(body)  # a bare URL or path has no name; ``name @ URL`` has
+    if not text or text.startswith("-") or text.startswith((".", "/")):
         return None
     try:
         return str(canonicalize_name(Requirement(text).name))

@@ -14,6 +14,7 @@ is not running on (DOMAIN.md §5 "Locking for platforms you are not on").
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from npinit.model import Platform
 
@@ -118,6 +119,27 @@ def musl_wheel_fits(platform: Platform, tag_platform: str) -> bool:
         and tag_platform.startswith("musllinux_")
         and (tag_platform.endswith(f"_{machine}"))
     )
+
+
+def tag_installs(tag: Any, platform: Platform, python: str, musl: bool = False) -> bool:
+    """Whether a wheel tag (``packaging.tags.Tag``) installs on CPython ``python`` (``3.14t``:
+    free-threaded: only ``cp314t`` and pure wheels; ``3.14``: never those) on ``platform``;
+    ``musl``: a musl Linux's wheel counts too. The one place this rule is written."""
+    free = python.endswith("t")
+    minor = "".join(python.removesuffix("t").split(".")[:2])
+    if tag.interpreter == f"cp{minor}":
+        python_ok = (tag.abi == f"cp{minor}t") == free
+    elif tag.interpreter in ("py3", f"py{minor}"):
+        python_ok = tag.abi == "none"
+    else:  # the stable ABI: not for free-threaded builds
+        python_ok = (
+            not free
+            and tag.abi == "abi3"
+            and tag.interpreter.startswith("cp3")
+            and int(tag.interpreter[3:]) <= int(minor[1:])
+        )
+    fits = wheel_fits(platform, tag.platform)
+    return python_ok and (fits or (musl and musl_wheel_fits(platform, tag.platform)))
 
 
 ACCELERATE_FROM_MACOS = 14  # NumPy's wheels for macOS 14 and later link Accelerate

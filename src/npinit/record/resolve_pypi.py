@@ -19,9 +19,8 @@ from typing import Any
 from npinit.errors import Failure, InvalidInput
 from npinit.knowledge.platforms import (
     marker_environment,
-    musl_wheel_fits,
     numpy_wheel_blas,
-    wheel_fits,
+    tag_installs,
 )
 from npinit.model import EnvKind, Platform, Source
 from npinit.record.package import PackageFile
@@ -127,6 +126,12 @@ def read_pylock(
             if entry.sdist
             else None
         )
+        if entry.archive is not None:  # ``name @ URL``: the file the URL names
+            archive = (entry.archive.url or "", entry.archive.hashes.get("sha256", ""))
+            if archive[0].endswith(".whl"):
+                wheels.append(archive)
+            else:
+                sdist = archive
         marker = str(entry.marker) if entry.marker is not None else ""
         entries.append((str(entry.name), str(entry.version or ""), marker, wheels, sdist))
     return entries
@@ -233,8 +238,6 @@ def _fits(
     or Poetry installs from it on Alpine, so npinit.lock keeps and compares them)."""
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-    free = python.endswith("t")  # 3.14t: only cp314t wheels (and pure ones); 3.14: never those
-    minor = "".join(python.removesuffix("t").split(".")[:2])
     fitting = []
     for url, sha in files:
         name = url.rsplit("/", 1)[-1]
@@ -244,22 +247,8 @@ def _fits(
             tags = parse_wheel_filename(name)[3]
         except InvalidWheelFilename:
             continue
-        for tag in tags:
-            if tag.interpreter == f"cp{minor}":
-                python_ok = (tag.abi == f"cp{minor}t") == free
-            elif tag.interpreter in ("py3", f"py{minor}"):
-                python_ok = tag.abi == "none"
-            else:  # the stable ABI: not for free-threaded builds
-                python_ok = (
-                    not free
-                    and tag.abi == "abi3"
-                    and tag.interpreter.startswith("cp3")
-                    and int(tag.interpreter[3:]) <= int(minor[1:])
-                )
-            fits = wheel_fits(platform, tag.platform)
-            if python_ok and (fits or (musl and musl_wheel_fits(platform, tag.platform))):
-                fitting.append((url, sha))
-                break
+        if any(tag_installs(tag, platform, python, musl) for tag in tags):
+            fitting.append((url, sha))
     return sorted(fitting, key=lambda item: "musllinux_" in item[0])  # glibc's first
 
 
