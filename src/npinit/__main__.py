@@ -37,7 +37,7 @@ def run() -> None:
 def _prerendered(option: str) -> str | None:
     """``npinit --help``/``-h``/``--version`` as click prints them, without loading click:
     the texts ``tools/update_fast_help.py`` rendered with click into ``npinit.fast_help``,
-    used only while they are still click's (the same ``cli/__init__.py`` bytes, npinit
+    used only while they are still click's (the same ``cli/group.py`` bytes, npinit
     version and click version) and, for the help, at the width click would choose (80
     columns or more: click wraps at 78). None: click prints it."""
     import os
@@ -48,7 +48,7 @@ def _prerendered(option: str) -> str | None:
 
     here = os.path.dirname(os.path.abspath(fast_help.__file__))
     try:
-        with open(os.path.join(here, "cli", "__init__.py"), "rb") as source:
+        with open(os.path.join(here, "cli", "group.py"), "rb") as source:
             same = crc32(source.read()) == fast_help.CLI_CRC32
     except OSError:
         return None

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import npinit
 
+# the npinit under test (a worktree's too), in the interpreters these tests start
+ENV = {**os.environ, "PYTHONPATH": str(Path(npinit.__file__).resolve().parents[1])}
 MODULES = sorted(m.name for m in pkgutil.walk_packages(npinit.__path__, "npinit."))
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_module_imports_alone(module: str) -> None:
-    subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, env=ENV)
 
 
 # what start-up (``import npinit.cli``, ``npinit --help``) must not load: each command's
@@ -51,7 +55,9 @@ def _loaded_after(code: str) -> list[str]:
         f"{code}\nimport sys\n"
         f"print([m for m in sys.modules if m.split('.')[0] in {HEAVY!r} or m in {HEAVY!r}])"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=ENV
+    )
     return eval(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -86,9 +92,7 @@ FAST = ("--help", "-h", "--version")
 
 
 def _run(code: str, columns: str | None) -> subprocess.CompletedProcess[str]:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env = {k: v for k, v in ENV.items() if k != "COLUMNS"}
     env.update({"COLUMNS": columns} if columns is not None else {})
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
 
@@ -144,10 +148,19 @@ NEVER = [
     "importlib.resources",
 ]
 # and per command, what it does not need either (lock --from-env reads npinit's own lock
-# without a TOML parser and runs nothing)
+# without a TOML parser and runs nothing; its usual forms run without click, npinit.cli.fast)
+WITHOUT_CLICK = ["click", "npinit.cli.group", "npinit.cli.common", "npinit.cli.record"]
 ALSO_NOT = {
-    "lock --from-env": ["tomllib", "subprocess", "npinit.managers", "npinit.knowledge.releases"],
-    "lock --check": ["subprocess"],
+    "lock --from-env": [
+        "tomllib",
+        "subprocess",
+        "npinit.managers",
+        "npinit.knowledge.releases",
+        *WITHOUT_CLICK,
+    ],
+    "lock --check": ["subprocess", *WITHOUT_CLICK],
+    "lock --from-env --json": WITHOUT_CLICK,
+    "create --no-check --json": [*WITHOUT_CLICK, "npinit.cli.new"],
     "verify": ["subprocess", "npinit.managers"],
 }
 
@@ -159,11 +172,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> str:
     args = ["new", "p", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6"]
     args += ["--platform", "linux-64", "--ci", "none", "--no-input", "--no-solve"]
     args += ["--output-dir", str(root)]
-    subprocess.run([sys.executable, "-m", "npinit", *args], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "npinit", *args], check=True, capture_output=True, env=ENV
+    )
     venv = [sys.executable, "-m", "venv", "--without-pip", str(root / "p" / ".venv")]
     subprocess.run(venv, check=True)
     lock = [sys.executable, "-m", "npinit", "lock", "--from-env"]
-    subprocess.run(lock, check=True, capture_output=True, cwd=root / "p")
+    subprocess.run(lock, check=True, capture_output=True, cwd=root / "p", env=ENV)
     return str(root / "p")
 
 
@@ -178,6 +193,9 @@ def test_a_command_loads_only_what_it_uses(command: str, project: str) -> None:
         f"sys.stderr.write('\\nLOADED ' + repr(sorted(m for m in sys.modules "
         f"if any(m == u or m.startswith(u + '.') for u in {unwanted!r}))))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project)
+    where = project if command.startswith("lock") else str(Path(project).parent)  # no project
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=where, env=ENV
+    )
     loaded = done.stderr.rsplit("\nLOADED ", 1)[-1]
     assert loaded == "[]", done.stderr

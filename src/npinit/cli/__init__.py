@@ -1,20 +1,19 @@
 """npinit's command line: options -> an API call -> text or --json; errors -> exit codes.
 
 The commands live in one module per group (``new``, ``edit``, ``record``, ``guide``,
-``workshop``), loaded only when run (``COMMANDS``: a new command is one line there); this
-module holds the group and :func:`main`, the one place where errors become one-line messages
-and exit codes (``EXIT_CODES``). The CLI imports nothing of npinit but the API, the model and
-the errors.
+``workshop``), loaded only when run (``group.COMMANDS``: a new command is one line there);
+this module holds :func:`main`, the one place where errors become one-line messages and exit
+codes (``EXIT_CODES``). It loads no click: the hot commands' usual forms run without it
+(:mod:`npinit.cli.fast`), everything else through the click group (:mod:`npinit.cli.group`).
+The CLI imports nothing of npinit but the API, the model and the errors.
 """
 
 from __future__ import annotations
 
-import importlib
+import errno
 import sys
+from typing import Any
 
-import click
-
-from npinit import __version__
 from npinit.errors import (
     CheckFailed,
     Drifted,
@@ -43,108 +42,6 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
 )
 
 
-# Every command, loaded only when it runs (or completes): its name -> ("module:attribute",
-# the first paragraph of its help, which `npinit --help` shortens as click does). Start-up
-# pays for click alone; a test holds each text to the command's own help. After changing this
-# file, run `python tools/update_fast_help.py`: `npinit --help` prints what it rendered
-# without loading click, only while this file is unchanged (else click prints it; a test fails).
-COMMANDS: dict[str, tuple[str, str]] = {
-    "new": (
-        "npinit.cli.new:new",
-        "Write a new project NAME with its environment file, package, tests and README.",
-    ),
-    "create": (
-        "npinit.cli.new:create",
-        "Install exactly the project's lock for this platform (locking first if there is none), "
-        "check it against the lock, run its tests.",
-    ),
-    "init": (
-        "npinit.cli.edit:init",
-        "Bring an existing project under npinit: pin NumPy in its environment file (changing only"
-        " the numpy and BLAS lines), add .npinit.toml and the environment check.",
-    ),
-    "set": (
-        "npinit.cli.edit:set_",
-        "Change NumPy, the BLAS or Python in a project's files (or one file), keeping every "
-        "comment and the layout.",
-    ),
-    "versions": (
-        "npinit.cli.edit:versions",
-        "Which NumPy releases fit which Python (from the embedded table).",
-    ),
-    "lock": (
-        "npinit.cli.record:lock",
-        "Lock a project for every platform, installing nothing, keeping every locked version "
-        "its files still allow; or record an installed environment (--prefix, --python, "
-        "--from-env).",
-    ),
-    "diff": (
-        "npinit.cli.record:diff",
-        "What changed between two locks, per platform (lock files or git revisions).",
-    ),
-    "verify": (
-        "npinit.cli.record:verify",
-        "Tell whether an environment drifted from its lock (exit 4 when it did).",
-    ),
-    "doctor": (
-        "npinit.cli.guide:doctor",
-        "Diagnose an environment: NumPy import, pins, BLAS, threads, conda/pip mixing, GPU.",
-    ),
-    "recommend": (
-        "npinit.cli.guide:recommend",
-        "The install guide's decision: which distribution, manager and channel to use.",
-    ),
-    "bundle": (
-        "npinit.cli.bundle:bundle",
-        "Download every locked file of every platform (checked against npinit.lock as it "
-        "arrives) into OUTPUT (default: ../<project>-bundle), laid out for offline installs "
-        "with npinit create --bundle or the managers' own tools; a second run downloads only "
-        "what is missing.",
-    ),
-    "report": (
-        "npinit.cli.workshop:report",
-        "Who is ready, who is not and why: FILE|DIR... of `npinit doctor --json` and `npinit "
-        "verify --json` files (a folder: every *.json in it).",
-    ),
-}
-
-
-class LazyGroup(click.Group):
-    """A group whose commands are imported from ``COMMANDS`` when first asked for by name."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
-            return None
-        module, _, attribute = COMMANDS[cmd_name][0].partition(":")
-        command = getattr(importlib.import_module(module), attribute)
-        assert isinstance(command, click.Command)
-        return command
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The commands' lines from the table: ``--help`` imports none of them."""
-        with formatter.section("Commands"):
-            names = self.list_commands(ctx)
-            limit = formatter.width - 6 - max(len(name) for name in names)
-            formatter.write_dl([(name, _short_help(name, limit)) for name in names])
-
-
-def _short_help(name: str, limit: int) -> str:
-    """The command's line in ``npinit --help``, shortened by click's own rule."""
-    return click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="npinit")
-@click.option("--debug", is_flag=True, help="Show tracebacks of expected errors too.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
-    """Start a NumPy project on a reproducible environment: NumPy pinned, BLAS chosen."""
-    ctx.obj = {"debug": debug}
-
-
 def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated(signum)
 
@@ -161,10 +58,17 @@ def _install_signal_handlers() -> None:
             signal.signal(sig, _raise_terminated)
 
 
-def _one_line(text: str) -> str:
-    from npinit.cli.common import one_line
+GROUP_NAMES = ("cli", "COMMANDS", "LazyGroup", "_short_help")
 
-    return one_line(text)
+
+def __getattr__(name: str) -> Any:
+    """The click group's names (:data:`GROUP_NAMES`), from :mod:`npinit.cli.group`, loaded
+    when first asked for."""
+    if name not in GROUP_NAMES:
+        raise AttributeError(f"module 'npinit.cli' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module("npinit.cli.group"), name)
 
 
 def exit_code(error: BaseException) -> int:
@@ -175,39 +79,120 @@ def exit_code(error: BaseException) -> int:
     return next(code for kind, code in EXIT_CODES if isinstance(error, kind))
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; the one place errors become messages and exit codes."""
+def main(argv: list[str] | None = None, *, fast: bool = True) -> None:
+    """Run the CLI; the one place errors become messages and exit codes. ``fast``: a form
+    :mod:`npinit.cli.fast` knows runs without click (False: always through click)."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
-    common = sys.modules.get("npinit.cli.common")  # loaded by an earlier run in this process
-    if common is not None:
-        common.machine.cache_clear()  # each run reads the machine afresh (tests run many)
+    shared = sys.modules.get("npinit.cli.shared")  # loaded by an earlier run in this process
+    if shared is not None:
+        shared.machine.cache_clear()  # each run reads the machine afresh (tests run many)
     if argv is None:
         _install_signal_handlers()
     try:
-        cli.main(args=args, prog_name="npinit", standalone_mode=False)
+        _run(args, fast)
     except SystemExit:
         raise
-    except (NpinitError, click.ClickException, OSError):
-        if debug:  # --debug: the traceback of an expected error too
+    except BaseException as error:
+        if isinstance(error, _kinds("NpinitError", "ClickException", "OSError")):
+            if debug:  # --debug: the traceback of an expected error too
+                raise
+        elif not isinstance(
+            error, _kinds("Verdict", "Abort", "Exit", "KeyboardInterrupt", "Terminated")
+        ):
             raise
-        sys.exit(_report(sys.exc_info()[1]))
-    except (Verdict, click.exceptions.Abort, click.exceptions.Exit, KeyboardInterrupt, Terminated):
-        sys.exit(_report(sys.exc_info()[1]))
+        sys.exit(_report(error))
     sys.exit(0)
+
+
+def _run(args: list[str], fast: bool) -> None:
+    """The command: without click when :mod:`npinit.cli.fast` knows its form exactly."""
+    from npinit.cli.fast import recognised
+
+    command = recognised(args) if fast else None
+    if command is None:
+        from npinit.cli.group import cli
+
+        cli.main(args=args, prog_name="npinit", standalone_mode=False)
+        return
+    try:
+        command()
+    except (EOFError, KeyboardInterrupt) as error:  # what click's main does with them
+        from npinit.cli.shared import write
+
+        write("", err=True)  # the blank line that closes the terminal's ^C
+        import click
+
+        raise click.exceptions.Abort() from error
+    except OSError as error:
+        if error.errno != errno.EPIPE:
+            raise
+        from click.core import _PacifyFlushWrapper  # type: ignore[attr-defined]
+
+        sys.stdout = _PacifyFlushWrapper(sys.stdout)  # click's own answer to a closed pipe
+        sys.stderr = _PacifyFlushWrapper(sys.stderr)
+        sys.exit(1)
+
+
+def _kinds(*names: str) -> tuple[type[BaseException], ...]:
+    """The error classes of these names: npinit's and the builtins', and click's once click
+    is loaded (before, no click error can have been raised)."""
+    click = sys.modules.get("click")
+    known = {
+        "NpinitError": NpinitError,
+        "OSError": OSError,
+        "Verdict": Verdict,
+        "KeyboardInterrupt": KeyboardInterrupt,
+        "Terminated": Terminated,
+    }
+    if click is not None:
+        known |= {
+            "ClickException": click.ClickException,
+            "Abort": click.exceptions.Abort,
+            "Exit": click.exceptions.Exit,
+        }
+    return tuple(known[name] for name in names if name in known)
 
 
 def _report(error: BaseException | None) -> int:
     """Say in one line on stderr what stopped the command (a verdict was already reported by
     the command itself); return its exit code."""
+    from npinit.cli.shared import one_line, write
+
     if isinstance(error, NpinitError):
         message = f"npinit: error: {error.message}"
         if error.hint:
             message += f" ({error.hint})"
-        click.echo(_one_line(message), err=True)
+        write(one_line(message), err=True)
         return exit_code(error)
     if isinstance(error, Verdict):
         return exit_code(error)
+    if isinstance(error, KeyboardInterrupt):
+        write("npinit: interrupted", err=True)
+        return exit_code(Interrupted(""))
+    if isinstance(error, Terminated):
+        import signal
+
+        write(f"npinit: stopped by {signal.Signals(error.signum).name}", err=True)
+        return exit_code(error)
+    if isinstance(error, OSError):  # the file system refused: a full disk, a read-only place
+        where = one_line(f": {error.filename}") if error.filename else ""
+        write(
+            f"npinit: error: {error.strerror or error}{where} (free some space or "
+            "choose a writable place; nothing half-written was left)",
+            err=True,
+        )
+        return exit_code(Failure(""))
+    return _report_click(error)
+
+
+def _report_click(error: BaseException | None) -> int:
+    """:func:`_report` of what click raised: an unanswered prompt, Ctrl-C as click reports it
+    (an Abort), an exit, a usage error (one line too, exit 2)."""
+    import click
+
+    from npinit.cli.shared import one_line
+
     if isinstance(error, click.exceptions.Abort) and isinstance(error.__context__, EOFError):
         click.echo()  # end the unanswered prompt's line (click keeps what it turned into Abort)
         click.echo(
@@ -216,26 +201,13 @@ def _report(error: BaseException | None) -> int:
             err=True,
         )
         return exit_code(InvalidInput(""))
-    if isinstance(error, (click.exceptions.Abort, KeyboardInterrupt)):
+    if isinstance(error, click.exceptions.Abort):
         click.echo("npinit: interrupted", err=True)
         return exit_code(Interrupted(""))
-    if isinstance(error, Terminated):
-        import signal
-
-        click.echo(f"npinit: stopped by {signal.Signals(error.signum).name}", err=True)
-        return exit_code(error)
     if isinstance(error, click.exceptions.Exit):
         return error.exit_code
-    if isinstance(error, click.ClickException):  # a usage error: one line too, exit 2
-        command = getattr(getattr(error, "ctx", None), "command_path", "npinit")
-        message = f"npinit: error: {error.format_message()} (see {command} --help)"
-        click.echo(_one_line(message), err=True)
-        return exit_code(InvalidInput(""))
-    assert isinstance(error, OSError)  # the file system refused: a full disk, a read-only place
-    where = _one_line(f": {error.filename}") if error.filename else ""
-    click.echo(
-        f"npinit: error: {error.strerror or error}{where} (free some space or "
-        "choose a writable place; nothing half-written was left)",
-        err=True,
-    )
-    return exit_code(Failure(""))
+    assert isinstance(error, click.ClickException)
+    command = getattr(getattr(error, "ctx", None), "command_path", "npinit")
+    message = f"npinit: error: {error.format_message()} (see {command} --help)"
+    click.echo(one_line(message), err=True)
+    return exit_code(InvalidInput(""))

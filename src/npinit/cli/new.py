@@ -12,20 +12,18 @@ from npinit.cli.ask import Answers
 from npinit.cli.common import (
     CHANNELS,
     MANAGERS,
-    absolute,
     arguments,
     create_options,
     echo,
     emit_json,
     machine,
-    one_line,
     warn,
-    with_progress,
 )
-from npinit.errors import CheckFailed, InvalidInput, NotConfirmed
+from npinit.cli.create_run import build, finish, run
+from npinit.errors import InvalidInput, NotConfirmed
 
 if TYPE_CHECKING:
-    from npinit.api import CreateResult, NewResult
+    from npinit.api import NewResult
     from npinit.model import ProjectSpec
 
 
@@ -139,12 +137,10 @@ def new(args: NewArgs) -> None:
     if not args.as_json:
         _print_new(result, show_next=not args.build)
     if args.build:
-        created = _create(
-            result.project, args.as_json, args.channel_alias, args.no_uv, args.no_check
-        )
+        created = build(result.project, args.as_json, args.channel_alias, args.no_uv, args.no_check)
         if args.as_json:
             emit_json({**result.to_json(), "environment": created.to_json()})
-        _finish_create(created, args.as_json)
+        finish(created, args.as_json)
         if not args.as_json:
             _next_lines(result, built=True, activate=created.activate)
     elif args.as_json:
@@ -260,56 +256,6 @@ def _summary(spec: ProjectSpec, output_dir: Path) -> None:
         echo(f"  BLAS on {platform}: {choice['variant']}")
 
 
-def _create(
-    project: Path,
-    quiet: bool,
-    channel_alias: str | None,
-    no_uv: bool,
-    no_check: bool,
-    update: bool = False,
-    bundle: Path | None = None,
-) -> CreateResult:
-    """Build a project's environment, with progress on a terminal."""
-    from collections.abc import Callable
-
-    from npinit import api
-
-    def build(progress: Callable[[str], None] | None = None) -> CreateResult:
-        return api.create_environment(
-            project,
-            machine=machine(),
-            channel_alias=channel_alias,
-            use_uv=not no_uv,
-            check=not no_check,
-            progress=progress,
-            update=update,
-            bundle=bundle,
-        )
-
-    return with_progress("Creating the environment", build, quiet)
-
-
-def _finish_create(created: CreateResult, as_json: bool) -> None:
-    warn(created.warnings)
-    if not as_json and created.changes is not None:
-        for line in created.changes.lines():
-            click.echo(one_line(line))
-    if not as_json:
-        echo(f"Environment: {created.prefix} (built with {created.tool})")
-        echo(f"  activate: {created.activate}")
-        echo(f"  NumPy {created.numpy or '-'}, BLAS {created.blas}")
-        said = "installed exactly, verified" if created.verified else "installed, not verified"
-        echo(f"  lock: {created.lock} ({created.platform}: {said})")
-        state = {True: "passed", False: "FAILED", None: "not run"}[created.tests_passed]
-        echo(f"  tests/test_environment.py {state}: {created.tests_summary}")
-    if created.tests_passed is False:
-        echo(
-            f"npinit: error: the new environment failed its own check ({created.tests_summary})",
-            err=True,
-        )
-        raise CheckFailed(created.tests_summary)
-
-
 @click.command()
 @click.argument("project", required=False, type=click.Path(file_okay=False, path_type=Path))
 @create_options
@@ -338,20 +284,4 @@ def create(
     none), check it against the lock, run its tests.
 
     With --bundle DIR: from that offline bundle only (no index, no channel)."""
-    from npinit import api
-
-    if bundle is not None and (update or channel_alias):
-        option = "--update" if update else "--channel-alias"
-        raise InvalidInput(f"--bundle installs the lock from the bundle only; not {option}", "")
-
-    found = api.find_project(absolute(project or Path.cwd()))
-    if found is None:
-        raise InvalidInput(
-            "no npinit project here (no .npinit.toml)",
-            "cd into a project made with npinit new, or give its path",
-        )
-    where = absolute(bundle) if bundle is not None else None
-    created = _create(found, as_json, channel_alias, no_uv, no_check, update, where)
-    if as_json:
-        emit_json(created.to_json())
-    _finish_create(created, as_json)
+    run(project, channel_alias, no_uv, no_check, update, bundle, as_json)
