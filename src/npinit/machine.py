@@ -23,10 +23,10 @@ def this_machine() -> Machine:
 
 def detect_platform(system: str | None = None, machine: str | None = None) -> Platform | None:
     """This machine's conda subdir, or None when npinit has no platform for it."""
-    import platform
-
-    system = system or platform.system()
-    machine = (machine or platform.machine()).lower()
+    if system is None or machine is None:
+        seen_system, seen_machine = _system_and_machine()
+        system, machine = system or seen_system, machine or seen_machine
+    machine = machine.lower()
     arm = machine in ("arm64", "aarch64")
     if system == "Linux":
         return Platform.LINUX_AARCH64 if arm else Platform.LINUX_64 if machine == "x86_64" else None
@@ -35,6 +35,18 @@ def detect_platform(system: str | None = None, machine: str | None = None) -> Pl
     if system == "Windows":
         return Platform.WIN_64 if machine in ("amd64", "x86_64") else None
     return None
+
+
+def _system_and_machine() -> tuple[str, str]:
+    """``platform.system()`` and ``platform.machine()``; on Linux straight from ``os.uname``,
+    which they return there unchanged (importing ``platform`` costs more than some commands'
+    own work)."""
+    uname = os.uname() if hasattr(os, "uname") else None
+    if uname is not None and uname.sysname == "Linux":
+        return uname.sysname, uname.machine
+    import platform
+
+    return platform.system(), platform.machine()
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:

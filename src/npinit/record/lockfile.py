@@ -53,18 +53,20 @@ def dumps_lock(lock: Lock, regenerate: str = "npinit lock") -> str:
     if lock.inputs is not None:
         lines += ["", "[inputs]"]
         lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in sorted(lock.inputs.items())]
+    rows = {id(p): _row(p) for s in lock.sections.values() for p in s.packages}  # once each
     for platform in lock.platforms():
-        lines += _section(f"platforms.{toml_key(platform)}", lock.sections[platform])
+        lines += _section(f"platforms.{toml_key(platform)}", lock.sections[platform], rows)
     text = "\n".join(lines) + "\n"
     try:  # never write a lock that would be refused on reading (checked without parsing)
-        _check(_as_data(lock), "the lock to write", "")
+        _check(_as_data(lock, rows), "the lock to write", "")
     except InvalidInput as error:
         raise InvalidInput(error.message, "a recorded value cannot be written safely") from None
     return text
 
 
-def _as_data(lock: Lock) -> dict[str, Any]:
-    """The lock as the data its text parses to (what the schema checks)."""
+def _as_data(lock: Lock, rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """The lock as the data its text parses to (what the schema checks); ``rows``: each
+    package's row, by the package's ``id``."""
 
     def section(snapshot: Snapshot) -> dict[str, Any]:
         blas: dict[str, Any] = {
@@ -73,14 +75,14 @@ def _as_data(lock: Lock) -> dict[str, Any]:
         }
         if snapshot.blas.probe:
             blas["probe"] = snapshot.blas.probe
-        rows = [_row(p) for p in snapshot.packages]
+        packages = [rows[id(p)] for p in snapshot.packages]
         environment = {
             "kind": str(snapshot.kind),
             "python": snapshot.python,
             "implementation": snapshot.implementation,
             "platform": snapshot.platform,
         }
-        return {"environment": environment, "blas": blas, "packages": rows}
+        return {"environment": environment, "blas": blas, "packages": packages}
 
     data: dict[str, Any] = {"lock-version": SCHEMA, "created-by": f"npinit {__version__}"}
     if lock.inputs is not None:
@@ -100,7 +102,7 @@ def _check(data: dict[str, Any], origin: str, hint: str) -> None:
             _agree(package, f"{origin}: platforms.{name}.packages[{index + 1}] ({package.name})")
 
 
-def _section(head: str, snapshot: Snapshot) -> list[str]:
+def _section(head: str, snapshot: Snapshot, rows: dict[int, dict[str, Any]]) -> list[str]:
     lines = [
         "",
         f"[{head}.environment]",
@@ -120,7 +122,7 @@ def _section(head: str, snapshot: Snapshot) -> list[str]:
         ]
     for package in sorted(snapshot.packages, key=lambda p: (p.name, p.source)):
         lines += ["", f"[[{head}.packages]]"]
-        for name, value in _row(package).items():
+        for name, value in rows[id(package)].items():
             if name == "files":  # one file a line: a diff shows which one changed
                 lines += ["files = [", *(f"    {toml_value(f)}," for f in value), "]"]
             else:

@@ -102,15 +102,13 @@ def validate(name: str, data: Any, origin: str, hint: str) -> None:
 def depth_bounded(data: Any, origin: str, hint: str) -> None:
     """InvalidInput when ``data`` nests deeper than :data:`MAX_DEPTH` (checked without
     recursion, so no depth can overflow the stack)."""
-    todo: list[tuple[Any, int]] = [(data, 0)]
-    while todo:
+    todo: list[tuple[Any, int]] = [(data, 0)] if isinstance(data, (dict, list)) else []
+    while todo:  # only tables and lists: a plain value nests no further than its container
         value, depth = todo.pop()
-        if depth > MAX_DEPTH:
+        children = value.values() if isinstance(value, dict) else value
+        if children and depth + 1 > MAX_DEPTH:
             raise InvalidInput(f"{origin} nests deeper than {MAX_DEPTH} levels", hint)
-        if isinstance(value, dict):
-            todo += [(v, depth + 1) for v in value.values()]
-        elif isinstance(value, list):
-            todo += [(v, depth + 1) for v in value]
+        todo += [(v, depth + 1) for v in children if isinstance(v, (dict, list))]
 
 
 def field_path(path: list[str], data: Any) -> str:
