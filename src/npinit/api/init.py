@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -23,13 +24,26 @@ def init_candidates(root: Path, file: Path | None = None) -> list[Fit]:
     return search(root) if root.is_dir() else []
 
 
+_PROJECT_MARKS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg", "pixi.toml")
+
+
 def init_root(path: Path, cwd: Path) -> tuple[Path, Path | None]:
     """The project folder and the file for ``npinit init PATH``: a folder is the project; a
-    file's project is the current folder when the file is inside it, else its own folder."""
+    file's project is the current folder when the file is inside it, else its own folder.
+    ``/`` and the home folder are a project only when named: from there, a file's project
+    is the nearest folder below that holds it and a project mark (.git, pyproject.toml,
+    ...), else the file's own folder."""
     if path.is_dir():
         return path, None
-    if path.is_relative_to(cwd) and path != cwd:
+    unnamed = (Path(cwd.anchor), Path.home())
+    if path.is_relative_to(cwd) and path != cwd and cwd not in unnamed:
         return cwd, path
+    if cwd in unnamed and path.is_relative_to(cwd):
+        for folder in path.parents:
+            if folder in unnamed:
+                break
+            if any(os.path.lexists(folder / mark) for mark in _PROJECT_MARKS):
+                return folder, path
     return path.parent, path
 
 
@@ -148,21 +162,24 @@ def _check_name(root: Path) -> str:
 
 def _taken(root: Path, name: str) -> bool:
     """Whether ``name`` exists (a dangling link too: writing there would follow it); a
-    path through a link leaving the project is refused (exit 2, naming the link)."""
-    import os
-
+    path through a link leaving the project, or a file where a folder goes, is refused
+    (exit 2, naming it)."""
     from npinit.jail import check_inside
 
     path = root / name
     if os.path.lexists(path) and path.is_symlink() and not path.exists():
-        from npinit.errors import InvalidInput
-
         target = os.readlink(path)
         raise InvalidInput(
             f"{path} is a dangling symlink (to {target})",
             "remove it; npinit init never writes through a link",
         )
     check_inside(root, path)
+    for parent in reversed(Path(name).parents[:-1]):  # tests/, .github/workflows/
+        if os.path.lexists(root / parent) and not (root / parent).is_dir():
+            raise InvalidInput(
+                f"{root / parent} is a file where npinit init puts {name}",
+                "rename or move it; npinit init never overwrites a file",
+            )
     return os.path.lexists(path)
 
 
