@@ -62,15 +62,16 @@ def check_inside(root: Path, path: Path, what: str = "the project") -> Path:
     return path
 
 
-def project_path(root: Path, name: object, origin: str, key: str = "file") -> Path:
+def project_path(root: Path, name: object, origin: str, key: str = "file", hint: str = "") -> Path:
     """A path a project file names (``.npinit.toml``'s ``file``): a relative name inside
-    the project, without ``..`` and not through a link that leaves it. InvalidInput (exit 2)
-    otherwise; create, set, init and lock all read it through here."""
-    hint = "give a path relative to the project, inside it (npinit init writes it)"
+    the project, without ``..``, without control characters and not through a link that
+    leaves it. InvalidInput (exit 2) otherwise, the name escaped; create, set, init and
+    lock all read it through here."""
+    hint = hint or "give a path relative to the project, inside it (npinit init writes it)"
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput(f"{origin}: {key} must be a path inside the project", hint)
-    if "\x00" in name or any(ord(c) < 32 for c in name):
-        raise InvalidInput(f"{origin}: {key} holds control characters", hint)
+    if "\x00" in name or any(ord(c) < 32 or c == "\x7f" for c in name):
+        raise InvalidInput(f"{origin}: {key} {name!r} holds control characters", hint)
     posix, windows = PurePosixPath(name), PureWindowsPath(name)
     if posix.is_absolute() or windows.anchor or ".." in posix.parts or ".." in windows.parts:
         raise InvalidInput(f"{origin}: {key} = {name!r} is not a path inside the project", hint)

@@ -71,3 +71,18 @@ def test_a_file_where_init_puts_a_folder_is_named_exit_2(
     code, _, err = invoke(["init", "--no-solve", "--no-input", *args], tmp_path, capsys)
     assert code == 2 and words in err and "rename or move it" in err, err
     assert len(err.strip().splitlines()) == 1 and tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["given", "found"])
+def test_a_control_character_in_the_files_name_is_refused_naming_it_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: bool
+) -> None:
+    name = "env\x1b[31m.yml"
+    (tmp_path / name).write_text(ENV)
+    before = tree(tmp_path)
+    args = ["init", "--no-solve", "--no-input"] + ([name] if given else [])
+    code, out, err = invoke(args, tmp_path, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "the environment file: name 'env\\x1b[31m.yml' holds control characters" in err
+    assert ".npinit.toml records it" in err and "\x1b" not in out + err  # never raw
+    assert tree(tmp_path) == before

@@ -167,7 +167,17 @@ def choose(
             f"several files fit {root}: {describe(fits, root)}",
             "give the file (npinit init PATH) or the manager (--manager)",
         )
-    return fits[0]
+    return _recordable(fits[0], root)
+
+
+def _recordable(fit: Fit, root: Path) -> Fit:
+    """``.npinit.toml`` records the file by its name (the one rule, jail.project_path): a
+    name it cannot record is refused before any work, naming the file."""
+    from npinit.jail import project_path
+
+    hint = "rename the file: .npinit.toml records it by its name"
+    project_path(root, _relative(fit.path, root), "the environment file", "name", hint)
+    return fit
 
 
 def _refuse_numpy_itself(path: Path, root: Path) -> None:
