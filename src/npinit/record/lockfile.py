@@ -20,6 +20,10 @@ SCHEMA = 2
 FILE_NAME = "npinit.lock"
 _LIST_FIELDS = {"tags", "hashes", "depends"}
 _NAMES = tuple(f.name for f in fields(Package))  # a lock row's fields, in the order written
+# the text of the last lock that passed every check of :func:`dumps_lock` (read back by
+# :func:`fast_loads`): the checks depend only on what the text says, so the same text needs
+# no second check (a re-lock that changes nothing writes the lock it read)
+_checked: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ def dumps_lock(lock: Lock, regenerate: str = "npinit lock") -> str:
     for platform in lock.platforms():
         lines += _section(f"platforms.{toml_key(platform)}", lock.sections[platform], rows)
     text = "\n".join(lines) + "\n"
+    if text in _checked:
+        return text
     try:  # never write a lock that would be refused on reading (checked without parsing)
         _check(_as_data(lock, rows), "the lock to write", "")
     except InvalidInput as error:
@@ -217,6 +223,8 @@ def fast_loads(text: str) -> Lock | None:
         same = dumps_lock(lock, regenerate) == text
     except (KeyError, TypeError, ValueError, InvalidInput):
         return None
+    if same:
+        _checked[:] = [text]
     return lock if same else None
 
 
