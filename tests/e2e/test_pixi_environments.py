@@ -7,7 +7,10 @@ record, the lock and the generated check."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -94,7 +97,9 @@ def test_pyxis_every_environment_is_locked_in_pixi_lock(
     code, _, err = invoke(lock_args, root, capsys)
     assert code == 0, err
 
-    lock = rattler.LockFile.from_path(root / "pixi.lock")
+    # pixi reads its lock next to its manifest
+    assert (root / "python/pixi.lock").is_file() and not (root / "pixi.lock").exists()
+    lock = rattler.LockFile.from_path(root / "python/pixi.lock")
     assert sorted(name for name, _ in lock.environments()) == ["bench", "default"]
     default, bench = records(lock, "default"), records(lock, "bench")
     assert sorted(default) == ["linux-64", "osx-arm64", "win-64"]
@@ -109,8 +114,9 @@ def test_pyxis_every_environment_is_locked_in_pixi_lock(
         assert {(p["name"], p["version"], p["build"]) for p in section["packages"]} == (
             default[platform]
         )
-    same_structure(load(root / "pixi.lock"), load(REAL_LOCK))
+    same_structure(load(root / "python/pixi.lock"), load(REAL_LOCK))
     assert invoke([*lock_args, "--check"], root, capsys)[0] == 0
+    created_and_verified(root, capsys, forge_alias)
 
     # a feature's input changes: the lock is stale, and locking again changes that
     # environment only
@@ -121,7 +127,7 @@ def test_pyxis_every_environment_is_locked_in_pixi_lock(
     code, _, err = invoke([*lock_args, "--check"], root, capsys)
     assert code != 0 and "feature bench: threadpoolctl *" in err, err
     assert invoke(lock_args, root, capsys)[0] == 0
-    lock = rattler.LockFile.from_path(root / "pixi.lock")
+    lock = rattler.LockFile.from_path(root / "python/pixi.lock")
     assert any(n == "threadpoolctl" for n, _, _ in records(lock, "bench")["linux-64"])
     assert not any(n == "threadpoolctl" for r in records(lock, "default").values() for n, _, _ in r)
 
@@ -229,3 +235,44 @@ def test_a_solve_group_is_solved_together_and_each_member_gets_what_it_needs(
     (tmp_path / "pixi.toml").write_text(text.replace('numpy = "2.4.6"', 'numpy = "==2.4.6"'))
     code, _, err = invoke(["lock", "--check", *args], tmp_path, capsys)
     assert code != 0 and "solve-group" in err, err
+
+
+# a stand-in pixi as pixi places things: the lock read and the environment made next to the
+# manifest --manifest-path names (pixi is not installable here; the records are the lock's)
+PIXI = """#!{python}
+import json, os, sys
+import rattler
+open({log!r}, "a").write(json.dumps(sys.argv[1:]) + "\\n")
+folder = os.path.dirname(sys.argv[sys.argv.index("--manifest-path") + 1])
+meta = os.path.join(folder, ".pixi/envs/default/conda-meta")
+os.makedirs(meta, exist_ok=True)
+env = rattler.LockFile.from_path(os.path.join(folder, "pixi.lock")).default_environment()
+here = next(p for p in env.platforms() if str(p.name) == "linux-64")
+for r in env.conda_repodata_records_for_platform(here):
+    stem = r.file_name.removesuffix(".conda").removesuffix(".tar.bz2")
+    record = dict(name=r.name.normalized, version=str(r.version), build=str(r.build),
+                  build_number=r.build_number, channel=str(r.channel), subdir=str(r.subdir),
+                  url=str(r.url), md5=r.md5.hex(), sha256=r.sha256.hex(), files=[])
+    open(os.path.join(meta, stem + ".json"), "w").write(json.dumps(record))
+"""
+
+
+def created_and_verified(root: Path, capsys: pytest.CaptureFixture[str], alias: str) -> None:
+    """create runs pixi on the recorded manifest (python/pixi.toml), and verify finds the
+    default environment pixi made beside it and checks it against npinit.lock."""
+    bin_dir = root.parent / "bin"
+    bin_dir.mkdir()
+    log = root.parent / "calls.log"
+    (bin_dir / "pixi").write_text(PIXI.format(python=sys.executable, log=str(log)))
+    (bin_dir / "pixi").chmod(0o755)
+    old = os.environ["PATH"]
+    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{old}"
+    try:
+        code, _, err = invoke(["create", "--channel-alias", alias], root, capsys)
+    finally:
+        os.environ["PATH"] = old
+    assert code == 0, err
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    assert calls == [["install", "--frozen", "--manifest-path", str(root / "python/pixi.toml")]]
+    code, _, err = invoke(["verify"], root, capsys)
+    assert code == 0, err

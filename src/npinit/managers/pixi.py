@@ -133,7 +133,22 @@ def lock(
     written = workdir / "pixi.lock"
     lock_file.to_path(written)
     default = solved[adopt_pixi.DEFAULT][1]
-    return {p: section(p, default[p]) for p in platforms}, {"pixi.lock": written}
+    return {p: section(p, default[p]) for p in platforms}, {lock_name(ctx.spec.source): written}
+
+
+def lock_name(source: str | None) -> str:
+    """Where pixi reads its lock, in the project: next to the manifest (``python/pixi.lock``
+    for ``python/pixi.toml``), as pixi keeps its ``.pixi`` folder there too."""
+    from pathlib import PurePosixPath
+
+    return (PurePosixPath(source or FILE).parent / NATIVE_LOCK).as_posix()
+
+
+def _manifest_folder(project: Path) -> Path:
+    """The folder of the manifest ``npinit init`` recorded (the project's top by default)."""
+    from npinit.tomlio import read_answers
+
+    return (project / str(read_answers(project).get("file") or FILE)).parent
 
 
 def _solve_group(
@@ -229,8 +244,10 @@ def native_lock(
     from npinit.record.resolve_conda import require_rattler, section
 
     rattler = require_rattler()
+    where = _manifest_folder(project) / NATIVE_LOCK
+    name = where.relative_to(project).as_posix()
     try:
-        lock = rattler.LockFile.from_path(project / NATIVE_LOCK)
+        lock = rattler.LockFile.from_path(where)
         env = lock.default_environment()
         if env is None:
             raise ValueError("it has no default environment")
@@ -243,9 +260,9 @@ def native_lock(
     except Exception as error:  # rattler's parse errors are its own types
         reason = " ".join(str(error).split())[:200]
         raise InvalidInput(
-            f"{NATIVE_LOCK} cannot be read ({reason})", "lock again with npinit lock"
+            f"{name} cannot be read ({reason})", "lock again with npinit lock"
         ) from None
-    return NATIVE_LOCK, {p: section(p, list(rs)) for p, rs in records.items()}
+    return name, {p: section(p, list(rs)) for p, rs in records.items()}
 
 
 def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
@@ -256,13 +273,20 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
     if pixi is None:
         raise ToolMissing("pixi is not installed", "install it from https://pixi.sh")
     ctx.progress("Installing pixi.lock with pixi install --frozen")
+    manifest_path = source_of(ctx.project, ctx.spec, FILE)
     ctx.run(
-        [pixi, *SYNC[Manager.PIXI], "--manifest-path", ctx.project / FILE],
+        [pixi, *SYNC[Manager.PIXI], "--manifest-path", manifest_path],
         cwd=ctx.project,
         env=ctx.environ,
         what="pixi install --frozen",
     )
-    prefix = ctx.project / ENV_PREFIXES[ENV_DIR]
+    others = _other_environments(manifest_path.parent / NATIVE_LOCK)
+    if others:
+        ctx.progress(
+            f"pixi.lock also holds {', '.join(others)}: pixi install --frozen -e NAME installs "
+            "one (npinit creates and verifies the default environment)"
+        )
+    prefix = manifest_path.parent / ENV_PREFIXES[ENV_DIR]  # pixi's, next to its manifest
     return CreatedEnvironment(
         prefix,
         interpreter_in(prefix, ctx.windows, "conda"),
@@ -270,3 +294,11 @@ def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvi
         activate(ctx.windows),
         env_vars=dict(manifest(ctx.spec)["activation_env"]),
     )
+
+
+def _other_environments(path: Path) -> list[str]:
+    """The environments of a pixi.lock but the default one."""
+    from npinit.record.resolve_conda import require_rattler
+
+    names = [name for name, _ in require_rattler().LockFile.from_path(path).environments()]
+    return sorted(n for n in names if n != adopt_pixi.DEFAULT)

@@ -90,7 +90,8 @@ def check(project: Path, spec: ProjectSpec, lock: Lock) -> list[str]:
     from npinit import managers
 
     module = managers.module_for(spec.manager)
-    native = getattr(module, "NATIVE_LOCK", "")
+    where = getattr(module, "lock_name", None)  # pixi's: next to its manifest
+    native = where(spec.source) if where else getattr(module, "NATIVE_LOCK", "")
     if native and not (project / native).is_file():
         return [f"{native} is missing: the manager installs from it"]
     found = native_sections(project, spec, lock)

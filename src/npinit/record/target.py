@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npinit.errors import InvalidInput
-from npinit.model import ENV_PREFIXES, EnvKind, Platform
+from npinit.model import ENV_PREFIXES, EnvKind, Manager, Platform
 from npinit.record.snapshot import Snapshot, read_prefix, read_sites, unknown_blas, wheel_blas
 from npinit.tomlio import find_project
 
@@ -37,7 +37,12 @@ def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | No
             return project / name
     from npinit.tomlio import read_answers
 
-    name = str(read_answers(project).get("name", ""))
+    answers = read_answers(project)
+    manifest = project / str(answers.get("file") or "pixi.toml")
+    nested = manifest.parent / ENV_PREFIXES[Manager.PIXI.env_dir]  # pixi's, by its manifest
+    if answers.get("manager") == Manager.PIXI.value and nested.is_dir():
+        return nested
+    name = str(answers.get("name", ""))
     for envs in conda_envs_dirs:
         if name and (envs / name / "conda-meta").is_dir():
             return envs / name
