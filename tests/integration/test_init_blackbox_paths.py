@@ -86,3 +86,32 @@ def test_a_control_character_in_the_files_name_is_refused_naming_it_escaped(
     assert "the environment file: name 'env\\x1b[31m.yml' holds control characters" in err
     assert ".npinit.toml records it" in err and "\x1b" not in out + err  # never raw
     assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        (
+            {"requirements.txt": "-r missing.txt\nnumpy\n"},
+            "requirements.txt includes missing.txt, which does not exist: npinit cannot lock it",
+        ),
+        (
+            {"environment.yml": ENV + "  - pip:\n    - -r missing.txt\n"},
+            "environment.yml's pip: section includes missing.txt, which does not exist: npinit "
+            "cannot lock it",
+        ),
+    ],
+    ids=["requirements", "conda-pip"],
+)
+def test_an_include_is_refused_by_locks_one_rule_before_any_solve(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], words: str
+) -> None:
+    """Solving (no --no-solve) too: requirements.lockable_includes is the one include rule,
+    applied before a resolver runs (the channel alias leads nowhere: a solve would fail)."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    before = tree(tmp_path)
+    args = ["init", "--no-input", "--channel-alias", (tmp_path / "none").as_uri()]
+    code, _, err = invoke(args, tmp_path, capsys)
+    assert code == 2 and err.startswith(f"npinit: error: {words}"), err
+    assert len(err.strip().splitlines()) == 1 and tree(tmp_path) == before

@@ -74,7 +74,6 @@ def pypi_attempt(
     from their sdists are :class:`FromSource`."""
     uv, environ = _uv(environ), _pinned(environ, work, pin)
     steering = steering or Steering(environ)
-    _missing_includes(question.fit.path)
     resolved = _resolver(question, uv, environ, work, steering)
 
     def attempt(python: str) -> str:
@@ -155,22 +154,6 @@ def _numpy_with_wheels(question: PinQuestion, python: str, solved: list[Any]) ->
     if built:
         raise FromSource(numpy, built)
     return numpy
-
-
-def _missing_includes(path: Path) -> None:
-    """A requirements file that includes (``-r``/``-c``) a file the project does not have
-    cannot be resolved: exit 2 naming it."""
-    from npinit.editing.requirements import includes
-
-    if path.suffix != ".txt":
-        return
-    for name in includes(path.read_text("utf-8")):
-        if not (path.parent / name).is_file():
-            raise Unsolvable(
-                f"{path.name} includes {name}, which is not in {path.parent.name}/",
-                "add it (or give that file), or decide from the release table alone with "
-                "--no-solve",
-            )
 
 
 _MISSING = ("does not appear to be a Python project", "failed to read from file")
