@@ -125,12 +125,37 @@ def unmet_requirements(project: Path, spec: ProjectSpec, lock: Lock) -> list[str
 
     out = []
     for line in managers.module_for(spec.manager).lock_inputs(project, spec):
+        if plainly_met(line, lock):
+            continue
         included, requirement = _requirement(line)
         if requirement is None:
             continue  # an option line (-r, --index-url, -e ...): compared as text
         for platform, section in sorted(lock.sections.items()):
             out += _unmet(requirement, included, platform, section, spec.python)
     return out
+
+
+def plainly_met(line: str, lock: Lock) -> bool:
+    """Whether a plain line (``name`` or ``name==1.2.3``, no marker) is met by every section
+    without parsing it (packaging's requirement grammar costs more to load than ``create``
+    spends elsewhere): its package is there, at exactly that version. False: the line is
+    checked by :func:`_unmet`, which also words what is wrong."""
+    import re
+
+    from npinit.record.package import canonical
+
+    plain = re.fullmatch(
+        r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:==(\d+(?:\.\d+)*))?", line
+    )
+    if plain is None:
+        return False
+    name, version = canonical(plain.group(1)), plain.group(2)
+    known = {p.value for p in Platform}
+    for platform, section in lock.sections.items():
+        found = next((p for p in section.packages if canonical(p.name) == name), None)
+        if platform in known and (found is None or version not in (None, found.version)):
+            return False
+    return True
 
 
 def _requirement(line: str) -> tuple[bool, Requirement | None]:
