@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# the shared data beside the checkout; a git worktree elsewhere names it with NPINIT_SHARED
+SHARED = Path(os.environ.get("NPINIT_SHARED") or ROOT.parent / "shared")
 FIXTURES = SHARED / "fixtures"
 TEMPLATE = ROOT / "templates" / "numpy-project"
 

@@ -1,7 +1,8 @@
-"""Helpers shared by the integration and e2e tests."""
+"""Helpers shared by the tests."""
 
 from __future__ import annotations
 
+import ast
 import os
 import sys
 from pathlib import Path
@@ -32,6 +33,18 @@ def invoke(
         sys.stdin = old_stdin
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def docstring_ids(tree: ast.Module) -> set[int]:
+    """The ``id`` of every docstring node in ``tree`` (module, class and function ones): the
+    static tests read a module's code strings without its prose."""
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
 
 
 def tree(root: Path) -> dict[str, bytes]:

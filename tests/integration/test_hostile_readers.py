@@ -215,3 +215,34 @@ def test_init_reads_both_numpy_entries_as_one_range(
     assert numpy.startswith("2.2."), numpy  # the newest below the second entry's ceiling
     text = (tmp_path / "environment.yml").read_text()
     assert text.count(f"numpy={numpy}") == 2 and "numpy<2.3" not in text
+
+
+def test_a_distribution_without_a_readable_name_and_version_is_named_and_left_out(
+    tmp_path: Path,
+) -> None:
+    """Each way a .dist-info's METADATA or an .egg-info's PKG-INFO fails (absent, no Version,
+    a FIFO, for the folder kinds and the single-file egg-info) is one warning naming the
+    distribution, and the readable one beside them is still read."""
+    from npinit.record.distinfo import read_dist_info
+
+    site = _venv(tmp_path / "env")
+    for name in ("gone-1.0.dist-info", "half-1.0.dist-info", "pipe-1.0.dist-info"):
+        (site / name).mkdir()
+    for name in ("old-1.0.egg-info", "nover-1.0.egg-info"):
+        (site / name).mkdir()
+    (site / "half-1.0.dist-info" / "METADATA").write_text("Name: half\n\n")
+    (site / "nover-1.0.egg-info" / "PKG-INFO").write_text("Name: nover\n")
+    os.mkfifo(site / "pipe-1.0.dist-info" / "METADATA")
+    os.mkfifo(site / "fifo-1.0.egg-info")
+    packages, warnings = read_dist_info(site, set(), "site")
+    assert [p.name for p in packages] == ["demo"]
+    left = "left out of the snapshot"
+    assert warnings == [
+        f"{site}/fifo-1.0.egg-info is not a regular file (a FIFO); fifo-1.0.egg-info {left}",
+        f"{site}/gone-1.0.dist-info/METADATA does not exist; gone-1.0.dist-info {left}",
+        f"{site}/half-1.0.dist-info has no readable METADATA; {left}",
+        f"{site}/nover-1.0.egg-info has no readable PKG-INFO; {left}",
+        f"{site}/old-1.0.egg-info/PKG-INFO does not exist; old-1.0.egg-info {left}",
+        f"{site}/pipe-1.0.dist-info/METADATA is not a regular file (a FIFO); "
+        f"pipe-1.0.dist-info {left}",
+    ]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import npinit
 from tests.conftest import ROOT
+from tests.helpers import docstring_ids
 
 SRC = Path(npinit.__file__).resolve().parent
 GENERATED = "compiled_"  # the schemas' validators (tools/compile_schemas.py)
@@ -41,13 +42,7 @@ def _defined(tree: ast.Module) -> Iterator[tuple[str, int]]:
 def _used(tree: ast.Module) -> set[str]:
     """Every name a module reads: names, attributes, imported names, and the words of its
     strings (a lazy table names ``module:function``), docstrings left out."""
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-    }
+    docstrings = docstring_ids(tree)
     used: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in docstrings:

@@ -18,6 +18,7 @@ from npinit.model import ENV_DIRS, ENV_PREFIXES, Manager, Source
 from npinit.record.package import Package
 from npinit.record.resolve_pypi import wheel_blas
 from npinit.template_render import LEFT_OUT
+from tests.helpers import docstring_ids
 
 SRC = Path(npinit.__file__).resolve().parent
 
@@ -43,13 +44,7 @@ def _code_strings(path: Path, suffixes: bool = True) -> Iterator[tuple[str, int]
     without ``suffixes``, not those a name is tested for (``x.endswith(".conda")``: the
     conda package format, not the environment folder)."""
     tree = ast.parse(path.read_text("utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-    }
+    docstrings = docstring_ids(tree)
     if not suffixes:
         docstrings |= {
             id(arg)
@@ -67,6 +62,20 @@ def _code_strings(path: Path, suffixes: bool = True) -> Iterator[tuple[str, int]
             and id(node) not in docstrings
         ):
             yield node.value, node.lineno
+
+
+def test_the_code_strings_leave_out_docstrings_and_what_a_name_is_tested_for(
+    tmp_path: Path,
+) -> None:
+    """The rules below look at code, not prose: a module's, class's and function's docstrings
+    (tests.helpers.docstring_ids, which test_dead_code reads by too) are left out."""
+    module = tmp_path / "m.py"
+    module.write_text(
+        '"""Module .venv"""\n\n\nclass C:\n    """Class .venv"""\n\n\n'
+        'def f(x):\n    """Function .venv"""\n    return x.endswith(".conda") or ".pixi"\n'
+    )
+    assert sorted(_code_strings(module)) == [(".conda", 10), (".pixi", 10)]
+    assert list(_code_strings(module, suffixes=False)) == [(".pixi", 10)]
 
 
 def test_environment_folders_are_named_in_the_model_only() -> None:

@@ -83,15 +83,10 @@ def _dist_info(dist: str, warnings: list[str]) -> Package | None:
     installer = _small_text(os.path.join(dist, "INSTALLER"), warnings).strip()
     if installer == "conda":
         return None
-    try:
-        headers = _metadata_headers(os.path.join(dist, "METADATA"))
-        name, version = headers["Name"], headers["Version"]
-    except (OSError, KeyError):
-        warnings.append(f"{dist} has no readable METADATA; left out of the snapshot")
+    found = _name_version(os.path.join(dist, "METADATA"), dist, "METADATA", warnings)
+    if found is None:
         return None
-    except InvalidInput as error:
-        warnings.append(f"{error.message}; {os.path.basename(dist)} left out of the snapshot")
-        return None
+    name, version = found
     requested, origin = _direct_url(dist, warnings)
     return Package(
         name=canonical(name),
@@ -102,6 +97,22 @@ def _dist_info(dist: str, warnings: list[str]) -> Package | None:
         requested_url=requested,
         origin=origin,
     )
+
+
+def _name_version(
+    info: Path | str, owner: str, label: str, warnings: list[str]
+) -> tuple[str, str] | None:
+    """Name and Version from ``info``, the metadata file (``label``: METADATA or PKG-INFO) of
+    the distribution installed as ``owner``; None, with a warning naming it, when they cannot
+    be read (it is then left out of the snapshot)."""
+    try:
+        headers = _metadata_headers(info)
+        return headers["Name"], headers["Version"]
+    except (OSError, KeyError):
+        warnings.append(f"{owner} has no readable {label}; left out of the snapshot")
+    except InvalidInput as error:
+        warnings.append(f"{error.message}; {os.path.basename(owner)} left out of the snapshot")
+    return None
 
 
 def _small_text(path: str, warnings: list[str]) -> str:
@@ -130,15 +141,10 @@ def _egg_info(path: Path, owned: set[str], rel_site: str, warnings: list[str]) -
     info = path / "PKG-INFO" if path.is_dir() else path
     if f"{rel_site}/{path.name}/PKG-INFO" in owned or f"{rel_site}/{path.name}" in owned:
         return None
-    try:
-        headers = _metadata_headers(info)
-        name, version = headers["Name"], headers["Version"]
-    except (OSError, KeyError):
-        warnings.append(f"{path} has no readable PKG-INFO; left out of the snapshot")
+    found = _name_version(info, str(path), "PKG-INFO", warnings)
+    if found is None:
         return None
-    except InvalidInput as error:
-        warnings.append(f"{error.message}; {path.name} left out of the snapshot")
-        return None
+    name, version = found
     warnings.append(
         f"{canonical(name)} {version} is installed as egg-info (no installer record, no wheel "
         "tags); reinstall it with pip to lock it fully"
