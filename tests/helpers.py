@@ -35,6 +35,15 @@ def invoke(
     return code, out, err
 
 
+def npinit_environ(environ: dict[str, str]) -> dict[str, str]:
+    """``environ`` for a child ``python -m npinit`` that runs the npinit these tests import: a
+    git worktree's ``src`` (the shared venv's editable install points at another checkout);
+    in CI the same code the install points at."""
+    import npinit
+
+    return {**environ, "PYTHONPATH": str(Path(npinit.__file__).resolve().parents[1])}
+
+
 def docstring_ids(tree: ast.Module) -> set[int]:
     """The ``id`` of every docstring node in ``tree`` (module, class and function ones): the
     static tests read a module's code strings without its prose."""

@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from npinit.errors import Failure
 
@@ -141,6 +142,71 @@ def _close_pipes(process: subprocess.Popen[str]) -> None:
                 pipe.close()
 
 
+_STOPS = ("SIGINT", "SIGTERM", "SIGHUP")  # what stops npinit (Ctrl-C, the CLI's handlers)
+
+
+def _start(
+    args: list[str], cwd: Path | None, env: Mapping[str, str] | None
+) -> tuple[subprocess.Popen[str], Callable[[], None]]:
+    """The child, started in a process group of its own, and the function that releases the
+    stops held meanwhile (:func:`_hold_stops`): the caller calls it once it would stop the
+    child's group on a stop. Popen returns only after the child runs, and a stop acted on in
+    between would leave that group running, with nothing to stop it."""
+    release = _hold_stops()
+    try:
+        process = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            start_new_session=os.name == "posix",
+        )
+    except BaseException:
+        release()
+        raise
+    from npinit.faults import checkpoint
+
+    checkpoint("child-started")  # the test-only hook: a stop exactly here, the child running
+    return process, release
+
+
+def _hold_stops() -> Callable[[], None]:
+    """Until the returned function is called, a stop (:data:`_STOPS`, where Python handles it)
+    is noted instead of acted on; calling it puts the handlers back and calls the one of the
+    first stop noted (KeyboardInterrupt, or the CLI's Terminated). Only the main thread
+    handles signals: elsewhere nothing is held."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    noted: list[int] = []
+    held: dict[int, Callable[[int, Any], object]] = {}
+
+    def release() -> None:
+        for number, handler in held.items():
+            signal.signal(number, handler)
+        if noted:
+            held[noted[0]](noted[0], None)
+
+    try:
+        for name in _STOPS:
+            number: int | None = getattr(signal, name, None)
+            if number is None:  # not on this system (Windows has no SIGHUP)
+                continue
+            handler = signal.getsignal(number)
+            if callable(handler):  # not SIG_DFL or SIG_IGN: those the caller chose stay
+                held[number] = handler
+                signal.signal(number, lambda signum, frame: noted.append(signum))
+    except BaseException:  # a stop came while holding: nothing started, every handler back
+        release()
+        raise
+    return release
+
+
 def run(
     cmd: Sequence[str | Path],
     *,
@@ -158,20 +224,11 @@ def run(
     """
     args = [str(c) for c in cmd]
     try:
-        process = subprocess.Popen(
-            args,
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-            start_new_session=os.name == "posix",
-        )
+        process, release = _start(args, cwd, env)
     except (FileNotFoundError, PermissionError, NotADirectoryError):
         raise Failure(f"{args[0]} could not be started", "check that it is installed") from None
     try:
+        release()  # a stop that came while the child started acts here: its group is stopped
         stdout, stderr = _communicate(process, timeout)
     except subprocess.TimeoutExpired:
         _stop_group(process)

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 import pytest
 
 from tests.conftest import need_python
-from tests.helpers import lock_section
+from tests.helpers import lock_section, npinit_environ
 
 # A stand-in conda whose build forks a writer that keeps writing into the prefix, the way
 # pip's and uv's worker processes do; it records every pid it starts.
@@ -76,7 +76,7 @@ def _start_create(
     script = WRITER if manager == "conda" else UV
     tool.write_text(script.format(pids=pids, started=started, real_uv=find_uv_bin()))
     tool.chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{_no_conda_path(tmp_path)}"}
+    env = npinit_environ({**os.environ, "PATH": f"{bin_dir}{os.pathsep}{_no_conda_path(tmp_path)}"})
     if manager != "conda":
         env["NPINIT_UV"] = str(tool)  # npinit prefers its own uv to one on PATH
     python = ["--python", "3.12", "--numpy", "2.4.6"]
@@ -91,10 +91,9 @@ def _start_create(
         text=True,
         preexec_fn=_default_signals,
     )
-    deadline = time.monotonic() + 60
-    while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+    while not started.exists() and proc.poll() is None:  # no deadline: a loaded machine
         time.sleep(0.02)  # polling for a file the stand-in writes, not waiting for a moment
-    assert started.exists(), proc.communicate(timeout=10)
+    assert started.exists(), proc.communicate(timeout=60)
     return proc, tmp_path / "sig", pids
 
 
@@ -129,6 +128,59 @@ def test_signal_to_npinit_alone_stops_the_installer(
     assert lock_section(project / "npinit.lock", "linux-64")["packages"]
     assert not (project / ".npinit-create-incomplete").exists()
     assert (project / ("environment.yml" if manager == "conda" else "requirements.txt")).is_file()
+
+
+# A stand-in uv that forks a writer and waits, the way the installer of the first test does
+WAITER = """#!/bin/sh
+( while true; do sleep 0.02; done ) </dev/null >/dev/null 2>&1 &
+wait
+"""
+
+
+def _running(marker: str) -> list[int]:
+    """The live processes whose command line holds ``marker`` (a stand-in's path: its shell
+    and the subshells it forks keep that command line)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            held = marker.encode() in (entry / "cmdline").read_bytes()
+        except OSError:  # not a process, or one that just ended
+            continue
+        if held and entry.name.isdigit() and _alive(int(entry.name)):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize(("sig", "code"), [("SIGINT", 130), ("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_stop_as_the_child_starts_stops_the_child(tmp_path: Path, sig: str, code: int) -> None:
+    """The stop comes at the one moment the signal from outside can only sometimes hit: the
+    child runs (Popen returned) and npinit is not yet watching it. The fault hook sends it
+    there, every time: the child's group is stopped all the same, and nothing is written."""
+    from npinit import api
+
+    spec = api.resolve_project("sig", manager="pip", python="3.12", platforms=["linux-64"])
+    api.new_project(spec, tmp_path)
+    uv = tmp_path / "uv-stand-in"
+    uv.write_text(WAITER)
+    uv.chmod(0o755)
+    env = npinit_environ({**os.environ, "NPINIT_UV": str(uv)})
+    env["NPINIT_TEST_FAULT"] = f"child-started:{sig}"
+    done = subprocess.run(
+        [sys.executable, "-m", "npinit", "lock"],
+        cwd=tmp_path / "sig",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_default_signals,
+    )
+    survivors = _running(str(uv))
+    for pid in survivors:  # leave no stand-in behind, whatever the verdict
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "sig" / "npinit.lock").exists()
 
 
 def test_a_half_built_venv_without_the_marker_is_rebuilt(
