@@ -232,7 +232,10 @@ def test_a_conda_front_end_gets_an_offline_explicit_file_of_the_checked_files(
 
 
 def test_poetry_project_offline_through_the_lock_export(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], offline: list[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    offline: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A Poetry project locked by real Poetry, installed offline without Poetry (not on PATH):
     npinit.lock's hashed requirements from the bundle, the project itself editable."""
@@ -245,7 +248,8 @@ def test_poetry_project_offline_through_the_lock_export(
     # this machine's PyPI mirror lacks the JSON API Poetry's default source uses
     subprocess.run([poetry, "source", "add", "--priority=primary", "simple",
                     "https://pypi.org/simple/"], cwd=project, env=env, check=True)  # fmt: skip
-    os.environ["PATH"] = str(Path(poetry).parent) + os.pathsep + os.environ["PATH"]
+    # for this test only (it was set for every test after it)
+    monkeypatch.setenv("PATH", str(Path(poetry).parent) + os.pathsep + os.environ["PATH"])
     code, _, err = invoke(["lock"], project, capsys)
     assert code == 0, err
     root = next(p for p in lock_section(project / "npinit.lock", "linux-64")["packages"]

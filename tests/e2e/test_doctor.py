@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, need_python, run
-from tests.helpers import invoke, python_in
+from tests.helpers import invoke, pypi_venv, python_in
 
 pytestmark = pytest.mark.e2e
 
@@ -18,9 +18,7 @@ pytestmark = pytest.mark.e2e
 def scipy_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = need_python("3.12")
     venv = tmp_path_factory.mktemp("doctor") / "venv"
-    run([python, "-m", "venv", venv])
-    run([python_in(venv), "-m", "pip", "install", "-q", "numpy==2.4.6", "scipy", "threadpoolctl"])
-    return venv
+    return pypi_venv(venv, python, "numpy==2.4.6", "scipy", "threadpoolctl")
 
 
 def test_doctor_reports_openblas_and_the_duplicate_copies(
@@ -135,9 +133,7 @@ def test_doctor_names_a_numpy_source_tree(
 def scipy_venv_without_threadpoolctl(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Most real environments: numpy and scipy from PyPI, no threadpoolctl."""
     python = need_python("3.12")
-    venv = tmp_path_factory.mktemp("bare") / "venv"
-    run([python, "-m", "venv", venv])
-    run([python_in(venv), "-m", "pip", "install", "-q", "numpy==2.4.6", "scipy"])
+    venv = pypi_venv(tmp_path_factory.mktemp("bare") / "venv", python, "numpy==2.4.6", "scipy")
     listed = run([python_in(venv), "-m", "pip", "list", "--format=freeze"]).stdout
     assert "threadpoolctl" not in listed.lower()
     return venv
@@ -184,8 +180,7 @@ def test_doctor_compares_the_python_with_the_project_pin(
     )  # fmt: skip
     assert code == 0, err
     venv = tmp_path / "proj/.venv"
-    run([other, "-m", "venv", venv])
-    run([python_in(venv), "-m", "pip", "install", "-q", "numpy==2.4.6"])  # the right NumPy
+    pypi_venv(venv, other, "numpy==2.4.6")  # the right NumPy
     code, out, _ = invoke(["doctor", "--json"], tmp_path / "proj", capsys)
     checks = {c["id"]: c for c in json.loads(out)["checks"]}
     assert code == 1

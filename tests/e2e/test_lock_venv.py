@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import need_python, run
-from tests.helpers import invoke, lock_section, python_in
+from tests.helpers import invoke, lock_section, pypi_venv, python_in
 
 pytestmark = pytest.mark.e2e
 
@@ -20,9 +20,7 @@ pytestmark = pytest.mark.e2e
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = need_python("3.12")
     path = tmp_path_factory.mktemp("lock") / "venv"
-    run([python, "-m", "venv", path])
-    run([python_in(path), "-m", "pip", "install", "-q", "numpy==2.4.6", "threadpoolctl==3.8.0"])
-    return path
+    return pypi_venv(path, python, "numpy==2.4.6", "threadpoolctl==3.8.0")
 
 
 def _uv() -> list[str]:

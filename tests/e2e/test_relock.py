@@ -88,7 +88,13 @@ def _edit(project: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-@pytest.mark.parametrize("manager", ["pip", "uv", "poetry"])
+# Poetry's four locks each start Poetry (about 800 modules), make its throwaway virtualenv and
+# read PyPI's numpy page (1.9 MB): 5 to 7 s each on a quiet 2-core machine, and the whole test
+# took 255 s at a load of 8, against the 300 s default. A hang still ends at 600 s.
+POETRY_LOCKS = pytest.param("poetry", marks=pytest.mark.timeout(600))
+
+
+@pytest.mark.parametrize("manager", ["pip", "uv", POETRY_LOCKS])
 def test_pypi_relock_keeps_upgrades_on_request_and_says_what_changed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any, manager: str
 ) -> None:
@@ -136,7 +142,7 @@ def test_pypi_relock_keeps_upgrades_on_request_and_says_what_changed(
 # -- conda and pixi: py-rattler against a channel with two versions ---------------------------
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # read only: the tests lock against it, none changes it
 def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The synthetic channel plus pytest 8.3.3 (needs pluggy <2), pluggy 1.5.0 and 2.0.0,
     threadpoolctl 3.7.0 and tomli 2.0.0: pytest 9.0.0 and threadpoolctl 3.8.0 are newer."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, ROOT, need_python, run
-from tests.helpers import invoke, python_in
+from tests.helpers import invoke, pypi_venv
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / "build" / "test-artifacts"
@@ -31,8 +31,7 @@ def classroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = root / "reports"
     folder.mkdir()
     good = root / "good"
-    run([python, "-m", "venv", good])
-    run([python_in(good), "-m", "pip", "install", "-q", "numpy==2.4.6"])
+    pypi_venv(good, python, "numpy==2.4.6")
     broken = root / "broken"
     shutil.copytree(good, broken, symlinks=True)
     run([python, "-m", "venv", "--upgrade", broken])  # its own interpreter links
