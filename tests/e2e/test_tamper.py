@@ -440,7 +440,7 @@ def test_pixi_refuses_every_tampered_hash_and_version(
 
 @pytest.mark.parametrize(
     "table",
-    ['[pypi-dependencies]\nrich = "*"', '[feature.dev.dependencies]\npytest = "*"',
+    ['[pypi-dependencies]\nrich = "*"', '[feature.dev.pypi-dependencies]\nrich = "*"',
      '[environments]\ndev = ["dev"]', '[target.linux-64.pypi-dependencies]\nrich = "*"',
      '[system-requirements]\ncuda = "12"'],
 )  # fmt: skip
@@ -513,8 +513,10 @@ def pyproject_pixi_made(tmp_path_factory: pytest.TempPathFactory, forge_alias: s
 @pytest.mark.parametrize(
     ("change", "name"),
     [('[tool.pixi.pypi-dependencies]\nrich = "*"', "[tool.pixi.pypi-dependencies]"),
-     ('[tool.pixi.feature.dev.dependencies]\npytest = "*"', "[tool.pixi.feature]"),
-     ('[tool.pixi.environments]\ndev = ["dev"]', "[tool.pixi.environments]"),
+     ('[tool.pixi.feature.dev.pypi-dependencies]\nrich = "*"',
+      "[tool.pixi.feature.dev.pypi-dependencies]"),
+     ('[tool.pixi.environments]\ndev = ["dev"]',
+      "tool.pixi.environments.dev (its feature 'dev' is not defined)"),
      ('[tool.pixi.target.linux-64.pypi-dependencies]\nrich = "*"',
       "[tool.pixi.target.linux-64.pypi-dependencies]"),
      ('[project.optional-dependencies]\nx = ["rich"]', "[project.optional-dependencies]"),
