@@ -71,3 +71,24 @@ def test_lock_follows_the_includes_of_the_pip_section_inside_the_project(
     (tmp_path / "constraints/c.txt").write_text("threadpoolctl<3.5\n")
     code, _, err = invoke(["lock", "--check"], tmp_path, capsys)
     assert code == 2 and "threadpoolctl<3.5" in err, err
+
+
+def test_a_pip_package_needing_numpy_gets_the_conda_numpy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """pandas in the pip: section needs numpy: conda's numpy is installed when pip runs and
+    satisfies it, so the lock holds that one numpy (uv resolved the section with the conda
+    numpy as a constraint; the PyPI numpy 2.5.5 beside it was a second, newer numpy)."""
+    (tmp_path / "environment.yml").write_text(
+        "channels:\n  - conda-forge\ndependencies:\n  - python=3.14\n  - numpy>=2.4,<2.5\n"
+        "  - pip:\n    - pandas\n"
+    )
+    args = ["init", "--no-input", "--channel-alias", forge_alias, "--platform", "linux-64,win-64"]
+    assert invoke(args, tmp_path, capsys)[0] == 0
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], tmp_path, capsys)
+    assert code == 0, err
+    for platform in ("linux-64", "win-64"):
+        packages = lock_section(tmp_path / "npinit.lock", platform)["packages"]
+        numpys = [(p["version"], p["source"]) for p in packages if p["name"] == "numpy"]
+        assert numpys == [("2.4.6", "conda")], numpys
+        assert any(p["name"] == "pandas" and p["source"] == "pypi" for p in packages)

@@ -194,7 +194,6 @@ def lock(
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """py-rattler solves the conda specs for every platform; a ``pip:`` section is resolved
     by uv for the Python each platform's solution has."""
-    from dataclasses import replace
 
     from npinit.managers.conda_engine import channel_urls
     from npinit.record.resolve_conda import solve
@@ -221,28 +220,47 @@ def lock(
     )
     sections = {p: solved[p][0] for p in platforms}
     if requirements is not None:
-        from npinit.managers.common import find_uv_or_fail
-        from npinit.record.resolve_pypi import resolve
-
-        for platform, section in sections.items():
-            minor = ".".join(section.python.split(".")[:2])
-            ctx.progress(f"Resolving the pip: section for {platform.value} with uv")
-            pypi = resolve(
-                requirements,
-                minor,
-                [platform],
-                uv=find_uv_or_fail(ctx),
-                environ=ctx.environ,
-                workdir=workdir,
-                run=ctx.run,
-                keep=keep,
-            )[platform]
-            sections[platform] = section.with_packages((*section.packages, *pypi.packages))
-            # numpy's BLAS: the conda numpy's, else (numpy from pip:) what its wheel carries
-            conda_numpy = any(p.name == "numpy" for p in section.packages)
-            blas = section.blas if conda_numpy else pypi.blas
-            sections[platform] = replace(sections[platform], blas=blas)
+        sections = {
+            p: _with_pip(ctx, section, requirements, workdir, keep)
+            for p, section in sections.items()
+        }
     return sections, {}
+
+
+def _with_pip(
+    ctx: CreateContext, section: Snapshot, requirements: Path, workdir: Path, keep: Keep
+) -> Snapshot:
+    """One platform's conda solution with its pip: section, resolved by uv for its Python.
+    A conda numpy is installed when pip runs and satisfies what the section needs: uv
+    resolves with it as a constraint, and the lock holds that one numpy, not a PyPI one."""
+    from dataclasses import replace
+
+    from npinit.managers.common import find_uv_or_fail
+    from npinit.record.resolve_pypi import resolve
+
+    platform = Platform(section.platform)
+    numpy = next((p.version for p in section.packages if p.name == "numpy"), None)
+    if numpy is not None:
+        (requirements.parent / "npinit-conda-numpy.txt").write_text(f"numpy=={numpy}\n", "utf-8")
+        wanted = requirements.with_name("npinit-pip-with-conda.txt")
+        wanted.write_text(f"-r {requirements.name}\n-c npinit-conda-numpy.txt\n", "utf-8")
+        requirements = wanted
+    minor = ".".join(section.python.split(".")[:2])
+    ctx.progress(f"Resolving the pip: section for {platform.value} with uv")
+    pypi = resolve(
+        requirements,
+        minor,
+        [platform],
+        uv=find_uv_or_fail(ctx),
+        environ=ctx.environ,
+        workdir=workdir,
+        run=ctx.run,
+        keep=keep,
+    )[platform]
+    from_pip = [p for p in pypi.packages if numpy is None or p.name != "numpy"]
+    # numpy's BLAS: the conda numpy's, else (numpy from pip:) what its wheel carries
+    blas = section.blas if numpy is not None else pypi.blas
+    return replace(section.with_packages((*section.packages, *from_pip)), blas=blas)
 
 
 def explicit_command(exe: str, prefix: Path, explicit: Path) -> list[str]:
