@@ -276,3 +276,30 @@ def created_and_verified(root: Path, capsys: pytest.CaptureFixture[str], alias: 
     assert calls == [["install", "--frozen", "--manifest-path", str(root / "python/pixi.toml")]]
     code, _, err = invoke(["verify"], root, capsys)
     assert code == 0, err
+
+
+def test_locking_again_keeps_every_environments_versions_unless_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """A re-lock keeps what pixi.lock holds for the other environments too, while the
+    manifest still allows it (the default one keeps npinit.lock's); --upgrade lets it move."""
+    import rattler
+
+    text = SOLVE_GROUPS.split("[environments]")[0] + '[environments]\ntest = ["old"]\n'
+    (tmp_path / "pixi.toml").write_text(text)
+    args = ["--channel-alias", forge_alias]
+    assert invoke(["init", "--no-solve", "--no-input", *args], tmp_path, capsys)[0] == 0
+
+    def pytest_in_test() -> set[str]:
+        code, _, err = invoke(["lock", *args, *more], tmp_path, capsys)
+        assert code == 0, err
+        lock = rattler.LockFile.from_path(tmp_path / "pixi.lock")
+        return {v for r in records(lock, "test").values() for n, v, _ in r if n == "pytest"}
+
+    more: list[str] = []
+    assert pytest_in_test() == {"9.0.3"}  # old: pytest <9.1
+    manifest = tmp_path / "pixi.toml"
+    manifest.write_text(manifest.read_text().replace('pytest = "<9.1"', 'pytest = "*"'))
+    assert pytest_in_test() == {"9.0.3"}  # still allowed: kept
+    more = ["--upgrade"]
+    assert pytest_in_test() == {"9.1.1"}

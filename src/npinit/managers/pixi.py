@@ -168,7 +168,7 @@ def _solve_group(
     if not platforms:
         return {}
     channels = tuple(dict.fromkeys(c for e in group for c in e.channels))
-    result = _solve(ctx, group, channels, wanted, keep)
+    result = _solve(ctx, group, channels, wanted, _group_keep(ctx, group, keep))
     if len(group) == 1:  # alone, an environment is its whole solution
         return {group[0].name: (group[0], {p: result[p][1] for p in platforms})}
     return {
@@ -178,6 +178,33 @@ def _solve_group(
         )
         for e in group
     }
+
+
+def _group_keep(ctx: CreateContext, group: list[PixiEnvironment], keep: Keep) -> Keep:
+    """What a re-lock of another environment than the default one prefers: its records in
+    the previous pixi.lock (the default one's are npinit.lock's), unless all may move."""
+    from dataclasses import replace
+
+    if keep is FRESH or keep.upgrade_all or any(e.name == adopt_pixi.DEFAULT for e in group):
+        return keep
+    path = source_of(ctx.project, ctx.spec, FILE).parent / NATIVE_LOCK
+
+    def load() -> dict[str, Snapshot]:
+        from npinit.record.resolve_conda import require_rattler, section
+
+        try:
+            lock = require_rattler().LockFile.from_path(path)
+        except Exception:  # no previous pixi.lock, or one rattler cannot read: keep nothing
+            return {}
+        found: dict[str, dict[str, Any]] = {}  # each record once, by file
+        for env in (lock.environment(e.name) for e in group):
+            for platform in env.platforms() if env is not None else []:
+                records = env.conda_repodata_records_for_platform(platform) or []
+                found.setdefault(str(platform.name), {}).update({str(r.url): r for r in records})
+        known = {p.value for p in Platform}
+        return {p: section(Platform(p), list(rs.values())) for p, rs in found.items() if p in known}
+
+    return replace(keep, load=load)
 
 
 def _needed(records: list[Any], specs: list[str]) -> list[Any]:
