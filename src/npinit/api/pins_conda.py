@@ -17,7 +17,7 @@ from npinit.editing.adopt_pins import (
     numpy_of,
     releases_for,
 )
-from npinit.errors import Failure
+from npinit.errors import Failure, InvalidInput
 from npinit.model import Manager
 
 _PIP_EXTRAS = re.compile(r"(?<=[\w.-])\[[\w,\s-]*\]")  # nbconvert[execute]: conda has none
@@ -91,16 +91,56 @@ def conda_attempt(
     _solve_others(question, others, solved)
 
     pip = question.says.numpy_from == "pip"
+    from_pip = _pip_section(question, environ, work) if pip else None
 
     def attempt(python: str) -> str:
         numpy_open = not question.numpy_ranges.get(python)
         wanted = {p: _with_python(s, python, numpy_open, pip) for p, s in pinned.items()}
         versions = {numpy_of(section.packages) for section, _ in solved(wanted).values()}
-        if pip:  # the conda part resolves for it; pip's numpy: the newest with its wheels
-            return str(releases_for(python, question.numpy_ranges.get(python, ""))[-1].version)
+        if from_pip is not None:  # the conda part resolves for it; the numpy is pip's
+            return from_pip(python)
         return min(versions, key=version_key)
 
     return attempt
+
+
+def _pip_section(
+    question: PinQuestion, environ: Mapping[str, str], work: Path, pin: str = ""
+) -> Callable[[str], str]:
+    """``attempt(python)`` of the ``pip:`` section (with the files it includes, copied as
+    lock copies them: :func:`npinit.managers.conda.pip_file`), resolved by uv as the PyPI
+    path resolves a requirements file: the NumPy the section resolves with."""
+    from dataclasses import replace
+
+    from npinit.api.pins_pypi import pypi_attempt
+    from npinit.editing.adopt_find import Fit
+    from npinit.managers.conda import pip_file, pip_lines
+
+    path = question.fit.path
+    copy = pip_file(question.root or path.parent, path, pip_lines(path), work)
+    section = replace(question, fit=Fit(Manager.PIP, copy), origin=f"{question.name}'s pip:")
+    return pypi_attempt(section, environ, work, pin)
+
+
+_DEPENDS = re.compile(r"Because (?P<who>\S+) depends on (?P<what>numpy\S*?)[,.]?(?:\s|$)")
+
+
+def pip_held_back(
+    question: PinQuestion, environ: Mapping[str, str], work: Path, python: str, numpy: str
+) -> str:
+    """The line naming what held the ``pip:`` section's NumPy below the newest release its
+    range allows for ``python`` (uv's reason that release does not resolve); "" if none."""
+    newest = releases_for(python, question.numpy_ranges.get(python, ""))
+    if question.says.numpy_from != "pip" or not newest or newest[-1].version == numpy:
+        return ""
+    try:
+        _pip_section(question, environ, work, newest[-1].version)(python)
+    except InvalidInput as error:
+        found = _DEPENDS.search(error.message)
+        said = " ".join(error.message.split())
+        why = f"{found['who']} needs {found['what']}" if found else said[:200].rsplit(" ", 1)[0]
+        return f"NumPy {numpy}: {why} (NumPy {newest[-1].version} does not resolve)"
+    return ""
 
 
 def _solve_others(

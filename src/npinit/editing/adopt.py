@@ -266,7 +266,7 @@ def _question(
         pythons = [p for p in pythons if releases_for(p, ranges[p])] or pythons
     open_python = python is None and (says.pythons is None or len(says.pythons) > 1)
     chosen = tuple(Platform(p) for p in platforms)
-    return PinQuestion(fit, says, tuple(pythons), ranges, chosen, blas, open_python)
+    return PinQuestion(fit, says, tuple(pythons), ranges, chosen, blas, open_python, root=root)
 
 
 def _decisions(

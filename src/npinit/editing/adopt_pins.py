@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from npinit.editing.adopt_find import Fit
@@ -41,6 +42,7 @@ class PinQuestion:
     blas: str
     open_python: bool  # the file leaves Python open (no entry, or a range)
     origin: str = ""  # the file's name as the lines say it ("": fit's; a converted Poetry file)
+    root: Path | None = None  # the project (None: the file's folder), where includes resolve
 
     @property
     def name(self) -> str:

@@ -170,7 +170,7 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     return lines
 
 
-def _pip_file(project: Path, path: Path, pip: list[str], workdir: Path) -> Path:
+def pip_file(project: Path, path: Path, pip: list[str], workdir: Path) -> Path:
     """The pip: section and the files it includes, copied into ``workdir`` at their places
     in the project: uv reads those copies, nothing else of the project."""
     import os
@@ -201,7 +201,7 @@ def lock(
     path = source_of(ctx.project, ctx.spec, FILE)
     channels, conda, pip = _read(path)
     # the pip: section's includes first: one lock cannot follow is refused before a solve
-    requirements = _pip_file(ctx.project, path, pip, workdir) if pip else None
+    requirements = pip_file(ctx.project, path, pip, workdir) if pip else None
     urls = channel_urls(channels, ctx.channel_alias)
     names = ", ".join(p.value for p in platforms)
     ctx.progress(f"Solving {ctx.spec.source or FILE} for {names} with py-rattler")
