@@ -67,6 +67,10 @@ def test_features_and_environments_are_locked(tmp_path: Path) -> None:
             "environments.lint (its feature 'lint' is not defined)",
         ),
         (
+            '[environments.ci]\nfeatures = "test"\n',
+            "environments.ci (not a list of feature names)",
+        ),
+        (
             '[environments.ci]\nfeatures = ["test"]\nsystem-requirements = "x"\n',
             "environments.ci.system-requirements",
         ),

@@ -126,7 +126,7 @@ def members(value: Any) -> tuple[list[str], bool]:
         names, alone = value.get("features") or [], bool(value.get("no-default-feature"))
     else:
         names, alone = value or [], False
-    return [n for n in names if isinstance(n, str)], alone
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else [], alone
 
 
 def environments(doc: dict[str, Any]) -> tuple[list[str], list[PixiEnvironment]]:
@@ -235,6 +235,9 @@ def _environments(body: dict[str, Any], prefix: str) -> list[str]:
         if isinstance(value, dict):
             keys = [k for k in value if k not in _ENVIRONMENT_KEYS]
             unknown += [f"{prefix}environments.{name}.{k}" for k in keys]
+        shape = value.get("features", []) if isinstance(value, dict) else value
+        if not isinstance(shape, list) or not all(isinstance(n, str) for n in shape):
+            unknown.append(f"{prefix}environments.{name} (not a list of feature names)")
         names, _ = members(value)
         unknown += [
             f"{prefix}environments.{name} (its feature {n!r} is not defined)"
