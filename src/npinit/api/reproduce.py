@@ -184,6 +184,7 @@ def _resolve_and_write(
         sections, files = managers.module_for(spec.manager).lock(ctx, chosen, Path(work), keep)
         checkpoint("lock-resolved")
         lock = Lock({p.value: s for p, s in sections.items()}, inputs)
+        _one_numpy(lock)
         texts = {name: source.read_text("utf-8") for name, source in files.items()}
     texts.update(ci_outputs(project, spec, lock))
     text = lockfile.dumps_lock(lock, "npinit lock")
@@ -197,6 +198,19 @@ def _resolve_and_write(
     write_files(project, writes)  # all or nothing, none through a link leaving
     written = tuple(project / name for name in texts)
     return ProjectLockResult(path, lock, written, changes=changes)
+
+
+def _one_numpy(lock: Lock) -> None:
+    """A lock holding numpy twice for a platform is not written (exit 2, nothing written)."""
+    twice = numpy_twice(lock)
+    if twice:
+        from npinit.errors import InvalidInput
+
+        raise InvalidInput(
+            f"the lock resolved is not written ({'; '.join(twice)}): an environment imports "
+            "one numpy",
+            "keep numpy on one side of the file (its conda dependencies or its pip: section)",
+        )
 
 
 def ci_outputs(project: Path, spec: ProjectSpec, lock: Lock) -> dict[str, str]:
@@ -247,7 +261,7 @@ def answer_mismatches(spec: ProjectSpec, lock: Lock) -> list[str]:
     resolved for another Python (or implementation), another NumPy release, a BLAS the
     project does not accept there, numpy from another channel (conda, pixi)."""
     acceptable = {c.platform.value: list(c.acceptable) for c in spec.blas_choices}
-    out = []
+    out = numpy_twice(lock)
     for name, section in sorted(lock.sections.items()):
         out += _python_mismatch(spec, name, section)
         numpy = next((p for p in section.packages if p.name == "numpy"), None)
@@ -267,6 +281,18 @@ def answer_mismatches(spec: ProjectSpec, lock: Lock) -> list[str]:
         variant = section.blas.variant
         if wanted and variant not in ("unknown", "") and variant not in wanted:
             out.append(f"its {name} section has BLAS {variant}, the project {' or '.join(wanted)}")
+    return out
+
+
+def numpy_twice(lock: Lock) -> list[str]:
+    """Each section holding numpy twice (a conda numpy and a PyPI one): an environment
+    imports one numpy, so such a lock is no truth about it, whoever wrote it."""
+    out = []
+    for name, section in sorted(lock.sections.items()):
+        numpys = [p for p in section.packages if p.name == "numpy"]
+        if len(numpys) > 1:
+            held = ", ".join(f"{p.version} from {p.source}" for p in numpys)
+            out.append(f"its {name} section holds numpy twice ({held})")
     return out
 
 
