@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import find_python
+from tests.e2e.test_adopt_solve import own_solves
 from tests.helpers import invoke, lock_section
 
 pytestmark = pytest.mark.e2e
@@ -110,3 +111,40 @@ def test_a_numpy_url_wheel_is_solved_and_locked_with_that_file(
     numpy = next(p for p in lock_section(root / "npinit.lock")["packages"] if p["name"] == "numpy")
     assert (numpy["version"], numpy["url"]) == ("2.1.3", WHEEL)
     assert numpy["sha256"]
+
+
+def test_numpy_comes_from_the_solve_of_the_file_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], own_solves: Path
+) -> None:
+    """A file without numpy: its own resolution decides (tensorflow 2.14.1, which needs
+    numpy<2, so NumPy 1.26.4), not one with numpy added, where uv took NumPy 2 and went back
+    to tensorflow 2.14.0; npinit lock then locks the same tensorflow."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_text("tensorflow>=2.14.0,<2.15\n")
+    code, out, err = invoke(["init", "--no-input", "--json"], root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["python"], report["numpy"]) == ("3.11", "1.26.4"), report
+    code, _, err = invoke(["lock"], root, capsys)
+    assert code == 0, err
+    locked = {p["name"]: p["version"] for p in lock_section(root / "npinit.lock")["packages"]}
+    assert (locked["tensorflow"], locked["numpy"]) == ("2.14.1", "1.26.4")
+
+
+def test_a_release_built_from_source_where_it_has_wheels_elsewhere_holds_python_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], own_solves: Path
+) -> None:
+    """scipy<1.0 is scipy 0.19.1, with wheels up to cp36: on every Python npinit supports it
+    would be built from its sdist (or fail to build), so nothing resolves, and the line
+    names it; it passed the solve, and the lock held the sdist."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_text("scipy<1.0\nnumpy\n")
+    code, _, err = invoke(["init", "--no-input"], root, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "scipy==0.19.1 has no wheels for Python 3.8 to " in err
+    assert not (root / ".npinit.toml").exists()
+
+
+__all__ = ["own_solves"]  # the fixture: npinit's remembered resolutions of the test's own

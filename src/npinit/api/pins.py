@@ -150,8 +150,9 @@ def newest_that_resolves(question: PinQuestion, attempt: Any) -> Pins:
         except Unsolvable:
             raise
         except FromSource as built:
-            resolved.append((python, built.numpy, built.names))
             failed[python] = built.message
+            if not built.wheeled:  # built for every Python, maybe: it never has wheels
+                resolved.append((python, built.numpy, built.names))
         except InvalidInput as error:
             if error.message.startswith("a conda spec is invalid"):
                 raise Unsolvable(f"{question.name}: {error.message}", error.hint) from None
@@ -179,8 +180,11 @@ def _nothing_resolves(question: PinQuestion, failed: list[tuple[str, str]]) -> N
         if len(failed) == 1
         else f"resolves for no Python it allows ({tried})"
     )
+    # one reason for every Python (scipy<1.0: no wheels for any of them) is said once
+    every = len(failed) > 1 and all(reason == failed[0][1] for _, reason in failed)
+    python = f"{failed[-1][0]} to {failed[0][0]}" if every else failed[0][0]
     raise InvalidInput(
-        f"{question.name} {what}: {held_back(failed[0][1], failed[0][0], False)}",
+        f"{question.name} {what}: {held_back(failed[0][1], python, False)}",
         f"change the conflicting requirements; {OFFLINE_HINT}",
     )
 

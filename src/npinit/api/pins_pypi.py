@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -102,18 +102,19 @@ def _resolver(
     def resolved(python: str, prefer: Preferred, key: str) -> str:
         said.clear()
         try:
-            platforms = list(question.platforms)
-            source = _source(question, work)
-            sections = resolve(
-                source,
-                python,
-                platforms,
-                uv=uv,
-                environ=environ,
-                workdir=work,
-                run=capture,
-                keep=_Prefer(text=as_pylock(prefer)),
-            )
+            for source in _sources(question, work):  # numpy added only when nothing needs it
+                sections = resolve(
+                    source,
+                    python,
+                    list(question.platforms),
+                    uv=uv,
+                    environ=environ,
+                    workdir=work,
+                    run=capture,
+                    keep=_Prefer(text=as_pylock(prefer)),
+                )
+                if numpy_of(next(iter(sections.values())).packages):
+                    break
         except InvalidInput as error:
             text = (said[-1] if said else "").strip() or error.message  # uv may say nothing
             raise InvalidInput(" ".join(text.split()), "") from None
@@ -122,21 +123,29 @@ def _resolver(
             raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
         steering.remember(key, sections, fresh=not prefer)
         solved = [s.packages for s in sections.values()]
-        return _numpy_with_wheels(question, python, solved)
+        return _numpy_with_wheels(
+            question, python, solved, partial(_wheeled, question, environ=environ)
+        )
 
     return resolved
 
 
-def _source(question: PinQuestion, work: Path) -> Path:
-    """The file, or (init adds a numpy entry) the file with numpy."""
+def _sources(question: PinQuestion, work: Path) -> list[Path]:
+    """What is resolved: the file; when it has no numpy entry (init adds one) and nothing in
+    it needs numpy, then the file with numpy. A numpy line added before the resolution would
+    change it: uv, given numpy as a direct requirement, takes the newest and backtracks the
+    packages that cap it (tensorflow>=2.14,<2.15 became 2.14.0, which allows NumPy 2, instead
+    of 2.14.1, which needs numpy<2)."""
     if question.says.numpy:
-        return question.fit.path
+        return [question.fit.path]
     source = work / "npinit-with-numpy.txt"
     source.write_text(f"-r {question.fit.path}\nnumpy\n", "utf-8")
-    return source
+    return [question.fit.path, source]
 
 
-def _numpy_with_wheels(question: PinQuestion, python: str, solved: list[Any]) -> str:
+def _numpy_with_wheels(
+    question: PinQuestion, python: str, solved: list[Any], wheeled: Callable[..., set[str]]
+) -> str:
     numpy = numpy_of(solved[0])
     if numpy not in {r.version for r in releases_for(python, "")}:
         allowed = question.numpy_ranges[python] or "any"
@@ -152,8 +161,47 @@ def _numpy_with_wheels(question: PinQuestion, python: str, solved: list[Any]) ->
         if p.url and not p.url.endswith(".whl")
     )
     if built:
-        raise FromSource(numpy, built)
+        raise FromSource(numpy, built, frozenset(wheeled(built)))
     return numpy
+
+
+@cache
+def _files(index: str, name: str) -> tuple[Any, ...]:
+    """A project's files on the index (its PEP 691 page), asked once per run."""
+    from npinit.record.index import project_page
+
+    return tuple(project_page(index, name).get("files", []))
+
+
+def _wheeled(question: PinQuestion, built: frozenset[str], environ: Mapping[str, str]) -> set[str]:
+    """Which of the releases built from source (``name==version``) have wheels for one of
+    the platforms, for some Python (the index's project page says): built for a Python,
+    such a release has no wheels for it, as ``npinit lock``'s section has none (scipy 0.19.1
+    has cp36 wheels, and would be built, or fail to build, on 3.8 and later); a release with
+    none for the platform (an sdist only) is built everywhere, as its authors meant."""
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    from npinit.knowledge.platforms import wheel_fits
+    from npinit.record.bundle import indexes_of
+
+    found = set()
+    for release in built:
+        name, _, version = release.partition("==")
+        try:
+            files = _files(indexes_of(None, environ)[0], name)
+        except (OSError, ValueError, InvalidInput):
+            continue  # the index cannot tell: counted as uv resolved it
+        for entry in files:
+            try:
+                _, found_version, _, tags = parse_wheel_filename(str(entry.get("filename")))
+            except InvalidWheelFilename:
+                continue
+            platforms = question.platforms
+            if str(found_version) == version and any(
+                wheel_fits(p, t.platform) for p in platforms for t in tags
+            ):
+                found.add(release)
+    return found
 
 
 _MISSING = ("does not appear to be a Python project", "failed to read from file")

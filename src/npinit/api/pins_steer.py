@@ -78,10 +78,15 @@ def as_pylock(preferred: Preferred) -> str:
     return "\n".join(lines) + "\n" if preferred else ""
 
 
+# what is resolved for a file without numpy: the file first (2), once the file with numpy
+# added (1, whose remembered versions were chosen around that numpy)
+_WHAT_IS_RESOLVED = "2"
+
+
 def key_of(path: Path, python: str, pin: str, adds_numpy: bool) -> str:
     """What a remembered resolution is for: the file's bytes, the Python, the numpy pin."""
     digest = hashlib.sha256(path.read_bytes())
-    digest.update(f"\0{python}\0{pin}\0{adds_numpy}".encode())
+    digest.update(f"\0{python}\0{pin}\0{adds_numpy}\0{_WHAT_IS_RESOLVED}".encode())
     return digest.hexdigest()
 
 

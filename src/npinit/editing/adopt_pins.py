@@ -68,9 +68,10 @@ class FromSource(InvalidInput):
     """The file resolves for a Python, but with packages built from their sdists there
     (``names``): a Python newer than their wheels, unless they never have wheels."""
 
-    def __init__(self, numpy: str, names: frozenset[str]) -> None:
-        super().__init__(f"Because {sorted(names)[0]} has no wheels for that Python", "")
+    def __init__(self, numpy: str, names: frozenset[str], wheeled: frozenset[str]) -> None:
+        super().__init__(f"Because {sorted(wheeled or names)[0]} has no wheels for that Python", "")
         self.numpy, self.names = numpy, names
+        self.wheeled = wheeled  # those with wheels for other Pythons: this one fails
 
 
 def numpy_of(packages: Any) -> str:
