@@ -17,6 +17,7 @@ from npinit.editing.adopt_pins import (
     numpy_of,
     releases_for,
 )
+from npinit.editing.adopt_read import PIP_SECTION
 from npinit.errors import Failure, InvalidInput
 from npinit.model import Manager
 
@@ -92,10 +93,13 @@ def conda_attempt(
 
     pip = question.says.numpy_from == "pip"
     from_pip = _pip_section(question, environ, work) if pip else None
+    both = not pip and any(e.where == PIP_SECTION for e in question.says.numpy)
 
     def attempt(python: str) -> str:
         numpy_open = not question.numpy_ranges.get(python)
         wanted = {p: _with_python(s, python, numpy_open, pip) for p, s in pinned.items()}
+        if both and not numpy_open:  # the pip: section's numpy range holds the conda one
+            wanted = {p: [*s, f"numpy {question.numpy_ranges[python]}"] for p, s in wanted.items()}
         versions = {numpy_of(section.packages) for section, _ in solved(wanted).values()}
         if from_pip is not None:  # the conda part resolves for it; the numpy is pip's
             return from_pip(python)

@@ -150,17 +150,15 @@ def _pyproject_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
 
 
 def numpy_entries(kind: str, text: str, origin: str) -> list[NumpyEntry]:
-    """The file's numpy entries (a conda file's own; with none, its ``pip:`` section's,
-    where they are then pinned: :data:`PIP_SECTION`)."""
+    """The file's numpy entries (a conda file's own and its ``pip:`` section's, named
+    :data:`PIP_SECTION`: a numpy only there is pinned there)."""
     from npinit.editing import conda_env, requirements
 
-    if kind == "conda":
+    if kind == "conda":  # numpy on both sides: one range, pinned on both (conda_env.edit)
         _, entries = conda_env.parse(text, origin)
         own = [NumpyEntry(conda_version(e.spec), "", e.spec) for e in entries if e.name == "numpy"]
-        if own:
-            return own
         pip = (_requirement(e.spec) for e in conda_env.pip_numpy(text, origin))
-        return [NumpyEntry(e.spec, e.marker, e.spelled, PIP_SECTION) for e in pip if e]
+        return own + [NumpyEntry(e.spec, e.marker, e.spelled, PIP_SECTION) for e in pip if e]
     if kind == "requirements":
         lines = text.splitlines()
         found = []

@@ -240,13 +240,13 @@ class _Changes:
 
     def numpy(self, version: str) -> None:
         """Every numpy entry pinned (a second must not keep its range; a ``channel::``
-        prefix is kept); with none, the ``pip:`` section's numpy pinned in pip's form;
-        else one added after python (else last)."""
-        if "numpy" not in self.by_name and self.pip:
-            from npinit.editing.requirements import set_numpy
+        prefix is kept), the ``pip:`` section's too, in pip's form (numpy on both sides is
+        pinned consistently on both); with none, one added after python (else last)."""
+        from npinit.editing.requirements import set_numpy
 
-            for entry in self.pip:
-                self.replace(entry, set_numpy(entry.spec, version, "pip:", add=False))
+        for entry in self.pip:
+            self.replace(entry, set_numpy(entry.spec, version, "pip:", add=False))
+        if "numpy" not in self.by_name and self.pip:
             return
         if "numpy" not in self.by_name:
             self.insert_after(self.by_name.get("python") or self.entries[-1], [f"numpy={version}"])
