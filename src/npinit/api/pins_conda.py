@@ -17,7 +17,6 @@ from npinit.editing.adopt_pins import (
     numpy_of,
     releases_for,
 )
-from npinit.editing.adopt_read import PIP_SECTION
 from npinit.errors import Failure, InvalidInput
 from npinit.model import Manager
 
@@ -93,7 +92,7 @@ def conda_attempt(
 
     pip = question.says.numpy_from == "pip"
     from_pip = _pip_section(question, environ, work) if pip else None
-    both = not pip and any(e.where == PIP_SECTION for e in question.says.numpy)
+    both = not pip and any(e.where for e in question.says.numpy)  # and the pip: section's
 
     def attempt(python: str) -> str:
         numpy_open = not question.numpy_ranges.get(python)

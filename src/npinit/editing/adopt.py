@@ -216,8 +216,7 @@ def _as_lock_reads(root: Path, fit: Fit) -> dict[str, str]:
     if fit.manager is Manager.CONDA:  # its pip: section's includes, by lock's rule
         from npinit.managers.conda import check_pip_section
 
-        check_pip_section(fit.path, root)
-        return {}
+        return check_pip_section(fit.path, root)
     from npinit.editing.context import kind_of
 
     if fit.manager is not Manager.PIP or kind_of(fit.path) != "requirements":

@@ -306,8 +306,9 @@ class FileSays:
 
     @property
     def numpy_from(self) -> str:
-        """ "pip" when a conda file's numpy entries are all in its ``pip:`` section."""
-        pip = self.numpy and all(e.where == PIP_SECTION for e in self.numpy)
+        """ "pip" when a conda file's numpy entries are all in its ``pip:`` section or the
+        files it includes."""
+        pip = self.numpy and all(e.where for e in self.numpy)
         return "pip" if self.kind == "conda" and pip else ""
 
 

@@ -62,7 +62,7 @@ def _edit_conda(path: Path, text: str, plan: SetPlan) -> str:
     after = conda_env.edit(
         text,
         origin,
-        numpy=plan.version,
+        numpy=None if _numpy_included(path, text, plan) else plan.version,
         python=plan.python,
         blas_lines=blas_lines,
         drop_nomkl=drop_nomkl,
@@ -97,6 +97,17 @@ def _edit_requirements(path: Path, text: str, plan: SetPlan) -> str:
             )
     plan.choices = pypi_choices(plan.blas_request, plan.ctx, plan.reference) or plan.choices
     return after
+
+
+def _numpy_included(path: Path, text: str, plan: SetPlan) -> bool:
+    """A conda file with no numpy of its own (nor in its ``pip:`` section) whose section
+    includes one: that numpy is pinned in the file it is in, none is added here."""
+    from npinit.editing import conda_env, requirements
+
+    _, entries = conda_env.parse(text, str(path))
+    if any(e.name == "numpy" for e in entries) or conda_env.pip_numpy(text, str(path)):
+        return False
+    return any(_has_numpy(q, plan) for q in requirements.closure(path, plan.included_by))
 
 
 def _has_numpy(path: Path, plan: SetPlan) -> bool:

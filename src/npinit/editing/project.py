@@ -169,11 +169,46 @@ def _read_plan(target: Path, current_platform: Platform | None) -> SetPlan:
     kinds: dict[Path, str | None] = {p: kind_of_file(p, raw_texts[p]) for p in paths}
     notes: list[str] = []
     included_by = requirements.follow_includes(raw_texts, kinds, root, notes, read_editable)
+    for path in [p for p in paths if kinds[p] == "conda"]:
+        _pip_includes(path, (raw_texts, kinds, included_by), root, notes)
     # a UTF-8 byte order mark is kept, but kept out of the parsers' way
     boms = frozenset(p for p, t in raw_texts.items() if t.startswith("\ufeff"))
     texts = {p: t[1:] if p in boms else t for p, t in raw_texts.items()}
     ctx = read_context(texts, current_platform, kinds)
     return SetPlan(root, texts, kinds, boms, included_by, ctx, notes)
+
+
+def _pip_includes(
+    path: Path,
+    read: tuple[dict[Path, str], dict[Path, str | None], dict[Path, set[Path]]],
+    root: Path,
+    notes: list[str],
+) -> None:
+    """The files a conda file's ``pip:`` section includes (read from its folder, where pip
+    runs), read as requirements files included by it: numpy is pinned where it is."""
+    from npinit.editing import conda_env, requirements
+
+    texts, kinds, included_by = read
+    data, _ = conda_env.parse(texts[path].removeprefix("\ufeff"), str(path))
+    pip = [
+        str(line)
+        for entry in data.get("dependencies") or []
+        if isinstance(entry, dict) and isinstance(entry.get("pip"), list)
+        for line in entry["pip"]
+    ]
+    section = path.with_name(f"{path.name}'s pip: section")
+    found: dict[Path, str] = {section: "\n".join(pip) + "\n"}
+    parents = requirements.follow_includes(
+        found, {section: "requirements"}, root, notes, read_editable
+    )
+    for file, text in found.items():
+        known = next((p for p in texts if p.resolve() == file.resolve()), None)
+        if file == section or (known is None and not file.exists()):
+            continue
+        if known is None:
+            texts[file], kinds[file], known = text, "requirements", file
+        for parent in parents.get(file, set()):
+            included_by.setdefault(known, set()).add(path if parent == section else parent)
 
 
 def _checked_python(python: str | None, plan: SetPlan) -> str | None:

@@ -135,17 +135,21 @@ def pip_texts(path: Path, project: Path, pip: list[str]) -> tuple[Path, dict[Pat
     return section, lockable_includes(section, project, read)
 
 
-def check_pip_section(path: Path, project: Path) -> None:
+def check_pip_section(path: Path, project: Path) -> dict[str, str]:
     """What lock refuses of a ``pip:`` section (:func:`pip_texts`), and a line pip refuses
-    in a file it includes (named with its line): for ``npinit init``."""
+    in a file it includes (named with its line): for ``npinit init``. Returns the files it
+    includes, by their names in the project."""
     import os
 
     from npinit.editing.requirements import check
 
     section, texts = pip_texts(path, project, _read(path)[2])
-    for file, text in texts.items():
-        if file != section:
-            check(text.removeprefix("\ufeff"), Path(os.path.relpath(file, project)).as_posix())
+    named = {
+        Path(os.path.relpath(f, project)).as_posix(): t for f, t in texts.items() if f != section
+    }
+    for name, text in named.items():
+        check(text.removeprefix("\ufeff"), name)
+    return named
 
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
