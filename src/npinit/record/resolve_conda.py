@@ -71,14 +71,16 @@ def section(platform: Platform, records: list[Any]) -> Snapshot:
     ).with_packages(tuple(packages))
 
 
-def _error_line(error: BaseException) -> str:
+def error_line(error: BaseException) -> str:
     """rattler's error chain as one line: what failed, and the root cause."""
     text = " ".join(str(error).split())
     if not text:
         return type(error).__name__
     parts = [part.strip() for part in text.split("Caused by:")]
     line = parts[0] if len(parts) == 1 else f"{parts[0]}: {parts[-1]}"
-    return line[:400]
+    if len(line) <= 400:
+        return line
+    return line[:400].rsplit(" ", 1)[0] + " ..."  # cut between words, said to be cut
 
 
 def solve(
@@ -144,7 +146,7 @@ async def _solve_one(
     try:
         matchspecs = [rattler.MatchSpec(s) for s in specs]
     except Exception as error:  # rattler's parse errors are its own types
-        raise InvalidInput(f"a conda spec is invalid: {_error_line(error)}", "") from None
+        raise InvalidInput(f"a conda spec is invalid: {error_line(error)}", "") from None
     try:
         locked = await _still_there(gateway, sources, platform, matchspecs, keep)
         return list(
@@ -159,12 +161,12 @@ async def _solve_one(
         )
     except SolverError as error:
         raise InvalidInput(
-            f"{platform.value} cannot be solved: {_error_line(error)}",
+            f"{platform.value} cannot be solved: {error_line(error)}",
             f"change the specs, or lock without {platform.value} (--platform)",
         ) from None
     except Exception as error:  # fetch errors: rattler's own types
         raise Failure(
-            f"the channels could not be read for {platform.value}: {_error_line(error)}",
+            f"the channels could not be read for {platform.value}: {error_line(error)}",
             "check the channel URLs and --channel-alias (is the channel reachable?)",
         ) from None
 
@@ -217,7 +219,7 @@ def locked_records(
         available = asyncio.run(query())
     except Exception as error:
         raise Failure(
-            f"the channels could not be read: {_error_line(error)}",
+            f"the channels could not be read: {error_line(error)}",
             "check the channel URLs and --channel-alias (is the channel reachable?)",
         ) from None
     by_file = {(str(r.subdir), str(r.file_name)): r for r in available}
@@ -281,7 +283,7 @@ def fetch_verified(
         raise Failure(f"a locked package could not be downloaded: {error}", "") from None
     except Exception as error:
         raise Failure(
-            f"a locked package could not be downloaded: {_error_line(error)}", ""
+            f"a locked package could not be downloaded: {error_line(error)}", ""
         ) from None
     for record, path in zip(records, files, strict=True):
         package = wanted[(str(record.subdir), str(record.file_name))]
@@ -306,6 +308,6 @@ def install(records: list[Any], prefix: Path, *, cache: Path) -> None:
         asyncio.run(rattler.install(records, prefix, cache_dir=cache / "pkgs", show_progress=False))
     except Exception as error:
         raise Failure(
-            f"installing the locked packages failed: {_error_line(error)}",
+            f"installing the locked packages failed: {error_line(error)}",
             "a download did not match its locked hash, or the channel is unreachable",
         ) from None
