@@ -266,3 +266,42 @@ def test_the_dry_run_diff_is_a_patch_git_applies(
     assert applied.returncode == 0, applied.stderr + patch
     assert invoke(args, root, capsys)[0] == 0
     assert (copy / "requirements.txt").read_bytes() == (root / "requirements.txt").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"requirements.txt": "numpy\n-r loop.txt\n"},
+        {
+            "environment.yml": "name: x\ndependencies:\n  - python=3.12\n  - pip\n  - pip:\n"
+            "    - numpy\n    - -r loop.txt\n"
+        },
+    ],
+    ids=["requirements", "conda-pip-section"],
+)
+def test_an_include_that_is_a_symlink_loop_is_named_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
+    """Path.resolve() raises RuntimeError on a loop (Python 3.11, 3.12): init's search for
+    included files, set, lock and lock --check each gave a traceback (black-box finding)."""
+    root = _folder(tmp_path, files)
+    (root / "loop.txt").symlink_to("loop.txt")
+    before = tree(root)
+    steps = [["init", "--no-input", "--no-solve"]]
+    if "requirements.txt" in files:  # set follows a requirements file's includes
+        steps.append(["set", "--numpy", "2.3"])
+    for args in steps:
+        code, _, err = invoke(args, root, capsys)
+        assert code == 2, err
+        assert err.count("\n") == 1 and "loop.txt is a symlink loop" in err, err
+        assert tree(root) == before
+    # an adopted, locked project whose include becomes a loop later
+    (root / "loop.txt").unlink()
+    (root / "loop.txt").write_text("\n")
+    code, _, err = invoke(["init", "--no-input", "--no-solve"], root, capsys)
+    assert code == 0, err
+    (root / "loop.txt").unlink()
+    (root / "loop.txt").symlink_to("loop.txt")
+    code, _, err = invoke(["lock"], root, capsys)  # lock --check reads them the same way
+    assert code == 2, err
+    assert err.count("\n") == 1 and "loop.txt is a symlink loop" in err, err

@@ -4,6 +4,7 @@ the usual places searched (the top, ``binder/``, ``.binder/``, ``ci/``, ``envs/`
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,17 +109,17 @@ def search(root: Path) -> list[Fit]:
             here = [f for f in here if f.manager not in preferred or f.path.name in _PREFERRED]
         fits += here
     included = _included(fits)
-    return [f for f in fits if f.path.resolve() not in included] or fits  # a cycle: all
+    return [f for f in fits if os.path.realpath(f.path) not in included] or fits  # a cycle: all
 
 
-def _included(fits: list[Fit]) -> set[Path]:
+def _included(fits: list[Fit]) -> set[str]:
     """The files another candidate requirements file (or a conda file's ``pip:`` section)
     includes (``-r``/``-c``): part of that one, not a choice of their own."""
     from npinit.editing.context import kind_of
     from npinit.editing.requirements import includes
     from npinit.reading import read_editable
 
-    found: set[Path] = set()
+    found: set[str] = set()
     for fit in fits:
         if fit.manager is Manager.PIP and kind_of(fit.path) == "requirements":
             text = read_editable(fit.path).removeprefix("\ufeff")
@@ -128,7 +129,8 @@ def _included(fits: list[Fit]) -> set[Path]:
             text = "\n".join(pip_lines(fit.path))
         else:
             continue
-        found |= {(fit.path.parent / name).resolve() for name in includes(text)}
+        # realpath, not Path.resolve: a symlink loop is read (and named) later, not a traceback
+        found |= {os.path.realpath(fit.path.parent / name) for name in includes(text)}
     return found
 
 

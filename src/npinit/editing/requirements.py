@@ -263,17 +263,18 @@ def follow_includes(
     project only) into ``texts``; returns which files include each one."""
     included_by: dict[Path, set[Path]] = {}
     queue = [p for p in texts if kinds[p] == "requirements"]
-    top = root.resolve()
+    top = os.path.realpath(root)
     while queue:
         path = queue.pop()
         for name in includes(texts[path].lstrip("\ufeff")):
             found = path.parent / name
-            if not os.path.realpath(found).startswith(str(top) + os.sep):
+            if not os.path.realpath(found).startswith(top + os.sep):
                 notes.append(f"{path.name} includes {name}, outside the project: not edited")
                 continue
-            known = next((p for p in texts if p.resolve() == found.resolve()), None)
+            real = os.path.realpath(found)  # not Path.resolve: a symlink loop raises RuntimeError
+            known = next((p for p in texts if os.path.realpath(p) == real), None)
             if known is None:
-                if not found.exists():
+                if not found.exists() and not found.is_symlink():  # a loop: read names it
                     notes.append(f"{path.name} includes {name}, which does not exist")
                     continue
                 texts[found] = read(found)
