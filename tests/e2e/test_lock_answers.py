@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import need_python, run
-from tests.helpers import invoke, no_conda_path
+from tests.helpers import invoke, no_conda_path, tree
 
 pytestmark = pytest.mark.e2e
 
@@ -119,3 +119,71 @@ def test_the_python_set_records_is_the_one_every_pypi_section_is_resolved_for(
         assert wheel.startswith("numpy-2.4.6-cp313-cp313-"), (name, wheel)
     code, _, err = invoke(["lock", "--check"], project, capsys)
     assert code == 0, err
+
+
+def _numpy_tables(project: Path, change: str) -> None:
+    """npinit.lock's linux-64 section with its numpy table removed or doubled (tomlkit)."""
+    import tomlkit
+
+    path = project / "npinit.lock"
+    doc = tomlkit.parse(path.read_text())
+    packages = doc["platforms"]["linux-64"]["packages"]
+    index = next(i for i, p in enumerate(packages) if p["name"] == "numpy")
+    if change == "removed":
+        del packages[index]
+    else:
+        twin = {**packages[index].unwrap(), "version": "2.2.6", "source": "pypi"}
+        packages.append(twin)
+    path.write_text(tomlkit.dumps(doc))
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [("removed", "its linux-64 section has no numpy, the project pins 2.4.6"),
+     ("doubled", "its linux-64 section holds numpy twice (2.4.6 from conda, 2.2.6 from pypi)")],
+)  # fmt: skip
+def test_a_section_without_numpy_or_with_two_does_not_fit(
+    change: str,
+    says: str,
+    conda_locked: Path,
+    channel: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A section with no numpy passed lock --check and verify (black-box finding: a Poetry
+    numpy in an extra, a pixi numpy on one platform only); two numpys passed too."""
+    monkeypatch.setenv("PATH", no_conda_path())
+    project = tmp_path / "ca"
+    shutil.copytree(conda_locked, project)
+    _numpy_tables(project, change)
+    code, _, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
+    args = ["create", "--no-check", "--channel-alias", channel.as_uri()]
+    code, _, err = invoke(args, project, capsys)
+    assert code == 2 and says in err, err
+    assert not (project / ".conda").exists()
+
+
+def test_lock_writes_no_resolution_that_lacks_numpy_on_a_recorded_platform(
+    tmp_path: Path, forge_alias: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pixi: numpy only in [target.linux-64.dependencies] of a linux-64 + win-64 project. The
+    solve succeeds, win-64 without numpy: lock says so and writes nothing (it wrote a lock
+    that lock --check then called fitting)."""
+    _npinit(["new", "pw", "--manager", "pixi", "--python", "3.14", "--numpy", "2.5.0",
+             "--platform", "linux-64", "--platform", "win-64", "--ci", "none", "--no-input",
+             "--no-solve"], tmp_path)  # fmt: skip
+    project = tmp_path / "pw"
+    manifest = project / "pixi.toml"
+    text = manifest.read_text()
+    line = next(x for x in text.splitlines() if x.startswith("numpy ="))
+    manifest.write_text(
+        text.replace(line + "\n", "") + f"\n[target.linux-64.dependencies]\n{line}\n"
+    )
+    before = tree(project)
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], project, capsys)
+    assert code == 2, err
+    assert "its win-64 section has no numpy, the project pins 2.5.0" in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert tree(project) == before

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from npinit.model import Machine, Platform, ProjectSpec
 from npinit.record.changes import LockChanges
 from npinit.record.lockfile import Lock
-from npinit.record.snapshot import Snapshot
+from npinit.record.snapshot import Package, Snapshot
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -184,7 +184,7 @@ def _resolve_and_write(
         sections, files = managers.module_for(spec.manager).lock(ctx, chosen, Path(work), keep)
         checkpoint("lock-resolved")
         lock = Lock({p.value: s for p, s in sections.items()}, inputs)
-        _one_numpy(lock)
+        _refuse_unfaithful(spec, lock)
         texts = {name: source.read_text("utf-8") for name, source in files.items()}
     texts.update(ci_outputs(project, spec, lock))
     text = lockfile.dumps_lock(lock, "npinit lock")
@@ -200,16 +200,18 @@ def _resolve_and_write(
     return ProjectLockResult(path, lock, written, changes=changes)
 
 
-def _one_numpy(lock: Lock) -> None:
-    """A lock holding numpy twice for a platform is not written (exit 2, nothing written)."""
-    twice = numpy_twice(lock)
-    if twice:
-        from npinit.errors import InvalidInput
+def _refuse_unfaithful(spec: ProjectSpec, lock: Lock) -> None:
+    """A resolution that does not hold what .npinit.toml records (no numpy on a platform, two
+    numpys, another release) is not written: lock --check, create and verify would refuse it,
+    so lock says why now (exit 2), before anything is written."""
+    from npinit.errors import InvalidInput
 
+    problems = answer_mismatches(spec, lock)
+    if problems:
         raise InvalidInput(
-            f"the lock resolved is not written ({'; '.join(twice)}): an environment imports "
-            "one numpy",
-            "keep numpy on one side of the file (its conda dependencies or its pip: section)",
+            f"the resolution does not hold what .npinit.toml records: {'; '.join(problems[:3])}",
+            "make numpy a required dependency on every recorded platform (not optional, not "
+            "in an extra), once, then lock again",
         )
 
 
@@ -264,24 +266,31 @@ def answer_mismatches(spec: ProjectSpec, lock: Lock) -> list[str]:
     out = numpy_twice(lock)
     for name, section in sorted(lock.sections.items()):
         out += _python_mismatch(spec, name, section)
-        numpy = next((p for p in section.packages if p.name == "numpy"), None)
-        if numpy is not None and numpy.version != spec.numpy:
-            out.append(
-                f"its {name} section has NumPy {numpy.version}, the project pins {spec.numpy}"
-            )
-        elif numpy is not None and numpy.source == "conda":
-            from npinit.record.snapshot import channel_name
-
-            if channel_name(numpy.channel) != spec.channel.value:
-                out.append(
-                    f"its {name} section's numpy is from {numpy.channel}, the project's "
-                    f"channel is {spec.channel.value}"
-                )
+        numpys = [p for p in section.packages if p.name == "numpy"]
+        if not numpys:
+            out.append(f"its {name} section has no numpy, the project pins {spec.numpy}")
+        elif len(numpys) == 1:  # two: numpy_twice says so
+            out += _numpy_mismatch(spec, name, numpys[0])
         wanted = acceptable.get(name, [])
         variant = section.blas.variant
         if wanted and variant not in ("unknown", "") and variant not in wanted:
             out.append(f"its {name} section has BLAS {variant}, the project {' or '.join(wanted)}")
     return out
+
+
+def _numpy_mismatch(spec: ProjectSpec, name: str, numpy: Package) -> list[str]:
+    """Another NumPy release than the project pins, or numpy from another conda channel."""
+    if numpy.version != spec.numpy:
+        return [f"its {name} section has NumPy {numpy.version}, the project pins {spec.numpy}"]
+    if numpy.source == "conda":
+        from npinit.record.snapshot import channel_name
+
+        if channel_name(numpy.channel) != spec.channel.value:
+            return [
+                f"its {name} section's numpy is from {numpy.channel}, the project's "
+                f"channel is {spec.channel.value}"
+            ]
+    return []
 
 
 def numpy_twice(lock: Lock) -> list[str]:
