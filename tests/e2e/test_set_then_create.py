@@ -70,6 +70,10 @@ if sys.argv[1:2] != ["install"]:
 env = rattler.LockFile.from_path("pixi.lock").default_environment()
 here = next(p for p in env.platforms() if str(p.name) == "linux-64")
 records = env.conda_repodata_records_for_platform(here)
+for record in records:  # the lock names the channel's canonical URL: take the local file
+    name = "conda-forge" if "conda-forge" in str(record.channel) else "defaults"
+    local = os.path.join({channels!r}, name, str(record.subdir), str(record.file_name))
+    record.url = "file://" + local
 asyncio.run(rattler.install(records, ".pixi/envs/default", show_progress=False))
 """
 
@@ -139,7 +143,9 @@ def test_set_then_create_update_then_the_generated_check(
     monkeypatch.setenv("PATH", no_conda_path())
     if manager == "pixi":
         (tmp_path / "bin").mkdir()
-        (tmp_path / "bin" / "pixi").write_text(PIXI.format(python=sys.executable))
+        (tmp_path / "bin" / "pixi").write_text(
+            PIXI.format(python=sys.executable, channels=str(channels))
+        )
         (tmp_path / "bin" / "pixi").chmod(0o755)
         monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{no_conda_path()}")
     project = _make(manager, tmp_path, channels, capsys)
