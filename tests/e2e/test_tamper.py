@@ -570,6 +570,8 @@ def test_pixi_python_recorded_is_the_one_resolved(
     _edit(project / "pixi.toml", lambda t: _once(t, 'python = "3.14.*"', 'python = ">=3.12"'))
     _edit(project / "pixi.toml", lambda t: _once(t, 'numpy = "==2.4.6"', 'numpy = "*"'))
     _edit(project / ".npinit.toml", lambda t: _once(t, 'python = "3.14"', 'python = "3.13"'))
+    # the slice's newest numpy for 3.13 (a lock holding another than the record is refused)
+    _edit(project / ".npinit.toml", lambda t: _once(t, 'numpy = "2.4.6"', 'numpy = "2.3.5"'))
     code, _, err = invoke(["lock", "--channel-alias", forge_alias], project, capsys)
     assert code == 0, err
     sections = tomllib.loads((project / "npinit.lock").read_text())["platforms"]

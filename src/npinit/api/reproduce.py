@@ -210,8 +210,8 @@ def _refuse_unfaithful(spec: ProjectSpec, lock: Lock) -> None:
     if problems:
         raise InvalidInput(
             f"the resolution does not hold what .npinit.toml records: {'; '.join(problems[:3])}",
-            "make numpy a required dependency on every recorded platform (not optional, not "
-            "in an extra), once, then lock again",
+            "make the project's file and .npinit.toml agree (numpy required once on every "
+            "recorded platform, not optional; npinit set changes both), then lock again",
         )
 
 
