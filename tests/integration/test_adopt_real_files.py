@@ -305,8 +305,8 @@ def test_the_decision_lines_say_what_the_file_had(
     )
     code, out, err = invoke(["init", "--no-solve", "--yes", "--manager", "uv"], third, capsys)
     assert code == 0, err
-    # uv locks the whole range: the release must have wheels for 3.10 too, so not "newest"
-    assert "NumPy 2.2.6: the newest release the file's whole Python range allows" in out
+    # uv locks the whole range: the newest release for its oldest Python, 3.10, said so
+    assert "NumPy 2.2.6: the newest release for Python 3.10, the oldest of '>=3.10'" in out
 
 
 def test_numpy_lines_with_markers_only_the_one_for_the_python_changes(

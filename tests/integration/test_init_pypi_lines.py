@@ -90,3 +90,26 @@ def test_a_numpy_url_is_its_wheels_release_and_platform(
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "installs only on Python 3.12 on linux-64" in err and "osx-arm64" in err
     assert not (other / ".npinit.toml").exists()
+
+
+@pytest.mark.parametrize(("floor", "newest"), [("3.10", False), ("3.12", True)])
+def test_a_uv_range_says_newest_only_when_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], floor: str, newest: bool
+) -> None:
+    """uv locks the whole range: NumPy is the newest for the range's oldest Python, and the
+    lines say so; the recorded Python is "the newest" only when no Python of the range is
+    newer (it said so for 3.13 of '>=3.10', whose NumPy 2.2.6 has no wheels for 3.14)."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "d"\nversion = "0"\nrequires-python = ">={floor}"\n'
+        'dependencies = ["numpy>=1.26"]\n\n[tool.uv]\n'
+    )
+    code, out, err = invoke(["init", "--no-solve", "--no-input", "--json"], root, capsys)
+    assert code == 0, err
+    said = json.loads(out)["decisions"]
+    numpy_line = next(d for d in said if d.startswith("NumPy"))
+    python_line = next(d for d in said if d.startswith("Python"))
+    assert f"the newest release for Python {floor}, the oldest of '>={floor}'" in numpy_line
+    assert ("with wheels of NumPy" not in python_line) == newest, python_line
+    assert ("Python 3.13: the newest with wheels" in python_line) == (not newest)

@@ -120,7 +120,7 @@ def _recorded_python(
         f"at once: NumPy {pins.numpy} is what the whole file resolves with for Python "
         f"{asked.pythons[0]}"
     )
-    return replace(chosen, notes=(*chosen.notes, note))
+    return replace(chosen, notes=(*chosen.notes, note), numpy_for=asked.pythons[0])
 
 
 def _floor(question: PinQuestion) -> PinQuestion:

@@ -18,7 +18,10 @@ from npinit.editing.adopt_pins import (
     Pins,
     Solver,
     candidate_pythons,
+    numpy_decision,
     numpy_for,
+    pin_kept,
+    python_decision,
     releases_for,
     table_pins,
     wheel_pythons,
@@ -281,8 +284,8 @@ def _decisions(
     fit, says = question.fit, question.says
     python, blas, numpy = asked
     decisions = [f"{fit.manager.value}, from {fit.path.relative_to(root).as_posix()}"]
-    decisions += _numpy_lines(says, pins, numpy is not None, solved)
-    decisions += _python_lines(says, pins, python, solved)
+    decisions += numpy_decision(says, pins, numpy is not None, solved)
+    decisions += python_decision(says, pins, python, solved, question.pythons[0])
     decisions += [_blas_line(blas, says, fit.manager), platforms]
     decisions += [n for n in (says.channel_note, *pins.notes) if n and n not in decisions]
     return decisions + _skipped(says, fit.path)
@@ -309,54 +312,6 @@ def _skipped(says: FileSays, source: Path) -> list[str]:
     return [f"{line}: {said[kind]}" for line, kind in local_folders(source, says.text)]
 
 
-def _kept(says: FileSays, pins: Pins) -> bool:
-    spec = numpy_for(says, pins.python)[0]
-    exact = re.fullmatch(r"==\s*(\d+(?:\.\d+)*)", spec)
-    return bool(exact and exact.group(1) == pins.numpy)
-
-
-def _numpy_lines(says: FileSays, pins: Pins, asked: bool, solved: bool) -> list[str]:
-    """NumPy's line: how the release was chosen (``asked``: --numpy), and what the file had."""
-    if _kept(says, pins):
-        return [f"NumPy {pins.numpy}: the file's pin, kept (it fits Python {pins.python})"]
-    spec, spelled = numpy_for(says, pins.python)
-    if spec:
-        had = f"the file has {spelled}"
-    elif spelled:
-        where = sorted({e.where for e in says.numpy if e.where and e.holds_for(pins.python)})
-        had = "the file has numpy (unpinned)" + (f" in {', '.join(where)}" if where else "")
-    else:
-        had = "the file has no numpy entry: one is added"
-    newest = releases_for(pins.python, spec)
-    if asked:
-        return [f"NumPy {pins.numpy}: asked for (--numpy), for Python {pins.python} ({had})"]
-    if newest and newest[-1].version == pins.numpy:
-        how = "the newest release"
-    elif solved:
-        how = "the newest release the whole file resolves with"
-    else:
-        how = "the newest release the file's whole Python range allows"
-    return [f"NumPy {pins.numpy}: {how} for Python {pins.python} ({had})"]
-
-
-def _python_lines(says: FileSays, pins: Pins, python: str | None, solved: bool) -> list[str]:
-    if python is not None:
-        return [f"Python {pins.python}: asked for (--python)"]
-    held = [n for n in pins.notes if n.startswith(f"Python {pins.python}:")]
-    if held:
-        return held  # which package held the choice back
-    if says.pythons is None:
-        how = "the newest the whole file resolves with" if solved else "npinit's default"
-        return [f"Python {pins.python}: {how} (the file has no Python entry)"]
-    if len(says.pythons) > 1:
-        how = "the newest the whole file resolves with" if solved else "the newest"
-        return [
-            f"Python {pins.python}: {how} within the file's {says.python_spelled!r} (the "
-            "range is recorded too)"
-        ]
-    return [f"Python {pins.python}: the file's pin"]
-
-
 def _blas_line(blas: str | None, says: FileSays, manager: Manager) -> str:
     if says.numpy_from == "pip":  # a selector PyPI's wheels cannot give is refused
         return "BLAS: what PyPI's numpy wheels carry (numpy is in the pip: section)"
@@ -380,7 +335,7 @@ def _edits(
     """The edits of the numpy (and BLAS) lines, and what set's editors noted of them."""
     from npinit.knowledge import releases
 
-    edit_numpy = None if _kept(says, pins) else pins.numpy
+    edit_numpy = None if pin_kept(says, pins) else pins.numpy
     # a free-threaded Python is spelled in the file (python-freethreading): its line changes
     edit_python = pins.python if releases.free_threaded(pins.python) else None
     if edit_numpy is None and blas is None and edit_python is None:

@@ -4,6 +4,7 @@ holds for each, and the table-only decision (``--no-solve``); a solver (see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,7 @@ class Pins:
     python: str
     numpy: str
     notes: tuple[str, ...] = ()
+    numpy_for: str = ""  # the Python NumPy was chosen for, when not this one (a range's oldest)
 
 
 Solver = Callable[[PinQuestion], Pins]
@@ -107,7 +109,8 @@ def table_pins(question: PinQuestion) -> Pins:
 
     pythons = question.pythons
     fitting = [(p, r) for p in pythons for r in releases_for(p, question.numpy_ranges[p])]
-    if question.fit.manager in (Manager.UV, Manager.POETRY) and question.says.pythons:
+    whole = question.fit.manager in (Manager.UV, Manager.POETRY) and bool(question.says.pythons)
+    if whole:
         fitting = [(p, r) for p, r in fitting if r.version in _floor_versions(question.says, p)]
     best = max((r for _, r in fitting), key=lambda r: r.key, default=None)
     if best is None:
@@ -120,7 +123,8 @@ def table_pins(question: PinQuestion) -> Pins:
         for_it = releases_for(python, question.numpy_ranges.get(python, ""))
         if python in pythons and for_it:
             return Pins(python, for_it[-1].version)
-    return Pins(usable[0], best.version)
+    floor = range_floor(question.says, usable[0]) if whole else ""
+    return Pins(usable[0], best.version, numpy_for=floor)
 
 
 def _floor_versions(says: FileSays, python: str) -> set[str]:
@@ -213,3 +217,65 @@ def wheel_pythons(
         "record the platform it installs on (--platform), or pin the release from the index "
         "(numpy==X.Y.Z), whose wheels cover every platform",
     )
+
+
+def pin_kept(says: FileSays, pins: Pins) -> bool:
+    """Whether the file's own exact pin is the release chosen."""
+    exact = re.fullmatch(r"==\s*(\d+(?:\.\d+)*)", numpy_for(says, pins.python)[0])
+    return bool(exact and exact.group(1) == pins.numpy)
+
+
+def numpy_decision(says: FileSays, pins: Pins, asked: bool, solved: bool) -> list[str]:
+    """NumPy's line: how the release was chosen (``asked``: --numpy; for the oldest Python of
+    a range a locker locks at once), and what the file had; "newest" only when it is."""
+    if pin_kept(says, pins):
+        return [f"NumPy {pins.numpy}: the file's pin, kept (it fits Python {pins.python})"]
+    spec, spelled = numpy_for(says, pins.python)
+    if spec:
+        had = f"the file has {spelled}"
+    elif spelled:
+        where = sorted({e.where for e in says.numpy if e.where and e.holds_for(pins.python)})
+        had = "the file has numpy (unpinned)" + (f" in {', '.join(where)}" if where else "")
+    else:
+        had = "the file has no numpy entry: one is added"
+    if asked:
+        return [f"NumPy {pins.numpy}: asked for (--numpy), for Python {pins.python} ({had})"]
+    python = pins.numpy_for or pins.python
+    newest = releases_for(python, numpy_for(says, python)[0])
+    if newest and newest[-1].version == pins.numpy:
+        how = "the newest release"
+    elif solved:
+        how = (
+            "the release the whole file resolves to"
+            if not spelled
+            else ("the newest release the whole file resolves with")
+        )
+    else:
+        how = "the newest release the file's whole Python range allows"
+    if python != pins.python:
+        how += f" for Python {python}, the oldest of {says.python_spelled!r} (locked at once)"
+        return [f"NumPy {pins.numpy}: {how} ({had})"]
+    return [f"NumPy {pins.numpy}: {how} for Python {pins.python} ({had})"]
+
+
+def python_decision(
+    says: FileSays, pins: Pins, python: str | None, solved: bool, newest: str
+) -> list[str]:
+    """Python's line (``python``: --python; ``newest``: the newest Python of the choice)."""
+    if python is not None:
+        return [f"Python {pins.python}: asked for (--python)"]
+    held = [n for n in pins.notes if n.startswith(f"Python {pins.python}:")]
+    if held:
+        return held  # which package held the choice back
+    if says.pythons is None:
+        how = "the newest the whole file resolves with" if solved else "npinit's default"
+        return [f"Python {pins.python}: {how} (the file has no Python entry)"]
+    if len(says.pythons) > 1:
+        how = "the newest the whole file resolves with" if solved else "the newest"
+        if pins.numpy_for and pins.python != newest:  # not the newest: NumPy's newest
+            how = f"the newest with wheels of NumPy {pins.numpy}"
+        return [
+            f"Python {pins.python}: {how} within the file's {says.python_spelled!r} (the "
+            "range is recorded too)"
+        ]
+    return [f"Python {pins.python}: the file's pin"]
