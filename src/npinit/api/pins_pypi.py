@@ -18,6 +18,7 @@ from npinit.editing.adopt_pins import (
     PinQuestion,
     Unsolvable,
     numpy_of,
+    pin_marker,
     releases_for,
 )
 from npinit.errors import Failure, InvalidInput
@@ -41,12 +42,14 @@ def _uv(environ: Mapping[str, str]) -> str:
     return uv
 
 
-def _pinned(environ: Mapping[str, str], work: Path, pin: str) -> Mapping[str, str]:
-    """numpy pinned for every Python tried: a constraint, whatever the file says."""
+def _pinned(environ: Mapping[str, str], work: Path, pin: str, marker: str) -> Mapping[str, str]:
+    """numpy pinned for every Python tried: a constraint, whatever the file says, where the
+    entries that hold for those Pythons apply (``marker``: a numpy split by Python keeps its
+    other entries' ranges)."""
     if not pin:
         return environ
     constraint = work / "numpy-pin.txt"
-    constraint.write_text(f"numpy=={pin}\n", "utf-8")
+    constraint.write_text(f"numpy=={pin}" + (f" ; {marker}" if marker else "") + "\n", "utf-8")
     already = environ.get("UV_CONSTRAINT", "")
     return {**environ, "UV_CONSTRAINT": f"{already} {constraint}".strip()}
 
@@ -72,7 +75,8 @@ def pypi_attempt(
     (uv's universal resolution, in the file's own folder, steered), else InvalidInput with
     uv's words; a numpy without wheels for that Python does not count, and packages built
     from their sdists are :class:`FromSource`."""
-    uv, environ = _uv(environ), _pinned(environ, work, pin)
+    marker = pin_marker(question.says, question.pythons[0]) if question.pythons else ""
+    uv, environ = _uv(environ), _pinned(environ, work, pin, marker)
     steering = steering or Steering(environ)
     resolved = _resolver(question, uv, environ, work, steering)
 

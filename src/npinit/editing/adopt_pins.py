@@ -26,6 +26,14 @@ def numpy_for(says: FileSays, python: str | None) -> tuple[str, str]:
     return ",".join(specs), "; ".join(_spelled(e) for e in entries)
 
 
+def pin_marker(says: FileSays, python: str) -> str:
+    """Where a pin chosen for ``python`` applies: the markers of the numpy entries that hold
+    for it ("" for everywhere). The file's other entries (a numpy split by Python) keep
+    their own ranges, so a pin held to every Python would contradict them."""
+    marked = [e.marker for e in says.numpy if e.marker and e.holds_for(python)]
+    return " and ".join(f"({m})" for m in marked)
+
+
 def _spelled(entry: Any) -> str:
     return f"{entry.spelled} in {entry.where}" if entry.where else entry.spelled
 

@@ -275,7 +275,9 @@ def from_uv_lock(
     ``uv sync`` installs (``None``: every group), followed through the markers that hold on
     that platform."""
     data = _read_toml(path)
-    packages = {canonical(p["name"]): p for p in data.get("package", [])}
+    packages: dict[str, list[dict[str, Any]]] = {}
+    for each in data.get("package", []):
+        packages.setdefault(canonical(each["name"]), []).append(each)
     root = _uv_root(data)
     in_lock = root.get("dev-dependencies", {})
     sections = {}
@@ -292,8 +294,7 @@ def from_uv_lock(
                     canonical(root["name"]), root.get("version", ""), Source.PYPI, origin="editable"
                 )
             )
-        for name in sorted(chosen):
-            entry = packages[name]
+        for (name, _), entry in sorted(chosen.items()):
             if entry.get("source") == root.get("source"):  # the project, by its own extras
                 continue
             files = [(w["url"], w["hash"].removeprefix("sha256:")) for w in entry.get("wheels", [])]
@@ -314,19 +315,26 @@ def _uv_root(data: dict[str, Any]) -> dict[str, Any]:
     raise InvalidInput("uv.lock has no entry for the project itself", "run uv lock again")
 
 
-def _walk(edges: list[dict[str, Any]], packages: dict[str, Any], env: dict[str, str]) -> set[str]:
-    chosen: set[str] = set()
+def _walk(
+    edges: list[dict[str, Any]], packages: dict[str, list[dict[str, Any]]], env: dict[str, str]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The entries the edges whose markers hold lead to. A package uv locks at several
+    versions (a numpy split by Python markers) has one entry per version; an edge names its
+    version then."""
+    chosen: dict[tuple[str, str], dict[str, Any]] = {}
     todo = list(edges)
     while todo:
         edge = todo.pop()
         name = canonical(edge["name"])
-        if not _marker_ok(edge.get("marker", ""), env) or name not in packages:
+        versions = packages.get(name, [])
+        entry = next((e for e in versions if e.get("version") == edge.get("version")), None)
+        entry = entry or (versions[0] if len(versions) == 1 else None)
+        if not _marker_ok(edge.get("marker", ""), env) or entry is None:
             continue
-        extras = edge.get("extra", [])
-        if name in chosen and not extras:
+        key, extras = (name, str(entry.get("version", ""))), edge.get("extra", [])
+        if key in chosen and not extras:
             continue
-        chosen.add(name)
-        entry = packages[name]
+        chosen[key] = entry
         todo += entry.get("dependencies", [])
         for extra in extras:
             todo += entry.get("optional-dependencies", {}).get(extra, [])
