@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from npinit.editing.toml_files import repin
+from npinit.editing.requirement_pins import repin
 from tests.helpers import invoke
 
 

@@ -93,7 +93,7 @@ def test_an_include_outside_the_project_is_not_followed(
     assert "outside the project" in err
 
 
-def test_every_pyproject_group_is_edited(
+def test_every_pyproject_group_the_pin_does_not_meet_is_edited(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import tomllib
@@ -110,7 +110,8 @@ def test_every_pyproject_group_is_edited(
     assert code == 0, err
     data = tomllib.loads(pyproject.read_text())
     assert data["project"]["dependencies"] == ["numpy==2.3.5"]
-    assert data["project"]["optional-dependencies"]["plot"] == ["matplotlib", "NumPy==2.3.5"]
+    # a range the pin meets is a constraint, kept; one it does not meet is pinned too
+    assert data["project"]["optional-dependencies"]["plot"] == ["matplotlib", "NumPy<3"]
     assert data["dependency-groups"]["test"][1] == "numpy==2.3.5"
     assert data["dependency-groups"]["test"][2] == {"include-group": "lint"}
     assert data["tool"]["poetry"]["group"]["dev"]["dependencies"]["numpy"] == "==2.3.5"

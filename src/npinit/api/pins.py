@@ -104,13 +104,13 @@ def _recorded_python(
     environments are made with."""
     from dataclasses import replace
 
-    from npinit.editing.adopt_pins import same_numpy
+    from npinit.editing.adopt_pins import range_floor
 
     newer = tuple(
         p
         for p in question.pythons
         if any(r.version == pins.numpy for r in releases_for(p, ""))
-        and same_numpy(question.says, p, asked.pythons[0])
+        and range_floor(question.says, p) == asked.pythons[0]
     )
     pinned = replace(asked, pythons=newer, numpy_ranges={p: f"=={pins.numpy}" for p in newer})
     attempt = pypi_attempt(pinned, steering.environ, work, pins.numpy, steering)

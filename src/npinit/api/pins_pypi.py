@@ -19,8 +19,10 @@ from npinit.editing.adopt_pins import (
     Unsolvable,
     numpy_of,
     pin_marker,
+    pinned_entries,
     releases_for,
 )
+from npinit.editing.requirement_pins import meets
 from npinit.errors import Failure, InvalidInput
 from npinit.record.relock import Keep
 
@@ -42,14 +44,28 @@ def _uv(environ: Mapping[str, str]) -> str:
     return uv
 
 
-def _pinned(environ: Mapping[str, str], work: Path, pin: str, marker: str) -> Mapping[str, str]:
-    """numpy pinned for every Python tried: a constraint, whatever the file says, where the
-    entries that hold for those Pythons apply (``marker``: a numpy split by Python keeps its
-    other entries' ranges)."""
-    if not pin:
+def _pinned(
+    environ: Mapping[str, str], work: Path, pin: str, question: PinQuestion
+) -> Mapping[str, str]:
+    """uv's constraints: every numpy entry of the file (an extra's or a group's too: uv lock
+    resolves them with the rest, and init keeps their ranges) and ``pin`` for the Pythons
+    tried, where the entries it is written to apply (a numpy split by Python keeps its other
+    entries' ranges); the entries the pin replaces are left out (those it is written to,
+    and those whose range it does not meet: init's editors pin them too)."""
+    python = question.pythons[0] if question.pythons else ""
+    replaced = pinned_entries(question.says, python) if pin and python else []
+    lines = [
+        f"numpy{e.spec}" + (f" ; {e.marker}" if e.marker else "")
+        for e in question.says.numpy
+        if e.spec and not e.url and e not in replaced and (not pin or meets(e.spec, pin))
+    ]
+    if pin:
+        marker = pin_marker(question.says, python) if python else ""
+        lines.append(f"numpy=={pin}" + (f" ; {marker}" if marker else ""))
+    if not lines:
         return environ
     constraint = work / "numpy-pin.txt"
-    constraint.write_text(f"numpy=={pin}" + (f" ; {marker}" if marker else "") + "\n", "utf-8")
+    constraint.write_text("\n".join(lines) + "\n", "utf-8")
     already = environ.get("UV_CONSTRAINT", "")
     return {**environ, "UV_CONSTRAINT": f"{already} {constraint}".strip()}
 
@@ -75,8 +91,7 @@ def pypi_attempt(
     (uv's universal resolution, in the file's own folder, steered), else InvalidInput with
     uv's words; a numpy without wheels for that Python does not count, and packages built
     from their sdists are :class:`FromSource`."""
-    marker = pin_marker(question.says, question.pythons[0]) if question.pythons else ""
-    uv, environ = _uv(environ), _pinned(environ, work, pin, marker)
+    uv, environ = _uv(environ), _pinned(environ, work, pin, question)
     steering = steering or Steering(environ)
     resolved = _resolver(question, uv, environ, work, steering)
 

@@ -26,12 +26,29 @@ def numpy_for(says: FileSays, python: str | None) -> tuple[str, str]:
     return ",".join(specs), "; ".join(_spelled(e) for e in entries)
 
 
+def pinned_entries(says: FileSays, python: str) -> list[Any]:
+    """The numpy entries a pin chosen for ``python`` is written to: of those that hold for
+    it, the main dependencies', else an extra's, else a group's (the pin's place; the
+    others' ranges are constraints the pin meets, kept as the file has them). The editors
+    follow the same order (:func:`npinit.editing.toml_files.edit_pyproject`)."""
+    holding = [e for e in says.numpy if e.holds_for(python)]
+    first = min((e.place for e in holding), default=0)
+    return [e for e in holding if e.place == first]
+
+
 def pin_marker(says: FileSays, python: str) -> str:
-    """Where a pin chosen for ``python`` applies: the markers of the numpy entries that hold
-    for it ("" for everywhere). The file's other entries (a numpy split by Python) keep
+    """Where a pin chosen for ``python`` applies: where one of the entries it is written to
+    applies ("" for everywhere). The file's other entries (a numpy split by Python) keep
     their own ranges, so a pin held to every Python would contradict them."""
-    marked = [e.marker for e in says.numpy if e.marker and e.holds_for(python)]
-    return " and ".join(f"({m})" for m in marked)
+    marked = [e.marker for e in pinned_entries(says, python)]
+    return "" if not marked or not all(marked) else " or ".join(f"({m})" for m in marked)
+
+
+def binds(says: FileSays, python: str, other: str) -> bool:
+    """Whether a pin chosen for ``python`` holds for Python ``other`` too (an entry it is
+    written to applies there: uv and Poetry lock that Python with the same pin)."""
+    entries = pinned_entries(says, python)
+    return not entries or any(e.holds_for(other) for e in entries)
 
 
 def _spelled(entry: Any) -> str:
@@ -169,23 +186,18 @@ def candidate_pythons(says: FileSays, python: str | None, source: str) -> list[s
     return sorted(fitting, key=releases.version_key, reverse=True)
 
 
-def same_numpy(says: FileSays, python: str, other: str) -> bool:
-    """Whether the same numpy entries hold for both Pythons (their Python markers)."""
-    return [e.holds_for(python) for e in says.numpy] == [e.holds_for(other) for e in says.numpy]
-
-
 def range_floor(says: FileSays, python: str | None = None) -> str:
     """The oldest Python of the file's range that some release of its numpy range has wheels
     for: uv and Poetry lock the whole range, so the pin must have wheels for it. With
-    ``python``: of the part of the range where the same numpy entries hold as for it (the
-    lockers resolve each part of a split numpy on its own)."""
+    ``python``: of the part of the range a pin chosen for it binds (the lockers resolve
+    each part of a split numpy on its own)."""
     from npinit.knowledge import releases
 
     admitted = [
         p
         for p in releases.known_pythons()
         if (says.pythons is None or p in says.pythons)
-        and (python is None or same_numpy(says, p, python))
+        and (python is None or binds(says, python, p))
     ]
     fitting = [p for p in admitted if releases_for(p, numpy_for(says, p)[0])]
     return (fitting or admitted)[0]

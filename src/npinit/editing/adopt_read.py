@@ -34,6 +34,7 @@ class NumpyEntry:
     spelled: str = ""  # as the file has it, for the decision lines
     where: str = ""  # the included file it is in ("": the file itself)
     url: str = ""  # ``numpy @ URL``: the file it installs
+    place: int = 0  # 0: main dependencies, 1: an extra, 2: a group (see pinned_entries)
 
     def holds_for(self, python: str) -> bool:
         from npinit.editing.pythons import marker_holds
@@ -124,20 +125,23 @@ def _pixi_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
 
 
 def _pyproject_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
+    from dataclasses import replace
+
     from npinit.editing.adopt_poetry import entry_marker
     from npinit.editing.pythons import poetry_to_pep440
 
     found = []
     project: dict[str, Any] = doc["project"] if isinstance(doc.get("project"), dict) else {}
-    lists = [project.get("dependencies") or []]
-    lists += list((project.get("optional-dependencies") or {}).values())
-    lists += list((doc.get("dependency-groups") or {}).values())
-    for items in lists:
-        found += [e for e in (_requirement(i) for i in items if isinstance(i, str)) if e]
+    lists = [(0, project.get("dependencies") or [])]
+    lists += [(1, e) for e in (project.get("optional-dependencies") or {}).values()]
+    lists += [(2, g) for g in (doc.get("dependency-groups") or {}).values()]
+    for place, items in lists:
+        entries = (_requirement(i) for i in items if isinstance(i, str))
+        found += [replace(e, place=place) for e in entries if e]
     poetry = (doc.get("tool") or {}).get("poetry") or {}
     tables = [poetry.get("dependencies") or {}, poetry.get("dev-dependencies") or {}]
     tables += [(g or {}).get("dependencies") or {} for g in (poetry.get("group") or {}).values()]
-    for table in tables:
+    for index, table in enumerate(tables):
         value = table.get("numpy")
         for each in value if isinstance(value, list) else [value]:
             version = each.get("version") if isinstance(each, dict) else each
@@ -145,7 +149,10 @@ def _pyproject_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
                 marker, spelled = entry_marker(each), f"numpy = {version!r}"
                 python = each.get("python") if isinstance(each, dict) else None
                 spelled += f" for python {python!r}" if python else ""
-                found.append(NumpyEntry(poetry_to_pep440(version), marker, spelled))
+                entry = NumpyEntry(
+                    poetry_to_pep440(version), marker, spelled, place=2 * (index > 0)
+                )
+                found.append(entry)
     return found + _pixi_numpy(doc) if "tool" in doc and "pixi" in doc["tool"] else found
 
 

@@ -116,7 +116,7 @@ def set_numpy(
     With ``python``, only the numpy lines whose markers hold for that Python change."""
     from packaging.requirements import Requirement
 
-    from npinit.editing.toml_files import repin
+    from npinit.editing.requirement_pins import repin
 
     lines = text.splitlines(keepends=True)
     indexes = set(numpy_lines(text))

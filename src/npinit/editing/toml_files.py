@@ -4,9 +4,9 @@ change."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from npinit.editing.requirement_pins import meets, repin
 from npinit.errors import InvalidInput
 from npinit.reading import parse_bounded
 
@@ -29,28 +29,6 @@ def _requirement_name(text: str) -> str | None:
         return str(canonicalize_name(Requirement(text).name))
     except InvalidRequirement:
         return None
-
-
-_PARTS = re.compile(
-    r"(?P<name>\s*[A-Za-z0-9][A-Za-z0-9._-]*(?:\s*\[[^\]]*\])?)(?P<gap>\s*)"
-    r"(?P<version>.*?)(?P<marker>\s*(?:;.*)?)",
-    re.DOTALL,
-)
-
-
-def repin(requirement: str, version: str) -> str:
-    """One requirement as its file spells it, pinned to ``==version``: only its version part
-    (a range, or ``@ URL``) changes; the name, extras, marker, quotes and blanks are kept
-    (``numpy>=1.26; python_version < '3.12'`` -> ``numpy==2.1.3; python_version < '3.12'``).
-    The one place a requirement is re-pinned (requirements files, PEP 621 arrays)."""
-    parts = _PARTS.fullmatch(requirement)
-    assert parts is not None  # the caller read it as a requirement
-    was = parts["version"]
-    if not was or was.startswith("@"):  # nothing there, or a URL: the pin follows the name
-        pin = f"=={version}" + (parts["gap"] if not was else "")
-    else:
-        pin = parts["gap"] + (f"(=={version})" if was.startswith("(") else f"=={version}")
-    return parts["name"] + pin + parts["marker"]
 
 
 def _set_string(container: Any, key: Any, value: str) -> None:
@@ -167,11 +145,17 @@ def edit_pyproject(
             "npinit edits PEP 621 and Poetry projects",
         )
     if numpy is not None:
-        pinned = [
-            _pin_arrays(arrays, numpy, marked_for),
-            _pin_poetry(poetry_tables, numpy, origin, marked_for),
-        ]
-        if not any(pinned):
+        # the pin's place: the main dependencies, else an extra, else a group; the others'
+        # numpy ranges the pin meets are constraints, kept (adopt_pins.pinned_entries)
+        pinned = False
+        for some_arrays, some_tables in _places(arrays, poetry_tables):
+            # | and not or: both kinds are pinned
+            pinned = (
+                _pin_arrays(some_arrays, numpy, marked_for, pinned)
+                | _pin_poetry(some_tables, numpy, origin, marked_for, pinned)
+                or pinned
+            )
+        if not pinned:
             _add_numpy(project, poetry, numpy)
     if python is not None:
         _bound_python(project, poetry, python)
@@ -180,9 +164,28 @@ def edit_pyproject(
     return result
 
 
-def _pin_arrays(arrays: list[tuple[str, Any]], numpy: str, marked_for: str | None) -> bool:
+def _places(arrays: list[Any], tables: list[Any]) -> list[tuple[list[Any], list[Any]]]:
+    """The requirement arrays and Poetry tables by place: main, extras, groups."""
+    main = "tool.poetry.dependencies"
+    return [
+        (
+            [a for a in arrays if a[0] == "project.dependencies"],
+            [t for t in tables if t[0] == main],
+        ),
+        ([a for a in arrays if a[0].startswith("project.optional-dependencies.")], []),
+        (
+            [a for a in arrays if a[0].startswith("dependency-groups.")],
+            [t for t in tables if t[0] != main],
+        ),
+    ]
+
+
+def _pin_arrays(
+    arrays: list[tuple[str, Any]], numpy: str, marked_for: str | None, keep_met: bool = False
+) -> bool:
     """Pin numpy in every PEP 508 array that names it (``marked_for``: where its marker
-    holds for that Python); whether one did."""
+    holds for that Python; ``keep_met``: not where its range allows ``numpy`` already);
+    whether one did."""
     from packaging.requirements import Requirement
 
     from npinit.editing.pythons import marker_holds
@@ -191,8 +194,11 @@ def _pin_arrays(arrays: list[tuple[str, Any]], numpy: str, marked_for: str | Non
     for _, deps in arrays:
         for index, item in enumerate(deps):
             if isinstance(item, str) and _requirement_name(item) == "numpy":
-                marker = Requirement(str(item)).marker
+                requirement = Requirement(str(item))
+                marker = requirement.marker
                 if marked_for and marker and not marker_holds(str(marker), marked_for):
+                    continue
+                if keep_met and meets(str(requirement.specifier), numpy, requirement.url):
                     continue
                 _set_string(deps, index, repin(str(item), numpy))
                 done = True
@@ -200,13 +206,18 @@ def _pin_arrays(arrays: list[tuple[str, Any]], numpy: str, marked_for: str | Non
 
 
 def _pin_poetry(
-    tables: list[tuple[str, Any]], numpy: str, origin: str, marked_for: str | None
+    tables: list[tuple[str, Any]],
+    numpy: str,
+    origin: str,
+    marked_for: str | None,
+    keep_met: bool = False,
 ) -> bool:
     """Pin numpy in every Poetry dependency table that names it (a string, or a table's
     ``version``; ``marked_for``: of a list of constraints, or tables with a ``python`` key,
-    those for that Python); whether one did."""
+    those for that Python; ``keep_met``: not where its range allows ``numpy`` already);
+    whether one did."""
     from npinit.editing.adopt_poetry import entry_marker
-    from npinit.editing.pythons import marker_holds
+    from npinit.editing.pythons import marker_holds, poetry_to_pep440
 
     done = False
     for where, table in tables:
@@ -215,8 +226,9 @@ def _pin_poetry(
                 continue
             entry = table[key]
             if isinstance(entry, str):
-                _set_string(table, key, f"=={numpy}")
-                done = True
+                if not (keep_met and meets(poetry_to_pep440(entry), numpy)):
+                    _set_string(table, key, f"=={numpy}")
+                    done = True
                 continue
             several = isinstance(entry, list) and all(isinstance(e, dict) for e in entry)
             if not isinstance(entry, dict) and not (several and marked_for):
@@ -225,7 +237,8 @@ def _pin_poetry(
                     "pin numpy there by hand; npinit edits a string or one table",
                 )
             for each in entry if several else [entry]:
-                if not marked_for or marker_holds(entry_marker(each), marked_for):
+                met = keep_met and meets(poetry_to_pep440(str(each.get("version", ""))), numpy)
+                if (not marked_for or marker_holds(entry_marker(each), marked_for)) and not met:
                     each["version"] = f"=={numpy}"
                     done = True
     return done
