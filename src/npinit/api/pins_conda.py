@@ -27,14 +27,15 @@ _PYTHON_SPEC = re.compile(r"^(?:[\w./-]+::)?python(?:[\s=<>!~\[]|$)")
 Specs = dict[str, list[str]]  # per platform
 
 
-def _read(question: PinQuestion) -> tuple[list[str], Specs, dict[str, Specs]]:
-    """The channels, the specs init pins (per platform) and the other pixi environments'."""
+def _read(question: PinQuestion) -> tuple[list[str], Specs, dict[str, Specs], set[str]]:
+    """The channels, the specs init pins (per platform), the other pixi environments' and
+    the names of those with the default feature (init's numpy pin)."""
     platforms = [p.value for p in question.platforms]
     if question.fit.manager is not Manager.PIXI:
         from npinit.managers.conda import read_specs
 
         channels, specs = read_specs(question.fit.path, question.fit.manager)
-        return channels, {p: specs for p in platforms}, {}
+        return channels, {p: specs for p in platforms}, {}, set()
     import tomllib
 
     from npinit.editing.adopt_pixi import environments
@@ -48,7 +49,12 @@ def _read(question: PinQuestion) -> tuple[list[str], Specs, dict[str, Specs]]:
     return (
         channels,
         by_platform[0],
-        {e.name: s for e, s in zip(found[1:], by_platform[1:], strict=True)},
+        {
+            e.name: {p: [_PIP_EXTRAS.sub("", x) for x in v] for p, v in s.items()}
+            for e, s in zip(found[1:], by_platform[1:], strict=True)
+            if s  # its features' platforms are none of the recorded ones
+        },
+        {e.name for e in found[1:] if any(f is found[0].features[-1] for f in e.features)},
     )
 
 
@@ -69,7 +75,7 @@ def conda_attempt(
     from npinit.managers.conda_engine import channel_urls
     from npinit.record.resolve_conda import solve
 
-    channels, pinned, others = _read(question)
+    channels, pinned, others, sharing = _read(question)
     urls = channel_urls(channels, alias)
     home = Path(environ.get("HOME", "~"))
     cache = Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "npinit"
@@ -100,9 +106,10 @@ def conda_attempt(
         if both and not numpy_open:  # the pip: section's numpy range holds the conda one
             wanted = {p: [*s, f"numpy {question.numpy_ranges[python]}"] for p, s in wanted.items()}
         versions = {numpy_of(section.packages) for section, _ in solved(wanted).values()}
-        if from_pip is not None:  # the conda part resolves for it; the numpy is pip's
-            return from_pip(python)
-        return min(versions, key=version_key)
+        # the conda part resolves for it; a pip: numpy is pip's
+        numpy = from_pip(python) if from_pip is not None else min(versions, key=version_key)
+        _with_numpy({n: s for n, s in others.items() if n in sharing}, solved, numpy)
+        return numpy
 
     return attempt
 
@@ -146,6 +153,21 @@ def pip_held_back(
     return ""
 
 
+def _with_numpy(others: dict[str, Specs], solved: Callable[[Specs], Any], numpy: str) -> None:
+    """Every other pixi environment resolves with the NumPy chosen (the pin init writes in
+    the default feature, which they have), else InvalidInput naming the one that holds
+    that Python back."""
+    for name, specs in others.items():
+        try:
+            solved({p: [*v, f"numpy =={numpy}"] for p, v in specs.items()})
+        except InvalidInput as error:
+            raise InvalidInput(
+                f"Because pixi environment {name!r} does not resolve with numpy {numpy}, we "
+                f"can conclude that this Python is held back ({error.message})",
+                "",
+            ) from None
+
+
 def _solve_others(
     question: PinQuestion, others: dict[str, Specs], solved: Callable[[Specs], Any]
 ) -> None:
@@ -153,10 +175,8 @@ def _solve_others(
     from npinit.errors import InvalidInput
 
     for name, specs in others.items():
-        if not specs:  # its features' platforms are none of the recorded ones
-            continue
         try:
-            solved({p: [_PIP_EXTRAS.sub("", s) for s in v] for p, v in specs.items()})
+            solved(specs)
         except InvalidInput as error:
             raise Unsolvable(
                 f"{question.fit.path.name}: pixi environment {name!r} does not resolve: "
