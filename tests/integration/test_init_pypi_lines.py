@@ -18,7 +18,8 @@ from tests.helpers import invoke
     ("line", "pinned"),
     [
         ("numpy>=1.26; python_version < '3.12'", "numpy==2.1.3; python_version < '3.12'"),
-        ("NumPy >= 1.26 ;python_version<'3.12'", "NumPy ==2.1.3 ;python_version<'3.12'"),
+        ("NumPy >= 1.26 ;python_version<'3.12'", "NumPy == 2.1.3 ;python_version<'3.12'"),
+        ("numpy >= 1.26, < 2 ; os_name == 'nt'", "numpy == 2.1.3 ; os_name == 'nt'"),
         ("numpy[dev] (>=1.26)", "numpy[dev] (==2.1.3)"),
         ("numpy ; sys_platform == 'linux'", "numpy==2.1.3 ; sys_platform == 'linux'"),
         ("numpy @ https://x.org/numpy-2.0.0-cp312-cp312-win_amd64.whl ; os_name=='nt'",

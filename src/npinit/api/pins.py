@@ -22,6 +22,7 @@ from npinit.editing.adopt_pins import (
     Pins,
     Solver,
     Unsolvable,
+    exact_release,
     releases_for,
     table_pins,
 )
@@ -33,7 +34,7 @@ def solver_for(environ: Mapping[str, str], channel_alias: str | None) -> Solver:
     """A solver for :func:`npinit.editing.adopt.decide`."""
 
     def solve(question: PinQuestion) -> Pins:
-        exact = all(re.fullmatch(r"==\s*[\d.]+", r) for r in question.numpy_ranges.values())
+        exact = all(exact_release(r) for r in question.numpy_ranges.values())
         if not question.open_python and exact:
             return table_pins(question)  # nothing left open to choose
         with tempfile.TemporaryDirectory(prefix="npinit-solve-") as work:
@@ -78,8 +79,7 @@ def _exact(question: PinQuestion) -> str:
     """The one NumPy release every Python is held to (``--numpy``, or the file's ``==``
     pin): uv resolves with it as a constraint, so the file's own range cannot replace it."""
     ranges = set(question.numpy_ranges.values())
-    found = re.fullmatch(r"==\s*([\d.]+)", ranges.pop()) if len(ranges) == 1 else None
-    return found.group(1) if found else ""
+    return exact_release(ranges.pop()) if len(ranges) == 1 else ""
 
 
 def _poetry_file(question: PinQuestion, work: Path) -> tuple[Path, tuple[str, ...]]:

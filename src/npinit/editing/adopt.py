@@ -6,7 +6,6 @@ the environment check. Nothing else is touched, nothing is overwritten."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from npinit.editing.adopt_pins import (
     Pins,
     Solver,
     candidate_pythons,
+    exact_release,
     numpy_decision,
     numpy_for,
     pin_kept,
@@ -111,10 +111,9 @@ def _legacy_refusal(says: FileSays, source: str) -> None:
     from npinit.knowledge import releases
 
     for entry in says.numpy:
-        exact = re.fullmatch(r"==\s*(\d+(?:\.\d+)*)", entry.spec)
-        if exact is None:
+        version = exact_release(entry.spec)
+        if not version:
             continue
-        version = exact.group(1)
         known = [r for r in releases.all_releases() if r.version == version]
         supported = set(releases.known_pythons())
         if known and set(known[0].pythons) & supported:

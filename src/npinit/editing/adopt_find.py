@@ -165,9 +165,12 @@ def choose(
             )
         fits = narrowed
     if len(fits) > 1:
+        managers = " or ".join(f"--manager {f.manager.value}" for f in fits)
         raise InvalidInput(
             f"several files fit {root}: {describe(fits, root)}",
-            "give the file (npinit init PATH) or the manager (--manager)",
+            f"give {managers}"  # the file is given: it fits several managers
+            if file is not None
+            else "give the file (npinit init PATH) or the manager (--manager)",
         )
     return _recordable(fits[0], root)
 

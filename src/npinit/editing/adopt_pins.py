@@ -83,6 +83,12 @@ class Pins:
     numpy_for: str = ""  # the Python NumPy was chosen for, when not this one (a range's oldest)
 
 
+def exact_release(spec: str) -> str:
+    """The release an exact pin names (``==1.26.4``, ``===1.26.4``), else ""."""
+    found = re.fullmatch(r"===?\s*(\d+(?:\.\d+)*)", spec.strip())
+    return found.group(1) if found else ""
+
+
 Solver = Callable[[PinQuestion], Pins]
 OFFLINE_HINT = "--no-solve decides from the release table alone (offline)"
 
@@ -241,8 +247,7 @@ def wheel_pythons(
 
 def pin_kept(says: FileSays, pins: Pins) -> bool:
     """Whether the file's own exact pin is the release chosen."""
-    exact = re.fullmatch(r"==\s*(\d+(?:\.\d+)*)", numpy_for(says, pins.python)[0])
-    return bool(exact and exact.group(1) == pins.numpy)
+    return exact_release(numpy_for(says, pins.python)[0]) == pins.numpy
 
 
 def numpy_decision(says: FileSays, pins: Pins, asked: bool, solved: bool) -> list[str]:

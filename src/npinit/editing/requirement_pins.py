@@ -15,15 +15,18 @@ _PARTS = re.compile(
 def repin(requirement: str, version: str) -> str:
     """One requirement as its file spells it, pinned to ``==version``: only its version part
     (a range, or ``@ URL``) changes; the name, extras, marker, quotes and blanks are kept
-    (``numpy>=1.26; python_version < '3.12'`` -> ``numpy==2.1.3; python_version < '3.12'``).
+    (``numpy>=1.26; python_version < '3.12'`` -> ``numpy==2.1.3; python_version < '3.12'``,
+    ``numpy >= 1.26`` -> ``numpy == 2.1.3``).
     The one place a requirement is re-pinned (requirements files, PEP 621 arrays)."""
     parts = _PARTS.fullmatch(requirement)
     assert parts is not None  # the caller read it as a requirement
     was = parts["version"]
     if not was or was.startswith("@"):  # nothing there, or a URL: the pin follows the name
         pin = f"=={version}" + (parts["gap"] if not was else "")
-    else:
-        pin = parts["gap"] + (f"(=={version})" if was.startswith("(") else f"=={version}")
+    else:  # a blank after the range's first operator stays (``>= 1.26`` -> ``== 2.1.3``)
+        blank = re.match(r"\(?\s*[<>=!~]+(\s*)", was)
+        pinned = f"=={blank.group(1) if blank else ''}{version}"
+        pin = parts["gap"] + (f"({pinned})" if was.startswith("(") else pinned)
     return parts["name"] + pin + parts["marker"]
 
 

@@ -1,0 +1,56 @@
+"""What the black-box run of 85f60b6 found in init's lines (issue 26), from the release
+table (no index needed): ``numpy===2.1.3`` is the file's exact pin, kept (it was called "the
+newest release" and rewritten to ``==2.1.3``); a given file that fits two managers is
+answered with the managers to choose, not with "give the file"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from npinit.editing.adopt_pins import exact_release
+from tests.helpers import invoke
+
+
+@pytest.mark.parametrize(
+    ("spec", "release"),
+    [
+        ("==2.1.3", "2.1.3"),
+        ("===2.1.3", "2.1.3"),
+        ("== 1.26", "1.26"),
+        (">=2.1.3", ""),
+        ("==2.1.*", ""),
+    ],
+)
+def test_an_exact_pin_names_its_release(spec: str, release: str) -> None:
+    assert exact_release(spec) == release
+
+
+def test_an_arbitrary_equality_pin_is_the_files_pin_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "numpy===2.1.3\nscipy\n"
+    (tmp_path / "requirements.txt").write_text(text)
+    code, out, err = invoke(["init", "--no-input", "--json", "--python", "3.12"], tmp_path, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["numpy"] == "2.1.3"
+    assert "NumPy 2.1.3: the file's pin, kept (it fits Python 3.12)" in report["decisions"]
+    assert (tmp_path / "requirements.txt").read_text() == text
+
+
+def test_a_given_file_that_fits_two_managers_asks_for_the_manager(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file was given: the hint names the managers to choose (it said to give the
+    file)."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0"\ndependencies = ["numpy>=2"]\n'
+    )
+    code, _, err = invoke(["init", "--no-input", "pyproject.toml"], tmp_path, capsys)
+    assert code == 2
+    assert "give --manager uv or --manager pip" in err, err
+    assert "npinit init PATH" not in err
+    assert not (tmp_path / ".npinit.toml").exists()
