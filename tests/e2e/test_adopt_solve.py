@@ -25,12 +25,6 @@ PYPI_FILES += [f for f in all_files() if EXPECTED.get(f.name, "").startswith("re
 SOLVE_REFUSED: dict[str, str] = {}  # pybaselines' missing include: refused without solving
 
 
-# uv and Poetry lock with an interpreter of the recorded Python (this machine has 3.9-3.13):
-# xarray's range resolves up to 3.14, so 3.13 is asked for; mlcourse's torch and
-# torchvision hold it at 3.12, LLMs-from-scratch's at 3.13 (solved)
-LOCKED_WITH_AN_INTERPRETER = {"xarray__pyproject.toml"}
-
-
 def expected_solved(fixture: Path) -> tuple[str, str]:
     """(--manager to give, or ""; the refusal's words, or "")."""
     want = expected(fixture)
@@ -161,11 +155,11 @@ SLOW = {"pandas__requirements-dev.txt"}
 def test_every_adopted_pypi_real_file_locks_first_try(
     fixture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """With the pins init chose: xarray's range is recorded with its newest Python (3.14),
+    which need not be installed (uv lock runs with a Python of the range)."""
     root, relative = place(tmp_path, fixture)
     manager, refusal = expected_solved(fixture)
     args = ["init", relative, "--no-input", "--json", *(["--manager", manager] if manager else [])]
-    if fixture.name in LOCKED_WITH_AN_INTERPRETER:
-        args += ["--python", "3.13"]  # uv lock and poetry lock run one; 3.13 is installed here
     before = tree(root)
     code, out, err = invoke(args, root, capsys)
     if refusal:
