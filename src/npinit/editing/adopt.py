@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -183,7 +184,9 @@ def decide(
     pins = (solver or table_pins)(question)
     where = f"platforms: {', '.join(names)} ({why})"
     decisions = _decisions(question, pins, (python, blas, numpy), solver is not None, root, where)
-    edits, notes = _edits(says, pins, fit.path, blas, current_platform, plan_set)
+    edits, notes = _edits(
+        says, pins, fit.path, blas, current_platform, partial(plan_set, root=root)
+    )
     decisions += [n for n in notes if n not in decisions]  # what the edits say (--hash lines)
     range_kept = says.python_spelled if says.pythons and len(says.pythons) > 1 else ""
     return InitPlan(

@@ -126,15 +126,17 @@ def plan_set(
     channel: str | None = None,
     current_platform: Platform | None = None,
     marked_for: str | None = None,
+    root: Path | None = None,
 ) -> SetResult:
     """Every edit ``npinit set`` would make; raises InvalidInput and changes nothing when any
     request is invalid for the project or any file cannot be parsed. ``marked_for``: of
-    numpy entries with Python markers, only those that hold for this Python change."""
+    numpy entries with Python markers, only those that hold for this Python change; ``root``:
+    the project a file ``target`` is in (where its includes may be)."""
     from npinit.editing.context import resolve_numpy
 
     if numpy is None and python is None and blas is None and channel is None:
         raise InvalidInput("nothing to change", "give --numpy, --blas, --python or --channel")
-    plan = _read_plan(target, current_platform)
+    plan = _read_plan(target, current_platform, root)
     plan.python = _checked_python(python, plan)
     release = _release(numpy, plan)
     plan.version = release.version if release else None
@@ -155,14 +157,15 @@ def plan_set(
     return SetResult(plan.root, final, plan.version, plan.python, blas, _warnings(final, plan))
 
 
-def _read_plan(target: Path, current_platform: Platform | None) -> SetPlan:
-    """The files of ``target`` read and checked inside it, their kinds, includes, context."""
+def _read_plan(target: Path, current_platform: Platform | None, top: Path | None) -> SetPlan:
+    """The files of ``target`` read and checked inside it (or inside ``top``, the project a
+    file is in), their kinds, includes, context."""
     from npinit.editing import requirements
     from npinit.editing.context import read_context
     from npinit.jail import check_inside
 
     paths = _files(target)
-    root = target if target.is_dir() else target.parent
+    root = top or (target if target.is_dir() else target.parent)
     raw_texts = {p: read_editable(p) for p in paths}  # a FIFO or a device is named as such first
     for path in paths:  # before any diff is shown: no file edited through a link out
         check_inside(root, path, "the project" if target.is_dir() else str(root))
@@ -205,8 +208,9 @@ def _pip_includes(
         known = next((p for p in texts if p.resolve() == file.resolve()), None)
         if file == section or (known is None and not file.exists()):
             continue
-        if known is None:
-            texts[file], kinds[file], known = text, "requirements", file
+        if known is None:  # ../reqs.txt named as the project has it
+            known = Path(os.path.normpath(file))
+            texts[known], kinds[known] = text, "requirements"
         for parent in parents.get(file, set()):
             included_by.setdefault(known, set()).add(path if parent == section else parent)
 
