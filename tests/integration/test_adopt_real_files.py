@@ -41,7 +41,8 @@ EXPECTED: dict[str, str] = {
     "PythonDataScienceHandbook__requirements.txt": (
         "refused: requirements.txt: numpy==1.11 has no wheel for any Python npinit supports "
         "(3.8 on; NumPy's first release with wheels for Python 3.8 is 1.17.3) (the newest "
-        "release that fits: NumPy 1.17.5 (Python 3.8); npinit init --numpy 1.17.5)"
+        "release that fits: NumPy 1.17.5 (Python 3.8); pin it in requirements.txt "
+        "(numpy==1.11 -> numpy==1.17.5), then run npinit init again)"
     ),
     "numpy__pyproject.toml": (
         'refused: pyproject.toml is NumPy\'s own project ([project] name = "numpy"): npinit '

@@ -126,7 +126,7 @@ def _legacy_refusal(says: FileSays, source: str) -> None:
                 if known
                 else f"has no wheel for any Python npinit supports ({_first_wheels()})"
             ),
-            _nearest_hint(version, supported),
+            _nearest_hint(version, supported, entry.spelled.strip(), source),
         )
 
 
@@ -140,9 +140,10 @@ def _first_wheels() -> str:
     return f"{oldest} on; NumPy's first release with wheels for Python {oldest} is {first.version}"
 
 
-def _nearest_hint(version: str, supported: set[str]) -> str:
+def _nearest_hint(version: str, supported: set[str], spelled: str, source: str) -> str:
     """The newest release of the pin's line that has wheels (else of the oldest line npinit
-    proves: the nearest to the pin), with its Pythons, as the command to run."""
+    proves: the nearest to the pin), with its Pythons, as the change to make: the file's
+    exact pin is the file's to change (--numpy is held to the file's own range)."""
     from npinit.knowledge import releases
 
     fits = [r for r in releases.all_releases() if not r.yanked and set(r.pythons) & supported]
@@ -152,7 +153,8 @@ def _nearest_hint(version: str, supported: set[str]) -> str:
     pythons = ", ".join(p for p in newest.pythons if p in supported)
     return (
         f"the newest release that fits: NumPy {newest.version} (Python {pythons}); "
-        f"npinit init --numpy {newest.version}"
+        f"pin it in {source} ({spelled or 'numpy'} -> numpy=={newest.version}), then run "
+        "npinit init again"
     )
 
 
