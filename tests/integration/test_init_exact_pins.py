@@ -54,3 +54,16 @@ def test_a_given_file_that_fits_two_managers_asks_for_the_manager(
     assert "give --manager uv or --manager pip" in err, err
     assert "npinit init PATH" not in err
     assert not (tmp_path / ".npinit.toml").exists()
+
+
+def test_a_pin_of_no_release_is_named_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """numpy==2.9.0 does not exist: said so, with the newest release npinit knows (it was
+    "has no wheel for any Python npinit supports ... NumPy 1.17.5")."""
+    (tmp_path / "requirements.txt").write_text("numpy==2.9.0\n")
+    code, _, err = invoke(["init", "--no-input"], tmp_path, capsys)
+    assert code == 2
+    assert "requirements.txt: numpy==2.9.0 names no NumPy release (npinit knows 1.17.0 to" in err
+    assert "1.17.5" not in err and "no wheel" not in err, err
+    assert not (tmp_path / ".npinit.toml").exists()

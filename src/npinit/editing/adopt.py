@@ -119,6 +119,7 @@ def _legacy_refusal(says: FileSays, source: str) -> None:
         supported = set(releases.known_pythons())
         if known and set(known[0].pythons) & supported:
             continue
+        _refuse_unknown(entry.spelled.strip() or f"numpy=={version}", version, known, source)
         raise InvalidInput(
             f"{source}: {entry.spelled.strip() or 'numpy ' + version} "
             + (
@@ -128,6 +129,23 @@ def _legacy_refusal(says: FileSays, source: str) -> None:
             ),
             _nearest_hint(version, supported, entry.spelled.strip(), source),
         )
+
+
+def _refuse_unknown(spelled: str, version: str, known: list[Any], source: str) -> None:
+    """An exact pin of no NumPy release (none that old: the legacy refusal says so)."""
+    from packaging.version import Version
+
+    from npinit.knowledge import releases
+
+    every = releases.all_releases()
+    if known or Version(version) < Version(every[0].version):
+        return
+    newest = every[-1].version
+    raise InvalidInput(
+        f"{source}: {spelled} names no NumPy release (npinit knows {every[0].version} to "
+        f"{newest}, from the index)",
+        f"pin a release (numpy=={newest} is the newest), or a range",
+    )
 
 
 def _first_wheels() -> str:
