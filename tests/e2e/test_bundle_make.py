@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -215,8 +216,12 @@ def test_a_file_linked_out_of_the_bundle_is_refused_by_check_and_create_alike(
     assert code == 1 and err.count("not listed") == 1 and "symlink" not in err, err
 
 
-def _pip_project_on(tmp_path: Path, capsys: pytest.CaptureFixture[str], index: str) -> Path:
-    """A pip project whose requirements name a local index (credentials in its URL)."""
+def _pip_project_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], index: str, files: Path
+) -> Path:
+    """A pip project whose requirements name a local index (credentials in its URL), which
+    serves ``files`` and a stand-in wheel of the NumPy the project records (its tinypkg
+    needs numpy: a lock without the recorded numpy is refused)."""
     code, _, err = invoke(
         ["new", "tp", "--manager", "pip", "--python", "3.12", "--no-solve", "--no-input",
          "--platform", "linux-64", "--platform", "win-64"],
@@ -224,6 +229,8 @@ def _pip_project_on(tmp_path: Path, capsys: pytest.CaptureFixture[str], index: s
     )  # fmt: skip
     assert code == 0, err
     project = tmp_path / "tp"
+    recorded = tomllib.loads((project / ".npinit.toml").read_text())["project"]["numpy"]
+    wheel(files, "numpy", recorded)
     (project / "requirements.txt").write_text(f"--index-url {index}/simple/\ntinypkg==1.0\n")
     code, _, err = invoke(["lock"], project, capsys)
     assert code == 0, err
@@ -234,11 +241,10 @@ def test_credentials_are_used_never_written_and_a_second_run_fetches_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     files = tmp_path / "wheels"
-    wheel(files, "tinypkg", "1.0", ("tinydep>=1",))
-    wheel(files, "tinydep", "2.0")
+    wheel(files, "tinypkg", "1.0", ("numpy>=1",))
     with serve(files, "teacher", "s3cret-pw") as server:
         index = server.url.replace("http://", "http://teacher:s3cret-pw@")
-        project = _pip_project_on(tmp_path, capsys, index)
+        project = _pip_project_on(tmp_path, capsys, index, files)
         assert "s3cret-pw" in (project / "npinit.lock").read_text()  # the lock's inputs hold it
         locked = len(server.files)
         out = project / "offline"  # inside the project: never copied into itself
@@ -273,12 +279,11 @@ def test_json_counts_every_file_and_platform_rechecks_what_it_keeps(
     the same lock re-hashes the platforms it already has (a damaged file downloaded again);
     a channel token in a URL's path is written nowhere in the bundle."""
     files = tmp_path / "wheels"
-    wheel(files, "tinypkg", "1.0", ("tinydep>=1",))
-    wheel(files, "tinydep", "2.0")
+    wheel(files, "tinypkg", "1.0", ("numpy>=1",))
     token = "tk-0123-SECRET-abcd"
     with serve(files, "teacher", "s3cret-pw") as server:
         index = server.url.replace("http://", "http://teacher:s3cret-pw@")
-        project = _pip_project_on(tmp_path, capsys, index)
+        project = _pip_project_on(tmp_path, capsys, index, files)
         (project / "channels.md").write_text(
             f"mirror: https://conda.anaconda.org/t/{token}/conda-forge/linux-64/x.conda\n"
         )
@@ -433,9 +438,9 @@ def test_the_workshop_readme_says_how_to_make_and_check_the_bundle(
     import re
 
     files = tmp_path / "wheels"
-    wheel(files, "tinypkg", "1.0")
+    wheel(files, "tinypkg", "1.0", ("numpy>=1",))
     with serve(files, "u", "p") as server:
-        project = _pip_project_on(tmp_path, capsys, server.url.replace("//", "//u:p@"))
+        project = _pip_project_on(tmp_path, capsys, server.url.replace("//", "//u:p@"), files)
         readme = (project / "README.md").read_text()
         offline = readme.split("## Before the workshop", 1)[1].split("### Offline", 1)[1]
         blocks = re.findall(r"```\n(.*?)```", offline, re.S)
