@@ -81,3 +81,19 @@ def test_channels_of_features_by_priority() -> None:
     _, (default, gpu) = environments(doc)
     assert default.channels == ("conda-forge",)
     assert gpu.channels == ("nvidia", "conda-forge", "bioconda")
+
+
+def test_a_pinned_numpy_keeps_its_quotes_in_a_string_and_in_an_inline_table() -> None:
+    """Only the version changes (black-box finding: an inline table's single-quoted version
+    came back double-quoted); a string and a target's inline table alike."""
+    from npinit.editing.toml_files import edit_pixi
+
+    text = (
+        "[workspace]\nchannels = ['conda-forge']\nplatforms = ['linux-64']\n\n"
+        "[dependencies]\nnumpy = { version = '>=2.3,<2.5', build = \"*\" }\n\n"
+        "[target.linux-64.dependencies]\nnumpy = '>=2.3'\n"
+    )
+    edited = edit_pixi(text, "pixi.toml", numpy="2.4.6")
+    assert edited == text.replace("'>=2.3,<2.5'", "'==2.4.6'").replace(
+        "numpy = '>=2.3'", "numpy = '==2.4.6'"
+    )

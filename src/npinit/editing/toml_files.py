@@ -294,10 +294,9 @@ def edit_pixi(
         table_at(doc, ("target", platform, "dependencies"), origin)
     # numpy is pinned where it is: [dependencies], a target's, a feature's
     placed = _numpy_tables(doc, origin) if numpy is not None else []
-    for table in placed:
-        _set_string(table, "numpy", f"=={numpy}") if isinstance(table["numpy"], str) else table[
-            "numpy"
-        ].__setitem__("version", f"=={numpy}")
+    for table in placed:  # a string, or an inline table's version: its quotes kept
+        entry = table if isinstance(table["numpy"], str) else table["numpy"]
+        _set_string(entry, "numpy" if entry is table else "version", f"=={numpy}")
     if table_at(doc, ("dependencies",), origin) is None and (
         (numpy is not None and not placed) or python is not None or blas is not None
     ):
