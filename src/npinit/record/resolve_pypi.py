@@ -211,11 +211,9 @@ def _failed(platforms: list[Platform], output: str) -> None:
     lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
     text = " ".join(lines)
     if "No solution found" in text or "unsatisfiable" in text:
-        detail = next((line for line in lines if "requirements are unsatisfiable" in line), "")
-        detail = detail or (lines[1] if len(lines) > 1 else lines[0] if lines else "")
         raise InvalidInput(
             f"the requirements cannot be resolved for "
-            f"{', '.join(p.value for p in platforms)}: {detail[:300]}",
+            f"{', '.join(p.value for p in platforms)}: {unsolvable_reason(lines)}",
             "change the pins, or lock fewer platforms (--platform)",
         )
     clean = [line.removeprefix("error:").removeprefix("Caused by:").strip() for line in lines]
@@ -225,6 +223,15 @@ def _failed(platforms: list[Platform], output: str) -> None:
         f"locking failed: {': '.join(said)[:400] or 'uv said nothing'}",
         "check the package index (is it reachable?) and the requirements",
     )
+
+
+def unsolvable_reason(lines: list[str]) -> str:
+    """uv's explanation after "No solution found", whole (the package that holds a pin back
+    is in its first sentence, the conclusion in its last), cut between words past 400."""
+    start = next((i + 1 for i, line in enumerate(lines) if "No solution found" in line), 0)
+    words = " ".join(line.removeprefix("cause:").lstrip("╰─▶ ") for line in lines[start:])
+    reason = " ".join(words.split()) or " ".join(lines)
+    return reason if len(reason) <= 400 else reason[:400].rsplit(" ", 1)[0] + " ..."
 
 
 # -- uv.lock and poetry.lock -----------------------------------------------------------------
