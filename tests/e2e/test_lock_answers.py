@@ -11,6 +11,7 @@ import shutil
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,17 @@ def conda_locked(tmp_path_factory: pytest.TempPathFactory, channel: Path) -> Pat
              "mkl", "--platform", "linux-64", "--no-input", "--no-solve"], root)  # fmt: skip
     _npinit(["lock", "--channel-alias", channel.as_uri()], root / "ca")
     return root / "ca"
+
+
+def _check_and_create_refuse(project: Path, says: str, channel: Path, capsys: Any) -> None:
+    """lock --check names ``says`` in one line (exit 2), and create refuses it before it
+    installs anything."""
+    code, _, err = invoke(["lock", "--check"], project, capsys)
+    assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
+    args = ["create", "--no-check", "--channel-alias", channel.as_uri()]
+    code, _, err = invoke(args, project, capsys)
+    assert code == 2 and says in err, err
+    assert not (project / ".conda").exists()
 
 
 CONDA_ANSWERS = {
@@ -76,12 +88,7 @@ def test_conda_lock_check_compares_each_recorded_answer_with_the_sections(
     _both(project, old, new)
     inputs = tomllib.loads((project / "npinit.lock").read_text())["inputs"]
     assert new.split(" = ")[1].strip('"') in str(inputs[new.split(" = ")[0]])  # inputs agree
-    code, _, err = invoke(["lock", "--check"], project, capsys)
-    assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
-    args = ["create", "--no-check", "--channel-alias", channel.as_uri()]
-    code, _, err = invoke(args, project, capsys)
-    assert code == 2 and says in err, err
-    assert not (project / ".conda").exists()
+    _check_and_create_refuse(project, says, channel, capsys)
 
 
 def test_pip_lock_check_compares_the_numpy_answer_with_the_section(
@@ -157,12 +164,7 @@ def test_a_section_without_numpy_or_with_two_does_not_fit(
     project = tmp_path / "ca"
     shutil.copytree(conda_locked, project)
     _numpy_tables(project, change)
-    code, _, err = invoke(["lock", "--check"], project, capsys)
-    assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
-    args = ["create", "--no-check", "--channel-alias", channel.as_uri()]
-    code, _, err = invoke(args, project, capsys)
-    assert code == 2 and says in err, err
-    assert not (project / ".conda").exists()
+    _check_and_create_refuse(project, says, channel, capsys)
 
 
 def test_lock_writes_no_resolution_that_lacks_numpy_on_a_recorded_platform(
