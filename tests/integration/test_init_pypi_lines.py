@@ -114,3 +114,24 @@ def test_a_uv_range_says_newest_only_when_it_is(
     assert f"the newest release for Python {floor}, the oldest of '>={floor}'" in numpy_line
     assert ("with wheels of NumPy" not in python_line) == newest, python_line
     assert ("Python 3.13: the newest with wheels" in python_line) == (not newest)
+
+
+def test_numpy_asked_of_a_file_that_pins_it_by_url_is_one_line_naming_the_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``init --numpy X`` where the file has ``numpy @ URL`` of another release: exit 2, one
+    line saying the file pins NumPy by that URL (named) and what to do, nothing written (it
+    was uv's 'there is no version of numpy==2.2.6'); --numpy of the URL's release is kept."""
+    root = tmp_path / "p"
+    root.mkdir()
+    text = f"numpy @ {WHEEL}\nsix\n"
+    (root / "requirements.txt").write_text(text)
+    code, _, err = invoke(["init", "--no-input", "--numpy", "2.2.6"], root, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert f"requirements.txt pins NumPy by URL (numpy @ '{WHEEL}', NumPy 2.1.3)" in err
+    assert "replace that line with numpy==2.2.6" in err
+    assert sorted(p.name for p in root.iterdir()) == ["requirements.txt"]
+    args = ["init", "--no-solve", "--no-input", "--json", "--numpy", "2.1.3"]
+    code, _, err = invoke(args, root, capsys)
+    assert code == 0, err
+    assert (root / "requirements.txt").read_text() == text

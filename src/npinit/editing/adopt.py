@@ -25,6 +25,7 @@ from npinit.editing.adopt_pins import (
     python_decision,
     releases_for,
     table_pins,
+    url_refusal,
     wheel_pythons,
 )
 from npinit.editing.adopt_read import FileSays, blas_on, read_file
@@ -280,12 +281,14 @@ def _question(
     from npinit.editing.context import resolve_numpy
 
     relative = fit.path.relative_to(root).as_posix()
+    wanted = resolve_numpy(numpy.strip(), None).version if numpy is not None else ""
     if numpy is None:
         _legacy_refusal(says, relative)
+    else:
+        url_refusal(says, wanted, relative)
     pythons = wheel_pythons(says, candidate_pythons(says, python, relative), platforms, relative)
     ranges = {p: numpy_for(says, p)[0] for p in pythons}
     if numpy is not None:
-        wanted = resolve_numpy(numpy.strip(), None).version
         ranges = {p: f"=={wanted}" for p in pythons}
         pythons = [p for p in pythons if releases_for(p, ranges[p])] or pythons
     open_python = python is None and (says.pythons is None or len(says.pythons) > 1)

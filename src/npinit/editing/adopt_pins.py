@@ -245,6 +245,20 @@ def wheel_pythons(
     )
 
 
+def url_refusal(says: FileSays, wanted: str, source: str) -> None:
+    """``--numpy`` of another release than a ``numpy @ URL`` line's: the URL names one file,
+    which no pin can change (exit 2, the URL named, escaped)."""
+    for entry in says.numpy:
+        release = exact_release(entry.spec)
+        if entry.url and release != wanted:
+            raise InvalidInput(
+                f"{source} pins NumPy by URL (numpy @ {entry.url.strip()[:300]!r}, NumPy "
+                f"{release}): --numpy {wanted} cannot change that file",
+                f"replace that line with numpy=={wanted} (or a URL of a NumPy {wanted} "
+                f"file), then run npinit init again; or leave out --numpy to keep {release}",
+            )
+
+
 def pin_kept(says: FileSays, pins: Pins) -> bool:
     """Whether the file's own exact pin is the release chosen."""
     return exact_release(numpy_for(says, pins.python)[0]) == pins.numpy
