@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from npinit.api.pins_conda import conda_attempt, pip_held_back
+from npinit.api.pins_conda import CondaAttempt, conda_attempt, pip_held_back
 from npinit.api.pins_pypi import pypi_attempt
 from npinit.api.pins_steer import Steering
 from npinit.editing.adopt_find import Fit
@@ -68,7 +68,8 @@ def _solve_in(
         else pypi_attempt(asked, environ, work, _exact(question), steering=steering)
     )
     pins = newest_that_resolves(asked, attempt)
-    held = pip_held_back(asked, environ, work, pins.python, pins.numpy)  # a conda pip: numpy
+    held = attempt.held.get(pins.python, "") if isinstance(attempt, CondaAttempt) else ""
+    held = held or pip_held_back(asked, environ, work, pins.python, pins.numpy)  # a pip: numpy
     pins = replace(pins, notes=(*pins.notes, held)) if held else pins
     if whole_range:
         pins = _recorded_python(question, asked, pins, steering, work)

@@ -1,12 +1,16 @@
 """Pins chosen by solving, for conda and pixi files: py-rattler solves the file's conda
 specs on every recorded platform with ``python X.*`` (see :mod:`npinit.api.pins`). A pixi
-manifest is solved environment by environment: the default one (whose numpy init pins) for
-each Python tried, every other one once, as written."""
+manifest is solved as ``npinit lock`` solves it: solve-group by solve-group (pixi solves the
+members of a ``solve-group`` together), the one holding the default environment (whose numpy
+init pins) for each Python tried, every other one once as written and, where it has the
+default feature, with the NumPy chosen. For each Python the NumPy steps down, newest first,
+until every one of them resolves with it on every platform."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,35 +31,61 @@ _PYTHON_SPEC = re.compile(r"^(?:[\w./-]+::)?python(?:[\s=<>!~\[]|$)")
 Specs = dict[str, list[str]]  # per platform
 
 
-def _read(question: PinQuestion) -> tuple[list[str], Specs, dict[str, Specs], set[str]]:
-    """The channels, the specs init pins (per platform), the other pixi environments' and
-    the names of those with the default feature (init's numpy pin)."""
+@dataclass(frozen=True)
+class _Read:
+    """What is solved: the channels, the specs init pins (per platform), the specs the other
+    members of the default environment's solve-group add to them, the other solve-groups'
+    (by name) and the names of those with the default feature (init's numpy pin)."""
+
+    channels: list[str]
+    pinned: Specs
+    group: Specs = field(default_factory=dict)
+    others: dict[str, Specs] = field(default_factory=dict)
+    sharing: frozenset[str] = frozenset()
+
+
+def _read(question: PinQuestion) -> _Read:
     platforms = [p.value for p in question.platforms]
     if question.fit.manager is not Manager.PIXI:
         from npinit.managers.conda import read_specs
 
         channels, specs = read_specs(question.fit.path, question.fit.manager)
-        return channels, {p: specs for p in platforms}, {}, set()
+        return _Read(channels, {p: specs for p in platforms})
     import tomllib
 
-    from npinit.editing.adopt_pixi import environments
+    from npinit.editing.adopt_pixi import environments, solve_groups
     from npinit.editing.adopt_read import pixi_manifest
 
     channels, found = environments(pixi_manifest(tomllib.loads(question.says.text)))
-    by_platform = [
-        {p: e.for_platform(p) for p in platforms if e.platforms is None or p in e.platforms}
-        for e in found
-    ]
-    return (
-        channels,
-        by_platform[0],
-        {
-            e.name: {p: [_PIP_EXTRAS.sub("", x) for x in v] for p, v in s.items()}
-            for e, s in zip(found[1:], by_platform[1:], strict=True)
-            if s  # its features' platforms are none of the recorded ones
-        },
-        {e.name for e in found[1:] if any(f is found[0].features[-1] for f in e.features)},
-    )
+    default, pinning = found[0], found[0].features[-1]
+    pinned = {p: default.for_platform(p) for p in default.on(platforms)}
+    group: Specs = {}
+    others: dict[str, Specs] = {}
+    sharing: set[str] = set()
+    for members in solve_groups(found):
+        mates = [e for e in members if e is not default]
+        together = {p: _group_specs(mates, p) for p in platforms if any(e.on([p]) for e in mates)}
+        if default in members:
+            group = together
+            continue
+        if not together:  # its features' platforms are none of the recorded ones
+            continue
+        others[_group_name(members)] = together
+        if any(f is pinning for e in members for f in e.features):
+            sharing.add(_group_name(members))
+    return _Read(channels, pinned, group, others, frozenset(sharing))
+
+
+def _group_specs(members: list[Any], platform: str) -> list[str]:
+    """The specs of the ``members`` on ``platform`` (those that have it), each once."""
+    specs = [s for e in members if e.on([platform]) for s in e.for_platform(platform)]
+    return list(dict.fromkeys(_PIP_EXTRAS.sub("", s) for s in specs))
+
+
+def _group_name(members: list[Any]) -> str:
+    """``'py312'``, or ``solve-group 'main' ('test', 'old')``: as npinit lock names it."""
+    which = ", ".join(repr(e.name) for e in members)
+    return f"solve-group {members[0].solve_group!r} ({which})" if len(members) > 1 else which
 
 
 def _with_python(specs: list[str], python: str, numpy_open: bool, pip: bool) -> list[str]:
@@ -66,52 +96,119 @@ def _with_python(specs: list[str], python: str, numpy_open: bool, pip: bool) -> 
     return [*specs, f"python {python}.*"]
 
 
-def conda_attempt(
-    question: PinQuestion, environ: Mapping[str, str], alias: str | None, work: Path
-) -> Callable[[str], str]:
-    """``attempt(python)``: the NumPy the file's specs resolve with for Python ``python`` on
-    every platform (the oldest across platforms), else the solver's InvalidInput."""
-    from npinit.knowledge.releases import version_key
-    from npinit.managers.conda_engine import channel_urls
-    from npinit.record.resolve_conda import solve
+STEPS = 12  # NumPy releases tried below the newest for one Python before it is held back
 
-    channels, pinned, others, sharing = _read(question)
-    urls = channel_urls(channels, alias)
-    home = Path(environ.get("HOME", "~"))
-    cache = Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "npinit"
 
-    def solved(specs: dict[str, list[str]]) -> Any:
+class CondaAttempt:
+    """``attempt(python)``: the newest NumPy for which the file's specs resolve with Python
+    ``python`` on every platform (in a pixi manifest, every solve-group with the default
+    feature too), else the solver's InvalidInput for the newest. ``held[python]`` says what
+    held that NumPy below the newest the default environment resolves with."""
+
+    def __init__(
+        self, question: PinQuestion, environ: Mapping[str, str], alias: str | None, work: Path
+    ) -> None:
+        from npinit.managers.conda_engine import channel_urls
+
+        self.question, self.environ, self.alias = question, environ, alias
+        self.read = _read(question)
+        self.urls = channel_urls(self.read.channels, alias)
+        home = Path(environ.get("HOME", "~"))
+        self.cache = Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "npinit"
+        self.held: dict[str, str] = {}
+        _solve_others(question, self.read.others, self.solved)
+        self.pip = question.says.numpy_from == "pip"
+        self.from_pip = _pip_section(question, environ, work) if self.pip else None
+        self.both = not self.pip and any(e.where for e in question.says.numpy)  # and pip:'s
+
+    def solved(self, specs: Specs) -> Any:
         from npinit.model import Platform
+        from npinit.record.resolve_conda import solve
 
         try:
             return solve(
                 {Platform(p): s for p, s in specs.items()},
-                urls,
-                cache=cache,
-                environ=environ,
-                alias=alias,  # a conda-forge:: prefix is read through it too
+                self.urls,
+                cache=self.cache,
+                environ=self.environ,
+                alias=self.alias,  # a conda-forge:: prefix is read through it too
             )
         except Failure as error:
             raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
 
-    _solve_others(question, others, solved)
+    def __call__(self, python: str) -> str:
+        ranges = self.question.numpy_ranges
+        numpy_open = not ranges.get(python)
+        wanted = {
+            p: [*_with_python(s, python, numpy_open, self.pip), *self.read.group.get(p, [])]
+            for p, s in self.read.pinned.items()
+        }
+        if self.both and not numpy_open:  # the pip: section's numpy range holds the conda one
+            wanted = {p: [*s, f"numpy {ranges[python]}"] for p, s in wanted.items()}
+        if self.from_pip is not None:
+            self.solved(wanted)  # the conda part resolves for it; a pip: numpy is pip's
+            return self.from_pip(python)
+        return self._stepping_down(python, wanted)
 
-    pip = question.says.numpy_from == "pip"
-    from_pip = _pip_section(question, environ, work) if pip else None
-    both = not pip and any(e.where for e in question.says.numpy)  # and the pip: section's
+    def _stepping_down(self, python: str, wanted: Specs) -> str:
+        """The newest NumPy every solve holds, stepping down from the newest the default
+        environment resolves with; the first refusal when none of ``STEPS`` does."""
+        from npinit.knowledge.releases import version_key
 
-    def attempt(python: str) -> str:
-        numpy_open = not question.numpy_ranges.get(python)
-        wanted = {p: _with_python(s, python, numpy_open, pip) for p, s in pinned.items()}
-        if both and not numpy_open:  # the pip: section's numpy range holds the conda one
-            wanted = {p: [*s, f"numpy {question.numpy_ranges[python]}"] for p, s in wanted.items()}
-        versions = {numpy_of(section.packages) for section, _ in solved(wanted).values()}
-        # the conda part resolves for it; a pip: numpy is pip's
-        numpy = from_pip(python) if from_pip is not None else min(versions, key=version_key)
-        _with_numpy({n: s for n, s in others.items() if n in sharing}, solved, numpy)
-        return numpy
+        below: list[str] = []
+        first: tuple[str, InvalidInput] | None = None
+        for _ in range(STEPS):
+            try:
+                found = self.solved({p: [*s, *below] for p, s in wanted.items()})
+            except InvalidInput:
+                if first is None:
+                    raise
+                break
+            versions = {numpy_of(section.packages) for section, _ in found.values()}
+            numpy = min(versions, key=version_key)
+            try:
+                self._holds(wanted, numpy, len(versions) > 1)
+            except InvalidInput as error:
+                first = first or (numpy, error)
+                below = [f"numpy <{numpy}"]
+                continue
+            if first is not None:
+                self.held[python] = f"NumPy {numpy}: the newest every solve holds ({first[1].hint})"
+            return numpy
+        assert first is not None
+        raise InvalidInput(first[1].message, "") from None
 
-    return attempt
+    def _holds(self, wanted: Specs, numpy: str, differ: bool) -> None:
+        """InvalidInput unless every platform (when their newest NumPy ``differ``) and every
+        solve-group with the default feature resolve with ``numpy``; its hint is the short
+        reason."""
+        exact = f"numpy =={numpy}"
+        if differ:
+            try:
+                self.solved({p: [*s, exact] for p, s in wanted.items()})
+            except InvalidInput as error:
+                raise InvalidInput(
+                    f"Because numpy {numpy} does not resolve on every platform, we can "
+                    f"conclude that this Python is held back ({error.message})",
+                    f"numpy {numpy} does not resolve on every platform",
+                ) from None
+        for name in sorted(self.read.sharing):
+            try:
+                self.solved({p: [*v, exact] for p, v in self.read.others[name].items()})
+            except InvalidInput as error:
+                said = f"pixi environment {name} does not resolve with numpy {numpy}"
+                raise InvalidInput(
+                    f"Because {said}, we can conclude that this Python is held back "
+                    f"({error.message})",
+                    said,
+                ) from None
+
+
+def conda_attempt(
+    question: PinQuestion, environ: Mapping[str, str], alias: str | None, work: Path
+) -> CondaAttempt:
+    """``attempt(python)`` for a conda or pixi file: see :class:`CondaAttempt`."""
+    return CondaAttempt(question, environ, alias, work)
 
 
 def _pip_section(
@@ -153,21 +250,6 @@ def pip_held_back(
     return ""
 
 
-def _with_numpy(others: dict[str, Specs], solved: Callable[[Specs], Any], numpy: str) -> None:
-    """Every other pixi environment resolves with the NumPy chosen (the pin init writes in
-    the default feature, which they have), else InvalidInput naming the one that holds
-    that Python back."""
-    for name, specs in others.items():
-        try:
-            solved({p: [*v, f"numpy =={numpy}"] for p, v in specs.items()})
-        except InvalidInput as error:
-            raise InvalidInput(
-                f"Because pixi environment {name!r} does not resolve with numpy {numpy}, we "
-                f"can conclude that this Python is held back ({error.message})",
-                "",
-            ) from None
-
-
 def _solve_others(
     question: PinQuestion, others: dict[str, Specs], solved: Callable[[Specs], Any]
 ) -> None:
@@ -179,7 +261,7 @@ def _solve_others(
             solved(specs)
         except InvalidInput as error:
             raise Unsolvable(
-                f"{question.fit.path.name}: pixi environment {name!r} does not resolve: "
+                f"{question.fit.path.name}: pixi environment {name} does not resolve: "
                 f"{error.message}",
                 f"change its requirements; {OFFLINE_HINT}",
             ) from None
