@@ -113,6 +113,29 @@ def test_a_numpy_url_wheel_is_solved_and_locked_with_that_file(
     assert numpy["sha256"]
 
 
+def test_a_uv_range_wider_than_a_numpy_wheel_solves_and_locks_the_wheels_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A uv project of ``>=3.11`` with ``numpy @ URL`` of a cp312 wheel: the solve is for
+    the Python the wheel installs on (it was for 3.11, the range's oldest: 'numpy has no
+    file for linux-64', exit 2), and npinit lock locks that file on the first try."""
+    from tests.integration.test_init_pypi_lines import WHEEL
+
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "d"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        f'dependencies = ["numpy @ {WHEEL}"]\n\n[tool.uv]\n'
+    )
+    code, out, err = invoke(["init", "--no-input", "--json"], root, capsys)
+    assert code == 0, err
+    assert (json.loads(out)["python"], json.loads(out)["numpy"]) == ("3.12", "2.1.3")
+    code, _, err = invoke(["lock"], root, capsys)
+    assert code == 0, err
+    numpy = next(p for p in lock_section(root / "npinit.lock")["packages"] if p["name"] == "numpy")
+    assert (numpy["version"], numpy["url"]) == ("2.1.3", WHEEL)
+
+
 def test_numpy_comes_from_the_solve_of_the_file_as_it_is(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], own_solves: Path
 ) -> None:

@@ -135,3 +135,28 @@ def test_numpy_asked_of_a_file_that_pins_it_by_url_is_one_line_naming_the_url(
     code, _, err = invoke(args, root, capsys)
     assert code == 0, err
     assert (root / "requirements.txt").read_text() == text
+
+
+def test_a_numpy_wheel_for_one_python_of_the_range_says_where_it_installs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``numpy @ URL`` of a cp312 wheel in a project of ``>=3.11``: one line says the wheel
+    installs only on Python 3.12 (and that platform), and 3.12 is recorded without the
+    range (the wheel allows no other Python); nothing said it, and the range was kept."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "d"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        f'dependencies = ["numpy @ {WHEEL}"]\n'
+    )
+    args = ["init", "--no-solve", "--no-input", "--json", "--manager", "uv"]
+    code, out, err = invoke(args, root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    said = [d for d in report["decisions"] if "installs only on" in d]
+    assert said == [
+        f"Python 3.12: numpy @ .../{WHEEL.rsplit('/', 1)[1]!r} installs only on Python 3.12 on "
+        "linux-64 (the file's '>=3.11' allows more; the wheel's Python is recorded)"
+    ], report["decisions"]
+    assert (report["python"], report["python_range"]) == ("3.12", ""), report
+    assert "requires-python" not in (root / ".npinit.toml").read_text()

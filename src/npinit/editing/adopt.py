@@ -7,7 +7,7 @@ the environment check. Nothing else is touched, nothing is overwritten."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -202,7 +202,9 @@ def decide(
     names, why = _platforms(says, fit, platforms, current_platform, blas_request)
     blas_request = blas or blas_on(blas_request, names)  # a pixi target's, where recorded
     question = _question(root, fit, says, python, numpy, names, blas_request)
+    says = question.says  # a numpy wheel's URL narrows the file's Pythons
     pins = (solver or table_pins)(question)
+    pins = replace(pins, notes=(*question.notes, *pins.notes))
     where = f"platforms: {', '.join(names)} ({why})"
     decisions = _decisions(question, pins, (python, blas, numpy), solver is not None, root, where)
     edits, notes = _edits(
@@ -286,14 +288,20 @@ def _question(
         _legacy_refusal(says, relative)
     else:
         url_refusal(says, wanted, relative)
-    pythons = wheel_pythons(says, candidate_pythons(says, python, relative), platforms, relative)
+    candidates = candidate_pythons(says, python, relative)
+    pythons, narrowed = wheel_pythons(says, candidates, platforms, relative)
+    notes = (narrowed,) if narrowed else ()
+    if narrowed:  # a numpy wheel's URL: its Python is the file's (the range is not kept)
+        says = replace(says, pythons=frozenset(pythons))
     ranges = {p: numpy_for(says, p)[0] for p in pythons}
     if numpy is not None:
         ranges = {p: f"=={wanted}" for p in pythons}
         pythons = [p for p in pythons if releases_for(p, ranges[p])] or pythons
     open_python = python is None and (says.pythons is None or len(says.pythons) > 1)
     chosen = tuple(Platform(p) for p in platforms)
-    return PinQuestion(fit, says, tuple(pythons), ranges, chosen, blas, open_python, root=root)
+    return PinQuestion(
+        fit, says, tuple(pythons), ranges, chosen, blas, open_python, root=root, notes=notes
+    )
 
 
 def _decisions(

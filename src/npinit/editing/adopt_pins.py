@@ -68,6 +68,7 @@ class PinQuestion:
     blas: str
     open_python: bool  # the file leaves Python open (no entry, or a range)
     origin: str = ""  # the file's name as the lines say it ("": fit's; a converted Poetry file)
+    notes: tuple[str, ...] = ()  # what the choice among the Pythons already says
     root: Path | None = None  # the project (None: the file's folder), where includes resolve
 
     @property
@@ -211,9 +212,11 @@ def range_floor(says: FileSays, python: str | None = None) -> str:
 
 def wheel_pythons(
     says: FileSays, pythons: list[str], platforms: list[str], source: str
-) -> list[str]:
+) -> tuple[list[str], str]:
     """The Pythons a ``numpy @ URL`` wheel installs on for every recorded platform (a wheel
-    is one Python's and one platform's file); none: exit 2, saying where it installs."""
+    is one Python's and one platform's file), and a line saying so when the file's range
+    allows more (the Python the wheel allows is the one recorded); none: exit 2, saying
+    where it installs."""
     from packaging.utils import parse_wheel_filename
 
     from npinit.knowledge import releases
@@ -221,22 +224,31 @@ def wheel_pythons(
 
     urls = [e.url for e in says.numpy if e.url.split("#")[0].endswith(".whl")]
     if not urls:
-        return pythons
+        return pythons, ""
     tags = [parse_wheel_filename(u.split("#")[0].rsplit("/", 1)[-1])[3] for u in urls]
 
     def installs(python: str, platform: Platform) -> bool:
         return all(any(tag_installs(t, platform, python) for t in each) for each in tags)
 
     fitting = [p for p in pythons if all(installs(p, Platform(n)) for n in platforms)]
-    if fitting:
-        return fitting
     where = [
         f"Python {p} on {n.value}"
         for p in releases.known_pythons()
         for n in Platform
         if installs(p, n)
     ]
-    name = urls[0].split("#")[0].rsplit("/", 1)[-1]
+    name = repr(urls[0].split("#")[0].rsplit("/", 1)[-1])
+    if fitting:
+        allowed = (
+            f"the file's {says.python_spelled!r} allows more"
+            if says.python_spelled
+            else "the file names no Python"
+        )
+        narrowed = (
+            f"Python {', '.join(fitting)}: numpy @ .../{name} installs only on "
+            f"{', '.join(where)} ({allowed}; the wheel's Python is recorded)"
+        )
+        return fitting, narrowed if len(fitting) < len(pythons) else ""
     raise InvalidInput(
         f"{source}: numpy @ .../{name} installs only on {', '.join(where) or 'no platform'}: "
         f"it cannot be locked for Python {', '.join(pythons)} on {', '.join(platforms)}",
