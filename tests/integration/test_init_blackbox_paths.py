@@ -1,5 +1,6 @@
 """What a black-box tester of ``npinit init`` found about paths (issue 26): a file given by
-its absolute path from ``/`` (or from the home folder) made ``/`` the project; a regular
+its absolute path from ``/`` (or from the home folder) made ``/`` the project, and from
+another folder its own folder (``envs/``) although its parent holds ``.git``; a regular
 file named ``tests`` in the way gave exit 1 with an unrelated hint; a control character in
 the file's name made the refusal name ``.npinit.toml``, and is never printed raw."""
 
@@ -22,8 +23,12 @@ ENV = "channels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - numpy\n"
         ("/", ".git", "a"),  # the project that holds it
         ("home", None, "a/b"),
         ("home", "pyproject.toml", "a"),
+        # run from another folder: the project that holds it too (it was a/b, the file's)
+        ("elsewhere", ".git", "a"),
+        ("elsewhere", "pyproject.toml", "a"),
+        ("elsewhere", None, "a/b"),
     ],
-    ids=["root", "root-git", "home", "home-pyproject"],
+    ids=["root", "root-git", "home", "home-pyproject", "else-git", "else-pyproject", "else"],
 )
 def test_a_file_named_from_root_or_home_is_never_a_project_at_root_or_home(
     tmp_path: Path,
@@ -41,7 +46,8 @@ def test_a_file_named_from_root_or_home_is_never_a_project_at_root_or_home(
     elif marker:
         (home / "a" / marker).write_text('[project]\nname = "a"\n')
     monkeypatch.setenv("HOME", str(home))
-    cwd = Path("/") if where == "/" else home
+    cwd = {"/": Path("/"), "home": home, "elsewhere": tmp_path / "elsewhere"}[where]
+    cwd.mkdir(exist_ok=True)
     args = ["init", str(home / "a/b/env.yml"), "--dry-run", "--no-solve", "--no-input", "--json"]
     code, out, err = invoke(args, cwd, capsys)
     assert code == 0, err

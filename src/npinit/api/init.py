@@ -24,26 +24,27 @@ def init_candidates(root: Path, file: Path | None = None) -> list[Fit]:
     return search(root) if root.is_dir() else []
 
 
-_PROJECT_MARKS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg", "pixi.toml")
+_PROJECT_MARKS = (".git", ".hg", ".npinit.toml", "pyproject.toml", "setup.py", "setup.cfg")
+_PROJECT_MARKS += ("pixi.toml",)
 
 
 def init_root(path: Path, cwd: Path) -> tuple[Path, Path | None]:
     """The project folder and the file for ``npinit init PATH``: a folder is the project; a
-    file's project is the current folder when the file is inside it, else its own folder.
-    ``/`` and the home folder are a project only when named: from there, a file's project
-    is the nearest folder below that holds it and a project mark (.git, pyproject.toml,
-    ...), else the file's own folder."""
+    file's project is the current folder when the file is inside it, else the nearest
+    folder above the file that holds a project mark (.git, .npinit.toml, pyproject.toml,
+    ...; the file itself is none), else the file's own folder. ``/`` and the home folder
+    are a project only when named (the search stops below them)."""
     if path.is_dir():
         return path, None
     unnamed = (Path(cwd.anchor), Path.home())
     if path.is_relative_to(cwd) and path != cwd and cwd not in unnamed:
         return cwd, path
-    if cwd in unnamed and path.is_relative_to(cwd):
-        for folder in path.parents:
-            if folder in unnamed:
-                break
-            if any(os.path.lexists(folder / mark) for mark in _PROJECT_MARKS):
-                return folder, path
+    for folder in path.parents:
+        if folder in unnamed:
+            break
+        marks = (folder / mark for mark in _PROJECT_MARKS)
+        if any(os.path.lexists(m) and m != path for m in marks):
+            return folder, path
     return path.parent, path
 
 
