@@ -298,3 +298,42 @@ def test_channel_switch_edits_the_answers_as_toml(
     after = answers_file.read_text()
     assert tomllib.loads(after)["project"]["channel"] == "defaults"
     assert '# not channel = "conda-forge"' in after
+
+
+POETRY_SPLIT = """\
+[tool.poetry]
+name = "demo"
+version = "0.1.0"
+description = ""
+authors = ["A <a@b.c>"]
+package-mode = false
+
+[tool.poetry.dependencies]
+python = "^3.10"
+numpy = [{version = ">=1.26", python = "<3.12"}, {version = ">=2.0", python = ">=3.12"}]
+"""
+
+
+def test_set_numpy_on_a_poetry_numpy_split_by_python_pins_the_recorded_pythons_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Poetry's list of python-constrained numpy entries in an npinit project: set --numpy
+    pins the entry the recorded Python selects and keeps the others (it refused: 'has
+    several constraints'); a lone file without --python is still one line saying what to
+    give."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(POETRY_SPLIT)
+    code, _, err = invoke(["init", "--no-solve", "--no-input", "--python", "3.13"], root, capsys)
+    assert code == 0, err
+    code, _, err = invoke(["set", "--numpy", "2.2.6"], root, capsys)
+    assert code == 0, err
+    assert (root / "pyproject.toml").read_text() == POETRY_SPLIT.replace(
+        'version = ">=2.0"', 'version = "==2.2.6"'
+    )
+    (tmp_path / "lone").mkdir()
+    lone = tmp_path / "lone" / "pyproject.toml"
+    lone.write_text(POETRY_SPLIT)
+    code, _, err = invoke(["set", "--numpy", "2.2.6", str(lone)], tmp_path, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "give --python 3.X" in err, err
+    assert lone.read_text() == POETRY_SPLIT

@@ -140,7 +140,9 @@ def plan_set(
     plan.python = _checked_python(python, plan)
     release = _release(numpy, plan)
     plan.version = release.version if release else None
-    plan.blas, plan.marked_for = blas, marked_for
+    # numpy entries split by Python: the one the new or the recorded Python selects
+    recorded = str(plan.ctx.answers.get("python") or "") or None
+    plan.blas, plan.marked_for = blas, marked_for or plan.python or recorded
     plan.blas_request = blas_facts.parse_request(blas) if blas is not None else None
     plan.reference = release or resolve_numpy("latest", None)  # only the BLAS rules need it
     if channel is not None and channel not in ("conda-forge", "defaults"):

@@ -234,7 +234,8 @@ def _pin_poetry(
             if not isinstance(entry, dict) and not (several and marked_for):
                 raise InvalidInput(
                     f"{origin}: {where}.{key} has several constraints",
-                    "pin numpy there by hand; npinit edits a string or one table",
+                    "give --python 3.X to pin the one for that Python (an npinit project's: "
+                    "its recorded Python), or pin numpy there by hand",
                 )
             for each in entry if several else [entry]:
                 met = keep_met and meets(poetry_to_pep440(str(each.get("version", ""))), numpy)
