@@ -24,8 +24,8 @@ def init_candidates(root: Path, file: Path | None = None) -> list[Fit]:
     return search(root) if root.is_dir() else []
 
 
-_PROJECT_MARKS = (".git", ".hg", ".npinit.toml", "pyproject.toml", "setup.py", "setup.cfg")
-_PROJECT_MARKS += ("pixi.toml",)
+_PROJECT_MARKS: tuple[str, ...] = (".git", ".hg", ".npinit.toml", "pyproject.toml")
+_PROJECT_MARKS += ("setup.py", "setup.cfg", "pixi.toml")
 
 
 def init_root(path: Path, cwd: Path) -> tuple[Path, Path | None]:
