@@ -19,6 +19,7 @@ def package(
     depends: tuple[str, ...] = (),
     files: dict[str, str] | None = None,
     track_features: str = "",
+    constrains: tuple[str, ...] = (),
 ) -> Path:
     files = files or {}
     index = {
@@ -33,6 +34,8 @@ def package(
     }
     if track_features:
         index["track_features"] = track_features
+    if constrains:
+        index["constrains"] = list(constrains)
     if subdir == "noarch":
         index["noarch"] = "generic"
     paths = {

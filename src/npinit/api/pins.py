@@ -68,7 +68,10 @@ def _solve_in(
         else pypi_attempt(asked, environ, work, _exact(question), steering=steering)
     )
     pins = newest_that_resolves(asked, attempt)
-    held = attempt.held.get(pins.python, "") if isinstance(attempt, CondaAttempt) else ""
+    held = ""
+    if isinstance(attempt, CondaAttempt):
+        held = attempt.held.get(pins.python, "")
+        pins = replace(pins, blas=tuple(attempt.blas.get(pins.python, {}).items()))
     held = held or pip_held_back(asked, environ, work, pins.python, pins.numpy)  # a pip: numpy
     pins = replace(pins, notes=(*pins.notes, held)) if held else pins
     if whole_range:

@@ -116,6 +116,7 @@ class CondaAttempt:
         home = Path(environ.get("HOME", "~"))
         self.cache = Path(environ.get("XDG_CACHE_HOME") or home / ".cache") / "npinit"
         self.held: dict[str, str] = {}
+        self.blas: dict[str, dict[str, str]] = {}  # per Python: each platform's, as solved
         _solve_others(question, self.read.others, self.solved)
         self.pip = question.says.numpy_from == "pip"
         self.from_pip = _pip_section(question, environ, work) if self.pip else None
@@ -172,6 +173,7 @@ class CondaAttempt:
                 first = first or (numpy, error)
                 below = [f"numpy <{numpy}"]
                 continue
+            self.blas[python] = {p.value: s.blas.variant for p, (s, _) in found.items()}
             if first is not None:
                 self.held[python] = f"NumPy {numpy}: the newest every solve holds ({first[1].hint})"
             return numpy

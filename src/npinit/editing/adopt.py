@@ -31,6 +31,7 @@ from npinit.editing.adopt_pins import (
 from npinit.editing.adopt_read import FileSays, blas_on, read_file
 from npinit.editing.project import FileEdit
 from npinit.errors import InvalidInput
+from npinit.knowledge.blas import request_as_solved
 from npinit.model import Manager, Platform
 
 
@@ -205,8 +206,17 @@ def decide(
     says = question.says  # a numpy wheel's URL narrows the file's Pythons
     pins = (solver or table_pins)(question)
     pins = replace(pins, notes=(*question.notes, *pins.notes))
+    solved_blas = (
+        ""
+        if blas or says.numpy_from == "pip"
+        else request_as_solved(
+            blas_request, dict(pins.blas), says.channel, fit.manager.per_platform_blas
+        )
+    )  # what each platform gets: a file's nomkl keeps MKL off win-64
+    blas_request = solved_blas or blas_request
     where = f"platforms: {', '.join(names)} ({why})"
-    decisions = _decisions(question, pins, (python, blas, numpy), solver is not None, root, where)
+    asked = (python, blas, numpy)
+    decisions = _decisions(question, pins, asked, solver is not None, root, where, solved_blas)
     edits, notes = _edits(
         says, pins, fit.path, blas, current_platform, partial(plan_set, root=root)
     )
@@ -311,15 +321,18 @@ def _decisions(
     solved: bool,
     root: Path,
     platforms: str,
+    solved_blas: str = "",
 ) -> list[str]:
     """The lines init prints: manager and file, NumPy, Python (``asked``: --python, --blas
-    and --numpy), BLAS, the platforms, the notes, the lines left out."""
+    and --numpy), BLAS (``solved_blas``: what the solve selected, when not the request),
+    the platforms, the notes, the lines left out."""
     fit, says = question.fit, question.says
     python, blas, numpy = asked
     decisions = [f"{fit.manager.value}, from {fit.path.relative_to(root).as_posix()}"]
     decisions += numpy_decision(says, pins, numpy is not None, solved)
     decisions += python_decision(says, pins, python, solved, question.pythons[0])
-    decisions += [_blas_line(blas, says, fit.manager), platforms]
+    blas_line = f"BLAS {solved_blas}: what the solve selects" if solved_blas else ""
+    decisions += [blas_line or _blas_line(blas, says, fit.manager), platforms]
     decisions += [n for n in (says.channel_note, *pins.notes) if n and n not in decisions]
     return decisions + _skipped(says, fit.path)
 

@@ -82,6 +82,7 @@ class Pins:
     numpy: str
     notes: tuple[str, ...] = ()
     numpy_for: str = ""  # the Python NumPy was chosen for, when not this one (a range's oldest)
+    blas: tuple[tuple[str, str], ...] = ()  # conda, pixi: each platform's BLAS, as solved
 
 
 def exact_release(spec: str) -> str:

@@ -49,13 +49,53 @@ SIZE_NOTE = {
 
 def default_variant(channel: Channel, platform: Platform, release: NumpyRelease) -> str:
     """The BLAS a channel or PyPI installs on ``platform`` when nothing selects one."""
-    if channel is Channel.CONDA_FORGE:
-        return "mkl" if platform is Platform.WIN_64 else "openblas"
-    if channel is Channel.DEFAULTS:
-        return "mkl" if platform in DEFAULTS[Blas.MKL][0] else "openblas"
+    if channel is not Channel.PYPI:
+        return conda_default(channel, platform)
     if platform.is_macos and release.accelerate_wheels:
         return "accelerate"
     return "openblas"
+
+
+def conda_default(channel: Channel, platform: Platform) -> str:
+    """The BLAS a conda channel installs on ``platform`` when nothing selects one."""
+    if channel is Channel.CONDA_FORGE:
+        return "mkl" if platform is Platform.WIN_64 else "openblas"
+    return "mkl" if platform in DEFAULTS[Blas.MKL][0] else "openblas"
+
+
+def request_as_solved(
+    request: str, solved: Mapping[str, str], channel: str | None, per_platform: bool
+) -> str:
+    """The BLAS request to record once a solve has said what each platform gets (a file's
+    ``nomkl`` keeps MKL off win-64, a package may need MKL): the one variant every
+    platform got, else (a manager that can say a BLAS per platform) ``request`` with the
+    solved variant for each platform it differs on; "" when ``request`` gives what was
+    solved (a platform the solve names no BLAS for counts as given), nothing was solved,
+    or the ``channel`` is not a conda one."""
+    if not solved or channel not in ("conda-forge", "defaults"):
+        return ""
+    common, overrides = parse_request(request)
+    known = {Platform(p): v for p, v in solved.items() if v in {b.value for b in Blas}}
+
+    def gives(platform: Platform) -> str:
+        wanted = overrides.get(platform, common)
+        default = conda_default(Channel(channel), platform)
+        return default if wanted is Blas.DEFAULT else wanted.value
+
+    differ = {p: v for p, v in known.items() if gives(p) != v}
+    if not differ:
+        return ""
+    if len(known) == len(solved) and len(set(known.values())) == 1:
+        return next(iter(known.values()))
+    if not per_platform:
+        return ""
+    every = {**{p: b.value for p, b in overrides.items()}, **differ}
+    return ",".join(
+        [
+            common.value,
+            *(f"{p.value}={v}" for p, v in sorted(every.items(), key=lambda i: i[0].value)),
+        ]
+    )
 
 
 # the one detector of a BLAS family in a build string, a library file name, a show_config
