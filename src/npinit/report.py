@@ -286,9 +286,10 @@ def read(
     for person in people.values():
         for check, message in against_target(person, target) if target else []:
             fix = (
-                ENVIRONMENT_FIX if check != "target-platform"
+                ENVIRONMENT_FIX
+                if check != "target-platform"
                 else f"the instructor locks it too: npinit lock --platform {person.platform}"
-            )  # fmt: skip
+            )
             person.problems.append(Problem(check, message, fix))
     sent = {key[0] for key in first}
     missing = tuple(n for n in dict.fromkeys(roster) if n.strip().casefold() not in sent)
@@ -310,9 +311,13 @@ def _place(
     if label.casefold() == PLACEHOLDER:
         row = people.setdefault(f"{label} ({name})", Participant(f"{label} ({name})"))
         row.problems.append(
-            Problem("label", f"{name} carries the README's placeholder label {label}",
-                    "ask who sent it to run the command again with --label THEIR-NAME", "warning")
-        )  # fmt: skip
+            Problem(
+                "label",
+                f"{name} carries the README's placeholder label {label}",
+                "ask who sent it to run the command again with --label THEIR-NAME",
+                "warning",
+            )
+        )
         return row
     if key in first:
         other = first[key]

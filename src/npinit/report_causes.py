@@ -14,9 +14,17 @@ if TYPE_CHECKING:
 NOT_THE_LOCK = "not-the-lock"
 # checks that all say "this environment is not the project's": one cause, one fix
 ENVIRONMENT_CHECKS = frozenset(
-    {"lock", "numpy-pin", "numpy-lock", "numpy-python", "blas",
-     "target-numpy", "target-python", "target-blas"}
-)  # fmt: skip
+    {
+        "lock",
+        "numpy-pin",
+        "numpy-lock",
+        "numpy-python",
+        "blas",
+        "target-numpy",
+        "target-python",
+        "target-blas",
+    }
+)
 ENVIRONMENT_FIX = (
     "in the project folder: npinit create (it installs the lock into the environment), "
     "then npinit verify"
@@ -95,9 +103,10 @@ def group_causes(participants: Iterable[Participant]) -> list[Cause]:
         for cause in participant_causes(person.problems):
             if cause.id not in found:
                 title = (
-                    "the environment is not the project's lock" if cause.id == NOT_THE_LOCK
+                    "the environment is not the project's lock"
+                    if cause.id == NOT_THE_LOCK
                     else cause.title
-                )  # fmt: skip
+                )
                 found[cause.id] = Cause(cause.id, title, cause.fix, cause.severity)
             entry = found[cause.id]
             entry.who.append(person.label)
@@ -115,10 +124,13 @@ def against_target(person: Participant, target: Target) -> list[tuple[str, str]]
     if person.python and minor != target.python.removesuffix("t"):
         found.append(("target-python", f"Python {person.python}; the project's is {target.python}"))
     if person.platform and person.platform not in target.blas:
+        theirs = ", ".join(target.blas)
         found.append(
-            ("target-platform",
-             f"platform {person.platform} is not one of the project's ({', '.join(target.blas)})")
-        )  # fmt: skip
+            (
+                "target-platform",
+                f"platform {person.platform} is not one of the project's ({theirs})",
+            )
+        )
     elif person.platform and person.blas and person.blas not in target.blas[person.platform]:
         wanted = " or ".join(target.blas[person.platform])
         found.append(("target-blas", f"BLAS {person.blas}; the project's is {wanted} here"))

@@ -29,8 +29,18 @@ ul { margin: 0; padding-left: 1.1rem; } .fix { color: #4a5568; }
 li.problem { color: #a61b13; } li.warning { color: #8a5a00; }
 .muted { color: #6b7280; }
 """
-COLUMNS = ("Participant", "Status", "Platform", "Python", "NumPy", "BLAS", "Lock", "OS",
-           "Sent", "Problems and fixes")  # fmt: skip
+COLUMNS = (
+    "Participant",
+    "Status",
+    "Platform",
+    "Python",
+    "NumPy",
+    "BLAS",
+    "Lock",
+    "OS",
+    "Sent",
+    "Problems and fixes",
+)
 # a bar's colour says what its value means: the project's (ok), unknown, or not the project's
 MEANING = {"ok": "#1e8e3e", "unknown": "#9aa3af", "problem": "#d93025", "neutral": "#3b6fd8"}
 

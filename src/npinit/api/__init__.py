@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from npinit.api.create import CreateResult as CreateResult
     from npinit.api.create import create_environment as create_environment
     from npinit.api.create import half_built as half_built
-    from npinit.api.doctor import doctor as doctor
+    from npinit.api.diagnose import doctor as doctor
     from npinit.api.edit import apply_set as apply_set
     from npinit.api.edit import plan_set as plan_set
     from npinit.api.info import EXPERIENCES as EXPERIENCES

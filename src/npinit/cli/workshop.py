@@ -13,8 +13,13 @@ from npinit.errors import InvalidInput
 if TYPE_CHECKING:
     from npinit.api import ClassReport
 
-COLOURS = {"ready": "green", "warnings": "yellow", "problems": "red", "warning": "yellow",
-           "problem": "red"}  # fmt: skip
+COLOURS = {
+    "ready": "green",
+    "warnings": "yellow",
+    "problems": "red",
+    "warning": "yellow",
+    "problem": "red",
+}
 
 
 @click.command()

@@ -236,10 +236,16 @@ def blas_on(request: str, platforms: list[str]) -> str:
 
 
 _PLATFORM_WORDS = {
-    "linux-64": "linux-64", "linux64": "linux-64", "linux-aarch64": "linux-aarch64",
-    "osx-64": "osx-64", "osx-arm64": "osx-arm64", "win-64": "win-64", "win64": "win-64",
-    "windows": "win-64", "macos-arm64": "osx-arm64",
-}  # fmt: skip
+    "linux-64": "linux-64",
+    "linux64": "linux-64",
+    "linux-aarch64": "linux-aarch64",
+    "osx-64": "osx-64",
+    "osx-arm64": "osx-arm64",
+    "win-64": "win-64",
+    "win64": "win-64",
+    "windows": "win-64",
+    "macos-arm64": "osx-arm64",
+}
 
 
 def named_platform(path: Path) -> str | None:
