@@ -319,7 +319,9 @@ def bench_create(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object
     ]
 
 
-SLICE = ROOT.parent / "shared" / "fixtures" / "channels" / "conda-forge-blas-slice"
+# the shared data beside the checkout; a git worktree elsewhere names it with NPINIT_SHARED
+SHARED = Path(os.environ.get("NPINIT_SHARED") or ROOT.parent / "shared")
+SLICE = SHARED / "fixtures" / "channels" / "conda-forge-blas-slice"
 TRIPLES = ("x86_64-manylinux_2_28", "aarch64-apple-darwin", "x86_64-pc-windows-msvc")
 RATTLER_SOLVE = """
 import asyncio, sys, rattler
@@ -576,7 +578,7 @@ def bench_bundle(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object
     ]  # fmt: skip
 
 
-PANDAS_DEV = ROOT.parent / "shared" / "fixtures" / "realworld" / "pandas__requirements-dev.txt"
+PANDAS_DEV = SHARED / "fixtures" / "realworld" / "pandas__requirements-dev.txt"
 
 
 def bench_init(fx: Fixtures, npinit: Path, runs: int) -> list[dict[str, object]]:
