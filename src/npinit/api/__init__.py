@@ -47,8 +47,6 @@ if TYPE_CHECKING:
     from npinit.api.diagnose import doctor as doctor
     from npinit.api.edit import apply_set as apply_set
     from npinit.api.edit import plan_set as plan_set
-    from npinit.api.info import EXPERIENCES as EXPERIENCES
-    from npinit.api.info import OSES as OSES
     from npinit.api.info import default_manager as default_manager
     from npinit.api.info import find_project as find_project
     from npinit.api.info import project_environment as project_environment
@@ -103,6 +101,8 @@ if TYPE_CHECKING:
     from npinit.machine import probe_timeout as probe_timeout
     from npinit.machine import stamp as stamp
     from npinit.machine import this_machine as this_machine
+    from npinit.recommend import EXPERIENCES as EXPERIENCES
+    from npinit.recommend import OSES as OSES
     from npinit.spec import read_project_spec as read_project_spec
 
 

@@ -6,18 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from npinit.model import Manager
-from npinit.recommend import EXPERIENCES, OSES
 from npinit.tomlio import find_project
 
 if TYPE_CHECKING:
     from npinit.knowledge.releases import NumpyRelease
+    from npinit.model import Manager
     from npinit.recommend import Recommendation
     from npinit.record.target import Target
 
 __all__ = [
-    "EXPERIENCES",
-    "OSES",
     "default_manager",
     "find_project",
     "project_environment",
