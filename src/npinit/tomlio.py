@@ -4,6 +4,7 @@ project's ``.npinit.toml``, and atomic writes (see :mod:`npinit.jail`) that keep
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,16 @@ def read_answers(project: Path) -> dict[str, Any]:
 
 def load_answers(data: bytes | str, origin: str) -> dict[str, Any]:
     """Parse the text of a ``.npinit.toml`` (see :func:`read_answers`)."""
-    import tomllib
-
     hint = "fix it, or regenerate it with npinit new --force"
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         if "\x00" in text:
             raise ValueError("it holds NUL bytes")
-        doc = parse_bounded(tomllib.loads, text, origin)
+        doc = scan_answers(text)
+        if doc is None:  # not in the form npinit writes: tomllib reads it, and names the error
+            import tomllib
+
+            doc = parse_bounded(tomllib.loads, text, origin)
     except (UnicodeDecodeError, ValueError) as error:
         reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
         raise InvalidInput(f"{origin} is not valid TOML ({reason})", hint) from None
@@ -47,6 +50,58 @@ def load_answers(data: bytes | str, origin: str) -> dict[str, Any]:
 
     schemas.validate(schemas.ANSWERS, doc, origin, hint)
     return table
+
+
+# the lines of a .npinit.toml as npinit writes them: a table header, or a key and a plain
+# value (a string without escapes, a whole number, true/false, a list of plain strings)
+# (compiled on first use, by re's cache: the commands that only find the project skip it)
+_ANSWERS_HEADER = r'^\[([A-Za-z0-9_-]+)(?:\.(?:"([^"\\]*)"|([A-Za-z0-9_-]+)))?\]$'
+_ANSWERS_VALUE = (
+    r'^([A-Za-z0-9_-]+) = (?:"([^"\\]*)"|(-?[0-9]+)|(true|false)|\[((?:"[^"\\]*"(?:, )?)*)\])$'
+)
+
+
+def scan_answers(text: str) -> dict[str, Any] | None:
+    """A ``.npinit.toml`` in the form npinit writes it, read without a TOML parser (tomllib
+    costs ``create`` more than the rest of reading its project): comments, tables one or two
+    keys deep (bare or quoted), and ``key = value`` lines of plain values, kept only when
+    :func:`toml_key` and :func:`toml_value` write the line back as it is (so it means to TOML
+    what it means here). Any other line (a carriage return, a control character, an escape,
+    an inline table...), a key or table given twice: None, and tomllib reads the file."""
+    doc: dict[str, Any] = {}
+    current = doc
+    for line in text.split("\n"):
+        if not line or (line.startswith("#") and line.isprintable()):
+            continue
+        if not (line.isascii() and line.isprintable()):
+            return None
+        header = re.match(_ANSWERS_HEADER, line)
+        if header:
+            outer, quoted, bare = header.groups()
+            inner = quoted if quoted is not None else bare
+            parent = doc.setdefault(outer, {}) if inner is not None else doc
+            name = outer if inner is None else inner
+            if not isinstance(parent, dict) or name in parent:
+                return None
+            current = parent[name] = {}
+            continue
+        found = re.match(_ANSWERS_VALUE, line)
+        if found is None or found.group(1) in current:
+            return None
+        key, plain, number, flag, items = found.groups()
+        value: Any = (
+            plain
+            if plain is not None
+            else int(number)
+            if number is not None
+            else flag == "true"
+            if flag is not None
+            else re.findall(r'"([^"\\]*)"', items or "")
+        )
+        if line != f"{toml_key(key)} = {toml_value(value)}":
+            return None
+        current[key] = value
+    return doc
 
 
 def toml_value(value: Any) -> str:
