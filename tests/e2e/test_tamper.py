@@ -440,8 +440,10 @@ def test_pixi_refuses_every_tampered_hash_and_version(
 
 @pytest.mark.parametrize(
     "table",
-    ['[pypi-dependencies]\nrich = "*"', '[feature.dev.pypi-dependencies]\nrich = "*"',
-     '[environments]\ndev = ["dev"]', '[target.linux-64.pypi-dependencies]\nrich = "*"',
+    ['[pypi-dependencies]\nrich = { git = "https://github.com/x/rich" }',
+     '[feature.dev.pypi-dependencies]\nrich = { git = "https://github.com/x/rich" }',
+     '[environments]\ndev = ["dev"]',
+     '[target.linux-64.pypi-dependencies]\nrich = { git = "https://github.com/x/rich" }',
      '[system-requirements]\ncuda = "12"'],
 )  # fmt: skip
 def test_a_pixi_table_npinit_cannot_lock_is_refused_by_name(
@@ -454,10 +456,11 @@ def test_a_pixi_table_npinit_cannot_lock_is_refused_by_name(
     project = _copy(pixi_made, tmp_path)
     _edit(project / "pixi.toml", lambda t: t + "\n" + table + "\n")
     before = (project / "npinit.lock").read_bytes()
-    name = table.split("]")[0].lstrip("[")
+    name = table.split("]")[0].lstrip("[").split(".")[0]
+    name = "the PyPI dependency rich has git" if "git" in table else name  # a git entry, by name
     for args in (["lock", "--check"], ["lock", "--channel-alias", forge_alias]):
         code, _, err = invoke(args, project, capsys)
-        assert code == 2 and name.split(".")[0] in err and "cannot lock" in err, err
+        assert code == 2 and name in err and "cannot lock" in err, err
     assert (project / "npinit.lock").read_bytes() == before
 
 
@@ -512,13 +515,8 @@ def pyproject_pixi_made(tmp_path_factory: pytest.TempPathFactory, forge_alias: s
 
 @pytest.mark.parametrize(
     ("change", "name"),
-    [('[tool.pixi.pypi-dependencies]\nrich = "*"', "[tool.pixi.pypi-dependencies]"),
-     ('[tool.pixi.feature.dev.pypi-dependencies]\nrich = "*"',
-      "[tool.pixi.feature.dev.pypi-dependencies]"),
-     ('[tool.pixi.environments]\ndev = ["dev"]',
+    [('[tool.pixi.environments]\ndev = ["dev"]',
       "tool.pixi.environments.dev (its feature 'dev' is not defined)"),
-     ('[tool.pixi.target.linux-64.pypi-dependencies]\nrich = "*"',
-      "[tool.pixi.target.linux-64.pypi-dependencies]"),
      ('[project.optional-dependencies]\nx = ["rich"]', "[project.optional-dependencies]"),
      ('[dependency-groups]\ndev = ["rich"]', "[dependency-groups]")],
 )  # fmt: skip
@@ -547,8 +545,13 @@ def test_a_tool_pixi_table_npinit_cannot_lock_is_refused_by_name(
      lambda t: _once(t, 'numpy = "==2.4.6"', 'numpy = "==2.4.6"\npytest = "*"'),
      lambda t: _once(t, 'dependencies]\npython', 'dependencies]\nlibblas = "*"\npython'),
      lambda t: _once(t, 'requires-python = ">=3.14"',
-                     'requires-python = ">=3.14"\ndependencies = ["rich"]')],
-    ids=["a target table", "a dependency", "another dependency", "[project] dependencies"],
+                     'requires-python = ">=3.14"\ndependencies = ["rich"]'),
+     lambda t: t + '\n[tool.pixi.pypi-dependencies]\nrich = "*"\n',
+     lambda t: t + '\n[tool.pixi.target.linux-64.pypi-dependencies]\nrich = "*"\n',
+     lambda t: t + '\n[tool.pixi.feature.dev.pypi-dependencies]\nrich = "*"\n'
+                   '[tool.pixi.environments]\ndev = ["dev"]\n'],
+    ids=["a target table", "a dependency", "another dependency", "[project] dependencies",
+         "a pypi table", "a target's pypi table", "a feature's pypi table"],
 )  # fmt: skip
 def test_every_tool_pixi_table_is_an_input(
     change: Callable[[str], str],

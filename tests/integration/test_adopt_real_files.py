@@ -52,21 +52,8 @@ EXPECTED: dict[str, str] = {
     "rtpipeline__pyproject.toml": "pip",
     "LLMs-from-scratch__pyproject.toml": "uv",
     "mlcourse__pyproject.toml": "poetry",
-    # what npinit lock refuses, init refuses with lock's own words (one rule)
-    "Network-Analysis-Made-Simple__pyproject.toml": (
-        "refused: pyproject.toml has [project.dependencies], [tool.pixi.pypi-dependencies], "
-        "which npinit cannot lock"
-    ),
-    "LLMs-from-scratch__pixi.toml": (
-        "refused: pixi.toml has [feature.tests.pypi-dependencies], "
-        "[feature.tests.target.win-64.pypi-dependencies], [pypi-dependencies], "
-        "[target.win-64.pypi-dependencies], which npinit cannot lock"
-    ),
-    # features and environments are locked (every environment, in pixi.lock); glum's
-    # benchmark feature has PyPI dependencies, which npinit does not lock yet
-    "glum__pixi.toml": (
-        "refused: pixi.toml has [feature.benchmark.pypi-dependencies], which npinit cannot lock"
-    ),
+    # pixi's PyPI dependencies are locked (uv, the conda packages fixed): adopted
+    "Network-Analysis-Made-Simple__pyproject.toml": "pixi",
     "pybaselines__requirements__requirements-documentation.txt": (
         "refused: requirements-documentation.txt includes requirements.txt, which does not "
         "exist: npinit cannot lock it"

@@ -154,9 +154,10 @@ def test_a_line_pip_refuses_is_refused_with_its_file_and_line(
             {
                 "p/pixi.toml": '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n'
                 '[dependencies]\nnumpy = "*"\n[feature.test.dependencies]\npytest = "*"\n'
-                '[feature.test.pypi-dependencies]\nrich = "*"\n[environments]\ntest = ["test"]\n'
+                '[feature.test.pypi-dependencies]\nrich = { git = "https://github.com/x/rich" }\n'
+                '[environments]\ntest = ["test"]\n'
             },
-            "pixi.toml has [feature.test.pypi-dependencies], which npinit cannot lock",
+            "pixi.toml: the PyPI dependency rich has git, which npinit cannot lock",
         ),
     ],
     ids=["outside-include", "pixi-features"],

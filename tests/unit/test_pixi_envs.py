@@ -52,11 +52,10 @@ def test_features_and_environments_are_locked(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "named"),
     [
-        ('[feature.test.pypi-dependencies]\nrich = "*"\n', "[feature.test.pypi-dependencies]"),
         ('[feature.test.system-requirements]\ncuda = "12"\n', "[feature.test.system-requirements]"),
         (
-            '[feature.test.target.linux-64.pypi-dependencies]\nrich = "*"\n',
-            "[feature.test.target.linux-64.pypi-dependencies]",
+            '[feature.test.target.linux-64.pypi-dependencies]\nrich = { git = "https://x" }\n',
+            "pixi.toml: the PyPI dependency rich has git",
         ),
         (
             '[feature.test.target."linux-*".dependencies]\nrich = "*"\n',

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from npinit.editing.adopt_pixi_pypi import PypiEntry, entry
+
 DEFAULT = "default"
 SELECTORS = {"linux": ("linux-",), "osx": ("osx-",), "win": ("win-",), "unix": ("linux-", "osx-")}
 
@@ -72,6 +74,7 @@ class PixiEnvironment:
     channels: tuple[str, ...] = ()
     feature_names: tuple[str, ...] = field(default=())
     solve_group: str | None = None  # solved with the others of its group (pixi's solve-group)
+    project_pypi: tuple[str, ...] = ()  # a pyproject.toml's [project.dependencies] (default's)
 
     @property
     def common(self) -> list[str]:
@@ -96,6 +99,14 @@ class PixiEnvironment:
             for name, value in feature_dependencies(body, platform, "pypi-dependencies").items():
                 found.setdefault(name, []).append(value)
         return found
+
+    def pypi_entries(self, platform: str, file: str = "pixi.toml") -> list[PypiEntry]:
+        """The PyPI requirements uv resolves on ``platform``: every feature's entries
+        (a target's overwriting its feature's), and the pyproject's own dependencies."""
+        found = [
+            entry(n, v, file) for n, vs in self.pypi_for_platform(platform).items() for v in vs
+        ]
+        return found + [PypiEntry(r.split(";")[0], r) for r in self.project_pypi]
 
     def on(self, platforms: list[str]) -> list[str]:
         """Which of ``platforms`` this environment has."""
@@ -171,12 +182,13 @@ def solve_groups(found: list[PixiEnvironment]) -> list[list[PixiEnvironment]]:
 FILE = "pixi.toml"
 # what npinit's solve reads or what does not change a resolution; any other table is refused
 _TABLES = {"workspace", "project", "dependencies", "target", "activation", "tasks"}
-_TABLES |= {"feature", "environments"}
-_TARGET_TABLES = {"dependencies", "activation", "tasks"}
+_TABLES |= {"feature", "environments", "pypi-dependencies"}
+_TARGET_TABLES = {"dependencies", "pypi-dependencies", "activation", "tasks"}
 _FEATURE_TABLES = _TARGET_TABLES | {"target", "platforms", "channels"}
 _ENVIRONMENT_KEYS = {"features", "no-default-feature", "solve-group"}
-# what pixi installs from PyPI out of a pyproject.toml's own tables
-PYPI_KEYS = ("dependencies", "optional-dependencies")
+# what pixi installs from PyPI out of a pyproject.toml's own tables that npinit does not lock
+# (its [project.dependencies] are the default feature's, locked)
+PYPI_KEYS = ("optional-dependencies",)
 # workspace settings that change what a solve picks: npinit's solve does not apply them
 _SOLVE_SETTINGS = ["channel-priority", "solve-strategy", "exclude-newer", "build-variants"]
 _SOLVE_SETTINGS += ["pypi-options", "conda-pypi-map"]
@@ -249,10 +261,12 @@ def _environments(body: dict[str, Any], prefix: str) -> list[str]:
 
 def lockable(doc: dict[str, Any], name: str = FILE) -> None:
     """InvalidInput (exit 2) naming what npinit cannot lock in a pixi manifest (pixi's
-    ``[pypi-dependencies]``, ``[system-requirements]``, a dependency from a ``url``...): never
-    dropped. Features and environments are locked. In a pyproject.toml (``name``), the
-    tables of ``[tool.pixi]``, and the PyPI dependencies pixi takes from the pyproject
-    itself (``[project]``'s, optional ones, dependency groups)."""
+    ``[system-requirements]``, a dependency from a ``url``, a PyPI one from ``git``...): never
+    dropped. Features, environments and PyPI dependencies of a version or a local path are
+    locked. In a pyproject.toml (``name``), the tables of ``[tool.pixi]``, and the PyPI
+    dependencies pixi takes from the pyproject itself (optional ones, dependency groups;
+    ``[project.dependencies]`` are locked)."""
+    from npinit.editing.adopt_pixi_pypi import check
     from npinit.errors import InvalidInput
 
     pixi = doc.get("tool", {}).get("pixi") if name == "pyproject.toml" else None
@@ -267,9 +281,10 @@ def lockable(doc: dict[str, Any], name: str = FILE) -> None:
     if unknown:
         raise InvalidInput(
             f"{name} has {', '.join(sorted(unknown))}, which npinit cannot lock",
-            "lock it with pixi itself (pixi lock), or keep to conda dependencies, "
+            "lock it with pixi itself (pixi lock), or keep to conda and PyPI dependencies, "
             "targets, features and environments",
         )
+    check(body, _dependency_tables(body), name)
     for table in _dependency_tables(body):
         for package, value in table.items():
             if isinstance(value, dict):
@@ -308,20 +323,29 @@ def _solve_settings(body: dict[str, Any], prefix: str) -> list[str]:
 
 def manifest_environments(path: Path) -> list[PixiEnvironment]:
     """The manifest's environments, the default first, once it is known lockable."""
+    from dataclasses import replace
+
+    from npinit.editing.adopt_pixi_pypi import project_requirements
+
     whole, doc = read(path)
     lockable(whole, path.name)
-    return environments(doc)[1]
+    own = tuple(project_requirements(whole))
+    found = environments(doc)[1]
+    return [replace(e, project_pypi=own) if any(b is doc for b in e.features) else e for e in found]
 
 
 def input_lines(path: Path) -> list[str]:
     """What a lock of the manifest is resolved from, one fact a line: the default feature's
     channels and specs (common and per target), the workspace's platforms, then each
     feature's tables and each environment's features (none for a manifest without them)."""
+    from npinit.editing.adopt_pixi_pypi import project_requirements
+
     whole, doc = read(path)
     lockable(whole, path.name)
     workspace = doc.get("workspace") or doc.get("project") or {}
     lines = [f"channel {c}" for c in workspace.get("channels") or ["conda-forge"]]
     lines += _body_lines(doc, "")
+    lines += [f"project dependency {r}" for r in project_requirements(whole)]
     listed = workspace.get("platforms") if isinstance(workspace, dict) else None
     if isinstance(listed, list):
         lines.append("platforms: " + ", ".join(str(p) for p in listed))
@@ -340,8 +364,13 @@ def input_lines(path: Path) -> list[str]:
 
 
 def _body_lines(body: dict[str, Any], prefix: str) -> list[str]:
+    """A body's conda specs, then its PyPI entries (``pypi NAME VALUE``), common and per
+    target: each a lock input."""
     lines = [prefix + spec_text(n, v) for n, v in (body.get("dependencies") or {}).items()]
+    lines += [f"{prefix}pypi {n} {v!r}" for n, v in (body.get("pypi-dependencies") or {}).items()]
     for selector, target in sorted((body.get("target") or {}).items()):
         deps = (target or {}).get("dependencies") or {}
         lines += [f"{prefix}{selector}: {spec_text(n, v)}" for n, v in deps.items()]
+        pypi = (target or {}).get("pypi-dependencies") or {}
+        lines += [f"{prefix}{selector}: pypi {n} {v!r}" for n, v in pypi.items()]
     return lines

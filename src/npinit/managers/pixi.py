@@ -9,6 +9,7 @@ from typing import Any
 from npinit.editing import adopt_pixi
 from npinit.editing.adopt_pixi import PixiEnvironment
 from npinit.knowledge.blas import pixi_tables
+from npinit.managers import pixi_lock
 from npinit.managers.common import DEV_PACKAGES, SYNC, package_cache, python_matchspec, source_of
 from npinit.model import (
     ENV_PREFIXES,
@@ -21,6 +22,7 @@ from npinit.model import (
     interpreter_in,
 )
 from npinit.record.relock import FRESH, Keep
+from npinit.record.resolve_pixi_pypi import LockedPypi
 from npinit.record.snapshot import Package, Snapshot
 from npinit.spec import THREAD_VARIABLES
 
@@ -106,7 +108,7 @@ def lock(
     from npinit.errors import InvalidInput
     from npinit.record.resolve_conda import require_rattler, section
 
-    rattler = require_rattler()  # a missing py-rattler is one line, exit 3
+    require_rattler()  # a missing py-rattler is one line, exit 3
     found = adopt_pixi.manifest_environments(source_of(ctx.project, ctx.spec, FILE))
     names = [p.value for p in platforms]
     ctx.progress(f"Solving {FILE} for {', '.join(names)} with py-rattler")
@@ -121,19 +123,68 @@ def lock(
     solved: dict[str, tuple[PixiEnvironment, dict[Platform, list[Any]]]] = {}
     for group in adopt_pixi.solve_groups(found):
         solved.update(_solve_group(ctx, group, names, pin, keep))
-    everywhere = sorted({p for _, s in solved.values() for p in s}, key=lambda p: p.value)
-    lock_file = rattler.LockFile([rattler.LockPlatform(p.value) for p in everywhere])
-    for name, (env, result) in solved.items():
-        # pixi writes a channel as a base URL ending in "/" (rattler's ChannelUrl)
-        urls = [u.rstrip("/") + "/" for u in _urls(env, None)]
-        lock_file.set_channels(name, [rattler.LockChannel(u) for u in urls])
-        for platform, records in result.items():
-            for record in records:
-                lock_file.add_conda_package(name, rattler.LockPlatform(platform.value), record)
+    pypi = {name: _pypi(ctx, env, result, workdir) for name, (env, result) in solved.items()}
+    # pixi writes a channel as a base URL ending in "/" (rattler's ChannelUrl)
+    channels = {
+        name: ([u.rstrip("/") + "/" for u in _urls(env, None)], result)
+        for name, (env, result) in solved.items()
+    }
     written = workdir / "pixi.lock"
-    lock_file.to_path(written)
-    default = solved[adopt_pixi.DEFAULT][1]
-    return {p: section(p, default[p]) for p in platforms}, {lock_name(ctx.spec.source): written}
+    pixi_lock.write(written, channels, pypi, pixi_lock.index_url(ctx.environ))
+    default, on_pypi = solved[adopt_pixi.DEFAULT][1], pypi[adopt_pixi.DEFAULT]
+    sections = {p: _with_pypi(section(p, default[p]), on_pypi.get(p, [])) for p in platforms}
+    return sections, {lock_name(ctx.spec.source): written}
+
+
+def _pypi(
+    ctx: CreateContext, env: PixiEnvironment, result: dict[Platform, list[Any]], workdir: Path
+) -> dict[Platform, list[LockedPypi]]:
+    """The environment's PyPI packages on each platform: its PyPI dependencies there
+    resolved by uv with the conda solve's Python packages fixed (none: no uv run)."""
+    from npinit.errors import InvalidInput
+    from npinit.managers.common import find_uv_or_fail
+    from npinit.record.resolve_pixi_pypi import resolve
+
+    manifest_path = source_of(ctx.project, ctx.spec, FILE)
+    found = {}
+    for platform, records in result.items():
+        entries = env.pypi_entries(platform.value, manifest_path.name)
+        if not entries:
+            continue
+        ctx.progress(f"Resolving {env.name}'s PyPI dependencies for {platform.value} with uv")
+        try:
+            found[platform] = resolve(
+                entries,
+                records,
+                platform,
+                folder=manifest_path.parent,
+                uv=find_uv_or_fail(ctx),
+                environ=ctx.environ,
+                workdir=workdir / "pixi-pypi" / env.name / platform.value,
+                run=ctx.run,
+            )
+        except InvalidInput as error:
+            where = "" if env.name == adopt_pixi.DEFAULT else f"pixi environment {env.name!r}: "
+            raise InvalidInput(where + error.message, error.hint) from None
+    return found
+
+
+def _with_pypi(snapshot: Snapshot, packages: list[LockedPypi]) -> Snapshot:
+    """npinit.lock's section: the conda records and the PyPI packages from an index, each
+    the one file pixi.lock records for the platform (a local project is pixi.lock's alone,
+    as ``-e .`` is left out of a pip lock)."""
+    added = [pypi_file(p.name, p.version, p.location, p.sha256) for p in packages if p.sha256]
+    return snapshot.with_packages(snapshot.packages + tuple(added)) if added else snapshot
+
+
+def pypi_file(name: str, version: str, url: str, sha256: str) -> Package:
+    """A PyPI package installed from one file (a wheel, or an sdist)."""
+    from npinit.record.resolve_pypi import pypi_package
+
+    wheel = url.endswith(".whl")
+    return pypi_package(
+        name, version, [(url, sha256)] if wheel else [], None if wheel else (url, sha256)
+    )
 
 
 def lock_name(source: str | None) -> str:
@@ -284,12 +335,28 @@ def native_lock(
             for p in platforms
             if p.value in owned
         }
+        pypi = {p: _pypi_records(env, owned[p.value]) for p in records}
     except Exception as error:  # rattler's parse errors are its own types
         reason = " ".join(str(error).split())[:200]
         raise InvalidInput(
             f"{name} cannot be read ({reason})", "lock again with npinit lock"
         ) from None
-    return name, {p: section(p, list(rs)) for p, rs in records.items()}
+    sections = {p: section(p, list(rs)) for p, rs in records.items()}
+    return name, {p: s.with_packages(s.packages + tuple(pypi[p])) for p, s in sections.items()}
+
+
+def _pypi_records(env: Any, platform: Any) -> list[Package]:
+    """pixi.lock's PyPI packages of one platform from an index (a local project has no
+    hash and is not npinit.lock's)."""
+    found = []
+    for package in env.pypi_packages_for_platform(platform) or []:
+        try:
+            sha = package.hashes.sha256
+        except AttributeError:  # rattler's empty PackageHashes: a local project's
+            sha = None
+        if sha:
+            found.append(pypi_file(package.name, package.version, package.location, sha.hex()))
+    return found
 
 
 def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:

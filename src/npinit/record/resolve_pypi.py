@@ -54,7 +54,7 @@ def _wheel_tags(filename: str) -> list[str]:
     return sorted(str(tag) for tag in parse_wheel_filename(filename)[3])
 
 
-def _package(
+def pypi_package(
     name: str, version: str, wheels: list[tuple[str, str]], sdist: tuple[str, str] | None
 ) -> Package:
     """A locked PyPI package from its files (``(url, sha256)`` each)."""
@@ -176,7 +176,7 @@ def resolve(
     for platform in platforms:
         env = marker_environment(platform, python)
         packages = [
-            _package(name, version, _fits(wheels, platform, python), sdist)
+            pypi_package(name, version, fits(wheels, platform, python), sdist)
             for name, version, marker, wheels, sdist in entries
             if _marker_ok(marker, env)
         ]
@@ -237,7 +237,7 @@ def unsolvable_reason(lines: list[str]) -> str:
 # -- uv.lock and poetry.lock -----------------------------------------------------------------
 
 
-def _fits(
+def fits(
     files: list[tuple[str, str]], platform: Platform, python: str, musl: bool = False
 ) -> list[tuple[str, str]]:
     """The wheels among ``files`` that CPython ``python`` on ``platform`` can install;
@@ -308,7 +308,9 @@ def from_uv_lock(
             sdist = entry.get("sdist")
             sdist_file = (sdist["url"], sdist["hash"].removeprefix("sha256:")) if sdist else None
             locked.append(
-                _package(name, entry["version"], _fits(files, platform, python, True), sdist_file)
+                pypi_package(
+                    name, entry["version"], fits(files, platform, python, True), sdist_file
+                )
             )
         sections[platform] = _section(platform, python, locked)
     return sections
@@ -370,10 +372,10 @@ def from_poetry_lock(
             files = [(f["file"], f["hash"].removeprefix("sha256:")) for f in entry.get("files", [])]
             sdists = [f for f in files if not f[0].endswith(".whl")]
             locked.append(
-                _package(
+                pypi_package(
                     entry["name"],
                     entry["version"],
-                    _fits(files, platform, python, musl=True),
+                    fits(files, platform, python, musl=True),
                     sdists[0] if sdists else None,
                 )
             )

@@ -1,0 +1,231 @@
+"""The three real pixi manifests with PyPI dependencies, locked for real: py-rattler solves
+the conda side against ../shared/fixtures/channels (the conda-forge slice), then uv resolves
+each environment's PyPI dependencies per platform against the package index (network
+allowed, as in the other e2e tests) with the conda solve's Python packages fixed.
+
+The slice holds none of pytorch, jupyterlab, r-base...: each file is a trimmed copy of the
+real one (``trimmed``): its conda entries the slice lacks are left out and its Python is
+one the slice has (LLMs-from-scratch's numpy range widened to reach the slice's NumPys),
+every PyPI table kept as the real file has it. LLMs-from-scratch's
+``[feature.tests.target.win-64.pypi-dependencies]`` pins tensorflow-io-gcs-filesystem
+0.31.0, which has no wheel for the slice's only win-64 Pythons (3.13 on): it is the
+unsolvable case, and left out of that file's lock proof."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomlkit
+
+from tests.conftest import FIXTURES
+from tests.helpers import invoke, lock_section, tree
+
+pytestmark = pytest.mark.e2e
+
+MORE = FIXTURES / "realworld-more"
+SLICE = FIXTURES / "channels" / "conda-forge-blas-slice"
+LLMS_NUMPY = ">=1.26"  # the real <2.1 has no NumPy for Python 3.13 (the slice's NumPys: 2.3 on)
+GCS = '[feature.tests.target.win-64.pypi-dependencies]\ntensorflow-io-gcs-filesystem = "==0.31.0"\n'
+
+
+def _slice_names() -> set[str]:
+    names = set()
+    for repodata in SLICE.glob("*/repodata.json"):
+        data = json.loads(repodata.read_text())
+        for key in ("packages", "packages.conda"):
+            names |= {r["name"] for r in data.get(key, {}).values()}
+    return names
+
+
+def _conda_tables(body: Any) -> list[Any]:
+    bodies = [body, *(body.get("feature") or {}).values()]
+    tables = []
+    for one in bodies:
+        tables.append(one.get("dependencies"))
+        tables += [t.get("dependencies") for t in (one.get("target") or {}).values()]
+    return [t for t in tables if t is not None]
+
+
+def trimmed(fixture: str, python: str, numpy: str = "") -> str:
+    """The real file without the conda entries the slice lacks, the others of any version;
+    every ``python`` entry is ``python`` (and ``numpy``, where given). PyPI tables,
+    features, targets and environments stay as they are."""
+    doc = tomlkit.parse((MORE / fixture).read_text())
+    body = doc["tool"]["pixi"] if "tool" in doc else doc
+    have = _slice_names()
+    for table in _conda_tables(body):
+        for name in list(table):
+            if name not in have:
+                del table[name]
+            elif name not in ("python", "numpy"):
+                table[name] = "*"  # the slice holds one or two versions of each
+        if "python" in table:
+            table["python"] = python
+        if numpy and "numpy" in table:
+            table["numpy"] = numpy
+    return tomlkit.dumps(doc)
+
+
+def _adopted(tmp_path: Path, files: dict[str, str], alias: str, capsys: Any) -> Path:
+    root = tmp_path / "p"
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).write_text(text)
+    manifest = "pixi.toml" if "pixi.toml" in files else "pyproject.toml"
+    args = ["init", manifest, "--no-input", "--json", "--channel-alias", alias]
+    code, out, err = invoke(args, root, capsys)
+    assert code == 0, err
+    assert json.loads(out)["manager"] == "pixi"
+    code, _, err = invoke(["lock", "--channel-alias", alias], root, capsys)
+    assert code == 0, err
+    return root
+
+
+def _pypi(root: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """pixi.lock's PyPI packages by (environment, platform), read by py-rattler."""
+    import rattler
+
+    lock = rattler.LockFile.from_path(root / "pixi.lock")
+    found = {}
+    for name, env in lock.environments():
+        for platform in env.platforms():
+            packages = env.pypi_packages_for_platform(platform) or []
+            found[(name, str(platform.name))] = {p.name: p for p in packages}
+    return found
+
+
+def _the_truth(root: Path, pypi: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """No PyPI numpy anywhere (numpy is the conda one, the one .npinit.toml pins); every
+    index entry has its sha256; npinit.lock's PyPI entries are pixi.lock's default ones,
+    URL and sha256; lock --check says the lock fits."""
+    numpy = tomlkit.parse((root / ".npinit.toml").read_text())["project"]["numpy"]
+    for (env, platform), packages in pypi.items():
+        assert "numpy" not in packages, (env, platform)
+        if env != "default":
+            continue
+        section = lock_section(root / "npinit.lock", platform)
+        locked = {p["name"]: p for p in section["packages"] if p["source"] == "pypi"}
+        conda_numpy = next(p for p in section["packages"] if p["name"] == "numpy")
+        assert (conda_numpy["source"], conda_numpy["version"]) == ("conda", numpy)
+        for name, package in packages.items():
+            if package.location.startswith("http"):
+                sha = package.hashes.sha256.hex()
+                assert re.fullmatch(r"[0-9a-f]{64}", sha)
+                assert (locked[name]["url"], locked[name]["sha256"]) == (package.location, sha)
+        assert set(locked) == {n for n, p in packages.items() if p.location.startswith("http")}
+
+
+def _editable(root: Path, location: str) -> dict[str, Any]:
+    """The local project's entry in pixi.lock as text says it: no sha256, editable."""
+    from ruamel.yaml import YAML
+
+    entries = YAML(typ="safe").load((root / "pixi.lock").read_text())["packages"]
+    (entry,) = [e for e in entries if e.get("pypi") == location]
+    assert entry["editable"] is True and "sha256" not in entry
+    return dict(entry)
+
+
+def test_llms_from_scratch_locks_tensorflow_beside_the_conda_numpy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    text = trimmed("LLMs-from-scratch__pixi.toml", "3.13.*", LLMS_NUMPY)
+    assert GCS in text
+    files = {
+        "pixi.toml": text.replace(GCS, ""),
+        "pyproject.toml": (MORE / "LLMs-from-scratch__pyproject.toml").read_text(),
+    }
+    root = _adopted(tmp_path, files, forge_alias, capsys)
+    pypi = _pypi(root)
+    assert sorted(pypi) == [
+        (env, p) for env in ("default", "tests") for p in ("linux-64", "osx-arm64", "win-64")
+    ]
+    for (env, platform), packages in pypi.items():
+        assert "tensorflow" in packages and "llms-from-scratch" in packages
+        assert ("tensorflow-cpu" in packages) == (platform == "win-64")  # a target's table
+        assert ("pytest-ruff" in packages) == (env == "tests")  # a feature's table
+    entry = _editable(root, ".")
+    assert entry["name"] == "llms-from-scratch" and entry["version"] == "1.0.18"
+    assert entry["requires_python"] == ">=3.10,<3.14" and "numpy>=1.26" in entry["requires_dist"]
+    _the_truth(root, pypi)
+    code, _, err = invoke(["lock", "--check"], root, capsys)
+    assert code == 0, err
+    manifest = root / "pixi.toml"
+    manifest.write_text(manifest.read_text().replace('">=2.18.0, <3"', '">=2.19.0, <3"'))
+    code, _, err = invoke(["lock", "--check"], root, capsys)
+    assert code == 2 and "tensorflow" in err, err  # a PyPI table is a lock input
+
+
+def test_network_analysis_made_simple_locks_its_own_project_editable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """A pyproject.toml manifest: [project.dependencies] (numpy>=2.0 among them) are the
+    default feature's, resolved with the conda numpy init added in [tool.pixi.dependencies]."""
+    text = trimmed("Network-Analysis-Made-Simple__pyproject.toml", "3.14.*")
+    root = _adopted(tmp_path, {"pyproject.toml": text}, forge_alias, capsys)
+    pypi = _pypi(root)
+    assert {env for env, _ in pypi} == {"default", "docs", "tests"}
+    for packages in pypi.values():
+        assert {"nams", "networkx", "pandas", "scipy"} <= set(packages)
+    assert _editable(root, ".")["name"] == "nams"
+    _the_truth(root, pypi)
+
+
+def test_glum_locks_its_benchmark_features_pypi_dependencies_there_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    text = trimmed("glum__pixi.toml", "3.13.*", ">=2.3")
+    root = _adopted(tmp_path, {"pixi.toml": text}, forge_alias, capsys)
+    pypi = _pypi(root)
+    with_pypi = {env for (env, _), packages in pypi.items() if packages}
+    assert with_pypi == {"benchmark"}
+    for platform in ("linux-64", "osx-arm64", "win-64"):
+        assert {"celer", "h2o"} <= set(pypi[("benchmark", platform)])
+    _the_truth(root, pypi)
+
+
+def test_uv_finding_no_solution_is_one_line_and_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """The real tests feature's win-64 pin has no wheel for the slice's win-64 Python: exit
+    2, uv's reason in one line, naming the environment, npinit.lock and pixi.lock unwritten."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pixi.toml").write_text(trimmed("LLMs-from-scratch__pixi.toml", "3.13.*", LLMS_NUMPY))
+    shutil.copyfile(MORE / "LLMs-from-scratch__pyproject.toml", root / "pyproject.toml")
+    args = ["init", "pixi.toml", "--no-input", "--channel-alias", forge_alias]
+    code, _, err = invoke(args, root, capsys)
+    assert code == 0, err
+    before = tree(root)
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "pixi environment 'tests'" in err and "win-64" in err
+    assert "tensorflow-io-gcs-filesystem==0.31.0" in err and "cp313" in err
+    assert "+conda" not in err and tree(root) == before
+
+
+def test_a_pypi_requirement_the_conda_numpy_does_not_meet_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """numba 0.60.0 from PyPI needs numpy<2.1; the conda numpy is 2.3.5 and counts: uv finds
+    no solution (no second, PyPI numpy), and says why in one line, the conda numpy named
+    as such."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pixi.toml").write_text(
+        '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n\n'
+        '[dependencies]\npython = "3.12.*"\nnumpy = "==2.3.5"\n\n'
+        '[pypi-dependencies]\nnumba = "==0.60.0"\n'
+    )
+    code, _, err = invoke(["init", "--no-input", "--no-solve", "--yes"], root, capsys)
+    assert code == 0, err
+    before = tree(root)
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "cannot be resolved for linux-64 with the conda packages fixed" in err
+    assert "numba==0.60.0 depends on numpy" in err and "2.3.5 (the conda package)" in err
+    assert "+conda" not in err and tree(root) == before
