@@ -334,28 +334,19 @@ def _decisions(
     blas_line = f"BLAS {solved_blas}: what the solve selects" if solved_blas else ""
     decisions += [blas_line or _blas_line(blas, says, fit.manager), platforms]
     decisions += [n for n in (says.channel_note, *pins.notes) if n and n not in decisions]
-    return decisions + _skipped(says, fit.path)
+    return decisions + _skipped(says, fit.path, root)
 
 
-def _skipped(says: FileSays, source: Path) -> list[str]:
-    """The local folders a requirements file installs, said once: a project whose
-    dependencies are written in its pyproject.toml is solved with them (the lock holds them,
-    not the folder); one only its build can describe, or no project, is left out of the
-    solve and the lock (npinit runs no project code)."""
-    from npinit.editing.requirements import local_folders
+def _skipped(says: FileSays, source: Path, root: Path) -> list[str]:
+    """The local things a requirements file or a conda pip: section installs, said once."""
+    from npinit.editing.local_installs import local_folder_notes, local_notes
 
-    if says.kind != "requirements":
-        return []
-    said = {
-        "static": "its dependencies are solved and locked, the folder itself is not (no index "
-        "has it; install it into the environment with pip install -e)",
-        "code": "left out of the solve and the lock (only its build, which runs the "
-        "project's code, can tell its dependencies; npinit runs no project code: install it "
-        "with pip install -e after npinit create)",
-        "none": "left out of the solve and the lock (its folder has no pyproject.toml, "
-        "setup.py or setup.cfg)",
-    }
-    return [f"{line}: {said[kind]}" for line, kind in local_folders(source, says.text)]
+    if says.kind == "conda":
+        from npinit.managers.conda import pip_lines, pip_texts
+
+        pip = pip_lines(source)
+        return local_notes(source, root, pip, pip_texts(source, root, pip)[1])
+    return local_folder_notes(source, says.text) if says.kind == "requirements" else []
 
 
 def _blas_line(blas: str | None, says: FileSays, manager: Manager) -> str:

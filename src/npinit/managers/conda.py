@@ -176,12 +176,16 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
 
 def pip_file(project: Path, path: Path, pip: list[str], workdir: Path) -> Path:
     """The pip: section and the files it includes, copied into ``workdir`` at their places
-    in the project: uv reads those copies, nothing else of the project."""
+    in the project: uv reads those copies and the local wheels and projects they install
+    (``./dist/x.whl``, ``-e .``), named by their paths in the project (:func:`local_paths`)."""
     import os
+
+    from npinit.editing.local_installs import local_paths, origin
 
     section, texts = pip_texts(path, project, pip)
     copies = workdir / "project"
     for file, text in texts.items():
+        text = local_paths(text, file, project, origin(path, file, project))
         relative = os.path.relpath(os.path.normpath(file), os.path.normpath(project))
         if relative.startswith(".."):  # inside through a link: where it really is
             relative = os.path.relpath(os.path.realpath(file), os.path.realpath(project))
