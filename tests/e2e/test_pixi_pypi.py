@@ -229,3 +229,77 @@ def test_a_pypi_requirement_the_conda_numpy_does_not_meet_is_one_line(
     assert "cannot be resolved for linux-64 with the conda packages fixed" in err
     assert "numba==0.60.0 depends on numpy" in err and "2.3.5 (the conda package)" in err
     assert "+conda" not in err and tree(root) == before
+
+
+# A stand-in pixi: `install --frozen` writes the conda-meta records of pixi.lock's linux-64
+# default environment (read with py-rattler, as pixi reads it), and installs its PyPI part
+# as pixi does, with uv: each file pixi.lock names, by URL and sha256, no dependencies.
+PIXI = """#!{python}
+import json, os, subprocess, sys
+import rattler
+prefix = ".pixi/envs/default"
+os.makedirs(prefix + "/conda-meta", exist_ok=True)
+env = rattler.LockFile.from_path("pixi.lock").default_environment()
+here = next(p for p in env.platforms() if str(p.name) == "linux-64")
+for r in env.conda_repodata_records_for_platform(here):
+    stem = r.file_name.removesuffix(".conda").removesuffix(".tar.bz2")
+    record = dict(name=r.name.normalized, version=str(r.version), build=str(r.build),
+                  build_number=r.build_number, channel=str(r.channel), subdir=str(r.subdir),
+                  url=str(r.url), md5=r.md5.hex(), sha256=r.sha256.hex(), files=[])
+    open(os.path.join(prefix, "conda-meta", stem + ".json"), "w").write(json.dumps(record))
+    if r.name.normalized == "python":
+        minor = ".".join(str(r.version).split(".")[:2])
+lines = [f"{{p.name}} @ {{p.location}} --hash=sha256:{{p.hashes.sha256.hex()}}"
+         for p in env.pypi_packages_for_platform(here)]
+open("pypi.txt", "w").write("\\n".join(lines) + "\\n")
+site = f"{{prefix}}/lib/python{{minor}}/site-packages"
+subprocess.run([{uv!r}, "pip", "install", "--no-deps", "--require-hashes", "-r", "pypi.txt",
+                "--target", site, "--python-version", minor, "--python-platform",
+                "x86_64-manylinux_2_28", "--quiet"], check=True)
+"""
+
+RICH = (
+    '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n\n'
+    '[dependencies]\npython = "3.14.*"\nnumpy = "==2.4.6"\npygments = "*"\n\n'
+    '[pypi-dependencies]\nrich = "*"\n'
+)
+
+
+def test_create_installs_the_pypi_part_and_verify_counts_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    forge_alias: str,
+) -> None:
+    """rich from PyPI beside the conda numpy and pygments (rich needs pygments: the conda one
+    counts, no PyPI copy): create runs pixi, verify finds the PyPI packages as locked, and
+    reports one removed by hand as drift (exit 4)."""
+    import os
+    import sys
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stand_in = bin_dir / "pixi"
+    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+    stand_in.write_text(PIXI.format(python=sys.executable, uv=uv))
+    stand_in.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pixi.toml").write_text(RICH)
+    code, _, err = invoke(["init", "--no-input", "--no-solve", "--yes"], root, capsys)
+    assert code == 0, err
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
+    assert code == 0, err
+    section = lock_section(root / "npinit.lock", "linux-64")
+    sources = {p["name"]: p["source"] for p in section["packages"]}
+    assert sources["rich"] == sources["markdown-it-py"] == "pypi"
+    assert sources["numpy"] == sources["pygments"] == "conda"  # fixed: no PyPI copy
+    code, _, err = invoke(["create", "--channel-alias", forge_alias, "--no-check"], root, capsys)
+    assert code == 0, err
+    code, out, err = invoke(["verify"], root, capsys)
+    assert code == 0, out + err
+    site = next((root / ".pixi/envs/default/lib").glob("python3.*/site-packages"))
+    shutil.rmtree(next(site.glob("rich-*.dist-info")))
+    code, out, err = invoke(["verify"], root, capsys)
+    assert code == 4 and "rich" in out + err, out + err
