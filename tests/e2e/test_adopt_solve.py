@@ -63,24 +63,59 @@ def test_a_dependency_holds_the_python_back_for_init(
     assert code == 0 and "Python 3.12" in out and "--no-solve" in out
 
 
+TF_NUMPY = "NumPy 1.26.4: tensorflow==2.14.1 needs numpy>=1.23.5,<2.0.0 (NumPy {} does not resolve)"
+
+
 def test_a_dependency_holds_the_python_back_for_new_with_and_set_python(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """new --with resolves the packages as they are, numpy left to them (as init resolves a
+    file): tensorflow 2.14.1 and NumPy 1.26.4, each held back by tensorflow and said so. A
+    numpy line added before solving made uv take NumPy 2.4.6 and go back to tensorflow
+    2.14.0; the line naming what held NumPy back was missing on every PyPI path."""
     args = ["new", "tf", "--manager", "pip", "--with", "tensorflow>=2.14.0,<2.15", "--no-input"]
     code, out, err = invoke(args, tmp_path, capsys)
     assert code == 0, err
     assert f"Python 3.11: {HELD}" in err and "Python 3.11" in out
+    assert TF_NUMPY.format("2.4.6") in err, err
     root = tmp_path / "tf"
     answers = tomllib.loads((root / ".npinit.toml").read_text())["project"]
-    assert answers["python"] == "3.11"
-    _locks_with(root, "3.11", answers["numpy"], capsys)
+    assert (answers["python"], answers["numpy"]) == ("3.11", "1.26.4")
+    _locks_with(root, "3.11", "1.26.4", capsys)
+    locked = lock_section(root / "npinit.lock", "linux-64")["packages"]
+    assert {p["name"]: p["version"] for p in locked}["tensorflow"] == "2.14.1"
     before = tree(root)
     code, _, err = invoke(["set", "--python", "3.12"], root, capsys)
     assert code == 2 and HELD in err and len(err.strip().splitlines()) == 1
     assert tree(root) == before
     code, _, err = invoke(["set", "--python", "3.10"], root, capsys)
-    assert code == 0 and "NumPy 2.2.6: the newest the whole file resolves with" in err, err
-    assert "numpy==2.2.6" in (root / "requirements.txt").read_text()
+    assert code == 0 and "NumPy 1.26.4: the newest the whole file resolves with" in err, err
+    assert TF_NUMPY.format("2.2.6") in err, err
+
+
+def test_the_package_that_caps_numpy_is_named_for_init_and_new_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """numba 0.60.0 needs numpy<2.1, whose releases have no wheels for Python 3.13: the
+    Python line names numba (it said 'numpy 2.0.2 ... has no wheels'), and a line says numba
+    held NumPy back from the newest for 3.12, for init and for new --with."""
+    python = (
+        "Python 3.12: Python 3.13 does not resolve: numba==0.60.0 needs numpy>=1.22,<2.1, "
+        "and no NumPy it allows has wheels for Python 3.13"
+    )
+    numpy = "NumPy 2.0.2: numba==0.60.0 needs numpy>=1.22,<2.1 (NumPy 2.5.5 does not resolve)"
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_text("numba==0.60.0\n")
+    code, out, err = invoke(["init", "--no-input", "--json"], root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["python"], report["numpy"]) == ("3.12", "2.0.2")
+    assert python in report["decisions"] and numpy in report["decisions"], report["decisions"]
+    args = ["new", "nb", "--manager", "uv", "--with", "numba==0.60.0", "--no-input"]
+    code, _, err = invoke(args, tmp_path, capsys)
+    assert code == 0, err
+    assert python in err and numpy in err, err
 
 
 def test_new_with_tries_every_python_numpy_supports_newest_first(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from npinit.api.pins_conda import CondaAttempt, conda_attempt, pip_held_back
-from npinit.api.pins_pypi import pypi_attempt
+from npinit.api.pins_pypi import pypi_attempt, pypi_held_back
 from npinit.api.pins_steer import Steering
 from npinit.editing.adopt_find import Fit
 from npinit.editing.adopt_pins import (
@@ -73,6 +73,8 @@ def _solve_in(
         held = attempt.held.get(pins.python, "")
         pins = replace(pins, blas=tuple(attempt.blas.get(pins.python, {}).items()))
     held = held or pip_held_back(asked, environ, work, pins.python, pins.numpy)  # a pip: numpy
+    if asked.fit.manager not in (Manager.CONDA, Manager.PIXI):
+        held = pypi_held_back(asked, environ, work, pins, steering.last)
     pins = replace(pins, notes=(*pins.notes, held)) if held else pins
     if whole_range:
         pins = _recorded_python(question, asked, pins, steering, work)
@@ -225,8 +227,10 @@ def solve_for_project(
     """The pins ``new --with`` and ``set --python`` choose: among ``pythons`` (newest first),
     the newest for which the project's file resolves with NumPy open (``numpy``: latest, a
     line X.Y or a release X.Y.Z), and the newest NumPy for it. A PyPI project is resolved as
-    its requirements: the pip file with its numpy lines opened, else numpy and the ``with``
-    packages."""
+    its requirements: the pip file, else the ``with`` packages, with numpy left to them
+    (see :func:`_open_requirements`)."""
+    from dataclasses import replace
+
     from npinit.editing.adopt_pins import PinQuestion
     from npinit.editing.adopt_read import read_file
 
@@ -234,7 +238,8 @@ def solve_for_project(
     with tempfile.TemporaryDirectory(prefix="npinit-pins-") as work:
         fit = Fit(manager, manifest)
         if manager not in (Manager.CONDA, Manager.PIXI):
-            fit = Fit(Manager.PIP, _open_requirements(manifest, manager, with_packages, Path(work)))
+            opened = _open_requirements(manifest, manager, with_packages, Path(work), spec)
+            fit = Fit(Manager.PIP, opened)
         says = read_file(fit, None)
         fitting = [p for p in pythons if releases_for(p, spec)]
         if not fitting:
@@ -243,29 +248,37 @@ def solve_for_project(
             fit, says, tuple(fitting), {p: spec for p in fitting}, tuple(platforms), "", True
         )
         with tempfile.TemporaryDirectory(prefix="npinit-solve-") as solving:
-            attempt = (
-                conda_attempt(question, environ, channel_alias, Path(solving))
-                if manager in (Manager.CONDA, Manager.PIXI)
-                else pypi_attempt(question, environ, Path(solving))
+            if manager in (Manager.CONDA, Manager.PIXI):
+                attempt = conda_attempt(question, environ, channel_alias, Path(solving))
+                return newest_that_resolves(question, attempt)
+            steering = Steering(environ)
+            pins = newest_that_resolves(
+                question, pypi_attempt(question, environ, Path(solving), steering=steering)
             )
-            return newest_that_resolves(question, attempt)
+            held = pypi_held_back(question, environ, Path(solving), pins, steering.last)
+            return replace(pins, notes=(*pins.notes, held)) if held else pins
 
 
 def _open_requirements(
-    manifest: Path, manager: Manager, with_packages: list[str], work: Path
+    manifest: Path, manager: Manager, with_packages: list[str], work: Path, spec: str = ""
 ) -> Path:
+    """What is resolved: the pip file, else the ``with`` packages, with numpy left to them
+    (``spec``: the NumPy asked for; none: numpy is added only when nothing needs it, as init
+    resolves a file: a numpy line makes uv take the newest NumPy and backtrack the packages
+    that cap it, tensorflow 2.14.1 to 2.14.0)."""
     from npinit.editing.requirements import numpy_lines
     from npinit.reading import read_regular
 
     target = work / "requirements.txt"
+    asked = [f"numpy{spec}"] if spec else []
     if manager is Manager.PIP and manifest.is_file():
         text = read_regular(manifest, manifest.name).decode("utf-8")
         lines = text.splitlines()
         for index in numpy_lines(text):
-            lines[index] = "numpy"
-        target.write_text("\n".join(lines) + "\n", "utf-8")
+            lines[index] = ""
+        target.write_text("\n".join([*asked, *lines]) + "\n", "utf-8")
     else:
-        target.write_text("\n".join(["numpy", *with_packages]) + "\n", "utf-8")
+        target.write_text("\n".join([*asked, *with_packages]) + "\n", "utf-8")
     return target
 
 

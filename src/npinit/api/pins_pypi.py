@@ -5,6 +5,7 @@ versions of an earlier resolution (:mod:`npinit.api.pins_steer`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, partial
@@ -142,11 +143,65 @@ def _resolver(
             raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
         steering.remember(key, sections, fresh=not prefer)
         solved = [s.packages for s in sections.values()]
+        versions = dict(steering.last)
+        holder = partial(numpy_holder, question, steering.environ, work, python, versions)
         return _numpy_with_wheels(
-            question, python, solved, partial(_wheeled, question, environ=environ)
+            question, python, solved, partial(_wheeled, question, environ=environ), holder
         )
 
     return resolved
+
+
+_DEPENDS = re.compile(
+    r"(?P<who>[A-Za-z0-9][\w.\-]*(?:\[[^\]]*\])?==[^\s,]+) depends on "
+    r"(?P<what>numpy(?:[<>=!~]+[^\s,]+)?(?:,[<>=!~]+[^\s,]+)*)"
+)
+
+
+def numpy_holder(
+    question: PinQuestion,
+    environ: Mapping[str, str],
+    work: Path,
+    python: str,
+    versions: Mapping[str, str],
+    wanted: str,
+) -> str:
+    """The package that keeps NumPy out of ``wanted`` (a PEP 440 range) for ``python``:
+    ``numba==0.60.0 needs numpy>=1.22,<2.1``, uv's words when the file is resolved with
+    numpy held to ``wanted`` and every other package at the version it resolved to
+    (``versions``: else uv backtracks the holder to a release that allows it); "" if none."""
+    from npinit.record.resolve_pypi import resolve
+
+    held = work / "npinit-numpy-held.txt"
+    lines = [f"numpy{wanted}", *(f"{n}=={v}" for n, v in sorted(versions.items()))]
+    held.write_text("\n".join(lines) + "\n", "utf-8")
+    env = {**environ, "UV_CONSTRAINT": f"{environ.get('UV_CONSTRAINT', '')} {held}".strip()}
+    try:
+        resolve(
+            question.fit.path,
+            python,
+            list(question.platforms),
+            uv=_uv(environ),
+            environ=env,
+            workdir=work,
+        )
+    except (InvalidInput, Failure) as error:
+        found = _DEPENDS.search(error.message)
+        return f"{found['who']} needs {found['what']}" if found else ""
+    return ""
+
+
+def pypi_held_back(
+    question: PinQuestion, environ: Mapping[str, str], work: Path, pins: Any, versions: Any
+) -> str:
+    """The line naming what held NumPy below the newest release of the file's range with
+    wheels for the Python chosen ("" when it is the newest, or uv names nothing)."""
+    newest = releases_for(pins.python, question.numpy_ranges.get(pins.python, ""))
+    if not newest or newest[-1].version == pins.numpy or not versions:
+        return ""
+    top = newest[-1].version
+    holder = numpy_holder(question, environ, work, pins.python, versions, f"=={top}")
+    return f"NumPy {pins.numpy}: {holder} (NumPy {top} does not resolve)" if holder else ""
 
 
 def _sources(question: PinQuestion, work: Path) -> list[Path]:
@@ -163,13 +218,23 @@ def _sources(question: PinQuestion, work: Path) -> list[Path]:
 
 
 def _numpy_with_wheels(
-    question: PinQuestion, python: str, solved: list[Any], wheeled: Callable[..., set[str]]
+    question: PinQuestion,
+    python: str,
+    solved: list[Any],
+    wheeled: Callable[..., set[str]],
+    holder: Callable[[str], str],
 ) -> str:
+    """The NumPy resolved, when it has wheels for ``python`` (else the package that held it
+    to releases without them is named) and nothing is built from source."""
     numpy = numpy_of(solved[0])
-    if numpy not in {r.version for r in releases_for(python, "")}:
+    wheels = releases_for(python, "")
+    if numpy not in {r.version for r in wheels}:
         allowed = question.numpy_ranges[python] or "any"
+        who = holder(f">={wheels[0].version}") if wheels else ""
         raise InvalidInput(
-            f"Because numpy {numpy} (the newest the file's numpy {allowed} resolves to) "
+            f"Because {who}, and no NumPy it allows has wheels for Python {python}"
+            if who
+            else f"Because numpy {numpy} (the newest the file's numpy {allowed} resolves to) "
             f"has no wheels with a matching Python version tag",
             "",
         )

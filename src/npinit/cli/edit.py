@@ -102,6 +102,8 @@ def _solved_numpy(target: Path, args: SetArgs) -> str | None:
             f"NumPy {pins.numpy}: the newest the whole file resolves with for Python {pins.python}",
             err=True,
         )
+        for note in pins.notes:  # which package held NumPy back
+            echo(note, err=True)
     return pins.numpy
 
 
