@@ -171,3 +171,55 @@ def test_a_release_built_from_source_where_it_has_wheels_elsewhere_holds_python_
 
 
 __all__ = ["own_solves"]  # the fixture: npinit's remembered resolutions of the test's own
+
+
+WIN_ONLY_CAP = 'numpy\nnumba==0.60.0; sys_platform == "win32"\n'
+
+
+def test_a_line_for_a_platform_not_recorded_does_not_cap_numpy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """numba 0.60.0 (numpy<2.1) only on Windows, in a project for linux-64: uv's universal
+    resolution counted it everywhere, so init chose NumPy 2.0.2 (and Python 3.12); the
+    lines for platforms not recorded are left out of init's solve and of the lock. With
+    win-64 recorded, numba holds NumPy back, and a line says so."""
+    from npinit.editing.adopt_pins import releases_for
+
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "requirements.txt").write_text(WIN_ONLY_CAP)
+    args = ["init", "--no-input", "--json", "--platform", "linux-64"]
+    code, out, err = invoke(args, root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["numpy"] == releases_for(report["python"], "")[-1].version, report
+    code, _, err = invoke(["lock"], root, capsys)
+    assert code == 0, err
+    locked = {p["name"]: p["version"] for p in lock_section(root / "npinit.lock")["packages"]}
+    assert locked["numpy"] == report["numpy"] and "numba" not in locked
+    both = tmp_path / "q"
+    both.mkdir()
+    (both / "requirements.txt").write_text(WIN_ONLY_CAP)
+    args = ["init", "--no-input", "--json", "--platform", "linux-64,win-64"]
+    code, out, err = invoke(args, both, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["python"], report["numpy"]) == ("3.12", "2.0.2"), report
+    assert any("numba==0.60.0 needs numpy>=1.22,<2.1" in d for d in report["decisions"])
+
+
+def test_a_numpy_that_differs_by_platform_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """numpy==1.26.4 on Windows, numpy>=2.1 elsewhere, both platforms recorded: npinit
+    records one NumPy, so exit 2 naming what each platform gets, nothing written (init
+    recorded win-64's 1.26.4 for both and pinned the other line to it, against its >=2.1)."""
+    root = tmp_path / "p"
+    root.mkdir()
+    text = 'numpy==1.26.4; sys_platform == "win32"\nnumpy>=2.1; sys_platform != "win32"\n'
+    (root / "requirements.txt").write_text(text)
+    args = ["init", "--no-input", "--platform", "win-64,linux-64"]
+    code, _, err = invoke(args, root, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "its numpy differs by platform (1.26.4 on win-64, 2." in err and "linux-64)" in err
+    assert sorted(p.name for p in root.iterdir()) == ["requirements.txt"]

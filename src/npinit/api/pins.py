@@ -55,7 +55,9 @@ def _solve_in(
     notes: tuple[str, ...] = ()
     if question.fit.manager is Manager.POETRY:
         converted, notes = _poetry_file(question, work)
-        asked = replace(question, fit=Fit(Manager.PIP, converted), origin=question.name)
+        asked = replace(
+            question, fit=Fit(Manager.PIP, converted), origin=question.name, every_platform=True
+        )
     whole_range = question.fit.manager in (Manager.UV, Manager.POETRY) and bool(
         question.says.pythons
     )

@@ -132,6 +132,7 @@ def _resolver(
                     workdir=work,
                     run=capture,
                     keep=_Prefer(text=as_pylock(prefer)),
+                    every_platform=question.every_platform,
                 )
                 if numpy_of(next(iter(sections.values())).packages):
                     break
@@ -142,6 +143,7 @@ def _resolver(
             _missing_part(question, error)
             raise Failure(error.message, f"{error.hint}; {OFFLINE_HINT}") from None
         steering.remember(key, sections, fresh=not prefer)
+        _one_numpy(question, {p.value: numpy_of(s.packages) for p, s in sections.items()})
         solved = [s.packages for s in sections.values()]
         versions = dict(steering.last)
         holder = partial(numpy_holder, question, steering.environ, work, python, versions)
@@ -184,6 +186,7 @@ def numpy_holder(
             uv=_uv(environ),
             environ=env,
             workdir=work,
+            every_platform=question.every_platform,
         )
     except (InvalidInput, Failure) as error:
         found = _DEPENDS.search(error.message)
@@ -202,6 +205,19 @@ def pypi_held_back(
     top = newest[-1].version
     holder = numpy_holder(question, environ, work, pins.python, versions, f"=={top}")
     return f"NumPy {pins.numpy}: {holder} (NumPy {top} does not resolve)" if holder else ""
+
+
+def _one_numpy(question: PinQuestion, numpys: Mapping[str, str]) -> None:
+    """npinit records one NumPy for every platform: a file whose numpy lines differ by
+    platform (``numpy==1.26.4; sys_platform == "win32"``) for the platforms recorded is
+    refused, exit 2, naming what each gets."""
+    if len(set(numpys.values())) > 1:
+        each = ", ".join(f"{v or 'no numpy'} on {p}" for p, v in numpys.items())
+        raise Unsolvable(
+            f"{question.name}: its numpy differs by platform ({each}); npinit records one "
+            "NumPy for every platform",
+            "record the platforms one NumPy serves (--platform), or make the numpy lines agree",
+        )
 
 
 def _sources(question: PinQuestion, work: Path) -> list[Path]:

@@ -69,6 +69,7 @@ class PinQuestion:
     open_python: bool  # the file leaves Python open (no entry, or a range)
     origin: str = ""  # the file's name as the lines say it ("": fit's; a converted Poetry file)
     notes: tuple[str, ...] = ()  # what the choice among the Pythons already says
+    every_platform: bool = False  # its locker locks every platform (Poetry's, converted)
     root: Path | None = None  # the project (None: the file's folder), where includes resolve
 
     @property

@@ -147,15 +147,20 @@ def resolve(
     workdir: Path,
     run: Any = None,
     keep: Keep = FRESH,
+    every_platform: bool = False,
 ) -> dict[Platform, Snapshot]:
     """Resolve ``requirements`` once for every platform (uv's universal mode, hashes of
     every file), then keep per platform the packages whose markers hold there and the files
     that platform can install. One resolution: every platform gets the same versions; the
-    versions ``keep`` holds are preferred (uv reads them from the existing output file)."""
+    versions ``keep`` holds are preferred (uv reads them from the existing output file).
+    A requirements file's lines whose markers hold on none of ``platforms`` are left out
+    (:mod:`npinit.record.platform_lines`); ``every_platform``: kept, as the lockers that
+    lock every platform (uv lock, poetry lock) count them."""
     from npinit.runner import run as default_run
 
     run = run or default_run
-    folder, requirements = requirements.parent, _resolvable(requirements, workdir)
+    environments = [] if every_platform else [marker_environment(p, python) for p in platforms]
+    folder, requirements = requirements.parent, _resolvable(requirements, workdir, environments)
     out = workdir / "pylock.npinit.toml"
     out.unlink(missing_ok=True)
     preferences = keep.pylock_preferences([p.value for p in platforms])
@@ -190,19 +195,24 @@ def resolve(
     return sections
 
 
-def _resolvable(requirements: Path, workdir: Path) -> Path:
+def _resolvable(requirements: Path, workdir: Path, environments: list[Any]) -> Path:
     """The requirements file, or a copy without its lines that install a local folder
     holding no Python project (``-e .`` where the repository's pyproject.toml is not):
-    the rest of the file is resolved and locked (``npinit init`` says so)."""
+    the rest of the file is resolved and locked (``npinit init`` says so); nor those whose
+    markers hold in none of ``environments`` (the platforms recorded)."""
     from npinit.editing.requirements import missing_projects, without_lines
     from npinit.reading import read_regular
+    from npinit.record.platform_lines import elsewhere_only
 
     if requirements.suffix == ".toml":  # a pyproject.toml: uv reads its own tables
         return requirements
     text = read_regular(requirements, requirements.name).decode("utf-8")
     skipped = missing_projects(requirements, text)
-    if not skipped:
+    elsewhere = set(elsewhere_only(text, environments)) if environments else set()
+    if not skipped and not elsewhere:
         return requirements
+    lines = text.splitlines()
+    text = "\n".join(f"# {t}" if i in elsewhere else t for i, t in enumerate(lines)) + "\n"
     return without_lines(requirements, text, skipped, workdir / "requirements.npinit.txt")
 
 

@@ -1,0 +1,49 @@
+"""The lines of a requirements file that hold on none of the platforms a project records
+(``numba==0.60.0; sys_platform == "win32"`` in a project for linux-64): uv's universal
+resolution counts them for every platform, so a package only for a platform the project
+does not record could cap NumPy for all. npinit resolves a pip project for its platforms:
+those lines are left out of the copy uv resolves (:func:`npinit.record.resolve_pypi.resolve`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+
+def requirement_marker(line: str) -> str:
+    """The PEP 508 marker of one requirement line ("" for none, or for a line that is no
+    requirement: an option, an include, a comment)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    body = re.sub(r"(^|\s)#.*$", "", line).strip().rstrip("\\").strip()
+    body = re.split(r"\s--hash[=\s]", body)[0].strip()
+    if not body or body.startswith("-"):
+        return ""
+    try:
+        requirement = Requirement(body)
+    except InvalidRequirement:
+        return ""
+    return str(requirement.marker) if requirement.marker else ""
+
+
+def elsewhere_only(text: str, environments: Sequence[Mapping[str, str]]) -> list[int]:
+    """The indexes of the lines (a requirement and the ``\\``-continued lines after it) whose
+    marker holds in none of ``environments`` (each a platform's PEP 508 environment)."""
+    from packaging.markers import InvalidMarker, Marker, UndefinedEnvironmentName
+
+    lines = text.splitlines()
+    dropped: list[int] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        while lines[end].rstrip().endswith("\\") and end + 1 < len(lines):
+            end += 1
+        marker = requirement_marker(lines[index])
+        try:
+            holds = not marker or any(Marker(marker).evaluate(dict(e)) for e in environments)
+        except (InvalidMarker, UndefinedEnvironmentName, ValueError):
+            holds = True  # a marker packaging cannot evaluate is uv's to judge
+        if not holds:
+            dropped += range(index, end + 1)
+        index = end + 1
+    return dropped
