@@ -15,10 +15,8 @@ from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Package, Snapshot
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from npinit.model import CreateContext
-    from npinit.record.relock import Keep
+    from npinit.record.relock import Keep, PreviousLock
     from npinit.runner import Runner
 
 
@@ -142,7 +140,7 @@ def lock_project(
     chosen = resolve_platforms(spec, list(options.platforms))
     inputs = project_inputs(project, spec)
     path = project / lockfile.FILE_NAME
-    reading = relock.read_in_background(path)  # the solve starts meanwhile
+    reading = relock.PreviousLock(path)  # read ahead by the manager, where it overlaps its solve
     keep = relock.keep(reading, options.upgrade, list(options.upgrade_packages))
     if options.upgrade_packages and keep.unknown():
         raise InvalidInput(
@@ -166,7 +164,7 @@ def _resolve_and_write(
     chosen: list[Platform],
     inputs: dict[str, Any],
     keep: Keep,
-    reading: Future[tuple[bytes | None, Lock | None]],
+    reading: PreviousLock,
 ) -> ProjectLockResult:
     """The manager resolves the chosen platforms; npinit.lock, the manager's own lock and
     the CI files are then written at once (all or nothing), with what changed."""

@@ -13,11 +13,10 @@ from npinit.model import (
     Manager,
     Platform,
     ProjectSpec,
-    Source,
     interpreter_in,
 )
 from npinit.record.relock import FRESH, Keep
-from npinit.record.snapshot import Package, Snapshot
+from npinit.record.snapshot import Snapshot
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "environment.yml"
@@ -214,16 +213,12 @@ def lock(
     names = ", ".join(p.value for p in platforms)
     ctx.progress(f"Solving {ctx.spec.source or FILE} for {names} with py-rattler")
     wanted = [*conda, python_matchspec(ctx.spec)]  # the Python .npinit.toml records
-
-    def kept(platform: Platform) -> list[Package]:
-        return keep.kept(platform.value, Source.CONDA)
-
     solved = solve(
         {p: wanted for p in platforms},
         urls,
         cache=package_cache(ctx.environ),
         environ=ctx.environ,
-        keep=kept,
+        keep=keep,
         alias=ctx.channel_alias,
     )
     sections = {p: solved[p][0] for p in platforms}

@@ -78,6 +78,7 @@ def lock(
     ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """uv resolves requirements.txt once for every platform (universal, with hashes)."""
+    keep.read_ahead()  # the previous lock is read while the resolver runs
     from npinit.record.resolve_pypi import resolve
 
     uv = find_uv_or_fail(ctx)

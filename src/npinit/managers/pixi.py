@@ -18,7 +18,6 @@ from npinit.model import (
     Manager,
     Platform,
     ProjectSpec,
-    Source,
     interpreter_in,
 )
 from npinit.record.relock import FRESH, Keep
@@ -293,17 +292,13 @@ def _solve(
     from npinit.managers.conda_engine import channel_urls
     from npinit.record.resolve_conda import solve
 
-    def kept(platform: Platform) -> list[Package]:
-        # the default environment keeps npinit.lock's versions; the others share them
-        return keep.kept(platform.value, Source.CONDA)
-
     try:
         return solve(
             wanted,
             channel_urls(list(channels), ctx.channel_alias),
             cache=package_cache(ctx.environ),
             environ=ctx.environ,
-            keep=kept,
+            keep=keep,  # the default environment keeps npinit.lock's; the others share them
             alias=ctx.channel_alias,
         )
     except InvalidInput as error:

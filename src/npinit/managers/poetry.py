@@ -58,6 +58,7 @@ def lock(
     ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """``poetry lock`` writes poetry.lock for every platform; the sections are read from it."""
+    keep.read_ahead()  # the previous lock is read while the resolver runs
 
     poetry, env = _poetry(ctx)
     # locking installs nothing: whatever virtualenv Poetry makes goes to npinit's work folder

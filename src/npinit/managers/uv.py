@@ -83,6 +83,7 @@ def lock(
     ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """``uv lock`` writes uv.lock for every platform; the sections are read from it."""
+    keep.read_ahead()  # the previous lock is read while the resolver runs
 
     uv = find_uv_or_fail(ctx)
     ctx.progress("Locking with uv (uv.lock)")

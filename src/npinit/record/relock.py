@@ -21,12 +21,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Keep:
-    """The previous lock's sections by platform (``load`` reads them when first needed),
-    and what may move regardless."""
+    """The previous lock's sections by platform (``load`` reads them when first needed;
+    ``read_ahead`` starts reading them in a thread, where the resolver's own work holds no
+    GIL next), and what may move regardless."""
 
     load: Callable[[], Mapping[str, Snapshot]] = dict
     upgrade_all: bool = False
     upgrade: frozenset[str] = frozenset()
+    read_ahead: Callable[[], None] = lambda: None  # start reading it in a thread
 
     @cached_property
     def previous(self) -> Mapping[str, Snapshot]:
@@ -69,35 +71,56 @@ class Keep:
 FRESH = Keep()  # keep nothing: resolve from scratch
 
 
-def keep(
-    previous: Future[tuple[bytes | None, Lock | None]], upgrade_all: bool, names: list[str]
-) -> Keep:
-    """A Keep of the lock ``previous`` reads (:func:`read_in_background`), with the names to
-    upgrade normalized (PEP 503)."""
+def keep(previous: PreviousLock, upgrade_all: bool, names: list[str]) -> Keep:
+    """A Keep of the lock ``previous`` reads, with the names to upgrade normalized (PEP 503)."""
 
     def load() -> Mapping[str, Snapshot]:
         lock = previous.result()[1]
         return lock.sections if lock is not None else {}
 
-    return Keep(load, upgrade_all, frozenset(canonical(n) for n in names))
+    names_kept = frozenset(canonical(n) for n in names)
+    return Keep(load, upgrade_all, names_kept, previous.read_ahead)
 
 
-def read_in_background(path: Path) -> Future[tuple[bytes | None, Lock | None]]:
-    """:func:`read_previous` in a thread: parsing a big lock costs about what a conda solve
-    does, and the solve reads its repodata (in py-rattler, without the GIL) meanwhile."""
-    import threading
-    from concurrent.futures import Future
+class PreviousLock:
+    """The lock a re-lock replaces (:func:`read_previous`), read once: in a thread from
+    :meth:`read_ahead` on, else when first asked for. Parsing and checking a big lock costs
+    about what a conda solve does: a manager starts it where its resolver works without the
+    GIL (py-rattler reading its repodata, a uv or Poetry process), so the two overlap; started
+    earlier, it would only take turns with npinit's own start-up for the GIL."""
 
-    future: Future[tuple[bytes | None, Lock | None]] = Future()
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._future: Future[tuple[bytes | None, Lock | None]] | None = None
 
-    def read() -> None:
+    def read_ahead(self) -> None:
+        """Start reading in a thread (once; nothing if it is read already)."""
+        import threading
+
+        if self._future is None:
+            self._future = self._new_future()
+            threading.Thread(
+                target=self._read, args=(self._future,), name="npinit-read-lock", daemon=True
+            ).start()
+
+    def result(self) -> tuple[bytes | None, Lock | None]:
+        """Its bytes and the lock (:func:`read_previous`), read here if not read ahead."""
+        if self._future is None:
+            self._future = self._new_future()
+            self._read(self._future)
+        return self._future.result()
+
+    @staticmethod
+    def _new_future() -> Future[tuple[bytes | None, Lock | None]]:
+        from concurrent.futures import Future
+
+        return Future()
+
+    def _read(self, future: Future[tuple[bytes | None, Lock | None]]) -> None:
         try:
-            future.set_result(read_previous(path))
+            future.set_result(read_previous(self.path))
         except BaseException as error:  # handed to whoever asks for the result
             future.set_exception(error)
-
-    threading.Thread(target=read, name="npinit-read-lock", daemon=True).start()
-    return future
 
 
 def read_previous(path: Path) -> tuple[bytes | None, Lock | None]:

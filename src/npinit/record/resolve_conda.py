@@ -8,9 +8,9 @@ lock, and installed with ``rattler.install`` (which checks every download)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.errors import Failure, InvalidInput, ToolMissing
 from npinit.knowledge.channels import aliased_spec, canonical_url, fetch_url
@@ -23,6 +23,9 @@ from npinit.record.snapshot import (
     channel_name,
     unknown_blas,
 )
+
+if TYPE_CHECKING:
+    from npinit.record.relock import Keep
 
 NOARCH = "noarch"
 
@@ -89,13 +92,14 @@ def solve(
     *,
     cache: Path,
     environ: Mapping[str, str],
-    keep: Callable[[Platform], list[Package]] | None = None,
+    keep: Keep | None = None,
     alias: str | None = None,
 ) -> dict[Platform, tuple[Snapshot, list[Any]]]:
     """Solve each platform's ``specs`` against ``channels`` (URLs, read through ``alias``);
     each platform's section and its records (rattler ``RepoDataRecord``s, e.g. for
-    pixi.lock), both with the channels' canonical URLs (``knowledge.channels``). The ``keep``
-    packages (a previous lock's) are preferred: py-rattler's ``locked_packages``."""
+    pixi.lock), both with the channels' canonical URLs (``knowledge.channels``). The conda
+    packages ``keep`` holds (a previous lock's) are preferred: py-rattler's
+    ``locked_packages``; that lock is read while py-rattler reads the repodata."""
     rattler = require_rattler()
     gateway = rattler.Gateway(cache_dir=cache / "repodata")
     sources = [rattler.Channel(url) for url in channels]
@@ -110,6 +114,8 @@ def solve(
             )
         )
 
+    if keep is not None:
+        keep.read_ahead()  # py-rattler is loaded: from here on the GIL is free for it
     solutions = asyncio.run(every())
     for record in (r for records in solutions for r in records):
         record.url = canonical_url(str(record.url), alias)
@@ -137,7 +143,7 @@ async def _solve_one(
     platform: Platform,
     specs: list[str],
     environ: Mapping[str, str],
-    keep: Callable[[Platform], list[Package]] | None,
+    keep: Keep | None,
 ) -> list[Any]:
     """One platform's solution; an invalid spec or an unsolvable platform is InvalidInput
     (exit 2), a channel that cannot be read a Failure (exit 1)."""
@@ -176,7 +182,7 @@ async def _still_there(
     sources: list[Any],
     platform: Platform,
     specs: list[Any],
-    keep: Callable[[Platform], list[Package]] | None,
+    keep: Keep | None,
 ) -> list[Any]:
     """The channels' records of the ``kept`` packages (same subdir, file name and hashes);
     one the channels no longer serve, or serve with another hash, is not preferred. The
@@ -185,7 +191,7 @@ async def _still_there(
     if keep is None:
         return []
     found = await gateway.query(sources, [platform.value, NOARCH], specs, recursive=True)
-    kept = keep(platform)  # the previous lock, read meanwhile
+    kept = keep.kept(platform.value, Source.CONDA)  # the previous lock, read meanwhile
     by_file = {(str(r.subdir), str(r.file_name)): r for records in found for r in records}
     chosen = []
     for package in kept:
