@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import invoke, no_conda_path
+from tests.helpers import invoke, no_conda_path, npinit_environ, tree
 
 pytestmark = pytest.mark.e2e
 
@@ -81,3 +81,38 @@ def test_create_update_whose_install_fails_puts_the_lock_back(
     assert all(p.read_bytes() == data for p, data in before.items())  # the old lock, exactly
     code, _, err = invoke(["lock", "--check"], project, capsys)
     assert code == 2 and "six" in err  # still the lock of before the requirement was added
+
+
+def test_create_update_puts_back_the_lock_beside_a_manifest_in_a_subfolder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: Path
+) -> None:
+    """python/pixi.toml: locking writes python/pixi.lock beside it; a failure after locking
+    puts that back too (only the top's files and the CI folders were, and the line said
+    'nothing was changed')."""
+    project = tmp_path / "p"
+    (project / "python").mkdir(parents=True)
+    manifest = project / "python/pixi.toml"
+    manifest.write_text(
+        '[workspace]\nname = "p"\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n\n'
+        '[dependencies]\npython = "3.12.*"\nnumpy = "*"\n'
+    )
+    alias = ["--channel-alias", channel.as_uri()]
+    code, _, err = invoke(
+        ["init", "python/pixi.toml", "--no-input", "--yes", *alias], project, capsys
+    )
+    assert code == 0, err
+    assert invoke(["lock", *alias], project, capsys)[0] == 0
+    manifest.write_text(manifest.read_text() + 'threadpoolctl = "*"\n')
+    before = tree(project)
+    failed = subprocess.run(
+        [sys.executable, "-m", "npinit", "create", "--update", "--no-check", *alias],
+        cwd=project,
+        env=npinit_environ({**os.environ, "NPINIT_TEST_FAULT": "create-building"}),
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+    assert failed.returncode == 1, failed.stderr
+    [line] = [x for x in failed.stderr.splitlines() if x.startswith("npinit: error")]
+    assert "python/pixi.lock" in line and "put back as before --update" in line, line
+    assert tree(project) == before  # pixi.lock beside the manifest, exactly

@@ -75,10 +75,13 @@ class CreateUndo:
 
 
 def _lockable_files(project: Path) -> dict[Path, bytes]:
-    """The project's own text files that locking may write: at its top (npinit.lock,
-    uv.lock, poetry.lock, pixi.lock, the exports) and in its CI folders, with their bytes."""
+    """The project's own text files that locking may write, with their bytes: at its top
+    (npinit.lock, uv.lock, poetry.lock, pixi.lock, the exports), beside the file
+    ``.npinit.toml`` records (python/pixi.toml's pixi.lock; the file itself) and in its CI
+    folders."""
     found: dict[Path, bytes] = {}
     paths = [*project.iterdir(), *_below(project / ".github"), *_below(project / ".gitlab")]
+    paths += _beside_the_file(project)
     for path in paths:
         if path.name in ENV_DIRS or path.name.startswith(".npinit-"):  # npinit's markers
             continue
@@ -93,6 +96,23 @@ def _lockable_files(project: Path) -> dict[Path, bytes]:
             continue
         found[path] = data
     return found
+
+
+def _beside_the_file(project: Path) -> list[Path]:
+    """The files in the folder of the file ``.npinit.toml`` records, when it is not the
+    project's top (a manager's lock is written beside its manifest)."""
+    from npinit.errors import NpinitError
+    from npinit.jail import project_path
+    from npinit.tomlio import read_answers
+
+    try:
+        name = read_answers(project).get("file")
+        folder = project_path(project, name, ".npinit.toml").parent if name else project
+    except NpinitError:  # create refuses such a project before it locks anything
+        return []
+    if folder == project or folder.is_symlink() or not folder.is_dir():
+        return []
+    return sorted(folder.iterdir())
 
 
 def _below(folder: Path) -> list[Path]:
