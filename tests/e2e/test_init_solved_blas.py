@@ -69,3 +69,23 @@ def test_nomkl_is_recorded_as_the_solve_selects_it(
     }
     code, _, err = invoke(["lock", "--check", *args], root, capsys)
     assert code == 0, err
+
+
+def test_nomkl_without_solving_is_openblas_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--no-solve: the table's default (MKL on win-64) would contradict the lock; nomkl
+    keeps MKL out, so the table-only record is OpenBLAS, and lock agrees."""
+    alias = _alias(tmp_path / "alias")
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pixi.toml").write_text(MANIFEST)
+    args = ["--channel-alias", alias]
+    init = ["init", "--no-input", "--yes", "--json", "--no-solve", "--numpy", "2.5.0", *args]
+    code, out, err = invoke(init, root, capsys)
+    assert code == 0, err
+    assert "BLAS openblas: the file's nomkl keeps MKL out" in json.loads(out)["decisions"]
+    recorded = tomllib.loads((root / ".npinit.toml").read_text())["blas"]
+    assert recorded["win-64"]["variant"] == "openblas"
+    code, _, err = invoke(["lock", *args], root, capsys)
+    assert code == 0, err  # it refused: 'its win-64 section has BLAS openblas, the project mkl'

@@ -6,6 +6,7 @@ the environment check. Nothing else is touched, nothing is overwritten."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -206,13 +207,7 @@ def decide(
     says = question.says  # a numpy wheel's URL narrows the file's Pythons
     pins = (solver or table_pins)(question)
     pins = replace(pins, notes=(*question.notes, *pins.notes))
-    solved_blas = (
-        ""
-        if blas or says.numpy_from == "pip"
-        else request_as_solved(
-            blas_request, dict(pins.blas), says.channel, fit.manager.per_platform_blas
-        )
-    )  # what each platform gets: a file's nomkl keeps MKL off win-64
+    solved_blas = "" if blas else _recorded_blas(blas_request, pins, says, fit, names)
     blas_request = solved_blas or blas_request
     where = f"platforms: {', '.join(names)} ({why})"
     asked = (python, blas, numpy)
@@ -237,6 +232,20 @@ def decide(
         edits=edits,
         numpy_from=says.numpy_from,
     )
+
+
+_NOMKL = re.compile(r"(?m)^\s*(?:-\s*)?[\"']?(?:[\w./-]+::)?nomkl\b")
+
+
+def _recorded_blas(request: str, pins: Pins, says: FileSays, fit: Fit, names: list[str]) -> str:
+    """What each platform gets, when not ``request`` (else ""): as solved (``pins.blas``),
+    else (table only) OpenBLAS where the file has nomkl, which keeps MKL out (DOMAIN.md)."""
+    solved = dict(pins.blas)
+    if not solved and fit.manager in (Manager.CONDA, Manager.PIXI) and _NOMKL.search(says.text):
+        solved = dict.fromkeys(names, "openblas")
+    if says.numpy_from == "pip":  # PyPI's wheels carry their own
+        return ""
+    return request_as_solved(request, solved, says.channel, fit.manager.per_platform_blas)
 
 
 def _as_lock_reads(root: Path, fit: Fit) -> dict[str, str]:
@@ -331,7 +340,8 @@ def _decisions(
     decisions = [f"{fit.manager.value}, from {fit.path.relative_to(root).as_posix()}"]
     decisions += numpy_decision(says, pins, numpy is not None, solved)
     decisions += python_decision(says, pins, python, solved, question.pythons[0])
-    blas_line = f"BLAS {solved_blas}: what the solve selects" if solved_blas else ""
+    why = "what the solve selects" if solved else "the file's nomkl keeps MKL out"
+    blas_line = f"BLAS {solved_blas}: {why}" if solved_blas else ""
     decisions += [blas_line or _blas_line(blas, says, fit.manager), platforms]
     decisions += [n for n in (says.channel_note, *pins.notes) if n and n not in decisions]
     return decisions + _skipped(says, fit.path, root)
