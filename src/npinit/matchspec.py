@@ -22,7 +22,9 @@ from dataclasses import dataclass
 _OP = r"(?:==|>=|<=|!=|~=|=|>|<)"
 _VERSION = r"[A-Za-z0-9_.*+!]+"
 _CONSTRAINT = rf"(?:{_OP}\s*)?{_VERSION}"
-_GRAMMAR = re.compile(
+# the fallback's patterns, compiled when first used (re's cache): reading a conda file's
+# entry names (entry_name) needs neither
+_GRAMMAR = (
     r"^(?:(?P<channel>[A-Za-z0-9_./-]+)::)?"
     r"(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)"
     r"(?P<brackets>\[[^\[\]]*\])?"
@@ -30,7 +32,7 @@ _GRAMMAR = re.compile(
     rf"(?:(?:=|\s+)(?P<build>[A-Za-z0-9_.*+]+))?)?"
     r"(?P<after>\[[^\[\]]*\])?$"
 )
-_BRACKET_BUILD = re.compile(r"\bbuild\s*=\s*['\"]?(?P<build>[^'\",\]]+)")  # [build=*mkl]
+_BRACKET_BUILD = r"\bbuild\s*=\s*['\"]?(?P<build>[^'\",\]]+)"  # [build=*mkl]
 _ENTRY_NAME = re.compile(r"[^\s=<>!~\[]*")
 
 
@@ -63,12 +65,12 @@ def parse(text: str) -> MatchSpec | None:
 
 def parse_without_rattler(text: str) -> MatchSpec | None:
     """:func:`parse` where py-rattler is not installed (linear in the text's length)."""
-    match = _GRAMMAR.match(text.strip())
+    match = re.match(_GRAMMAR, text.strip())
     if match is None:
         return None
     build = match["build"]
     for brackets in (match["brackets"], match["after"]):
-        found = _BRACKET_BUILD.search(brackets or "")
+        found = re.search(_BRACKET_BUILD, brackets or "")
         if found:
             build = found["build"]
     rest = text.strip()[match.end("name") :].strip()

@@ -155,21 +155,30 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     """The channels, the specs, the pip lines (and those of the files they include) and the
     file's own ``platforms:`` key (what conda-lock reads; init records the platforms from
     it): each one an input."""
-    import os
-
     from npinit.managers.conda_engine import read_environment
-    from npinit.managers.pip import requirement_lines
 
     path = source_of(project, spec, FILE)
     channels, conda, pip = _read(path)
     lines = [f"channel {c}" for c in channels] + conda + [f"pip: {line}" for line in pip]
-    section, texts = pip_texts(path, project, pip)
-    for other in sorted(p for p in texts if p != section):
-        name = Path(os.path.relpath(os.path.normpath(other), os.path.normpath(project)))
-        lines += [f"{name.as_posix()}: {line}" for line in requirement_lines(texts[other])]
+    if pip:  # an empty one includes nothing
+        lines += _included_lines(path, project, pip)
     listed = read_environment(path).get("platforms")
     if isinstance(listed, list):
         lines.append("platforms: " + ", ".join(str(p) for p in listed))
+    return lines
+
+
+def _included_lines(path: Path, project: Path, pip: list[str]) -> list[str]:
+    """The lines of the files a ``pip:`` section includes, each named by its file."""
+    import os
+
+    from npinit.managers.pip import requirement_lines
+
+    section, texts = pip_texts(path, project, pip)
+    lines = []
+    for other in sorted(p for p in texts if p != section):
+        name = Path(os.path.relpath(os.path.normpath(other), os.path.normpath(project)))
+        lines += [f"{name.as_posix()}: {line}" for line in requirement_lines(texts[other])]
     return lines
 
 

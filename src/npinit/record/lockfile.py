@@ -64,7 +64,7 @@ def dumps_lock(lock: Lock, regenerate: str = "npinit lock") -> str:
     if text in _checked:
         return text
     try:  # never write a lock that would be refused on reading (checked without parsing)
-        _check(_as_data(lock, rows), "the lock to write", "")
+        _check(lock, rows, "the lock to write", "")
     except InvalidInput as error:
         raise InvalidInput(error.message, "a recorded value cannot be written safely") from None
     return text
@@ -97,14 +97,14 @@ def _as_data(lock: Lock, rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def _check(data: dict[str, Any], origin: str, hint: str) -> None:
-    """The schema, then what it cannot say, for every package of every section."""
+def _check(lock: Lock, rows: dict[int, dict[str, Any]], origin: str, hint: str) -> None:
+    """The schema (on the data the lock's text parses to), then what it cannot say, for every
+    package of every section (each as the reader rebuilds it from its row: the same values)."""
     from npinit import schemas
 
-    schemas.validate(schemas.LOCK, data, origin, hint)
-    for name, body in data.get("platforms", {}).items():
-        for index, row in enumerate(body.get("packages", [])):
-            package = _package(row)
+    schemas.validate(schemas.LOCK, _as_data(lock, rows), origin, hint)
+    for name, section in lock.sections.items():
+        for index, package in enumerate(section.packages):
             _agree(package, f"{origin}: platforms.{name}.packages[{index + 1}] ({package.name})")
 
 
@@ -299,10 +299,10 @@ def _package(row: dict[str, Any]) -> Package:
 def _agree(package: Package, where: str) -> None:
     """What the schema cannot say: a PyPI version is PEP 440, and no two fields say
     different things about one file (the ``sha256`` of ``url`` is among ``hashes``)."""
-    from packaging.version import InvalidVersion, Version
-
     hint = "the lock was edited by hand; regenerate it with npinit lock"
     if package.source == Source.PYPI and (package.version or package.origin != "editable"):
+        from packaging.version import InvalidVersion, Version  # a conda lock needs none
+
         try:
             Version(package.version)
         except InvalidVersion:
