@@ -223,3 +223,23 @@ def test_a_numpy_that_differs_by_platform_is_one_line(
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "its numpy differs by platform (1.26.4 on win-64, 2." in err and "linux-64)" in err
     assert sorted(p.name for p in root.iterdir()) == ["requirements.txt"]
+
+
+def test_a_uv_range_says_which_package_held_numpy_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """uv locks the range at once: NumPy is what its oldest Python resolves with, and the
+    line naming the package that held it back survives the second solve (the recorded
+    Python's), where it was dropped."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "d"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["numba==0.60.0"]\n\n[tool.uv]\n'
+    )
+    code, out, err = invoke(["init", "--no-input", "--json"], root, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["python"], report["numpy"]) == ("3.12", "2.0.2"), report
+    held = "NumPy 2.0.2: numba==0.60.0 needs numpy>=1.22,<2.1 (NumPy 2.4.6 does not resolve)"
+    assert held in report["decisions"], report["decisions"]

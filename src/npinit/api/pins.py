@@ -77,10 +77,9 @@ def _solve_in(
     held = held or pip_held_back(asked, environ, work, pins.python, pins.numpy)  # a pip: numpy
     if asked.fit.manager not in (Manager.CONDA, Manager.PIXI):
         held = pypi_held_back(asked, environ, work, pins, steering.last)
-    pins = replace(pins, notes=(*pins.notes, held)) if held else pins
-    if whole_range:
+    if whole_range:  # the line naming what held NumPy back is the range's oldest Python's
         pins = _recorded_python(question, asked, pins, steering, work)
-    return replace(pins, notes=(*pins.notes, *notes))
+    return replace(pins, notes=(*pins.notes, *((held,) if held else ()), *notes))
 
 
 def _exact(question: PinQuestion) -> str:
