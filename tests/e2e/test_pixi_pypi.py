@@ -120,6 +120,21 @@ def _the_truth(root: Path, pypi: dict[tuple[str, str], dict[str, Any]]) -> None:
         assert set(locked) == {n for n, p in packages.items() if p.location.startswith("http")}
 
 
+def _numpy_requirement_met(root: Path, pypi: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """tensorflow's own METADATA (pixi.lock's requires_dist, read from the wheel) asks for a
+    numpy the conda numpy of the same platform satisfies."""
+    from packaging.requirements import Requirement
+
+    for (env, platform), packages in pypi.items():
+        tensorflow = packages["tensorflow"]
+        assert tensorflow.requires_python, (env, platform)
+        wanted = [Requirement(r) for r in tensorflow.requires_dist]
+        (numpy,) = [r for r in wanted if r.name == "numpy" and r.marker is None]
+        section = lock_section(root / "npinit.lock", platform)
+        conda = next(p["version"] for p in section["packages"] if p["name"] == "numpy")
+        assert numpy.specifier.contains(conda), (platform, str(numpy), conda)
+
+
 def _editable(root: Path, location: str) -> dict[str, Any]:
     """The local project's entry in pixi.lock as text says it: no sha256, editable."""
     from ruamel.yaml import YAML
@@ -148,6 +163,7 @@ def test_llms_from_scratch_locks_tensorflow_beside_the_conda_numpy(
         assert "tensorflow" in packages and "llms-from-scratch" in packages
         assert ("tensorflow-cpu" in packages) == (platform == "win-64")  # a target's table
         assert ("pytest-ruff" in packages) == (env == "tests")  # a feature's table
+    _numpy_requirement_met(root, pypi)
     entry = _editable(root, ".")
     assert entry["name"] == "llms-from-scratch" and entry["version"] == "1.0.18"
     assert entry["requires_python"] == ">=3.10,<3.14" and "numpy>=1.26" in entry["requires_dist"]

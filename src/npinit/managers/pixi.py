@@ -21,7 +21,7 @@ from npinit.model import (
     interpreter_in,
 )
 from npinit.record.relock import FRESH, Keep
-from npinit.record.resolve_pixi_pypi import LockedPypi
+from npinit.record.resolve_pixi_pypi import LockedPypi, with_metadata
 from npinit.record.snapshot import Package, Snapshot
 from npinit.spec import THREAD_VARIABLES
 
@@ -123,6 +123,9 @@ def lock(
     for group in adopt_pixi.solve_groups(found):
         solved.update(_solve_group(ctx, group, names, pin, keep))
     pypi = {name: _pypi(ctx, env, result, workdir) for name, (env, result) in solved.items()}
+    if any(pypi.values()):
+        ctx.progress("Reading the PyPI wheels' requirements (their METADATA) for pixi.lock")
+        pypi = with_metadata(pypi)
     # pixi writes a channel as a base URL ending in "/" (rattler's ChannelUrl)
     channels = {
         name: ([u.rstrip("/") + "/" for u in _urls(env, None)], result)
@@ -131,7 +134,9 @@ def lock(
     written = workdir / "pixi.lock"
     pixi_lock.write(written, channels, pypi, pixi_lock.index_url(ctx.environ))
     default, on_pypi = solved[adopt_pixi.DEFAULT][1], pypi[adopt_pixi.DEFAULT]
-    sections = {p: _with_pypi(section(p, default[p]), on_pypi.get(p, [])) for p in platforms}
+    sections = {
+        p: pixi_lock.with_pypi(section(p, default[p]), on_pypi.get(p, [])) for p in platforms
+    }
     return sections, {lock_name(ctx.spec.source): written}
 
 
@@ -166,24 +171,6 @@ def _pypi(
             where = "" if env.name == adopt_pixi.DEFAULT else f"pixi environment {env.name!r}: "
             raise InvalidInput(where + error.message, error.hint) from None
     return found
-
-
-def _with_pypi(snapshot: Snapshot, packages: list[LockedPypi]) -> Snapshot:
-    """npinit.lock's section: the conda records and the PyPI packages from an index, each
-    the one file pixi.lock records for the platform (a local project is pixi.lock's alone,
-    as ``-e .`` is left out of a pip lock)."""
-    added = [pypi_file(p.name, p.version, p.location, p.sha256) for p in packages if p.sha256]
-    return snapshot.with_packages(snapshot.packages + tuple(added)) if added else snapshot
-
-
-def pypi_file(name: str, version: str, url: str, sha256: str) -> Package:
-    """A PyPI package installed from one file (a wheel, or an sdist)."""
-    from npinit.record.resolve_pypi import pypi_package
-
-    wheel = url.endswith(".whl")
-    return pypi_package(
-        name, version, [(url, sha256)] if wheel else [], None if wheel else (url, sha256)
-    )
 
 
 def lock_name(source: str | None) -> str:
@@ -330,7 +317,7 @@ def native_lock(
             for p in platforms
             if p.value in owned
         }
-        pypi = {p: _pypi_records(env, owned[p.value]) for p in records}
+        pypi = {p: pixi_lock.pypi_records(env, owned[p.value]) for p in records}
     except Exception as error:  # rattler's parse errors are its own types
         reason = " ".join(str(error).split())[:200]
         raise InvalidInput(
@@ -338,20 +325,6 @@ def native_lock(
         ) from None
     sections = {p: section(p, list(rs)) for p, rs in records.items()}
     return name, {p: s.with_packages(s.packages + tuple(pypi[p])) for p, s in sections.items()}
-
-
-def _pypi_records(env: Any, platform: Any) -> list[Package]:
-    """pixi.lock's PyPI packages of one platform from an index (a local project has no
-    hash and is not npinit.lock's)."""
-    found = []
-    for package in env.pypi_packages_for_platform(platform) or []:
-        try:
-            sha = package.hashes.sha256
-        except AttributeError:  # rattler's empty PackageHashes: a local project's
-            sha = None
-        if sha:
-            found.append(pypi_file(package.name, package.version, package.location, sha.hex()))
-    return found
 
 
 def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from npinit.model import Platform
+from npinit.record.package import Package
 from npinit.record.resolve_pixi_pypi import LockedPypi
+from npinit.record.snapshot import Snapshot
 
 PYPI_INDEX = "https://pypi.org/simple"
 
@@ -117,3 +119,35 @@ def _with_indexes(text: str, names: list[str], index: str) -> str:
             out.append(f"    indexes:\n    - {index}\n")
         out.append(line)
     return "".join(out)
+
+
+def with_pypi(snapshot: Snapshot, packages: list[LockedPypi]) -> Snapshot:
+    """npinit.lock's section: the conda records and the PyPI packages from an index, each
+    the one file pixi.lock records for the platform (a local project is pixi.lock's alone,
+    as ``-e .`` is left out of a pip lock)."""
+    added = [pypi_file(p.name, p.version, p.location, p.sha256) for p in packages if p.sha256]
+    return snapshot.with_packages(snapshot.packages + tuple(added)) if added else snapshot
+
+
+def pypi_file(name: str, version: str, url: str, sha256: str) -> Package:
+    """A PyPI package installed from one file (a wheel, or an sdist)."""
+    from npinit.record.resolve_pypi import pypi_package
+
+    wheel = url.endswith(".whl")
+    return pypi_package(
+        name, version, [(url, sha256)] if wheel else [], None if wheel else (url, sha256)
+    )
+
+
+def pypi_records(env: Any, platform: Any) -> list[Package]:
+    """pixi.lock's PyPI packages of one platform from an index (a local project has no
+    hash and is not npinit.lock's)."""
+    found = []
+    for package in env.pypi_packages_for_platform(platform) or []:
+        try:
+            sha = package.hashes.sha256
+        except AttributeError:  # rattler's empty PackageHashes: a local project's
+            sha = None
+        if sha:
+            found.append(pypi_file(package.name, package.version, package.location, sha.hex()))
+    return found

@@ -219,3 +219,28 @@ def _project(name: str, local: dict[str, PypiEntry], folder: Path) -> LockedPypi
         requires_dist=tuple(str(r) for r in project.get("dependencies") or []),
         requires_python=str(project.get("requires-python", "")),
     )
+
+
+def with_metadata(
+    found: dict[str, dict[Platform, list[LockedPypi]]],
+) -> dict[str, dict[Platform, list[LockedPypi]]]:
+    """Every wheel's ``requires_dist`` and ``requires_python`` from its METADATA (each URL
+    read once, by range requests): what pixi.lock records of it. An sdist's would need a
+    build: left unsaid."""
+    from dataclasses import replace
+
+    from npinit.record.wheel_metadata import metadata_of
+
+    every = [p.location for env in found.values() for ps in env.values() for p in ps]
+    known = metadata_of(every)
+
+    def filled(package: LockedPypi) -> LockedPypi:
+        if package.location not in known:
+            return package
+        requires_dist, requires_python = known[package.location]
+        return replace(package, requires_dist=requires_dist, requires_python=requires_python)
+
+    return {
+        env: {platform: [filled(p) for p in ps] for platform, ps in by_platform.items()}
+        for env, by_platform in found.items()
+    }
