@@ -22,7 +22,7 @@ from npinit.model import (
 )
 from npinit.record.relock import FRESH, Keep
 from npinit.record.resolve_pixi_pypi import LockedPypi, with_metadata
-from npinit.record.snapshot import Package, Snapshot
+from npinit.record.snapshot import Snapshot
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
