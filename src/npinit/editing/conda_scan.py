@@ -6,7 +6,6 @@ line's length (see :mod:`npinit.editing.yaml_lines`)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from npinit.editing import yaml_lines
@@ -47,15 +46,18 @@ class _NotPlain(Exception):
     """Not the plain block style the scanner reads: ruamel.yaml reads the file."""
 
 
-@dataclass
 class _Scanner:
-    lines: list[str]
-    data: dict[str, Any] = field(default_factory=dict)
-    found: list[Found] = field(default_factory=list)
-    pip_found: list[Found] = field(default_factory=list)
-    key: str | None = None  # the top-level key the lines below belong to
-    indent: int | None = None  # of the current top-level list's items
-    pip_indent: int | None = None  # of the items under ``- pip:``
+    """The scanner's state (a plain class: a dataclass costs a conda lock's start-up more than
+    the scan itself)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.data: dict[str, Any] = {}
+        self.found: list[Found] = []
+        self.pip_found: list[Found] = []
+        self.key: str | None = None  # the top-level key the lines below belong to
+        self.indent: int | None = None  # of the current top-level list's items
+        self.pip_indent: int | None = None  # of the items under ``- pip:``
 
     def read(self, index: int, line: str) -> None:
         simple = _SIMPLE_ITEM.match(line)
