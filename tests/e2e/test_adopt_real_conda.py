@@ -39,8 +39,10 @@ OUTCOME: dict[str, tuple[str, str] | str] = {
     "found for python 3.10.*",
     # its conda-forge:: prefixes read through the alias (the slice): osx-arm64's Accelerate
     "oreum_core__condaenv_oreum_core.yml": ("3.12", "2.3.5"),
-    # Python and NumPy exact in the file: nothing to choose, no solve (the slice lacks 1.26.0)
-    "oreum_core__dev__condaenv_oreum_core_x86.yml": ("3.12", "1.26.0"),
+    # Python and NumPy exact in the file: solved all the same (the slice lacks 1.26.0: the
+    # first lock would fail, so init refuses first)
+    "oreum_core__dev__condaenv_oreum_core_x86.yml": "does not resolve with Python 3.12: "
+    "Cannot solve the request because of: No candidates were found for numpy ==1.26.0",
     "pangeo-docker-images__pangeo-notebook__environment.yml": "does not resolve with Python "
     "3.9: Cannot solve the request because of: No candidates "
     "were found for python 3.9.*",

@@ -24,7 +24,6 @@ from npinit.editing.adopt_pins import (
     Unsolvable,
     exact_release,
     releases_for,
-    table_pins,
 )
 from npinit.errors import InvalidInput
 from npinit.model import Manager
@@ -34,9 +33,8 @@ def solver_for(environ: Mapping[str, str], channel_alias: str | None) -> Solver:
     """A solver for :func:`npinit.editing.adopt.decide`."""
 
     def solve(question: PinQuestion) -> Pins:
-        exact = all(exact_release(r) for r in question.numpy_ranges.values())
-        if not question.open_python and exact:
-            return table_pins(question)  # nothing left open to choose
+        # a file whose Python and NumPy are both fixed is still solved: the whole file must
+        # resolve (with wheels) for them, as npinit lock will resolve it
         with tempfile.TemporaryDirectory(prefix="npinit-solve-") as work:
             return _solve_in(question, environ, channel_alias, Path(work))
 

@@ -1,0 +1,44 @@
+"""A file whose Python and NumPy are both fixed (``numpy==2.3.5`` with ``--python 3.12``, a
+conda file's ``numpy==2.3.5`` and ``python==3.12.*``) is still solved whole, as ``npinit
+lock`` resolves it: what the first lock would refuse or build from source, init refuses
+first (the black-box findings F1 and F2 of issue 26: init said "the file's pin, kept" and
+the first lock failed, or locked scipy 1.6.1's sdist)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import invoke, tree
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_exact_numpy_with_python_given_is_solved_with_wheels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--python narrows the range; it does not turn the solve off: scipy<1.13 has no wheels
+    for Python 3.12 with NumPy 2 (uv goes back to scipy 1.6.1's sdist), exit 2."""
+    (tmp_path / "requirements.txt").write_text("numpy==2.3.5\nscipy<1.13\n")
+    before = tree(tmp_path)
+    code, _, err = invoke(["init", "--no-input", "--python", "3.12"], tmp_path, capsys)
+    assert code == 2, err
+    assert "does not resolve with Python 3.12: scipy==1.6.1 has no wheels for Python 3.12" in err
+    assert len(err.strip().splitlines()) == 1 and tree(tmp_path) == before
+
+
+def test_a_conda_file_with_double_equals_pins_is_solved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """``==`` spelling of the pins: solved as ``=`` is, a package the channel lacks refused."""
+    (tmp_path / "environment.yml").write_text(
+        "channels:\n  - conda-forge\ndependencies:\n- conda-forge::numpy==2.3.5\n"
+        "- conda-forge::python==3.12.*\n- conda-forge::nosuchpackage-xyz\n"
+    )
+    before = tree(tmp_path)
+    args = ["init", "--no-input", "--channel-alias", forge_alias]
+    code, _, err = invoke(args, tmp_path, capsys)
+    assert code == 2, err
+    assert "does not resolve with Python 3.12" in err and "nosuchpackage-xyz" in err, err
+    assert len(err.strip().splitlines()) == 1 and tree(tmp_path) == before
