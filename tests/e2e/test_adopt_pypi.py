@@ -243,3 +243,34 @@ def test_a_uv_range_says_which_package_held_numpy_back(
     assert (report["python"], report["numpy"]) == ("3.12", "2.0.2"), report
     held = "NumPy 2.0.2: numba==0.60.0 needs numpy>=1.22,<2.1 (NumPy 2.4.6 does not resolve)"
     assert held in report["decisions"], report["decisions"]
+
+
+def test_a_pep621_file_is_solved_for_the_recorded_platforms_by_pip_for_every_one_by_uv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same Windows-only numba in ``[project]`` dependencies: pip's solve and lock leave
+    it out on linux-64 (the newest NumPy, locked on the first try); uv lock locks every
+    platform, so for uv numba holds NumPy to 2.0.2, and the Python line names it."""
+    from npinit.editing.adopt_pins import releases_for
+
+    text = (
+        '[project]\nname = "d"\nversion = "0"\n'
+        'dependencies = ["numpy", "numba==0.60.0; sys_platform == \'win32\'"]\n'
+    )
+    for manager in ("pip", "uv"):
+        root = tmp_path / manager
+        root.mkdir()
+        (root / "pyproject.toml").write_text(text)
+        args = ["init", "--no-input", "--json", "--manager", manager, "--platform", "linux-64"]
+        code, out, err = invoke(args, root, capsys)
+        assert code == 0, err
+        report = json.loads(out)
+        if manager == "uv":
+            assert (report["python"], report["numpy"]) == ("3.12", "2.0.2"), report
+            assert any("numba==0.60.0 needs numpy>=1.22,<2.1" in d for d in report["decisions"])
+            continue
+        assert report["numpy"] == releases_for(report["python"], "")[-1].version, report
+        code, _, err = invoke(["lock"], root, capsys)
+        assert code == 0, err
+        locked = {p["name"]: p["version"] for p in lock_section(root / "npinit.lock")["packages"]}
+        assert locked["numpy"] == report["numpy"] and "numba" not in locked

@@ -3,9 +3,11 @@ none of the recorded platforms (a ``\\``-continued requirement with its hashes a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from npinit.knowledge.platforms import marker_environment
 from npinit.model import Platform
-from npinit.record.platform_lines import elsewhere_only, requirement_marker
+from npinit.record.platform_lines import elsewhere_only, pyproject_lines, requirement_marker
 
 TEXT = """\
 # a comment; sys_platform == "win32"
@@ -32,3 +34,19 @@ def test_a_line_that_is_no_requirement_has_no_marker() -> None:
     assert requirement_marker('-r base.txt ; sys_platform == "win32"') == ""
     assert requirement_marker("# numpy; os_name == 'nt'") == ""
     assert requirement_marker("numpy ; os_name == 'nt' --hash=sha256:aa") == 'os_name == "nt"'
+
+
+def test_a_pep621_file_without_the_lines_for_no_recorded_platform(tmp_path: Path) -> None:
+    """Its ``[project]`` dependencies as a requirements file when some are left out; the
+    file itself when none is, or when uv must read it (dynamic, [tool.uv.sources])."""
+    linux = [marker_environment(Platform.LINUX_64, "3.12")]
+    path, target = tmp_path / "pyproject.toml", tmp_path / "out.txt"
+    text = '[project]\nname = "d"\ndependencies = ["numpy", "pywin32; os_name == \'nt\'"]\n'
+    assert pyproject_lines(path, text, linux, target) == target
+    assert target.read_text() == "numpy\n"
+    windows = [marker_environment(Platform.WIN_64, "3.12")]
+    assert pyproject_lines(path, text, windows, target) == path
+    sources = text + '\n[tool.uv.sources]\nnumpy = { path = "numpy" }\n'
+    assert pyproject_lines(path, sources, linux, target) == path
+    dynamic = '[project]\nname = "d"\ndynamic = ["dependencies"]\n'
+    assert pyproject_lines(path, dynamic, linux, target) == path

@@ -59,6 +59,8 @@ def _solve_in(
     whole_range = question.fit.manager in (Manager.UV, Manager.POETRY) and bool(
         question.says.pythons
     )
+    if question.fit.manager is Manager.UV:  # uv lock locks every platform
+        asked = replace(asked, every_platform=True)
     if whole_range:
         asked = _floor(asked)
     steering = Steering(environ)
@@ -246,6 +248,8 @@ def solve_for_project(
         question = PinQuestion(
             fit, says, tuple(fitting), {p: spec for p in fitting}, tuple(platforms), "", True
         )
+        every = manager in (Manager.UV, Manager.POETRY)  # their lockers lock every platform
+        question = replace(question, every_platform=every)
         with tempfile.TemporaryDirectory(prefix="npinit-solve-") as solving:
             if manager in (Manager.CONDA, Manager.PIXI):
                 attempt = conda_attempt(question, environ, channel_alias, Path(solving))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 
 def requirement_marker(line: str) -> str:
@@ -47,3 +48,32 @@ def elsewhere_only(text: str, environments: Sequence[Mapping[str, str]]) -> list
             dropped += range(index, end + 1)
         index = end + 1
     return dropped
+
+
+def pyproject_lines(
+    path: Path, text: str, environments: Sequence[Mapping[str, str]], target: Path
+) -> Path:
+    """What uv resolves of a PEP 621 pyproject.toml (its ``[project]`` dependencies): the
+    file itself, or, when some of them hold on none of ``environments``, the others as a
+    requirements file at ``target``. The file itself where uv must read it (dependencies
+    that are dynamic, or come from ``[tool.uv.sources]``)."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return path  # uv says what is wrong with it
+    project = doc.get("project")
+    uv = (doc.get("tool") or {}).get("uv") or {}
+    if not environments or not isinstance(project, dict) or not isinstance(uv, dict):
+        return path
+    if "dependencies" in (project.get("dynamic") or []) or uv.get("sources"):
+        return path
+    listed = project.get("dependencies") or []
+    if not isinstance(listed, list) or not all(isinstance(d, str) for d in listed):
+        return path
+    kept = [d for d in listed if not elsewhere_only(d, environments)]
+    if len(kept) == len(listed):
+        return path
+    target.write_text("".join(f"{d}\n" for d in kept), "utf-8")
+    return target

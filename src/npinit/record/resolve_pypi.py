@@ -202,11 +202,12 @@ def _resolvable(requirements: Path, workdir: Path, environments: list[Any]) -> P
     markers hold in none of ``environments`` (the platforms recorded)."""
     from npinit.editing.requirements import missing_projects, without_lines
     from npinit.reading import read_regular
-    from npinit.record.platform_lines import elsewhere_only
+    from npinit.record.platform_lines import elsewhere_only, pyproject_lines
 
-    if requirements.suffix == ".toml":  # a pyproject.toml: uv reads its own tables
-        return requirements
     text = read_regular(requirements, requirements.name).decode("utf-8")
+    if requirements.suffix == ".toml":  # a pyproject.toml: uv reads its own tables
+        target = workdir / "requirements.npinit.txt"
+        return pyproject_lines(requirements, text, environments, target)
     skipped = missing_projects(requirements, text)
     elsewhere = set(elsewhere_only(text, environments)) if environments else set()
     if not skipped and not elsewhere:
