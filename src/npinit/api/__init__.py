@@ -58,11 +58,9 @@ if TYPE_CHECKING:
     from npinit.api.init import init_root as init_root
     from npinit.api.init import plan_init as plan_init
     from npinit.api.lock import DEFAULT_LOCK_NAMES as DEFAULT_LOCK_NAMES
-    from npinit.api.lock import PROBE_TIMEOUT as PROBE_TIMEOUT
     from npinit.api.lock import LockResult as LockResult
     from npinit.api.lock import VerifyResult as VerifyResult
     from npinit.api.lock import lock_environment as lock_environment
-    from npinit.api.lock import snapshot_environment as snapshot_environment
     from npinit.api.lock import verify_environment as verify_environment
     from npinit.api.new import NewResult as NewResult
     from npinit.api.new import activation as activation
@@ -103,6 +101,8 @@ if TYPE_CHECKING:
     from npinit.machine import this_machine as this_machine
     from npinit.recommend import EXPERIENCES as EXPERIENCES
     from npinit.recommend import OSES as OSES
+    from npinit.record.environment import PROBE_TIMEOUT as PROBE_TIMEOUT
+    from npinit.record.environment import snapshot_environment as snapshot_environment
     from npinit.spec import read_project_spec as read_project_spec
 
 

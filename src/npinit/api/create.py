@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from npinit.api.lock import snapshot_environment
 from npinit.model import ENV_DIRS as ENV_DIRS  # the API names it
 from npinit.model import (
     CreateContext,
@@ -20,6 +19,7 @@ from npinit.model import (
     find_interpreter,
 )
 from npinit.record.changes import LockChanges
+from npinit.record.environment import snapshot_environment
 
 if TYPE_CHECKING:
     from npinit.record.bundle_files import BundledFile

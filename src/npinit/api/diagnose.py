@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from npinit.api.lock import (
-    PROBE_TIMEOUT,
-    dangling_interpreter,
-    interpreter_of,
-    snapshot_environment,
-)
+from npinit.api.lock import dangling_interpreter
 from npinit.doctor_model import DoctorReport
 from npinit.model import INTERPRETERS, Platform
+from npinit.record.environment import PROBE_TIMEOUT, interpreter_of, snapshot_environment
 
 
 def doctor(

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from npinit.model import INTERPRETERS, Platform, find_interpreter
+from npinit.model import INTERPRETERS, Platform
+from npinit.record.environment import PROBE_TIMEOUT, snapshot_environment
 
 if TYPE_CHECKING:
     from npinit.record.snapshot import Snapshot
@@ -60,8 +61,6 @@ class VerifyResult:
         return {"lock": str(self.lock), **self.drift.to_json()}
 
 
-PROBE_TIMEOUT = 30.0  # seconds an environment's interpreter gets to answer (NPINIT_PROBE_TIMEOUT)
-
 DEFAULT_LOCK_NAMES = {
     "npinit": "npinit.lock",
     "pylock": "pylock.toml",
@@ -69,65 +68,6 @@ DEFAULT_LOCK_NAMES = {
     "conda-explicit": "conda-explicit.txt",
     "conda-lock": "conda-lock.yml",
 }
-
-
-def snapshot_environment(
-    prefix: Path | None,
-    python: Path | None,
-    *,
-    probe: bool = False,
-    online: bool = False,
-    index: str | None = None,
-    probe_timeout: float = PROBE_TIMEOUT,
-    current_platform: Platform | None = None,
-) -> Snapshot:
-    """Read an environment (a conda prefix or venv, or any interpreter) into a Snapshot.
-
-    ``current_platform`` names the platform of a venv (whose files do not say it)."""
-    from dataclasses import replace
-
-    from npinit.record import snapshot as snap
-
-    here = current_platform
-    if prefix is not None:
-        result = snap.read_prefix(prefix, here)
-    elif python is not None:
-        from npinit.record.target import read_python
-
-        result = read_python(python, here)
-    else:
-        raise ValueError("snapshot_environment needs a prefix or a python")
-    if online:
-        from npinit.record.index import DEFAULT_INDEX, add_hashes
-
-        packages, warnings = add_hashes(result.packages, index or DEFAULT_INDEX)
-        result = replace(result, packages=packages, warnings=(*result.warnings, *warnings))
-    if probe:
-        from npinit.record.probe import run_probe, variant_from_probe
-
-        interpreter = python or interpreter_of(result.prefix)
-        seen = run_probe(interpreter, timeout=probe_timeout)
-        variant = variant_from_probe(seen)
-        blas = result.blas
-        if variant != "unknown" and variant != blas.variant:
-            blas = snap.BlasFingerprint(
-                variant, f"run-time probe ({blas.evidence or 'no static evidence'})", seen
-            )
-        else:
-            blas = snap.BlasFingerprint(blas.variant, blas.evidence, seen)
-        result = replace(result, blas=blas)
-    return result
-
-
-def interpreter_of(prefix: Path | None) -> Path:
-    """The interpreter of an environment (InvalidInput, exit 2, when it has none)."""
-    from npinit.errors import InvalidInput
-
-    assert prefix is not None
-    found = find_interpreter(prefix)
-    if found is not None:
-        return found
-    raise InvalidInput(f"no Python interpreter in {prefix}", "the probe needs one; drop --probe")
 
 
 def dangling_interpreter(prefix: Path | None) -> Path | None:

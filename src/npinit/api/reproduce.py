@@ -381,9 +381,9 @@ def lock_from_env(
 ) -> ProjectLockResult:
     """``lock --from-env``: record the project's installed environment as this platform's
     section; the other sections and the inputs stay."""
-    from npinit.api.lock import snapshot_environment
     from npinit.record import lockfile
     from npinit.record.changes import compare_locks
+    from npinit.record.environment import snapshot_environment
     from npinit.record.relock import read_previous
     from npinit.tomlio import atomic_write
 

@@ -232,8 +232,8 @@ def _known_pythons() -> tuple[str, ...]:
 
 def _pythons_of(releases: tuple[NumpyRelease, ...]) -> tuple[str, ...]:
     floor = version_key(OLDEST_PYTHON)
-    found = {py for r in releases for py in r.pythons if version_key(py) >= floor}
-    return tuple(sorted(found, key=version_key))
+    found = {py for r in releases for py in r.pythons}  # each Python once, then its key
+    return tuple(sorted((py for py in found if version_key(py) >= floor), key=version_key))
 
 
 def check_python(python: str) -> str:
