@@ -64,3 +64,54 @@ def test_the_compiled_validator_decides_as_fastjsonschema_does() -> None:
         refusals.append((error.rule, error.path, error.message))
     assert refusals[0] == refusals[1]
     assert refusals[0][1][-1] == "sha256"
+
+
+def _verdict(validator: Any, data: Any) -> tuple[str, str] | None:
+    try:
+        validator(data)
+    except ValueError as error:  # both exception classes are ValueErrors
+        found: Any = error
+        return (found.rule, found.message)
+    return None
+
+
+@pytest.mark.parametrize("value", [2, 0, 2.5, "2"], ids=repr)
+def test_a_decimal_number_is_judged_as_fastjsonschema_judges_it(value: Any) -> None:
+    """The compiled validators name ``Decimal`` without importing decimal
+    (npinit.schemas.errors.Decimal): a Decimal lock-version or threads is still a number to
+    them, exactly as to fastjsonschema's own compile (decimal loaded by this test): an
+    unknown .npinit.toml key may hold any number, so a Decimal passes there."""
+    import decimal
+    import sys
+
+    assert "decimal" in sys.modules
+    number = decimal.Decimal(str(value)) if not isinstance(value, str) else value
+    for name, data in (
+        (schemas.LOCK, {"lock-version": number, "created-by": "npinit 0.1.0"}),
+        (schemas.ANSWERS, {"project": {"name": "a", "threads": number}}),
+        (schemas.ANSWERS, {"project": {"name": "a", "extra": number}}),  # a plain value
+    ):
+        runtime = fastjsonschema.compile(schemas.load(name))
+        assert _verdict(runtime, data) == _verdict(schemas._validator(name), data), name
+
+
+def test_validating_loads_no_decimal() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers import npinit_environ
+
+    code = (
+        "import sys\nfrom npinit import schemas\n"
+        "schemas.validate(schemas.LOCK, {'lock-version': 2, 'created-by': 'x'}, 'o', '')\n"
+        "schemas.validate(schemas.ANSWERS, {'project': {'name': 'a'}}, 'o', '')\n"
+        "print('decimal' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=npinit_environ(dict(os.environ)),
+    )
+    assert done.stdout.strip() == "False", done.stderr

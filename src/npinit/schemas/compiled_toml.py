@@ -2,7 +2,7 @@
 # ruff: noqa
 # mypy: ignore-errors
 VERSION = "2.22.3"
-from decimal import Decimal
+from npinit.schemas.errors import Decimal
 import re
 from npinit.schemas.errors import JsonSchemaValueException, JsonSchemaValuesException
 

@@ -1,11 +1,13 @@
 """The exceptions the compiled validators raise (``compiled_*.py``): fastjsonschema's own
 ``JsonSchemaValueException`` and ``JsonSchemaValuesException``, with the same constructor and
 properties, defined here so that validating a file loads none of fastjsonschema's code
-generators (importing any part of fastjsonschema imports them all)."""
+generators (importing any part of fastjsonschema imports them all); and the ``Decimal`` their
+number checks name, without loading :mod:`decimal`."""
 
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 _SPLIT = re.compile(r"[\.\[\]]+")
@@ -49,3 +51,15 @@ class JsonSchemaValuesException(ValueError):
         self.message = "; ".join(error.message for error in errors)
         super().__init__(self.message)
         self.errors = errors
+
+
+class _DecimalType(type):
+    def __instancecheck__(cls, value: object) -> bool:
+        module = sys.modules.get("decimal")
+        return module is not None and isinstance(value, module.Decimal)
+
+
+class Decimal(metaclass=_DecimalType):
+    """``decimal.Decimal`` to the compiled validators' ``isinstance`` checks, without importing
+    :mod:`decimal` (which costs a command that reads a lock more than its check): a value
+    is a Decimal only once decimal is loaded, and then it is checked against decimal's own."""
