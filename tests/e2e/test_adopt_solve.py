@@ -100,7 +100,7 @@ def test_the_package_that_caps_numpy_is_named_for_init_and_new_with(
     Python line names numba (it said 'numpy 2.0.2 ... has no wheels'), and a line says numba
     held NumPy back from the newest for 3.12, for init and for new --with."""
     python = (
-        "Python 3.12: Python 3.13 does not resolve: numba==0.60.0 needs numpy>=1.22,<2.1, "
+        "Python 3.12: numba==0.60.0 needs numpy>=1.22,<2.1, "
         "and no NumPy it allows has wheels for Python 3.13"
     )
     numpy = "NumPy 2.0.2: numba==0.60.0 needs numpy>=1.22,<2.1 (NumPy 2.5.5 does not resolve)"

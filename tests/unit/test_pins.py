@@ -26,3 +26,14 @@ def test_other_reasons_are_said_in_the_resolvers_words() -> None:
     said = "linux-64 cannot be solved: No candidates were found for python 3.15.*"
     assert held_back(said, "3.15") == f"Python 3.15 does not resolve: {said}"
     assert held_back(said, "3.15", said=False) == said
+
+
+def test_a_numpy_cap_without_wheels_is_said_package_first() -> None:
+    """pins_pypi's reason when the package that caps NumPy keeps it to releases without
+    wheels for a Python: the line starts with that package (as the brief's 'tensorflow
+    2.14 has no wheels for 3.12' does), not 'Python 3.13 does not resolve'."""
+    said = (
+        "Because numba==0.60.0 needs numpy>=1.22,<2.1, and no NumPy it allows has wheels for "
+        "Python 3.13"
+    )
+    assert held_back(said, "3.13") == said.removeprefix("Because ")

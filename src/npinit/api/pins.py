@@ -209,6 +209,8 @@ def held_back(reason: str, python: str, said: bool = True) -> str:
     match = _NO_WHEELS.search(reason)
     if match:
         return f"{match['what']} has no wheels for Python {python}"
+    if re.match(r"Because \S+ needs numpy\S*, and no NumPy", reason):  # pins_pypi's words
+        return reason.removeprefix("Because ")
     because = re.search(r"Because (.{0,200}?)(?:,? we can conclude|$)", reason)
     text = (because.group(1) if because else reason).strip()[:300]
     return f"Python {python} does not resolve: {text}" if said else text
