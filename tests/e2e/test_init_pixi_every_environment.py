@@ -1,4 +1,4 @@
-"""init's NumPy for a pixi manifest resolves in every environment the lock solves (black-box
+"""init's NumPy resolves in every environment the lock solves, on every platform (black-box
 px7: init pinned numpy 2.5.0, whose only linux-64 build is for Python 3.14, and lock failed
 for environment py312): for the newest Python, NumPy steps down until every environment
 resolves with it, and the line names the one that held it; npinit lock then solves them
@@ -103,4 +103,22 @@ def test_a_solve_group_whose_members_conflict_is_refused_in_one_line(
     code, _, err = invoke(args, tmp_path, capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "pixi environment solve-group 'main' ('py312', 'new') does not resolve" in err, err
+    assert tree(tmp_path) == before
+
+
+def test_the_numpy_chosen_resolves_on_every_recorded_platform(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """Python 3.12: the slice's newest NumPy is 2.3.5 on linux-64, 2.4.4 on linux-aarch64,
+    and neither platform has the other's. init took the oldest (2.3.5) unchecked, and lock
+    then failed for linux-aarch64; now each platform is solved with it: exit 2 naming the
+    platform, nothing written."""
+    (tmp_path / "environment.yml").write_text(
+        "channels:\n  - conda-forge\ndependencies:\n  - python>=3.12,<3.13\n  - numpy\n"
+    )
+    before = tree(tmp_path)
+    args = ["init", "--no-input", "--platform", "linux-64", "--platform", "linux-aarch64"]
+    code, _, err = invoke([*args, "--channel-alias", forge_alias], tmp_path, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "numpy 2.3.5 does not resolve on every platform (linux-aarch64 cannot be" in err
     assert tree(tmp_path) == before

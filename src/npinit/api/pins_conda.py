@@ -189,10 +189,9 @@ class CondaAttempt:
             try:
                 self.solved({p: [*s, exact] for p, s in wanted.items()})
             except InvalidInput as error:
+                said = f"numpy {numpy} does not resolve on every platform ({error.message})"
                 raise InvalidInput(
-                    f"Because numpy {numpy} does not resolve on every platform, we can "
-                    f"conclude that this Python is held back ({error.message})",
-                    f"numpy {numpy} does not resolve on every platform",
+                    f"Because {said}, we can conclude that this Python is held back", said
                 ) from None
         for name in sorted(self.read.sharing):
             try:
