@@ -319,3 +319,30 @@ def test_create_installs_the_pypi_part_and_verify_counts_it(
     shutil.rmtree(next(site.glob("rich-*.dist-info")))
     code, out, err = invoke(["verify"], root, capsys)
     assert code == 4 and "rich" in out + err, out + err
+
+
+def test_locking_again_keeps_the_pypi_versions_until_upgrade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """rich locked at 13.9.4, then allowed to move (>=13): locking again keeps 13.9.4 in the
+    default environment (npinit.lock's) and in a feature's (the previous pixi.lock's);
+    --upgrade lets both move."""
+    root = tmp_path / "p"
+    root.mkdir()
+    manifest = root / "pixi.toml"
+    extra = '\n[feature.dev.pypi-dependencies]\nmdurl = "*"\n[environments]\ndev = ["dev"]\n'
+    manifest.write_text(RICH.replace('rich = "*"', 'rich = "==13.9.4"') + extra)
+    code, _, err = invoke(["init", "--no-input", "--no-solve", "--yes"], root, capsys)
+    assert code == 0, err
+    lock = ["lock", "--channel-alias", forge_alias]
+    code, _, err = invoke(lock, root, capsys)
+    assert code == 0, err
+    manifest.write_text(manifest.read_text().replace('"==13.9.4"', '">=13"'))
+    code, _, err = invoke(lock, root, capsys)
+    assert code == 0, err
+    versions = {env: ps["rich"].version for (env, _), ps in _pypi(root).items()}
+    assert versions == {"default": "13.9.4", "dev": "13.9.4"}
+    code, _, err = invoke([*lock, "--upgrade"], root, capsys)
+    assert code == 0, err
+    versions = {env: ps["rich"].version for (env, _), ps in _pypi(root).items()}
+    assert versions["default"] == versions["dev"] != "13.9.4"

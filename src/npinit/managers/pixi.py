@@ -22,7 +22,7 @@ from npinit.model import (
 )
 from npinit.record.relock import FRESH, Keep
 from npinit.record.resolve_pixi_pypi import LockedPypi, with_metadata
-from npinit.record.snapshot import Snapshot
+from npinit.record.snapshot import Package, Snapshot
 from npinit.spec import THREAD_VARIABLES
 
 FILE = "pixi.toml"
@@ -122,7 +122,10 @@ def lock(
     solved: dict[str, tuple[PixiEnvironment, dict[Platform, list[Any]]]] = {}
     for group in adopt_pixi.solve_groups(found):
         solved.update(_solve_group(ctx, group, names, pin, keep))
-    pypi = {name: _pypi(ctx, env, result, workdir) for name, (env, result) in solved.items()}
+    pypi = {
+        name: _pypi(ctx, env, result, workdir, _group_keep(ctx, [env], keep))
+        for name, (env, result) in solved.items()
+    }
     if any(pypi.values()):
         ctx.progress("Reading the PyPI wheels' requirements (their METADATA) for pixi.lock")
         pypi = with_metadata(pypi)
@@ -141,10 +144,16 @@ def lock(
 
 
 def _pypi(
-    ctx: CreateContext, env: PixiEnvironment, result: dict[Platform, list[Any]], workdir: Path
+    ctx: CreateContext,
+    env: PixiEnvironment,
+    result: dict[Platform, list[Any]],
+    workdir: Path,
+    keep: Keep,
 ) -> dict[Platform, list[LockedPypi]]:
     """The environment's PyPI packages on each platform: its PyPI dependencies there
-    resolved by uv with the conda solve's Python packages fixed (none: no uv run)."""
+    resolved by uv with the conda solve's Python packages fixed (none: no uv run),
+    preferring the versions ``keep`` holds (npinit.lock's for the default environment,
+    the previous pixi.lock's for the others)."""
     from npinit.errors import InvalidInput
     from npinit.managers.common import find_uv_or_fail
     from npinit.record.resolve_pixi_pypi import resolve
@@ -166,6 +175,7 @@ def _pypi(
                 environ=ctx.environ,
                 workdir=workdir / "pixi-pypi" / env.name / platform.value,
                 run=ctx.run,
+                prefer=keep.pylock_preferences([platform.value]),
             )
         except InvalidInput as error:
             where = "" if env.name == adopt_pixi.DEFAULT else f"pixi environment {env.name!r}: "
@@ -234,12 +244,20 @@ def _group_keep(ctx: CreateContext, group: list[PixiEnvironment], keep: Keep) ->
         except Exception:  # no previous pixi.lock, or one rattler cannot read: keep nothing
             return {}
         found: dict[str, dict[str, Any]] = {}  # each record once, by file
+        pypi: dict[str, dict[str, Package]] = {}  # and each PyPI package, by name
         for env in (lock.environment(e.name) for e in group):
             for platform in env.platforms() if env is not None else []:
                 records = env.conda_repodata_records_for_platform(platform) or []
                 found.setdefault(str(platform.name), {}).update({str(r.url): r for r in records})
+                more = {p.name: p for p in pixi_lock.pypi_records(env, platform)}
+                pypi.setdefault(str(platform.name), {}).update(more)
         known = {p.value for p in Platform}
-        return {p: section(Platform(p), list(rs.values())) for p, rs in found.items() if p in known}
+        sections = {p: section(Platform(p), list(rs.values())) for p, rs in found.items()}
+        return {
+            p: s.with_packages(s.packages + tuple(pypi[p].values()))
+            for p, s in sections.items()
+            if p in known
+        }
 
     return replace(keep, load=load)
 

@@ -137,14 +137,18 @@ def resolve(
     environ: Mapping[str, str],
     workdir: Path,
     run: Any,
+    prefer: str = "",
 ) -> list[LockedPypi]:
     """``entries`` resolved by uv for ``platform`` and the conda solve's Python, the conda
-    solve's Python packages fixed; the PyPI packages it adds, and the local projects."""
+    solve's Python packages fixed; the PyPI packages it adds, and the local projects.
+    ``prefer``: a pylock.toml of the versions to keep (uv reads its output file's)."""
     fixed = python_packages(records)
     python = conda_python(records)
     workdir.mkdir(parents=True, exist_ok=True)
     out = workdir / "pylock.pixi.toml"
     out.unlink(missing_ok=True)
+    if prefer:
+        out.write_text(prefer, "utf-8")
     cmd = [uv, "pip", "compile", *_inputs(entries, fixed, folder, workdir), "--quiet"]
     cmd += ["--no-header", "--python-platform", TRIPLES[platform], "--python-version", python]
     cmd += ["--python", sys.executable, "--generate-hashes", "-o", str(out)]
