@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tomllib
 import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tests.conftest import _shared_cache
+from tests.conftest import shared_cache
 
 IGNORED = shutil.ignore_patterns(".venv", ".conda", ".pixi", "__pycache__", ".npinit-create-*")
 
@@ -54,13 +55,16 @@ def _fetch(url: str, sha256: str, target: Path, channels: list[Path]) -> None:
     if url.startswith("file:"):
         shutil.copyfile(unquote(urlsplit(url).path), target)
         return
-    cached = _shared_cache() / "bundle-files" / sha256 / _name(url)
+    cached = shared_cache() / "bundle-files" / sha256 / _name(url)
     if not cached.is_file() or _sha256(cached) != sha256:
         cached.parent.mkdir(parents=True, exist_ok=True)
         if "://" not in url:  # a file name: poetry.lock's
             url = _index_url(target.name.split("-")[0].replace("_", "-"), target.name)
         with urllib.request.urlopen(url, timeout=120) as response:
-            cached.write_bytes(response.read())
+            # whole or not at all: another run may read it meanwhile
+            partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+            partial.write_bytes(response.read())
+            os.replace(partial, cached)
     shutil.copyfile(cached, target)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -25,26 +26,54 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 _ISOLATE_PREFIXES = ("PIP_", "CONDA_", "POETRY_", "UV_", "MAMBA_", "PIXI_", "NPINIT_")
 
 
+def checkout_src() -> Path:
+    """The ``src`` folder of the npinit these tests import: this checkout's (a git worktree's
+    too, where the shared venv's editable install points at another checkout)."""
+    import npinit
+
+    return Path(npinit.__file__).resolve().parents[1]
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test runs with its own HOME and without the caller's package-manager settings."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(_shared_cache()))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache()))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     for name in list(os.environ):
         if name.startswith(_ISOLATE_PREFIXES) or name in ("VIRTUAL_ENV", "PYTHONPATH"):
             monkeypatch.delenv(name, raising=False)
+    # a child ``python -m npinit`` (or npinit script) runs the code under test, not whatever
+    # the venv's install points at; a test of an installed npinit removes it (test_wheel)
+    monkeypatch.setenv("PYTHONPATH", str(checkout_src()))
     # the machine's own pip settings (find-links, constraints) stay out of real installs
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
 
 
-def _shared_cache() -> Path:
-    """One download cache for the whole run (wheels are big; HOME is per test)."""
+def shared_cache() -> Path:
+    """One download cache for the whole run (wheels are big; HOME is per test), shared by
+    every run on the machine: build what goes in it under :func:`cache_lock`."""
     path = Path(os.environ.get("NPINIT_TEST_CACHE", "/tmp/npinit-test-cache"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@contextlib.contextmanager
+def cache_lock(name: str) -> Iterator[Path]:
+    """``shared_cache() / name``, held alone (an flock) while the caller checks and builds it:
+    two test runs at once (two checkouts, or pytest-xdist's workers) never build it together
+    nor use it half-built."""
+    import fcntl
+
+    path = shared_cache() / name
+    with open(shared_cache() / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield path
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def pyenv_root(environ: Mapping[str, str]) -> Path:

@@ -38,10 +38,11 @@ def invoke(
 def npinit_environ(environ: dict[str, str]) -> dict[str, str]:
     """``environ`` for a child ``python -m npinit`` that runs the npinit these tests import: a
     git worktree's ``src`` (the shared venv's editable install points at another checkout);
-    in CI the same code the install points at."""
-    import npinit
+    in CI the same code the install points at. tests/conftest.py sets the same PYTHONPATH for
+    every test; this is for an ``environ`` built from elsewhere."""
+    from tests.conftest import checkout_src
 
-    return {**environ, "PYTHONPATH": str(Path(npinit.__file__).resolve().parents[1])}
+    return {**environ, "PYTHONPATH": str(checkout_src())}
 
 
 def docstring_ids(tree: ast.Module) -> set[int]:

@@ -118,10 +118,6 @@ def test_poetry_create_in_an_existing_project(
     assert code == 0
 
 
-def _no_conda_path(tmp_path: Path) -> str:
-    return no_conda_path()
-
-
 @pytest.mark.parametrize("blas", ["mkl", "openblas"])
 def test_embedded_conda_engine_on_a_local_channel(
     tmp_path: Path,
@@ -130,7 +126,7 @@ def test_embedded_conda_engine_on_a_local_channel(
     channel: Any,
     blas: str,
 ) -> None:
-    monkeypatch.setenv("PATH", _no_conda_path(tmp_path))
+    monkeypatch.setenv("PATH", no_conda_path())
     code, out, err = invoke(
         [
             "new",
@@ -461,7 +457,7 @@ def test_progress_on_a_terminal_and_quiet_otherwise(tmp_path: Path, channel: Pat
     env = {
         **os.environ,
         "NPINIT_TEST_LOG": str(tmp_path / "log"),
-        "PATH": f"{tmp_path / 'bin'}{os.pathsep}{_no_conda_path(tmp_path)}",
+        "PATH": f"{tmp_path / 'bin'}{os.pathsep}{no_conda_path()}",
         "TERM": "xterm",
         "COLUMNS": "100",
     }

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import _shared_cache, run
+from tests.conftest import cache_lock, run
 from tests.helpers import invoke, lock_section, no_conda_path
 
 pytestmark = pytest.mark.e2e
@@ -175,12 +175,13 @@ def conda_lock_python() -> Path:
     """conda-lock, from PyPI, in a venv of its own (its pins clash with Poetry's)."""
     from uv import find_uv_bin
 
-    venv = _shared_cache() / "conda-lock-venv"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        uv = find_uv_bin()
-        run([uv, "venv", "-q", "--python", sys.executable, venv])
-        run([uv, "pip", "install", "-q", "--python", python, "conda-lock>=3"])
+    with cache_lock("conda-lock-venv") as venv:
+        python = venv / "bin" / "python"
+        if not (venv / "bin" / "conda-lock").exists():  # the last thing the build makes
+            uv = find_uv_bin()
+            shutil.rmtree(venv, ignore_errors=True)  # a build an earlier run left half-done
+            run([uv, "venv", "-q", "--python", sys.executable, venv])
+            run([uv, "pip", "install", "-q", "--python", python, "conda-lock>=3"])
     return python
 
 

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 import pytest
 
 from tests.conftest import need_python
-from tests.helpers import lock_section, npinit_environ
+from tests.helpers import lock_section, no_conda_path, npinit_environ
 
 # A stand-in conda whose build forks a writer that keeps writing into the prefix, the way
 # pip's and uv's worker processes do; it records every pid it starts.
@@ -67,8 +67,6 @@ def _start_create(
 ) -> tuple[subprocess.Popen[str], Path, Path]:
     from uv import find_uv_bin
 
-    from tests.e2e.test_create import _no_conda_path
-
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     pids, started = tmp_path / "pids", tmp_path / "started"
@@ -76,7 +74,7 @@ def _start_create(
     script = WRITER if manager == "conda" else UV
     tool.write_text(script.format(pids=pids, started=started, real_uv=find_uv_bin()))
     tool.chmod(0o755)
-    env = npinit_environ({**os.environ, "PATH": f"{bin_dir}{os.pathsep}{_no_conda_path(tmp_path)}"})
+    env = npinit_environ({**os.environ, "PATH": f"{bin_dir}{os.pathsep}{no_conda_path()}"})
     if manager != "conda":
         env["NPINIT_UV"] = str(tool)  # npinit prefers its own uv to one on PATH
     python = ["--python", "3.12", "--numpy", "2.4.6"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -28,8 +29,12 @@ def test_wheel_contents_and_installed_npinit_new(tmp_path: Path) -> None:
     assert {f"npinit/{name}" for name in template_files} <= names
     assert "npinit/knowledge/numpy_releases.json" in names
     assert not any(n.startswith(("tests/", "examples/")) for n in names)
-    # installed from the wheel alone (outside the source tree), npinit finds its template
-    run([builder, "-m", "pip", "install", "-q", wheel])
+    # installed from the wheel alone (outside the source tree), npinit finds its template;
+    # without the checkout's src on PYTHONPATH (tests/conftest.py puts it there)
+    alone = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run([builder, "-m", "pip", "install", "-q", wheel], env=alone)
+    where = run([builder, "-c", "import npinit; print(npinit.__file__)"], env=alone)
+    assert "site-packages" in where.stdout, where.stdout
     out = run(
         [
             builder,
@@ -46,6 +51,7 @@ def test_wheel_contents_and_installed_npinit_new(tmp_path: Path) -> None:
             tmp_path / "out",
         ],
         cwd=tmp_path,
+        env=alone,
     )
     assert "Created" in out.stdout
     assert (tmp_path / "out/from-wheel/requirements.txt").exists()

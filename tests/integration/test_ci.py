@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from npinit import __version__
-from tests.conftest import _shared_cache, need_python, run
+from tests.conftest import cache_lock, need_python, run
 from tests.helpers import invoke, load_yaml
 
 ALL = ["linux-64", "linux-aarch64", "osx-64", "osx-arm64", "win-64"]
@@ -37,12 +37,13 @@ def checkers() -> Path:
     """check-jsonschema and zizmor, from PyPI, in a venv of their own."""
     from uv import find_uv_bin
 
-    venv = _shared_cache() / "ci-checkers-venv"
-    if not (venv / "bin" / "zizmor").exists():
-        uv = find_uv_bin()
-        run([uv, "venv", "-q", "--python", sys.executable, venv])
-        run([uv, "pip", "install", "-q", "--python", venv / "bin/python",
-             "check-jsonschema>=0.29", "zizmor>=1.0"])  # fmt: skip
+    with cache_lock("ci-checkers-venv") as venv:
+        if not (venv / "bin" / "zizmor").exists():
+            uv = find_uv_bin()
+            shutil.rmtree(venv, ignore_errors=True)  # a build an earlier run left half-done
+            run([uv, "venv", "-q", "--python", sys.executable, venv])
+            run([uv, "pip", "install", "-q", "--python", venv / "bin/python",
+                 "check-jsonschema>=0.29", "zizmor>=1.0"])  # fmt: skip
     return venv / "bin"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import invoke
-from tests.unit.test_lock_validation import _lock_text
+from tests.unit.test_lock_validation import lock_text
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def _one_line_2(code: int, err: str) -> None:
 def test_a_section_named_like_a_path_is_one_line(
     project: Path, capsys: pytest.CaptureFixture[str], section: str, shown: str, command: list[str]
 ) -> None:
-    text = _lock_text().replace("platforms.linux-64.", f"platforms.{section}.")
+    text = lock_text().replace("platforms.linux-64.", f"platforms.{section}.")
     (project / "npinit.lock").write_text(text)
     code, _, err = invoke(command, project, capsys)
     _one_line_2(code, err)
@@ -56,7 +56,7 @@ def test_a_deeply_nested_lock_is_one_line(
 def test_an_injected_line_never_reaches_an_export(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = _lock_text().replace('version = "2.4.6"', 'version = "2.4.6\\n--extra-index-url=x"')
+    text = lock_text().replace('version = "2.4.6"', 'version = "2.4.6\\n--extra-index-url=x"')
     (project / "npinit.lock").write_text(text)
     out = project / "r.txt"
     code, _, err = invoke(["lock", "--format", "requirements", "--output", str(out)], project,

@@ -22,7 +22,7 @@ SHA = "a" * 64
 OTHER = "b" * 64
 
 
-def _lock_text() -> str:
+def lock_text() -> str:
     numpy = Package(
         "numpy",
         "2.4.6",
@@ -66,7 +66,7 @@ def _refused(text: str) -> str:
 
 
 def test_the_lock_npinit_writes_is_read_back_and_names_its_schema() -> None:
-    text = _lock_text()
+    text = lock_text()
     assert text.splitlines()[0] == schemas.pointer(schemas.LOCK)
     lock = lockfile.loads_lock(text, "npinit.lock")
     assert lock.sections["linux-64"].packages[1].hashes == (f"sha256:{SHA}", f"sha256:{OTHER}")
@@ -110,7 +110,7 @@ def test_the_schema_names_every_package_field() -> None:
     ],
 )
 def test_a_wrong_field_is_refused_by_its_path(old: str, new: str, path: str) -> None:
-    text = _lock_text()
+    text = lock_text()
     assert old in text
     every = old.startswith("[platforms.")  # a section renamed: all its tables
     message = _refused(text.replace(old, new, -1 if every else 1))
@@ -118,20 +118,20 @@ def test_a_wrong_field_is_refused_by_its_path(old: str, new: str, path: str) -> 
 
 
 def test_a_sha256_that_is_not_among_the_hashes_is_refused_naming_the_package() -> None:
-    text = _lock_text().replace(f'sha256 = "{SHA}"', f'sha256 = "{"e" * 64}"', 1)
+    text = lock_text().replace(f'sha256 = "{SHA}"', f'sha256 = "{"e" * 64}"', 1)
     message = _refused(text)
     assert "packages[2] (numpy)" in message and "not among its hashes" in message
 
 
 def test_a_pypi_version_must_be_pep_440() -> None:
-    message = _refused(_lock_text().replace('version = "2.4.6"', 'version = "2.4.6_x"', 1))
+    message = _refused(lock_text().replace('version = "2.4.6"', 'version = "2.4.6_x"', 1))
     assert "PEP 440" in message and "(numpy)" in message
 
 
 @pytest.mark.parametrize("shape", ["array", "table"])
 def test_a_deeply_nested_lock_is_one_line(shape: str) -> None:
     deep = "[" * 5000 + "]" * 5000 if shape == "array" else "{a = " * 5000 + "1" + "}" * 5000
-    text = _lock_text().replace('kind = "venv"', f'kind = "venv"\nx = {deep}', 1)
+    text = lock_text().replace('kind = "venv"', f'kind = "venv"\nx = {deep}', 1)
     message = _refused(text)
     assert "npinit.lock" in message
 
@@ -147,7 +147,7 @@ def test_a_deep_probe_table_is_refused_before_validation() -> None:
 
 
 def test_the_exports_of_a_lock_that_was_read_hold_one_line_per_field() -> None:
-    lock = lockfile.loads_lock(_lock_text(), "npinit.lock")
+    lock = lockfile.loads_lock(lock_text(), "npinit.lock")
     section = lock.sections["linux-64"]
     text = export.requirements(section)[0] + export.conda_explicit(section)[0]
     assert all(not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", line) for line in text.splitlines())
@@ -163,7 +163,7 @@ _CONTROL = st.text(alphabet=st.characters(codec="utf-8"), min_size=0, max_size=1
 )
 def test_any_field_value_is_read_or_refused_in_one_line(field: str, value: str) -> None:
     """Hostile values for any field: read back unchanged, or one InvalidInput line."""
-    text = _lock_text()
+    text = lock_text()
     pattern = {
         "name": 'name = "numpy"',
         "version": 'version = "2.4.6"',

@@ -47,9 +47,9 @@ def test_the_compiled_validator_decides_as_fastjsonschema_does() -> None:
     import tomllib
 
     from npinit.schemas.errors import JsonSchemaValueException
-    from tests.unit.test_lock_validation import _lock_text
+    from tests.unit.test_lock_validation import lock_text
 
-    good = tomllib.loads(_lock_text())
+    good = tomllib.loads(lock_text())
     bad = copy.deepcopy(good)
     bad["platforms"]["linux-64"]["packages"][1]["sha256"] = "A" * 64
     runtime = fastjsonschema.compile(schemas.load(schemas.LOCK))

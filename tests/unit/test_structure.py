@@ -322,6 +322,22 @@ def test_no_private_name_is_imported_from_another_module(tmp_path: Path) -> None
     assert found == KNOWN_PRIVATE_IMPORTS
 
 
+def test_no_test_module_imports_a_private_name_of_another() -> None:
+    """The tests' shared helpers are public (tests.conftest.shared_cache, tests.helpers...):
+    no ``from tests.x import _name`` (``_shared_cache`` was one)."""
+    tests = SRC.parents[1] / "tests"
+    found = [
+        f"{path.relative_to(tests).as_posix()}:{node.lineno} {node.module}.{alias.name}"
+        for path in sorted(tests.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert len(list(tests.rglob("test_*.py"))) > 50  # the walk found the tests
+    assert found == []
+
+
 def _long_functions(path: Path, limit: int) -> Iterator[str]:
     """``file:Class.function`` for each function of ``path`` over ``limit`` lines."""
 
