@@ -9,8 +9,9 @@ from typing import Any
 from npinit.editing import adopt_pixi
 from npinit.editing.adopt_pixi import PixiEnvironment
 from npinit.knowledge.blas import pixi_tables
-from npinit.managers import pixi_lock
 from npinit.managers.common import DEV_PACKAGES, SYNC, package_cache, python_matchspec, source_of
+from npinit.managers.pixi_lock import index_url, pypi_records, with_pypi
+from npinit.managers.pixi_lock import write as write_pixi_lock
 from npinit.model import (
     ENV_PREFIXES,
     CreateContext,
@@ -135,11 +136,9 @@ def lock(
         for name, (env, result) in solved.items()
     }
     written = workdir / "pixi.lock"
-    pixi_lock.write(written, channels, pypi, pixi_lock.index_url(ctx.environ))
+    write_pixi_lock(written, channels, pypi, index_url(ctx.environ))
     default, on_pypi = solved[adopt_pixi.DEFAULT][1], pypi[adopt_pixi.DEFAULT]
-    sections = {
-        p: pixi_lock.with_pypi(section(p, default[p]), on_pypi.get(p, [])) for p in platforms
-    }
+    sections = {p: with_pypi(section(p, default[p]), on_pypi.get(p, [])) for p in platforms}
     return sections, {lock_name(ctx.spec.source): written}
 
 
@@ -335,7 +334,7 @@ def native_lock(
             for p in platforms
             if p.value in owned
         }
-        pypi = {p: pixi_lock.pypi_records(env, owned[p.value]) for p in records}
+        pypi = {p: pypi_records(env, owned[p.value]) for p in records}
     except Exception as error:  # rattler's parse errors are its own types
         reason = " ".join(str(error).split())[:200]
         raise InvalidInput(
