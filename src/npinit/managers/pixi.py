@@ -248,7 +248,7 @@ def _group_keep(ctx: CreateContext, group: list[PixiEnvironment], keep: Keep) ->
             for platform in env.platforms() if env is not None else []:
                 records = env.conda_repodata_records_for_platform(platform) or []
                 found.setdefault(str(platform.name), {}).update({str(r.url): r for r in records})
-                more = {p.name: p for p in pixi_lock.pypi_records(env, platform)}
+                more = {p.name: p for p in pypi_records(env, platform)}
                 pypi.setdefault(str(platform.name), {}).update(more)
         known = {p.value for p in Platform}
         sections = {p: section(Platform(p), list(rs.values())) for p, rs in found.items()}
