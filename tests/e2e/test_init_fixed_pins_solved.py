@@ -42,3 +42,29 @@ def test_a_conda_file_with_double_equals_pins_is_solved(
     assert code == 2, err
     assert "does not resolve with Python 3.12" in err and "nosuchpackage-xyz" in err, err
     assert len(err.strip().splitlines()) == 1 and tree(tmp_path) == before
+
+
+def test_a_relock_does_not_build_what_has_wheels_for_other_pythons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F3: after the constraint became scipy<1.15, uv alone goes back to scipy 1.6.1's sdist
+    (wheels for cp37 to cp39 only) for Python 3.13 with NumPy 2.4.6: lock applies init's rule
+    (it counts as having no wheels), and says the pins that leave none, exit 2, the lock kept."""
+    folder = tmp_path / "requirements"
+    folder.mkdir()
+    (folder / "base.txt").write_text("numpy>=1.26\n")
+    (folder / "constraints.txt").write_text("scipy<1.16\n")
+    (folder / "dev.txt").write_text("-r base.txt\n-c constraints.txt\nscipy\n")
+    args = ["init", "requirements/dev.txt", "--no-input", "--python", "3.13", "--numpy", "2.4.6"]
+    code, _, err = invoke(args, tmp_path, capsys)
+    assert code == 0, err
+    code, _, err = invoke(["lock"], tmp_path, capsys)
+    assert code == 0, err
+    locked = (tmp_path / "npinit.lock").read_bytes()
+    (folder / "constraints.txt").write_text("scipy<1.15\n")
+    code, _, err = invoke(["lock"], tmp_path, capsys)
+    assert code == 2, err
+    assert "you require numpy==2.4.6 and scipy<1.15" in err, err
+    assert "scipy==1.6.1 has no wheels for Python 3.13" in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert (tmp_path / "npinit.lock").read_bytes() == locked

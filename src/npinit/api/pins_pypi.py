@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -259,49 +259,19 @@ def _numpy_with_wheels(
         for packages in solved
         for p in packages
         if p.url and not p.url.endswith(".whl")
-    )
+    )  # as record.source_builds.built_from_source counts them
     if built:
         raise FromSource(numpy, built, frozenset(wheeled(built)))
     return numpy
 
 
-@cache
-def _files(index: str, name: str) -> tuple[Any, ...]:
-    """A project's files on the index (its PEP 691 page), asked once per run."""
-    from npinit.record.index import project_page
-
-    return tuple(project_page(index, name).get("files", []))
-
-
 def _wheeled(question: PinQuestion, built: frozenset[str], environ: Mapping[str, str]) -> set[str]:
-    """Which of the releases built from source (``name==version``) have wheels for one of
-    the platforms, for some Python (the index's project page says): built for a Python,
-    such a release has no wheels for it, as ``npinit lock``'s section has none (scipy 0.19.1
-    has cp36 wheels, and would be built, or fail to build, on 3.8 and later); a release with
-    none for the platform (an sdist only) is built everywhere, as its authors meant."""
-    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+    """Which of the releases built from source have wheels for one of the platforms, for
+    some Python: built for this one, such a release has no wheels for it, as ``npinit
+    lock``'s section has none (:mod:`npinit.record.source_builds`, the one rule)."""
+    from npinit.record.source_builds import wheeled_elsewhere
 
-    from npinit.knowledge.platforms import wheel_fits
-    from npinit.record.bundle import indexes_of
-
-    found = set()
-    for release in built:
-        name, _, version = release.partition("==")
-        try:
-            files = _files(indexes_of(None, environ)[0], name)
-        except (OSError, ValueError, InvalidInput):
-            continue  # the index cannot tell: counted as uv resolved it
-        for entry in files:
-            try:
-                _, found_version, _, tags = parse_wheel_filename(str(entry.get("filename")))
-            except InvalidWheelFilename:
-                continue
-            platforms = question.platforms
-            if str(found_version) == version and any(
-                wheel_fits(p, t.platform) for p in platforms for t in tags
-            ):
-                found.add(release)
-    return found
+    return wheeled_elsewhere(built, question.platforms, environ)
 
 
 _MISSING = ("does not appear to be a Python project", "failed to read from file")

@@ -248,7 +248,7 @@ def _with_pip(
     from dataclasses import replace
 
     from npinit.managers.common import find_uv_or_fail
-    from npinit.record.resolve_pypi import resolve
+    from npinit.record.source_builds import resolve_with_wheels
 
     platform = Platform(section.platform)
     numpy = next((p.version for p in section.packages if p.name == "numpy"), None)
@@ -259,7 +259,7 @@ def _with_pip(
         requirements = wanted
     minor = ".".join(section.python.split(".")[:2])
     ctx.progress(f"Resolving the pip: section for {platform.value} with uv")
-    pypi = resolve(
+    pypi = resolve_with_wheels(
         requirements,
         minor,
         [platform],

@@ -79,14 +79,14 @@ def lock(
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """uv resolves requirements.txt once for every platform (universal, with hashes)."""
     keep.read_ahead()  # the previous lock is read while the resolver runs
-    from npinit.record.resolve_pypi import resolve
+    from npinit.record.source_builds import resolve_with_wheels
 
     uv = find_uv_or_fail(ctx)
 
     ctx.progress(
         f"Resolving {ctx.spec.source or FILE} for {', '.join(p.value for p in platforms)} with uv"
     )
-    sections = resolve(
+    sections = resolve_with_wheels(
         source_of(ctx.project, ctx.spec, FILE),
         ctx.spec.python,
         platforms,

@@ -148,6 +148,7 @@ def resolve(
     run: Any = None,
     keep: Keep = FRESH,
     every_platform: bool = False,
+    only_binary: tuple[str, ...] = (),
 ) -> dict[Platform, Snapshot]:
     """Resolve ``requirements`` once for every platform (uv's universal mode, hashes of
     every file), then keep per platform the packages whose markers hold there and the files
@@ -171,6 +172,7 @@ def resolve(
     cmd = [uv, "pip", "compile", requirements, "--quiet", "--no-header", "--universal"]
     cmd += ["--python-version", python.removesuffix("t"), "--python", sys.executable]
     cmd += ["--generate-hashes", "-o", out]
+    cmd += [arg for name in only_binary for arg in ("--only-binary", name)]  # no sdist builds
     env = dict(environ)
     env.pop("VIRTUAL_ENV", None)
     result = run(cmd, cwd=folder, env=env, what="uv pip compile", check=False)
