@@ -102,25 +102,6 @@ def write_files(
         return _transaction(real_root, files, new, journal)
 
 
-def already_holds(root: Path, path: Path, data: bytes, before: bytes | None) -> bool:
-    """True when ``path`` (read as ``before`` a moment ago) holds ``data`` already, as a
-    regular file of one link, and no killed transaction's journal waits in ``root`` to be
-    undone: a writer may skip rewriting it (nothing renamed or synced; its times and links
-    stay as they are). A re-lock that changes nothing writes nothing so."""
-    import stat
-
-    from npinit.journal import NAME
-
-    if before is None or before != data:
-        return False
-    try:
-        found = os.lstat(path)
-    except OSError:
-        return False
-    waiting = os.path.lexists(Path(os.path.realpath(root)) / NAME)
-    return stat.S_ISREG(found.st_mode) and found.st_nlink == 1 and not waiting
-
-
 def _transaction(
     real_root: Path, files: Mapping[Path, str | None], new: frozenset[Path], journal: Journal
 ) -> list[Path]:

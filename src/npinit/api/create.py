@@ -251,10 +251,10 @@ def _locked_section(
         answer_mismatches,
         lock_project,
         project_inputs,
-        stale_reasons,
     )
     from npinit.errors import InvalidInput
     from npinit.record import crosscheck, lockfile
+    from npinit.record.changes import stale_reasons
 
     lock_path = ctx.project / lockfile.FILE_NAME
     changes = None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from npinit.model import Machine, Platform, ProjectSpec
-from npinit.record.changes import LockChanges
+from npinit.record.changes import LockChanges, stale_reasons
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Package, Snapshot
 
@@ -79,26 +79,6 @@ def project_inputs(project: Path, spec: ProjectSpec) -> dict[str, Any]:
     }
 
 
-def stale_reasons(locked: dict[str, Any] | None, now: dict[str, Any]) -> list[str]:
-    """What differs between the inputs a lock was resolved from and the project now."""
-    if locked is None:
-        return ["the lock was recorded from an environment, not resolved from the project"]
-    reasons = []
-    for key in ("manager", "python", "numpy", "blas", "channel", "platforms"):
-        if key not in locked:
-            reasons.append(f"the lock does not record its {key} (an older npinit made it)")
-        elif locked.get(key) != now.get(key):
-            reasons.append(f"{key} is {now.get(key)!r}, the lock has {locked.get(key)!r}")
-    before, after = list(locked.get("requirements", [])), list(now["requirements"])
-    added = [line for line in after if line not in before]
-    removed = [line for line in before if line not in after]
-    if added:
-        reasons.append("added " + ", ".join(repr(x) for x in added[:3]))
-    if removed:
-        reasons.append("removed " + ", ".join(repr(x) for x in removed[:3]))
-    return reasons
-
-
 def resolve_platforms(spec: ProjectSpec, requested: list[str] | None) -> list[Platform]:
     """The platforms to lock: ``--platform`` values (``all`` for every one), else the
     project's."""
@@ -141,7 +121,9 @@ def lock_project(
     inputs = project_inputs(project, spec)
     path = project / lockfile.FILE_NAME
     reading = relock.PreviousLock(path)  # read ahead by the manager, where it overlaps its solve
-    keep = relock.keep(reading, options.upgrade, list(options.upgrade_packages))
+    keep = relock.keep(
+        reading, options.upgrade, list(options.upgrade_packages), inputs["requirements"]
+    )
     if options.upgrade_packages and keep.unknown():
         raise InvalidInput(
             f"--upgrade-package {', '.join(keep.unknown())}: {path.name} has no such package",
@@ -169,10 +151,11 @@ def _resolve_and_write(
     """The manager resolves the chosen platforms; npinit.lock, the manager's own lock and
     the CI files are then written at once (all or nothing), with what changed."""
     import tempfile
+    from dataclasses import replace
 
     from npinit import managers
     from npinit.faults import checkpoint
-    from npinit.jail import already_holds, write_files
+    from npinit.jail import write_files
     from npinit.record import lockfile
     from npinit.record.changes import compare_locks
 
@@ -188,13 +171,14 @@ def _resolve_and_write(
     text = lockfile.dumps_lock(lock, "npinit lock")
     before, previous = reading.result()
     changes = compare_locks(previous, lock, identical=before == text.encode("utf-8"))
+    if previous is not None:
+        changes = replace(changes, inputs=tuple(stale_reasons(previous.inputs, inputs)))
     writes: dict[Path, str | None] = {path: text}
     writes.update({project / name: data for name, data in texts.items()})
     for stale in project.glob("npinit-*.lock.txt"):
         if stale.name not in texts:  # a platform no longer locked
             writes[stale] = None
-    if list(writes) != [path] or not already_holds(project, path, text.encode("utf-8"), before):
-        write_files(project, writes)  # all or nothing, none through a link leaving
+    write_files(project, writes)  # all or nothing, none through a link leaving
     written = tuple(project / name for name in texts)
     return ProjectLockResult(path, lock, written, changes=changes)
 

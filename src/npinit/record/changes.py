@@ -58,6 +58,7 @@ class LockChanges:
 
     platforms: tuple[PlatformChanges, ...]
     identical: bool = False
+    inputs: tuple[str, ...] = ()  # what differs in the inputs (:func:`stale_reasons`)
 
     @property
     def changed(self) -> bool:
@@ -67,9 +68,10 @@ class LockChanges:
         """The summary as terminal lines (the caller escapes them for the terminal)."""
         if self.identical:
             return [f"{name}: no change"]
+        inputs = [f"  inputs: {reason}" for reason in self.inputs]
         if not self.changed:
-            return [f"{name}: no package changed (only what it records about its inputs)"]
-        out = [f"Changes in {name}:"]
+            return [f"{name}: no package changed (only what it records about its inputs)", *inputs]
+        out = [f"Changes in {name}:", *inputs]
         for platform in self.platforms:
             if platform.status == "same":
                 out.append(f"  {platform.platform}: no change")
@@ -86,6 +88,7 @@ class LockChanges:
         return {
             "identical": self.identical,
             "changed": self.changed,
+            "inputs": list(self.inputs),
             "platforms": {
                 p.platform: {
                     "status": p.status,
@@ -213,3 +216,36 @@ def compare_locks(old: Lock | None, new: Lock, identical: bool = False) -> LockC
                 PlatformChanges(name, status, changes, len(new.sections[name].packages))
             )
     return LockChanges(tuple(platforms), identical)
+
+
+def stale_reasons(locked: dict[str, Any] | None, now: dict[str, Any]) -> list[str]:
+    """What differs between the inputs a lock was resolved from and the project now: the
+    answers, the lines added or removed, and the order of the channels (their priority
+    decides where a conda package comes from)."""
+    if locked is None:
+        return ["the lock was recorded from an environment, not resolved from the project"]
+    reasons = []
+    for key in ("manager", "python", "numpy", "blas", "channel", "platforms"):
+        if key not in locked:
+            reasons.append(f"the lock does not record its {key} (an older npinit made it)")
+        elif locked.get(key) != now.get(key):
+            reasons.append(f"{key} is {now.get(key)!r}, the lock has {locked.get(key)!r}")
+    before, after = list(locked.get("requirements", [])), list(now["requirements"])
+    added = [line for line in after if line not in before]
+    removed = [line for line in before if line not in after]
+    if added:
+        reasons.append("added " + ", ".join(repr(x) for x in added[:3]))
+    if removed:
+        reasons.append("removed " + ", ".join(repr(x) for x in removed[:3]))
+    was, now_order = channel_order(before), channel_order(after)
+    if set(was) == set(now_order) and was != now_order:
+        reasons.append(
+            f"the channels are in the order {', '.join(now_order)}, the lock has "
+            f"{', '.join(was)} (their order is their priority)"
+        )
+    return reasons
+
+
+def channel_order(requirements: list[str]) -> list[str]:
+    """The channels a conda or pixi file lists (its ``channel X`` input lines), in order."""
+    return [line.removeprefix("channel ") for line in requirements if line.startswith("channel ")]

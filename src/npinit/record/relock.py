@@ -5,7 +5,7 @@ take them as preferences, never as pins: a version the files no longer allow mov
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +29,7 @@ class Keep:
     upgrade_all: bool = False
     upgrade: frozenset[str] = frozenset()
     read_ahead: Callable[[], None] = lambda: None  # start reading it in a thread
+    reordered: Callable[[], bool] = lambda: False  # the channels' priority is another now
 
     @cached_property
     def previous(self) -> Mapping[str, Snapshot]:
@@ -37,7 +38,7 @@ class Keep:
     def kept(self, platform: str, source: Source) -> list[Package]:
         """The locked packages of ``platform`` from ``source`` a re-lock prefers."""
         section = self.previous.get(platform)
-        if self.upgrade_all or section is None:
+        if self.upgrade_all or section is None or (source == Source.CONDA and self.reordered()):
             return []
         return [
             p
@@ -71,15 +72,31 @@ class Keep:
 FRESH = Keep()  # keep nothing: resolve from scratch
 
 
-def keep(previous: PreviousLock, upgrade_all: bool, names: list[str]) -> Keep:
-    """A Keep of the lock ``previous`` reads, with the names to upgrade normalized (PEP 503)."""
+def keep(
+    previous: PreviousLock, upgrade_all: bool, names: list[str], requirements: Sequence[str] = ()
+) -> Keep:
+    """A Keep of the lock ``previous`` reads, with the names to upgrade normalized (PEP 503).
+    Its conda packages are kept only while the channels the two locks share are in the same
+    order (``requirements``: the project's input lines now): their order is their priority,
+    so a package may have to come from another channel."""
+    from npinit.record.changes import channel_order
 
     def load() -> Mapping[str, Snapshot]:
         lock = previous.result()[1]
         return lock.sections if lock is not None else {}
 
+    def reordered() -> bool:
+        lock = previous.result()[1]
+        if lock is None or lock.inputs is None:
+            return False
+        was, now = (
+            channel_order(list(lock.inputs.get("requirements", []))),
+            channel_order(list(requirements)),
+        )
+        return [c for c in was if c in now] != [c for c in now if c in was]
+
     names_kept = frozenset(canonical(n) for n in names)
-    return Keep(load, upgrade_all, names_kept, previous.read_ahead)
+    return Keep(load, upgrade_all, names_kept, previous.read_ahead, reordered)
 
 
 class PreviousLock:
