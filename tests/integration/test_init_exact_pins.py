@@ -19,7 +19,11 @@ from tests.helpers import invoke
     [
         ("==2.1.3", "2.1.3"),
         ("===2.1.3", "2.1.3"),
-        ("== 1.26", "1.26"),
+        ("== 1.26", "1.26.0"),
+        ("==1.24", "1.24.0"),
+        ("==2", "2.0.0"),
+        ("==1.24.0.0", "1.24.0"),
+        ("==01.024.3", "1.24.3"),
         (">=2.1.3", ""),
         ("==2.1.*", ""),
     ],
@@ -67,3 +71,17 @@ def test_a_pin_of_no_release_is_named_so(
     assert "requirements.txt: numpy==2.9.0 names no NumPy release (npinit knows 1.17.0 to" in err
     assert "1.17.5" not in err and "no wheel" not in err, err
     assert not (tmp_path / ".npinit.toml").exists()
+
+
+def test_a_pin_padded_with_zeros_is_that_release_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``numpy==1.24`` is 1.24.0 (PEP 440 zero padding; uv resolves it so): the file's pin,
+    kept as written (it was refused as naming no NumPy release)."""
+    (tmp_path / "requirements.txt").write_text("numpy==1.24\n")
+    code, out, err = invoke(["init", "--no-input", "--json", "--python", "3.11"], tmp_path, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["numpy"] == "1.24.0"
+    assert "NumPy 1.24.0: the file's pin, kept (it fits Python 3.11)" in report["decisions"]
+    assert (tmp_path / "requirements.txt").read_text() == "numpy==1.24\n"

@@ -87,9 +87,18 @@ class Pins:
 
 
 def exact_release(spec: str) -> str:
-    """The release an exact pin names (``==1.26.4``, ``===1.26.4``), else ""."""
-    found = re.fullmatch(r"===?\s*(\d+(?:\.\d+)*)", spec.strip())
-    return found.group(1) if found else ""
+    """The release an exact pin names (``==1.26.4``, ``===1.26.4``), else "". PEP 440 pads
+    ``==`` with zeros: ``==1.24`` is the release 1.24.0 (``===`` compares strings, as
+    written)."""
+    found = re.fullmatch(r"(===?)\s*(\d+(?:\.\d+)*)", spec.strip())
+    if not found:
+        return ""
+    if found.group(1) == "===":
+        return found.group(2)
+    parts = [str(int(p)) for p in found.group(2).split(".")]
+    while len(parts) > 3 and parts[-1] == "0":
+        parts.pop()
+    return ".".join(parts + ["0"] * (3 - len(parts)))
 
 
 Solver = Callable[[PinQuestion], Pins]
