@@ -6,11 +6,12 @@ the first lock failed, or locked scipy 1.6.1's sdist)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import invoke, tree
+from tests.helpers import invoke, lock_section, tree
 
 pytestmark = pytest.mark.e2e
 
@@ -68,3 +69,36 @@ def test_a_relock_does_not_build_what_has_wheels_for_other_pythons(
     assert "scipy==1.6.1 has no wheels for Python 3.13" in err, err
     assert len(err.strip().splitlines()) == 1
     assert (tmp_path / "npinit.lock").read_bytes() == locked
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[project.optional-dependencies]\nfast = ["numpy<2.4"]\n',
+        '[dependency-groups]\nfast = ["numpy<2.4"]\n',
+    ],
+    ids=["extra", "group"],
+)
+def test_a_pip_pyproject_locks_the_table_init_pins_numpy_in(
+    table: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F6: numpy only in an extra (or a group) of a pip-managed PEP 621 file: init pins it
+    there (numpy<2.4 -> 2.3.5) and records it; lock resolves that table with the
+    dependencies, so the first lock holds NumPy 2.3.5 (it resolved without it: 2.5.5,
+    refused as not what .npinit.toml records)."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1"\nrequires-python = ">=3.12"\n'
+        'dependencies = ["scipy"]\n' + table
+    )
+    code, out, err = invoke(["init", "--no-input", "--manager", "pip", "--json"], tmp_path, capsys)
+    assert code == 0, err
+    assert json.loads(out)["numpy"] == "2.3.5"
+    assert 'fast = ["numpy==2.3.5"]' in (tmp_path / "pyproject.toml").read_text()
+    code, _, err = invoke(["lock"], tmp_path, capsys)
+    assert code == 0, err
+    numpy = [
+        p
+        for p in lock_section(tmp_path / "npinit.lock", "linux-64")["packages"]
+        if p["name"] == "numpy"
+    ]
+    assert [p["version"] for p in numpy] == ["2.3.5"]

@@ -77,3 +77,38 @@ def pyproject_lines(
         return path
     target.write_text("".join(f"{d}\n" for d in kept), "utf-8")
     return target
+
+
+def numpy_tables(pyproject: Path) -> list[str]:
+    """uv's arguments for a pyproject's extras and dependency groups that name numpy
+    (``--extra fast``, ``--group test``): a PEP 621 file whose numpy is in one of them has it
+    pinned there by ``npinit init``, and what init records is what the lock holds, so they
+    are resolved (and locked) with the dependencies, for init's solve and ``npinit lock``
+    alike; the other extras and groups are not."""
+    import tomllib
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        doc = tomllib.loads(pyproject.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []  # uv says what is wrong with it
+
+    def names_numpy(items: object) -> bool:
+        for item in items if isinstance(items, list) else []:
+            try:
+                if isinstance(item, str) and Requirement(item).name.lower() == "numpy":
+                    return True
+            except InvalidRequirement:
+                continue
+        return False
+
+    project: dict[str, object] = doc["project"] if isinstance(doc.get("project"), dict) else {}
+    args = []
+    for option, table in (
+        ("--extra", project.get("optional-dependencies")),
+        ("--group", doc.get("dependency-groups")),
+    ):
+        for name, items in (table if isinstance(table, dict) else {}).items():
+            args += [option, name] if names_numpy(items) else []
+    return args

@@ -157,6 +157,7 @@ def resolve(
     A requirements file's lines whose markers hold on none of ``platforms`` are left out
     (:mod:`npinit.record.platform_lines`); ``every_platform``: kept, as the lockers that
     lock every platform (uv lock, poetry lock) count them."""
+    from npinit.record.platform_lines import numpy_tables
     from npinit.runner import run as default_run
 
     run = run or default_run
@@ -173,6 +174,7 @@ def resolve(
     cmd += ["--python-version", python.removesuffix("t"), "--python", sys.executable]
     cmd += ["--generate-hashes", "-o", out]
     cmd += [arg for name in only_binary for arg in ("--only-binary", name)]  # no sdist builds
+    cmd += numpy_tables(requirements) if requirements.suffix == ".toml" else []
     env = dict(environ)
     env.pop("VIRTUAL_ENV", None)
     result = run(cmd, cwd=folder, env=env, what="uv pip compile", check=False)
