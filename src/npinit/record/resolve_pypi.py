@@ -162,7 +162,9 @@ def resolve(
 
     run = run or default_run
     environments = [] if every_platform else [marker_environment(p, python) for p in platforms]
-    folder, requirements = requirements.parent, _resolvable(requirements, workdir, environments)
+    tables = numpy_tables(requirements) if requirements.suffix == ".toml" else []  # kept whole
+    folder = requirements.parent
+    requirements = _resolvable(requirements, workdir, [] if tables else environments)
     out = workdir / "pylock.npinit.toml"
     out.unlink(missing_ok=True)
     preferences = keep.pylock_preferences([p.value for p in platforms])
@@ -173,8 +175,7 @@ def resolve(
     cmd = [uv, "pip", "compile", requirements, "--quiet", "--no-header", "--universal"]
     cmd += ["--python-version", python.removesuffix("t"), "--python", sys.executable]
     cmd += ["--generate-hashes", "-o", out]
-    cmd += [arg for name in only_binary for arg in ("--only-binary", name)]  # no sdist builds
-    cmd += numpy_tables(requirements) if requirements.suffix == ".toml" else []
+    cmd += [*tables, *(arg for name in only_binary for arg in ("--only-binary", name))]
     env = dict(environ)
     env.pop("VIRTUAL_ENV", None)
     result = run(cmd, cwd=folder, env=env, what="uv pip compile", check=False)
