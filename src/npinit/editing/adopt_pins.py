@@ -183,6 +183,14 @@ def candidate_pythons(says: FileSays, python: str | None, source: str) -> list[s
     from npinit.knowledge import releases
 
     allowed = says.pythons
+    if python is None and says.python_file:  # uv sync builds it: the file's Python
+        if allowed is not None and says.python_file not in allowed:
+            raise InvalidInput(
+                f".python-version says {says.python_file}, outside {source}'s range "
+                f"{says.python_spelled!r} (uv sync would refuse it)",
+                f"make the two agree: choose one of {minors(allowed)}",
+            )
+        python = says.python_file
     if python is not None:
         python = releases.check_python(python.strip())
         if allowed is not None and releases.minor(python) not in allowed:
@@ -326,6 +334,8 @@ def python_decision(
     """Python's line (``python``: --python; ``newest``: the newest Python of the choice)."""
     if python is not None:
         return [f"Python {pins.python}: asked for (--python)"]
+    if says.python_file == pins.python:
+        return [f"Python {pins.python}: .python-version's pin (what uv sync builds)"]
     held = [n for n in pins.notes if n.startswith(f"Python {pins.python}:")]
     if held:
         return held  # which package held the choice back

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from npinit.editing.adopt_pixi import pixi_manifest as pixi_manifest  # read here too
+from npinit.editing.pythons import python_version_pin
 from npinit.errors import InvalidInput
 from npinit.model import Manager, Platform
 
@@ -316,6 +317,7 @@ class FileSays:
     listed: tuple[str, ...]
     channel: str | None
     channel_note: str
+    python_file: str = ""  # a uv project's .python-version: the Python ``uv sync`` builds
 
     @property
     def numpy_from(self) -> str:
@@ -365,7 +367,8 @@ def read_file(
         main, note = channel("pixi" if fit.manager is Manager.PIXI else kind, text, origin)
     except (tomllib.TOMLDecodeError, ValueError) as error:
         raise read_error(origin, error) from None
-    return FileSays(kind, text, pythons, spelled, entries, selector, listed, main, note)
+    pinned = python_version_pin(source.parent) if fit.manager is Manager.UV else ""
+    return FileSays(kind, text, pythons, spelled, entries, selector, listed, main, note, pinned)
 
 
 def _toml(text: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from npinit.errors import InvalidInput
 
@@ -134,3 +135,17 @@ def marker_holds(marker: str, python: str) -> bool:
         )
     except (InvalidMarker, KeyError, ValueError):
         return True
+
+
+def python_version_pin(folder: Path) -> str:
+    """The Python minor of ``folder``'s ``.python-version`` (uv's pin: what ``uv sync``
+    builds; its first line that is not a comment), or "" without one."""
+    from npinit.reading import read_editable
+
+    path = folder / ".python-version"
+    if not path.is_file():
+        return ""
+    lines = [line.strip() for line in read_editable(path).splitlines()]
+    first = next((line for line in lines if line and not line.startswith("#")), "")
+    minors = allowed(first, "version") if first else None
+    return next(iter(minors)) if minors else ""
