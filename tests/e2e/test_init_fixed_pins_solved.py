@@ -7,6 +7,7 @@ the first lock failed, or locked scipy 1.6.1's sdist)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,27 @@ def test_a_pip_pyproject_locks_the_table_init_pins_numpy_in(
         if p["name"] == "numpy"
     ]
     assert [p["version"] for p in numpy] == ["2.3.5"]
+
+
+def test_an_inactive_marker_line_does_not_bind_the_chosen_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F5: numpy split by python_version, --python 3.11: only the line that holds for 3.11
+    applies (the >=3.12 line bound uv's universal resolution, which went back to scipy
+    0.17.0: refused, 'scipy==0.17.0 has no wheels for Python 3.11'); then lock agrees."""
+    # no remembered resolution steers uv to the answer (uv's own cache stays warm)
+    monkeypatch.setenv("UV_CACHE_DIR", str(Path(os.environ["XDG_CACHE_HOME"]) / "uv"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "requirements.txt").write_text(
+        'numpy>=1.26,<2; python_version < "3.12"\nnumpy>=2.1; python_version >= "3.12"\nscipy\n'
+    )
+    args = ["init", "--no-input", "--json", "--python", "3.11"]
+    code, out, err = invoke(args, tmp_path, capsys)
+    assert code == 0, err
+    assert json.loads(out)["numpy"] == "1.26.4"
+    assert 'numpy==1.26.4; python_version < "3.12"\n' in (tmp_path / "requirements.txt").read_text()
+    code, _, err = invoke(["lock"], tmp_path, capsys)
+    assert code == 0, err
+    by_name = {p["name"]: p for p in lock_section(tmp_path / "npinit.lock", "linux-64")["packages"]}
+    assert by_name["numpy"]["version"] == "1.26.4"
+    assert by_name["scipy"]["url"].endswith(".whl")

@@ -71,6 +71,33 @@ def _pinned(
     return {**environ, "UV_CONSTRAINT": f"{already} {constraint}".strip()}
 
 
+def _for_python(
+    environ: Mapping[str, str], question: PinQuestion, python: str, work: Path
+) -> Mapping[str, str]:
+    """The constraints for Python ``python``: of a requirements file's numpy lines, those
+    whose markers hold on none of the platforms for it are left out, as the resolution
+    leaves them out of the file (:mod:`npinit.record.platform_lines`, for ``npinit lock``
+    too). Kept, ``numpy>=2.1; python_version >= "3.12"`` bound uv's universal resolution
+    for 3.11 (every Python from 3.11 on) where the file's copy had no such line: one scipy
+    for numpy<2 and numpy>=2.1, 0.17.0, without wheels."""
+    from npinit.knowledge.platforms import marker_environment
+    from npinit.record.platform_lines import elsewhere_only
+
+    pinned = work / "numpy-pin.txt"
+    if question.every_platform or question.fit.path.suffix == ".toml" or not pinned.is_file():
+        return environ
+    text = pinned.read_text("utf-8")
+    environments = [marker_environment(p, python) for p in question.platforms]
+    dropped = set(elsewhere_only(text, environments))
+    if not dropped:
+        return environ
+    own = work / f"numpy-pin-{python}.txt"
+    kept = [line for i, line in enumerate(text.splitlines()) if i not in dropped]
+    own.write_text("".join(f"{line}\n" for line in kept), "utf-8")
+    constraints = environ.get("UV_CONSTRAINT", "").replace(str(pinned), str(own))
+    return {**environ, "UV_CONSTRAINT": constraints}
+
+
 @dataclass(frozen=True)
 class _Prefer(Keep):
     """Preferences given as the text of a PEP 751 file (what uv reads as its preferences)."""
@@ -128,7 +155,7 @@ def _resolver(
                     python,
                     list(question.platforms),
                     uv=uv,
-                    environ=environ,
+                    environ=_for_python(environ, question, python, work),
                     workdir=work,
                     run=capture,
                     keep=_Prefer(text=as_pylock(prefer)),
