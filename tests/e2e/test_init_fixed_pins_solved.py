@@ -127,3 +127,27 @@ def test_an_inactive_marker_line_does_not_bind_the_chosen_python(
     by_name = {p["name"]: p for p in lock_section(tmp_path / "npinit.lock", "linux-64")["packages"]}
     assert by_name["numpy"]["version"] == "1.26.4"
     assert by_name["scipy"]["url"].endswith(".whl")
+
+
+def test_a_numpy_line_for_another_platform_is_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F7: a win32-only numpy line with scipy for linux-64 and win-64: the line is kept as
+    written and none is added, as the decision says (it said 'the file has no numpy entry:
+    one is added'); alone, for linux-64, the file installs no numpy there: one line saying
+    so (it was 'numpy  (the newest the file's numpy any resolves to) has no wheels ...')."""
+    text = 'numpy>=1.26; sys_platform == "win32"\nscipy\n'
+    (tmp_path / "requirements.txt").write_text(text)
+    args = ["init", "--no-input", "--json", "--platform", "linux-64", "--platform", "win-64"]
+    code, out, err = invoke(args, tmp_path, capsys)
+    assert code == 0, err
+    decision = next(d for d in json.loads(out)["decisions"] if d.startswith("NumPy"))
+    assert "apply elsewhere only" in decision and "one is added" not in decision, decision
+    assert (tmp_path / "requirements.txt").read_text() == text
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "requirements.txt").write_text('numpy>=1.26; sys_platform == "win32"\n')
+    code, _, err = invoke(["init", "--no-input", "--platform", "linux-64"], alone, capsys)
+    assert code == 2, err
+    assert "installs no numpy on linux-64: its numpy lines (numpy>=1.26; sys_platform" in err
+    assert len(err.strip().splitlines()) == 1 and "any resolves" not in err

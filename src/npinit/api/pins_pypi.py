@@ -270,6 +270,8 @@ def _numpy_with_wheels(
     """The NumPy resolved, when it has wheels for ``python`` (else the package that held it
     to releases without them is named) and nothing is built from source."""
     numpy = numpy_of(solved[0])
+    if not numpy:
+        _no_numpy(question)
     wheels = releases_for(python, "")
     if numpy not in {r.version for r in wheels}:
         allowed = question.numpy_ranges[python] or "any"
@@ -299,6 +301,19 @@ def _wheeled(question: PinQuestion, built: frozenset[str], environ: Mapping[str,
     from npinit.record.source_builds import wheeled_elsewhere
 
     return wheeled_elsewhere(built, question.platforms, environ)
+
+
+def _no_numpy(question: PinQuestion) -> None:
+    """The file resolves without numpy on the recorded platforms: its numpy lines' markers
+    hold elsewhere only (``numpy>=1.26; sys_platform == "win32"`` for linux-64); exit 2, said
+    so (npinit records a NumPy every platform has)."""
+    lines = "; ".join(e.spelled.strip() for e in question.says.numpy) or "none"
+    platforms = ", ".join(p.value for p in question.platforms)
+    raise Unsolvable(
+        f"{question.name} installs no numpy on {platforms}: its numpy lines ({lines}) hold "
+        "on none of them",
+        "record the platform they are for (--platform), or add a numpy line for these",
+    )
 
 
 _MISSING = ("does not appear to be a Python project", "failed to read from file")

@@ -306,6 +306,9 @@ def numpy_decision(says: FileSays, pins: Pins, asked: bool, solved: bool) -> lis
     elif spelled:
         where = sorted({e.where for e in says.numpy if e.where and e.holds_for(pins.python)})
         had = "the file has numpy (unpinned)" + (f" in {', '.join(where)}" if where else "")
+    elif says.numpy:  # lines whose markers hold elsewhere (sys_platform == "win32")
+        lines = "; ".join(e.spelled.strip() for e in says.numpy)
+        had = f"the file's numpy lines apply elsewhere only ({lines}): kept, none added"
     else:
         had = "the file has no numpy entry: one is added"
     if asked:
