@@ -160,3 +160,22 @@ def test_a_numpy_wheel_for_one_python_of_the_range_says_where_it_installs(
     ], report["decisions"]
     assert (report["python"], report["python_range"]) == ("3.12", ""), report
     assert "requires-python" not in (root / ".npinit.toml").read_text()
+
+
+def test_the_oldest_python_of_a_numpy_split_by_python_is_of_its_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pin is the python_version >= '3.12' entry's: NumPy is the newest for 3.12, the
+    oldest of that part of '>=3.10' (it said 'the oldest of '>=3.10'', which is 3.10)."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "d"\nversion = "0"\nrequires-python = ">=3.10"\ndependencies = [\n'
+        "  \"numpy>=1.26,<2; python_version < '3.12'\",\n"
+        "  \"numpy>=2.1; python_version >= '3.12'\",\n]\n\n[tool.uv]\n"
+    )
+    code, out, err = invoke(["init", "--no-solve", "--no-input", "--json"], tmp_path, capsys)
+    assert code == 0, err
+    numpy_line = next(d for d in json.loads(out)["decisions"] if d.startswith("NumPy"))
+    assert (
+        "for Python 3.12, the oldest of '>=3.10' where python_version >= \"3.12\" (locked"
+        in numpy_line
+    ), numpy_line

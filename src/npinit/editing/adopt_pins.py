@@ -325,8 +325,10 @@ def numpy_decision(says: FileSays, pins: Pins, asked: bool, solved: bool) -> lis
         )
     else:
         how = "the newest release the file's whole Python range allows"
-    if python != pins.python:
-        how += f" for Python {python}, the oldest of {says.python_spelled!r} (locked at once)"
+    if python != pins.python:  # the oldest of the part of the range the pin applies to
+        marked = [e.marker for e in pinned_entries(says, pins.python) if e.marker]
+        part = f" where {' or '.join(marked)}" if marked and python != range_floor(says) else ""
+        how += f" for Python {python}, the oldest of {says.python_spelled!r}{part} (locked at once)"
         return [f"NumPy {pins.numpy}: {how} ({had})"]
     return [f"NumPy {pins.numpy}: {how} for Python {pins.python} ({had})"]
 
