@@ -13,7 +13,6 @@ _LOCAL = re.compile(
     r"^(?P<lead>\s*(?:(?:-e|--editable)(?:\s*=\s*|\s+))?)(?P<path>[^\s\[;]+)(?P<rest>.*)$",
     re.IGNORECASE,
 )
-_ARCHIVES = (".whl", ".tar.gz", ".zip", ".tar.bz2")
 
 
 def local_paths(text: str, file: Path, project: Path, origin: str) -> str:
@@ -51,7 +50,11 @@ def _is_local(lead: str, path: str) -> bool:
     target = path.removeprefix("file:")
     if "://" in target or target.startswith("-"):
         return False
-    return bool(lead) or target.startswith((".", "/")) or target.endswith(_ARCHIVES)
+    return (
+        bool(lead)
+        or target.startswith((".", "/"))
+        or target.endswith((".whl", ".tar.gz", ".zip", ".tar.bz2"))
+    )
 
 
 def origin(path: Path, file: Path, project: Path) -> str:

@@ -176,8 +176,7 @@ def resolve(
     cmd += ["--python-version", python.removesuffix("t"), "--python", sys.executable]
     cmd += ["--generate-hashes", "-o", out]
     cmd += [*tables, *(arg for name in only_binary for arg in ("--only-binary", name))]
-    env = dict(environ)
-    env.pop("VIRTUAL_ENV", None)
+    env = {k: v for k, v in environ.items() if k != "VIRTUAL_ENV"}
     result = run(cmd, cwd=folder, env=env, what="uv pip compile", check=False)
     if result.returncode != 0:
         _failed(platforms, result.stderr or result.stdout)
