@@ -151,3 +151,23 @@ def test_a_numpy_line_for_another_platform_is_said_so(
     assert code == 2, err
     assert "installs no numpy on linux-64: its numpy lines (numpy>=1.26; sys_platform" in err
     assert len(err.strip().splitlines()) == 1 and "any resolves" not in err
+
+
+def test_blas_asked_solves_the_file_as_its_edit_leaves_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """F15: --blas mkl replaces nomkl by MKL's selector lines; the solve is of that file (it
+    solved the unedited one, refused: 'No candidates were found for nomkl', which the slice
+    lacks and the edit removes), and lock, which reads the edited file, agrees."""
+    (tmp_path / "environment.yml").write_text(
+        "channels: [conda-forge]\ndependencies:\n  - python=3.14\n  - numpy\n  - nomkl\n"
+    )
+    args = ["init", "--no-input", "--json", "--blas", "mkl", "--channel-alias", forge_alias]
+    code, out, err = invoke(args, tmp_path, capsys)
+    assert code == 0, err
+    assert json.loads(out)["numpy"] == "2.5.0"
+    assert "libblas=*=*mkl" in (tmp_path / "environment.yml").read_text()
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], tmp_path, capsys)
+    assert code == 0, err
+    section = lock_section(tmp_path / "npinit.lock", "linux-64")
+    assert {p["name"]: p["version"] for p in section["packages"]}["numpy"] == "2.5.0"

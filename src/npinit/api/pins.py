@@ -36,9 +36,37 @@ def solver_for(environ: Mapping[str, str], channel_alias: str | None) -> Solver:
         # a file whose Python and NumPy are both fixed is still solved: the whole file must
         # resolve (with wheels) for them, as npinit lock will resolve it
         with tempfile.TemporaryDirectory(prefix="npinit-solve-") as work:
-            return _solve_in(question, environ, channel_alias, Path(work))
+            edited = _blas_edited(question, Path(work))
+            return _solve_in(edited, environ, channel_alias, Path(work))
 
     return solve
+
+
+def _blas_edited(question: PinQuestion, work: Path) -> PinQuestion:
+    """A conda or pixi file with ``--blas``: the file as init's BLAS edit leaves it (nomkl
+    replaced by MKL's selector), which ``npinit lock`` will read, in ``work`` (includes are
+    still read from the project); the pins of the unedited file were for another file."""
+    from dataclasses import replace
+
+    from npinit.editing.project import plan_set
+
+    if not question.blas_asked or question.fit.manager not in (Manager.CONDA, Manager.PIXI):
+        return question
+    path = question.fit.path
+    result = plan_set(path, blas=question.blas_asked, root=question.root)
+    after = next((e.after for e in result.edits if e.path == path and e.changed), None)
+    if after is None:
+        return question
+    copy = work / "blas-edited" / path.name
+    copy.parent.mkdir()
+    copy.write_text(after, "utf-8")
+    return replace(
+        question,
+        fit=Fit(question.fit.manager, copy),
+        says=replace(question.says, text=after),
+        origin=question.name,
+        root=question.root or path.parent,
+    )
 
 
 def _solve_in(

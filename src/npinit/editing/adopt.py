@@ -205,7 +205,7 @@ def decide(
     blas_request = blas or blas_on(blas_request, names)  # a pixi target's, where recorded
     question = _question(root, fit, says, python, numpy, names, blas_request)
     says = question.says  # a numpy wheel's URL narrows the file's Pythons
-    pins = (solver or table_pins)(question)
+    pins = (solver or table_pins)(replace(question, blas_asked=blas or ""))
     pins = replace(pins, notes=(*question.notes, *pins.notes))
     solved_blas = "" if blas else _recorded_blas(blas_request, pins, says, fit, names)
     blas_request = solved_blas or blas_request

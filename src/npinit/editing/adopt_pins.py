@@ -71,6 +71,7 @@ class PinQuestion:
     notes: tuple[str, ...] = ()  # what the choice among the Pythons already says
     every_platform: bool = False  # its locker locks every platform (Poetry's, converted)
     root: Path | None = None  # the project (None: the file's folder), where includes resolve
+    blas_asked: str = ""  # --blas: the file is solved as its BLAS edit leaves it
 
     @property
     def name(self) -> str:
