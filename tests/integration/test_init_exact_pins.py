@@ -85,3 +85,20 @@ def test_a_pin_padded_with_zeros_is_that_release_kept(
     assert report["numpy"] == "1.24.0"
     assert "NumPy 1.24.0: the file's pin, kept (it fits Python 3.11)" in report["decisions"]
     assert (tmp_path / "requirements.txt").read_text() == "numpy==1.24\n"
+
+
+@pytest.mark.parametrize("solve", [[], ["--no-solve"]], ids=["solved", "no-solve"])
+def test_a_conda_spec_with_control_characters_is_refused_as_lock_refuses_it(
+    solve: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quoted YAML item can hold an escape ("pytest  # \\e[31m"): init adopted it and the
+    first lock refused it (a lock records each spec as one line); now both refuse it where
+    the file is read (managers/conda._read), escaped, nothing written."""
+    (tmp_path / "environment.yml").write_text(
+        'channels: ["conda-forge"]\ndependencies:\n  - python=3.14\n  - "numpy"\n'
+        '  - "pytest  # \\e[31m"\n'
+    )
+    code, _, err = invoke(["init", "--no-input", *solve], tmp_path, capsys)
+    assert code == 2, err
+    assert "environment.yml: 'pytest  # \\x1b[31m' holds control characters" in err, err
+    assert "\x1b" not in err and not (tmp_path / ".npinit.toml").exists()

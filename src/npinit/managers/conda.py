@@ -97,7 +97,13 @@ def _read(path: Path) -> tuple[list[str], list[str], list[str]]:
                 f"{path}: a dependency is neither a spec nor a pip: list ({entry!r})",
                 "fix the file",
             )
-    return [str(c) for c in data.get("channels") or ["conda-forge"]], conda, pip
+    channels = [str(c) for c in data.get("channels") or ["conda-forge"]]
+    for text in (*channels, *conda):  # a lock records each as one line (lock and init alike)
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise InvalidInput(
+                f"{path.name}: {text!r} holds control characters", "remove them from the file"
+            )
+    return channels, conda, pip
 
 
 def pip_lines(path: Path) -> list[str]:
