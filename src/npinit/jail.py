@@ -102,6 +102,31 @@ def write_files(
         return _transaction(real_root, files, new, journal)
 
 
+def already_holds(root: Path, path: Path, data: bytes, before: bytes | None) -> bool:
+    """True when ``path`` holds ``data`` already (``before``, read a moment ago, says whether
+    it may: read again here, opened without following a link), as a regular file of one
+    link, and no killed transaction's journal waits in ``root`` to be undone: a writer may
+    skip rewriting it (nothing renamed or synced; its times and links stay as they are). A
+    re-lock that changes nothing writes nothing so."""
+    import stat
+
+    from npinit.journal import NAME
+
+    if before is None or before != data:
+        return False
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)  # a FIFO put there meanwhile cannot hang it
+    try:
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:
+                return False
+            same = found.st_size == len(data) and handle.read() == data
+    except OSError:
+        return False
+    return same and not os.path.lexists(Path(os.path.realpath(root)) / NAME)
+
+
 def _transaction(
     real_root: Path, files: Mapping[Path, str | None], new: frozenset[Path], journal: Journal
 ) -> list[Path]:

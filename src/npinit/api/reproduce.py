@@ -155,7 +155,7 @@ def _resolve_and_write(
 
     from npinit import managers
     from npinit.faults import checkpoint
-    from npinit.jail import write_files
+    from npinit.jail import already_holds, write_files
     from npinit.record import lockfile
     from npinit.record.changes import compare_locks
 
@@ -178,7 +178,8 @@ def _resolve_and_write(
     for stale in project.glob("npinit-*.lock.txt"):
         if stale.name not in texts:  # a platform no longer locked
             writes[stale] = None
-    write_files(project, writes)  # all or nothing, none through a link leaving
+    if list(writes) != [path] or not already_holds(project, path, text.encode("utf-8"), before):
+        write_files(project, writes)  # all or nothing, none through a link leaving
     written = tuple(project / name for name in texts)
     return ProjectLockResult(path, lock, written, changes=changes)
 
