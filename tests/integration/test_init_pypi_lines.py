@@ -179,3 +179,29 @@ def test_the_oldest_python_of_a_numpy_split_by_python_is_of_its_part(
         "for Python 3.12, the oldest of '>=3.10' where python_version >= \"3.12\" (locked"
         in numpy_line
     ), numpy_line
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            "numpy<2\n",
+            "Python 3.12: the newest the whole file resolves with (the file has no "
+            "Python entry; numpy<2 has no wheels for Python 3.13)",
+        ),
+        (
+            "numpy==2.4.3\n",
+            "(the file has no Python entry; numpy==2.4.3 has no wheels for Python 3.15)",
+        ),
+    ],
+)
+def test_the_python_line_names_the_files_numpy_when_it_holds_python_back(
+    text: str, line: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The newer Pythons the file's own numpy has no wheels for are never tried: the line
+    says so (it named no reason)."""
+    (tmp_path / "requirements.txt").write_text(text)
+    code, out, err = invoke(["init", "--no-input", "--json", "--dry-run"], tmp_path, capsys)
+    assert code == 0, err
+    said = next(d for d in json.loads(out)["decisions"] if d.startswith("Python"))
+    assert line in said, said

@@ -345,15 +345,34 @@ def python_decision(
     held = [n for n in pins.notes if n.startswith(f"Python {pins.python}:")]
     if held:
         return held  # which package held the choice back
+    by_numpy = numpy_holds(says, pins.python) if pins.python == newest and solved else ""
     if says.pythons is None:
         how = "the newest the whole file resolves with" if solved else "npinit's default"
-        return [f"Python {pins.python}: {how} (the file has no Python entry)"]
+        return [f"Python {pins.python}: {how} (the file has no Python entry{by_numpy})"]
     if len(says.pythons) > 1:
         how = "the newest the whole file resolves with" if solved else "the newest"
         if pins.numpy_for and pins.python != newest:  # not the newest: NumPy's newest
             how = f"the newest with wheels of NumPy {pins.numpy}"
         return [
             f"Python {pins.python}: {how} within the file's {says.python_spelled!r} (the "
-            "range is recorded too)"
+            f"range is recorded too{by_numpy})"
         ]
     return [f"Python {pins.python}: the file's pin"]
+
+
+def numpy_holds(says: FileSays, python: str) -> str:
+    """``; numpy<2 has no wheels for Python 3.13`` when the file's own numpy range is what
+    keeps the next newer Python the file allows out of the choice (it is never tried), else
+    ""."""
+    from npinit.knowledge import releases
+
+    newer = [
+        p
+        for p in releases.known_pythons()
+        if releases.version_key(p) > releases.version_key(python.removesuffix("t"))
+        and (says.pythons is None or p in says.pythons)
+    ]
+    if not newer or releases_for(newer[0], numpy_for(says, newer[0])[0]):
+        return ""
+    spec, spelled = numpy_for(says, newer[0])
+    return f"; {spelled or 'numpy ' + spec} has no wheels for Python {newer[0]}" if spec else ""
