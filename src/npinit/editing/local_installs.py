@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from npinit.editing.requirements import is_archive
+
 _LOCAL = re.compile(
     r"^(?P<lead>\s*(?:(?:-e|--editable)(?:\s*=\s*|\s+))?)(?P<path>[^\s\[;]+)(?P<rest>.*)$",
     re.IGNORECASE,
@@ -50,11 +52,7 @@ def _is_local(lead: str, path: str) -> bool:
     target = path.removeprefix("file:")
     if "://" in target or target.startswith("-"):
         return False
-    return (
-        bool(lead)
-        or target.startswith((".", "/"))
-        or target.endswith((".whl", ".tar.gz", ".zip", ".tar.bz2"))
-    )
+    return bool(lead) or target.startswith((".", "/")) or is_archive(target)
 
 
 def origin(path: Path, file: Path, project: Path) -> str:

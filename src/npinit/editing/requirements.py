@@ -214,6 +214,12 @@ def check(text: str, origin: str) -> None:
             )
 
 
+def is_archive(name: str) -> bool:
+    """Whether ``name`` (a path's last part, or the path) names a distribution file pip
+    installs: a source archive by its suffix, or a wheel by its name (the one rule)."""
+    return name.lower().endswith(_ARCHIVES) or _wheel_name(name.rsplit("/", 1)[-1])
+
+
 def _wheel_name(name: str) -> bool:
     """Whether ``name`` is a wheel's file name (packaging reads it, the one rule)."""
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename
@@ -243,7 +249,7 @@ def _unreadable(body: str) -> str:
     target = requirement.split(";")[0].strip()
     if "://" in target or "${" in target or "/" in target or target.startswith("."):
         return ""  # a URL, a path, an environment variable: pip reads them as they are
-    if target.lower().endswith(_ARCHIVES) or _wheel_name(target):
+    if is_archive(target):
         return ""
     try:
         Requirement(requirement)
