@@ -102,3 +102,20 @@ def test_a_conda_spec_with_control_characters_is_refused_as_lock_refuses_it(
     assert code == 2, err
     assert "environment.yml: 'pytest  # \\x1b[31m' holds control characters" in err, err
     assert "\x1b" not in err and not (tmp_path / ".npinit.toml").exists()
+
+
+def test_a_numpy_spec_given_by_a_yaml_alias_is_pinned_at_its_anchor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``- *np`` with ``x: &np numpy>=2``: the alias is located at its anchor, whose value is
+    pinned after the anchor (it replaced ``&np numpy>=2`` whole, and the edited file's
+    undefined alias was said as 'not valid YAML')."""
+    (tmp_path / "environment.yml").write_text(
+        "channels: [conda-forge]\nx: &np numpy>=2\ndependencies:\n  - python=3.14\n  - *np\n"
+    )
+    code, out, err = invoke(["init", "--no-input", "--no-solve", "--json"], tmp_path, capsys)
+    assert code == 0, err
+    numpy = json.loads(out)["numpy"]
+    assert (tmp_path / "environment.yml").read_text() == (
+        f"channels: [conda-forge]\nx: &np numpy={numpy}\ndependencies:\n  - python=3.14\n  - *np\n"
+    )

@@ -104,6 +104,10 @@ def _located(items: Any, lines: list[str]) -> list[tuple[Any, tuple[int, int, in
     found = []
     for index, item in enumerate(items):
         line, column = items.lc.item(index)
+        # an alias (``- *np``) is located at its anchor (``x: &np numpy>=2``): the value
+        # after the anchor is the spec, edited there (every use of it changes alike)
+        anchor = re.match(r"&[^\s,\]]+\s+", lines[line][column:])
+        column += anchor.end() if anchor else 0
         found.append((item, (line, column, _token_end(lines[line], column, flow), flow)))
     return found
 
