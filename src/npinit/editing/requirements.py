@@ -273,6 +273,9 @@ def follow_includes(
     while queue:
         path = queue.pop()
         for name in includes(texts[path].lstrip("\ufeff")):
+            if "://" in name:  # pip fetches it: no file of the project, nothing to lock
+                notes.append(f"{path.name} includes {name}, a URL (fetched when pip runs)")
+                continue
             found = path.parent / name
             if not os.path.realpath(found).startswith(top + os.sep):
                 notes.append(f"{path.name} includes {name}, outside the project: not edited")
@@ -302,7 +305,9 @@ def lockable_includes(path: Path, root: Path, read: Callable[[Path], str]) -> di
     if notes:
         raise InvalidInput(
             f"{notes[0].removesuffix(': not edited')}: npinit cannot lock it",
-            "keep every included file inside the project",
+            "save it in the project and include that copy"
+            if "a URL (" in notes[0]
+            else "keep every included file inside the project",
         )
     return texts
 

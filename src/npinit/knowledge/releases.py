@@ -345,4 +345,5 @@ def _span(releases: list[NumpyRelease]) -> str:
     if not releases:
         return "none"
     lines = _lines(tuple(releases))
-    return f"{lines[0]} to {lines[-1]} (newest {releases[-1].version})"
+    span = lines[0] if len(lines) == 1 else f"{lines[0]} to {lines[-1]}"
+    return f"{span} (newest {releases[-1].version})"
