@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -47,6 +48,10 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     # a child ``python -m npinit`` (or npinit script) runs the code under test, not whatever
     # the venv's install points at; a test of an installed npinit removes it (test_wheel)
     monkeypatch.setenv("PYTHONPATH", str(checkout_src()))
+    # the tools the test extra installs (poetry) are found as in the activated venv: the
+    # README's test command, `.venv/bin/python -m pytest`, runs from any shell
+    venv_bin = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", os.pathsep.join([venv_bin, os.environ.get("PATH", "")]))
     # the machine's own pip settings (find-links, constraints) stay out of real installs
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")

@@ -10,7 +10,6 @@ milliseconds), and only a journal nobody holds, with entries, is a killed run's.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +48,8 @@ class Journal:
         self._fd = fd
         size = os.fstat(fd).st_size
         if size:
+            import json  # a journal left by a killed run (rare): json only then
+
             try:
                 data = json.loads(os.pread(fd, size, 0))
             except ValueError:
@@ -74,6 +75,8 @@ class Journal:
             "files": [[rel(real), rel(temp), rel(backup)] for real, temp, backup in entries],
             "folders": [rel(folder) for folder in made],
         }
+        import json  # a journal of several files only (one file is one rename)
+
         os.pwrite(self._fd, json.dumps(data).encode(), 0)
         os.fsync(self._fd)
 

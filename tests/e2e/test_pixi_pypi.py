@@ -102,7 +102,7 @@ def _pypi(root: Path) -> dict[tuple[str, str], dict[str, Any]]:
 def _the_truth(root: Path, pypi: dict[tuple[str, str], dict[str, Any]]) -> None:
     """No PyPI numpy anywhere (numpy is the conda one, the one .npinit.toml pins); every
     index entry has its sha256; npinit.lock's PyPI entries are pixi.lock's default ones,
-    URL and sha256; lock --check says the lock fits."""
+    URL and sha256, the local project editable."""
     numpy = tomlkit.parse((root / ".npinit.toml").read_text())["project"]["numpy"]
     for (env, platform), packages in pypi.items():
         assert "numpy" not in packages, (env, platform)
@@ -117,7 +117,9 @@ def _the_truth(root: Path, pypi: dict[tuple[str, str], dict[str, Any]]) -> None:
                 sha = package.hashes.sha256.hex()
                 assert re.fullmatch(r"[0-9a-f]{64}", sha)
                 assert (locked[name]["url"], locked[name]["sha256"]) == (package.location, sha)
-        assert set(locked) == {n for n, p in packages.items() if p.location.startswith("http")}
+            else:  # the local project: in npinit.lock as a uv lock's own project is
+                assert locked[name].get("origin") == "editable" and "sha256" not in locked[name]
+        assert set(locked) == set(packages)
 
 
 def _numpy_requirement_met(root: Path, pypi: dict[tuple[str, str], dict[str, Any]]) -> None:
@@ -265,10 +267,22 @@ for r in env.conda_repodata_records_for_platform(here):
     open(os.path.join(prefix, "conda-meta", stem + ".json"), "w").write(json.dumps(record))
     if r.name.normalized == "python":
         minor = ".".join(str(r.version).split(".")[:2])
+packages = env.pypi_packages_for_platform(here)
 lines = [f"{{p.name}} @ {{p.location}} --hash=sha256:{{p.hashes.sha256.hex()}}"
-         for p in env.pypi_packages_for_platform(here)]
+         for p in packages if p.location.startswith("https://")]
 open("pypi.txt", "w").write("\\n".join(lines) + "\\n")
 site = f"{{prefix}}/lib/python{{minor}}/site-packages"
+for p in packages:  # a local project: installed editable, as uv records one
+    if p.location.startswith("https://"):
+        continue
+    dist = os.path.join(site, f"{{p.name}}-{{p.version}}.dist-info")
+    os.makedirs(dist)
+    open(os.path.join(dist, "METADATA"), "w").write(
+        f"Metadata-Version: 2.1\\nName: {{p.name}}\\nVersion: {{p.version}}\\n")
+    open(os.path.join(dist, "INSTALLER"), "w").write("uv\\n")
+    where = "file://" + os.path.abspath(p.location)
+    open(os.path.join(dist, "direct_url.json"), "w").write(
+        json.dumps({{"url": where, "dir_info": {{"editable": True}}}}))
 subprocess.run([{uv!r}, "pip", "install", "--no-deps", "--require-hashes", "-r", "pypi.txt",
                 "--target", site, "--python-version", minor, "--python-platform",
                 "x86_64-manylinux_2_28", "--quiet"], check=True)
@@ -281,6 +295,12 @@ RICH = (
 )
 
 
+MINE = (
+    '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+    '[project]\nname = "mine"\nversion = "0.1.0"\ndependencies = ["six"]\n'
+)
+
+
 def test_create_installs_the_pypi_part_and_verify_counts_it(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -288,8 +308,9 @@ def test_create_installs_the_pypi_part_and_verify_counts_it(
     forge_alias: str,
 ) -> None:
     """rich from PyPI beside the conda numpy and pygments (rich needs pygments: the conda one
-    counts, no PyPI copy): create runs pixi, verify finds the PyPI packages as locked, and
-    reports one removed by hand as drift (exit 4)."""
+    counts, no PyPI copy), and the project itself editable (its dependency six from PyPI):
+    create runs pixi, verify finds the PyPI packages as locked, the editable project too,
+    and reports one removed by hand as drift (exit 4)."""
     import os
     import sys
 
@@ -302,8 +323,9 @@ def test_create_installs_the_pypi_part_and_verify_counts_it(
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     root = tmp_path / "p"
     root.mkdir()
-    (root / "pixi.toml").write_text(RICH)
-    code, _, err = invoke(["init", "--no-input", "--no-solve", "--yes"], root, capsys)
+    (root / "pixi.toml").write_text(RICH + 'mine = { path = ".", editable = true }\n')
+    (root / "pyproject.toml").write_text(MINE)
+    code, _, err = invoke(["init", "pixi.toml", "--no-input", "--no-solve", "--yes"], root, capsys)
     assert code == 0, err
     code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
     assert code == 0, err
@@ -311,6 +333,7 @@ def test_create_installs_the_pypi_part_and_verify_counts_it(
     sources = {p["name"]: p["source"] for p in section["packages"]}
     assert sources["rich"] == sources["markdown-it-py"] == "pypi"
     assert sources["numpy"] == sources["pygments"] == "conda"  # fixed: no PyPI copy
+    assert sources["mine"] == "pypi" and "six" in sources  # the local project's dependency
     code, _, err = invoke(["create", "--channel-alias", forge_alias, "--no-check"], root, capsys)
     assert code == 0, err
     code, out, err = invoke(["verify"], root, capsys)

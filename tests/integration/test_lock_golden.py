@@ -1,8 +1,8 @@
 """The bytes of a 3-platform conda lock (the benchmark's project: Python 3.14, NumPy 2.4.6,
 OpenBLAS, linux-64, osx-arm64, win-64), solved by py-rattler out of the real conda-forge
 metadata in ../shared/fixtures/channels: the first lock and a re-lock (the previous lock read
-while py-rattler reads the repodata) both write the golden file, byte for byte. A change made
-for speed must leave them alone."""
+while py-rattler reads the repodata) both leave the golden file, byte for byte, and the
+re-lock, changing nothing, writes nothing. A change made for speed must leave them alone."""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ def test_conda_lock_of_three_platforms_is_the_golden_file(
     code, out, err = invoke(lock, project, capsys)
     assert code == 0, err
     assert (project / "npinit.lock").read_bytes() == GOLDEN.read_bytes()
+    first = (project / "npinit.lock").stat()
     code, out, err = invoke(lock, project, capsys)  # a re-lock, keeping what the lock holds
     assert code == 0 and out.splitlines()[-1] == "npinit.lock: no change", err
     assert (project / "npinit.lock").read_bytes() == GOLDEN.read_bytes()
+    again = (project / "npinit.lock").stat()  # nothing changed: nothing was written
+    assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    (project / "npinit.lock").write_text("# not a lock\n")  # what differs is written again
+    code, out, err = invoke(lock, project, capsys)
+    assert code == 0 and (project / "npinit.lock").read_bytes() == GOLDEN.read_bytes(), err

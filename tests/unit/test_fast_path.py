@@ -162,3 +162,38 @@ def test_both_ways_refuse_alike_outside_a_project(args: list[str], tmp_path: Pat
     fast_run, click_run = _both(tmp_path / "empty", args)
     assert fast_run == click_run
     assert fast_run[0] == 2 and fast_run[2].startswith("npinit: error: ")
+
+
+# what the hot commands need not load (issue 30's start-up): each was measured costing
+# them millions of instructions (callgrind) for nothing they use
+UNUSED = ["json", "decimal", "tomllib", "npinit.recommend", "npinit.api.lock", "click"]
+
+
+def _loaded(code: str, where: Path) -> list[str]:
+    probe = f"{code}\nimport sys\nprint([m for m in {UNUSED!r} if m in sys.modules])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=where, capture_output=True, text=True, env=ENV
+    )
+    assert done.returncode == 0, done.stderr
+    return eval(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_lock_from_env_loads_only_what_it_uses(project: Path) -> None:
+    code = (
+        "from npinit.cli import main\ntry:\n    main(['lock', '--from-env'])\n"
+        "except SystemExit as stop:\n    assert stop.code == 0, stop.code"
+    )
+    assert _loaded(code, project) == []
+
+
+def test_create_reads_its_project_and_lock_without_tomllib(project: Path) -> None:
+    """What create reads before it installs (the answers, the spec, the lock) loads neither
+    tomllib nor the install guide nor decimal (json: the release table needs it)."""
+    lock = [sys.executable, "-m", "npinit", "lock", "--from-env"]
+    subprocess.run(lock, cwd=project, check=True, capture_output=True, env=ENV)
+    code = (
+        "from pathlib import Path\nfrom npinit.spec import read_project_spec\n"
+        "from npinit.record.lockfile import read_lock\n"
+        "read_project_spec(Path.cwd())\nread_lock(Path('npinit.lock'))"
+    )
+    assert _loaded(code, project) == ["json"]

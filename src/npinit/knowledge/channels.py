@@ -13,11 +13,11 @@ import re
 DEFAULT_ALIAS = "https://conda.anaconda.org"
 DEFAULTS = ("https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
 _URL_CHARS = r"[^\s/'\"<>]"
-# a channel token in a URL's path (conda's form): <scheme>://<host>[/...]/t/<token>
-_TOKEN = re.compile(
-    rf"(?i)(\b[a-z][a-z0-9+.-]*://{_URL_CHARS}*(?:/{_URL_CHARS}+)*?)"
-    rf"/t/{_URL_CHARS}+(?=/|$|[\s'\"<>])",
-    re.MULTILINE,
+# a channel token in a URL's path (conda's form): <scheme>://<host>[/...]/t/<token>;
+# compiled when first used (re's cache): a lock that strips no token never pays for it
+_TOKEN = (
+    rf"(?im)(\b[a-z][a-z0-9+.-]*://{_URL_CHARS}*(?:/{_URL_CHARS}+)*?)"
+    rf"/t/{_URL_CHARS}+(?=/|$|[\s'\"<>])"
 )
 
 
@@ -77,4 +77,4 @@ def strip_token(text: str) -> str:
     conda-forge/x.conda`` -> ``https://conda.anaconda.org/conda-forge/x.conda``, the channel's
     own URL): what npinit writes or prints of a locked or configured URL never holds one.
     The token is used to fetch, as a URL's password is."""
-    return _TOKEN.sub(r"\1", text)
+    return re.sub(_TOKEN, r"\1", text)

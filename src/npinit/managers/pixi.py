@@ -10,7 +10,7 @@ from npinit.editing import adopt_pixi
 from npinit.editing.adopt_pixi import PixiEnvironment
 from npinit.knowledge.blas import pixi_tables
 from npinit.managers.common import DEV_PACKAGES, SYNC, package_cache, python_matchspec, source_of
-from npinit.managers.pixi_lock import index_url, pypi_records, with_pypi
+from npinit.managers.pixi_lock import editable_locations, index_url, pypi_records, with_pypi
 from npinit.managers.pixi_lock import write as write_pixi_lock
 from npinit.model import (
     ENV_PREFIXES,
@@ -248,7 +248,7 @@ def _group_keep(ctx: CreateContext, group: list[PixiEnvironment], keep: Keep) ->
             for platform in env.platforms() if env is not None else []:
                 records = env.conda_repodata_records_for_platform(platform) or []
                 found.setdefault(str(platform.name), {}).update({str(r.url): r for r in records})
-                more = {p.name: p for p in pypi_records(env, platform)}
+                more = {p.name: p for p in pypi_records(env, platform, set())}
                 pypi.setdefault(str(platform.name), {}).update(more)
         known = {p.value for p in Platform}
         sections = {p: section(Platform(p), list(rs.values())) for p, rs in found.items()}
@@ -334,7 +334,8 @@ def native_lock(
             for p in platforms
             if p.value in owned
         }
-        pypi = {p: pypi_records(env, owned[p.value]) for p in records}
+        editable = editable_locations(where.read_text("utf-8"))
+        pypi = {p: pypi_records(env, owned[p.value], editable) for p in records}
     except Exception as error:  # rattler's parse errors are its own types
         reason = " ".join(str(error).split())[:200]
         raise InvalidInput(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from npinit.model import Platform
+from npinit.model import Platform, Source
 from npinit.record.package import Package
 from npinit.record.resolve_pixi_pypi import LockedPypi
 from npinit.record.snapshot import Snapshot
@@ -122,11 +122,23 @@ def _with_indexes(text: str, names: list[str], index: str) -> str:
 
 
 def with_pypi(snapshot: Snapshot, packages: list[LockedPypi]) -> Snapshot:
-    """npinit.lock's section: the conda records and the PyPI packages from an index, each
-    the one file pixi.lock records for the platform (a local project is pixi.lock's alone,
-    as ``-e .`` is left out of a pip lock)."""
-    added = [pypi_file(p.name, p.version, p.location, p.sha256) for p in packages if p.sha256]
+    """npinit.lock's section: the conda records and the PyPI packages, each from the one
+    file pixi.lock records for the platform, or a local project (``origin`` editable or
+    local, no hash: what a uv or Poetry lock's own project is)."""
+    added = [
+        pypi_file(p.name, p.version, p.location, p.sha256)
+        if p.sha256
+        else local_project(p.name, p.version, p.editable)
+        for p in packages
+    ]
     return snapshot.with_packages(snapshot.packages + tuple(added)) if added else snapshot
+
+
+def local_project(name: str, version: str, editable: bool) -> Package:
+    from npinit.record.package import canonical
+
+    origin = "editable" if editable else "local"
+    return Package(canonical(name), version, Source.PYPI, origin=origin)
 
 
 def pypi_file(name: str, version: str, url: str, sha256: str) -> Package:
@@ -139,9 +151,23 @@ def pypi_file(name: str, version: str, url: str, sha256: str) -> Package:
     )
 
 
-def pypi_records(env: Any, platform: Any) -> list[Package]:
-    """pixi.lock's PyPI packages of one platform from an index (a local project has no
-    hash and is not npinit.lock's)."""
+def editable_locations(text: str) -> set[str]:
+    """The locations of pixi.lock's ``editable: true`` PyPI entries (py-rattler 0.28 does
+    not read the flag)."""
+    found, current = set(), ""
+    for line in text.splitlines():
+        if line.startswith("- pypi: "):
+            current = _scalar(line.removeprefix("- pypi: "))
+        elif not line.startswith("  "):
+            current = ""
+        elif line == "  editable: true" and current:
+            found.add(current)
+    return found
+
+
+def pypi_records(env: Any, platform: Any, editable: set[str]) -> list[Package]:
+    """pixi.lock's PyPI packages of one platform: a file's by URL and sha256, a local
+    project's by ``editable`` (the locations of its entries that are)."""
     found = []
     for package in env.pypi_packages_for_platform(platform) or []:
         try:
@@ -150,4 +176,7 @@ def pypi_records(env: Any, platform: Any) -> list[Package]:
             sha = None
         if sha:
             found.append(pypi_file(package.name, package.version, package.location, sha.hex()))
+        else:
+            is_editable = package.location in editable
+            found.append(local_project(package.name, package.version, is_editable))
     return found

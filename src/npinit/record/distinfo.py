@@ -5,7 +5,6 @@ Metadata that is not UTF-8 becomes a warning naming the file, never a traceback.
 from __future__ import annotations
 
 import errno
-import json
 import os
 from pathlib import Path
 
@@ -165,8 +164,12 @@ def _direct_url(dist: str, warnings: list[str]) -> tuple[str, str]:
     the lock must not depend on it)."""
     path = os.path.join(dist, "direct_url.json")
     text = _small_text(path, warnings)
+    if not text:  # most distributions have none: json is loaded only for one that does
+        return "", ""
+    import json
+
     try:
-        data = parse_bounded(json.loads, text, path) if text else None
+        data = parse_bounded(json.loads, text, path)
     except InvalidInput as error:
         warnings.append(f"{error.message}; its content was left out of the snapshot")
         return "", ""

@@ -3,7 +3,6 @@ the BLAS fingerprint, without importing anything from the environment (that is `
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -75,6 +74,8 @@ def read_conda_meta(prefix: Path) -> tuple[list[Package], set[str], list[str]]:
     owned: set[str] = set()
     warnings: list[str] = []
     meta = prefix / "conda-meta"
+    import json  # here: a venv has no conda-meta, and its snapshot loads no json
+
     for path in sorted(meta.glob("*.json")):
         try:
             record = parse_bounded(json.loads, read_text(path, "", RECORD_BYTES), str(path))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +79,8 @@ def read_python(python: Path, current_platform: Platform | None) -> Snapshot:
     """Snapshot the environment of any interpreter (one small subprocess asks it where)."""
     if not python.exists():
         raise InvalidInput(f"{python} does not exist", "give the path of a Python interpreter")
+    import json
+
     from npinit.errors import Failure
     from npinit.reading import parse_bounded
     from npinit.runner import run
