@@ -18,7 +18,8 @@ file's rename), ``create-locked`` (create holds its lock, nothing built yet),
 ``child-started`` (any program npinit runs has just started, before npinit watches it),
 ``lock-resolved`` (every platform of a project is resolved, nothing written yet),
 ``bundle-streaming`` (a block of a bundle's file was written to its temporary name) and
-``bundle-checked`` (a downloaded file matched its hashes, not renamed yet).
+``bundle-checked`` (a downloaded file matched its hashes, not renamed yet) and
+``command-done`` (the command finished, its stop signals ignored until the process ends).
 """
 
 from __future__ import annotations

@@ -102,7 +102,25 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> None:
         ):
             raise
         sys.exit(_report(error))
+    if argv is None:
+        _settled()
     sys.exit(0)
+
+
+def _settled() -> None:
+    """The command is done, every file written: a stop signal now changes nothing, so it is
+    ignored through the interpreter's teardown, where Python gives SIGINT its default action
+    back (Ctrl-C just after ``set`` had changed every file killed npinit: exit 130, no
+    line)."""
+    import signal
+
+    from npinit.faults import checkpoint
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, signal.SIG_IGN)
+    checkpoint("command-done")
 
 
 def _run(args: list[str], fast: bool) -> None:
