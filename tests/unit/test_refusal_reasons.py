@@ -34,3 +34,14 @@ def test_a_url_include_is_refused_as_a_url(tmp_path: Path) -> None:
     )
     assert "does not exist" not in refused.value.message
     assert refused.value.hint == "save it in the project and include that copy"
+
+
+def test_a_long_solver_reason_is_cut_between_words() -> None:
+    """The solver's explanation past 300 characters ends at a word, said to be cut (it
+    ended '...which conflicts with the vers')."""
+    from npinit.api.pins import held_back
+
+    reason = "linux-64 cannot be solved: " + " ".join(["libblas * *mkl conflicts"] * 20)
+    said = held_back(reason, "3.14", False)
+    assert said.endswith(" ...") and len(said) <= 304
+    assert said.removesuffix(" ...").split(" ")[-1] in ("libblas", "*", "*mkl", "conflicts")

@@ -240,7 +240,9 @@ def held_back(reason: str, python: str, said: bool = True) -> str:
     if re.match(r"Because \S+ needs numpy\S*, and no NumPy", reason):  # pins_pypi's words
         return reason.removeprefix("Because ")
     because = re.search(r"Because (.{0,200}?)(?:,? we can conclude|$)", reason)
-    text = (because.group(1) if because else reason).strip()[:300]
+    text = (because.group(1) if because else reason).strip()
+    if len(text) > 300:  # cut between words, said to be cut
+        text = text[:300].rsplit(" ", 1)[0] + " ..."
     return f"Python {python} does not resolve: {text}" if said else text
 
 
