@@ -99,19 +99,22 @@ def _pypi(root: Path) -> dict[tuple[str, str], dict[str, Any]]:
     return found
 
 
-def _the_truth(root: Path, pypi: dict[tuple[str, str], dict[str, Any]]) -> None:
-    """No PyPI numpy anywhere (numpy is the conda one, the one .npinit.toml pins); every
+def _the_truth(
+    root: Path, pypi: dict[tuple[str, str], dict[str, Any]], numpy_from: str = "conda"
+) -> None:
+    """One numpy, the one .npinit.toml pins: the conda one (no PyPI numpy anywhere), or
+    with ``numpy_from="pypi"`` PyPI's (the file's own PyPI numpy, pinned where it is); every
     index entry has its sha256; npinit.lock's PyPI entries are pixi.lock's default ones,
     URL and sha256, the local project editable."""
     numpy = tomlkit.parse((root / ".npinit.toml").read_text())["project"]["numpy"]
     for (env, platform), packages in pypi.items():
-        assert "numpy" not in packages, (env, platform)
+        assert ("numpy" in packages) == (numpy_from == "pypi"), (env, platform)
         if env != "default":
             continue
         section = lock_section(root / "npinit.lock", platform)
         locked = {p["name"]: p for p in section["packages"] if p["source"] == "pypi"}
-        conda_numpy = next(p for p in section["packages"] if p["name"] == "numpy")
-        assert (conda_numpy["source"], conda_numpy["version"]) == ("conda", numpy)
+        numpys = [p for p in section["packages"] if p["name"] == "numpy"]
+        assert [(p["source"], p["version"]) for p in numpys] == [(numpy_from, numpy)]
         for name, package in packages.items():
             if package.location.startswith("http"):
                 sha = package.hashes.sha256.hex()
@@ -182,7 +185,7 @@ def test_network_analysis_made_simple_locks_its_own_project_editable(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
 ) -> None:
     """A pyproject.toml manifest: [project.dependencies] (numpy>=2.0 among them) are the
-    default feature's, resolved with the conda numpy init added in [tool.pixi.dependencies]."""
+    default feature's; numpy is pinned there, from PyPI (init adds no conda numpy: F13)."""
     text = trimmed("Network-Analysis-Made-Simple__pyproject.toml", "3.14.*")
     root = _adopted(tmp_path, {"pyproject.toml": text}, forge_alias, capsys)
     pypi = _pypi(root)
@@ -190,7 +193,7 @@ def test_network_analysis_made_simple_locks_its_own_project_editable(
     for packages in pypi.values():
         assert {"nams", "networkx", "pandas", "scipy"} <= set(packages)
     assert _editable(root, ".")["name"] == "nams"
-    _the_truth(root, pypi)
+    _the_truth(root, pypi, "pypi")
 
 
 def test_glum_locks_its_benchmark_features_pypi_dependencies_there_only(

@@ -159,15 +159,8 @@ def test_a_line_pip_refuses_is_refused_with_its_file_and_line(
             },
             "pixi.toml: the PyPI dependency rich has git, which npinit cannot lock",
         ),
-        (
-            {
-                "p/pixi.toml": '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n'
-                '[dependencies]\npython = "3.13.*"\n[pypi-dependencies]\nnumpy = ">=2"\n'
-            },
-            "pixi.toml has numpy in [pypi-dependencies] only: npinit pins pixi's conda numpy",
-        ),
     ],
-    ids=["outside-include", "pixi-features", "pixi-pypi-numpy"],
+    ids=["outside-include", "pixi-features"],
 )
 def test_what_lock_refuses_init_refuses_by_the_same_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], words: str

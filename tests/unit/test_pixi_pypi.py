@@ -96,16 +96,13 @@ rich = ">=13"
         ('rich = { version = ">=13", index = "https://x" }', "the PyPI dependency rich has index"),
         ('rich = { url = "https://x/rich-13.whl" }', "the PyPI dependency rich has url"),
         ('numpy = ">=2"', "numpy in [pypi-dependencies] and in [dependencies]"),
-        ('numpy = ">=2"', "numpy in [pypi-dependencies] only"),
     ],
-    ids=["git", "index", "url", "numpy-twice", "numpy-pypi-only"],
+    ids=["git", "index", "url", "numpy-twice"],
 )
 def test_a_pypi_entry_npinit_cannot_lock_is_refused_in_one_line(
     tmp_path: Path, change: str, named: str
 ) -> None:
     text = BASE.replace('rich = ">=13"', change)
-    if "only" in named:
-        text = text.replace('numpy = "2.3.*"\n', "")
     path = tmp_path / "pixi.toml"
     path.write_text(text)
     with pytest.raises(InvalidInput) as caught:

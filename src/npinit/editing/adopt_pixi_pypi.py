@@ -92,10 +92,10 @@ def tables(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def check(body: dict[str, Any], conda_tables: list[dict[str, Any]], file: str) -> None:
-    """Every PyPI entry is one npinit locks, and numpy is no ``pypi-dependencies`` entry:
-    beside a conda numpy pixi installs the conda one (the PyPI entry only constrains it),
-    and alone ``init`` would add the conda numpy it pins beside it; npinit refuses the
-    doubt. (A pyproject's own ``[project.dependencies]`` numpy is met by the conda one.)"""
+    """Every PyPI entry is one npinit locks, and numpy is not both a conda and a PyPI
+    dependency (pixi installs the conda one, the PyPI entry only constrains it: npinit
+    refuses the doubt). A numpy only PyPI's (here, or a pyproject's ``[project]``
+    dependencies) is pinned there: init adds no conda numpy (toml_files.edit_pixi)."""
     from npinit.errors import InvalidInput
 
     pypi_names = set()
@@ -109,12 +109,6 @@ def check(body: dict[str, Any], conda_tables: list[dict[str, Any]], file: str) -
             f"{file} has numpy in [{TABLE}] and in [dependencies]: pixi installs the conda "
             "numpy, which npinit pins; the PyPI entry would only constrain it",
             f"remove numpy from [{TABLE}] (the conda numpy counts)",
-        )
-    if "numpy" in pypi_names:
-        raise InvalidInput(
-            f"{file} has numpy in [{TABLE}] only: npinit pins pixi's conda numpy "
-            "([dependencies]), and one added there would leave the PyPI entry a mere constraint",
-            f"move numpy from [{TABLE}] to [dependencies]",
         )
 
 

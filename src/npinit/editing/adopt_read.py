@@ -96,10 +96,10 @@ def _url_version(url: str, text: str) -> str:
         ) from None
 
 
-def pixi_tables(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The conda dependency tables of a pixi manifest's default environment (pixi.toml's top
-    level, or a pyproject's ``[tool.pixi]``): the main one, its targets', and those of the
-    features the default environment includes."""
+def pixi_tables(doc: dict[str, Any], kind: str = "dependencies") -> list[dict[str, Any]]:
+    """The conda dependency tables (``kind``: or the PyPI ones) of a pixi manifest's default
+    environment (pixi.toml's top level, or a pyproject's ``[tool.pixi]``): the main one, its
+    targets', and those of the features the default environment includes."""
     default = (doc.get("environments") or {}).get("default") or []
     names = default.get("features", []) if isinstance(default, dict) else default
     features = doc.get("feature") or {}
@@ -108,15 +108,16 @@ def pixi_tables(doc: dict[str, Any]) -> list[dict[str, Any]]:
     for body in bodies:
         if not isinstance(body, dict):
             continue
-        tables.append(body.get("dependencies") or {})
+        tables.append(body.get(kind) or {})
         targets = body.get("target") or {}
-        tables += [(t or {}).get("dependencies") or {} for t in targets.values()]
+        tables += [(t or {}).get(kind) or {} for t in targets.values()]
     return [t for t in tables if isinstance(t, dict)]
 
 
 def _pixi_numpy(doc: dict[str, Any]) -> list[NumpyEntry]:
     found = []
-    for table in pixi_tables(pixi_manifest(doc)):
+    manifest = pixi_manifest(doc)  # numpy from conda, or from PyPI (pinned where it is)
+    for table in pixi_tables(manifest) + pixi_tables(manifest, "pypi-dependencies"):
         value = table.get("numpy")
         if value is None:
             continue

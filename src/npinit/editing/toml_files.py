@@ -298,12 +298,14 @@ def edit_pixi(
     for table in placed:  # a string, or an inline table's version: its quotes kept
         entry = table if isinstance(table["numpy"], str) else table["numpy"]
         _set_string(entry, "numpy" if entry is table else "version", f"=={numpy}")
-    if table_at(doc, ("dependencies",), origin) is None and (
-        (numpy is not None and not placed) or python is not None or blas is not None
-    ):
+    if numpy is not None and not placed:  # a PyPI numpy pixi takes from [project]: pinned
+        main = [a for a in _requirement_arrays(whole, origin) if a[0] == "project.dependencies"]
+        placed = [main] if _pin_arrays(main, numpy, None) else []
+    add = numpy is not None and not placed  # numpy nowhere: a conda one is added
+    if table_at(doc, ("dependencies",), origin) is None and (add or python or blas):
         doc["dependencies"] = tomlkit.table()
     deps = doc.get("dependencies", {})
-    if numpy is not None and not placed:
+    if add:
         deps["numpy"] = f"=={numpy}"
     if python is not None:
         key = "python-freethreading" if python.endswith("t") else "python"
@@ -341,8 +343,8 @@ def pixi_body(doc: Any, origin: str) -> Any:
 
 
 def _numpy_tables(doc: Any, origin: str) -> list[Any]:
-    """The pixi dependency tables that hold numpy: the main one, each target's, and those of
-    the features the default environment includes (and their targets')."""
+    """The pixi dependency tables (conda's and PyPI's) that hold numpy: the main ones, each
+    target's, and those of the features the default environment includes (and targets')."""
     default = (table_at(doc, ("environments",), origin) or {}).get("default") or []
     names = default.get("features", []) if isinstance(default, dict) else default
     features = table_at(doc, ("feature",), origin) or {}
@@ -351,8 +353,9 @@ def _numpy_tables(doc: Any, origin: str) -> list[Any]:
     for body in bodies:
         if not isinstance(body, dict):
             continue
-        tables = [body.get("dependencies")]
-        tables += [t.get("dependencies") for t in (body.get("target") or {}).values()]
+        tables: list[Any] = []
+        for kind in ("dependencies", "pypi-dependencies"):  # numpy stays conda's or PyPI's
+            tables += [body.get(kind)] + [t.get(kind) for t in (body.get("target") or {}).values()]
         found += [t for t in tables if isinstance(t, dict) and "numpy" in t]
     return found
 
