@@ -106,18 +106,46 @@ def _read(path: Path) -> tuple[list[str], list[str], list[str]]:
     return channels, conda, pip
 
 
+def _one_blas(path: Path, conda: list[str]) -> None:
+    """conda installs one BLAS: selectors of two families contradict each other on every
+    platform, since every line applies on each (a selector comment such as ``# [win]`` is a
+    comment, as to ``conda env create``); refused in one line naming both, init and lock."""
+    from npinit.editing.selectors import BLAS_SELECTORS
+    from npinit.errors import InvalidInput
+    from npinit.knowledge.blas import family_of
+    from npinit.matchspec import parse
+
+    found: dict[str, str] = {}
+    for spec in conda:
+        parsed = parse(spec)
+        family = family_of(parsed.build or "") if parsed and parsed.name in BLAS_SELECTORS else ""
+        if family not in ("", "unknown"):
+            found.setdefault(family, spec)
+    if len(found) > 1:
+        named = " and ".join(repr(spec) for spec in found.values())
+        raise InvalidInput(
+            f"{path.name} selects two BLAS, {named}: conda installs one, and every line "
+            "applies on every platform (a '# [win]' selector comment is a comment to npinit, "
+            "as to conda env create)",
+            "keep one BLAS selector (init --blas replaces them), or keep one file per "
+            "platform, or use a pixi manifest's [target.<platform>.dependencies]",
+        )
+
+
 def pip_lines(path: Path) -> list[str]:
     """An environment file's ``pip:`` lines."""
     return _read(path)[2]
 
 
 def read_specs(path: Path, manager: Any) -> tuple[list[str], list[str]]:
-    """A conda environment file's (or a pixi manifest's) channels and conda specs."""
+    """A conda environment file's (or a pixi manifest's) channels and conda specs (the
+    file's BLAS selectors of one family: :func:`_one_blas`)."""
     if manager is Manager.PIXI:
         from npinit.managers.pixi import read_specs as pixi_specs
 
         return pixi_specs(path)
     channels, conda, _ = _read(path)
+    _one_blas(path, conda)
     return channels, conda
 
 
@@ -222,6 +250,7 @@ def lock(
 
     path = source_of(ctx.project, ctx.spec, FILE)
     channels, conda, pip = _read(path)
+    _one_blas(path, conda)  # before a solve whose tree would say it less plainly
     # the pip: section's includes first: one lock cannot follow is refused before a solve
     requirements = pip_file(ctx.project, path, pip, workdir) if pip else None
     urls = channel_urls(channels, ctx.channel_alias)
