@@ -185,7 +185,7 @@ def candidate_pythons(says: FileSays, python: str | None, source: str) -> list[s
 
     allowed = says.pythons
     if python is None and says.python_file:  # uv sync builds it: the file's Python
-        if allowed is not None and says.python_file not in allowed:
+        if allowed is not None and releases.minor(says.python_file) not in allowed:
             raise InvalidInput(
                 f".python-version says {says.python_file}, outside {source}'s range "
                 f"{says.python_spelled!r} (uv sync would refuse it)",

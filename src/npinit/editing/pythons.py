@@ -94,10 +94,7 @@ def allowed(spec: str, dialect: str) -> frozenset[str] | None:
     if not text or text == "*":
         return None
     if dialect == "version":
-        match = re.match(r"^(?:cpython-|python)?(3\.\d+)", text)
-        if match is None:
-            raise InvalidInput(f"'{text}' is not a Python version", "write 3.X, e.g. 3.12")
-        return frozenset({match.group(1)})
+        return frozenset({uv_request(text).removesuffix("t")})
     alternatives = [a.strip() for a in text.replace("||", "|").split("|")]
     found: set[str] = set()
     for alternative in alternatives:
@@ -114,6 +111,33 @@ def allowed(spec: str, dialect: str) -> frozenset[str] | None:
             return None
         found |= {minor for minor in _candidates() if _admits(pep440, minor)}
     return frozenset(found)
+
+
+# uv's Python request (its "Python versions" page): an implementation (``cpython-``,
+# ``cpython@``, ``cpython``, ``python``, ``cp``) or none, a version (``3.14``, ``3.14.0``,
+# ``cp314``), a variant (``t``, ``+freethreaded``: free-threaded; ``d``, ``+debug``,
+# ``+gil``: not), and for a download key ``-os-arch-libc``.
+_UV_REQUEST = re.compile(
+    r"(?:cpython[-@]?|python|cp)?(?P<minor>3\.?\d{1,2})(?:\.\d+(?:(?:a|b|rc)\d+)?)?"
+    r"(?:(?P<t>t)?d?|\+(?P<variant>freethreaded|debug|gil))(?:-[a-z0-9_]+){0,3}",
+    re.IGNORECASE,
+)
+
+
+def uv_request(text: str) -> str:
+    """The Python a uv request names (a ``.python-version`` line, ``uv --python``), as npinit
+    records it: ``3.14`` or, free-threaded (``3.14t``, ``3.14+freethreaded``,
+    ``cpython-3.14.0t``), ``3.14t``."""
+    match = _UV_REQUEST.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInput(
+            f"'{text.strip()}' is not a Python version",
+            "write 3.X, e.g. 3.12 (3.14t for the free-threaded build)",
+        )
+    digits = match["minor"]
+    version = digits if "." in digits else f"{digits[0]}.{digits[1:]}"
+    free = match["t"] is not None or (match["variant"] or "").lower() == "freethreaded"
+    return f"{version}t" if free else version
 
 
 def describe(minors: Iterable[str]) -> str:
@@ -138,8 +162,9 @@ def marker_holds(marker: str, python: str) -> bool:
 
 
 def python_version_pin(folder: Path) -> str:
-    """The Python minor of ``folder``'s ``.python-version`` (uv's pin: what ``uv sync``
-    builds; its first line that is not a comment), or "" without one."""
+    """The Python ``folder``'s ``.python-version`` names (uv's pin: what ``uv sync`` builds;
+    its first line that is not a comment, read as uv reads it): ``3.12``, free-threaded
+    ``3.14t``, or "" without one."""
     from npinit.reading import read_editable
 
     path = folder / ".python-version"
@@ -147,5 +172,4 @@ def python_version_pin(folder: Path) -> str:
         return ""
     lines = [line.strip() for line in read_editable(path).splitlines()]
     first = next((line for line in lines if line and not line.startswith("#")), "")
-    minors = allowed(first, "version") if first else None
-    return next(iter(minors)) if minors else ""
+    return uv_request(first) if first else ""

@@ -42,14 +42,13 @@ def activate(windows: bool) -> str:
 
 def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     """pyproject.toml's inputs. ``.python-version`` (the Python ``uv sync`` builds) must name
-    the recorded Python, an input already: another one is refused (exit 2) wherever the
-    inputs are read (lock, lock --check, create)."""
+    the recorded Python, an input already, free-threaded (``3.14t``) or not: another one is
+    refused (exit 2) wherever the inputs are read (lock, lock --check, create)."""
     from npinit.editing.pythons import python_version_pin
     from npinit.errors import InvalidInput
-    from npinit.knowledge.releases import minor
 
     pinned = python_version_pin(project)
-    if pinned and pinned != minor(spec.python):
+    if pinned and pinned != spec.python:
         raise InvalidInput(
             f".python-version says {pinned}, .npinit.toml records Python {spec.python}: "
             "uv sync would build another Python than the lock's",
