@@ -372,3 +372,46 @@ def test_locking_again_keeps_the_pypi_versions_until_upgrade(
     assert code == 0, err
     versions = {env: ps["rich"].version for (env, _), ps in _pypi(root).items()}
     assert versions["default"] == versions["dev"] != "13.9.4"
+
+
+def _no_wheel_for_the_newest(pin: str, python: str = "*") -> str:
+    return (
+        '[workspace]\nchannels = ["conda-forge"]\nplatforms = ["linux-64"]\n\n'
+        f'[dependencies]\npython = "{python}"\nnumpy = "*"\n\n'
+        f'[pypi-dependencies]\ntensorflow-io-gcs-filesystem = "=={pin}"\n'
+    )
+
+
+def test_init_steps_python_down_to_one_the_pypi_dependencies_have_wheels_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """0.37.1 has wheels up to cp312: init's solve runs lock's PyPI resolution for the pins
+    it records, so Python 3.12 is chosen (the slice's newest, 3.14, and 3.13 have none),
+    the package that held it back named; lock then agrees."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pixi.toml").write_text(_no_wheel_for_the_newest("0.37.1"))
+    args = ["init", "pixi.toml", "--no-input", "--json", "--channel-alias", forge_alias]
+    code, out, err = invoke(args, root, capsys)
+    assert code == 0, err
+    assert json.loads(out)["python"] == "3.12", out
+    said = "Python 3.12: tensorflow-io-gcs-filesystem==0.37.1 has no wheels for Python 3.13"
+    assert said in out + err
+    code, _, err = invoke(["lock", "--channel-alias", forge_alias], root, capsys)
+    assert code == 0, err
+
+
+def test_init_refuses_a_pypi_pin_no_python_has_wheels_for_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forge_alias: str
+) -> None:
+    """0.31.0 has wheels up to cp311, the file asks for Python 3.13: what lock would
+    refuse, init refuses first, in one line naming the package, exit 2, nothing written."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pixi.toml").write_text(_no_wheel_for_the_newest("0.31.0", "3.13.*"))
+    before = tree(root)
+    args = ["init", "pixi.toml", "--no-input", "--channel-alias", forge_alias]
+    code, _, err = invoke(args, root, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "tensorflow-io-gcs-filesystem==0.31.0 has no wheels for Python 3.13" in err, err
+    assert "+conda" not in err and tree(root) == before

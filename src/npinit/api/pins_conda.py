@@ -42,6 +42,7 @@ class _Read:
     group: Specs = field(default_factory=dict)
     others: dict[str, Specs] = field(default_factory=dict)
     sharing: frozenset[str] = frozenset()
+    pypi: dict[str, list[Any]] = field(default_factory=dict)  # the default's PyPI entries
 
 
 def _read(question: PinQuestion) -> _Read:
@@ -54,6 +55,7 @@ def _read(question: PinQuestion) -> _Read:
     import tomllib
 
     from npinit.editing.adopt_pixi import environments, solve_groups
+    from npinit.editing.adopt_pixi_pypi import canonical
     from npinit.editing.adopt_read import pixi_manifest
 
     channels, found = environments(pixi_manifest(tomllib.loads(question.says.text)))
@@ -73,7 +75,11 @@ def _read(question: PinQuestion) -> _Read:
         others[_group_name(members)] = together
         if any(f is pinning for e in members for f in e.features):
             sharing.add(_group_name(members))
-    return _Read(channels, pinned, group, others, frozenset(sharing))
+    entries = {p: default.pypi_entries(p, question.fit.path.name) for p in pinned}
+    pypi = {p: e for p, e in entries.items() if e}
+    if any(canonical(e.name) == "numpy" for e in (x for es in pypi.values() for x in es)):
+        pypi = {}  # numpy from PyPI (F13): lock has no conda numpy to fix; left to lock
+    return _Read(channels, pinned, group, others, frozenset(sharing), pypi)
 
 
 def _group_specs(members: list[Any], platform: str) -> list[str]:
@@ -110,7 +116,7 @@ class CondaAttempt:
     ) -> None:
         from npinit.managers.conda_engine import channel_urls
 
-        self.question, self.environ, self.alias = question, environ, alias
+        self.question, self.environ, self.alias, self.work = question, environ, alias, work
         self.read = _read(question)
         self.urls = channel_urls(self.read.channels, alias)
         home = Path(environ.get("HOME", "~"))
@@ -168,7 +174,8 @@ class CondaAttempt:
             versions = {numpy_of(section.packages) for section, _ in found.values()}
             numpy = min(versions, key=version_key)
             try:
-                self._holds(wanted, numpy, len(versions) > 1)
+                exact = self._holds(wanted, numpy, len(versions) > 1)
+                self._pypi_holds({p: rs for p, (_, rs) in (exact or found).items()}, numpy)
             except InvalidInput as error:
                 first = first or (numpy, error)
                 below = [f"numpy <{numpy}"]
@@ -180,14 +187,14 @@ class CondaAttempt:
         assert first is not None
         raise InvalidInput(first[1].message, "") from None
 
-    def _holds(self, wanted: Specs, numpy: str, differ: bool) -> None:
+    def _holds(self, wanted: Specs, numpy: str, differ: bool) -> Any:
         """InvalidInput unless every platform (when their newest NumPy ``differ``) and every
         solve-group with the default feature resolve with ``numpy``; its hint is the short
-        reason."""
-        exact = f"numpy =={numpy}"
+        reason. The solve with ``numpy`` on every platform, when they ``differ``."""
+        exact, found = f"numpy =={numpy}", None
         if differ:
             try:
-                self.solved({p: [*s, exact] for p, s in wanted.items()})
+                found = self.solved({p: [*s, exact] for p, s in wanted.items()})
             except InvalidInput as error:
                 said = f"numpy {numpy} does not resolve on every platform ({error.message})"
                 raise InvalidInput(
@@ -203,6 +210,40 @@ class CondaAttempt:
                     f"({error.message})",
                     said,
                 ) from None
+        return found
+
+    def _pypi_holds(self, records: dict[Any, list[Any]], numpy: str) -> None:
+        """The default environment's PyPI dependencies resolve on every platform with the
+        conda packages of this solve fixed, by the function ``npinit lock`` resolves them
+        with (its refusal as it words it). One a PyPI package's numpy requirement refuses is
+        said with the short reason as its hint: NumPy steps down; any other, Python does."""
+        from npinit.api.pins_pypi import uv_for_solving
+        from npinit.record.resolve_pixi_pypi import resolve
+        from npinit.runner import run
+
+        path = self.question.fit.path
+        folder = path.parent if path.parent.name != "blas-edited" else self.question.root
+        for platform, platform_records in sorted(records.items(), key=lambda r: r[0].value):
+            entries = self.read.pypi.get(platform.value)
+            if not entries:
+                continue
+            try:
+                resolve(
+                    entries,
+                    platform_records,
+                    platform,
+                    folder=folder or path.parent,
+                    uv=uv_for_solving(self.environ),
+                    environ=self.environ,
+                    workdir=self.work / "pixi-pypi" / platform.value,
+                    run=run,
+                )
+            except InvalidInput as error:
+                found = _DEPENDS.search(error.message)
+                if found is None:
+                    raise
+                why = f"{found['who']} needs {found['what']}, not NumPy {numpy}"
+                raise InvalidInput(error.message, why) from None
 
 
 def conda_attempt(

@@ -28,7 +28,7 @@ from npinit.errors import Failure, InvalidInput
 from npinit.record.relock import Keep
 
 
-def _uv(environ: Mapping[str, str]) -> str:
+def uv_for_solving(environ: Mapping[str, str]) -> str:
     import shutil
     from types import SimpleNamespace
 
@@ -119,7 +119,7 @@ def pypi_attempt(
     (uv's universal resolution, in the file's own folder, steered), else InvalidInput with
     uv's words; a numpy without wheels for that Python does not count, and packages built
     from their sdists are :class:`FromSource`."""
-    uv, environ = _uv(environ), _pinned(environ, work, pin, question)
+    uv, environ = uv_for_solving(environ), _pinned(environ, work, pin, question)
     steering = steering or Steering(environ)
     resolved = _resolver(question, uv, environ, work, steering)
 
@@ -210,7 +210,7 @@ def numpy_holder(
             question.fit.path,
             python,
             list(question.platforms),
-            uv=_uv(environ),
+            uv=uv_for_solving(environ),
             environ=env,
             workdir=work,
             every_platform=question.every_platform,
