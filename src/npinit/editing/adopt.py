@@ -383,8 +383,7 @@ def _edits(
     from npinit.knowledge import releases
 
     edit_numpy = None if pin_kept(says, pins) else pins.numpy
-    # a free-threaded Python is spelled in the file (python-freethreading): its line changes,
-    # unless uv's .python-version already names it (requires-python has no ABI to spell)
+    # a free-threaded Python's line changes, unless uv's .python-version already names it
     spelled = says.python_file == pins.python
     edit_python = pins.python if releases.free_threaded(pins.python) and not spelled else None
     if edit_numpy is None and blas is None and edit_python is None:
