@@ -366,7 +366,9 @@ def lock_from_env(
     project: Path, prefix: Path, *, machine: Machine, probe: bool = False
 ) -> ProjectLockResult:
     """``lock --from-env``: record the project's installed environment as this platform's
-    section; the other sections and the inputs stay."""
+    section; the other sections and the inputs stay. A lock that already holds the text is
+    not written again (nothing renamed or synced, its times kept: :func:`already_holds`)."""
+    from npinit.jail import already_holds
     from npinit.record import lockfile
     from npinit.record.changes import compare_locks
     from npinit.record.environment import snapshot_environment
@@ -378,6 +380,8 @@ def lock_from_env(
     before, previous = read_previous(path)
     lock = replace_section(path, section, None, previous)
     text = lockfile.dumps_lock(lock, "npinit lock")
-    changes = compare_locks(previous, lock, identical=before == text.encode("utf-8"))
-    atomic_write(path, text, root=project)
+    data = text.encode("utf-8")
+    changes = compare_locks(previous, lock, identical=before == data)
+    if not already_holds(project, path, data, before):
+        atomic_write(path, text, root=project)  # through the jail: never through a link out
     return ProjectLockResult(path, lock, (), section.warnings, changes)

@@ -1,0 +1,61 @@
+"""``npinit lock --from-env`` of a small venv (a hand-made site-packages: no installer runs):
+the lock it writes, a second run that changes nothing writes nothing (same inode and mtime),
+and a lock that differs is written again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import invoke
+
+# (name, version): plain releases and the forms a PEP 440 reader must be asked about
+DISTRIBUTIONS = [("tiny", "1.0"), ("Odd_Name", "2.0.post1"), ("local", "1.0+cpu")]
+
+
+def fake_venv(prefix: Path, distributions: list[tuple[str, str]]) -> Path:
+    """A venv as ``lock --from-env`` reads it: pyvenv.cfg and one ``.dist-info`` (METADATA,
+    WHEEL, INSTALLER) for each distribution."""
+    site = prefix / "lib" / "python3.12" / "site-packages"
+    site.mkdir(parents=True)
+    (prefix / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.12.1\n")
+    for name, version in distributions:
+        dist = site / f"{name}-{version}.dist-info"
+        dist.mkdir()
+        (dist / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\nA description.\n"
+        )
+        (dist / "WHEEL").write_text("Wheel-Version: 1.0\nTag: py3-none-any\n")
+        (dist / "INSTALLER").write_text("uv\n")
+    return prefix
+
+
+@pytest.fixture
+def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    args = ["new", "p", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6"]
+    args += ["--platform", "linux-64", "--ci", "none", "--no-input", "--no-solve"]
+    code, _, err = invoke(args, tmp_path, capsys)
+    assert code == 0, err
+    fake_venv(tmp_path / "p" / ".venv", DISTRIBUTIONS)
+    return tmp_path / "p"
+
+
+def test_a_lock_from_env_that_changes_nothing_writes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lock = project / "npinit.lock"
+    code, _, err = invoke(["lock", "--from-env"], project, capsys)
+    assert code == 0, err
+    text = lock.read_text()
+    assert 'name = "odd-name"\nversion = "2.0.post1"' in text and 'version = "1.0+cpu"' in text
+    first = lock.stat()
+    code, out, err = invoke(["lock", "--from-env"], project, capsys)
+    assert code == 0 and out.splitlines()[-1] == "npinit.lock: no change", err
+    again = lock.stat()  # nothing changed: nothing was written
+    assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    assert lock.read_text() == text
+    lock.write_text(text.replace('version = "1.0"', 'version = "0.9"'))  # what differs
+    code, _, err = invoke(["lock", "--from-env"], project, capsys)
+    assert code == 0 and lock.read_text() == text, err
+    assert lock.stat().st_ino != first.st_ino
