@@ -175,3 +175,15 @@ def markdown_table(markdown: str) -> list[list[str]]:
         elif token.type == "inline" and rows and token.level > 2:
             rows[-1][-1] = "".join(c.content for c in token.children or [])
     return rows
+
+
+def add_distributions(site: Path, distributions: list[tuple[str, str]]) -> None:
+    """One ``.dist-info`` in ``site`` for each (name, version), installed by uv."""
+    for name, version in distributions:
+        dist = site / f"{name}-{version}.dist-info"
+        dist.mkdir()
+        (dist / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\nA description.\n"
+        )
+        (dist / "WHEEL").write_text("Wheel-Version: 1.0\nTag: py3-none-any\n")
+        (dist / "INSTALLER").write_text("uv\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import invoke
+from tests.helpers import add_distributions, invoke
 
 # (name, version): plain releases and the forms a PEP 440 reader must be asked about
 DISTRIBUTIONS = [("tiny", "1.0"), ("Odd_Name", "2.0.post1"), ("local", "1.0+cpu")]
@@ -20,14 +20,7 @@ def fake_venv(prefix: Path, distributions: list[tuple[str, str]]) -> Path:
     site = prefix / "lib" / "python3.12" / "site-packages"
     site.mkdir(parents=True)
     (prefix / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.12.1\n")
-    for name, version in distributions:
-        dist = site / f"{name}-{version}.dist-info"
-        dist.mkdir()
-        (dist / "METADATA").write_text(
-            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\nA description.\n"
-        )
-        (dist / "WHEEL").write_text("Wheel-Version: 1.0\nTag: py3-none-any\n")
-        (dist / "INSTALLER").write_text("uv\n")
+    add_distributions(site, distributions)
     return prefix
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import npinit
+from tests.helpers import add_distributions
 
 # the npinit under test (a worktree's too), in the interpreters these tests start
 ENV = {**os.environ, "PYTHONPATH": str(Path(npinit.__file__).resolve().parents[1])}
@@ -154,6 +155,7 @@ ALSO_NOT = {
     "lock --from-env": [
         "tomllib",
         "subprocess",
+        "packaging",  # its versions are plain: lockfile.PLAIN_VERSION
         "npinit.managers",
         "npinit.knowledge.releases",
         *WITHOUT_CLICK,
@@ -177,6 +179,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
     venv = [sys.executable, "-m", "venv", "--without-pip", str(root / "p" / ".venv")]
     subprocess.run(venv, check=True)
+    site = next((root / "p" / ".venv").glob("lib/python3*/site-packages"))
+    add_distributions(site, [("tiny", "1.0"), ("odd_name", "2026.10.19.post1")])
     lock = [sys.executable, "-m", "npinit", "lock", "--from-env"]
     subprocess.run(lock, check=True, capture_output=True, cwd=root / "p", env=ENV)
     return str(root / "p")

@@ -5,6 +5,7 @@ absolute paths. Version 1 files (one environment, no inputs) are read as one sec
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from npinit.tomlio import toml_key, toml_value
 SCHEMA = 2
 FILE_NAME = "npinit.lock"
 _LIST_FIELDS = {"tags", "hashes", "depends"}
+# PEP 440's plain public form (a release, then a pre, post and dev part): packaging takes it
+PLAIN_VERSION = r"[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?"
 _NAMES = tuple(f.name for f in fields(Package))  # a lock row's fields, in the order written
 # the text of the last lock that passed every check of :func:`dumps_lock` (read back by
 # :func:`fast_loads`): the checks depend only on what the text says, so the same text needs
@@ -300,15 +303,9 @@ def _agree(package: Package, where: str) -> None:
     """What the schema cannot say: a PyPI version is PEP 440, and no two fields say
     different things about one file (the ``sha256`` of ``url`` is among ``hashes``)."""
     hint = "the lock was edited by hand; regenerate it with npinit lock"
-    if package.source == Source.PYPI and (package.version or package.origin != "editable"):
-        from packaging.version import InvalidVersion, Version  # a conda lock needs none
-
-        try:
-            Version(package.version)
-        except InvalidVersion:
-            raise InvalidInput(
-                f"{where}: version {package.version!r} is not a PEP 440 version", hint
-            ) from None
+    pypi = package.source == Source.PYPI and (package.version or package.origin != "editable")
+    if pypi and not is_pep440(package.version):
+        raise InvalidInput(f"{where}: version {package.version!r} is not a PEP 440 version", hint)
     if package.sha256 and package.hashes and f"sha256:{package.sha256}" not in package.hashes:
         raise InvalidInput(
             f"{where}: sha256 {package.sha256} is not among its hashes "
@@ -319,6 +316,20 @@ def _agree(package: Package, where: str) -> None:
         raise InvalidInput(f"{where}: a hash is listed twice", hint)
     if package.files:
         _files_agree(package, where, hint)
+
+
+def is_pep440(version: str) -> bool:
+    """Whether packaging reads ``version`` as PEP 440; a version in :data:`PLAIN_VERSION`'s
+    form does, without loading packaging (tests/unit/test_plain_versions: the two agree)."""
+    if re.fullmatch(PLAIN_VERSION, version):
+        return True
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(version)
+    except InvalidVersion:
+        return False
+    return True
 
 
 def _files_agree(package: Package, where: str, hint: str) -> None:
