@@ -31,8 +31,10 @@ def _env(package: Package) -> Snapshot:
 @pytest.mark.parametrize("field", ["sha256", "md5"])
 def test_verify_tells_a_conda_archive_with_another_hash(field: str) -> None:
     """Same name, version, build and channel, another archive: drift, naming the hash."""
-    other = {"sha256": "c" * 64} if field == "sha256" else {"md5": "d" * 32}
-    installed = Package(**{**LIBBLAS.__dict__, **other})
+    if field == "sha256":
+        installed = LIBBLAS._replace(sha256="c" * 64)
+    else:
+        installed = LIBBLAS._replace(md5="d" * 32)
     (change,) = compare(_env(LIBBLAS), _env(installed)).changes
     assert change.kind == ChangeKind.CHANGED and change.name == "libblas"
     assert change.locked.startswith(field) and change.installed.startswith(field)
@@ -41,7 +43,7 @@ def test_verify_tells_a_conda_archive_with_another_hash(field: str) -> None:
 
 def test_verify_without_a_hash_on_one_side_is_no_drift() -> None:
     """A record that carries no hash (an old conda) cannot be compared: no false drift."""
-    installed = Package(**{**LIBBLAS.__dict__, "sha256": "", "md5": ""})
+    installed = LIBBLAS._replace(sha256="", md5="")
     assert compare(_env(LIBBLAS), _env(installed)).clean
     assert compare(_env(LIBBLAS), _env(LIBBLAS)).clean
 

@@ -52,8 +52,16 @@ def test_floats_stay_floats() -> None:
 
 
 ONE_LINE = st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=40)
+
+
+def _package(**values: Any) -> Package:
+    """Package with its defaults for the fields not drawn (hypothesis draws every field of a
+    NamedTuple it builds directly, defaults or not)."""
+    return Package(**values)
+
+
 PACKAGES = st.builds(
-    Package,
+    _package,
     name=st.from_regex(r"[a-z]([a-z0-9-]{0,11}[a-z0-9])?", fullmatch=True),
     version=st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}", fullmatch=True),
     source=st.sampled_from(list(Source)),

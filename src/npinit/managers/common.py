@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +62,7 @@ def install_hashed(
 
     if find_links is not None:  # a file, never a URL: the folder holds it
         section = section.with_packages(
-            tuple(replace(p, requested_url="") for p in section.packages)
+            tuple(p._replace(requested_url="") for p in section.packages)
         )
     requirements.write_text(hashed(section)[0], "utf-8")  # every locked hash of each package
     env = {k: v for k, v in ctx.environ.items() if k != "VIRTUAL_ENV"}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +178,7 @@ def _explicit(
     from npinit.record.export import conda_explicit
 
     local = tuple(
-        replace(p, url=view[p.key].as_uri()) for p in section.packages if p.source == "conda"
+        p._replace(url=view[p.key].as_uri()) for p in section.packages if p.source == "conda"
     )
     explicit = workdir / f"explicit-{section.platform}.txt"
     explicit.write_text(conda_explicit(section.with_packages(local))[0], "utf-8")

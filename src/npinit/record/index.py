@@ -7,7 +7,6 @@ import json
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from html.parser import HTMLParser
 from typing import Any
 
@@ -143,7 +142,7 @@ def add_hashes(
             entry = match_wheel(package, pages.get(package.name, {}))
             sha = (entry or {}).get("hashes", {}).get("sha256", "")
             if entry and sha:
-                package = replace(package, url=entry["url"], sha256=sha)
+                package = package._replace(url=entry["url"], sha256=sha)
             else:
                 warnings.append(
                     f"the index has no wheel of {package.name} {package.version} "

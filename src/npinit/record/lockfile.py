@@ -6,7 +6,7 @@ absolute paths. Version 1 files (one environment, no inputs) are read as one sec
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ FILE_NAME = "npinit.lock"
 _LIST_FIELDS = {"tags", "hashes", "depends"}
 # PEP 440's plain public form (a release, then a pre, post and dev part): packaging takes it
 PLAIN_VERSION = r"[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?"
-_NAMES = tuple(f.name for f in fields(Package))  # a lock row's fields, in the order written
+_NAMES = Package._fields  # a lock row's fields, in the order written
 # the text of the last lock that passed every check of :func:`dumps_lock` (read back by
 # :func:`fast_loads`): the checks depend only on what the text says, so the same text needs
 # no second check (a re-lock that changes nothing writes the lock it read)
@@ -147,7 +147,7 @@ def _row(package: Package) -> dict[str, Any]:
         if value in ("", (), None):
             continue
         if name == "files":
-            value = [{k: v for k, v in asdict(f).items() if v} for f in value]
+            value = [{k: v for k, v in f._asdict().items() if v} for f in value]
         row[name] = list(value) if isinstance(value, tuple) else value
     return row
 

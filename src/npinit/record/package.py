@@ -6,7 +6,7 @@ can import it without importing the other."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from npinit.model import Source
 
@@ -18,8 +18,7 @@ def canonical(name: str) -> str:
     return _NORMALIZE.sub("-", name).lower()
 
 
-@dataclass(frozen=True)
-class PackageFile:
+class PackageFile(NamedTuple):
     """One file a locked PyPI package may install on its platform: where it is, its sha256,
     and for numpy's wheels the BLAS inside (``knowledge.platforms.numpy_wheel_blas``: on
     macOS the installer picks the Accelerate or the OpenBLAS wheel by the macOS version)."""
@@ -33,8 +32,7 @@ class PackageFile:
         return self.url.rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True)
-class Package:
+class Package(NamedTuple):
     """One installed distribution; ``source`` is ``conda`` or ``pypi``."""
 
     name: str
