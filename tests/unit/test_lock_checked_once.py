@@ -4,8 +4,6 @@ is checked in full."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from npinit import schemas
@@ -41,7 +39,7 @@ def test_the_text_read_back_is_not_checked_again(monkeypatch: pytest.MonkeyPatch
 def test_any_other_text_is_checked_in_full() -> None:
     assert lockfile.fast_loads(lockfile.dumps_lock(_lock())) is not None
     section = _lock().sections["linux-64"]
-    bad = replace(section, packages=(Package("numpy", "two", Source.PYPI),))
+    bad = section._replace(packages=(Package("numpy", "two", Source.PYPI),))
     with pytest.raises(InvalidInput, match="not a PEP 440 version"):
         lockfile.dumps_lock(lockfile.Lock({"linux-64": bad}))
     with pytest.raises(InvalidInput, match="not a PEP 440 version"):  # read, then written

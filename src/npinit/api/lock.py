@@ -38,7 +38,7 @@ class LockResult:
             "blas": {
                 "variant": snap.blas.variant,
                 "evidence": snap.blas.evidence,
-                "probe": snap.blas.probe,
+                "probe": dict(snap.blas.probe),
             },
             "packages": len(snap.packages),
             "warnings": list(self.warnings),

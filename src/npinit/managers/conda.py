@@ -280,8 +280,6 @@ def _with_pip(
     """One platform's conda solution with its pip: section, resolved by uv for its Python.
     A conda numpy is installed when pip runs and satisfies what the section needs: uv
     resolves with it as a constraint, and the lock holds that one numpy, not a PyPI one."""
-    from dataclasses import replace
-
     from npinit.managers.common import find_uv_or_fail
     from npinit.record.source_builds import resolve_with_wheels
 
@@ -307,7 +305,7 @@ def _with_pip(
     from_pip = [p for p in pypi.packages if numpy is None or p.name != "numpy"]
     # numpy's BLAS: the conda numpy's, else (numpy from pip:) what its wheel carries
     blas = section.blas if numpy is not None else pypi.blas
-    return replace(section.with_packages((*section.packages, *from_pip)), blas=blas)
+    return section.with_packages((*section.packages, *from_pip))._replace(blas=blas)
 
 
 def explicit_command(exe: str, prefix: Path, explicit: Path) -> list[str]:

@@ -30,8 +30,6 @@ def snapshot_environment(
     """Read an environment (a conda prefix or venv, or any interpreter) into a Snapshot.
 
     ``current_platform`` names the platform of a venv (whose files do not say it)."""
-    from dataclasses import replace
-
     from npinit.record import snapshot as snap
 
     here = current_platform
@@ -47,7 +45,7 @@ def snapshot_environment(
         from npinit.record.index import DEFAULT_INDEX, add_hashes
 
         packages, warnings = add_hashes(result.packages, index or DEFAULT_INDEX)
-        result = replace(result, packages=packages, warnings=(*result.warnings, *warnings))
+        result = result._replace(packages=packages, warnings=(*result.warnings, *warnings))
     if probe:
         from npinit.record.probe import run_probe, variant_from_probe
 
@@ -61,7 +59,7 @@ def snapshot_environment(
             )
         else:
             blas = snap.BlasFingerprint(blas.variant, blas.evidence, seen)
-        result = replace(result, blas=blas)
+        result = result._replace(blas=blas)
     return result
 
 

@@ -83,7 +83,7 @@ def _as_data(lock: Lock, rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
             "evidence": snapshot.blas.evidence,
         }
         if snapshot.blas.probe:
-            blas["probe"] = snapshot.blas.probe
+            blas["probe"] = dict(snapshot.blas.probe)
         packages = [rows[id(p)] for p in snapshot.packages]
         environment = {
             "kind": str(snapshot.kind),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from npinit.errors import InvalidInput
 from npinit.knowledge.blas import family_of, variant_from_build
@@ -16,19 +17,32 @@ from npinit.reading import parse_bounded, read_regular, read_text
 from npinit.record.package import Package as Package
 from npinit.record.package import canonical as canonical
 
+_NO_PROBE: Mapping[str, Any] = MappingProxyType({})  # the default: shared, so read-only
 
-@dataclass(frozen=True)
-class BlasFingerprint:
-    """The BLAS an environment runs on, and what showed it."""
+
+class BlasFingerprint(NamedTuple):
+    """The BLAS an environment runs on, and what showed it. Two fingerprints are equal when
+    their variant and evidence are (the probe's raw data is not compared, nor hashed)."""
 
     variant: str = "unknown"
     evidence: str = ""
-    probe: dict[str, Any] = field(default_factory=dict, compare=False)
+    probe: Mapping[str, Any] = _NO_PROBE
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BlasFingerprint):
+            return NotImplemented
+        return self[:2] == other[:2]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other if isinstance(other, BlasFingerprint) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self[:2])
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """An environment as installed: interpreter, platform, packages, BLAS."""
+class Snapshot(NamedTuple):
+    """An environment as installed: interpreter, platform, packages, BLAS. Two snapshots are
+    equal when all but ``prefix`` (where it was read from) are, and hash alike."""
 
     kind: EnvKind
     python: str
@@ -37,10 +51,21 @@ class Snapshot:
     packages: tuple[Package, ...]
     blas: BlasFingerprint
     warnings: tuple[str, ...] = ()
-    prefix: Path | None = field(default=None, compare=False)
+    prefix: Path | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Snapshot):
+            return NotImplemented
+        return self[:7] == other[:7]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other if isinstance(other, Snapshot) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self[:7])
 
     def with_packages(self, packages: tuple[Package, ...]) -> Snapshot:
-        return replace(self, packages=tuple(sorted(packages, key=lambda p: (p.name, p.source))))
+        return self._replace(packages=tuple(sorted(packages, key=lambda p: (p.name, p.source))))
 
 
 RECORD_BYTES = 64 * 1024 * 1024  # a conda record lists its files: large, never this large

@@ -1,0 +1,45 @@
+"""The value classes are NamedTuples (issue 30: no dataclass on the hot paths) that keep what
+the dataclasses said: the fields a dataclass left out of ``==`` are still left out of it, and
+of ``!=`` and the hash, and no default is a shared mutable value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from npinit.model import EnvKind
+from npinit.record.snapshot import BlasFingerprint, Snapshot
+
+
+def _snapshot(prefix: Path | None, blas: BlasFingerprint) -> Snapshot:
+    return Snapshot(EnvKind.VENV, "3.12.1", "cpython", "linux-64", (), blas, prefix=prefix)
+
+
+def _same_but_for(a: object, b: object) -> None:
+    assert a == b and (a != b) is False and hash(a) == hash(b)
+
+
+def _different(a: object, b: object) -> None:
+    assert a != b and (a == b) is False
+
+
+def test_a_blas_fingerprint_compares_without_its_probe() -> None:
+    probed = BlasFingerprint("openblas", "libopenblas", {"threads": 4})
+    _same_but_for(probed, BlasFingerprint("openblas", "libopenblas"))
+    _different(probed, BlasFingerprint("mkl", "libopenblas", {"threads": 4}))
+    _different(probed, BlasFingerprint("openblas", "probe", {"threads": 4}))
+
+
+def test_a_snapshot_compares_without_its_prefix() -> None:
+    blas = BlasFingerprint("openblas", "libopenblas")
+    _same_but_for(_snapshot(Path("/a"), blas), _snapshot(None, blas))
+    _same_but_for(_snapshot(None, blas), _snapshot(None, blas._replace(probe={"x": 1})))
+    _different(_snapshot(None, blas), _snapshot(None, blas._replace(variant="mkl")))
+    _different(_snapshot(None, blas), _snapshot(None, blas)._replace(python="3.12.2"))
+
+
+def test_no_default_is_a_shared_mutable_value() -> None:
+    with pytest.raises(TypeError):
+        BlasFingerprint().probe["threads"] = 4  # type: ignore[index]
+    assert BlasFingerprint().probe == {} and dict(BlasFingerprint().probe) == {}
