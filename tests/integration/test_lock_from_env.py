@@ -52,3 +52,16 @@ def test_a_lock_from_env_that_changes_nothing_writes_nothing(
     code, _, err = invoke(["lock", "--from-env"], project, capsys)
     assert code == 0 and lock.read_text() == text, err
     assert lock.stat().st_ino != first.st_ino
+
+
+def test_a_dangling_direct_url_is_said_and_an_absent_one_is_not(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Most distributions have no direct_url.json (one look says so); a link to nothing in
+    its place is still read, and said to be left out."""
+    site = project / ".venv" / "lib" / "python3.12" / "site-packages"
+    (site / "tiny-1.0.dist-info" / "direct_url.json").symlink_to(project / "nowhere.json")
+    code, _, err = invoke(["lock", "--from-env"], project, capsys)
+    assert code == 0, err
+    assert err.count("direct_url.json does not exist; its content was left out") == 1, err
+    assert "tiny-1.0.dist-info/direct_url.json" in err

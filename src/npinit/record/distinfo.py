@@ -163,8 +163,12 @@ def _direct_url(dist: str, warnings: list[str]) -> tuple[str, str]:
     ``editable`` or ``local`` for a folder or file of this machine (whose path is not kept:
     the lock must not depend on it)."""
     path = os.path.join(dist, "direct_url.json")
+    try:  # most distributions have none: one look says so (a link, a FIFO... are read)
+        os.lstat(path)
+    except FileNotFoundError:
+        return "", ""
     text = _small_text(path, warnings)
-    if not text:  # most distributions have none: json is loaded only for one that does
+    if not text:  # json is loaded only for a distribution that has one
         return "", ""
     import json
 
