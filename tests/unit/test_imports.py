@@ -203,3 +203,59 @@ def test_a_command_loads_only_what_it_uses(command: str, project: str) -> None:
     )
     loaded = done.stderr.rsplit("\nLOADED ", 1)[-1]
     assert loaded == "[]", done.stderr
+
+
+# ``npinit lock`` of a 3-platform conda project (the benchmark's: Python 3.14, NumPy 2.4.6,
+# OpenBLAS), solved by py-rattler against the shared conda-forge slice, first and again (a
+# re-lock that changes nothing): what it does not load besides py-rattler and asyncio
+CONDA_LOCK_NOT = [
+    "tempfile",  # no work directory: py-rattler solves a file without pip: in memory
+    "shutil",
+    "random",
+    "npinit.editing.conda_env",  # environment.yml is read by the line scanner alone
+    "rattler.exceptions",  # loaded when a solve fails, to tell which failure it is
+    "packaging",  # a conda lock has no PyPI version to check
+    "tomllib",  # the old lock is read by npinit's own scanner
+    *(u for u in NEVER if u not in ("rattler", "asyncio", "concurrent", "logging")),
+    *WITHOUT_CLICK,
+]
+
+
+@pytest.fixture(scope="module")
+def conda_project(tmp_path_factory: pytest.TempPathFactory, forge_alias: str) -> Path:
+    """The benchmark's conda project, made without solving (locked by the test)."""
+    root = tmp_path_factory.mktemp("conda-imports")
+    args = ["new", "cp", "--manager", "conda", "--python", "3.14", "--numpy", "2.4.6"]
+    args += ["--blas", "openblas", "--ci", "none", "--no-input", "--no-solve"]
+    for platform in ("linux-64", "osx-arm64", "win-64"):
+        args += ["--platform", platform]
+    subprocess.run(
+        [sys.executable, "-m", "npinit", *args, "--output-dir", str(root)],
+        check=True,
+        capture_output=True,
+        env=ENV,
+    )
+    return root / "cp"
+
+
+def test_a_conda_lock_loads_only_what_it_uses(conda_project: Path, forge_alias: str) -> None:
+    """``npinit lock --channel-alias`` as the CLI runs it (its first lock, then a re-lock that
+    changes nothing): none of :data:`CONDA_LOCK_NOT` is loaded."""
+    pytest.importorskip("rattler")
+    code = (
+        "import os, sys\n"
+        f"sys.argv = ['npinit', 'lock', '--channel-alias', {forge_alias!r}]\n"
+        "from npinit.cli import main\ntry:\n    main()\nexcept SystemExit as stop:\n"
+        "    status = stop.code\n"
+        f"loaded = sorted(m for m in sys.modules if any(m == u or m.startswith(u + '.') "
+        f"for u in {CONDA_LOCK_NOT!r}))\n"
+        "sys.stderr.write(f'\\nSTATUS {status} LOADED {loaded!r}')\nsys.stderr.flush()\n"
+        "os._exit(0)  # py-rattler's teardown (npinit.__main__ leaves the same way)\n"
+    )
+    for run in ("first", "again"):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=conda_project, env=ENV
+        )
+        verdict = done.stderr.rsplit("\nSTATUS ", 1)[-1]
+        assert verdict == "0 LOADED []", f"{run}: {done.stderr}"
+    assert done.stdout.splitlines()[-1] == "npinit.lock: no change"

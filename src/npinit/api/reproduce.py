@@ -150,7 +150,6 @@ def _resolve_and_write(
 ) -> ProjectLockResult:
     """The manager resolves the chosen platforms; npinit.lock, the manager's own lock and
     the CI files are then written at once (all or nothing), with what changed."""
-    import tempfile
     from dataclasses import replace
 
     from npinit import managers
@@ -161,12 +160,10 @@ def _resolve_and_write(
 
     project, spec = ctx.project, ctx.spec
     path = project / lockfile.FILE_NAME
-    with tempfile.TemporaryDirectory(prefix="npinit-lock-") as work:
-        sections, files = managers.module_for(spec.manager).lock(ctx, chosen, Path(work), keep)
-        checkpoint("lock-resolved")
-        lock = Lock({p.value: s for p, s in sections.items()}, inputs)
-        _refuse_unfaithful(spec, lock)
-        texts = {name: source.read_text("utf-8") for name, source in files.items()}
+    sections, texts = managers.resolve(ctx, chosen, keep)
+    checkpoint("lock-resolved")
+    lock = Lock({p.value: s for p, s in sections.items()}, inputs)
+    _refuse_unfaithful(spec, lock)
     texts.update(ci_outputs(project, spec, lock))
     text = lockfile.dumps_lock(lock, "npinit lock")
     before, previous = reading.result()

@@ -58,9 +58,6 @@ def _fast_parse(text: str) -> tuple[dict[str, Any], list[Entry], list[Entry]] | 
         for i, (line, spec, start, end) in enumerate(found)
         if i in (0, last) or _may_edit(spec)
     ]
-    for name, value in data.items():  # a key with nothing under it is null, as in YAML
-        if value == [] or value == {}:
-            data[name] = None
     pip = [Entry(line, "numpy", spec, start, end) for line, spec, start, end in pip_found]
     return data, entries, [e for e in pip if _pip_numpy(e.spec)]
 

@@ -19,9 +19,9 @@ Found = tuple[int, str, int, int]  # (line, spec, start, end) of a dependency
 
 
 def scan(text: str) -> tuple[dict[str, Any], list[Found], list[Found]] | None:
-    """The file's data, where each dependency stands and where each item of its ``pip:``
-    sections stands, when it is plain block style; None when it is not (or the scanner is
-    not sure)."""
+    """The file's data (a key with nothing under it is null, as in YAML), where each
+    dependency stands and where each item of its ``pip:`` sections stands, when it is plain
+    block style; None when it is not (or the scanner is not sure)."""
     if "\t" in text or "\r" in text.replace("\r\n", "\n"):
         return None
     scanner = _Scanner(text.split("\n"))
@@ -30,6 +30,9 @@ def scan(text: str) -> tuple[dict[str, Any], list[Found], list[Found]] | None:
             scanner.read(index, line)
     except _NotPlain:
         return None
+    for name, value in scanner.data.items():
+        if value == [] or value == {}:
+            scanner.data[name] = None
     return scanner.data, scanner.found, scanner.pip_found
 
 

@@ -25,7 +25,9 @@ from npinit.record.snapshot import Snapshot
 
 
 class PackageManager(Protocol):
-    """What npinit needs of a manager. Module-level names implement it."""
+    """What npinit needs of a manager. Module-level names implement it. A manager that can
+    resolve some projects without files of its own may also define ``lock_in_memory(ctx,
+    platforms, keep)``, its sections or None (:func:`resolve` asks it before :meth:`lock`)."""
 
     FILE: str  # the manager's own file: environment.yml, requirements.txt, pyproject.toml...
     ENV_DIR: str  # where the project's environment lives, relative to the project
@@ -117,3 +119,22 @@ def source_file(project: Path, spec: ProjectSpec) -> Path:
     from npinit.managers.common import source_of
 
     return source_of(project, spec, module_for(spec.manager).FILE)
+
+
+def resolve(
+    ctx: CreateContext, platforms: list[Platform], keep: Keep = FRESH
+) -> tuple[dict[Platform, Snapshot], dict[str, str]]:
+    """The project's manager resolves ``platforms`` (:meth:`PackageManager.lock`): the
+    sections, and the texts of its own lock files by their names in the project, from a work
+    directory removed after. A manager that can resolve in memory (``lock_in_memory``: conda
+    without a pip: section) is asked that first, and no work directory is made."""
+    module = module_for(ctx.spec.manager)
+    in_memory = getattr(module, "lock_in_memory", None)
+    sections = in_memory(ctx, platforms, keep) if in_memory is not None else None
+    if sections is not None:
+        return sections, {}
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="npinit-lock-") as work:
+        sections, files = module.lock(ctx, platforms, Path(work), keep)
+        return sections, {name: source.read_text("utf-8") for name, source in files.items()}

@@ -244,15 +244,40 @@ def lock(
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
     """py-rattler solves the conda specs for every platform; a ``pip:`` section is resolved
     by uv for the Python each platform's solution has."""
-
-    from npinit.managers.conda_engine import channel_urls
-    from npinit.record.resolve_conda import solve
-
     path = source_of(ctx.project, ctx.spec, FILE)
     channels, conda, pip = _read(path)
     _one_blas(path, conda)  # before a solve whose tree would say it less plainly
     # the pip: section's includes first: one lock cannot follow is refused before a solve
     requirements = pip_file(ctx.project, path, pip, workdir) if pip else None
+    sections = _solved(ctx, channels, conda, platforms, keep)
+    if requirements is not None:
+        sections = {
+            p: _with_pip(ctx, section, requirements, workdir, keep)
+            for p, section in sections.items()
+        }
+    return sections, {}
+
+
+def lock_in_memory(
+    ctx: CreateContext, platforms: list[Platform], keep: Keep = FRESH
+) -> dict[Platform, Snapshot] | None:
+    """:func:`lock` of a file without a ``pip:`` section: py-rattler solves it in memory, so
+    no work directory is made (nor tempfile and shutil loaded); None for a file with one."""
+    path = source_of(ctx.project, ctx.spec, FILE)
+    channels, conda, pip = _read(path)
+    if pip:
+        return None
+    _one_blas(path, conda)
+    return _solved(ctx, channels, conda, platforms, keep)
+
+
+def _solved(
+    ctx: CreateContext, channels: list[str], conda: list[str], platforms: list[Platform], keep: Keep
+) -> dict[Platform, Snapshot]:
+    """Each platform's conda solution, by py-rattler."""
+    from npinit.managers.conda_engine import channel_urls
+    from npinit.record.resolve_conda import solve
+
     urls = channel_urls(channels, ctx.channel_alias)
     names = ", ".join(p.value for p in platforms)
     ctx.progress(f"Solving {ctx.spec.source or FILE} for {names} with py-rattler")
@@ -265,13 +290,7 @@ def lock(
         keep=keep,
         alias=ctx.channel_alias,
     )
-    sections = {p: solved[p][0] for p in platforms}
-    if requirements is not None:
-        sections = {
-            p: _with_pip(ctx, section, requirements, workdir, keep)
-            for p, section in sections.items()
-        }
-    return sections, {}
+    return {p: solved[p][0] for p in platforms}
 
 
 def _with_pip(

@@ -147,8 +147,6 @@ async def _solve_one(
 ) -> list[Any]:
     """One platform's solution; an invalid spec or an unsolvable platform is InvalidInput
     (exit 2), a channel that cannot be read a Failure (exit 1)."""
-    from rattler.exceptions import SolverError
-
     try:
         matchspecs = [rattler.MatchSpec(s) for s in specs]
     except Exception as error:  # rattler's parse errors are its own types
@@ -165,12 +163,14 @@ async def _solve_one(
                 virtual_packages=_virtual(rattler, platform, environ),
             )
         )
-    except SolverError as error:
-        raise InvalidInput(
-            f"{platform.value} cannot be solved: {error_line(error)}",
-            f"change the specs, or lock without {platform.value} (--platform)",
-        ) from None
-    except Exception as error:  # fetch errors: rattler's own types
+    except Exception as error:  # rattler's own types, loaded only when one is raised
+        from rattler.exceptions import SolverError
+
+        if isinstance(error, SolverError):
+            raise InvalidInput(
+                f"{platform.value} cannot be solved: {error_line(error)}",
+                f"change the specs, or lock without {platform.value} (--platform)",
+            ) from None
         raise Failure(
             f"the channels could not be read for {platform.value}: {error_line(error)}",
             "check the channel URLs and --channel-alias (is the channel reachable?)",
