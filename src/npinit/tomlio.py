@@ -110,16 +110,16 @@ def toml_value(value: Any) -> str:
     hold (None, a lone surrogate in text) is refused with InvalidInput, never a traceback."""
     # the common cases need no escaping and no import: measured, tomlkit for every value
     # costs a lock of 85 packages 13 ms of its 88; everything else goes to tomlkit
-    if isinstance(value, bool):
+    if isinstance(value, str):  # the most common first (no text is a bool or an int)
+        if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+            return f'"{value}"'
+    elif isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
+    elif isinstance(value, int):
         return str(value)
-    plain = isinstance(value, str) and value.isascii() and value.isprintable()
-    if plain and '"' not in value and "\\" not in value:
-        return f'"{value}"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
+    elif isinstance(value, (list, tuple)):
+        return "[" + ", ".join([toml_value(v) for v in value]) + "]"
+    elif isinstance(value, dict):
         inner = ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
         return "{ " + inner + " }" if inner else "{}"
     import tomlkit
