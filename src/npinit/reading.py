@@ -26,7 +26,8 @@ _READ_FLAGS = (
     | getattr(os, "O_BINARY", 0)
     | getattr(os, "O_CLOEXEC", 0)
 )
-_NESTING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|#[^\n]*|[\[\]{}]")
+# (compiled on first use, by re's cache: only a text of many brackets is walked)
+_NESTING = r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|#[^\n]*|[\[\]{}]"
 
 
 def _kind(mode: int) -> str:
@@ -133,7 +134,7 @@ def check_depth(text: str, origin: str, limit: int = MAX_DEPTH) -> None:
     if text.count("[") + text.count("{") <= limit:  # the common case, in C
         return
     depth = 0
-    for match in _NESTING.finditer(text):
+    for match in re.finditer(_NESTING, text):
         token = match.group()
         if token in ("[", "{"):
             depth += 1

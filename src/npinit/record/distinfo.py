@@ -20,7 +20,12 @@ HEAD_BYTES = 1024  # where Name and Version are found (the whole text is split o
 
 def site_packages_dirs(prefix: Path) -> list[Path]:
     """``lib/pythonX.Y/site-packages`` (POSIX) and ``Lib/site-packages`` (Windows)."""
-    found = sorted((prefix / "lib").glob("python3*/site-packages"))
+    lib = prefix / "lib"
+    try:  # lib/python3*/site-packages, as glob matches it (case-folded where the OS does)
+        names = [n for n in os.listdir(lib) if os.path.normcase(n).startswith("python3")]
+    except OSError:
+        names = []
+    found = sorted(lib / name / "site-packages" for name in names)
     windows = prefix / "Lib" / "site-packages"
     if windows.is_dir():
         found.append(windows)
@@ -79,10 +84,10 @@ def _dist_info(dist: str, warnings: list[str]) -> Package | None:
     """One ``.dist-info`` folder (its path as text: a few hundred are read per environment,
     and a Path per file costs more than the read); None for one conda installed or one
     without a readable METADATA (a warning says which)."""
-    installer = _small_text(os.path.join(dist, "INSTALLER"), warnings).strip()
+    installer = _small_text(f"{dist}{os.sep}INSTALLER", warnings).strip()
     if installer == "conda":
         return None
-    found = _name_version(os.path.join(dist, "METADATA"), dist, "METADATA", warnings)
+    found = _name_version(f"{dist}{os.sep}METADATA", dist, "METADATA", warnings)
     if found is None:
         return None
     name, version = found
@@ -152,7 +157,7 @@ def _egg_info(path: Path, owned: set[str], rel_site: str, warnings: list[str]) -
 
 
 def _wheel_tags(dist: str, warnings: list[str]) -> tuple[str, ...]:
-    text = _small_text(os.path.join(dist, "WHEEL"), warnings)
+    text = _small_text(f"{dist}{os.sep}WHEEL", warnings)
     return tuple(
         line.partition(":")[2].strip() for line in text.splitlines() if line.startswith("Tag:")
     )
@@ -162,7 +167,7 @@ def _direct_url(dist: str, warnings: list[str]) -> tuple[str, str]:
     """The remote URL a distribution was installed from (PEP 610), and its origin:
     ``editable`` or ``local`` for a folder or file of this machine (whose path is not kept:
     the lock must not depend on it)."""
-    path = os.path.join(dist, "direct_url.json")
+    path = f"{dist}{os.sep}direct_url.json"
     try:  # most distributions have none: one look says so (a link, a FIFO... are read)
         os.lstat(path)
     except FileNotFoundError:

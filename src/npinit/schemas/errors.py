@@ -10,7 +10,7 @@ import re
 import sys
 from typing import Any
 
-_SPLIT = re.compile(r"[\.\[\]]+")
+_SPLIT = r"[\.\[\]]+"  # compiled when an error is first reported (re's cache)
 
 
 class JsonSchemaValueException(ValueError):
@@ -35,7 +35,7 @@ class JsonSchemaValueException(ValueError):
 
     @property
     def path(self) -> list[str]:
-        return [item for item in _SPLIT.split(self.name or "") if item != ""]
+        return [item for item in re.split(_SPLIT, self.name or "") if item != ""]
 
     @property
     def rule_definition(self) -> Any:
