@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -98,16 +97,6 @@ def _for_python(
     return {**environ, "UV_CONSTRAINT": constraints}
 
 
-@dataclass(frozen=True)
-class _Prefer(Keep):
-    """Preferences given as the text of a PEP 751 file (what uv reads as its preferences)."""
-
-    text: str = ""
-
-    def pylock_preferences(self, platforms: list[str]) -> str:
-        return self.text
-
-
 def pypi_attempt(
     question: PinQuestion,
     environ: Mapping[str, str],
@@ -158,7 +147,7 @@ def _resolver(
                     environ=_for_python(environ, question, python, work),
                     workdir=work,
                     run=capture,
-                    keep=_Prefer(text=as_pylock(prefer)),
+                    keep=Keep(preferences=as_pylock(prefer)),
                     every_platform=question.every_platform,
                 )
                 if numpy_of(next(iter(sections.values())).packages):

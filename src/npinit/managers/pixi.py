@@ -229,7 +229,7 @@ def _solve_group(
 def _group_keep(ctx: CreateContext, group: list[PixiEnvironment], keep: Keep) -> Keep:
     """What a re-lock of another environment than the default one prefers: its records in
     the previous pixi.lock (the default one's are npinit.lock's), unless all may move."""
-    from dataclasses import replace
+    from functools import cache
 
     if keep is FRESH or keep.upgrade_all or any(e.name == adopt_pixi.DEFAULT for e in group):
         return keep
@@ -258,7 +258,7 @@ def _group_keep(ctx: CreateContext, group: list[PixiEnvironment], keep: Keep) ->
             if p in known
         }
 
-    return replace(keep, load=load)
+    return keep._replace(load=cache(load))  # Keep calls it each time: read pixi.lock once
 
 
 def _needed(records: list[Any], specs: list[str]) -> list[Any]:

@@ -6,9 +6,8 @@ absolute paths. Version 1 files (one environment, no inputs) are read as one sec
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from npinit import __version__
 from npinit.errors import InvalidInput
@@ -29,8 +28,7 @@ _NAMES = Package._fields  # a lock row's fields, in the order written
 _checked: list[str] = []
 
 
-@dataclass(frozen=True)
-class Lock:
+class Lock(NamedTuple):
     """A whole lock: the inputs it was resolved from (None: recorded from an environment, or
     a version 1 file) and one environment per platform, keyed by conda subdir."""
 

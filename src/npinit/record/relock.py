@@ -6,10 +6,8 @@ take them as preferences, never as pins: a version the files no longer allow mov
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from npinit.model import Source
 from npinit.record.lockfile import Lock
@@ -19,19 +17,20 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 
-@dataclass(frozen=True)
-class Keep:
-    """The previous lock's sections by platform (``load`` reads them when first needed;
-    ``read_ahead`` starts reading them in a thread, where the resolver's own work holds no
-    GIL next), and what may move regardless."""
+class Keep(NamedTuple):
+    """The previous lock's sections by platform (``load`` reads them when first needed, and
+    gives the same sections every time after: it is called each time they are; ``read_ahead``
+    starts reading them in a thread, where the resolver's own work holds no GIL next), and
+    what may move regardless."""
 
     load: Callable[[], Mapping[str, Snapshot]] = dict
     upgrade_all: bool = False
     upgrade: frozenset[str] = frozenset()
     read_ahead: Callable[[], None] = lambda: None  # start reading it in a thread
     reordered: Callable[[], bool] = lambda: False  # the channels' priority is another now
+    preferences: str | None = None  # a PEP 751 text to prefer instead (init's steered attempts)
 
-    @cached_property
+    @property
     def previous(self) -> Mapping[str, Snapshot]:
         return self.load()
 
@@ -49,7 +48,10 @@ class Keep:
     def pylock_preferences(self, platforms: list[str]) -> str:
         """A PEP 751 file of the PyPI versions to keep on ``platforms`` (uv reads an existing
         output file as its preferences); empty when there is nothing to keep. A package
-        locked at different versions on different platforms is left to the resolver."""
+        locked at different versions on different platforms is left to the resolver;
+        ``preferences`` when given."""
+        if self.preferences is not None:
+            return self.preferences
         from npinit.tomlio import toml_value
 
         versions: dict[str, set[str]] = {}
@@ -81,7 +83,7 @@ def keep(
     so a package may have to come from another channel."""
     from npinit.record.changes import channel_order
 
-    def load() -> Mapping[str, Snapshot]:
+    def load() -> Mapping[str, Snapshot]:  # read once: ``previous`` keeps what it read
         lock = previous.result()[1]
         return lock.sections if lock is not None else {}
 

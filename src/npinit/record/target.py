@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from npinit.errors import InvalidInput
 from npinit.model import ENV_PREFIXES, EnvKind, Manager, Platform
@@ -18,8 +18,7 @@ _ASK = (
 )
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """An environment to read, and the lock that belongs to it."""
 
     prefix: Path | None
