@@ -150,8 +150,6 @@ def _resolve_and_write(
 ) -> ProjectLockResult:
     """The manager resolves the chosen platforms; npinit.lock, the manager's own lock and
     the CI files are then written at once (all or nothing), with what changed."""
-    from dataclasses import replace
-
     from npinit import managers
     from npinit.faults import checkpoint
     from npinit.jail import already_holds, write_files
@@ -169,7 +167,7 @@ def _resolve_and_write(
     before, previous = reading.result()
     changes = compare_locks(previous, lock, identical=before == text.encode("utf-8"))
     if previous is not None:
-        changes = replace(changes, inputs=tuple(stale_reasons(previous.inputs, inputs)))
+        changes = changes._replace(inputs=tuple(stale_reasons(previous.inputs, inputs)))
     writes: dict[Path, str | None] = {path: text}
     writes.update({project / name: data for name, data in texts.items()})
     for stale in project.glob("npinit-*.lock.txt"):

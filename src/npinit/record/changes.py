@@ -5,16 +5,14 @@ their summaries from, as text lines, JSON data or a Markdown table for a pull re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from npinit.model import ChangeKind
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Package, Snapshot
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One difference in a platform: a package (added, removed, changed), the interpreter
     or the BLAS; ``before``/``after`` are empty where there is none."""
 
@@ -41,8 +39,7 @@ class Change:
         }
 
 
-@dataclass(frozen=True)
-class PlatformChanges:
+class PlatformChanges(NamedTuple):
     """One platform: ``status`` is ``added`` (a new section), ``removed``, ``changed`` or
     ``same``; ``packages`` counts the new section's packages."""
 
@@ -52,8 +49,7 @@ class PlatformChanges:
     packages: int = 0
 
 
-@dataclass(frozen=True)
-class LockChanges:
+class LockChanges(NamedTuple):
     """Every platform of two locks compared; ``identical`` when their bytes are the same."""
 
     platforms: tuple[PlatformChanges, ...]

@@ -3,15 +3,13 @@ whether the BLAS switched (which changes numerical results without changing any 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from npinit.model import ChangeKind
 from npinit.record.snapshot import Package, Snapshot
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     kind: ChangeKind
     name: str
     locked: str = ""
@@ -27,8 +25,7 @@ class Change:
         return f"{self.kind:<8} {self.name}: {self.locked} -> {self.installed}"
 
 
-@dataclass(frozen=True)
-class Drift:
+class Drift(NamedTuple):
     changes: tuple[Change, ...]
     own: tuple[str, ...] = ()  # npinit and its dependencies, found in the environment: no drift
 
