@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 
 class Manager(enum.Enum):
@@ -95,8 +95,7 @@ class Platform(enum.Enum):
         return {"linux": "Linux", "osx": "macOS", "win": "Windows"}[self.value.split("-")[0]]
 
 
-@dataclass(frozen=True)
-class BlasChoice:
+class BlasChoice(NamedTuple):
     """What one platform gets: the concrete BLAS, the spec lines that select it, notes.
 
     ``also`` lists other variants a correct environment may honestly show (a PyPI
@@ -115,9 +114,10 @@ class BlasChoice:
         return (self.variant, *self.also)
 
 
-@dataclass(frozen=True)
-class ProjectSpec:
-    """Every answer a project is generated from, validated and resolved to exact values."""
+class ProjectSpec(NamedTuple):
+    """Every answer a project is generated from, validated and resolved to exact values. Two
+    specs are equal when all but ``blas_choices`` (resolved from the others) are, and hash
+    alike."""
 
     name: str
     package_name: str
@@ -132,16 +132,33 @@ class ProjectSpec:
     blas_overrides: tuple[tuple[Platform, Blas], ...] = ()
     description: str = "A NumPy project"
     author: str = ""
-    blas_choices: tuple[BlasChoice, ...] = field(default=(), compare=False)
+    blas_choices: tuple[BlasChoice, ...] = ()  # not compared: see __eq__
     source: str = ""  # the manager's file, relative to the project ("": its usual name)
     ci: str = "none"  # the CI workflow it carries: github, gitlab or none
     numpy_from: str = ""  # "pip": a conda file's numpy is in its pip: section (PyPI's wheels)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProjectSpec):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other if isinstance(other, ProjectSpec) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def _compared(self) -> tuple[Any, ...]:
+        return self[:_CHOICES] + self[_CHOICES + 1 :]  # all but blas_choices
 
     @property
     def blas_request(self) -> str:
         """The BLAS request as written: ``mkl`` or ``mkl,osx-arm64=accelerate``."""
         parts = [self.blas.value, *(f"{p.value}={b.value}" for p, b in self.blas_overrides)]
         return ",".join(parts)
+
+
+_CHOICES = ProjectSpec._fields.index("blas_choices")
 
 
 class EnvKind(enum.StrEnum):
@@ -178,8 +195,7 @@ class ChangeKind(enum.StrEnum):
     BLAS = "blas"
 
 
-@dataclass(frozen=True)
-class Machine:
+class Machine(NamedTuple):
     """What npinit knows of the machine it runs on: read once, at a boundary (the CLI, or
     the template extension run by cookiecutter), and passed down; nothing below reads it."""
 
@@ -217,8 +233,7 @@ def find_interpreter(prefix: Path) -> Path | None:
     return None
 
 
-@dataclass(frozen=True)
-class CreateContext:
+class CreateContext(NamedTuple):
     """What building an environment needs, all passed in (no hidden environment reads)."""
 
     project: Path
@@ -237,12 +252,11 @@ class CreateContext:
         return shutil.which(name, path=self.environ.get("PATH"))
 
 
-@dataclass(frozen=True)
-class CreatedEnvironment:
+class CreatedEnvironment(NamedTuple):
     """An environment a manager installed from the lock."""
 
     prefix: Path
     python: Path | None
     tool: str
     activate: str
-    env_vars: dict[str, str] = field(default_factory=dict)
+    env_vars: Mapping[str, str] = MappingProxyType({})  # the default: shared, so read-only

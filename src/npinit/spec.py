@@ -7,7 +7,6 @@ import keyword
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -381,4 +380,4 @@ def spec_of_answers(
         ci=str(answers.get("ci", "none")),
         numpy_from=str(answers.get("numpy-from", "")),
     )
-    return replace(spec, source=source) if source else spec
+    return spec._replace(source=source) if source else spec

@@ -10,14 +10,14 @@ import pytest
 from uv import find_uv_bin
 
 from npinit.managers.common import UV_MINIMUM, find_uv
-from npinit.model import CreateContext, ProjectSpec
+from npinit.model import Blas, Channel, CreateContext, Manager, ProjectSpec
 from npinit.runner import run
 
 
 def _context(tmp_path: Path, **environ: str) -> CreateContext:
     return CreateContext(
         project=tmp_path,
-        spec=ProjectSpec.__new__(ProjectSpec),  # find_uv reads no spec
+        spec=ProjectSpec("p", "p", Manager.UV, "3.12", "2.4.6", Blas.DEFAULT, Channel.PYPI, ()),
         environ={"PATH": str(tmp_path / "bin"), **environ},
         run=run,
         progress=lambda _: None,

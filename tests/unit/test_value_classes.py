@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from npinit.model import EnvKind
+from npinit.model import (
+    Blas,
+    BlasChoice,
+    Channel,
+    CreatedEnvironment,
+    EnvKind,
+    Manager,
+    Platform,
+    ProjectSpec,
+)
 from npinit.record.snapshot import BlasFingerprint, Snapshot
 
 
@@ -43,3 +52,18 @@ def test_no_default_is_a_shared_mutable_value() -> None:
     with pytest.raises(TypeError):
         BlasFingerprint().probe["threads"] = 4  # type: ignore[index]
     assert BlasFingerprint().probe == {} and dict(BlasFingerprint().probe) == {}
+
+
+def test_a_project_spec_compares_without_its_blas_choices() -> None:
+    spec = ProjectSpec("p", "p", Manager.PIP, "3.12", "2.4.6", Blas.DEFAULT, Channel.PYPI, ())
+    chosen = spec._replace(blas_choices=(BlasChoice(Platform.LINUX_64, Blas.DEFAULT, "openblas"),))
+    _same_but_for(spec, chosen)
+    _different(spec, chosen._replace(numpy_from="pip"))  # the fields after it count
+    _different(spec, chosen._replace(author="a"))  # and those before it
+
+
+def test_a_created_environment_shares_no_mutable_default() -> None:
+    created = CreatedEnvironment(Path("/p"), None, "uv", "source .venv/bin/activate")
+    with pytest.raises(TypeError):
+        created.env_vars["X"] = "1"  # type: ignore[index]
+    assert dict(created.env_vars) == {}

@@ -4,7 +4,7 @@ manager, check it against the lock, run the project's own check in it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -122,7 +122,7 @@ def create_environment(
     )
     with BuildLock(project, INCOMPLETE) as marker, CreateUndo(project, update) as undo:
         notes = _clear_half_built(project, marker.stale)
-        ctx = replace(ctx, existing=_environment_folder(project, ctx.spec))
+        ctx = ctx._replace(existing=_environment_folder(project, ctx.spec))
         locked = _locked_section(ctx, machine, update=update, bundle=bundle)
         if not ctx.existing:  # an environment made by hand is never removed, only synced again
             undo.building(project / ctx.spec.manager.env_dir)

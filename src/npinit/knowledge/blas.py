@@ -8,7 +8,6 @@ writes a BLAS spec line asks :func:`choose_blas`; nothing else spells one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from npinit.errors import InvalidInput
@@ -209,7 +208,7 @@ def choose_for_platforms(
                     f"{requested.value} is not built for {platform.value}: "
                     f"it gets the default ({fallback.variant}) there"
                 )
-                choices.append(replace(fallback, notes=(note, *fallback.notes)))
+                choices.append(fallback._replace(notes=(note, *fallback.notes)))
             elif per_platform:  # an explicit PLATFORM=VARIANT that platform cannot have
                 refused.append(
                     (

@@ -68,8 +68,6 @@ def _lock_python(ctx: CreateContext) -> Path:
     universal resolution, the same whichever Python of the range runs it, as ``uv lock``
     itself takes any) the newest installed Python that pyproject.toml's requires-python
     admits; none: ToolMissing for the project's Python (exit 3)."""
-    from dataclasses import replace
-
     from npinit.editing.pythons import allowed
     from npinit.errors import ToolMissing
     from npinit.knowledge.releases import known_pythons
@@ -82,7 +80,7 @@ def _lock_python(ctx: CreateContext) -> Path:
         for minor in reversed(known_pythons()):
             if admitted is not None and minor in admitted and minor != ctx.spec.python:
                 try:
-                    found = project_python(replace(ctx, spec=replace(ctx.spec, python=minor)))
+                    found = project_python(ctx._replace(spec=ctx.spec._replace(python=minor)))
                 except ToolMissing:
                     continue
                 ctx.progress(
