@@ -6,7 +6,7 @@ what a re-lock would move without writing anything. The comparison itself is
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,4 +124,4 @@ def preview_lock(
         shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns(*NOT_COPIED))
         options = options or LockOptions()
         result = lock_project(copy, machine=machine, options=options, run=run, progress=progress)
-    return replace(result, path=project / LOCK_NAME, also_written=(), written=False)
+    return result._replace(path=project / LOCK_NAME, also_written=(), written=False)

@@ -4,7 +4,6 @@ manager, check it against the lock, run the project's own check in it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -47,8 +46,7 @@ def half_built(project: Path) -> list[str]:
     return found
 
 
-@dataclass(frozen=True)
-class CreateResult:
+class CreateResult(NamedTuple):
     """A built, recorded and checked environment."""
 
     project: Path

@@ -5,9 +5,8 @@ platform)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from npinit.model import Machine, Platform, ProjectSpec
 from npinit.record.changes import LockChanges, stale_reasons
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from npinit.runner import Runner
 
 
-@dataclass(frozen=True)
-class LockOptions:
+class LockOptions(NamedTuple):
     """How a project is resolved, by :func:`lock_project` and its dry run alike: the
     platforms (``--platform`` values, ``all`` for every one; none: the project's), the conda
     channel alias, and what may move from the old lock (``upgrade``: every package;
@@ -33,8 +31,7 @@ class LockOptions:
     upgrade_packages: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ProjectLockResult:
+class ProjectLockResult(NamedTuple):
     """A project lock written: where, for which platforms, each one's BLAS and size."""
 
     path: Path
@@ -97,11 +94,14 @@ def resolve_platforms(spec: ProjectSpec, requested: list[str] | None) -> list[Pl
         ) from None
 
 
+_PLAIN = LockOptions()  # a plain ``npinit lock``: the project's platforms, nothing moves
+
+
 def lock_project(
     project: Path,
     *,
     machine: Machine,
-    options: LockOptions = LockOptions(),
+    options: LockOptions = _PLAIN,
     run: Runner | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ProjectLockResult:

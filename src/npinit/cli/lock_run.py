@@ -4,9 +4,8 @@ the click-free path (:mod:`npinit.cli.fast`) both run :func:`run_lock`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from npinit.cli.shared import (
     echo,
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
     from npinit import api
 
 
-@dataclass(frozen=True)
-class LockArgs:
+class LockArgs(NamedTuple):
     """``npinit lock``'s options."""
 
     prefix: Path | None
