@@ -17,7 +17,7 @@ what a spec is. Kept beside it only what rattler cannot do:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _OP = r"(?:==|>=|<=|!=|~=|=|>|<)"
 _VERSION = r"[A-Za-z0-9_.*+!]+"
@@ -36,8 +36,7 @@ _BRACKET_BUILD = r"\bbuild\s*=\s*['\"]?(?P<build>[^'\",\]]+)"  # [build=*mkl]
 _ENTRY_NAME = re.compile(r"[^\s=<>!~\[]*")
 
 
-@dataclass(frozen=True)
-class MatchSpec:
+class MatchSpec(NamedTuple):
     """What npinit reads of a spec: the package name (normalized), the build asked for, and
     the spec without its name as pixi.toml writes it (``scipy>=1.14,<2`` -> ``>=1.14,<2``,
     ``scipy=1.14`` -> ``1.14.*``, ``scipy`` -> ``*``)."""

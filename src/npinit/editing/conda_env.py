@@ -14,9 +14,8 @@ minute. Everything else goes to ruamel.yaml's round-trip parser.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from npinit import matchspec
 from npinit.editing.selectors import BLAS_SELECTORS, blas_build
@@ -30,8 +29,7 @@ PYTHONS = ("python", "python-freethreading")  # conda-forge's GIL and free-threa
 EDITED = ("numpy", *PYTHONS, "libblas", "liblapack", "libcblas", "blas", "nomkl", "mkl")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     line: int  # index in the file's lines
     name: str
     spec: str

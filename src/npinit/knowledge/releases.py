@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from npinit.errors import InvalidInput
 from npinit.knowledge.platforms import numpy_wheel_blas
@@ -34,8 +33,7 @@ def minor(python: str) -> str:
     return python.removesuffix("t")
 
 
-@dataclass(frozen=True)
-class NumpyRelease:
+class NumpyRelease(NamedTuple):
     """One NumPy patch release and the CPython versions PyPI has wheels for."""
 
     version: str
