@@ -15,10 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def wheel(folder: Path, name: str, version: str, requires: tuple[str, ...] = ()) -> Path:
-    """A valid pure-Python wheel of ``name`` (one module) with its METADATA and RECORD."""
+def wheel(
+    folder: Path,
+    name: str,
+    version: str,
+    requires: tuple[str, ...] = (),
+    extra: tuple[tuple[str, str], ...] = (),
+) -> Path:
+    """A valid pure-Python wheel of ``name`` (one module, and the ``extra`` files: path and
+    text) with its METADATA and RECORD."""
     dist = f"{name}-{version}.dist-info"
     files = {
+        **dict(extra),
         f"{name}/__init__.py": f"__version__ = {version!r}\n",
         f"{dist}/METADATA": "Metadata-Version: 2.1\n"
         f"Name: {name}\nVersion: {version}\n" + "".join(f"Requires-Dist: {r}\n" for r in requires),

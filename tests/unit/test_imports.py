@@ -6,6 +6,7 @@ import os
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,98 @@ def test_a_conda_lock_loads_only_what_it_uses(conda_project: Path, forge_alias: 
         verdict = done.stderr.rsplit("\nSTATUS ", 1)[-1]
         assert verdict == "0 LOADED []", f"{run}: {done.stderr}"
     assert done.stdout.splitlines()[-1] == "npinit.lock: no change"
+
+
+# The three commands issue 30 times (lock --from-env, create --no-check from a lock, lock of
+# a conda project), run for real: none creates a dataclass (their value classes are
+# NamedTuples). lock --from-env and create do not even import dataclasses, nor inspect, which
+# it imports (about 20 ms, and 0.5 to 0.8 ms a class); py-rattler, which the conda lock
+# solves with, imports both for its own classes, so there npinit's are counted as they are
+# made. Whether each run succeeded is checked too: a refusal proves nothing.
+HOT = """
+import sys
+spy = {spy}
+made = []
+if spy:
+    import dataclasses
+
+    real = dataclasses.dataclass
+
+    def counted(cls=None, /, **options):
+        def make(c):
+            made.append(c.__module__ + "." + c.__qualname__)
+            return real(**options)(c)
+        return make if cls is None else make(cls)
+
+    dataclasses.dataclass = counted
+sys.argv = ["npinit", *{args!r}]
+from npinit.cli import main
+try:
+    main()
+    code = 0
+except SystemExit as stop:
+    code = stop.code
+loaded = [m for m in ("dataclasses", "inspect") if m in sys.modules and not spy]
+sys.stderr.write("\\nHOT " + repr((code, loaded, [m for m in made if m.startswith("npinit")])))
+sys.stderr.flush()
+import os
+os._exit(0)  # py-rattler's threads may crash the teardown (npinit.__main__ says why)
+"""
+
+
+def _hot(args: list[str], cwd: Path, spy: bool = False, **environ: str) -> None:
+    """``npinit ARGS`` run in ``cwd``: exit 0, no dataclass made, none imported (``spy``: the
+    classes npinit makes are counted instead)."""
+    done = subprocess.run(
+        [sys.executable, "-c", HOT.format(spy=spy, args=args)],
+        capture_output=True, text=True, cwd=cwd, env={**ENV, **environ}, timeout=240,
+    )  # fmt: skip
+    assert "\nHOT " in done.stderr, done.stderr
+    assert eval(done.stderr.rsplit("\nHOT ", 1)[-1]) == (0, [], []), done.stderr
+
+
+def test_lock_from_env_makes_no_dataclass(project: str) -> None:
+    _hot(["lock", "--from-env"], Path(project))
+
+
+@pytest.fixture(scope="module")
+def served_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A pip project locked against a local index, uv's (tests.local_index: a stand-in wheel of
+    the NumPy it records, carrying OpenBLAS, and tinypkg needing it), served while the
+    module's tests run; and the index."""
+    from tests.conftest import need_python
+    from tests.local_index import serve, wheel
+
+    need_python("3.12")
+    root = tmp_path_factory.mktemp("served")
+    args = ["new", "tp", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6"]
+    args += ["--platform", "linux-64", "--ci", "none", "--no-input", "--no-solve"]
+    npinit = [sys.executable, "-m", "npinit"]
+    subprocess.run([*npinit, *args, "--output-dir", str(root)], check=True, env=ENV)
+    project = root / "tp"
+    openblas = (("numpy.libs/libscipy_openblas64_-ff651d7f.so", ""),)  # the BLAS it carries
+    wheel(root / "wheels", "numpy", "2.4.6", extra=openblas)
+    wheel(root / "wheels", "tinypkg", "1.0", ("numpy>=1",))
+    (project / "requirements.txt").write_text("tinypkg==1.0\n")
+    with serve(root / "wheels", "u", "pw") as server:
+        index = server.url.replace("http://", "http://u:pw@") + "/simple/"
+        env = {**ENV, "UV_INDEX_URL": index}
+        subprocess.run([*npinit, "lock"], check=True, capture_output=True, cwd=project, env=env)
+        yield project, index
+
+
+def test_create_no_check_makes_no_dataclass(served_project: tuple[Path, str]) -> None:
+    project, index = served_project
+    _hot(["create", "--no-check"], project, UV_INDEX_URL=index)
+    assert (project / ".venv/lib/python3.12/site-packages/tinypkg").is_dir()
+
+
+def test_a_conda_lock_makes_no_dataclass_of_npinit(tmp_path: Path, forge_alias: str) -> None:
+    pytest.importorskip("rattler")
+    args = ["new", "cp", "--manager", "conda", "--python", "3.14", "--numpy", "2.4.6"]
+    args += ["--blas", "openblas", "--platform", "linux-64", "--ci", "none", "--no-input"]
+    npinit = [sys.executable, "-m", "npinit"]
+    subprocess.run([*npinit, *args, "--output-dir", str(tmp_path)], check=True, env=ENV)
+    project = tmp_path / "cp"
+    _hot(["lock", "--channel-alias", forge_alias], project, spy=True)
+    assert "numpy" in (project / "npinit.lock").read_text()
