@@ -44,3 +44,34 @@ def test_any_other_text_is_checked_in_full() -> None:
         lockfile.dumps_lock(lockfile.Lock({"linux-64": bad}))
     with pytest.raises(InvalidInput, match="not a PEP 440 version"):  # read, then written
         lockfile.dumps_lock(lockfile.Lock({"linux-64": bad}))
+
+
+def _written_again(*args: object) -> None:
+    raise AssertionError("written again")
+
+
+def test_an_equal_lock_is_the_text_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A re-lock that changes nothing: the lock the solver gives, equal to the one read back
+    (built anew, not the same object), is the text read, not written again."""
+    text = lockfile.dumps_lock(_lock())
+    assert lockfile.fast_loads(text) is not None
+    with monkeypatch.context() as patch:
+        patch.setattr(lockfile, "_section", _written_again)
+        assert lockfile.dumps_lock(_lock()) == text
+    other = lockfile.dumps_lock(_lock(), "npinit lock --platform linux-64")  # another line
+    assert other == text.replace("with: npinit lock\n", "with: npinit lock --platform linux-64\n")
+
+
+def test_an_equal_lock_with_a_probe_is_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Equal probe values may be written otherwise (1 == True, written 1 and true): a lock
+    with a probe is always written, even equal to the last one read."""
+
+    def probed(value: object) -> lockfile.Lock:
+        section = _lock().sections["linux-64"]
+        blas = BlasFingerprint("openblas", "x", {"threads": value})
+        return lockfile.Lock({"linux-64": section._replace(blas=blas)})
+
+    one = lockfile.dumps_lock(probed(1))
+    monkeypatch.setattr(lockfile, "_checked", [(one, probed(1), "npinit lock")])
+    assert probed(True) == probed(1)
+    assert "threads = true\n" in lockfile.dumps_lock(probed(True))
