@@ -4,6 +4,7 @@ of ``!=`` and the hash, and no default is a shared mutable value."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,13 @@ def test_a_created_environment_shares_no_mutable_default() -> None:
     with pytest.raises(TypeError):
         created.env_vars["X"] = "1"  # type: ignore[index]
     assert dict(created.env_vars) == {}
+
+
+def test_an_unprobed_blas_is_an_empty_probe_in_json() -> None:
+    """lock --prefix --json hands the fingerprint's probe on as data: {} when none ran (its
+    read-only default is no JSON object)."""
+    from npinit.api.lock import LockResult
+
+    snapshot = _snapshot(None, BlasFingerprint("openblas", "libopenblas"))
+    data = LockResult(Path("npinit.lock"), "npinit", snapshot, ()).to_json()
+    assert json.loads(json.dumps(data))["blas"]["probe"] == {}
