@@ -1,6 +1,6 @@
 """The typed values npinit passes around once input has been validated."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 import enum
 from collections.abc import Callable, Mapping

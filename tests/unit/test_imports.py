@@ -206,6 +206,37 @@ def test_a_command_loads_only_what_it_uses(command: str, project: str) -> None:
     assert loaded == "[]", done.stderr
 
 
+# typing.NamedTuple makes a ForwardRef of each field's annotation when it is a string (in a
+# module of ``from __future__ import annotations``), and a ForwardRef compiles it: the first
+# compile builds every AST type (11M instructions), each field costs more (lock --from-env's
+# 118 fields: 22M of its 288M). The value classes on its path are made from real annotations.
+COMPILES = """
+import builtins, sys
+compiled = []
+real = builtins.compile
+def compile(source, *args, **kwargs):
+    if isinstance(source, str):  # not a module's bytes, compiled by the import system
+        compiled.append(source)
+    return real(source, *args, **kwargs)
+builtins.compile = compile
+sys.argv = ["npinit", "lock", "--from-env"]
+from npinit.__main__ import run
+try:
+    run()
+except SystemExit as stop:
+    assert not stop.code, stop.code
+sys.stderr.write("\\nCOMPILED " + repr(compiled))
+"""
+
+
+def test_lock_from_env_compiles_nothing(project: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", COMPILES], capture_output=True, text=True, cwd=project, env=ENV
+    )
+    assert "\nCOMPILED " in done.stderr, done.stderr
+    assert done.stderr.rsplit("\nCOMPILED ", 1)[-1] == "[]", done.stderr
+
+
 # ``npinit lock`` of a 3-platform conda project (the benchmark's: Python 3.14, NumPy 2.4.6,
 # OpenBLAS), solved by py-rattler against the shared conda-forge slice, first and again (a
 # re-lock that changes nothing): what it does not load besides py-rattler and asyncio

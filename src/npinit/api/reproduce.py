@@ -2,7 +2,7 @@
 rules ``create`` installs a lock by (the lock must match the project and hold this
 platform)."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 from collections.abc import Callable
 from pathlib import Path
@@ -102,7 +102,7 @@ def lock_project(
     *,
     machine: Machine,
     options: LockOptions = _PLAIN,
-    run: Runner | None = None,
+    run: "Runner | None" = None,
     progress: Callable[[str], None] | None = None,
 ) -> ProjectLockResult:
     """Resolve every platform of ``project`` and write npinit.lock (and the manager's own
@@ -142,11 +142,11 @@ def lock_project(
 
 
 def _resolve_and_write(
-    ctx: CreateContext,
+    ctx: "CreateContext",
     chosen: list[Platform],
     inputs: dict[str, Any],
-    keep: Keep,
-    reading: PreviousLock,
+    keep: "Keep",
+    reading: "PreviousLock",
 ) -> ProjectLockResult:
     """The manager resolves the chosen platforms; npinit.lock, the manager's own lock and
     the CI files are then written at once (all or nothing), with what changed."""

@@ -1,7 +1,7 @@
 """``npinit lock``'s work, without click: the click command (:mod:`npinit.cli.record`) and
 the click-free path (:mod:`npinit.cli.fast`) both run :func:`run_lock`."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 from collections.abc import Callable
 from pathlib import Path
@@ -42,7 +42,7 @@ class LockArgs(NamedTuple):
     index_url: str | None
     as_json: bool
 
-    def resolving(self) -> api.LockOptions:
+    def resolving(self) -> "api.LockOptions":
         """How the project is resolved: the options its lock and its dry run both take."""
         from npinit import api
 
@@ -131,7 +131,7 @@ def _lock_environment(args: LockArgs) -> None:
     _print_recorded(recorded, args.as_json)
 
 
-def _print_recorded(recorded: api.LockResult, as_json: bool) -> None:
+def _print_recorded(recorded: "api.LockResult", as_json: bool) -> None:
     """An installed environment's record: where it went, or the export itself."""
     warn(recorded.warnings)
     if recorded.path is None and not as_json:
@@ -168,11 +168,11 @@ def _check(project: Path, args: LockArgs) -> None:
         echo(f"{project / 'npinit.lock'} fits the project")
 
 
-def _relock(project: Path, args: LockArgs) -> api.ProjectLockResult:
+def _relock(project: Path, args: LockArgs) -> "api.ProjectLockResult":
     """Resolve the project again (into a copy for a dry run), with progress on a terminal."""
     from npinit import api
 
-    def locking(progress: Callable[[str], None] | None) -> api.ProjectLockResult:
+    def locking(progress: Callable[[str], None] | None) -> "api.ProjectLockResult":
         call = api.preview_lock if args.dry_run else api.lock_project
         return call(project, machine=machine(), options=args.resolving(), progress=progress)
 
@@ -224,7 +224,7 @@ def _export(project: Path, args: LockArgs) -> None:
         echo(f"Exported {lock_path.name} as {args.fmt} to {written}")
 
 
-def _print_lock(result: api.ProjectLockResult, as_json: bool) -> None:
+def _print_lock(result: "api.ProjectLockResult", as_json: bool) -> None:
     """A project's lock: each platform, what changed, and the files written beside it."""
     warn(result.warnings)
     if as_json:

@@ -3,7 +3,7 @@ Python, and the BLAS on its own line (a BLAS switch changes numerical results wi
 changing any pin). The one place ``npinit lock``, ``create --update`` and ``npinit diff`` get
 their summaries from, as text lines, JSON data or a Markdown table for a pull request."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 from typing import Any, NamedTuple
 

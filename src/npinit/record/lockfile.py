@@ -3,7 +3,7 @@ interpreter, BLAS and packages (conda and PyPI in one list), plus the project in
 resolved from (``[inputs]``, to tell a stale lock). Deterministic: sorted, no timestamps, no
 absolute paths. Version 1 files (one environment, no inputs) are read as one section."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 import re
 from pathlib import Path

@@ -3,7 +3,7 @@
 Below both the environment readers (``snapshot``, ``distinfo``) and the lock, so that each
 can import it without importing the other."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 import re
 from typing import NamedTuple

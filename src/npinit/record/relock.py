@@ -3,7 +3,7 @@ still allow is preferred (uv's existing-output semantics, py-rattler's ``locked_
 except the packages named for an upgrade (all of them with ``upgrade_all``). The resolvers
 take them as preferences, never as pins: a version the files no longer allow moves."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -75,7 +75,7 @@ FRESH = Keep()  # keep nothing: resolve from scratch
 
 
 def keep(
-    previous: PreviousLock, upgrade_all: bool, names: list[str], requirements: Sequence[str] = ()
+    previous: "PreviousLock", upgrade_all: bool, names: list[str], requirements: Sequence[str] = ()
 ) -> Keep:
     """A Keep of the lock ``previous`` reads, with the names to upgrade normalized (PEP 503).
     Its conda packages are kept only while the channels the two locks share are in the same
@@ -130,12 +130,12 @@ class PreviousLock:
         return self._future.result()
 
     @staticmethod
-    def _new_future() -> Future[tuple[bytes | None, Lock | None]]:
+    def _new_future() -> "Future[tuple[bytes | None, Lock | None]]":
         from concurrent.futures import Future
 
         return Future()
 
-    def _read(self, future: Future[tuple[bytes | None, Lock | None]]) -> None:
+    def _read(self, future: "Future[tuple[bytes | None, Lock | None]]") -> None:
         try:
             future.set_result(read_previous(self.path))
         except BaseException as error:  # handed to whoever asks for the result

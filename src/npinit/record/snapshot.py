@@ -1,7 +1,7 @@
 """Read an installed environment from disk: conda-meta records, dist-info directories, and
 the BLAS fingerprint, without importing anything from the environment (that is ``--probe``)."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 import os
 import re
@@ -64,7 +64,7 @@ class Snapshot(NamedTuple):
     def __hash__(self) -> int:
         return hash(self[:7])
 
-    def with_packages(self, packages: tuple[Package, ...]) -> Snapshot:
+    def with_packages(self, packages: tuple[Package, ...]) -> "Snapshot":
         return self._replace(packages=tuple(sorted(packages, key=lambda p: (p.name, p.source))))
 
 

@@ -1,6 +1,6 @@
 """Which environment a command means: ``--prefix``, ``--python``, or the current project's."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 from pathlib import Path
 from typing import NamedTuple
