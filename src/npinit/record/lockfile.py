@@ -26,7 +26,7 @@ _NAMES = Package._fields  # a lock row's fields, in the order written
 # the lock, its regenerate line): the same text needs no second check, and an equal lock
 # with no probe (equal probe values may be written otherwise: 1, true) is that text, not
 # built again (a re-lock that changes nothing writes the lock it read)
-_checked: list[tuple[str, Lock, str]] = []
+_checked: "list[tuple[str, Lock, str]]" = []
 
 
 class Lock(NamedTuple):
