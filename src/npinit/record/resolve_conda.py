@@ -99,7 +99,8 @@ def solve(
     each platform's section and its records (rattler ``RepoDataRecord``s, e.g. for
     pixi.lock), both with the channels' canonical URLs (``knowledge.channels``). The conda
     packages ``keep`` holds (a previous lock's) are preferred: py-rattler's
-    ``locked_packages``; that lock is read while py-rattler reads the repodata."""
+    ``locked_packages``; that lock is read while py-rattler reads the repodata, in a thread
+    started once every platform's query is on its way."""
     rattler = require_rattler()
     gateway = rattler.Gateway(cache_dir=cache / "repodata")
     sources = [rattler.Channel(url) for url in channels]
@@ -108,14 +109,15 @@ def solve(
     named = {p: [aliased_spec(s, alias) for s in wanted] for p, wanted in specs.items()}
 
     async def every() -> list[list[Any]]:
-        return list(
-            await asyncio.gather(
-                *(_solve_one(rattler, gateway, sources, p, named[p], environ, keep) for p in specs)
-            )
-        )
+        solving = [
+            asyncio.ensure_future(_solve_one(rattler, gateway, sources, p, named[p], environ, keep))
+            for p in specs
+        ]
+        await asyncio.sleep(0)  # each has asked py-rattler for its repodata: the GIL is free
+        if keep is not None:  # (a thread started before held the GIL while they were asked)
+            keep.read_ahead()
+        return list(await asyncio.gather(*solving))
 
-    if keep is not None:
-        keep.read_ahead()  # py-rattler is loaded: from here on the GIL is free for it
     solutions = asyncio.run(every())
     for record in (r for records in solutions for r in records):
         record.url = canonical_url(str(record.url), alias)
