@@ -170,7 +170,13 @@ def _start(
         raise
     from npinit.faults import checkpoint
 
-    checkpoint("child-started")  # the test-only hook: a stop exactly here, the child running
+    try:
+        checkpoint("child-started")  # the test-only hook: a stop exactly here, the child running
+    except BaseException:  # its injected failure: the child must not outlive it
+        _stop_group(process)
+        _close_pipes(process)
+        release()
+        raise
     return process, release
 
 
@@ -241,10 +247,77 @@ def run(
         _close_pipes(process)
         raise
     result = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
-    if check and result.returncode != 0:
+    return _checked(result, what) if check else result
+
+
+def _checked(
+    result: subprocess.CompletedProcess[str], what: str
+) -> subprocess.CompletedProcess[str]:
+    """``result``, or a Failure quoting its last output line when it exited non-zero."""
+    if result.returncode != 0:
+        args = result.args
         lines = (result.stderr.strip() or result.stdout.strip() or "no output").splitlines()
         raise Failure(
             f"{what or ' '.join(args[:3])} failed (exit {result.returncode}): {lines[-1][:300]}",
             "the full command was: " + " ".join(args),
         )
     return result
+
+
+def start(
+    cmd: Sequence[str | Path],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    what: str = "",
+) -> Started:
+    """Start ``cmd`` as :func:`run` starts it and leave it running while npinit does other
+    work (:class:`Started`: its caller waits for it, or stops it)."""
+    args = [str(c) for c in cmd]
+    try:
+        process, release = _start(args, cwd, env)
+    except (FileNotFoundError, PermissionError, NotADirectoryError):
+        raise Failure(f"{args[0]} could not be started", "check that it is installed") from None
+    return Started(process, release, args, what)
+
+
+class Started:
+    """A child :func:`start` left running. The stops that come meanwhile are held until
+    :meth:`watch`: call it first inside the ``try`` whose ``except BaseException`` calls
+    :meth:`stop`, so that nothing can stop npinit and leave the child running.
+    :meth:`wait` collects it as :func:`run` would (a non-zero exit is a Failure)."""
+
+    def __init__(
+        self,
+        process: subprocess.Popen[str],
+        release: Callable[[], None],
+        args: list[str],
+        what: str,
+    ) -> None:
+        self.process = process
+        self.args = args
+        self.what = what
+        self._release: Callable[[], None] | None = release
+        self._ended = False
+
+    def watch(self) -> None:
+        """Act on the stops held since the child started (the first call only)."""
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+
+    def wait(self) -> subprocess.CompletedProcess[str]:
+        """Its output, once it ended (a Failure quoting it when it exited non-zero)."""
+        self.watch()
+        stdout, stderr = _communicate(self.process, None)
+        self._ended = True
+        result = subprocess.CompletedProcess(self.args, self.process.returncode, stdout, stderr)
+        return _checked(result, self.what)
+
+    def stop(self) -> None:
+        """Stop its whole group and wait for it (nothing if it was waited for already)."""
+        if not self._ended:
+            self._ended = True
+            _stop_group(self.process)
+            _close_pipes(self.process)
+        self.watch()

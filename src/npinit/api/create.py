@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from npinit.api.create_undo import CreateUndo, clear_half_built
+from npinit.api.create_undo import half_built as half_built  # the API names it here
 from npinit.model import ENV_DIRS as ENV_DIRS  # the API names it
 from npinit.model import (
     CreateContext,
@@ -15,35 +17,17 @@ from npinit.model import (
     Manager,
     Platform,
     ProjectSpec,
-    find_interpreter,
 )
 from npinit.record.changes import LockChanges
 from npinit.record.environment import snapshot_environment
 
 if TYPE_CHECKING:
+    from npinit.jail import BuildLock
     from npinit.record.bundle_files import BundledFile
     from npinit.record.snapshot import Snapshot
-    from npinit.runner import Runner
+    from npinit.runner import Runner, Started
 
 INCOMPLETE = ".npinit-create-incomplete"
-
-
-def half_built(project: Path) -> list[str]:
-    """The environment folders of ``project`` that no finished build could have left, even
-    without the marker: a ``.venv`` with no ``pyvenv.cfg`` or no interpreter, a ``.conda``
-    with no ``conda-meta/``."""
-    found = []
-    venv = project / Manager.PIP.env_dir
-    if (
-        venv.is_dir()
-        and not venv.is_symlink()
-        and (not (venv / "pyvenv.cfg").is_file() or find_interpreter(venv) is None)
-    ):
-        found.append(venv.name)
-    conda = project / Manager.CONDA.env_dir
-    if conda.is_dir() and not conda.is_symlink() and not (conda / "conda-meta").is_dir():
-        found.append(conda.name)
-    return found
 
 
 class CreateResult(NamedTuple):
@@ -103,7 +87,6 @@ def create_environment(
     project's files are never touched, and with ``update`` every file locking wrote is put
     back as it was (:class:`npinit.api.create_undo.CreateUndo`).
     """
-    from npinit.api.create_undo import CreateUndo
     from npinit.jail import BuildLock
     from npinit.runner import run as default_run
     from npinit.spec import read_project_spec
@@ -119,13 +102,21 @@ def create_environment(
         windows=machine.windows,
     )
     with BuildLock(project, INCOMPLETE) as marker, CreateUndo(project, update) as undo:
-        notes = _clear_half_built(project, marker.stale)
+        notes = clear_half_built(project, marker.stale)
         ctx = ctx._replace(existing=_environment_folder(project, ctx.spec))
-        locked = _locked_section(ctx, machine, update=update, bundle=bundle)
-        if not ctx.existing:  # an environment made by hand is never removed, only synced again
-            undo.building(project / ctx.spec.manager.env_dir)
-            marker.building()
-        created, told = _install_exactly(ctx, locked, machine.platform)
+        early, venv = _head_start(ctx, undo, marker, update=update, bundle=bundle)
+        try:
+            if venv is not None:
+                venv.watch()  # first in the try: a stop as uv started stops uv
+            locked = _locked_section(ctx, machine, update=update, bundle=bundle)
+            if not ctx.existing and not early:  # one made by hand is never removed
+                undo.building(project / ctx.spec.manager.env_dir)
+                marker.building()
+            created, told = _install_exactly(ctx, locked, machine.platform, venv)
+        except BaseException:
+            if venv is not None:  # before CreateUndo removes the folder uv writes into
+                venv.stop()
+            raise
         # the project's check too: an interrupt there leaves no environment (CreateUndo)
         result = _result(ctx, locked, created, [*notes, *told], check=check, update=update)
         marker.done()
@@ -141,6 +132,27 @@ class _Locked(NamedTuple):
     section: Snapshot
     changes: LockChanges | None
     files: list[BundledFile] | None
+
+
+def _head_start(
+    ctx: CreateContext, undo: CreateUndo, marker: BuildLock, *, update: bool, bundle: Path | None
+) -> tuple[bool, Started | None]:
+    """Whether the environment is begun before the lock is read (a new ``.venv`` of a pip
+    project, a lock there to install as it is: nothing to lock first, no bundle): then the
+    undo and the marker say it builds, and ``uv venv`` runs in the background while the lock
+    is read and its export written (:func:`npinit.managers.pip.start_venv`; None: the venv
+    is made in its turn)."""
+    from npinit.record.lockfile import FILE_NAME
+
+    if ctx.existing or update or bundle is not None or ctx.spec.manager is not Manager.PIP:
+        return False, None
+    if not (ctx.project / FILE_NAME).is_file():
+        return False, None
+    from npinit.managers import pip
+
+    undo.building(ctx.project / ctx.spec.manager.env_dir)
+    marker.building()
+    return True, pip.start_venv(ctx)
 
 
 def _environment_folder(project: Path, spec: ProjectSpec) -> bool:
@@ -167,11 +179,12 @@ def _environment_folder(project: Path, spec: ProjectSpec) -> bool:
 
 
 def _install_exactly(
-    ctx: CreateContext, locked: _Locked, platform: Platform | None
+    ctx: CreateContext, locked: _Locked, platform: Platform | None, venv: Started | None
 ) -> tuple[CreatedEnvironment, list[str]]:
     """The environment installed and compared with the lock's section (a difference is a
-    Failure); on any failure or interrupt, a folder this create began is removed. Returns
-    it, and what the install and the comparison had to say."""
+    Failure); on any failure or interrupt, a folder this create began is removed. ``venv``:
+    the uv making it in the background (:func:`_head_start`). Returns it, and what the
+    install and the comparison had to say."""
     import shutil
     import tempfile
 
@@ -180,7 +193,7 @@ def _install_exactly(
 
     try:
         with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
-            created, told = _install(ctx, locked.section, Path(work), locked.files)
+            created, told = _install(ctx, locked.section, Path(work), locked.files, venv)
         ctx.progress("Checking the environment against the lock")
         installed = snapshot_environment(created.prefix, None, current_platform=platform)
         drift = compare(locked.section, installed)
@@ -287,11 +300,20 @@ def _locked_section(
 
 
 def _install(
-    ctx: CreateContext, section: Snapshot, workdir: Path, files: list[BundledFile] | None
+    ctx: CreateContext,
+    section: Snapshot,
+    workdir: Path,
+    files: list[BundledFile] | None,
+    venv: Started | None,
 ) -> tuple[CreatedEnvironment, list[str]]:
-    """The manager installs the section; from a bundle, offline from its checked files."""
+    """The manager installs the section; from a bundle, offline from its checked files;
+    into the venv uv makes in the background (``venv``, a pip project's)."""
     from npinit import managers
 
+    if venv is not None:
+        from npinit.managers import pip
+
+        return pip.install(ctx, section, workdir, venv), []
     if files is None:
         return managers.module_for(ctx.spec.manager).install(ctx, section, workdir), []
     from npinit.managers import offline
@@ -331,23 +353,6 @@ def reusable_environment(prefix: Path, spec: ProjectSpec) -> bool:
             fix,
         )
     return True
-
-
-def _clear_half_built(project: Path, stale: bool) -> list[str]:
-    """Remove what a killed create left (``stale``: its marker was found, unlocked); say
-    what was removed."""
-    import shutil
-
-    notes: list[str] = []
-    if stale:
-        # a create that was killed (SIGKILL, power loss) left a half-built environment
-        for name in ENV_DIRS:
-            shutil.rmtree(project / name, ignore_errors=True)
-        notes.append("removed the half-built environment an interrupted npinit create left")
-    for name in half_built(project):
-        shutil.rmtree(project / name, ignore_errors=True)
-        notes.append(f"removed {name}, a half-built environment (no interpreter or no metadata)")
-    return notes
 
 
 def _run_project_tests(created: CreatedEnvironment, ctx: CreateContext) -> tuple[bool | None, str]:

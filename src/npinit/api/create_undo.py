@@ -3,7 +3,8 @@ half-done: the environment folder it began (removed, whatever step stopped it: t
 the comparison with the lock, the project's own check), and with ``--update`` every file
 locking wrote (npinit.lock, the manager's lock, the CI files and exports), put back as they
 were in one transaction. An environment that was there before (made by hand, synced again)
-is never removed."""
+is never removed. And what a killed create left (:func:`clear_half_built`): removed by the
+next create."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import shutil
 from pathlib import Path
 from types import TracebackType
 
-from npinit.model import ENV_DIRS
+from npinit.model import ENV_DIRS, Manager, find_interpreter
 
 LARGEST = 50 << 20  # a lock or CI file is far smaller: larger files are not kept aside
 
@@ -119,3 +120,36 @@ def _below(folder: Path) -> list[Path]:
     if not folder.is_dir() or folder.is_symlink():
         return []
     return sorted(folder.rglob("*"))
+
+
+def half_built(project: Path) -> list[str]:
+    """The environment folders of ``project`` that no finished build could have left, even
+    without the marker: a ``.venv`` with no ``pyvenv.cfg`` or no interpreter, a ``.conda``
+    with no ``conda-meta/``."""
+    found = []
+    venv = project / Manager.PIP.env_dir
+    if (
+        venv.is_dir()
+        and not venv.is_symlink()
+        and (not (venv / "pyvenv.cfg").is_file() or find_interpreter(venv) is None)
+    ):
+        found.append(venv.name)
+    conda = project / Manager.CONDA.env_dir
+    if conda.is_dir() and not conda.is_symlink() and not (conda / "conda-meta").is_dir():
+        found.append(conda.name)
+    return found
+
+
+def clear_half_built(project: Path, stale: bool) -> list[str]:
+    """Remove what a killed create left (``stale``: its marker was found, unlocked); say
+    what was removed."""
+    notes: list[str] = []
+    if stale:
+        # a create that was killed (SIGKILL, power loss) left a half-built environment
+        for name in ENV_DIRS:
+            shutil.rmtree(project / name, ignore_errors=True)
+        notes.append("removed the half-built environment an interrupted npinit create left")
+    for name in half_built(project):
+        shutil.rmtree(project / name, ignore_errors=True)
+        notes.append(f"removed {name}, a half-built environment (no interpreter or no metadata)")
+    return notes

@@ -5,7 +5,7 @@ manager, and the registry (:mod:`npinit.managers`) is not needed to use it."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +52,14 @@ def install_hashed(
     workdir: Path,
     uv: str | None,
     find_links: Path | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> str:
     """Install the section's PyPI packages into an existing environment, exactly: every file
     checked against its locked hash, no dependency resolved (uv pip sync, or pip with
     ``--require-hashes --no-deps``). ``find_links``: offline, from that folder only (no
-    index, no configuration). Returns the installer's name."""
+    index, no configuration). ``ready``: called once the requirements are written, before
+    the installer runs (create waits there for the venv uv makes meanwhile). Returns the
+    installer's name."""
     requirements = workdir / "locked-requirements.txt"
     from npinit.record.export import requirements as hashed
 
@@ -65,6 +68,8 @@ def install_hashed(
             tuple(p._replace(requested_url="") for p in section.packages)
         )
     requirements.write_text(hashed(section)[0], "utf-8")  # every locked hash of each package
+    if ready is not None:
+        ready()
     env = {k: v for k, v in ctx.environ.items() if k != "VIRTUAL_ENV"}
     offline: list[str | Path] = []
     if find_links is not None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.managers.common import (
     DEV_PACKAGES,
@@ -25,6 +26,9 @@ from npinit.model import (
 )
 from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from npinit.runner import Started
 
 FILE = "requirements.txt"
 ENV_DIR = Manager.PIP.env_dir
@@ -99,30 +103,73 @@ def lock(
     return sections, {}
 
 
-def install(ctx: CreateContext, section: Snapshot, workdir: Path) -> CreatedEnvironment:
+def start_venv(ctx: CreateContext) -> Started | None:
+    """``uv venv`` of the project's Python at ``.venv``, started now and left running while
+    create reads the lock and writes its export (:func:`install` waits for it). None when
+    :func:`install` makes the venv in its turn instead: no uv (``--no-uv``, none found), a
+    runner of a test's own, an environment there already, no interpreter of the project's
+    Python or a uv that does not start (install says so, after the lock was checked)."""
+    from npinit import runner
+    from npinit.errors import NpinitError
+
+    if ctx.existing or not ctx.use_uv or ctx.run is not runner.run:
+        return None
+    uv = find_uv(ctx)
+    if uv is None:
+        return None
+    try:
+        python = project_python(ctx)
+        ctx.progress(f"Creating .venv (Python {ctx.spec.python})")
+        return runner.start(
+            _uv_venv(ctx, uv, python), cwd=ctx.project, env=ctx.environ, what="uv venv"
+        )
+    except NpinitError:
+        return None
+
+
+def _uv_venv(ctx: CreateContext, uv: str, python: Path) -> list[str | Path]:
+    return [uv, "venv", "--quiet", "--python", python, ctx.project / ENV_DIR]
+
+
+def install(
+    ctx: CreateContext, section: Snapshot, workdir: Path, started: Started | None = None
+) -> CreatedEnvironment:
     """A venv at ``.venv`` with exactly the locked packages, every file hash-checked (an
-    existing venv of the project's Python gets them too, and loses what the lock lacks)."""
+    existing venv of the project's Python gets them too, and loses what the lock lacks).
+    ``started``: the ``uv venv`` :func:`start_venv` began, waited for once the hashed
+    requirements are written."""
     project, venv = ctx.project, ctx.project / ENV_DIR
     venv_python = interpreter_in(venv, ctx.windows)
     uv = find_uv(ctx) if ctx.use_uv else None
     if ctx.existing:
         ctx.progress(f"Installing the lock into the existing .venv (Python {ctx.spec.python})")
-    else:
+    elif started is None:
         python = project_python(ctx)
         ctx.progress(f"Creating .venv (Python {ctx.spec.python})")
         if uv:
-            ctx.run(
-                [uv, "venv", "--quiet", "--python", python, venv],
-                cwd=project,
-                env=ctx.environ,
-                what="uv venv",
-            )
+            ctx.run(_uv_venv(ctx, uv, python), cwd=project, env=ctx.environ, what="uv venv")
         else:
             ctx.run(
                 [python, "-m", "venv", venv], cwd=project, env=ctx.environ, what="python -m venv"
             )
-    tool = install_hashed(ctx, venv_python, section, workdir, uv)
+    tool = install_hashed(ctx, venv_python, section, workdir, uv, ready=_waited(started))
     return CreatedEnvironment(venv, venv_python, tool, activate(ctx.windows))
+
+
+def _waited(started: Started | None) -> Callable[[], None] | None:
+    """What :func:`install_hashed` calls between writing the requirements and installing:
+    wait for the venv uv makes in the background (a fault step first: the export written,
+    the child maybe still running)."""
+    if started is None:
+        return None
+
+    def wait() -> None:
+        from npinit.faults import checkpoint
+
+        checkpoint("create-venv-pending")
+        started.wait()
+
+    return wait
 
 
 def native_lock(
