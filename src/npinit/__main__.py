@@ -11,6 +11,10 @@ def run() -> None:
         text = _prerendered(sys.argv[1])
         if text is not None and _written(text):
             return
+    import atexit
+
+    status: list[int] = []
+    atexit.register(_leave, status)  # the first registered is the last run
     try:
         from npinit.cli import main
     except KeyboardInterrupt:
@@ -19,6 +23,8 @@ def run() -> None:
     try:
         main()
     except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        status.append(code)
         if "rattler" not in sys.modules:
             raise
         # py-rattler 0.28's runtime threads can crash the interpreter while it tears itself
@@ -26,12 +32,30 @@ def run() -> None:
         # and flushed by now, so leave without the teardown
         import os
 
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
         if stop.code is not None and not isinstance(stop.code, int):
             sys.stderr.write(f"{stop.code}\n")
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _leave(status: list[int]) -> None:
+    """The command's exit status, given without the interpreter's teardown (freeing every
+    module and object the command loaded: 14 ms of a 250 ms ``create`` here, measured). It
+    runs after every other atexit handler, once Python joined the threads: the command has
+    written and closed its files, and standard output and error are flushed here. A command
+    that did not end with its status, an error that Python reported after it (its status is
+    1), or a flush that fails (a closed pipe): the exit is Python's, as it was."""
+    if not status or hasattr(sys, "last_value") or hasattr(sys, "last_exc"):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    import os
+
+    os._exit(status[-1])
 
 
 def _prerendered(option: str) -> str | None:
