@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pkgutil
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -219,7 +220,7 @@ def compile(source, *args, **kwargs):
         compiled.append(source)
     return real(source, *args, **kwargs)
 builtins.compile = compile
-sys.argv = ["npinit", "lock", "--from-env"]
+sys.argv = ["npinit", *{args!r}]
 from npinit.__main__ import run
 try:
     run()
@@ -229,12 +230,18 @@ sys.stderr.write("\\nCOMPILED " + repr(compiled))
 """
 
 
-def test_lock_from_env_compiles_nothing(project: str) -> None:
+def _compiles_nothing(args: list[str], cwd: str | Path, **environ: str) -> None:
+    """``npinit ARGS`` run in ``cwd``: exit 0, and no source text compiled."""
     done = subprocess.run(
-        [sys.executable, "-c", COMPILES], capture_output=True, text=True, cwd=project, env=ENV
-    )
+        [sys.executable, "-c", COMPILES.format(args=args)],
+        capture_output=True, text=True, cwd=cwd, env={**ENV, **environ}, timeout=240,
+    )  # fmt: skip
     assert "\nCOMPILED " in done.stderr, done.stderr
     assert done.stderr.rsplit("\nCOMPILED ", 1)[-1] == "[]", done.stderr
+
+
+def test_lock_from_env_compiles_nothing(project: str) -> None:
+    _compiles_nothing(["lock", "--from-env"], project)
 
 
 # ``npinit lock`` of a 3-platform conda project (the benchmark's: Python 3.14, NumPy 2.4.6,
@@ -374,6 +381,15 @@ def served_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
 def test_create_no_check_makes_no_dataclass(served_project: tuple[Path, str]) -> None:
     project, index = served_project
     _hot(["create", "--no-check"], project, UV_INDEX_URL=index)
+    assert (project / ".venv/lib/python3.12/site-packages/tinypkg").is_dir()
+
+
+def test_create_no_check_compiles_nothing(served_project: tuple[Path, str]) -> None:
+    """A new .venv (api/create's CreateResult and _Locked, record/verify's classes and the
+    release table's, on create's path, are made from real annotations)."""
+    project, index = served_project
+    shutil.rmtree(project / ".venv", ignore_errors=True)
+    _compiles_nothing(["create", "--no-check"], project, UV_INDEX_URL=index)
     assert (project / ".venv/lib/python3.12/site-packages/tinypkg").is_dir()
 
 

@@ -1,7 +1,7 @@
 """``npinit create``: install exactly this machine's section of the project's lock with its
 manager, check it against the lock, run the project's own check in it."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 from collections.abc import Callable
 from pathlib import Path
@@ -20,11 +20,11 @@ from npinit.model import (
 )
 from npinit.record.changes import LockChanges
 from npinit.record.environment import snapshot_environment
+from npinit.record.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from npinit.jail import BuildLock
     from npinit.record.bundle_files import BundledFile
-    from npinit.record.snapshot import Snapshot
     from npinit.runner import Runner, Started
 
 INCOMPLETE = ".npinit-create-incomplete"
@@ -69,7 +69,7 @@ def create_environment(
     *,
     machine: Machine,
     progress: Callable[[str], None] | None = None,
-    run: Runner | None = None,
+    run: "Runner | None" = None,
     channel_alias: str | None = None,
     use_uv: bool = True,
     check: bool = True,
@@ -131,12 +131,12 @@ class _Locked(NamedTuple):
     path: Path
     section: Snapshot
     changes: LockChanges | None
-    files: list[BundledFile] | None
+    files: list["BundledFile"] | None
 
 
 def _head_start(
-    ctx: CreateContext, undo: CreateUndo, marker: BuildLock, *, update: bool, bundle: Path | None
-) -> tuple[bool, Started | None]:
+    ctx: CreateContext, undo: CreateUndo, marker: "BuildLock", *, update: bool, bundle: Path | None
+) -> "tuple[bool, Started | None]":
     """Whether the environment is begun before the lock is read (a new ``.venv`` of a pip
     project, a lock there to install as it is: nothing to lock first, no bundle): then the
     undo and the marker say it builds, and ``uv venv`` runs in the background while the lock
@@ -179,7 +179,7 @@ def _environment_folder(project: Path, spec: ProjectSpec) -> bool:
 
 
 def _install_exactly(
-    ctx: CreateContext, locked: _Locked, platform: Platform | None, venv: Started | None
+    ctx: CreateContext, locked: _Locked, platform: Platform | None, venv: "Started | None"
 ) -> tuple[CreatedEnvironment, list[str]]:
     """The environment installed and compared with the lock's section (a difference is a
     Failure); on any failure or interrupt, a folder this create began is removed. ``venv``:
@@ -303,8 +303,8 @@ def _install(
     ctx: CreateContext,
     section: Snapshot,
     workdir: Path,
-    files: list[BundledFile] | None,
-    venv: Started | None,
+    files: list["BundledFile"] | None,
+    venv: "Started | None",
 ) -> tuple[CreatedEnvironment, list[str]]:
     """The manager installs the section; from a bundle, offline from its checked files;
     into the venv uv makes in the background (``venv``, a pip project's)."""

@@ -5,7 +5,7 @@ The data file ``numpy_releases.json`` is generated from PyPI's simple index
 index with :func:`parse_simple_index`, so both paths agree on what a release supports.
 """
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 import json
 import os

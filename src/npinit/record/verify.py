@@ -1,7 +1,7 @@
 """Compare an installed environment with a lock: what was added, removed or changed, and
 whether the BLAS switched (which changes numerical results without changing any pin)."""
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 from typing import Any, NamedTuple
 
