@@ -11,7 +11,8 @@ from typing import Any
 
 _HEADER = re.compile(r"^\[(\[?)(inputs|platforms\.([a-z0-9-]+)\.(environment|blas|packages))\]?\]$")
 _VALUE = re.compile(r'^([a-z0-9_-]+) = (?:"([^"\\]*)"|(\d+)|\[((?:"[^"\\]*"(?:, )?)*)\])$')
-_FILE = re.compile(r'^    \{ url = "([^"\\]*)", sha256 = "([^"\\]*)"(?:, blas = "([^"\\]*)")? \},$')
+# a PyPI file's line (compiled by re's cache at the first files block: a lock of no files skips it)
+_FILE = r'^    \{ url = "([^"\\]*)", sha256 = "([^"\\]*)"(?:, blas = "([^"\\]*)")? \},$'
 _NUMBERS = {"build_number"}
 _LISTS = {"tags", "hashes", "requirements", "depends"}
 
@@ -34,7 +35,7 @@ def scan(text: str) -> tuple[str, Tables, Rows] | None:
     inputs = False  # [inputs] holds any names, each text or a list (the schema checks them)
     for line in lines[4 + start :]:
         if files is not None:
-            found = _FILE.match(line)
+            found = re.match(_FILE, line)
             if found:
                 url, sha256, blas = found.groups()
                 files.append({"url": url, "sha256": sha256, **({"blas": blas} if blas else {})})
