@@ -8,7 +8,6 @@ next create."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from types import TracebackType
 
@@ -42,7 +41,7 @@ class CreateUndo:
         if error is None:
             return
         if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            _remove(self.folder)
         put_back = self._put_back()
         if not put_back or not isinstance(error, Exception):  # an interrupt stays one
             return
@@ -147,9 +146,17 @@ def clear_half_built(project: Path, stale: bool) -> list[str]:
     if stale:
         # a create that was killed (SIGKILL, power loss) left a half-built environment
         for name in ENV_DIRS:
-            shutil.rmtree(project / name, ignore_errors=True)
+            _remove(project / name)
         notes.append("removed the half-built environment an interrupted npinit create left")
     for name in half_built(project):
-        shutil.rmtree(project / name, ignore_errors=True)
+        _remove(project / name)
         notes.append(f"removed {name}, a half-built environment (no interpreter or no metadata)")
     return notes
+
+
+def _remove(folder: Path) -> None:
+    """``folder`` and all it holds, gone (shutil is loaded only when something is removed:
+    create begins uv venv sooner without it)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)

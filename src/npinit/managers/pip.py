@@ -140,7 +140,10 @@ def install(
     requirements are written."""
     project, venv = ctx.project, ctx.project / ENV_DIR
     venv_python = interpreter_in(venv, ctx.windows)
-    uv = find_uv(ctx) if ctx.use_uv else None
+    if started is not None:
+        uv: str | None = started.args[0]  # the uv that makes the venv installs into it
+    else:
+        uv = find_uv(ctx) if ctx.use_uv else None
     if ctx.existing:
         ctx.progress(f"Installing the lock into the existing .venv (Python {ctx.spec.python})")
     elif started is None:
