@@ -158,6 +158,7 @@ ALSO_NOT = {
         "tomllib",
         "subprocess",
         "packaging",  # its versions are plain: lockfile.PLAIN_VERSION
+        "npinit.knowledge.blas",  # the matrix: reading a BLAS needs only blas_families
         "npinit.managers",
         "npinit.knowledge.releases",
         *WITHOUT_CLICK,

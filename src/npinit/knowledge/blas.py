@@ -11,6 +11,9 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from npinit.errors import InvalidInput
+from npinit.knowledge.blas_families import FAMILIES as FAMILIES
+from npinit.knowledge.blas_families import family_of as family_of
+from npinit.knowledge.blas_families import variant_from_build as variant_from_build
 from npinit.model import Blas, BlasChoice, Channel, Platform
 
 if TYPE_CHECKING:  # the release table is big: read it only where a release is chosen
@@ -95,27 +98,6 @@ def request_as_solved(
             *(f"{p.value}={v}" for p, v in sorted(every.items(), key=lambda i: i[0].value)),
         ]
     )
-
-
-# the one detector of a BLAS family in a build string, a library file name, a show_config
-# name or a threadpoolctl internal_api; the generated tests/test_environment.py keeps a copy
-# of it (it runs without npinit), and a test holds the two in agreement
-FAMILIES = ("newaccelerate", "accelerate", "openblas", "netlib", "blis", "nvpl", "mkl", "flexiblas")
-
-
-def family_of(text: str) -> str:
-    """The BLAS family ``text`` names (``20_linux64_openblas``, ``libscipy_openblas64_.so``,
-    ``scipy-openblas``, ``mkl_rt``, ``accelerate``), or ``unknown``."""
-    lowered = text.lower()
-    for name in FAMILIES:
-        if name in lowered:
-            return "accelerate" if name == "newaccelerate" else name
-    return "unknown"
-
-
-def variant_from_build(build: str) -> str:
-    """The BLAS variant a conda ``libblas``/``blas`` build string selects, or ``unknown``."""
-    return family_of(build)
 
 
 def choose_blas(

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from npinit.errors import InvalidInput
-from npinit.knowledge.blas import family_of, variant_from_build
+from npinit.knowledge.blas_families import family_of, variant_from_build
 from npinit.model import EnvKind, Platform, Source
 from npinit.reading import parse_bounded, read_regular, read_text
 from npinit.record.package import Package as Package
