@@ -4,7 +4,6 @@ reads); interpreters are asked through the runner, which a test can replace."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from npinit.errors import Failure, ToolMissing
@@ -33,6 +32,8 @@ def find_python(
     free = version.endswith("t")
     minor = version.removesuffix("t")
     if windows:
+        import shutil
+
         launcher = shutil.which("py", path=path)
         if launcher:
             said = _ask(run, [launcher, f"-{version}", "-c", "import sys; print(sys.executable)"])
@@ -52,6 +53,8 @@ def find_python(
         ]
         if found:
             return max(found, key=key) / "bin" / "python3"
+    import shutil  # to search PATH only: pyenv's interpreters are found without it
+
     names = (f"python{version}",) if free else (f"python{version}", "python3", "python")
     for name in names:
         exe = shutil.which(name, path=path)

@@ -394,6 +394,50 @@ def test_create_no_check_compiles_nothing(served_project: tuple[Path, str]) -> N
     assert (project / ".venv/lib/python3.12/site-packages/tinypkg").is_dir()
 
 
+# what create loads only once ``uv venv`` runs in the background (api/create._head_start):
+# the lock's reading and checks, the export's temporary folder, the comparison with the lock
+AFTER_UV_VENV = [
+    "shutil",
+    "tempfile",
+    "npinit.api.reproduce",
+    "npinit.record.lockscan",
+    "npinit.record.verify",
+    "npinit.record.export",
+]
+STARTED = """
+import sys
+from npinit import runner
+real, loaded = runner.start, []
+def start(cmd, **kwargs):
+    loaded.append(sorted(m for m in {unwanted!r} if m in sys.modules))
+    return real(cmd, **kwargs)
+runner.start = start
+sys.argv = ["npinit", "create", "--no-check"]
+from npinit.__main__ import run
+try:
+    run()
+except SystemExit as stop:
+    assert not stop.code, stop.code
+sys.stderr.write("\\nAT THE START " + repr(loaded))
+"""
+
+
+def test_create_begins_uv_venv_before_it_loads_the_rest(
+    served_project: tuple[Path, str],
+) -> None:
+    """``uv venv`` starts (once) before create loads :data:`AFTER_UV_VENV`: their imports run
+    while uv makes the venv."""
+    project, index = served_project
+    shutil.rmtree(project / ".venv", ignore_errors=True)
+    done = subprocess.run(
+        [sys.executable, "-c", STARTED.format(unwanted=AFTER_UV_VENV)],
+        capture_output=True, text=True, cwd=project, env={**ENV, "UV_INDEX_URL": index},
+        timeout=240,
+    )  # fmt: skip
+    assert "\nAT THE START " in done.stderr, done.stderr
+    assert done.stderr.rsplit("\nAT THE START ", 1)[-1] == "[[]]", done.stderr
+
+
 def test_a_conda_lock_makes_no_dataclass_of_npinit(tmp_path: Path, forge_alias: str) -> None:
     pytest.importorskip("rattler")
     args = ["new", "cp", "--manager", "conda", "--python", "3.14", "--numpy", "2.4.6"]
