@@ -39,19 +39,50 @@ def test_each_compiled_validator_equals_a_fresh_compile(name: str) -> None:
     assert _shipped(name) == schemas.compiled_source(name), FIX
 
 
-def test_the_compiled_validator_decides_as_fastjsonschema_does() -> None:
+def _spoiled(where: str) -> Any:
+    """The lock npinit writes (as data), with one value inside a list or a named table made
+    wrong: each names its field by an item's number or a key (the compiled validator makes
+    those names with f-strings, fastjsonschema's own compile with ``str.format``)."""
+    import tomllib
+
+    from tests.unit.test_lock_validation import lock_text
+
+    data = tomllib.loads(lock_text())
+    packages = data["platforms"]["linux-64"]["packages"]
+    if where == "sha256":
+        packages[1]["sha256"] = "A" * 64
+    elif where == "depends":
+        packages[0]["depends"] = ["python >=3.10", "libgcc\n>=14"]
+    elif where == "tags":
+        packages[1]["tags"] = ["cp314-cp314-manylinux_2_28_x86_64", "cp314"]
+    elif where == "hashes":
+        packages[1]["hashes"] = [packages[1]["hashes"][0], "md5:00"]
+    elif where == "files":
+        packages[1]["files"] = [{"url": "https://x/a.whl", "sha256": "0" * 64, "blas": "Open"}]
+    elif where == "inputs list":
+        data["inputs"]["extra"] = ["one", "two\x07"]
+    elif where == "inputs text":
+        data["inputs"]["extra"] = "tab\there"
+    elif where == "platform":
+        data["platforms"]["linux-64"]["environment"]["platform"] = "Linux"
+    return data
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["sha256", "depends", "tags", "hashes", "files", "inputs list", "inputs text", "platform"],
+)
+def test_the_compiled_validator_decides_as_fastjsonschema_does(where: str) -> None:
     """The shipped lock validator and fastjsonschema's own compile of the schema accept the
-    lock npinit writes, and refuse it with a bad hash by the same rule at the same field
-    (the class npinit catches)."""
-    import copy
+    lock npinit writes, and refuse it with a value made wrong by the same rule at the same
+    field, in the same words (the class npinit catches)."""
     import tomllib
 
     from npinit.schemas.errors import JsonSchemaValueException
     from tests.unit.test_lock_validation import lock_text
 
     good = tomllib.loads(lock_text())
-    bad = copy.deepcopy(good)
-    bad["platforms"]["linux-64"]["packages"][1]["sha256"] = "A" * 64
+    bad = _spoiled(where)
     runtime = fastjsonschema.compile(schemas.load(schemas.LOCK))
     compiled = schemas._validator(schemas.LOCK)
     refusals = []
@@ -61,9 +92,9 @@ def test_the_compiled_validator_decides_as_fastjsonschema_does() -> None:
         with pytest.raises(kind) as refused:
             validator(bad)
         error: Any = refused.value
-        refusals.append((error.rule, error.path, error.message))
+        refusals.append((error.rule, error.path, error.message, error.name))
     assert refusals[0] == refusals[1]
-    assert refusals[0][1][-1] == "sha256"
+    assert refusals[0][0] == ("anyOf" if where.startswith("inputs") else "pattern")
 
 
 def _verdict(validator: Any, data: Any) -> tuple[str, str] | None:

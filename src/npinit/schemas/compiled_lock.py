@@ -84,7 +84,7 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
                     for data__platforms_key in data__platforms_keys:
                         if data__platforms_key not in []:
                             data__platforms_value = data__platforms.get(data__platforms_key)
-                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_section(data__platforms_value, custom_formats, (name_prefix or "data") + ".platforms.{data__platforms_key}".format(**locals()))
+                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_section(data__platforms_value, custom_formats, (name_prefix or "data") + f".platforms.{data__platforms_key}")
                     data__platforms_len = len(data__platforms)
                     if data__platforms_len != 0:
                         data__platforms_property_names = True
@@ -130,7 +130,7 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
-            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_package(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_package(data_item, custom_formats, (name_prefix or "data") + f"[{data_x}]")
     return data
 
 def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_package(data, custom_formats={}, name_prefix=None):
@@ -217,10 +217,10 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
                 data__tags_len = len(data__tags)
                 for data__tags_x, data__tags_item in enumerate(data__tags):
                     if not isinstance(data__tags_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tags[{data__tags_x}]".format(**locals()) + " must be string", value=data__tags_item, name="" + (name_prefix or "data") + ".tags[{data__tags_x}]".format(**locals()) + "", definition={'type': 'string', 'pattern': '^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$'}, rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".tags[{data__tags_x}]" + " must be string", value=data__tags_item, name="" + (name_prefix or "data") + f".tags[{data__tags_x}]" + "", definition={'type': 'string', 'pattern': '^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$'}, rule='type')
                     if isinstance(data__tags_item, str):
                         if not REGEX_PATTERNS['^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$'].search(data__tags_item):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".tags[{data__tags_x}]".format(**locals()) + " must match pattern ^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$", value=data__tags_item, name="" + (name_prefix or "data") + ".tags[{data__tags_x}]".format(**locals()) + "", definition={'type': 'string', 'pattern': '^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$'}, rule='pattern')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".tags[{data__tags_x}]" + " must match pattern ^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$", value=data__tags_item, name="" + (name_prefix or "data") + f".tags[{data__tags_x}]" + "", definition={'type': 'string', 'pattern': '^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$'}, rule='pattern')
         if "requested_url" in data_keys:
             data_keys.remove("requested_url")
             data__requestedurl = data["requested_url"]
@@ -240,10 +240,10 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
                 data__hashes_len = len(data__hashes)
                 for data__hashes_x, data__hashes_item in enumerate(data__hashes):
                     if not isinstance(data__hashes_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".hashes[{data__hashes_x}]".format(**locals()) + " must be string", value=data__hashes_item, name="" + (name_prefix or "data") + ".hashes[{data__hashes_x}]".format(**locals()) + "", definition={'type': 'string', 'pattern': '^sha256:[0-9a-f]{64}$'}, rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".hashes[{data__hashes_x}]" + " must be string", value=data__hashes_item, name="" + (name_prefix or "data") + f".hashes[{data__hashes_x}]" + "", definition={'type': 'string', 'pattern': '^sha256:[0-9a-f]{64}$'}, rule='type')
                     if isinstance(data__hashes_item, str):
                         if not REGEX_PATTERNS['^sha256:[0-9a-f]{64}$'].search(data__hashes_item):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".hashes[{data__hashes_x}]".format(**locals()) + " must match pattern ^sha256:[0-9a-f]{64}$", value=data__hashes_item, name="" + (name_prefix or "data") + ".hashes[{data__hashes_x}]".format(**locals()) + "", definition={'type': 'string', 'pattern': '^sha256:[0-9a-f]{64}$'}, rule='pattern')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".hashes[{data__hashes_x}]" + " must match pattern ^sha256:[0-9a-f]{64}$", value=data__hashes_item, name="" + (name_prefix or "data") + f".hashes[{data__hashes_x}]" + "", definition={'type': 'string', 'pattern': '^sha256:[0-9a-f]{64}$'}, rule='pattern')
         if "files" in data_keys:
             data_keys.remove("files")
             data__files = data["files"]
@@ -254,31 +254,31 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
                 data__files_len = len(data__files)
                 for data__files_x, data__files_item in enumerate(data__files):
                     if not isinstance(data__files_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".files[{data__files_x}]".format(**locals()) + " must be object", value=data__files_item, name="" + (name_prefix or "data") + ".files[{data__files_x}]".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['url', 'sha256'], 'properties': {'url': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'}, 'blas': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}, rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".files[{data__files_x}]" + " must be object", value=data__files_item, name="" + (name_prefix or "data") + f".files[{data__files_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['url', 'sha256'], 'properties': {'url': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'}, 'blas': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}, rule='type')
                     data__files_item_is_dict = isinstance(data__files_item, dict)
                     if data__files_item_is_dict:
                         data__files_item__missing_keys = set(['url', 'sha256']) - data__files_item.keys()
                         if data__files_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".files[{data__files_x}]".format(**locals()) + " must contain " + (str(sorted(data__files_item__missing_keys)) + " properties"), value=data__files_item, name="" + (name_prefix or "data") + ".files[{data__files_x}]".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['url', 'sha256'], 'properties': {'url': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'}, 'blas': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}, rule='required')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".files[{data__files_x}]" + " must contain " + (str(sorted(data__files_item__missing_keys)) + " properties"), value=data__files_item, name="" + (name_prefix or "data") + f".files[{data__files_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['url', 'sha256'], 'properties': {'url': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'}, 'blas': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}, rule='required')
                         data__files_item_keys = set(data__files_item.keys())
                         if "url" in data__files_item_keys:
                             data__files_item_keys.remove("url")
                             data__files_item__url = data__files_item["url"]
-                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_token(data__files_item__url, custom_formats, (name_prefix or "data") + ".files[{data__files_x}].url".format(**locals()))
+                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_token(data__files_item__url, custom_formats, (name_prefix or "data") + f".files[{data__files_x}].url")
                         if "sha256" in data__files_item_keys:
                             data__files_item_keys.remove("sha256")
                             data__files_item__sha256 = data__files_item["sha256"]
-                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_sha256(data__files_item__sha256, custom_formats, (name_prefix or "data") + ".files[{data__files_x}].sha256".format(**locals()))
+                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_sha256(data__files_item__sha256, custom_formats, (name_prefix or "data") + f".files[{data__files_x}].sha256")
                         if "blas" in data__files_item_keys:
                             data__files_item_keys.remove("blas")
                             data__files_item__blas = data__files_item["blas"]
                             if not isinstance(data__files_item__blas, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".files[{data__files_x}].blas".format(**locals()) + " must be string", value=data__files_item__blas, name="" + (name_prefix or "data") + ".files[{data__files_x}].blas".format(**locals()) + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".files[{data__files_x}].blas" + " must be string", value=data__files_item__blas, name="" + (name_prefix or "data") + f".files[{data__files_x}].blas" + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='type')
                             if isinstance(data__files_item__blas, str):
                                 if not REGEX_PATTERNS['^[a-z0-9_-]+$'].search(data__files_item__blas):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".files[{data__files_x}].blas".format(**locals()) + " must match pattern ^[a-z0-9_-]+$", value=data__files_item__blas, name="" + (name_prefix or "data") + ".files[{data__files_x}].blas".format(**locals()) + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='pattern')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".files[{data__files_x}].blas" + " must match pattern ^[a-z0-9_-]+$", value=data__files_item__blas, name="" + (name_prefix or "data") + f".files[{data__files_x}].blas" + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='pattern')
                         if data__files_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".files[{data__files_x}]".format(**locals()) + " must not contain "+str(data__files_item_keys)+" properties", value=data__files_item, name="" + (name_prefix or "data") + ".files[{data__files_x}]".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['url', 'sha256'], 'properties': {'url': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'}, 'blas': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}, rule='additionalProperties')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".files[{data__files_x}]" + " must not contain "+str(data__files_item_keys)+" properties", value=data__files_item, name="" + (name_prefix or "data") + f".files[{data__files_x}]" + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['url', 'sha256'], 'properties': {'url': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'}, 'blas': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}, rule='additionalProperties')
         if "depends" in data_keys:
             data_keys.remove("depends")
             data__depends = data["depends"]
@@ -288,7 +288,7 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
             if data__depends_is_list:
                 data__depends_len = len(data__depends)
                 for data__depends_x, data__depends_item in enumerate(data__depends):
-                    validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_text(data__depends_item, custom_formats, (name_prefix or "data") + ".depends[{data__depends_x}]".format(**locals()))
+                    validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_text(data__depends_item, custom_formats, (name_prefix or "data") + f".depends[{data__depends_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['name', 'source'], 'if': {'not': {'properties': {'origin': {'const': 'editable'}}, 'required': ['origin']}}, 'then': {'required': ['version']}, 'properties': {'name': {'description': 'A PEP 508 or conda package name.', 'type': 'string', 'pattern': '^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9])?$'}, 'version': {'description': 'A PEP 440 (pypi) or conda version.', 'type': 'string', 'pattern': '^[A-Za-z0-9_.+!-]+$'}, 'source': {'enum': ['conda', 'pypi']}, 'build': {'type': 'string', 'pattern': '^[A-Za-z0-9_.+]*$'}, 'build_number': {'type': 'integer', 'minimum': 0}, 'channel': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'subdir': {'type': 'string', 'pattern': '^[a-z0-9_-]*$'}, 'url': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'md5': {'type': 'string', 'pattern': '^[0-9a-f]{32}$'}, 'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'}, 'installer': {'description': 'Any text on one line: no newline, no control character.', 'type': 'string', 'pattern': '^[^\\u0000-\\u001f\\u007f]*$'}, 'tags': {'type': 'array', 'items': {'type': 'string', 'pattern': '^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$'}}, 'requested_url': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'origin': {'enum': ['', 'editable', 'local']}, 'hashes': {'type': 'array', 'items': {'type': 'string', 'pattern': '^sha256:[0-9a-f]{64}$'}}, 'files': {'description': 'Every file of a PyPI package its platform may install (the sha256 of each is in hashes); blas: the BLAS a numpy wheel carries.', 'type': 'array', 'items': {'type': 'object', 'additionalProperties': False, 'required': ['url', 'sha256'], 'properties': {'url': {'description': 'Text without spaces: a URL, a channel, a path-free name.', 'type': 'string', 'pattern': '^[^\\u0000-\\u0020\\u007f]*$'}, 'sha256': {'type': 'string', 'pattern': '^[0-9a-f]{64}$'}, 'blas': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}}, 'depends': {'description': "A conda record's depends (match specs), as its channel lists them.", 'type': 'array', 'items': {'description': 'Any text on one line: no newline, no control character.', 'type': 'string', 'pattern': '^[^\\u0000-\\u001f\\u007f]*$'}}}}, rule='additionalProperties')
     try:
@@ -472,29 +472,29 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
             if data__requirements_is_list:
                 data__requirements_len = len(data__requirements)
                 for data__requirements_x, data__requirements_item in enumerate(data__requirements):
-                    validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_text(data__requirements_item, custom_formats, (name_prefix or "data") + ".requirements[{data__requirements_x}]".format(**locals()))
+                    validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_text(data__requirements_item, custom_formats, (name_prefix or "data") + f".requirements[{data__requirements_x}]")
         for data_key in data_keys:
             if data_key not in ['manager', 'python', 'numpy', 'blas', 'requirements']:
                 data_value = data.get(data_key)
                 data_value_any_of_count1 = 0
                 if not data_value_any_of_count1:
                     try:
-                        validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_text(data_value, custom_formats, (name_prefix or "data") + ".{data_key}".format(**locals()))
+                        validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_text(data_value, custom_formats, (name_prefix or "data") + f".{data_key}")
                         data_value_any_of_count1 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                 if not data_value_any_of_count1:
                     try:
                         if not isinstance(data_value, (list, tuple)):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be array", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'array', 'items': {'description': 'Any text on one line: no newline, no control character.', 'type': 'string', 'pattern': '^[^\\u0000-\\u001f\\u007f]*$'}}, rule='type')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".{data_key}" + " must be array", value=data_value, name="" + (name_prefix or "data") + f".{data_key}" + "", definition={'type': 'array', 'items': {'description': 'Any text on one line: no newline, no control character.', 'type': 'string', 'pattern': '^[^\\u0000-\\u001f\\u007f]*$'}}, rule='type')
                         data_value_is_list = isinstance(data_value, (list, tuple))
                         if data_value_is_list:
                             data_value_len = len(data_value)
                             for data_value_x, data_value_item in enumerate(data_value):
-                                validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_text(data_value_item, custom_formats, (name_prefix or "data") + ".{data_key}[{data_value_x}]".format(**locals()))
+                                validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_lock_schema_json__definitions_text(data_value_item, custom_formats, (name_prefix or "data") + f".{data_key}[{data_value_x}]")
                         data_value_any_of_count1 += 1
                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                 if not data_value_any_of_count1:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " cannot be validated by any definition", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'anyOf': [{'description': 'Any text on one line: no newline, no control character.', 'type': 'string', 'pattern': '^[^\\u0000-\\u001f\\u007f]*$'}, {'type': 'array', 'items': {'description': 'Any text on one line: no newline, no control character.', 'type': 'string', 'pattern': '^[^\\u0000-\\u001f\\u007f]*$'}}]}, rule='anyOf')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".{data_key}" + " cannot be validated by any definition", value=data_value, name="" + (name_prefix or "data") + f".{data_key}" + "", definition={'anyOf': [{'description': 'Any text on one line: no newline, no control character.', 'type': 'string', 'pattern': '^[^\\u0000-\\u001f\\u007f]*$'}, {'type': 'array', 'items': {'description': 'Any text on one line: no newline, no control character.', 'type': 'string', 'pattern': '^[^\\u0000-\\u001f\\u007f]*$'}}]}, rule='anyOf')
         data_len = len(data)
         if data_len != 0:
             data_property_names = True

@@ -76,7 +76,7 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
                     if data__project__platforms_is_list:
                         data__project__platforms_len = len(data__project__platforms)
                         for data__project__platforms_x, data__project__platforms_item in enumerate(data__project__platforms):
-                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_toml_schema_json__definitions_platform(data__project__platforms_item, custom_formats, (name_prefix or "data") + ".project.platforms[{data__project__platforms_x}]".format(**locals()))
+                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_toml_schema_json__definitions_platform(data__project__platforms_item, custom_formats, (name_prefix or "data") + f".project.platforms[{data__project__platforms_x}]")
                 if "with" in data__project_keys:
                     data__project_keys.remove("with")
                     data__project__with = data__project["with"]
@@ -86,7 +86,7 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
                     if data__project__with_is_list:
                         data__project__with_len = len(data__project__with)
                         for data__project__with_x, data__project__with_item in enumerate(data__project__with):
-                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_toml_schema_json__definitions_text(data__project__with_item, custom_formats, (name_prefix or "data") + ".project.with[{data__project__with_x}]".format(**locals()))
+                            validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_toml_schema_json__definitions_text(data__project__with_item, custom_formats, (name_prefix or "data") + f".project.with[{data__project__with_x}]")
                 if "ci" in data__project_keys:
                     data__project_keys.remove("ci")
                     data__project__ci = data__project["ci"]
@@ -115,7 +115,7 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
                 for data__project_key in data__project_keys:
                     if data__project_key not in ['name', 'package', 'manager', 'python', 'numpy', 'blas', 'channel', 'platforms', 'with', 'ci', 'threads', 'file', 'description', 'author']:
                         data__project_value = data__project.get(data__project_key)
-                        validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_toml_schema_json__definitions_plain(data__project_value, custom_formats, (name_prefix or "data") + ".project.{data__project_key}".format(**locals()))
+                        validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_toml_schema_json__definitions_plain(data__project_value, custom_formats, (name_prefix or "data") + f".project.{data__project_key}")
         if "blas" in data_keys:
             data_keys.remove("blas")
             data__blas = data["blas"]
@@ -128,7 +128,7 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
                     if data__blas_key not in []:
                         data__blas_value = data__blas.get(data__blas_key)
                         if not isinstance(data__blas_value, (dict)):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".blas.{data__blas_key}".format(**locals()) + " must be object", value=data__blas_value, name="" + (name_prefix or "data") + ".blas.{data__blas_key}".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'properties': {'variant': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, 'acceptable': {'type': 'array', 'items': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}}, rule='type')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".blas.{data__blas_key}" + " must be object", value=data__blas_value, name="" + (name_prefix or "data") + f".blas.{data__blas_key}" + "", definition={'type': 'object', 'additionalProperties': False, 'properties': {'variant': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, 'acceptable': {'type': 'array', 'items': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}}, rule='type')
                         data__blas_value_is_dict = isinstance(data__blas_value, dict)
                         if data__blas_value_is_dict:
                             data__blas_value_keys = set(data__blas_value.keys())
@@ -136,26 +136,26 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
                                 data__blas_value_keys.remove("variant")
                                 data__blas_value__variant = data__blas_value["variant"]
                                 if not isinstance(data__blas_value__variant, (str)):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".blas.{data__blas_key}.variant".format(**locals()) + " must be string", value=data__blas_value__variant, name="" + (name_prefix or "data") + ".blas.{data__blas_key}.variant".format(**locals()) + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='type')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".blas.{data__blas_key}.variant" + " must be string", value=data__blas_value__variant, name="" + (name_prefix or "data") + f".blas.{data__blas_key}.variant" + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='type')
                                 if isinstance(data__blas_value__variant, str):
                                     if not REGEX_PATTERNS['^[a-z0-9_-]+$'].search(data__blas_value__variant):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".blas.{data__blas_key}.variant".format(**locals()) + " must match pattern ^[a-z0-9_-]+$", value=data__blas_value__variant, name="" + (name_prefix or "data") + ".blas.{data__blas_key}.variant".format(**locals()) + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='pattern')
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".blas.{data__blas_key}.variant" + " must match pattern ^[a-z0-9_-]+$", value=data__blas_value__variant, name="" + (name_prefix or "data") + f".blas.{data__blas_key}.variant" + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='pattern')
                             if "acceptable" in data__blas_value_keys:
                                 data__blas_value_keys.remove("acceptable")
                                 data__blas_value__acceptable = data__blas_value["acceptable"]
                                 if not isinstance(data__blas_value__acceptable, (list, tuple)):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".blas.{data__blas_key}.acceptable".format(**locals()) + " must be array", value=data__blas_value__acceptable, name="" + (name_prefix or "data") + ".blas.{data__blas_key}.acceptable".format(**locals()) + "", definition={'type': 'array', 'items': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}, rule='type')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".blas.{data__blas_key}.acceptable" + " must be array", value=data__blas_value__acceptable, name="" + (name_prefix or "data") + f".blas.{data__blas_key}.acceptable" + "", definition={'type': 'array', 'items': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}, rule='type')
                                 data__blas_value__acceptable_is_list = isinstance(data__blas_value__acceptable, (list, tuple))
                                 if data__blas_value__acceptable_is_list:
                                     data__blas_value__acceptable_len = len(data__blas_value__acceptable)
                                     for data__blas_value__acceptable_x, data__blas_value__acceptable_item in enumerate(data__blas_value__acceptable):
                                         if not isinstance(data__blas_value__acceptable_item, (str)):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".blas.{data__blas_key}.acceptable[{data__blas_value__acceptable_x}]".format(**locals()) + " must be string", value=data__blas_value__acceptable_item, name="" + (name_prefix or "data") + ".blas.{data__blas_key}.acceptable[{data__blas_value__acceptable_x}]".format(**locals()) + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='type')
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".blas.{data__blas_key}.acceptable[{data__blas_value__acceptable_x}]" + " must be string", value=data__blas_value__acceptable_item, name="" + (name_prefix or "data") + f".blas.{data__blas_key}.acceptable[{data__blas_value__acceptable_x}]" + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='type')
                                         if isinstance(data__blas_value__acceptable_item, str):
                                             if not REGEX_PATTERNS['^[a-z0-9_-]+$'].search(data__blas_value__acceptable_item):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".blas.{data__blas_key}.acceptable[{data__blas_value__acceptable_x}]".format(**locals()) + " must match pattern ^[a-z0-9_-]+$", value=data__blas_value__acceptable_item, name="" + (name_prefix or "data") + ".blas.{data__blas_key}.acceptable[{data__blas_value__acceptable_x}]".format(**locals()) + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='pattern')
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".blas.{data__blas_key}.acceptable[{data__blas_value__acceptable_x}]" + " must match pattern ^[a-z0-9_-]+$", value=data__blas_value__acceptable_item, name="" + (name_prefix or "data") + f".blas.{data__blas_key}.acceptable[{data__blas_value__acceptable_x}]" + "", definition={'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, rule='pattern')
                             if data__blas_value_keys:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".blas.{data__blas_key}".format(**locals()) + " must not contain "+str(data__blas_value_keys)+" properties", value=data__blas_value, name="" + (name_prefix or "data") + ".blas.{data__blas_key}".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'properties': {'variant': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, 'acceptable': {'type': 'array', 'items': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}}, rule='additionalProperties')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".blas.{data__blas_key}" + " must not contain "+str(data__blas_value_keys)+" properties", value=data__blas_value, name="" + (name_prefix or "data") + f".blas.{data__blas_key}" + "", definition={'type': 'object', 'additionalProperties': False, 'properties': {'variant': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}, 'acceptable': {'type': 'array', 'items': {'type': 'string', 'pattern': '^[a-z0-9_-]+$'}}}}, rule='additionalProperties')
                 data__blas_len = len(data__blas)
                 if data__blas_len != 0:
                     data__blas_property_names = True
@@ -189,7 +189,7 @@ def validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_sch
             if data_is_list:
                 data_len = len(data)
                 for data_x, data_item in enumerate(data):
-                    validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_toml_schema_json__definitions_text(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+                    validate_https___raw_githubusercontent_com_npinit_npinit_main_src_npinit_schemas_npinit_toml_schema_json__definitions_text(data_item, custom_formats, (name_prefix or "data") + f"[{data_x}]")
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
