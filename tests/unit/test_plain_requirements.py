@@ -60,3 +60,22 @@ def test_met_without_packaging_only_where_packaging_finds_it_met(
     taken = ("numpy==2.4.6", "NumPy==2.4.6", "numpy", "Py_Test", "py.test", "threadpoolctl==3.6.0")
     expected = line in taken  # and packaging reads the rest: a range, a marker, 2.4 == 2.4.0
     assert crosscheck.plainly_met(line, _lock({"linux-64": SECTIONS[0]})) is expected
+
+
+@pytest.mark.timeout(60)
+def test_an_option_line_is_passed_over_without_loading_packaging() -> None:
+    """``--index-url``, ``-r`` and ``-c`` lines are not requirements: reading them past does
+    not load packaging (whose grammar, and the dataclasses it imports, cost more than a
+    ``create --no-check`` spends elsewhere)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom npinit.record import crosscheck\n"
+        "lines = ['--index-url https://example.org/simple', '-r more.txt', 'a.txt: -c c.txt']\n"
+        "print([crosscheck._requirement(l) for l in lines], 'packaging' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "[(False, None), (False, None), (True, None)] False"

@@ -161,12 +161,12 @@ def plainly_met(line: str, lock: Lock) -> bool:
 def _requirement(line: str) -> tuple[bool, Requirement | None]:
     import re
 
-    from packaging.requirements import InvalidRequirement, Requirement
-
     included = re.match(r"[^\s;@]+\.(?:txt|in): ", line)
     text = line[included.end() :] if included else line
-    if text.startswith("-"):
+    if text.startswith("-"):  # an option line (--index-url, -r, -c): packaging not needed
         return bool(included), None
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         return bool(included), Requirement(text)
     except InvalidRequirement:
