@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from uv import find_uv_bin
 
-from npinit.managers.common import UV_MINIMUM, find_uv
+from npinit.managers.common import UV_MINIMUM, find_uv, packaged_uv
 from npinit.model import Blas, Channel, CreateContext, Manager, ProjectSpec
 from npinit.runner import run
 
@@ -56,3 +56,27 @@ def test_the_bundled_uv_is_new_enough() -> None:
     """npinit's own requirement (``uv>=0.6.15``) holds for the uv it is tested with."""
     out = run([find_uv_bin(), "--version"]).stdout.split()[1]
     assert tuple(int(p) for p in out.split(".")) >= UV_MINIMUM
+
+
+def test_the_packaged_uv_is_found_as_find_uv_bin_finds_it() -> None:
+    """In a fresh interpreter of this venv (the uv package not loaded), npinit takes the
+    venv's bin/uv without loading the package or sysconfig; the answer is find_uv_bin's. Once
+    the package is loaded (here), find_uv_bin itself answers: the same."""
+    import os
+    import subprocess
+
+    from tests.helpers import npinit_environ
+
+    probe = (
+        "import sys\nfrom npinit.managers.common import packaged_uv\n"
+        "print(packaged_uv(False), sorted(m for m in ('uv', 'sysconfig') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=npinit_environ(dict(os.environ)),
+    )
+    assert done.stdout.split(maxsplit=1) == [str(find_uv_bin()), "[]\n"]
+    assert packaged_uv(False) == str(find_uv_bin())

@@ -419,23 +419,28 @@ try:
 except SystemExit as stop:
     assert not stop.code, stop.code
 sys.stderr.write("\\nAT THE START " + repr(loaded))
+sys.stderr.write("\\nAT THE END " + repr(sorted(m for m in {never!r} if m in sys.modules)))
 """
+# what create --no-check does not load at all: the uv package and sysconfig (npinit's venv
+# holds the package: its bin/uv is taken as uv.find_uv_bin would find it)
+CREATE_NEVER = ["uv", "sysconfig"]
 
 
 def test_create_begins_uv_venv_before_it_loads_the_rest(
     served_project: tuple[Path, str],
 ) -> None:
     """``uv venv`` starts (once) before create loads :data:`AFTER_UV_VENV`: their imports run
-    while uv makes the venv."""
+    while uv makes the venv; :data:`CREATE_NEVER` is not loaded at all."""
     project, index = served_project
     shutil.rmtree(project / ".venv", ignore_errors=True)
     done = subprocess.run(
-        [sys.executable, "-c", STARTED.format(unwanted=AFTER_UV_VENV)],
+        [sys.executable, "-c", STARTED.format(unwanted=AFTER_UV_VENV, never=CREATE_NEVER)],
         capture_output=True, text=True, cwd=project, env={**ENV, "UV_INDEX_URL": index},
         timeout=240,
     )  # fmt: skip
-    assert "\nAT THE START " in done.stderr, done.stderr
-    assert done.stderr.rsplit("\nAT THE START ", 1)[-1] == "[[]]", done.stderr
+    assert "\nAT THE END " in done.stderr, done.stderr
+    at_start, at_end = done.stderr.rsplit("\nAT THE START ", 1)[-1].split("\nAT THE END ")
+    assert (at_start, at_end) == ("[[]]", "[]"), done.stderr
 
 
 def test_a_conda_lock_makes_no_dataclass_of_npinit(tmp_path: Path, forge_alias: str) -> None:

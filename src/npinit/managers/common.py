@@ -261,14 +261,36 @@ def find_uv(ctx: CreateContext) -> str | None:
     else a uv on PATH that is at least ``UV_MINIMUM``."""
     if ctx.environ.get("NPINIT_UV"):
         return ctx.environ["NPINIT_UV"]
+    packaged = packaged_uv(ctx.windows)
+    if packaged is not None:
+        return packaged
+    found = ctx.which("uv")
+    return found if found and _uv_version(ctx, found) >= UV_MINIMUM else None
+
+
+def packaged_uv(windows: bool) -> str | None:
+    """The binary of the PyPI package ``uv`` (``uv.find_uv_bin()``), None when the package is
+    not installed. Plainly in a venv whose own site-packages hold the package, that is the
+    venv's ``bin/uv``, the first place find_uv_bin looks (the venv scheme's scripts folder):
+    taken from there without loading the package and sysconfig (test_find_uv holds both ways
+    to the same answer). Otherwise (on Windows too: ``windows``), and once the package is
+    loaded, find_uv_bin answers."""
+    import sys
+
+    if "uv" not in sys.modules and not windows and sys.prefix != sys.base_prefix:
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec("uv")
+        binary = os.path.join(sys.prefix, "bin", "uv")
+        origin = spec.origin if spec is not None else None
+        if origin and origin.startswith(sys.prefix + os.sep) and os.path.isfile(binary):
+            return binary
     try:
         from uv import find_uv_bin
 
         return str(find_uv_bin())
     except (ImportError, FileNotFoundError):
-        pass
-    found = ctx.which("uv")
-    return found if found and _uv_version(ctx, found) >= UV_MINIMUM else None
+        return None
 
 
 def _uv_version(ctx: CreateContext, uv: str) -> tuple[int, ...]:
