@@ -47,7 +47,7 @@ def scan(text: str) -> tuple[str, Tables, Rows] | None:
             continue
         elif line == "files = [" and not inputs and "files" not in current:
             files = current["files"] = []
-        elif header := _HEADER.match(line):
+        elif line[0] == "[" and (header := _HEADER.match(line)):
             key = header.group(2)
             inputs = key == "inputs"
             if header.group(1):
