@@ -27,8 +27,6 @@ light.
 from __future__ import annotations
 
 import importlib
-import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -109,12 +107,19 @@ if TYPE_CHECKING:
 def _names() -> dict[str, str]:
     """Each name of the API -> its module, read from the imports under ``if TYPE_CHECKING:``
     above (``name as name``: the one list of the API's names)."""
-    text = Path(__file__).read_text("utf-8")
+    with open(__file__, encoding="utf-8") as source:  # no Path: a few lines, read once a run
+        text = source.read()
     block = text.split("\nif TYPE_CHECKING:\n", 1)[1].split("\n\n", 1)[0]
     where: dict[str, str] = {}
     for statement in block.split("    from ")[1:]:
         module, _, names = statement.partition(" import ")
-        where.update((name, module) for name in re.findall(r"(\w+) as \1\b", names))
+        # each ``name as name`` (split by words: no pattern to compile at every start)
+        words = names.replace(",", " ").replace("(", " ").replace(")", " ").split()
+        where.update(
+            (name, module)
+            for name, word, alias in zip(words, words[1:], words[2:], strict=False)
+            if word == "as" and alias == name
+        )
     return where
 
 
