@@ -161,6 +161,7 @@ ALSO_NOT = {
         "npinit.knowledge.blas",  # the matrix: reading a BLAS needs only blas_families
         "npinit.managers",
         "npinit.knowledge.releases",
+        "npinit.record.target",  # the project's environment: record.environment
         *WITHOUT_CLICK,
     ],
     "lock --check": ["subprocess", *WITHOUT_CLICK],

@@ -52,9 +52,9 @@ def recommend(
 
 def project_environment(project: Path, conda_envs_dirs: list[Path]) -> Path | None:
     """The environment a project uses: ``.venv``, ``.conda``, or its named conda env."""
-    from npinit.record import target
+    from npinit.record import environment
 
-    return target.project_environment(project, conda_envs_dirs)
+    return environment.project_environment(project, conda_envs_dirs)
 
 
 def resolve_target(
