@@ -162,6 +162,7 @@ ALSO_NOT = {
         "npinit.managers",
         "npinit.knowledge.releases",
         "npinit.record.target",  # the project's environment: record.environment
+        "npinit.record.relock",  # what a resolver keeps: the old lock is record.previous's
         *WITHOUT_CLICK,
     ],
     "lock --check": ["subprocess", *WITHOUT_CLICK],

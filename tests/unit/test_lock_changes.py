@@ -88,7 +88,7 @@ def test_the_fast_reader_reads_a_lock_of_several_platforms(tmp_path: Path) -> No
     lines): the fast reader reads it as the validating one does; a number where the schema
     wants text is still no lock to keep."""
     from npinit.record.lockfile import dumps_lock, fast_loads, loads_lock, loads_validated
-    from npinit.record.relock import read_previous
+    from npinit.record.previous import read_previous
 
     inputs = {"manager": "conda", "platforms": ["linux-64", "win-64"], "python": "3.12",
               "requirements": ["numpy=2.4.6"], "with": ["scipy"]}  # fmt: skip

@@ -367,7 +367,7 @@ def lock_from_env(
     from npinit.record import lockfile
     from npinit.record.changes import compare_locks
     from npinit.record.environment import snapshot_environment
-    from npinit.record.relock import read_previous
+    from npinit.record.previous import read_previous
     from npinit.tomlio import atomic_write
 
     section = snapshot_environment(prefix, None, probe=probe, current_platform=machine.platform)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from npinit.model import Source
 from npinit.record.lockfile import Lock
+from npinit.record.previous import read_previous
 from npinit.record.snapshot import Package, Snapshot, canonical
 
 if TYPE_CHECKING:
@@ -140,20 +141,3 @@ class PreviousLock:
             future.set_result(read_previous(self.path))
         except BaseException as error:  # handed to whoever asks for the result
             future.set_exception(error)
-
-
-def read_previous(path: Path) -> tuple[bytes | None, Lock | None]:
-    """The lock a re-lock replaces: its bytes (to tell "no change") and the lock, or None
-    where there is none or it cannot be read (a broken lock is replaced, not kept)."""
-    from npinit.errors import InvalidInput
-    from npinit.record.lockfile import loads_lock
-    from npinit.tomlio import read_regular
-
-    if not path.is_file():
-        return None, None
-    try:
-        raw = read_regular(path, "the lock")
-        text = raw.decode("utf-8")
-        return raw, loads_lock(text, str(path))
-    except (InvalidInput, OSError, UnicodeDecodeError):
-        return None, None
