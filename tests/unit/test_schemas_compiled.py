@@ -146,3 +146,50 @@ def test_validating_loads_no_decimal() -> None:
         env=npinit_environ(dict(os.environ)),
     )
     assert done.stdout.strip() == "False", done.stderr
+
+
+# the package rule as the schema said it before its shortcut (a package with a version passes
+# the schema's "if" at once; the old rule is its "else")
+_OLD_VERSION_RULE = {
+    "if": {"not": {"properties": {"origin": {"const": "editable"}}, "required": ["origin"]}},
+    "then": {"required": ["version"]},
+}
+
+
+def _packages() -> list[Any]:
+    """Every way a package row may hold a version and an origin, right and wrong."""
+    rows: list[Any] = []
+    for version in (None, "1.0", "", 2, "1 0"):
+        for origin in (None, "", "editable", "local", "other", 3):
+            row: dict[str, Any] = {"name": "tinypkg", "source": "pypi"}
+            if version is not None:
+                row["version"] = version
+            if origin is not None:
+                row["origin"] = origin
+            rows.append(row)
+    return [*rows, {"name": "tinypkg"}, {"source": "conda"}, {"name": "a", "source": "x"}, []]
+
+
+def test_the_package_rule_refuses_exactly_what_it_refused_before_its_shortcut() -> None:
+    """The shipped schema's package rule (a version, else an editable origin) and the rule as
+    it was (if not editable then a version) give every package row the same verdict, in
+    the same words at the same field: fastjsonschema's compile of each, and the shipped
+    compiled validator."""
+    shipped = schemas.load(schemas.LOCK)
+    package = shipped["definitions"]["package"]
+    assert package["else"] == _OLD_VERSION_RULE
+    old = {**shipped, "definitions": {**shipped["definitions"], "package": {
+        **{k: v for k, v in package.items() if k not in ("if", "else")}, **_OLD_VERSION_RULE,
+    }}}  # fmt: skip
+    validators = (
+        fastjsonschema.compile(old),
+        fastjsonschema.compile(shipped),
+        schemas._validator(schemas.LOCK),
+    )
+    refused = 0
+    for row in _packages():
+        lock = {"lock-version": 2, "platforms": {"linux-64": {"packages": [row]}}}
+        verdicts = [_verdict(v, lock) for v in validators]
+        assert verdicts[0] == verdicts[1] == verdicts[2], row
+        refused += verdicts[0] is not None
+    assert 0 < refused < len(_packages())
