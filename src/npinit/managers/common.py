@@ -56,18 +56,14 @@ def install_hashed(
 ) -> str:
     """Install the section's PyPI packages into an existing environment, exactly: every file
     checked against its locked hash, no dependency resolved (uv pip sync, or pip with
-    ``--require-hashes --no-deps``). ``find_links``: offline, from that folder only (no
+    ``--require-hashes --no-deps``), from the indexes the project's lock was resolved with
+    (its requirement lines' ``--index-url``, ``--extra-index-url``, ``--find-links``,
+    ``--no-index``, ``--trusted-host``). ``find_links``: offline, from that folder only (no
     index, no configuration). ``ready``: called once the requirements are written, before
     the installer runs (create waits there for the venv uv makes meanwhile). Returns the
     installer's name."""
     requirements = workdir / "locked-requirements.txt"
-    from npinit.record.export import requirements as hashed
-
-    if find_links is not None:  # a file, never a URL: the folder holds it
-        section = section.with_packages(
-            tuple(p._replace(requested_url="") for p in section.packages)
-        )
-    requirements.write_text(hashed(section)[0], "utf-8")  # every locked hash of each package
+    requirements.write_text(_hashed(ctx, section, find_links), "utf-8")
     if ready is not None:
         ready()
     env = {k: v for k, v in ctx.environ.items() if k != "VIRTUAL_ENV"}
@@ -100,6 +96,21 @@ def install_hashed(
         last = (output.strip().splitlines() or ["no output"])[-1]
         raise Failure(f"{tool} could not install the lock: {last.strip()[:300]}", "")
     return tool
+
+
+def _hashed(ctx: CreateContext, section: Snapshot, find_links: Path | None) -> str:
+    """The requirements :func:`install_hashed` installs: every locked hash of each package,
+    after the index options of the project's lock; offline (``find_links``), none, and
+    every package a file (never a URL: the folder holds it)."""
+    from npinit.record.export import lock_index_options, requirements
+    from npinit.record.lockfile import FILE_NAME
+
+    if find_links is not None:
+        offline = tuple(p._replace(requested_url="") for p in section.packages)
+        return requirements(section.with_packages(offline))[0]
+    lock = ctx.project / FILE_NAME
+    options = lock_index_options(lock, ctx.project) if lock.is_file() else []
+    return requirements(section, options)[0]
 
 
 def offline_environ(environ: Mapping[str, str]) -> dict[str, str]:
