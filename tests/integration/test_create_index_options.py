@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from npinit.model import Manager
 from npinit.record.export import index_options
 from tests.helpers import npinit_environ
 
@@ -35,7 +36,7 @@ def locked(
     need_python("3.12")
     root = tmp_path_factory.mktemp("indexed")
     args = ["new", "tp", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6"]
-    args += ["--platform", "linux-64", "--ci", "none", "--no-input", "--no-solve"]
+    args += ["--platform", "linux-64", "--ci", "github", "--no-input", "--no-solve"]
     npinit = [sys.executable, "-m", "npinit"]
     subprocess.run([*npinit, *args, "--output-dir", str(root)], check=True, env=ENV)
     project = root / "tp"
@@ -69,6 +70,34 @@ def test_create_installs_from_the_index_the_lock_was_resolved_with(
     assert f"built with {installer}" in done.stdout, done.stdout
     assert (project / ".venv/lib/python3.12/site-packages/onlyhere/__init__.py").is_file()
     assert served.count("onlyhere-1.0-py3-none-any.whl") == before + 1  # from that index
+
+
+def test_the_ci_export_installs_from_that_index_too(
+    locked: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    """The CI job's own command (pip, hashes required, no dependencies) installs the export
+    locking wrote beside the lock, in a new venv: it names the index too; so does
+    ``lock --format requirements``."""
+    from npinit.ci import install_command
+    from tests.conftest import need_python
+
+    project, served = locked
+    before = served.count("onlyhere-1.0-py3-none-any.whl")
+    subprocess.run([need_python("3.12"), "-m", "venv", tmp_path / "ci"], check=True)
+    command = install_command(Manager.PIP, "linux-64")
+    done = subprocess.run(
+        [tmp_path / "ci/bin/python", *command[1:]],
+        capture_output=True, text=True, cwd=project, env=ENV, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "ci/lib/python3.12/site-packages/onlyhere/__init__.py").is_file()
+    assert served.count("onlyhere-1.0-py3-none-any.whl") == before + 1
+    done = subprocess.run(
+        [sys.executable, "-m", "npinit", "lock", "--format", "requirements"],
+        capture_output=True, text=True, cwd=project, env=ENV, check=True,
+    )  # fmt: skip
+    assert done.stdout.splitlines()[2].startswith(("--index-url http", "--extra-index-url http"))
+    assert done.stdout == (project / "npinit-linux-64.lock.txt").read_text()
 
 
 def test_index_options_are_the_lock_inputs_own(tmp_path: Path) -> None:

@@ -209,10 +209,10 @@ def ci_outputs(project: Path, spec: ProjectSpec, lock: Lock) -> dict[str, str]:
             source = spec.source or managers.module_for(spec.manager).FILE
             out[name] = export.conda_lock(lock, [source])[0]
         else:
+            options = export.index_options(lock.inputs, Path())  # next to requirements.txt
             for platform in lock.platforms():
-                out[name.format(platform=platform)] = export.requirements(lock.sections[platform])[
-                    0
-                ]
+                section = lock.sections[platform]
+                out[name.format(platform=platform)] = export.requirements(section, options)[0]
     return out
 
 
@@ -350,6 +350,10 @@ def export_lock(
             "conda-explicit": export.conda_explicit,
         }
         text, warnings = writers[fmt](section)
+        if fmt == "requirements":  # from the indexes the lock was resolved with
+            beside = output is not None and output.absolute().parent == project.absolute()
+            options = export.index_options(lock.inputs, Path() if beside else project.absolute())
+            text, warnings = export.requirements(section, options)
     if output is None:
         return None, warnings, text
     inside = output.absolute().is_relative_to(project.absolute())

@@ -43,9 +43,10 @@ _INDEX_OPTIONS = {
 def index_options(inputs: Mapping[str, Any] | None, project: Path | None = None) -> list[str]:
     """The index options of the requirement lines a lock was resolved from (its ``[inputs]``
     ``requirements``; an included file's lines as ``base.txt: --index-url URL``), one a
-    line, in order. ``project``: a relative ``--find-links`` folder is made absolute from
-    the folder of the file that names it (as pip and uv read it), for an export written
-    elsewhere."""
+    line, in order. ``project``: where a relative ``--find-links`` folder is taken from (as
+    pip and uv read it: from the folder of the file that names it, the project or below),
+    the project's path for an export written elsewhere, ``Path()`` for one beside
+    requirements.txt; None keeps it as written."""
     out: list[str] = []
     for line in (inputs or {}).get("requirements", []):
         name, _, rest = str(line).partition(": -") if ": -" in str(line) else ("", "", "")
