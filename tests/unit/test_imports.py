@@ -163,6 +163,7 @@ ALSO_NOT = {
         "npinit.knowledge.releases",
         "npinit.record.target",  # the project's environment: record.environment
         "npinit.record.relock",  # what a resolver keeps: the old lock is record.previous's
+        "signal",  # its IntEnums: the stop handlers are set by _signal (npinit.cli)
         *WITHOUT_CLICK,
     ],
     "lock --check": ["subprocess", *WITHOUT_CLICK],

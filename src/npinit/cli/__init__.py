@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import errno
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.errors import (
     CheckFailed,
@@ -49,13 +49,18 @@ def _raise_terminated(signum: int, frame: object) -> None:
 def _install_signal_handlers() -> None:
     """SIGTERM and SIGHUP stop npinit the way Ctrl-C does: the running child's process group
     is stopped, the half-built environment removed, then exit 143 or 129. A signal the
-    caller ignored (``nohup``) stays ignored."""
-    import signal
+    caller ignored (``nohup``) stays ignored. By ``_signal``, the C module ``signal`` wraps
+    (the same calls, ints for enums): ``signal`` makes an IntEnum of every signal and handler
+    at import, 1.5% of a ``lock --from-env`` that may run no child (tests/unit/test_imports)."""
+    if TYPE_CHECKING:  # typeshed has no stub of _signal: signal's stubs type it
+        import signal as _signal
+    else:
+        import _signal
 
     for name in ("SIGTERM", "SIGHUP"):
-        sig = getattr(signal, name, None)
-        if sig is not None and signal.getsignal(sig) is not signal.SIG_IGN:
-            signal.signal(sig, _raise_terminated)
+        sig = getattr(_signal, name, None)
+        if sig is not None and _signal.getsignal(sig) != _signal.SIG_IGN:
+            _signal.signal(sig, _raise_terminated)
 
 
 GROUP_NAMES = ("cli", "COMMANDS", "LazyGroup", "_short_help")
@@ -111,15 +116,18 @@ def _settled() -> None:
     """The command is done, every file written: a stop signal now changes nothing, so it is
     ignored through the interpreter's teardown, where Python gives SIGINT its default action
     back (Ctrl-C just after ``set`` had changed every file killed npinit: exit 130, no
-    line)."""
-    import signal
+    line). By ``_signal``, as :func:`_install_signal_handlers`."""
+    if TYPE_CHECKING:  # typeshed has no stub of _signal: signal's stubs type it
+        import signal as _signal
+    else:
+        import _signal
 
     from npinit.faults import checkpoint
 
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        sig = getattr(signal, name, None)
+        sig = getattr(_signal, name, None)
         if sig is not None:
-            signal.signal(sig, signal.SIG_IGN)
+            _signal.signal(sig, _signal.SIG_IGN)
     checkpoint("command-done")
 
 
