@@ -76,7 +76,8 @@ def lock_index_options(path: Path, project: Path) -> list[str]:
     start = text.find("\n[inputs]\n")
     if start < 0:
         return []
-    table = text[start:].split("\n\n", 1)[0]
+    end = text.find("\n\n", start + 1)
+    table = text[start : end if end > 0 else len(text)]  # the table alone, not the rest copied
     line = next((t for t in table.splitlines() if t.startswith("requirements = [")), "")
     if '"-' not in line and ": -" not in line:
         return []
