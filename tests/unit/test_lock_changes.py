@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from npinit.errors import InvalidInput
-from npinit.model import EnvKind, Source
-from npinit.record.changes import compare_locks
+from npinit.model import ChangeKind, EnvKind, Source
+from npinit.record.changes import compare_locks, compare_sections
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot
 from tests.helpers import markdown_table
@@ -53,6 +53,25 @@ def test_nothing_moved() -> None:
     assert same.lines() == ["npinit.lock: no change"] and not same.changed
     inputs = compare_locks(Lock({"linux-64": OLD}, {"a": 1}), Lock({"linux-64": OLD}, {"a": 2}))
     assert inputs.lines()[0].startswith("npinit.lock: no package changed")
+
+
+@pytest.mark.parametrize("section", [OLD, NEW])
+def test_equal_sections_are_the_same_as_the_package_by_package_comparison_says(
+    section: Snapshot,
+) -> None:
+    """An equal section (its prefix and its BLAS probe are not compared) is told "same" at
+    once; the same section with its packages in another order (not equal: the comparison
+    goes package by package) is too, and so is the section itself."""
+    equal = section._replace(
+        prefix=Path("/elsewhere"),
+        blas=BlasFingerprint(section.blas.variant, section.blas.evidence, {"threads": 4}),
+    )
+    reordered = section._replace(packages=section.packages[::-1])
+    assert equal == section and reordered != section
+    for new in (section, equal, reordered):
+        assert compare_sections(section, new) == ()
+    moved = section._replace(python="3.13.1")  # equal but for one field: not the same
+    assert [c.kind for c in compare_sections(section, moved)] == [ChangeKind.INTERPRETER]
 
 
 def test_markdown_cells_hold_whatever_a_lock_says() -> None:

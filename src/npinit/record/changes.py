@@ -159,6 +159,8 @@ def _display(package: Package, section: Snapshot) -> str:
 def compare_sections(old: Snapshot, new: Snapshot) -> tuple[Change, ...]:
     """Every change from ``old`` to ``new`` of one platform: BLAS first, then the Python,
     then the packages by name."""
+    if old == new:  # no BLAS, Python or package differs: what the comparison below finds
+        return ()  # (an unchanged re-lock's 178 packages, once more, for nothing)
     changes: list[Change] = []
     if old.blas.variant != new.blas.variant:
         changes.append(Change(ChangeKind.BLAS, "blas", old.blas.variant, new.blas.variant))
