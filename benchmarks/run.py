@@ -58,9 +58,10 @@ BIG = [
     "pillow",
 ]
 PINS = ["numpy==2.4.6", "pytest", "threadpoolctl"]
-# the interpreter with the CLI framework and the standard modules every npinit command loads:
-# the floor under an npinit command's start-up, measured beside the peers
-FLOOR = "import click, dataclasses, json, pathlib"
+# the interpreter with the standard modules every npinit command loads (npinit.cli's own
+# imports: pathlib and typing, with re, enum, collections and urllib.parse under them; the hot
+# commands load no click): the floor under an npinit command's start-up, beside the peers
+FLOOR = "import pathlib, typing"
 
 
 def sh(cmd: list[str | Path], **kw: object) -> subprocess.CompletedProcess[str]:
