@@ -80,3 +80,22 @@ def test_the_packaged_uv_is_found_as_find_uv_bin_finds_it() -> None:
     )
     assert done.stdout.split(maxsplit=1) == [str(find_uv_bin()), "[]\n"]
     assert packaged_uv(False) == str(find_uv_bin())
+
+
+@pytest.mark.parametrize(("version", "taken"), [("0.6.14", False), ("0.7.0", True)])
+def test_choosing_pins_finds_uv_by_the_same_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str, taken: bool
+) -> None:
+    """init's solving (api.pins_pypi.uv_for_solving, given only the environment) takes the
+    uv create takes: without the bundled one, a new enough uv on PATH, asked its version."""
+    from npinit.api.pins_pypi import uv_for_solving
+    from npinit.errors import ToolMissing
+
+    monkeypatch.setitem(sys.modules, "uv", None)  # the PyPI package uv is not installed
+    fake = _uv_on_path(tmp_path, version)
+    environ = {"PATH": str(tmp_path / "bin")}
+    if taken:
+        assert uv_for_solving(environ) == str(fake)
+    else:
+        with pytest.raises(ToolMissing):
+            uv_for_solving(environ)

@@ -29,14 +29,19 @@ from npinit.record.relock import Keep
 
 def uv_for_solving(environ: Mapping[str, str]) -> str:
     import shutil
-    from types import SimpleNamespace
 
-    from npinit.managers.common import find_uv
+    from npinit.managers.common import locate_uv
+    from npinit.runner import run
 
-    machine = SimpleNamespace(
-        environ=environ, which=lambda n: shutil.which(n, path=environ.get("PATH"))
-    )
-    uv = find_uv(machine)  # type: ignore[arg-type]  # the two fields find_uv reads
+    def which(name: str) -> str | None:
+        return shutil.which(name, path=environ.get("PATH"))
+
+    def version(uv: str) -> str:
+        return run([uv, "--version"], env=environ, what="uv", check=False).stdout
+
+    # windows=True: uv.find_uv_bin()'s own lookup, right on every OS (the bin/uv shortcut
+    # is for create's start; a solve takes seconds, and the API reads nothing of the machine)
+    uv = locate_uv(environ, True, which, version)
     if uv is None:
         from npinit.errors import ToolMissing
 

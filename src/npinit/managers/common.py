@@ -267,16 +267,32 @@ UV_MINIMUM = (0, 6, 15)
 
 
 def find_uv(ctx: CreateContext) -> str | None:
+    """:func:`locate_uv` for an environment being built."""
+
+    def version(uv: str) -> str:
+        cmd = [uv, "--version"]
+        return str(ctx.run(cmd, cwd=ctx.project, env=ctx.environ, what="uv", check=False).stdout)
+
+    return locate_uv(ctx.environ, ctx.windows, ctx.which, version)
+
+
+def locate_uv(
+    environ: Mapping[str, str],
+    windows: bool,
+    which: Callable[[str], str | None],
+    version: Callable[[str], str],
+) -> str | None:
     """``NPINIT_UV`` when given (a test's stand-in, a custom build), else the uv installed
     with npinit (the PyPI package ``uv``, held to ``UV_MINIMUM`` by npinit's requirements),
-    else a uv on PATH that is at least ``UV_MINIMUM``."""
-    if ctx.environ.get("NPINIT_UV"):
-        return ctx.environ["NPINIT_UV"]
-    packaged = packaged_uv(ctx.windows)
+    else a uv on PATH (``which``) whose ``uv --version`` (``version``) is at least
+    ``UV_MINIMUM``."""
+    if environ.get("NPINIT_UV"):
+        return environ["NPINIT_UV"]
+    packaged = packaged_uv(windows)
     if packaged is not None:
         return packaged
-    found = ctx.which("uv")
-    return found if found and _uv_version(ctx, found) >= UV_MINIMUM else None
+    found = which("uv")
+    return found if found and _uv_version(version(found)) >= UV_MINIMUM else None
 
 
 def packaged_uv(windows: bool) -> str | None:
@@ -304,10 +320,9 @@ def packaged_uv(windows: bool) -> str | None:
         return None
 
 
-def _uv_version(ctx: CreateContext, uv: str) -> tuple[int, ...]:
-    """``uv --version`` as numbers ((0,) when it does not answer as uv does)."""
-    result = ctx.run([uv, "--version"], cwd=ctx.project, env=ctx.environ, what="uv", check=False)
-    words = str(result.stdout).split()
+def _uv_version(output: str) -> tuple[int, ...]:
+    """``uv --version``'s output as numbers ((0,) when it does not answer as uv does)."""
+    words = output.split()
     try:
         return tuple(int(part) for part in words[1].split("."))
     except (IndexError, ValueError):
