@@ -7,9 +7,11 @@ import base64
 import hashlib
 import http.server
 import io
+import subprocess
+import sys
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,3 +118,21 @@ def serve(folder: Path, user: str, password: str) -> Iterator[Served]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def pip_project_and_wheels(
+    root: Path, env: Mapping[str, str], ci: str, package: str
+) -> tuple[Path, Path]:
+    """A new pip project ``root/tp`` (Python 3.12, NumPy 2.4.6, linux-64, no solving) and a
+    folder ``root/wheels`` to serve beside it: a stand-in NumPy 2.4.6 wheel carrying OpenBLAS
+    and ``package`` 1.0 needing NumPy. Returns the project and the folder."""
+    args = ["new", "tp", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6"]
+    args += ["--platform", "linux-64", "--ci", ci, "--no-input", "--no-solve"]
+    subprocess.run(
+        [sys.executable, "-m", "npinit", *args, "--output-dir", str(root)], check=True, env=env
+    )
+    wheels = root / "wheels"
+    openblas = (("numpy.libs/libscipy_openblas64_-ff651d7f.so", ""),)  # the BLAS it carries
+    wheel(wheels, "numpy", "2.4.6", extra=openblas)
+    wheel(wheels, package, "1.0", ("numpy>=1",))
+    return root / "tp", wheels

@@ -31,18 +31,13 @@ def locked(
     ``--extra-index-url=URL`` in the base.txt it includes), served while its tests run; and
     what the server sent."""
     from tests.conftest import need_python
-    from tests.local_index import serve, wheel
+    from tests.local_index import pip_project_and_wheels, serve
 
     need_python("3.12")
     root = tmp_path_factory.mktemp("indexed")
-    args = ["new", "tp", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6"]
-    args += ["--platform", "linux-64", "--ci", "github", "--no-input", "--no-solve"]
+    project, wheels = pip_project_and_wheels(root, ENV, "github", "onlyhere")  # only it has it
     npinit = [sys.executable, "-m", "npinit"]
-    subprocess.run([*npinit, *args, "--output-dir", str(root)], check=True, env=ENV)
-    project = root / "tp"
-    wheel(root / "wheels", "numpy", "2.4.6", extra=(("numpy.libs/libscipy_openblas64_-a.so", ""),))
-    wheel(root / "wheels", "onlyhere", "1.0", ("numpy>=1",))  # no other index has it
-    with serve(root / "wheels", "u", "pw") as server:
+    with serve(wheels, "u", "pw") as server:
         index = server.url.replace("http://", "http://u:pw@") + "/simple/"
         first = request.param.format(index)
         (project / "requirements.txt").write_text(f"{first}\nonlyhere==1.0\n")

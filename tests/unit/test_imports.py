@@ -362,20 +362,14 @@ def served_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
     the NumPy it records, carrying OpenBLAS, and tinypkg needing it), served while the
     module's tests run; and the index."""
     from tests.conftest import need_python
-    from tests.local_index import serve, wheel
+    from tests.local_index import pip_project_and_wheels, serve
 
     need_python("3.12")
     root = tmp_path_factory.mktemp("served")
-    args = ["new", "tp", "--manager", "pip", "--python", "3.12", "--numpy", "2.4.6"]
-    args += ["--platform", "linux-64", "--ci", "none", "--no-input", "--no-solve"]
+    project, wheels = pip_project_and_wheels(root, ENV, "none", "tinypkg")
     npinit = [sys.executable, "-m", "npinit"]
-    subprocess.run([*npinit, *args, "--output-dir", str(root)], check=True, env=ENV)
-    project = root / "tp"
-    openblas = (("numpy.libs/libscipy_openblas64_-ff651d7f.so", ""),)  # the BLAS it carries
-    wheel(root / "wheels", "numpy", "2.4.6", extra=openblas)
-    wheel(root / "wheels", "tinypkg", "1.0", ("numpy>=1",))
     (project / "requirements.txt").write_text("tinypkg==1.0\n")
-    with serve(root / "wheels", "u", "pw") as server:
+    with serve(wheels, "u", "pw") as server:
         index = server.url.replace("http://", "http://u:pw@") + "/simple/"
         env = {**ENV, "UV_INDEX_URL": index}
         subprocess.run([*npinit, "lock"], check=True, capture_output=True, cwd=project, env=env)
