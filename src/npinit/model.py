@@ -1,12 +1,14 @@
-"""The typed values npinit passes around once input has been validated."""
+"""The typed values npinit passes around once input has been validated: the enums, where an
+environment keeps its interpreter, the machine. A project's spec is :mod:`npinit.model_spec`'s,
+what building its environment takes and gives :mod:`npinit.model_create`'s: ``lock --from-env``
+loads neither."""
 
 # no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 
 class Manager(enum.Enum):
@@ -95,72 +97,6 @@ class Platform(enum.Enum):
         return {"linux": "Linux", "osx": "macOS", "win": "Windows"}[self.value.split("-")[0]]
 
 
-class BlasChoice(NamedTuple):
-    """What one platform gets: the concrete BLAS, the spec lines that select it, notes.
-
-    ``also`` lists other variants a correct environment may honestly show (a PyPI
-    install on macOS gets Accelerate or OpenBLAS depending on the macOS version).
-    """
-
-    platform: Platform
-    requested: Blas
-    variant: str
-    spec_lines: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    also: tuple[str, ...] = ()
-
-    @property
-    def acceptable(self) -> tuple[str, ...]:
-        return (self.variant, *self.also)
-
-
-class ProjectSpec(NamedTuple):
-    """Every answer a project is generated from, validated and resolved to exact values. Two
-    specs are equal when all but ``blas_choices`` (resolved from the others) are, and hash
-    alike."""
-
-    name: str
-    package_name: str
-    manager: Manager
-    python: str
-    numpy: str
-    blas: Blas
-    channel: Channel
-    platforms: tuple[Platform, ...]
-    with_packages: tuple[str, ...] = ()
-    threads: int | None = None
-    blas_overrides: tuple[tuple[Platform, Blas], ...] = ()
-    description: str = "A NumPy project"
-    author: str = ""
-    blas_choices: tuple[BlasChoice, ...] = ()  # not compared: see __eq__
-    source: str = ""  # the manager's file, relative to the project ("": its usual name)
-    ci: str = "none"  # the CI workflow it carries: github, gitlab or none
-    numpy_from: str = ""  # "pip": a conda file's numpy is in its pip: section (PyPI's wheels)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ProjectSpec):
-            return NotImplemented
-        return self._compared() == other._compared()
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other if isinstance(other, ProjectSpec) else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
-
-    def _compared(self) -> tuple[Any, ...]:
-        return self[:_CHOICES] + self[_CHOICES + 1 :]  # all but blas_choices
-
-    @property
-    def blas_request(self) -> str:
-        """The BLAS request as written: ``mkl`` or ``mkl,osx-arm64=accelerate``."""
-        parts = [self.blas.value, *(f"{p.value}={b.value}" for p, b in self.blas_overrides)]
-        return ",".join(parts)
-
-
-_CHOICES = ProjectSpec._fields.index("blas_choices")
-
-
 class EnvKind(enum.StrEnum):
     """What an environment on disk is."""
 
@@ -231,32 +167,3 @@ def find_interpreter(prefix: Path) -> Path | None:
         if (prefix / candidate).exists():
             return prefix / candidate
     return None
-
-
-class CreateContext(NamedTuple):
-    """What building an environment needs, all passed in (no hidden environment reads)."""
-
-    project: Path
-    spec: ProjectSpec
-    environ: Mapping[str, str]
-    run: Callable[..., Any]
-    progress: Callable[[str], None]
-    channel_alias: str | None = None
-    use_uv: bool = True
-    windows: bool = False
-    existing: bool = False  # install into the environment already there (sync: extras removed)
-
-    def which(self, name: str) -> str | None:
-        import shutil
-
-        return shutil.which(name, path=self.environ.get("PATH"))
-
-
-class CreatedEnvironment(NamedTuple):
-    """An environment a manager installed from the lock."""
-
-    prefix: Path
-    python: Path | None
-    tool: str
-    activate: str
-    env_vars: Mapping[str, str] = MappingProxyType({})  # the default: shared, so read-only

@@ -14,7 +14,8 @@ from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
 from npinit.knowledge import releases
 from npinit.machine import detect_platform as detect_platform
-from npinit.model import Blas, BlasChoice, Channel, Manager, Platform, ProjectSpec
+from npinit.model import Blas, Channel, Manager, Platform
+from npinit.model_spec import BlasChoice, ProjectSpec
 
 # the common three-OS set a workshop needs
 ALL_PLATFORMS = (Platform.LINUX_64, Platform.OSX_ARM64, Platform.WIN_64)

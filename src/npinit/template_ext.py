@@ -17,7 +17,7 @@ from jinja2.ext import Extension
 
 from npinit import __version__
 from npinit.managers import manifest
-from npinit.model import ProjectSpec
+from npinit.model_spec import ProjectSpec
 from npinit.spec import THREAD_VARIABLES, build_spec, check_name, detect_platform
 from npinit.tomlio import toml_value
 

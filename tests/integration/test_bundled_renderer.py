@@ -14,7 +14,7 @@ import pytest
 
 from npinit import api, template_render
 from npinit.errors import InvalidInput
-from npinit.model import ProjectSpec
+from npinit.model_spec import ProjectSpec
 from tests.conftest import TEMPLATE
 from tests.helpers import tree
 

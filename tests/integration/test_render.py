@@ -15,7 +15,7 @@ from packaging.requirements import Requirement
 
 from npinit import api
 from npinit.errors import InvalidInput
-from npinit.model import ProjectSpec
+from npinit.model_spec import ProjectSpec
 from npinit.spec import build_spec
 from tests.helpers import load_yaml, tree
 

@@ -164,6 +164,7 @@ ALSO_NOT = {
         "npinit.record.target",  # the project's environment: record.environment
         "npinit.record.relock",  # what a resolver keeps: the old lock is record.previous's
         "signal",  # its IntEnums: the stop handlers are set by _signal (npinit.cli)
+        "npinit.model_create",  # what building an environment takes and gives
         *WITHOUT_CLICK,
     ],
     "lock --check": ["subprocess", *WITHOUT_CLICK],

@@ -3,7 +3,8 @@ from typing import Any
 import pytest
 
 from npinit.errors import InvalidInput
-from npinit.model import Blas, Channel, Manager, Platform, ProjectSpec
+from npinit.model import Blas, Channel, Manager, Platform
+from npinit.model_spec import ProjectSpec
 from npinit.spec import build_spec, check_name, detect_platform, parse_platforms
 
 

@@ -9,16 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from npinit.model import (
-    Blas,
-    BlasChoice,
-    Channel,
-    CreatedEnvironment,
-    EnvKind,
-    Manager,
-    Platform,
-    ProjectSpec,
-)
+from npinit.model import Blas, Channel, EnvKind, Manager, Platform
+from npinit.model_create import CreatedEnvironment
+from npinit.model_spec import BlasChoice, ProjectSpec
 from npinit.record.snapshot import BlasFingerprint, Snapshot
 
 

@@ -10,14 +10,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from npinit.api.create_undo import CreateUndo, clear_half_built
 from npinit.api.create_undo import half_built as half_built  # the API names it here
 from npinit.model import ENV_DIRS as ENV_DIRS  # the API names it
-from npinit.model import (
-    CreateContext,
-    CreatedEnvironment,
-    Machine,
-    Manager,
-    Platform,
-    ProjectSpec,
-)
+from npinit.model import Machine, Manager, Platform
+from npinit.model_create import CreateContext, CreatedEnvironment
+from npinit.model_spec import ProjectSpec
 from npinit.record.changes import LockChanges
 from npinit.record.environment import snapshot_environment
 from npinit.record.snapshot import Snapshot

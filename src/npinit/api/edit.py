@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from npinit.editing.project import SetResult
-from npinit.model import Platform, ProjectSpec
+from npinit.model import Platform
+from npinit.model_spec import ProjectSpec
 
 
 def plan_set(

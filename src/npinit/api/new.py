@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from npinit.model import Manager, Platform, ProjectSpec
+from npinit.model import Manager, Platform
+from npinit.model_spec import ProjectSpec
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from npinit.model import Machine, Platform, ProjectSpec
+from npinit.model import Machine, Platform
+from npinit.model_spec import ProjectSpec
 from npinit.record.changes import LockChanges, stale_reasons
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Package, Snapshot
 
 if TYPE_CHECKING:
-    from npinit.model import CreateContext
+    from npinit.model_create import CreateContext
     from npinit.record.relock import Keep, PreviousLock
     from npinit.runner import Runner
 
@@ -111,7 +112,7 @@ def lock_project(
     project's files still allow is kept, but for what ``options`` lets move; the result says
     what changed."""
     from npinit.errors import InvalidInput
-    from npinit.model import CreateContext
+    from npinit.model_create import CreateContext
     from npinit.record import lockfile, relock
     from npinit.runner import run as default_run
     from npinit.spec import read_project_spec

@@ -24,7 +24,7 @@ from npinit.errors import InvalidInput, NotConfirmed
 
 if TYPE_CHECKING:
     from npinit.api import NewResult
-    from npinit.model import ProjectSpec
+    from npinit.model_spec import ProjectSpec
 
 
 @dataclass(frozen=True, kw_only=True)

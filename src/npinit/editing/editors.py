@@ -11,7 +11,8 @@ from typing import Any
 from npinit.editing.context import Context
 from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
-from npinit.model import Blas, BlasChoice, Channel, Platform
+from npinit.model import Blas, Channel, Platform
+from npinit.model_spec import BlasChoice
 
 
 @dataclass

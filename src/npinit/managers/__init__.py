@@ -13,13 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from npinit.model import (
-    CreateContext,
-    CreatedEnvironment,
-    Manager,
-    Platform,
-    ProjectSpec,
-)
+from npinit.model import Manager, Platform
+from npinit.model_create import CreateContext, CreatedEnvironment
+from npinit.model_spec import ProjectSpec
 from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 

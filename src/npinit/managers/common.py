@@ -9,7 +9,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from npinit.model import CreateContext, Manager, ProjectSpec
+from npinit.model import Manager
+from npinit.model_create import CreateContext
+from npinit.model_spec import ProjectSpec
 from npinit.record.snapshot import Snapshot
 
 DEV_PACKAGES = ("pytest", "threadpoolctl")

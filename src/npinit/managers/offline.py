@@ -21,14 +21,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from npinit.model import (
-    ENV_PREFIXES,
-    CreateContext,
-    CreatedEnvironment,
-    Manager,
-    activate_command,
-    interpreter_in,
-)
+from npinit.model import ENV_PREFIXES, Manager, activate_command, interpreter_in
+from npinit.model_create import CreateContext, CreatedEnvironment
 from npinit.record.bundle_files import BundledFile, file_name
 from npinit.record.snapshot import Package, Snapshot, channel_name
 

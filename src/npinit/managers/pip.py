@@ -15,15 +15,9 @@ from npinit.managers.common import (
     project_python,
     source_of,
 )
-from npinit.model import (
-    CreateContext,
-    CreatedEnvironment,
-    Manager,
-    Platform,
-    ProjectSpec,
-    activate_command,
-    interpreter_in,
-)
+from npinit.model import Manager, Platform, activate_command, interpreter_in
+from npinit.model_create import CreateContext, CreatedEnvironment
+from npinit.model_spec import ProjectSpec
 from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 

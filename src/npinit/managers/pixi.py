@@ -12,15 +12,9 @@ from npinit.knowledge.blas import pixi_tables
 from npinit.managers.common import DEV_PACKAGES, SYNC, package_cache, python_matchspec, source_of
 from npinit.managers.pixi_lock import editable_locations, index_url, pypi_records, with_pypi
 from npinit.managers.pixi_lock import write as write_pixi_lock
-from npinit.model import (
-    ENV_PREFIXES,
-    CreateContext,
-    CreatedEnvironment,
-    Manager,
-    Platform,
-    ProjectSpec,
-    interpreter_in,
-)
+from npinit.model import ENV_PREFIXES, Manager, Platform, interpreter_in
+from npinit.model_create import CreateContext, CreatedEnvironment
+from npinit.model_spec import ProjectSpec
 from npinit.record.relock import FRESH, Keep
 from npinit.record.resolve_pixi_pypi import LockedPypi, with_metadata
 from npinit.record.snapshot import Package, Snapshot

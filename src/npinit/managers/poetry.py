@@ -12,15 +12,9 @@ from npinit.managers.common import (
     pyproject_manifest,
     read_pyproject,
 )
-from npinit.model import (
-    CreateContext,
-    CreatedEnvironment,
-    Manager,
-    Platform,
-    ProjectSpec,
-    activate_command,
-    interpreter_in,
-)
+from npinit.model import Manager, Platform, activate_command, interpreter_in
+from npinit.model_create import CreateContext, CreatedEnvironment
+from npinit.model_spec import ProjectSpec
 from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 

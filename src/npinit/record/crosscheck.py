@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from npinit.model import Manager, Platform, ProjectSpec
+from npinit.model import Manager, Platform
+from npinit.model_spec import ProjectSpec
 from npinit.record.lockfile import FILE_NAME, Lock
 from npinit.record.snapshot import Package, Snapshot
 
