@@ -377,7 +377,8 @@ def lock_from_env(
 
     section = snapshot_environment(prefix, None, probe=probe, current_platform=machine.platform)
     path = project / lockfile.FILE_NAME
-    before, previous = read_previous(path)
+    alone = Lock({section.platform: section})  # the lock to write over one of this section only
+    before, previous = read_previous(path, alone, "npinit lock")
     lock = replace_section(path, section, None, previous)
     text = lockfile.dumps_lock(lock, "npinit lock")
     data = text.encode("utf-8")

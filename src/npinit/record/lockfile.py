@@ -22,10 +22,9 @@ _LIST_FIELDS = {"tags", "hashes", "depends"}
 # PEP 440's plain public form (a release, then a pre, post and dev part): packaging takes it
 PLAIN_VERSION = r"[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?"
 _NAMES = Package._fields  # a lock row's fields, in the order written
-# the last lock :func:`fast_loads` read (its text, which passed every check of dumps_lock,
-# the lock, its regenerate line): the same text needs no second check, and an equal lock
-# with no probe (equal probe values may be written otherwise: 1, true) is that text, not
-# built again (a re-lock that changes nothing writes the lock it read)
+# the last two locks of no probe checked (dumps_lock: and so read by fast_loads): text, lock,
+# line. The same text needs no second check, and an equal lock (equal probe values may be
+# written otherwise: 1, true) is that text, not built again (a re-lock that changes nothing)
 _checked: "list[tuple[str, Lock, str]]" = []
 
 
@@ -49,8 +48,8 @@ def dumps_lock(lock: Lock, regenerate: str = "npinit lock") -> str:
     """The lock's text. Locking the same inputs twice gives the same bytes."""
     from npinit import schemas
 
+    probes = any(s.blas.probe for s in lock.sections.values())
     for text, read, said in _checked:
-        probes = any(s.blas.probe for s in lock.sections.values())
         if said == regenerate and not probes and read == lock:
             return text
     lines = [
@@ -73,6 +72,8 @@ def dumps_lock(lock: Lock, regenerate: str = "npinit lock") -> str:
         _check(lock, rows, "the lock to write", "")
     except InvalidInput as error:
         raise InvalidInput(error.message, "a recorded value cannot be written safely") from None
+    if not probes:
+        _checked[:] = [*_checked[-1:], (text, lock, regenerate)]
     return text
 
 
@@ -229,9 +230,7 @@ def fast_loads(text: str) -> Lock | None:
         same = dumps_lock(lock, regenerate) == text
     except (KeyError, TypeError, ValueError, InvalidInput):
         return None
-    if same:
-        _checked[:] = [(text, lock, regenerate)]
-    return lock if same else None
+    return lock if same else None  # dumps_lock keeps it among the texts checked
 
 
 def _assemble(tables: dict[str, dict[str, Any]], rows: dict[str, list[dict[str, Any]]]) -> Lock:
