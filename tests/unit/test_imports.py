@@ -165,6 +165,7 @@ ALSO_NOT = {
         "npinit.record.relock",  # what a resolver keeps: the old lock is record.previous's
         "npinit.record.lockscan",  # an unchanged lock is the text of the lock to write: unparsed
         "signal",  # its IntEnums: the stop handlers are set by _signal (npinit.cli)
+        "npinit.model_spec",  # a project's spec (api.reproduce names it for type checkers)
         "npinit.model_create",  # what building an environment takes and gives
         *WITHOUT_CLICK,
     ],

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from npinit.model import Machine, Platform
-from npinit.model_spec import ProjectSpec
 from npinit.record.changes import LockChanges, stale_reasons
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Package, Snapshot
 
 if TYPE_CHECKING:
     from npinit.model_create import CreateContext
+    from npinit.model_spec import ProjectSpec  # lock --from-env needs no spec (test_imports)
     from npinit.record.relock import Keep, PreviousLock
     from npinit.runner import Runner
 
@@ -62,7 +62,7 @@ class ProjectLockResult(NamedTuple):
         }
 
 
-def project_inputs(project: Path, spec: ProjectSpec) -> dict[str, Any]:
+def project_inputs(project: Path, spec: "ProjectSpec") -> dict[str, Any]:
     """What a project's lock is resolved from: the answers and the manager file's lines."""
     from npinit import managers
 
@@ -77,7 +77,7 @@ def project_inputs(project: Path, spec: ProjectSpec) -> dict[str, Any]:
     }
 
 
-def resolve_platforms(spec: ProjectSpec, requested: list[str] | None) -> list[Platform]:
+def resolve_platforms(spec: "ProjectSpec", requested: list[str] | None) -> list[Platform]:
     """The platforms to lock: ``--platform`` values (``all`` for every one), else the
     project's."""
     from npinit.errors import InvalidInput
@@ -180,7 +180,7 @@ def _resolve_and_write(
     return ProjectLockResult(path, lock, written, changes=changes)
 
 
-def _refuse_unfaithful(spec: ProjectSpec, lock: Lock) -> None:
+def _refuse_unfaithful(spec: "ProjectSpec", lock: Lock) -> None:
     """A resolution that does not hold what .npinit.toml records (no numpy on a platform, two
     numpys, another release) is not written: lock --check, create and verify would refuse it,
     so lock says why now (exit 2), before anything is written."""
@@ -195,7 +195,7 @@ def _refuse_unfaithful(spec: ProjectSpec, lock: Lock) -> None:
         )
 
 
-def ci_outputs(project: Path, spec: ProjectSpec, lock: Lock) -> dict[str, str]:
+def ci_outputs(project: Path, spec: "ProjectSpec", lock: Lock) -> dict[str, str]:
     """What a project with CI keeps next to its lock: the exports its workflow installs
     from, and the workflow itself with the lock's platforms as its matrix."""
     if spec.ci == "none":
@@ -238,7 +238,7 @@ def check_lock(project: Path, machine: Machine) -> list[str]:
     return problems
 
 
-def answer_mismatches(spec: ProjectSpec, lock: Lock) -> list[str]:
+def answer_mismatches(spec: "ProjectSpec", lock: Lock) -> list[str]:
     """What the lock's sections hold that the answers .npinit.toml records do not: a section
     resolved for another Python (or implementation), another NumPy release, a BLAS the
     project does not accept there, numpy from another channel (conda, pixi)."""
@@ -258,7 +258,7 @@ def answer_mismatches(spec: ProjectSpec, lock: Lock) -> list[str]:
     return out
 
 
-def _numpy_mismatch(spec: ProjectSpec, name: str, numpy: Package) -> list[str]:
+def _numpy_mismatch(spec: "ProjectSpec", name: str, numpy: Package) -> list[str]:
     """Another NumPy release than the project pins, or numpy from another conda channel."""
     if numpy.version != spec.numpy:
         return [f"its {name} section has NumPy {numpy.version}, the project pins {spec.numpy}"]
@@ -285,7 +285,7 @@ def numpy_twice(lock: Lock) -> list[str]:
     return out
 
 
-def _python_mismatch(spec: ProjectSpec, name: str, section: Snapshot) -> list[str]:
+def _python_mismatch(spec: "ProjectSpec", name: str, section: Snapshot) -> list[str]:
     """A section resolved for another Python than the one .npinit.toml records."""
     from npinit.record.snapshot import FREE_THREADED
 
