@@ -395,12 +395,21 @@ def test_create_no_check_compiles_nothing(served_project: tuple[Path, str]) -> N
 
 
 # what create loads only once ``uv venv`` runs in the background (api/create._head_start):
-# the lock's reading and checks, the export's temporary folder, the comparison with the lock
+# the lock's reading and checks, the export's temporary folder, the comparison with the lock;
+# nothing of npinit.record at all (the lock's file name is model.LOCK_FILE; the managers name
+# the lock's classes for their annotations only), nor the result's classes
 AFTER_UV_VENV = [
     "shutil",
     "tempfile",
     "npinit.api.reproduce",
+    "npinit.api.create_result",
+    "npinit.record",
     "npinit.record.lockscan",
+    "npinit.record.lockfile",
+    "npinit.record.snapshot",
+    "npinit.record.changes",
+    "npinit.record.relock",
+    "npinit.record.environment",
     "npinit.record.verify",
     "npinit.record.export",
 ]

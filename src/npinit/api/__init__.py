@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from npinit.api.changes import preview_lock as preview_lock
     from npinit.api.create import ENV_DIRS as ENV_DIRS
     from npinit.api.create import INCOMPLETE as INCOMPLETE
-    from npinit.api.create import CreateResult as CreateResult
     from npinit.api.create import create_environment as create_environment
     from npinit.api.create import half_built as half_built
+    from npinit.api.create_result import CreateResult as CreateResult
     from npinit.api.diagnose import doctor as doctor
     from npinit.api.edit import apply_set as apply_set
     from npinit.api.edit import plan_set as plan_set

@@ -1,11 +1,11 @@
 """``npinit create``: install exactly this machine's section of the project's lock with its
 manager, check it against the lock, run the project's own check in it."""
 
-# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
+from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 from npinit.api.create_undo import CreateUndo, clear_half_built
 from npinit.api.create_undo import half_built as half_built  # the API names it here
@@ -13,50 +13,15 @@ from npinit.model import ENV_DIRS as ENV_DIRS  # the API names it
 from npinit.model import Machine, Manager, Platform
 from npinit.model_create import CreateContext, CreatedEnvironment
 from npinit.model_spec import ProjectSpec
-from npinit.record.changes import LockChanges
-from npinit.record.environment import snapshot_environment
-from npinit.record.snapshot import Snapshot
 
 if TYPE_CHECKING:
+    from npinit.api.create_result import CreateResult, LockedSection
     from npinit.jail import BuildLock
     from npinit.record.bundle_files import BundledFile
+    from npinit.record.snapshot import Snapshot
     from npinit.runner import Runner, Started
 
 INCOMPLETE = ".npinit-create-incomplete"
-
-
-class CreateResult(NamedTuple):
-    """A built, recorded and checked environment."""
-
-    project: Path
-    prefix: Path
-    tool: str
-    activate: str
-    lock: Path
-    numpy: str
-    blas: str
-    tests_passed: bool | None
-    tests_summary: str
-    warnings: tuple[str, ...] = ()
-    platform: str = ""
-    changes: LockChanges | None = None  # what locking first changed (--update)
-    verified: bool = False  # the environment was just compared with the lock, and matched
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "changes": self.changes.to_json() if self.changes else None,
-            "project": str(self.project),
-            "environment": str(self.prefix),
-            "tool": self.tool,
-            "activate": self.activate,
-            "lock": str(self.lock),
-            "platform": self.platform,
-            "verified": self.verified,
-            "numpy": self.numpy,
-            "blas": self.blas,
-            "tests": {"passed": self.tests_passed, "summary": self.tests_summary},
-            "warnings": list(self.warnings),
-        }
 
 
 def create_environment(
@@ -64,7 +29,7 @@ def create_environment(
     *,
     machine: Machine,
     progress: Callable[[str], None] | None = None,
-    run: "Runner | None" = None,
+    run: Runner | None = None,
     channel_alias: str | None = None,
     use_uv: bool = True,
     check: bool = True,
@@ -118,30 +83,19 @@ def create_environment(
     return result
 
 
-class _Locked(NamedTuple):
-    """The lock create installs: its path, this machine's section, what locking first
-    changed (None when nothing was locked), and a bundle's files of the section (None: the
-    manager downloads)."""
-
-    path: Path
-    section: Snapshot
-    changes: LockChanges | None
-    files: list["BundledFile"] | None
-
-
 def _head_start(
-    ctx: CreateContext, undo: CreateUndo, marker: "BuildLock", *, update: bool, bundle: Path | None
-) -> "tuple[bool, Started | None]":
+    ctx: CreateContext, undo: CreateUndo, marker: BuildLock, *, update: bool, bundle: Path | None
+) -> tuple[bool, Started | None]:
     """Whether the environment is begun before the lock is read (a new ``.venv`` of a pip
     project, a lock there to install as it is: nothing to lock first, no bundle): then the
     undo and the marker say it builds, and ``uv venv`` runs in the background while the lock
     is read and its export written (:func:`npinit.managers.pip.start_venv`; None: the venv
-    is made in its turn)."""
-    from npinit.record.lockfile import FILE_NAME
+    is made in its turn). Nothing of the lock is loaded before uv starts (test_imports)."""
+    from npinit.model import LOCK_FILE
 
     if ctx.existing or update or bundle is not None or ctx.spec.manager is not Manager.PIP:
         return False, None
-    if not (ctx.project / FILE_NAME).is_file():
+    if not (ctx.project / LOCK_FILE).is_file():
         return False, None
     from npinit.managers import pip
 
@@ -174,7 +128,7 @@ def _environment_folder(project: Path, spec: ProjectSpec) -> bool:
 
 
 def _install_exactly(
-    ctx: CreateContext, locked: _Locked, platform: Platform | None, venv: "Started | None"
+    ctx: CreateContext, locked: LockedSection, platform: Platform | None, venv: Started | None
 ) -> tuple[CreatedEnvironment, list[str]]:
     """The environment installed and compared with the lock's section (a difference is a
     Failure); on any failure or interrupt, a folder this create began is removed. ``venv``:
@@ -184,6 +138,7 @@ def _install_exactly(
     import tempfile
 
     from npinit.errors import Failure
+    from npinit.record.environment import snapshot_environment
     from npinit.record.verify import compare
 
     try:
@@ -207,7 +162,7 @@ def _install_exactly(
 
 def _result(
     ctx: CreateContext,
-    locked: _Locked,
+    locked: LockedSection,
     created: CreatedEnvironment,
     notes: list[str],
     *,
@@ -216,6 +171,8 @@ def _result(
 ) -> CreateResult:
     """The environment built and verified: the project's check run in it (``check``), and
     what to tell, first what was written or reused."""
+    from npinit.api.create_result import CreateResult
+
     first = []
     if locked.changes is not None:
         first.append(f"wrote {locked.path.name} first (it is the source of truth from now)")
@@ -247,11 +204,12 @@ def _result(
 
 def _locked_section(
     ctx: CreateContext, machine: Machine, *, update: bool, bundle: Path | None
-) -> _Locked:
-    """The lock to install (:class:`_Locked`); from a bundle, its files of the section, each
-    checked against the lock. A lock that does not match the project, a bundle made from
-    another lock (InvalidInput), or a bundle file that is missing or damaged (Failure) stops
-    here, before anything is installed."""
+) -> LockedSection:
+    """The lock to install (:class:`~npinit.api.create_result.LockedSection`); from a
+    bundle, its files of the section, each checked against the lock. A lock that does not
+    match the project, a bundle made from another lock (InvalidInput), or a bundle file that
+    is missing or damaged (Failure) stops here, before anything is installed."""
+    from npinit.api.create_result import LockedSection
     from npinit.api.reproduce import (
         LockOptions,
         answer_mismatches,
@@ -287,19 +245,19 @@ def _locked_section(
     crosscheck.refuse(ctx.project, ctx.spec, lock)  # uv, Poetry, pixi: their lock is what installs
     section = lockfile.section_for(lock, machine.platform, lock_path)
     if bundle is None:
-        return _Locked(lock_path, section, changes, None)
+        return LockedSection(lock_path, section, changes, None)
     from npinit.record.bundle_files import checked_files
 
     ctx.progress(f"Checking every file of the bundle against the lock ({section.platform})")
-    return _Locked(lock_path, section, changes, checked_files(bundle, section))
+    return LockedSection(lock_path, section, changes, checked_files(bundle, section))
 
 
 def _install(
     ctx: CreateContext,
     section: Snapshot,
     workdir: Path,
-    files: list["BundledFile"] | None,
-    venv: "Started | None",
+    files: list[BundledFile] | None,
+    venv: Started | None,
 ) -> tuple[CreatedEnvironment, list[str]]:
     """The manager installs the section; from a bundle, offline from its checked files;
     into the venv uv makes in the background (``venv``, a pip project's)."""
@@ -321,11 +279,11 @@ def reusable_environment(prefix: Path, spec: ProjectSpec) -> bool:
     """Whether ``prefix`` (the manager's environment folder) exists and can take the lock: a
     venv (or, for conda, a conda prefix) of the project's Python. Another Python, or a folder
     that is no such environment, is refused (InvalidInput) with the difference named."""
+    if not prefix.exists() and not prefix.is_symlink():
+        return False  # (nothing of the lock loaded: a new environment starts sooner)
     from npinit.errors import InvalidInput
     from npinit.record.snapshot import FREE_THREADED, read_prefix
 
-    if not prefix.exists() and not prefix.is_symlink():
-        return False
     conda = spec.manager.value in ("conda", "pixi")
     wanted = "a conda prefix" if conda else "a virtual environment"
     fix = f"remove it (npinit create then builds it), or make it {wanted} of Python {spec.python}"

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from npinit.model import Manager, Platform
 from npinit.model_create import CreateContext, CreatedEnvironment
 from npinit.model_spec import ProjectSpec
-from npinit.record.relock import FRESH, Keep
-from npinit.record.snapshot import Snapshot
+
+if TYPE_CHECKING:  # create starts uv venv (managers.pip) before the lock's modules load
+    from npinit.record.relock import Keep
+    from npinit.record.snapshot import Snapshot
 
 
 class PackageManager(Protocol):
@@ -37,7 +39,7 @@ class PackageManager(Protocol):
         ...
 
     def lock(
-        self, ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
+        self, ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep
     ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
         """Resolve every platform without installing: a lock section each, and the files of
         the manager's own lock written into ``workdir`` (project file name -> path). The
@@ -118,7 +120,7 @@ def source_file(project: Path, spec: ProjectSpec) -> Path:
 
 
 def resolve(
-    ctx: CreateContext, platforms: list[Platform], keep: Keep = FRESH
+    ctx: CreateContext, platforms: list[Platform], keep: Keep
 ) -> tuple[dict[Platform, Snapshot], dict[str, str]]:
     """The project's manager resolves ``platforms`` (:meth:`PackageManager.lock`): the
     sections, and the texts of its own lock files by their names in the project, from a work

@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npinit.model import Manager
 from npinit.model_create import CreateContext
 from npinit.model_spec import ProjectSpec
-from npinit.record.snapshot import Snapshot
+
+if TYPE_CHECKING:  # create starts uv venv (managers.pip.start_venv) before the lock loads
+    from npinit.record.snapshot import Snapshot
 
 DEV_PACKAGES = ("pytest", "threadpoolctl")
 # what installs exactly the manager's own lock: create runs it, and so does the CI job

@@ -18,10 +18,10 @@ from npinit.managers.common import (
 from npinit.model import Manager, Platform, activate_command, interpreter_in
 from npinit.model_create import CreateContext, CreatedEnvironment
 from npinit.model_spec import ProjectSpec
-from npinit.record.relock import FRESH, Keep
-from npinit.record.snapshot import Snapshot
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # create starts uv venv (start_venv) before the lock's modules load
+    from npinit.record.relock import Keep
+    from npinit.record.snapshot import Snapshot
     from npinit.runner import Started
 
 FILE = "requirements.txt"
@@ -73,9 +73,10 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
 
 
 def lock(
-    ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep = FRESH
+    ctx: CreateContext, platforms: list[Platform], workdir: Path, keep: Keep
 ) -> tuple[dict[Platform, Snapshot], dict[str, Path]]:
-    """uv resolves requirements.txt once for every platform (universal, with hashes)."""
+    """uv resolves requirements.txt once for every platform (universal, with hashes),
+    preferring what ``keep`` keeps (:func:`npinit.managers.resolve` passes it)."""
     keep.read_ahead()  # the previous lock is read while the resolver runs
     from npinit.record.source_builds import resolve_with_wheels
 
