@@ -5,6 +5,9 @@ thread is started once every platform has asked py-rattler for its repodata. Sta
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from npinit.knowledge.channels import channel_urls
 from npinit.model import Platform
 from npinit.record.relock import Keep
 from npinit.record.resolve_conda import solve
+from tests.helpers import npinit_environ
 
 SPECS = ["python=3.14", "numpy=2.4.6", "libblas=*=*openblas", "pytest", "threadpoolctl"]
 PLATFORMS = (Platform("linux-64"), Platform("osx-arm64"), Platform("win-64"))
@@ -44,3 +48,55 @@ def test_the_previous_lock_is_read_once_every_query_is_asked(
     )
     assert events == ["query"] * len(PLATFORMS) + ["read ahead"]
     assert {p: solved[p][0].python for p in PLATFORMS} == dict.fromkeys(PLATFORMS, "3.14.6")
+
+
+# run in a fresh interpreter (asyncio not yet loaded): py-rattler's Gateway, spied, waits in
+# its constructor until asyncio's import has begun, and says where it was made and whether
+# that import had begun already
+_GATEWAY_ASIDE = """
+import sys, threading
+import rattler
+from npinit.knowledge.channels import channel_urls
+from npinit.model import Platform
+from npinit.record.resolve_conda import solve
+
+began = threading.Event()
+
+class Finder:
+    def find_spec(self, name, path=None, target=None):
+        if name == "asyncio":
+            began.set()
+        return None
+
+sys.meta_path.insert(0, Finder())
+seen = []
+
+class Spied(rattler.Gateway):
+    def __init__(self, *args, **kwargs):
+        seen.append("in the main thread" if threading.current_thread() is threading.main_thread()
+                    else "aside")
+        seen.append("after asyncio" if began.is_set() else "before asyncio")
+        seen.append("while asyncio loads" if began.wait(10) else "asyncio not loaded meanwhile")
+        super().__init__(*args, **kwargs)
+
+rattler.Gateway = Spied
+solved = solve({Platform("linux-64"): ["python=3.14"]}, channel_urls(["conda-forge"], ALIAS),
+               cache=CACHE, environ={}, alias=ALIAS)
+print(" / ".join(seen), "|", solved[Platform("linux-64")][0].python)
+"""
+
+
+def test_the_gateway_is_made_aside_while_asyncio_loads(tmp_path: Path, forge_alias: str) -> None:
+    """py-rattler makes its Gateway without holding the GIL (some 10 ms on the benchmark's
+    machine): solve starts it in a thread, then imports asyncio (its loop runs the solve)."""
+    pytest.importorskip("rattler")
+    code = f"from pathlib import Path\nALIAS = {forge_alias!r}\nCACHE = Path({str(tmp_path)!r})\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code + _GATEWAY_ASIDE],
+        capture_output=True,
+        text=True,
+        env=npinit_environ(dict(os.environ)),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "aside / before asyncio / while asyncio loads | 3.14.6"

@@ -7,8 +7,7 @@ lock, and installed with ``rattler.install`` (which checks every download)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +39,32 @@ def require_rattler() -> Any:
             "pip install 'npinit[conda]'",
         ) from None
     return rattler
+
+
+def _made_aside(make: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``make`` in a thread; the function returned waits for what it made (raising here
+    what it raised)."""
+    import threading
+
+    box: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            box.append((True, make()))
+        except BaseException as error:  # handed to the caller
+            box.append((False, error))
+
+    thread = threading.Thread(target=run, name="npinit-gateway", daemon=True)
+    thread.start()
+
+    def result() -> Any:
+        thread.join()
+        made, value = box[0]
+        if not made:
+            raise value
+        return value
+
+    return result
 
 
 def _package(record: Any) -> Package:
@@ -100,9 +125,13 @@ def solve(
     pixi.lock), both with the channels' canonical URLs (``knowledge.channels``). The conda
     packages ``keep`` holds (a previous lock's) are preferred: py-rattler's
     ``locked_packages``; that lock is read while py-rattler reads the repodata, in a thread
-    started once every platform's query is on its way."""
+    started once every platform's query is on its way. py-rattler makes its gateway without
+    the GIL (some 10 ms here), in a thread while asyncio is imported."""
     rattler = require_rattler()
-    gateway = rattler.Gateway(cache_dir=cache / "repodata")
+    making = _made_aside(lambda: rattler.Gateway(cache_dir=cache / "repodata"))
+    import asyncio
+
+    gateway = making()
     sources = [rattler.Channel(url) for url in channels]
 
     # a spec's own channel (conda-forge::numpy) is read through the alias, as the channels are
@@ -210,6 +239,8 @@ def locked_records(
     """The channels' records of the locked ``packages``, found by subdir and file name; a
     record whose sha256 or md5 differs from the lock is a Failure (exit 1), and so is one
     the channels no longer have."""
+    import asyncio
+
     rattler = require_rattler()
     gateway = rattler.Gateway(cache_dir=cache / "repodata")
     names = sorted({p.name for p in packages})
@@ -261,6 +292,7 @@ def fetch_verified(
     sha256); then point the record at the checked file, so the installer links exactly what
     was checked (rattler's installer does not check downloads against their record). A
     mismatch is a Failure (exit 1)."""
+    import asyncio
     import hashlib
     import shutil
     from urllib.parse import unquote, urlsplit
@@ -311,6 +343,8 @@ def fetch_verified(
 
 def install(records: list[Any], prefix: Path, *, cache: Path) -> None:
     """Install exactly ``records`` into ``prefix`` (fetched and checked first)."""
+    import asyncio
+
     rattler = require_rattler()
     try:
         asyncio.run(rattler.install(records, prefix, cache_dir=cache / "pkgs", show_progress=False))
