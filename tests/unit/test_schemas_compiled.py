@@ -193,3 +193,36 @@ def test_the_package_rule_refuses_exactly_what_it_refused_before_its_shortcut() 
         assert verdicts[0] == verdicts[1] == verdicts[2], row
         refused += verdicts[0] is not None
     assert 0 < refused < len(_packages())
+
+
+def test_a_pattern_is_compiled_when_first_asked_for() -> None:
+    """A lock of PyPI packages (names, versions, wheel tags) compiles those patterns only (in
+    a fresh interpreter): not a conda build's, an md5's or a hash's; each pattern, once asked
+    for, is what fastjsonschema's own module compiles at import."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers import npinit_environ
+
+    row = {"name": "a", "version": "1.0", "source": "pypi", "tags": ["py3-none-any"]}
+    lock = {"lock-version": 2, "created-by": "x", "platforms": {"linux-64": {"packages": [row]}}}
+    code = (
+        "from npinit import schemas\nfrom npinit.schemas import compiled_lock\n"
+        f"schemas.validate(schemas.LOCK, {lock!r}, 'o', '')\n"
+        "print(sorted(compiled_lock.REGEX_PATTERNS))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True,
+        env=npinit_environ(dict(os.environ)), check=True,
+    )  # fmt: skip
+    compiled = eval(done.stdout)
+    assert "^[A-Za-z0-9_.+!-]+$" in compiled  # the version's
+    assert not {"^[0-9a-f]{32}$", "^[0-9a-f]{64}$", "^[A-Za-z0-9_.+]*$"} & set(compiled)
+    from npinit.schemas import compiled_lock
+
+    eager = fastjsonschema.compile_to_code(schemas.load(schemas.LOCK))
+    for key, source in compiled_lock.REGEX_PATTERNS.sources.items():
+        assert f"{key!r}: re.compile({source!r})" in eager
+        assert compiled_lock.REGEX_PATTERNS[key] == re.compile(source)
+    assert len(compiled_lock.REGEX_PATTERNS) == eager.count("re.compile(")

@@ -51,6 +51,9 @@ COMPILED = {LOCK: "compiled_lock", ANSWERS: "compiled_toml"}
 _FASTJSONSCHEMA_IMPORT = (
     "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException"
 )
+_ERRORS_IMPORT = (
+    "from npinit.schemas.errors import JsonSchemaValueException, JsonSchemaValuesException"
+)
 _DECIMAL_IMPORT = "from decimal import Decimal\n"  # its number checks: the errors module's
 # a list item's or a key's name, made for every item checked: ``"[{data_x}]".format(**locals())``
 # copies every local of the function into a dict each time (a third of a lock's check); the same
@@ -82,14 +85,11 @@ def compiled_source(name: str) -> str:
     code = fastjsonschema.compile_to_code(load(name))
     if code.count(_FASTJSONSCHEMA_IMPORT) != 1:
         raise RuntimeError(f"fastjsonschema {VERSION} imports its exceptions otherwise")
-    code = code.replace(
-        _FASTJSONSCHEMA_IMPORT,
-        "from npinit.schemas.errors import JsonSchemaValueException, JsonSchemaValuesException",
-    )
+    code = code.replace(_FASTJSONSCHEMA_IMPORT, _ERRORS_IMPORT)
     if code.count(_DECIMAL_IMPORT) > 1:
         raise RuntimeError(f"fastjsonschema {VERSION} imports Decimal otherwise")
     code = code.replace(_DECIMAL_IMPORT, "from npinit.schemas.errors import Decimal\n")
-    code = re.sub(_LOCALS_FORMAT, r'f"\1"', code)
+    code = _lazy_patterns(re.sub(_LOCALS_FORMAT, r'f"\1"', code))
     if "locals()" in code:
         raise RuntimeError(f"fastjsonschema {VERSION} names items otherwise")
     entry = code.split("\ndef ", 1)[1].split("(", 1)[0]
@@ -99,6 +99,32 @@ def compiled_source(name: str) -> str:
         "# ruff: noqa\n# mypy: ignore-errors\n"
     )
     return f"{header}{code.rstrip()}\n\n\nvalidate = {entry}\n"
+
+
+def _lazy_patterns(code: str) -> str:
+    """fastjsonschema's ``REGEX_PATTERNS = {'p': re.compile('p\\Z'), ...}`` (every pattern
+    compiled at import) as ``LazyPatterns({'p': 'p\\Z', ...})``: each compiled at first use."""
+    import ast
+
+    head = "\nREGEX_PATTERNS = {\n"
+    if head not in code:  # a schema of no pattern
+        return code
+    start = code.index(head) + len(head)
+    end = code.index("\n}\n", start)
+    entries = []
+    for line in code[start:end].split("\n"):
+        key, _, value = line.partition(": re.compile(")
+        value = value.removesuffix(",").removesuffix(")")
+        try:
+            plain = isinstance(ast.literal_eval(value), str)  # no flags after the pattern
+        except (ValueError, SyntaxError):
+            plain = False
+        if not plain:
+            raise RuntimeError(f"fastjsonschema compiles a pattern otherwise: {line}")
+        entries.append(f"{key}: {value},")
+    lazy = "\n".join(["REGEX_PATTERNS = LazyPatterns({", *entries, "})"])
+    code = code[: start - len(head) + 1] + lazy + code[end + 2 :]
+    return code.replace(_ERRORS_IMPORT, f"{_ERRORS_IMPORT}, LazyPatterns", 1)
 
 
 def validate(name: str, data: Any, origin: str, hint: str) -> None:

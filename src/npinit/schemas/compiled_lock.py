@@ -4,26 +4,26 @@
 VERSION = "2.22.3"
 from npinit.schemas.errors import Decimal
 import re
-from npinit.schemas.errors import JsonSchemaValueException, JsonSchemaValuesException
+from npinit.schemas.errors import JsonSchemaValueException, JsonSchemaValuesException, LazyPatterns
 
 
-REGEX_PATTERNS = {
-    '^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9])?$': re.compile('^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9])?\\Z'),
-    '^[A-Za-z0-9_.+!-]+$': re.compile('^[A-Za-z0-9_.+!-]+\\Z'),
-    '^[A-Za-z0-9_.+]*$': re.compile('^[A-Za-z0-9_.+]*\\Z'),
-    '^[a-z0-9_-]*$': re.compile('^[a-z0-9_-]*\\Z'),
-    '^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$': re.compile('^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+\\Z'),
-    '^sha256:[0-9a-f]{64}$': re.compile('^sha256:[0-9a-f]{64}\\Z'),
-    '^[a-z0-9_-]+$': re.compile('^[a-z0-9_-]+\\Z'),
-    '^[0-9a-f]{64}$': re.compile('^[0-9a-f]{64}\\Z'),
-    '^[0-9a-f]{32}$': re.compile('^[0-9a-f]{32}\\Z'),
-    '^[^\\u0000-\\u0020\\u007f]*$': re.compile('^[^\\u0000-\\u0020\\u007f]*\\Z'),
-    '^([0-9]+(\\.[0-9]+)*[a-z0-9.+]*)?$': re.compile('^([0-9]+(\\.[0-9]+)*[a-z0-9.+]*)?\\Z'),
-    '^([a-z]+-[a-z0-9_]+|unknown)?$': re.compile('^([a-z]+-[a-z0-9_]+|unknown)?\\Z'),
-    '^([a-z]+-[a-z0-9_]+|unknown)$': re.compile('^([a-z]+-[a-z0-9_]+|unknown)\\Z'),
-    '^[a-z][a-z0-9-]*$': re.compile('^[a-z][a-z0-9-]*\\Z'),
-    '^[^\\u0000-\\u001f\\u007f]*$': re.compile('^[^\\u0000-\\u001f\\u007f]*\\Z')
-}
+REGEX_PATTERNS = LazyPatterns({
+    '^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9])?$': '^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9])?\\Z',
+    '^[A-Za-z0-9_.+!-]+$': '^[A-Za-z0-9_.+!-]+\\Z',
+    '^[A-Za-z0-9_.+]*$': '^[A-Za-z0-9_.+]*\\Z',
+    '^[a-z0-9_-]*$': '^[a-z0-9_-]*\\Z',
+    '^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+$': '^[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+\\Z',
+    '^sha256:[0-9a-f]{64}$': '^sha256:[0-9a-f]{64}\\Z',
+    '^[a-z0-9_-]+$': '^[a-z0-9_-]+\\Z',
+    '^[0-9a-f]{64}$': '^[0-9a-f]{64}\\Z',
+    '^[0-9a-f]{32}$': '^[0-9a-f]{32}\\Z',
+    '^[^\\u0000-\\u0020\\u007f]*$': '^[^\\u0000-\\u0020\\u007f]*\\Z',
+    '^([0-9]+(\\.[0-9]+)*[a-z0-9.+]*)?$': '^([0-9]+(\\.[0-9]+)*[a-z0-9.+]*)?\\Z',
+    '^([a-z]+-[a-z0-9_]+|unknown)?$': '^([a-z]+-[a-z0-9_]+|unknown)?\\Z',
+    '^([a-z]+-[a-z0-9_]+|unknown)$': '^([a-z]+-[a-z0-9_]+|unknown)\\Z',
+    '^[a-z][a-z0-9-]*$': '^[a-z][a-z0-9-]*\\Z',
+    '^[^\\u0000-\\u001f\\u007f]*$': '^[^\\u0000-\\u001f\\u007f]*\\Z',
+})
 
 NoneType = type(None)
 

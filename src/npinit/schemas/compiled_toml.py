@@ -4,15 +4,15 @@
 VERSION = "2.22.3"
 from npinit.schemas.errors import Decimal
 import re
-from npinit.schemas.errors import JsonSchemaValueException, JsonSchemaValuesException
+from npinit.schemas.errors import JsonSchemaValueException, JsonSchemaValuesException, LazyPatterns
 
 
-REGEX_PATTERNS = {
-    '^[A-Za-z_][A-Za-z0-9_]*$': re.compile('^[A-Za-z_][A-Za-z0-9_]*\\Z'),
-    '^[a-z0-9_-]+$': re.compile('^[a-z0-9_-]+\\Z'),
-    '^[a-z]+-[a-z0-9_]+$': re.compile('^[a-z]+-[a-z0-9_]+\\Z'),
-    '^[^\\u0000-\\u001f\\u007f]*$': re.compile('^[^\\u0000-\\u001f\\u007f]*\\Z')
-}
+REGEX_PATTERNS = LazyPatterns({
+    '^[A-Za-z_][A-Za-z0-9_]*$': '^[A-Za-z_][A-Za-z0-9_]*\\Z',
+    '^[a-z0-9_-]+$': '^[a-z0-9_-]+\\Z',
+    '^[a-z]+-[a-z0-9_]+$': '^[a-z]+-[a-z0-9_]+\\Z',
+    '^[^\\u0000-\\u001f\\u007f]*$': '^[^\\u0000-\\u001f\\u007f]*\\Z',
+})
 
 NoneType = type(None)
 

@@ -53,6 +53,20 @@ class JsonSchemaValuesException(ValueError):
         self.errors = errors
 
 
+class LazyPatterns(dict[str, re.Pattern[str]]):
+    """A compiled validator's ``REGEX_PATTERNS``: each pattern compiled (by ``re.compile``, as
+    fastjsonschema's module does at import) when first asked for, then kept: a lock of PyPI
+    packages never asks for a conda build's, an md5's or a hash's."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def __missing__(self, key: str) -> re.Pattern[str]:
+        pattern = self[key] = re.compile(self.sources[key])
+        return pattern
+
+
 class _DecimalType(type):
     def __instancecheck__(cls, value: object) -> bool:
         module = sys.modules.get("decimal")
