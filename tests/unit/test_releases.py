@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -125,6 +126,19 @@ def test_legacy_releases_carry_their_wheel_tags_and_pythons() -> None:
     assert releases.resolve_numpy("latest", "3.8").version == "1.24.4"
     with pytest.raises(InvalidInput, match=r"no NumPy release has wheels for Python 3\.7"):
         releases.check_python("3.7")
+
+
+def test_the_release_table_is_the_data_file_written_as_python() -> None:
+    """What commands read (knowledge/release_table.py) is the data file's rows, written by
+    tools/update_numpy_releases.py: the same text as a fresh write, the same releases."""
+    from npinit.knowledge import release_table
+
+    shipped = Path(release_table.__file__).read_text("utf-8")
+    from_file = releases.read_data_file()
+    fix = "run python tools/update_numpy_releases.py --table and commit what it writes"
+    assert shipped == releases.table_source(from_file), fix
+    assert releases.all_releases() == from_file and len(from_file) > 80
+    assert releases.all_releases()[-1].platforms[0] is Platform.LINUX_64
 
 
 def test_data_file_round_trips() -> None:
