@@ -432,8 +432,9 @@ sys.stderr.write("\\nAT THE END " + repr(sorted(m for m in {never!r} if m in sys
 """
 # what create --no-check does not load at all: the uv package and sysconfig (npinit's venv
 # holds the package: its bin/uv is taken as uv.find_uv_bin would find it), json (the release
-# table that checks .npinit.toml's answers is knowledge/release_table.py, not its JSON file)
-CREATE_NEVER = ["uv", "sysconfig", "json"]
+# table that checks .npinit.toml's answers is knowledge/release_table.py, not its JSON file),
+# knowledge.platforms (the table reads wheel names only when npinit versions --online asks PyPI)
+CREATE_NEVER = ["uv", "sysconfig", "json", "npinit.knowledge.platforms"]
 
 
 def test_create_begins_uv_venv_before_it_loads_the_rest(

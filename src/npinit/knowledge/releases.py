@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from npinit.errors import InvalidInput
-from npinit.knowledge.platforms import numpy_wheel_blas
 from npinit.model import Platform
 
 FIRST_LINE = (1, 17)
@@ -116,6 +115,8 @@ def parse_simple_index(index: dict[str, Any]) -> list[NumpyRelease]:
     wheel exists for it (source builds are what beginners cannot do); requires-python is
     the index's ``data-requires-python``.
     """
+    from npinit.knowledge.platforms import numpy_wheel_blas
+
     found: dict[str, dict[str, Any]] = {}
     for entry in index.get("files", []):
         parsed = _wheel(entry.get("filename", ""))
