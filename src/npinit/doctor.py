@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from npinit.doctor_model import Check, DoctorReport
+from npinit.doctor_model import Check, DoctorReport, Status
 from npinit.doctor_python import gil_checks, python_checks
-from npinit.model import Status
 from npinit.spec import THREAD_VARIABLES
 
 PARALLEL_PACKAGES = ("dask", "joblib", "scikit-learn", "distributed", "ray")

@@ -3,12 +3,20 @@ and the fix) and the report of one environment, with the schema an instructor co
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from npinit.model import Status
-
 SCHEMA = 1
+
+
+class Status(enum.StrEnum):
+    """The verdict of one doctor check (schema 1 of ``doctor --json``)."""
+
+    OK = "ok"
+    WARNING = "warning"
+    PROBLEM = "problem"
+    INFO = "info"
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from npinit.doctor_model import Check
-from npinit.model import Status
+from npinit.doctor_model import Check, Status
 
 FREE_THREADED = "cpython-freethreading"
 

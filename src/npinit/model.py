@@ -115,15 +115,6 @@ class Source(enum.StrEnum):
     PYPI = "pypi"
 
 
-class Status(enum.StrEnum):
-    """The verdict of one doctor check (schema 1 of ``doctor --json``)."""
-
-    OK = "ok"
-    WARNING = "warning"
-    PROBLEM = "problem"
-    INFO = "info"
-
-
 class ChangeKind(enum.StrEnum):
     """How an environment differs from its lock."""
 

@@ -68,6 +68,18 @@ def test_cli_start_up_does_not_import_heavy_modules() -> None:
     assert _loaded_after("import npinit.cli") == []
 
 
+def test_the_model_makes_only_the_enums_commands_share() -> None:
+    """Every command loads npinit.model, and each enum costs about 0.7M instructions to make:
+    one only some command reads lives beside it (doctor's Status: doctor_model)."""
+    import enum
+
+    from npinit import model
+
+    classes = [(name, v) for name, v in vars(model).items() if isinstance(v, type)]
+    made = {n for n, v in classes if issubclass(v, enum.Enum) and v.__module__ == model.__name__}
+    assert made == {"Manager", "Blas", "Channel", "Platform", "EnvKind", "Source", "ChangeKind"}
+
+
 def test_help_loads_no_command_nor_the_release_table() -> None:
     code = (
         "from npinit.cli import main\n"
