@@ -15,7 +15,7 @@ from npinit.record.package import Package, canonical
 
 METADATA_BYTES = 16 * 1024 * 1024  # a long description is large; a METADATA this size is not
 SMALL_BYTES = 1024 * 1024  # INSTALLER, WHEEL, direct_url.json: a few lines each
-HEAD_BYTES = 1024  # where Name and Version are found (the whole text is split only if not)
+HEAD_BYTES = 256  # where Name and Version are found (the whole text is split only if not)
 
 
 def site_packages_dirs(prefix: Path) -> list[Path]:
