@@ -82,7 +82,9 @@ class Spied(rattler.Gateway):
 rattler.Gateway = Spied
 solved = solve({Platform("linux-64"): ["python=3.14"]}, channel_urls(["conda-forge"], ALIAS),
                cache=CACHE, environ={}, alias=ALIAS)
-print(" / ".join(seen), "|", solved[Platform("linux-64")][0].python)
+print(" / ".join(seen), "|", solved[Platform("linux-64")][0].python, flush=True)
+import os
+os._exit(0)  # py-rattler's teardown (npinit.__main__ leaves the same way)
 """
 
 
@@ -100,3 +102,80 @@ def test_the_gateway_is_made_aside_while_asyncio_loads(tmp_path: Path, forge_ali
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "aside / before asyncio / while asyncio loads | 3.14.6"
+
+
+def test_a_platform_s_section_is_made_while_another_still_solves(
+    tmp_path: Path, forge_alias: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each platform's section is made once its solve is done, while py-rattler (no GIL)
+    still solves the others: win-64's solve, spied, finishes only once another platform's
+    section is made (or says it waited in vain)."""
+    rattler = pytest.importorskip("rattler")
+    import asyncio
+
+    from npinit.record import resolve_conda
+
+    made: list[str] = []
+    waited: list[str] = []
+    real_solve, real_section = rattler.solve, resolve_conda.section
+
+    def spied_section(platform: Platform, records: list[Any]) -> Any:
+        made.append(platform.value)
+        return real_section(platform, records)
+
+    async def spied_solve(**kwargs: Any) -> Any:
+        records = await real_solve(**kwargs)
+        if kwargs["platforms"][0] == "win-64":
+            for _ in range(2000):  # the loop runs the others meanwhile (bounded: a few seconds)
+                if made:
+                    break
+                await asyncio.sleep(0.002)
+            waited.append("after a section" if made else "no section meanwhile")
+        return records
+
+    monkeypatch.setattr(rattler, "solve", spied_solve)
+    monkeypatch.setattr(resolve_conda, "section", spied_section)
+    solved = solve(
+        {p: SPECS for p in PLATFORMS},
+        channel_urls(["conda-forge"], forge_alias),
+        cache=tmp_path,
+        environ={},
+        alias=forge_alias,
+    )
+    assert waited == ["after a section"]
+    assert sorted(made) == sorted(p.value for p in PLATFORMS)
+    assert {p: solved[p][0].python for p in PLATFORMS} == dict.fromkeys(PLATFORMS, "3.14.6")
+
+
+def test_the_solutions_are_not_written_out_when_asyncio_run_ends(
+    tmp_path: Path, forge_alias: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """asyncio.run, ending, asks signal.getsignal for its SIGINT handler, which formats the
+    handler's repr, the main task and its result included: solve's main task returns
+    nothing, so the sections (spied) are never repr'd."""
+    pytest.importorskip("rattler")
+    import signal
+
+    from npinit.record import resolve_conda
+
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # asyncio's case
+    written: list[str] = []
+
+    class Section:
+        def __init__(self, platform: Platform) -> None:
+            self.platform = platform.value
+
+        def __repr__(self) -> str:
+            written.append(self.platform)
+            return "Section()"
+
+    monkeypatch.setattr(resolve_conda, "section", lambda platform, records: Section(platform))
+    solved = solve(
+        {p: SPECS for p in PLATFORMS},
+        channel_urls(["conda-forge"], forge_alias),
+        cache=tmp_path,
+        environ={},
+        alias=forge_alias,
+    )
+    assert [solved[p][0].platform for p in PLATFORMS] == [p.value for p in PLATFORMS]
+    assert written == []

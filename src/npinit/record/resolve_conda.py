@@ -126,7 +126,8 @@ def solve(
     packages ``keep`` holds (a previous lock's) are preferred: py-rattler's
     ``locked_packages``; that lock is read while py-rattler reads the repodata, in a thread
     started once every platform's query is on its way. py-rattler makes its gateway without
-    the GIL (some 10 ms here), in a thread while asyncio is imported."""
+    the GIL (some 10 ms here), in a thread while asyncio is imported; a platform's section is
+    made as soon as it is solved, while the others' solves hold no GIL."""
     rattler = require_rattler()
     making = _made_aside(lambda: rattler.Gateway(cache_dir=cache / "repodata"))
     import asyncio
@@ -137,24 +138,29 @@ def solve(
     # a spec's own channel (conda-forge::numpy) is read through the alias, as the channels are
     named = {p: [aliased_spec(s, alias) for s in wanted] for p, wanted in specs.items()}
 
-    async def every() -> list[list[Any]]:
-        solving = [
-            asyncio.ensure_future(_solve_one(rattler, gateway, sources, p, named[p], environ, keep))
-            for p in specs
-        ]
+    solved: dict[Platform, tuple[Snapshot, list[Any]]] = {}
+
+    async def one(platform: Platform) -> None:
+        records = await _solve_one(
+            rattler, gateway, sources, platform, named[platform], environ, keep
+        )
+        for record in records:
+            record.url = canonical_url(str(record.url), alias)
+            record.channel = canonical_url(str(record.channel or ""), alias) or None
+        solved[platform] = section(platform, records), records  # while the others solve
+
+    async def every() -> None:  # no result: asyncio.run's end formats its task's, see below
+        solving = [asyncio.ensure_future(one(p)) for p in specs]
         await asyncio.sleep(0)  # each has asked py-rattler for its repodata: the GIL is free
         if keep is not None:  # (a thread started before held the GIL while they were asked)
             keep.read_ahead()
-        return list(await asyncio.gather(*solving))
+        await asyncio.gather(*solving)
 
-    solutions = asyncio.run(every())
-    for record in (r for records in solutions for r in records):
-        record.url = canonical_url(str(record.url), alias)
-        record.channel = canonical_url(str(record.channel or ""), alias) or None
-    return {
-        platform: (section(platform, records), records)
-        for platform, records in zip(specs, solutions, strict=True)
-    }
+    # asyncio.run, ending, asks signal.getsignal for its SIGINT handler, which formats the
+    # handler's repr (it holds the main task, and so its result): three sections would be
+    # written out whole (27M instructions), in vain
+    asyncio.run(every())
+    return {platform: solved[platform] for platform in specs}
 
 
 def _virtual(rattler: Any, platform: Platform, environ: Mapping[str, str]) -> list[Any]:
