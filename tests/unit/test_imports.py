@@ -80,6 +80,14 @@ def test_the_model_makes_only_the_enums_commands_share() -> None:
     assert made == {"Manager", "Blas", "Channel", "Platform", "EnvKind", "Source", "ChangeKind"}
 
 
+def test_a_command_finds_its_api_names_without_listing_them_all() -> None:
+    """``npinit.api`` finds a name where it is asked for (the CLI asks one or two a command):
+    the list of them all (``__all__``) is made only when asked for too."""
+    code = "import npinit.api as api\napi.this_machine\nprint('__all__' in vars(api))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
+    assert done.stdout == "False\n", done.stderr
+
+
 def test_help_loads_no_command_nor_the_release_table() -> None:
     code = (
         "from npinit.cli import main\n"

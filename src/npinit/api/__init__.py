@@ -104,33 +104,48 @@ if TYPE_CHECKING:
     from npinit.spec import read_project_spec as read_project_spec
 
 
-def _names() -> dict[str, str]:
-    """Each name of the API -> its module, read from the imports under ``if TYPE_CHECKING:``
-    above (``name as name``: the one list of the API's names)."""
-    with open(__file__, encoding="utf-8") as source:  # no Path: a few lines, read once a run
-        text = source.read()
-    block = text.split("\nif TYPE_CHECKING:\n", 1)[1].split("\n\n", 1)[0]
-    where: dict[str, str] = {}
-    for statement in block.split("    from ")[1:]:
-        module, _, names = statement.partition(" import ")
-        # each ``name as name`` (split by words: no pattern to compile at every start)
-        words = names.replace(",", " ").replace("(", " ").replace(")", " ").split()
-        where.update(
-            (name, module)
-            for name, word, alias in zip(words, words[1:], words[2:], strict=False)
-            if word == "as" and alias == name
-        )
-    return where
+def _block() -> str:
+    """The imports under ``if TYPE_CHECKING:`` above, each line beginning with a newline (the
+    one list of the API's names, ``from module import name as name``), read once a run."""
+    if not _BLOCK:
+        with open(__file__, encoding="utf-8") as source:  # no Path: a few lines, read once
+            text = source.read()
+        block = text.split("\nif TYPE_CHECKING:\n", 1)[1].split("\n\n", 1)[0]
+        _BLOCK.append(f"\n{block}\n")
+    return _BLOCK[0]
 
 
-_WHERE = _names()
-__all__ = sorted(_WHERE)
+_BLOCK: list[str] = []
+FROM = "\n    from "
 
-if not TYPE_CHECKING:  # type checkers see the imports above; Python loads on first use
+
+def _module_of(name: str) -> str | None:
+    """The module the API takes ``name`` from (found in the list when first asked for: a
+    command asks for one or two names, not for the table of them all), None for no name."""
+    block = _block()
+    at = block.find(f" import {name} as {name}\n") if name.isidentifier() else -1
+    if at < 0:
+        return None
+    return block[block.rfind(FROM, 0, at) + len(FROM) : at]
+
+
+def _names() -> list[str]:
+    """Every name of the API, sorted (``__all__``)."""
+    names = (line.rpartition(" as ")[2].strip() for line in _block().split(FROM)[1:])
+    return sorted(name for name in names if _module_of(name))
+
+
+if TYPE_CHECKING:
+    __all__: list[str]
+else:  # type checkers see the imports above; Python loads on first use
 
     def __getattr__(name: str) -> Any:
-        if name not in _WHERE:
-            raise AttributeError(f"module 'npinit.api' has no attribute {name!r}")
-        value = getattr(importlib.import_module(_WHERE[name]), name)
+        if name == "__all__":
+            value: Any = _names()
+        else:
+            module = _module_of(name)
+            if module is None:
+                raise AttributeError(f"module 'npinit.api' has no attribute {name!r}")
+            value = getattr(importlib.import_module(module), name)
         globals()[name] = value
         return value
