@@ -14,7 +14,7 @@ what a spec is. Kept beside it only what rattler cannot do:
   0.4 s) to read a file.
 """
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 import re
 from typing import NamedTuple

@@ -282,6 +282,7 @@ CONDA_LOCK_NOT = [
     "rattler.exceptions",  # loaded when a solve fails, to tell which failure it is
     "packaging",  # a conda lock has no PyPI version to check
     "tomllib",  # the old lock is read by npinit's own scanner
+    "json",  # only create writes conda's activation variables (conda_engine.write_variables)
     *(u for u in NEVER if u not in ("rattler", "asyncio", "concurrent", "logging")),
     *WITHOUT_CLICK,
 ]
@@ -325,6 +326,48 @@ def test_a_conda_lock_loads_only_what_it_uses(conda_project: Path, forge_alias: 
         verdict = done.stderr.rsplit("\nSTATUS ", 1)[-1]
         assert verdict == "0 LOADED []", f"{run}: {done.stderr}"
     assert done.stdout.splitlines()[-1] == "npinit.lock: no change"
+
+
+# what a conda lock compiles of npinit's (ForwardRefs of a NamedTuple's string annotations,
+# the frame below typing's that asked): py-rattler compiles some of its own (its import pays
+# the first compile's AST types; the peer too), npinit's value classes have real annotations
+COMPILES_OF_NPINIT = """
+import builtins, os, sys
+compiled = []
+real = builtins.compile
+def compile(source, *args, **kwargs):
+    if isinstance(source, str):
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename.endswith("typing.py"):
+            frame = frame.f_back
+        where = frame.f_code.co_filename if frame is not None else "?"
+        if os.sep + "npinit" + os.sep in where:
+            compiled.append((source, os.path.basename(where)))
+    return real(source, *args, **kwargs)
+builtins.compile = compile
+sys.argv = ["npinit", "lock", "--channel-alias", {alias!r}]
+from npinit.cli import main
+try:
+    main()
+except SystemExit as stop:
+    status = stop.code
+sys.stderr.write(f"\\nSTATUS {{status}} COMPILED {{compiled!r}}")
+sys.stderr.flush()
+os._exit(0)  # py-rattler's teardown (npinit.__main__ leaves the same way)
+"""
+
+
+def test_a_conda_lock_compiles_nothing_of_npinit(conda_project: Path, forge_alias: str) -> None:
+    """``npinit lock`` of the conda project (a re-lock, after the first): no annotation string
+    of npinit's is compiled (yaml_lines.Item and matchspec.MatchSpec are made from real
+    annotations: no ``from __future__ import annotations`` in their modules)."""
+    pytest.importorskip("rattler")
+    code = COMPILES_OF_NPINIT.format(alias=forge_alias)
+    for run in ("first", "again"):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=conda_project, env=ENV
+        )
+        assert done.stderr.rsplit("\nSTATUS ", 1)[-1] == "0 COMPILED []", f"{run}: {done.stderr}"
 
 
 # The three commands issue 30 times (lock --from-env, create --no-check from a lock, lock of

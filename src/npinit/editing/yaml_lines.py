@@ -6,7 +6,7 @@ quantifiers never range over the same characters, so a line of a million spaces 
 one pass, never once per starting column (issue 24: a 50 kB line took 54 s).
 """
 
-from __future__ import annotations
+# no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
 import re
 from typing import NamedTuple

@@ -5,7 +5,6 @@ when fetching), and the activation variables conda would record (the solving and
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -38,5 +37,7 @@ def read_environment(path: Path) -> dict[str, Any]:
 
 def write_variables(prefix: Path, variables: dict[str, str]) -> None:
     """What conda writes for environment.yml ``variables``: it sets them on activation."""
+    import json
+
     if variables:
         (prefix / "conda-meta" / "state").write_text(json.dumps({"env_vars": variables}))
