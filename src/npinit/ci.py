@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from npinit.model import Manager, Platform
 
-CI_SYSTEMS = ("github", "gitlab", "none")
 GITHUB_FILE = ".github/workflows/environment.yml"
 GITLAB_FILE = ".gitlab-ci.yml"
 

@@ -151,6 +151,9 @@ def activate_command(folder: str, windows: bool) -> str:
     return f"{folder}\\Scripts\\activate" if windows else f"source {folder}/bin/activate"
 
 
+# the CI workflows a project may carry (npinit.ci writes them; spec checks the answer)
+CI_SYSTEMS = ("github", "gitlab", "none")
+
 # where an environment of unknown kind and OS may hold its interpreter, in the order to try
 INTERPRETERS = ("bin/python", "python.exe", "Scripts/python.exe", "bin/python3")
 

@@ -14,7 +14,7 @@ from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
 from npinit.knowledge import releases
 from npinit.machine import detect_platform as detect_platform
-from npinit.model import Blas, Channel, Manager, Platform
+from npinit.model import CI_SYSTEMS, Blas, Channel, Manager, Platform
 from npinit.model_spec import BlasChoice, ProjectSpec
 
 # the common three-OS set a workshop needs
@@ -318,8 +318,6 @@ def _check_free_threaded(python: str, manager: Manager, channel: Channel) -> Non
 
 
 def check_ci(ci: str | None) -> str:
-    from npinit.ci import CI_SYSTEMS
-
     value = (ci or "none").strip().lower()
     if value not in CI_SYSTEMS:
         raise InvalidInput(f"unknown CI '{ci}'", f"choose one of {', '.join(CI_SYSTEMS)}")

@@ -283,6 +283,7 @@ CONDA_LOCK_NOT = [
     "packaging",  # a conda lock has no PyPI version to check
     "tomllib",  # the old lock is read by npinit's own scanner
     "json",  # only create writes conda's activation variables (conda_engine.write_variables)
+    "npinit.ci",  # a project without CI (its answer is checked against model.CI_SYSTEMS)
     *(u for u in NEVER if u not in ("rattler", "asyncio", "concurrent", "logging")),
     *WITHOUT_CLICK,
 ]
@@ -496,8 +497,9 @@ sys.stderr.write("\\nAT THE END " + repr(sorted(m for m in {never!r} if m in sys
 # what create --no-check does not load at all: the uv package and sysconfig (npinit's venv
 # holds the package: its bin/uv is taken as uv.find_uv_bin would find it), json (the release
 # table that checks .npinit.toml's answers is knowledge/release_table.py, not its JSON file),
-# knowledge.platforms (the table reads wheel names only when npinit versions --online asks PyPI)
-CREATE_NEVER = ["uv", "sysconfig", "json", "npinit.knowledge.platforms"]
+# knowledge.platforms (the table reads wheel names only when npinit versions --online asks PyPI),
+# npinit.ci (a project without CI: the spec checks its answer against model.CI_SYSTEMS)
+CREATE_NEVER = ["uv", "sysconfig", "json", "npinit.knowledge.platforms", "npinit.ci"]
 
 
 def test_create_begins_uv_venv_before_it_loads_the_rest(
