@@ -15,7 +15,7 @@ is in place), ``force-move`` (each file ``new --force`` moves into place),
 file's rename), ``create-locked`` (create holds its lock, nothing built yet),
 ``create-building`` (its marker says it builds, the installer not started yet),
 ``create-venv-pending`` (a pip project's ``uv venv`` runs in the background, the lock read
-and its hashed export written, the venv not waited for yet),
+and its hashed export made, the venv not waited for yet),
 ``create-checking`` (the environment is built and verified, the project's check not run yet),
 ``child-started`` (any program npinit runs has just started, before npinit watches it),
 ``lock-resolved`` (every platform of a project is resolved, nothing written yet),

@@ -135,6 +135,25 @@ def _holders(wanted: set[str]) -> list[int]:
     return found
 
 
+def _feed(process: subprocess.Popen[str], given: str) -> None:
+    """Write ``given`` to the child's stdin, then close it, from a thread of its own while
+    its output is read: communicate cannot go on writing after a slice's timeout (it leaves
+    stdin out), and a write from here could block on a full pipe. The pipe is the thread's
+    (``process.stdin`` None: communicate leaves it alone); a child that stops reading or
+    is stopped ends the write."""
+    import threading
+
+    pipe, process.stdin = process.stdin, None
+    if pipe is None:
+        return
+
+    def write() -> None:
+        with contextlib.suppress(OSError, ValueError), pipe:  # a broken pipe: the child's end
+            pipe.write(given)
+
+    threading.Thread(target=write, name="npinit-stdin", daemon=True).start()
+
+
 def _close_pipes(process: subprocess.Popen[str]) -> None:
     for pipe in (process.stdout, process.stderr):
         if pipe is not None:
@@ -146,19 +165,20 @@ _STOPS = ("SIGINT", "SIGTERM", "SIGHUP")  # what stops npinit (Ctrl-C, the CLI's
 
 
 def _start(
-    args: list[str], cwd: Path | None, env: Mapping[str, str] | None
+    args: list[str], cwd: Path | None, env: Mapping[str, str] | None, given: bool = False
 ) -> tuple[subprocess.Popen[str], Callable[[], None]]:
-    """The child, started in a process group of its own, and the function that releases the
-    stops held meanwhile (:func:`_hold_stops`): the caller calls it once it would stop the
-    child's group on a stop. Popen returns only after the child runs, and a stop acted on in
-    between would leave that group running, with nothing to stop it."""
+    """The child, started in a process group of its own (its stdin a pipe when ``given``,
+    else /dev/null), and the function that releases the stops held meanwhile
+    (:func:`_hold_stops`): the caller calls it once it would stop the child's group on a
+    stop. Popen returns only after the child runs, and a stop acted on in between would
+    leave that group running, with nothing to stop it."""
     release = _hold_stops()
     try:
         process = subprocess.Popen(
             args,
             cwd=cwd,
             env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if given else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -221,20 +241,24 @@ def run(
     what: str = "",
     timeout: float | None = None,
     check: bool = True,
+    given: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cmd`` quietly; a non-zero exit becomes a Failure quoting its last output line
-    (unless ``check`` is false), a timeout a :class:`TimedOut`.
+    (unless ``check`` is false), a timeout a :class:`TimedOut`. ``given``: the text its
+    stdin reads (None: /dev/null).
 
     KeyboardInterrupt and npinit's termination signals are not caught: the child's group is
     stopped first, then the caller cleans up and the CLI exits 130, 143 or 129.
     """
     args = [str(c) for c in cmd]
     try:
-        process, release = _start(args, cwd, env)
+        process, release = _start(args, cwd, env, given is not None)
     except (FileNotFoundError, PermissionError, NotADirectoryError):
         raise Failure(f"{args[0]} could not be started", "check that it is installed") from None
     try:
         release()  # a stop that came while the child started acts here: its group is stopped
+        if given is not None:
+            _feed(process, given)
         stdout, stderr = _communicate(process, timeout)
     except subprocess.TimeoutExpired:
         _stop_group(process)

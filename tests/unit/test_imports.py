@@ -498,8 +498,17 @@ sys.stderr.write("\\nAT THE END " + repr(sorted(m for m in {never!r} if m in sys
 # holds the package: its bin/uv is taken as uv.find_uv_bin would find it), json (the release
 # table that checks .npinit.toml's answers is knowledge/release_table.py, not its JSON file),
 # knowledge.platforms (the table reads wheel names only when npinit versions --online asks PyPI),
-# npinit.ci (a project without CI: the spec checks its answer against model.CI_SYSTEMS)
-CREATE_NEVER = ["uv", "sysconfig", "json", "npinit.knowledge.platforms", "npinit.ci"]
+# npinit.ci (a project without CI: the spec checks its answer against model.CI_SYSTEMS);
+# tempfile and shutil (uv pip sync reads the hashed export on its stdin: no work folder)
+CREATE_NEVER = [
+    "uv",
+    "sysconfig",
+    "json",
+    "npinit.knowledge.platforms",
+    "npinit.ci",
+    "tempfile",
+    "shutil",
+]
 
 
 def test_create_begins_uv_venv_before_it_loads_the_rest(

@@ -143,3 +143,20 @@ def test_a_fault_as_the_child_starts_leaves_no_child(
     assert not pid_file.exists() or not any(_alive(pid) for pid in _pids(pid_file))
     assert _groups() <= groups  # no group of the child's left
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_given_text_is_what_the_child_reads_on_its_stdin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """run(given=TEXT): the child reads TEXT whole on its stdin, then its end (more than a
+    pipe holds, written PIPE_BUF bytes at a time while its output is read, over many slices
+    of the wait: made 1 ms here); without, /dev/null."""
+    from npinit import runner
+
+    monkeypatch.setattr(runner, "SLICE", 0.001)
+    text = "".join(f"package{n}==1.0 --hash=sha256:{n:064x}\n" for n in range(40000))
+    assert len(text) > 1 << 21
+    done = run(["wc", "-c"], given=text, timeout=30)
+    assert done.stdout.split() == [str(len(text.encode()))]
+    assert run(["cat"], given="").stdout == ""
+    assert run(["cat"]).stdout == ""

@@ -134,16 +134,21 @@ def _install_exactly(
     Failure); on any failure or interrupt, a folder this create began is removed. ``venv``:
     the uv making it in the background (:func:`_head_start`). Returns it, and what the
     install and the comparison had to say."""
-    import shutil
-    import tempfile
-
     from npinit.errors import Failure
     from npinit.record.environment import snapshot_environment
     from npinit.record.verify import compare
 
+    told: list[str] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
-            created, told = _install(ctx, locked.section, Path(work), locked.files, venv)
+        if venv is not None:  # into the venv uv makes; it reads the export on its stdin
+            from npinit.managers import pip
+
+            created = pip.install(ctx, locked.section, None, venv)
+        else:
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
+                created, told = _install(ctx, locked.section, Path(work), locked.files)
         ctx.progress("Checking the environment against the lock")
         installed = snapshot_environment(created.prefix, None, current_platform=platform)
         drift = compare(locked.section, installed)
@@ -155,6 +160,8 @@ def _install_exactly(
             )
     except BaseException:
         if not ctx.existing:
+            import shutil
+
             shutil.rmtree(ctx.project / ctx.spec.manager.env_dir, ignore_errors=True)
         raise
     return created, told + list(installed.warnings)
@@ -257,16 +264,11 @@ def _install(
     section: Snapshot,
     workdir: Path,
     files: list[BundledFile] | None,
-    venv: Started | None,
 ) -> tuple[CreatedEnvironment, list[str]]:
-    """The manager installs the section; from a bundle, offline from its checked files;
-    into the venv uv makes in the background (``venv``, a pip project's)."""
+    """The manager installs the section, its files in ``workdir``; from a bundle, offline
+    from its checked files."""
     from npinit import managers
 
-    if venv is not None:
-        from npinit.managers import pip
-
-        return pip.install(ctx, section, workdir, venv), []
     if files is None:
         return managers.module_for(ctx.spec.manager).install(ctx, section, workdir), []
     from npinit.managers import offline

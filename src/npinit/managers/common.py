@@ -53,7 +53,7 @@ def install_hashed(
     ctx: CreateContext,
     venv_python: Path,
     section: Snapshot,
-    workdir: Path,
+    workdir: Path | None,
     uv: str | None,
     find_links: Path | None = None,
     ready: Callable[[], None] | None = None,
@@ -62,12 +62,12 @@ def install_hashed(
     checked against its locked hash, no dependency resolved (uv pip sync, or pip with
     ``--require-hashes --no-deps``), from the indexes the project's lock was resolved with
     (its requirement lines' ``--index-url``, ``--extra-index-url``, ``--find-links``,
-    ``--no-index``, ``--trusted-host``). ``find_links``: offline, from that folder only (no
-    index, no configuration). ``ready``: called once the requirements are written, before
-    the installer runs (create waits there for the venv uv makes meanwhile). Returns the
-    installer's name."""
-    requirements = workdir / "locked-requirements.txt"
-    requirements.write_text(_hashed(ctx, section, find_links), "utf-8")
+    ``--no-index``, ``--trusted-host``). uv reads those requirements on its stdin; pip from
+    a file in ``workdir`` (None will do with uv: nothing is written). ``find_links``:
+    offline, from that folder only (no index, no configuration). ``ready``: called once the
+    requirements are made, before the installer runs (create waits there for the venv uv
+    makes meanwhile). Returns the installer's name."""
+    text = _hashed(ctx, section, find_links)
     if ready is not None:
         ready()
     env = {k: v for k, v in ctx.environ.items() if k != "VIRTUAL_ENV"}
@@ -75,18 +75,25 @@ def install_hashed(
     if find_links is not None:
         env, offline = offline_environ(env), ["--no-index", "--find-links", find_links]
         offline += ["--offline", "--no-config"] if uv else ["--isolated"]
+    given: str | None = None
     if uv:
-        tool = "uv"
+        tool, given = "uv", text
         cmd: list[str | Path] = [uv, "pip", "sync", "--quiet", "--require-hashes", *offline]
-        cmd += ["--python", venv_python, requirements]
+        cmd += ["--python", venv_python, "-"]  # `-`: the requirements, on its stdin
     else:
         tool = "pip"
         if ctx.existing:
             _remove_unlocked(ctx, venv_python, section, env)
+        if workdir is None:
+            raise ValueError("pip installs from a requirements file: give a work folder")
+        requirements = workdir / "locked-requirements.txt"
+        requirements.write_text(text, "utf-8")
         cmd = [venv_python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         cmd += [*offline, "--require-hashes", "--no-deps", "-r", requirements]
     ctx.progress(f"Installing {len(section.packages)} locked packages with {tool}")
-    result = ctx.run(cmd, cwd=ctx.project, env=env, what=f"{tool} install", check=False)
+    result = ctx.run(
+        cmd, cwd=ctx.project, env=env, what=f"{tool} install", check=False, given=given
+    )
     if result.returncode != 0:
         from npinit.errors import Failure
 

@@ -127,12 +127,13 @@ def _uv_venv(ctx: CreateContext, uv: str, python: Path) -> list[str | Path]:
 
 
 def install(
-    ctx: CreateContext, section: Snapshot, workdir: Path, started: Started | None = None
+    ctx: CreateContext, section: Snapshot, workdir: Path | None, started: Started | None = None
 ) -> CreatedEnvironment:
     """A venv at ``.venv`` with exactly the locked packages, every file hash-checked (an
     existing venv of the project's Python gets them too, and loses what the lock lacks).
     ``started``: the ``uv venv`` :func:`start_venv` began, waited for once the hashed
-    requirements are written."""
+    requirements are made. ``workdir``: where pip's requirements file is written (uv reads
+    them on its stdin: with ``started``, None will do)."""
     project, venv = ctx.project, ctx.project / ENV_DIR
     venv_python = interpreter_in(venv, ctx.windows)
     if started is not None:
@@ -155,9 +156,9 @@ def install(
 
 
 def _waited(started: Started | None) -> Callable[[], None] | None:
-    """What :func:`install_hashed` calls between writing the requirements and installing:
-    wait for the venv uv makes in the background (a fault step first: the export written,
-    the child maybe still running)."""
+    """What :func:`install_hashed` calls between making the requirements and installing:
+    wait for the venv uv makes in the background (a fault step first: the export made, the
+    child maybe still running)."""
     if started is None:
         return None
 
