@@ -23,20 +23,18 @@ SPECS = ["python=3.14", "numpy=2.4.6", "libblas=*=*openblas", "pytest", "threadp
 PLATFORMS = (Platform("linux-64"), Platform("osx-arm64"), Platform("win-64"))
 
 
-def test_the_previous_lock_is_read_once_every_query_is_asked(
+def test_the_previous_lock_is_read_once_every_solve_is_asked(
     tmp_path: Path, forge_alias: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rattler = pytest.importorskip("rattler")
     events: list[str] = []
+    real_solve = rattler.solve
 
-    gateway: Any = rattler.Gateway
+    def spied_solve(**kwargs: Any) -> Any:
+        events.append("solve")
+        return real_solve(**kwargs)
 
-    class Recording(gateway):  # type: ignore[misc]
-        def query(self, *args: Any, **kwargs: Any) -> Any:
-            events.append("query")
-            return super().query(*args, **kwargs)
-
-    monkeypatch.setattr(rattler, "Gateway", Recording)
+    monkeypatch.setattr(rattler, "solve", spied_solve)
     keep = Keep(read_ahead=lambda: events.append("read ahead"))
     solved = solve(
         {p: SPECS for p in PLATFORMS},
@@ -46,8 +44,54 @@ def test_the_previous_lock_is_read_once_every_query_is_asked(
         keep=keep,
         alias=forge_alias,
     )
-    assert events == ["query"] * len(PLATFORMS) + ["read ahead"]
+    assert events == ["solve"] * len(PLATFORMS) + ["read ahead"]
     assert {p: solved[p][0].python for p in PLATFORMS} == dict.fromkeys(PLATFORMS, "3.14.6")
+
+
+def test_a_platform_solved_as_it_was_locked_is_solved_once(
+    tmp_path: Path, forge_alias: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-lock whose solution is exactly the kept packages takes it (what preferring them
+    gives): one solve a platform, no query. A platform whose lock holds another record (here
+    a sha256 the channel no longer serves) is solved again, preferring what is still there."""
+    rattler = pytest.importorskip("rattler")
+    urls = channel_urls(["conda-forge"], forge_alias)
+    first = solve(
+        {p: SPECS for p in PLATFORMS}, urls, cache=tmp_path, environ={}, alias=forge_alias
+    )
+    calls: list[str] = []
+    real_solve = rattler.solve
+    gateway: Any = rattler.Gateway
+
+    def spied_solve(**kwargs: Any) -> Any:
+        calls.append(f"solve {kwargs['platforms'][0]} ({len(kwargs['locked_packages'])} kept)")
+        return real_solve(**kwargs)
+
+    class Recording(gateway):  # type: ignore[misc]
+        def query(self, *args: Any, **kwargs: Any) -> Any:
+            calls.append(f"query {args[1][0]}")
+            return super().query(*args, **kwargs)
+
+    monkeypatch.setattr(rattler, "solve", spied_solve)
+    monkeypatch.setattr(rattler, "Gateway", Recording)
+    previous = {p.value: first[p][0] for p in PLATFORMS}
+    again = solve({p: SPECS for p in PLATFORMS}, urls, cache=tmp_path, environ={},
+                  keep=Keep(load=lambda: previous), alias=forge_alias)  # fmt: skip
+    assert sorted(calls) == [f"solve {p.value} (0 kept)" for p in PLATFORMS]
+    assert {p: again[p][0] for p in PLATFORMS} == {p: first[p][0] for p in PLATFORMS}
+
+    calls.clear()
+    linux = previous["linux-64"]
+    moved = linux.with_packages((linux.packages[0]._replace(sha256="0" * 64), *linux.packages[1:]))
+    previous = {**previous, "linux-64": moved}
+    again = solve({p: SPECS for p in PLATFORMS}, urls, cache=tmp_path, environ={},
+                  keep=Keep(load=lambda: previous), alias=forge_alias)  # fmt: skip
+    kept = len(linux.packages) - 1
+    assert sorted(calls) == sorted(
+        [*(f"solve {p.value} (0 kept)" for p in PLATFORMS), "query linux-64",
+         f"solve linux-64 ({kept} kept)"]
+    )  # fmt: skip
+    assert {p: again[p][0] for p in PLATFORMS} == {p: first[p][0] for p in PLATFORMS}
 
 
 # run in a fresh interpreter (asyncio not yet loaded): py-rattler's Gateway, spied, waits in

@@ -124,10 +124,10 @@ def solve(
     each platform's section and its records (rattler ``RepoDataRecord``s, e.g. for
     pixi.lock), both with the channels' canonical URLs (``knowledge.channels``). The conda
     packages ``keep`` holds (a previous lock's) are preferred: py-rattler's
-    ``locked_packages``; that lock is read while py-rattler reads the repodata, in a thread
-    started once every platform's query is on its way. py-rattler makes its gateway without
-    the GIL (some 10 ms here), in a thread while asyncio is imported; a platform's section is
-    made as soon as it is solved, while the others' solves hold no GIL."""
+    ``locked_packages``; that lock is read while py-rattler solves, in a thread started once
+    every platform's solve is on its way (:func:`_solve_one`). py-rattler makes its gateway
+    without the GIL (some 10 ms here), in a thread while asyncio is imported; a platform's
+    section is made as soon as it is solved, while the others' solves hold no GIL."""
     rattler = require_rattler()
     making = _made_aside(lambda: rattler.Gateway(cache_dir=cache / "repodata"))
     import asyncio
@@ -151,7 +151,7 @@ def solve(
 
     async def every() -> None:  # no result: asyncio.run's end formats its task's, see below
         solving = [asyncio.ensure_future(one(p)) for p in specs]
-        await asyncio.sleep(0)  # each has asked py-rattler for its repodata: the GIL is free
+        await asyncio.sleep(0)  # each has asked py-rattler for its solve: the GIL is free
         if keep is not None:  # (a thread started before held the GIL while they were asked)
             keep.read_ahead()
         await asyncio.gather(*solving)
@@ -183,23 +183,23 @@ async def _solve_one(
     keep: Keep | None,
 ) -> list[Any]:
     """One platform's solution; an invalid spec or an unsolvable platform is InvalidInput
-    (exit 2), a channel that cannot be read a Failure (exit 1)."""
+    (exit 2), a channel that cannot be read a Failure (exit 1). It is solved first with
+    nothing preferred (the previous lock is read meanwhile): a solution that is exactly the
+    packages ``keep`` keeps is what preferring them gives (py-rattler prefers a locked
+    variant over its own choice, and it chose those), so only another solution is solved
+    again, with the kept packages the channels still serve preferred."""
     try:
         matchspecs = [rattler.MatchSpec(s) for s in specs]
     except Exception as error:  # rattler's parse errors are its own types
         raise InvalidInput(f"a conda spec is invalid: {error_line(error)}", "") from None
+    virtual = _virtual(rattler, platform, environ)
     try:
-        locked = await _still_there(gateway, sources, platform, matchspecs, keep)
-        return list(
-            await rattler.solve(
-                sources=sources,
-                specs=matchspecs,
-                gateway=gateway,
-                platforms=[platform.value, NOARCH],
-                locked_packages=locked,
-                virtual_packages=_virtual(rattler, platform, environ),
-            )
-        )
+        solution = await _solution(rattler, gateway, sources, platform, matchspecs, [], virtual)
+        kept = keep.kept(platform.value, Source.CONDA) if keep is not None else []
+        if not kept or _kept_files(kept) == _record_files(solution):
+            return solution
+        locked = await _still_there(gateway, sources, platform, matchspecs, kept)
+        return await _solution(rattler, gateway, sources, platform, matchspecs, locked, virtual)
     except Exception as error:  # rattler's own types, loaded only when one is raised
         from rattler.exceptions import SolverError
 
@@ -214,21 +214,49 @@ async def _solve_one(
         ) from None
 
 
-async def _still_there(
+async def _solution(
+    rattler: Any,
     gateway: Any,
     sources: list[Any],
     platform: Platform,
     specs: list[Any],
-    keep: Keep | None,
+    locked: list[Any],
+    virtual: list[Any],
+) -> list[Any]:
+    """py-rattler's solution for one platform, the ``locked`` records preferred."""
+    return list(
+        await rattler.solve(
+            sources=sources,
+            specs=specs,
+            gateway=gateway,
+            platforms=[platform.value, NOARCH],
+            locked_packages=locked,
+            virtual_packages=virtual,
+        )
+    )
+
+
+def _kept_files(kept: list[Package]) -> list[tuple[str, str, str]]:
+    """Locked packages as their subdirs, file names and sha256s, sorted (one without a
+    sha256 matches no record: its platform is solved again preferring it, as before)."""
+    return sorted((p.subdir, p.url.rsplit("/", 1)[-1], p.sha256 or "none") for p in kept)
+
+
+def _record_files(records: list[Any]) -> list[tuple[str, str, str]]:
+    """Solved records as :func:`_kept_files` gives packages."""
+    return sorted(
+        (str(r.subdir), str(r.file_name), r.sha256.hex() if r.sha256 else "") for r in records
+    )
+
+
+async def _still_there(
+    gateway: Any, sources: list[Any], platform: Platform, specs: list[Any], kept: list[Package]
 ) -> list[Any]:
     """The channels' records of the ``kept`` packages (same subdir, file name and hashes);
     one the channels no longer serve, or serve with another hash, is not preferred. The
-    query is the solver's own (the specs, followed recursively): the solve then reads the
-    gateway's memory, so keeping costs no second read of the repodata."""
-    if keep is None:
-        return []
+    query is the solver's own (the specs, followed recursively): the gateway has read the
+    repodata for the first solve, so keeping costs no second read of it."""
     found = await gateway.query(sources, [platform.value, NOARCH], specs, recursive=True)
-    kept = keep.kept(platform.value, Source.CONDA)  # the previous lock, read meanwhile
     by_file = {(str(r.subdir), str(r.file_name)): r for records in found for r in records}
     chosen = []
     for package in kept:
