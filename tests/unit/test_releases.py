@@ -1,4 +1,7 @@
+import importlib.util
 import json
+import re
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -133,10 +136,15 @@ def test_the_release_table_is_the_data_file_written_as_python() -> None:
     tools/update_numpy_releases.py: the same text as a fresh write, the same releases."""
     from npinit.knowledge import release_table
 
+    path = Path(__file__).resolve().parents[2] / "tools" / "update_numpy_releases.py"
+    spec = importlib.util.spec_from_file_location("update_numpy_releases", path)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
     shipped = Path(release_table.__file__).read_text("utf-8")
     from_file = releases.read_data_file()
     fix = "run python tools/update_numpy_releases.py --table and commit what it writes"
-    assert shipped == releases.table_source(from_file), fix
+    assert shipped == tool.table_source(from_file), fix
     assert releases.all_releases() == from_file and len(from_file) > 80
     assert releases.all_releases()[-1].platforms[0] is Platform.LINUX_64
 
@@ -151,3 +159,18 @@ def test_yanked_release_is_never_chosen_and_refused_by_name() -> None:
     with pytest.raises(InvalidInput) as caught:
         releases.resolve_numpy("2.4.0", "3.12")
     assert "yanked" in caught.value.message and "2.4.6" in caught.value.hint
+
+
+def test_a_plain_python_or_release_is_one_the_pattern_takes() -> None:
+    """releases.plain_python and plain_version tell a plainly valid answer without compiling
+    the pattern: each they take, the pattern takes (a trailing newline, Arabic-Indic digits,
+    a part missing or extra go to the pattern)."""
+    parts = ("", "1", "12", "123", "\u0661", "1a")
+    ends = ("", "t", "tt", "\n", "t\n", " ")
+    pythons = [a + b + c for a in ("3.", "2.", "3", "") for b in parts for c in ends]
+    versions = [".".join(p) for n in (1, 2, 3, 4) for p in product(parts, repeat=n)]
+    versions = [v + end for v in versions for end in ("", "\n", " ")]
+    taken = [p for p in pythons if releases.plain_python(p)]
+    assert len(taken) == 4 and all(re.match(releases._PYTHON, p) for p in taken), taken
+    taken = [v for v in versions if releases.plain_version(v)]
+    assert len(taken) == 3**2 + 3**3 and all(re.fullmatch(releases._VERSION, v) for v in taken)

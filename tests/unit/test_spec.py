@@ -1,8 +1,14 @@
+import random
+import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
+from npinit import spec
 from npinit.errors import InvalidInput
+from npinit.knowledge import releases
 from npinit.model import Blas, Channel, Manager, Platform
 from npinit.model_spec import ProjectSpec
 from npinit.spec import build_spec, check_name, detect_platform, parse_platforms
@@ -124,3 +130,40 @@ def test_with_packages(manager: str, extra: str, ok: bool) -> None:
 def test_bad_threads(threads: Any) -> None:
     with pytest.raises(InvalidInput):
         build_spec(name="p", manager="conda", threads=threads, current_platform=Platform.LINUX_64)
+
+
+# names the plain test must decide as the pattern does: runs, ends, a trailing newline (which
+# the pattern's $ lets through), non-ASCII letters and digits, other separators
+ODD_NAMES = ["my-project", "a", "x.y_z-w", "a--b", "a._-b", "-a", "a-", ".a", "_", "", "a b"]
+ODD_NAMES += ["a\n", "\u00e9t\u00e9", "a\u0660", "\uff21", "a/b", "a\t", "9-9", "A1.B2"]
+
+
+def test_a_plain_name_is_one_the_pattern_takes() -> None:
+    """spec.plain_name tells a plainly valid project name without compiling the pattern: each
+    name it takes, the pattern takes."""
+    chars = "aZ09-_. \n\u00e9\u0660/"
+    rng = random.Random(30)
+    names = ODD_NAMES + ["".join(rng.choices(chars, k=rng.randint(0, 6))) for _ in range(4000)]
+    plain = [name for name in names if spec.plain_name(name)]
+    assert len(plain) > 200 and len(plain) < len(names) / 2
+    for name in plain:
+        assert re.match(spec._PROJECT_NAME, name), name
+
+
+def test_a_plain_project_compiles_no_pattern_to_check_its_answers() -> None:
+    """A project of plain answers (the usual ones) is checked without compiling the name,
+    Python or NumPy patterns: a fresh interpreter, re's compiler spied."""
+    from tests.helpers import npinit_environ
+
+    code = (
+        "import re\ncompiled = []\nreal = re._compile\n"
+        "def spy(pattern, flags):\n    compiled.append(pattern)\n    return real(pattern, flags)\n"
+        "re._compile = spy\nfrom npinit.spec import build_spec\n"
+        "build_spec(name='my-project', manager='pip', python='3.12', numpy='2.4.6',"
+        " platforms=['linux-64'])\nprint(compiled)"
+    )
+    env = npinit_environ({})
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    patterns = {spec._PROJECT_NAME, releases._PYTHON, releases._VERSION}
+    assert patterns & set(eval(done.stdout)) == set()
