@@ -188,7 +188,7 @@ def test_lock_from_env_loads_only_what_it_uses(project: Path) -> None:
 
 def test_create_reads_its_project_and_lock_without_tomllib(project: Path) -> None:
     """What create reads before it installs (the answers, the spec, the lock) loads neither
-    tomllib nor the install guide nor decimal (json: the release table needs it)."""
+    tomllib nor the install guide nor decimal, nor json (the release table is a module)."""
     lock = [sys.executable, "-m", "npinit", "lock", "--from-env"]
     subprocess.run(lock, cwd=project, check=True, capture_output=True, env=ENV)
     code = (
@@ -196,4 +196,4 @@ def test_create_reads_its_project_and_lock_without_tomllib(project: Path) -> Non
         "from npinit.record.lockfile import read_lock\n"
         "read_project_spec(Path.cwd())\nread_lock(Path('npinit.lock'))"
     )
-    assert _loaded(code, project) == ["json"]
+    assert _loaded(code, project) == []
