@@ -76,10 +76,15 @@ def activate(windows: bool) -> str:
 
 def _read(path: Path) -> tuple[list[str], list[str], list[str]]:
     """An environment file's channels, conda specs and pip requirements."""
-    from npinit.errors import InvalidInput
     from npinit.managers.conda_engine import read_environment
 
-    data = read_environment(path)
+    return _entries(path, read_environment(path))
+
+
+def _entries(path: Path, data: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
+    """The channels, conda specs and pip requirements of ``path``'s ``data``."""
+    from npinit.errors import InvalidInput
+
     conda, pip = [], []
     for entry in data["dependencies"]:
         if isinstance(entry, dict) and list(entry) == ["pip"] and isinstance(entry["pip"], list):
@@ -186,11 +191,12 @@ def lock_inputs(project: Path, spec: ProjectSpec) -> list[str]:
     from npinit.managers.conda_engine import read_environment
 
     path = source_of(project, spec, FILE)
-    channels, conda, pip = _read(path)
+    data = read_environment(path)  # read once: its entries and its platforms
+    channels, conda, pip = _entries(path, data)
     lines = [f"channel {c}" for c in channels] + conda + [f"pip: {line}" for line in pip]
     if pip:  # an empty one includes nothing
         lines += _included_lines(path, project, pip)
-    listed = read_environment(path).get("platforms")
+    listed = data.get("platforms")
     if isinstance(listed, list):
         lines.append("platforms: " + ", ".join(str(p) for p in listed))
     return lines
