@@ -136,20 +136,37 @@ def _holders(wanted: set[str]) -> list[int]:
 
 
 def _feed(process: subprocess.Popen[str], given: str) -> None:
-    """Write ``given`` to the child's stdin, then close it, from a thread of its own while
-    its output is read: communicate cannot go on writing after a slice's timeout (it leaves
-    stdin out), and a write from here could block on a full pipe. The pipe is the thread's
-    (``process.stdin`` None: communicate leaves it alone); a child that stops reading or
-    is stopped ends the write."""
-    import threading
-
+    """Write ``given`` to the child's stdin, then close it, while its output is read: what
+    the pipe takes at once is written now (an export fits: nothing waits), the rest from a
+    thread of its own (a write from here could block on a full pipe, and communicate cannot
+    go on writing after a slice's timeout: a resumed communicate leaves stdin out). The pipe
+    is this function's (``process.stdin`` None: communicate leaves it alone); a child that
+    stops reading or is stopped ends the write."""
     pipe, process.stdin = process.stdin, None
     if pipe is None:
         return
+    encoding = getattr(pipe, "encoding", None) or "utf-8"  # the text pipe's, as _start made it
+    data = memoryview(given.encode(encoding, "replace"))
+    if os.name == "posix":
+        os.set_blocking(pipe.fileno(), False)
+        try:
+            data = data[os.write(pipe.fileno(), data) :]
+        except BlockingIOError:
+            pass
+        except OSError:  # the child closed its end: it reads nothing more
+            data = data[:0]
+        os.set_blocking(pipe.fileno(), True)
+    if not data:
+        with contextlib.suppress(OSError):
+            pipe.close()
+        return
+    import threading
 
     def write() -> None:
+        rest = data
         with contextlib.suppress(OSError, ValueError), pipe:  # a broken pipe: the child's end
-            pipe.write(given)
+            while rest:
+                rest = rest[os.write(pipe.fileno(), rest) :]
 
     threading.Thread(target=write, name="npinit-stdin", daemon=True).start()
 

@@ -160,3 +160,28 @@ def test_a_given_text_is_what_the_child_reads_on_its_stdin(
     assert done.stdout.split() == [str(len(text.encode()))]
     assert run(["cat"], given="").stdout == ""
     assert run(["cat"]).stdout == ""
+
+
+def test_what_the_pipe_takes_at_once_is_written_without_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An export of a few dozen packages (12 KB; a new pipe takes 64 KB) is written at once:
+    no thread is started, so nothing waits for one to be scheduled; 4 MB needs the thread
+    for the rest. Both arrive whole."""
+    import threading
+
+    started: list[str] = []
+
+    class Spy(threading.Thread):
+        def start(self) -> None:
+            started.append(self.name)
+            super().start()
+
+    monkeypatch.setattr(threading, "Thread", Spy)
+    small = "".join(f"package{n}==1.0 --hash=sha256:{n:064x}\n" for n in range(120))
+    assert 1 << 13 < len(small) < 1 << 14
+    assert run(["wc", "-c"], given=small, timeout=30).stdout.split() == [str(len(small))]
+    assert started == []
+    big = small * 340
+    assert run(["wc", "-c"], given=big, timeout=30).stdout.split() == [str(len(big))]
+    assert started == ["npinit-stdin"]
