@@ -234,6 +234,23 @@ def test_a_command_loads_only_what_it_uses(command: str, project: str) -> None:
     assert loaded == "[]", done.stderr
 
 
+def test_a_command_runs_no_garbage_collection_over_what_it_loaded(project: str) -> None:
+    """npinit.__main__ raises the cyclic collector's threshold for the command (GC_THRESHOLD):
+    lock --from-env, its imports included, runs no collection (Python's default of 700 new
+    objects made it walk everything loaded so far a dozen times and more)."""
+    code = (
+        "import gc, sys\nfrom npinit.__main__ import run\nruns = []\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(phase))\n"
+        "sys.argv = ['npinit', 'lock', '--from-env']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(f'\\nCOLLECTIONS {runs.count(\"start\")}')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=project, env=ENV
+    )
+    assert done.stderr.rsplit("\nCOLLECTIONS ", 1)[-1] == "0", done.stderr
+
+
 # typing.NamedTuple makes a ForwardRef of each field's annotation when it is a string (in a
 # module of ``from __future__ import annotations``), and a ForwardRef compiles it: the first
 # compile builds every AST type (11M instructions), each field costs more (lock --from-env's
