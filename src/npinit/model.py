@@ -1,7 +1,7 @@
-"""The typed values npinit passes around once input has been validated: the enums, where an
-environment keeps its interpreter, the machine. A project's spec is :mod:`npinit.model_spec`'s,
-what building its environment takes and gives :mod:`npinit.model_create`'s: ``lock --from-env``
-loads neither."""
+"""The typed values npinit passes around once input has been validated: the enums every
+command reads, where an environment keeps its interpreter, the machine. A project's spec (its
+BLAS and channel too) is :mod:`npinit.model_spec`'s, what building its environment takes and
+gives :mod:`npinit.model_create`'s: ``lock --from-env`` loads neither."""
 
 # no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
@@ -43,39 +43,6 @@ ENV_DIRS = tuple(ENV_PREFIXES)
 # the project's lock (record.lockfile.FILE_NAME): named here, so create looks for it before it
 # loads the lock's modules
 LOCK_FILE = "npinit.lock"
-
-
-class Blas(enum.Enum):
-    """A BLAS implementation, or DEFAULT for what the channel or wheel picks by itself."""
-
-    DEFAULT = "default"
-    OPENBLAS = "openblas"
-    MKL = "mkl"
-    BLIS = "blis"
-    NETLIB = "netlib"
-    ACCELERATE = "accelerate"
-
-    @property
-    def label(self) -> str:
-        return _BLAS_LABELS[self]
-
-
-_BLAS_LABELS = {
-    Blas.DEFAULT: "the default BLAS",
-    Blas.OPENBLAS: "OpenBLAS",
-    Blas.MKL: "MKL",
-    Blas.BLIS: "BLIS",
-    Blas.NETLIB: "netlib (reference)",
-    Blas.ACCELERATE: "Accelerate",
-}
-
-
-class Channel(enum.Enum):
-    """Where the packages come from."""
-
-    CONDA_FORGE = "conda-forge"
-    DEFAULTS = "defaults"
-    PYPI = "pypi"
 
 
 class Platform(enum.Enum):

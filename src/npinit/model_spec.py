@@ -1,11 +1,46 @@
 """A project's spec: every answer it is generated from, validated (:mod:`npinit.spec`), and
-the BLAS each platform gets."""
+the BLAS each platform gets; the BLAS and channel a project asks for (lock --from-env, which
+reads an environment, needs neither)."""
 
 # no __future__ annotations: typing.NamedTuple compiles an annotation string (test_imports)
 
+import enum
 from typing import Any, NamedTuple
 
-from npinit.model import Blas, Channel, Manager, Platform
+from npinit.model import Manager, Platform
+
+
+class Blas(enum.Enum):
+    """A BLAS implementation, or DEFAULT for what the channel or wheel picks by itself."""
+
+    DEFAULT = "default"
+    OPENBLAS = "openblas"
+    MKL = "mkl"
+    BLIS = "blis"
+    NETLIB = "netlib"
+    ACCELERATE = "accelerate"
+
+    @property
+    def label(self) -> str:
+        return _BLAS_LABELS[self]
+
+
+_BLAS_LABELS = {
+    Blas.DEFAULT: "the default BLAS",
+    Blas.OPENBLAS: "OpenBLAS",
+    Blas.MKL: "MKL",
+    Blas.BLIS: "BLIS",
+    Blas.NETLIB: "netlib (reference)",
+    Blas.ACCELERATE: "Accelerate",
+}
+
+
+class Channel(enum.Enum):
+    """Where the packages come from."""
+
+    CONDA_FORGE = "conda-forge"
+    DEFAULTS = "defaults"
+    PYPI = "pypi"
 
 
 class BlasChoice(NamedTuple):

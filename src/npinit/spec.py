@@ -14,8 +14,8 @@ from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
 from npinit.knowledge import releases
 from npinit.machine import detect_platform as detect_platform
-from npinit.model import CI_SYSTEMS, Blas, Channel, Manager, Platform
-from npinit.model_spec import BlasChoice, ProjectSpec
+from npinit.model import CI_SYSTEMS, Manager, Platform
+from npinit.model_spec import Blas, BlasChoice, Channel, ProjectSpec
 
 # the common three-OS set a workshop needs
 ALL_PLATFORMS = (Platform.LINUX_64, Platform.OSX_ARM64, Platform.WIN_64)

@@ -10,9 +10,9 @@ import pytest
 from uv import find_uv_bin
 
 from npinit.managers.common import UV_MINIMUM, find_uv, packaged_uv
-from npinit.model import Blas, Channel, Manager
+from npinit.model import Manager
 from npinit.model_create import CreateContext
-from npinit.model_spec import ProjectSpec
+from npinit.model_spec import Blas, Channel, ProjectSpec
 from npinit.runner import run
 
 

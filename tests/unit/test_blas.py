@@ -4,7 +4,8 @@ import pytest
 
 from npinit.errors import InvalidInput
 from npinit.knowledge import blas, releases
-from npinit.model import Blas, Channel, Platform
+from npinit.model import Platform
+from npinit.model_spec import Blas, Channel
 
 NEW = next(r for r in releases.all_releases() if r.version == "2.4.6")
 OLD = next(r for r in releases.all_releases() if r.version == "1.26.4")

@@ -9,8 +9,8 @@ import pytest
 from npinit import spec
 from npinit.errors import InvalidInput
 from npinit.knowledge import releases
-from npinit.model import Blas, Channel, Manager, Platform
-from npinit.model_spec import ProjectSpec
+from npinit.model import Manager, Platform
+from npinit.model_spec import Blas, Channel, ProjectSpec
 from npinit.spec import build_spec, check_name, detect_platform, parse_platforms
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from npinit.model import Blas, Channel, EnvKind, Manager, Platform
+from npinit.model import EnvKind, Manager, Platform
 from npinit.model_create import CreatedEnvironment
-from npinit.model_spec import BlasChoice, ProjectSpec
+from npinit.model_spec import Blas, BlasChoice, Channel, ProjectSpec
 from npinit.record.snapshot import BlasFingerprint, Snapshot
 
 

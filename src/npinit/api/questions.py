@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from npinit.model import Blas, Channel, Manager, Platform
+from npinit.model import Manager, Platform
+from npinit.model_spec import Blas, Channel
 
 
 @dataclass(frozen=True)

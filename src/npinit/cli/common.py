@@ -22,7 +22,8 @@ from npinit.cli.shared import (
     warn,
     with_progress,
 )
-from npinit.model import Channel, Manager
+from npinit.model import Manager
+from npinit.model_spec import Channel
 
 __all__ = [
     "CHANNELS",

@@ -83,7 +83,7 @@ def _platforms(
     only elsewhere, the file's name, else this machine."""
     from npinit.editing.adopt_read import named_platform
     from npinit.knowledge.blas import CONDA_FORGE, DEFAULTS
-    from npinit.model import Blas
+    from npinit.model_spec import Blas
     from npinit.spec import parse_platforms
 
     known = {p.value for p in Platform}

@@ -11,8 +11,8 @@ from typing import Any
 from npinit.editing.context import Context
 from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
-from npinit.model import Blas, Channel, Platform
-from npinit.model_spec import BlasChoice
+from npinit.model import Platform
+from npinit.model_spec import Blas, BlasChoice, Channel
 
 
 @dataclass

@@ -14,8 +14,8 @@ from npinit.errors import InvalidInput
 from npinit.knowledge.blas_families import FAMILIES as FAMILIES
 from npinit.knowledge.blas_families import family_of as family_of
 from npinit.knowledge.blas_families import variant_from_build as variant_from_build
-from npinit.model import Blas, Channel, Platform
-from npinit.model_spec import BlasChoice
+from npinit.model import Platform
+from npinit.model_spec import Blas, BlasChoice, Channel
 
 if TYPE_CHECKING:  # the release table is big: read it only where a release is chosen
     from npinit.knowledge.releases import NumpyRelease

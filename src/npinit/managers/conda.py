@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from npinit.managers.common import DEV_PACKAGES, package_cache, python_matchspec, source_of
-from npinit.model import Channel, Manager, Platform, interpreter_in
+from npinit.model import Manager, Platform, interpreter_in
 from npinit.model_create import CreateContext, CreatedEnvironment
-from npinit.model_spec import ProjectSpec
+from npinit.model_spec import Channel, ProjectSpec
 from npinit.record.relock import FRESH, Keep
 from npinit.record.snapshot import Snapshot
 from npinit.spec import THREAD_VARIABLES
