@@ -7,7 +7,7 @@ lock, and installed with ``rattler.install`` (which checks every download)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,32 +39,6 @@ def require_rattler() -> Any:
             "pip install 'npinit[conda]'",
         ) from None
     return rattler
-
-
-def _made_aside(make: Callable[[], Any]) -> Callable[[], Any]:
-    """Start ``make`` in a thread; the function returned waits for what it made (raising here
-    what it raised)."""
-    import threading
-
-    box: list[tuple[bool, Any]] = []
-
-    def run() -> None:
-        try:
-            box.append((True, make()))
-        except BaseException as error:  # handed to the caller
-            box.append((False, error))
-
-    thread = threading.Thread(target=run, name="npinit-gateway", daemon=True)
-    thread.start()
-
-    def result() -> Any:
-        thread.join()
-        made, value = box[0]
-        if not made:
-            raise value
-        return value
-
-    return result
 
 
 def _package(record: Any) -> Package:
@@ -125,14 +99,14 @@ def solve(
     pixi.lock), both with the channels' canonical URLs (``knowledge.channels``). The conda
     packages ``keep`` holds (a previous lock's) are preferred: py-rattler's
     ``locked_packages``; that lock is read while py-rattler solves, in a thread started once
-    every platform's solve is on its way (:func:`_solve_one`). py-rattler makes its gateway
-    without the GIL (some 10 ms here), in a thread while asyncio is imported; a platform's
-    section is made as soon as it is solved, while the others' solves hold no GIL."""
+    every platform's solve is on its way (:func:`_solve_one`). The gateway is made here:
+    its constructor holds the GIL (it decodes the root certificates), so a thread of its own
+    would only add the thread's start; a platform's section is made as soon as it is solved,
+    while the others' solves hold no GIL."""
     rattler = require_rattler()
-    making = _made_aside(lambda: rattler.Gateway(cache_dir=cache / "repodata"))
     import asyncio
 
-    gateway = making()
+    gateway = rattler.Gateway(cache_dir=cache / "repodata")
     sources = [rattler.Channel(url) for url in channels]
 
     # a spec's own channel (conda-forge::numpy) is read through the alias, as the channels are
