@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from npinit import __version__
 from npinit.errors import InvalidInput
 from npinit.model import LOCK_FILE, EnvKind, Platform, Source
-from npinit.record.package import PackageFile
+from npinit.record.package import PackageFile, plain_release
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot
 from npinit.tomlio import toml_key, toml_value
 
@@ -323,7 +323,7 @@ def _agree(package: Package, where: str) -> None:
 def is_pep440(version: str) -> bool:
     """Whether packaging reads ``version`` as PEP 440; a version in :data:`PLAIN_VERSION`'s
     form does, without loading packaging (tests/unit/test_plain_versions: the two agree)."""
-    if re.fullmatch(PLAIN_VERSION, version):
+    if plain_release(version) or re.fullmatch(PLAIN_VERSION, version):
         return True
     from packaging.version import InvalidVersion, Version
 

@@ -13,6 +13,16 @@ from npinit.model import Source
 _NORMALIZE = re.compile(r"[-_.]+")
 
 
+def plain_release(version: str) -> bool:
+    """A version plainly in ``lockfile.PLAIN_VERSION``'s form, told by str methods: ASCII
+    digits between single dots, then ``.postN`` or not (tests/unit/test_plain_versions: the
+    pattern takes each); anything else is for the pattern to say."""
+    release, post, number = version.partition(".post")
+    if post and (number == "" or number.strip("0123456789")):
+        return False
+    return "" not in release.split(".") and not release.strip("0123456789.")
+
+
 def canonical(name: str) -> str:
     """PEP 503 normalized name (conda names are already lower-case with dashes)."""
     return _NORMALIZE.sub("-", name).lower()
