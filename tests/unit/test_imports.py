@@ -187,6 +187,7 @@ ALSO_NOT = {
         "npinit.record.lockscan",  # an unchanged lock is the text of the lock to write: unparsed
         "signal",  # its IntEnums: the stop handlers are set by _signal (npinit.cli)
         "npinit.model_spec",  # a project's spec (api.reproduce names it for type checkers)
+        "npinit.api.reproduce",  # resolving a project: lock --from-env is api.from_env's
         "npinit.model_create",  # what building an environment takes and gives
         *WITHOUT_CLICK,
     ],

@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from npinit.api.diagnose import doctor as doctor
     from npinit.api.edit import apply_set as apply_set
     from npinit.api.edit import plan_set as plan_set
+    from npinit.api.from_env import ProjectLockResult as ProjectLockResult
+    from npinit.api.from_env import lock_from_env as lock_from_env
     from npinit.api.info import default_manager as default_manager
     from npinit.api.info import find_project as find_project
     from npinit.api.info import project_environment as project_environment
@@ -85,10 +87,8 @@ if TYPE_CHECKING:
     from npinit.api.report import report_target as report_target
     from npinit.api.report import write_report_html as write_report_html
     from npinit.api.reproduce import LockOptions as LockOptions
-    from npinit.api.reproduce import ProjectLockResult as ProjectLockResult
     from npinit.api.reproduce import check_lock as check_lock
     from npinit.api.reproduce import export_lock as export_lock
-    from npinit.api.reproduce import lock_from_env as lock_from_env
     from npinit.api.reproduce import lock_project as lock_project
     from npinit.machine import cache_dir as cache_dir
     from npinit.machine import conda_envs_dirs as conda_envs_dirs

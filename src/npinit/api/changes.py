@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from npinit.api.reproduce import LockOptions, ProjectLockResult
+from npinit.api.from_env import ProjectLockResult
+from npinit.api.reproduce import LockOptions
 from npinit.model import ENV_DIRS, Machine
 from npinit.record.changes import LockChanges
 
