@@ -11,8 +11,9 @@ from typing import Any
 from npinit.editing import yaml_lines
 
 _KEY = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?P<rest>(?:[ \t].*)?)$")
-_PLAIN = re.compile(r"^[A-Za-z0-9_][^'\"#]*$")
-_QUOTED = re.compile(r"^(?:\"[^\"\\]*\"|'[^']*')$")
+# compiled on first use (re's cache): a plain file's items take _SIMPLE_ITEM alone
+_PLAIN = r"^[A-Za-z0-9_][^'\"#]*$"
+_QUOTED = r"^(?:\"[^\"\\]*\"|'[^']*')$"
 _SIMPLE_ITEM = re.compile(r"([ ]*)- ([A-Za-z0-9_][^'\"#:\s]*)\Z")
 
 Found = tuple[int, str, int, int]  # (line, spec, start, end) of a dependency
@@ -38,9 +39,9 @@ def scan(text: str) -> tuple[dict[str, Any], list[Found], list[Found]] | None:
 
 def _scalar(value: str) -> str:
     """The string a plain or simply quoted block item means (_NotPlain if unsure)."""
-    if _QUOTED.match(value):
+    if re.match(_QUOTED, value):
         return value[1:-1]
-    if _PLAIN.match(value) and ": " not in value and not value.endswith(":"):
+    if re.match(_PLAIN, value) and ": " not in value and not value.endswith(":"):
         return value.rstrip()
     raise _NotPlain
 
@@ -64,8 +65,10 @@ class _Scanner:
 
     def read(self, index: int, line: str) -> None:
         simple = _SIMPLE_ITEM.match(line)
-        if simple is not None and self.key is not None and self.indent == len(simple[1]):
-            self._simple_item(index, simple[2])  # the common case, one regex, no comment
+        indent = len(simple[1]) if simple is not None else 0
+        # the common case, one regex (a list's first item too; a column-0 item is not plain)
+        if simple is not None and indent and self.key is not None and self.indent in (None, indent):
+            self._simple_item(index, indent, simple[2])
             return
         line = line.removesuffix("\r")
         stripped = line.strip()
@@ -82,12 +85,14 @@ class _Scanner:
         else:
             self._item(index, line)
 
-    def _simple_item(self, index: int, spec: str) -> None:
-        """``  - name=1.2`` under a list key."""
-        assert self.key is not None and self.indent is not None
+    def _simple_item(self, index: int, indent: int, spec: str) -> None:
+        """``  - name=1.2`` under a list key (its first item sets the list's indent, as
+        :meth:`_item` does)."""
+        assert self.key is not None
         target = self.data[self.key]
         if not isinstance(target, list):
             raise _NotPlain
+        self.indent = indent
         target.append(spec)
         self.pip_indent = None
         if self.key == "dependencies":

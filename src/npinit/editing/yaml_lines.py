@@ -15,7 +15,7 @@ from typing import NamedTuple
 _KEY_VALUE_STOP = frozenset("'\"#:{}[]&*!|>%@`")
 _VARIABLE_STOP = frozenset("'\"#{}[]&*!|>%@`")
 _KEY_VALUE_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./")
-_VARIABLE_NAME = re.compile(r"[ ]+[A-Za-z_][A-Za-z0-9_]*:")
+_VARIABLE_NAME = r"[ ]+[A-Za-z_][A-Za-z0-9_]*:"  # compiled on first use (re's cache)
 
 
 class Item(NamedTuple):
@@ -54,7 +54,7 @@ def plain_key_value(rest: str) -> bool:
 
 def variable_line(line: str) -> bool:
     """Whether ``line`` is ``  NAME: value`` under ``variables:`` with a plain value."""
-    match = _VARIABLE_NAME.match(line)
+    match = re.match(_VARIABLE_NAME, line)
     if match is None:
         return False
     head = line[match.end() :].partition("#")[0]
