@@ -290,6 +290,40 @@ def test_lock_from_env_compiles_nothing(project: str) -> None:
     _compiles_nothing(["lock", "--from-env"], project)
 
 
+# the patterns lock --from-env compiles (through re's Python parser and compiler): urllib's
+# (pathlib imports it) and the three that read numpy's __config__.py (record.snapshot); the
+# schema's, PLAIN_VERSION, the name rule's and the free-threaded site's take plain values first
+COMPILED_BY_LOCK_FROM_ENV = {
+    "([\x00-\x7f]+)",
+    '"blas":\\s*\\{',
+    "^[^\\S\\n]*\\}",
+    '"(?P<key>name|version)":\\s*r?"(?P<value>[^"]*)"',
+}
+PATTERNS = """
+import sys, re._compiler as c
+seen = []
+real = c.compile
+c.compile = lambda p, flags=0: seen.append(p) or real(p, flags)
+sys.argv = ["npinit", "lock", "--from-env"]
+from npinit.__main__ import run
+try:
+    run()
+except SystemExit as stop:
+    assert not stop.code, stop.code
+sys.stderr.write("\\nPATTERNS " + repr(seen))
+"""
+
+
+def test_lock_from_env_compiles_only_the_patterns_it_needs(project: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PATTERNS], capture_output=True, text=True, cwd=project, env=ENV,
+        timeout=240,
+    )  # fmt: skip
+    assert "\nPATTERNS " in done.stderr, done.stderr
+    compiled = eval(done.stderr.rsplit("\nPATTERNS ", 1)[-1])
+    assert set(compiled) - COMPILED_BY_LOCK_FROM_ENV == set()
+
+
 # ``npinit lock`` of a 3-platform conda project (the benchmark's: Python 3.14, NumPy 2.4.6,
 # OpenBLAS), solved by py-rattler against the shared conda-forge slice, first and again (a
 # re-lock that changes nothing): what it does not load besides py-rattler and asyncio

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from npinit.model import Source
 
-_NORMALIZE = re.compile(r"[-_.]+")
+_NORMALIZE = r"[-_.]+"  # compiled (re's cache) for a name with a run of separators only
 
 
 def plain_release(version: str) -> bool:
@@ -25,7 +25,10 @@ def plain_release(version: str) -> bool:
 
 def canonical(name: str) -> str:
     """PEP 503 normalized name (conda names are already lower-case with dashes)."""
-    return _NORMALIZE.sub("-", name).lower()
+    dashed = name.replace("_", "-").replace(".", "-")  # each separator alone: a dash
+    if "--" not in dashed:
+        return dashed.lower()
+    return re.sub(_NORMALIZE, "-", name).lower()
 
 
 class PackageFile(NamedTuple):

@@ -330,9 +330,7 @@ def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
             )
     else:
         python, implementation = _pyvenv_version(prefix)
-        if implementation == "cpython" and any(
-            re.fullmatch(r"python3\.\d+t", part) for site in sites for part in site.parts
-        ):  # a free-threaded CPython keeps its packages in lib/python3.Xt/
+        if implementation == "cpython" and _free_threaded_site(sites):
             implementation = FREE_THREADED
         platform = _platform_value(current_platform)
         kind = EnvKind.VENV
@@ -352,3 +350,13 @@ def read_prefix(prefix: Path, current_platform: Platform | None) -> Snapshot:
 
 def _platform_value(platform: Platform | None) -> str:
     return platform.value if platform is not None else "unknown"
+
+
+def _free_threaded_site(sites: list[Path]) -> bool:
+    """A free-threaded CPython keeps its packages in lib/python3.Xt/ (a part that neither
+    begins nor ends so is not one: the pattern is compiled for the others only)."""
+    return any(
+        part.startswith("python3.") and part.endswith("t") and re.fullmatch(r"python3\.\d+t", part)
+        for site in sites
+        for part in site.parts
+    )
