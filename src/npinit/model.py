@@ -40,8 +40,8 @@ class Manager(enum.Enum):
 # environment (pixi's default environment is a folder below .pixi): the one list of them
 ENV_PREFIXES = {".venv": ".venv", ".conda": ".conda", ".pixi": ".pixi/envs/default"}
 ENV_DIRS = tuple(ENV_PREFIXES)
-# the project's lock (record.lockfile.FILE_NAME): named here, so create looks for it before it
-# loads the lock's modules
+# the project's lock file, named once (here: create looks for it before it loads the lock's
+# modules)
 LOCK_FILE = "npinit.lock"
 
 

@@ -14,7 +14,7 @@ import pytest
 import npinit
 from npinit.knowledge import platforms, releases
 from npinit.managers import module_for
-from npinit.model import ENV_DIRS, ENV_PREFIXES, Manager, Source
+from npinit.model import ENV_DIRS, ENV_PREFIXES, LOCK_FILE, Manager, Source
 from npinit.record.package import Package
 from npinit.record.resolve_pypi import wheel_blas
 from npinit.template_render import LEFT_OUT
@@ -94,6 +94,22 @@ def test_environment_folders_are_named_in_the_model_only() -> None:
     for manager in Manager:
         assert manager.env_dir == module_for(manager).ENV_DIR
     assert set(ENV_DIRS) <= set(LEFT_OUT)
+
+
+def test_the_lock_file_is_named_in_the_model_only() -> None:
+    """The project's lock file is ``model.LOCK_FILE``: no module spells the name as a path
+    of its own (prose and help text may say it; ``schemas.LOCK`` names its schema)."""
+    found = sorted(
+        f"{path.relative_to(SRC).as_posix()}:{line}"
+        for path in SRC.rglob("*.py")
+        if path.name != "model.py"
+        and path.relative_to(SRC).as_posix() != "schemas/__init__.py"
+        and not path.name.startswith("compiled_")
+        for value, line in _code_strings(path)
+        if value == LOCK_FILE or value.startswith("/npinit.lock")
+    )
+    assert found == []
+    assert LOCK_FILE == "npinit.lock"
 
 
 def test_the_api_names_are_listed_once() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from npinit.model import Machine
+from npinit.model import LOCK_FILE, Machine
 from npinit.record.bundle import BundleFile
 from npinit.record.download import Progress, Wanted
 from npinit.record.lockfile import Lock
@@ -107,10 +107,9 @@ def _bundled_before(project: Path, lock: Lock, old: dict[str, Any], chosen: list
     """The platforms an earlier run bundled from this same lock and this one was not asked
     for: made again with the others (every file re-hashed, a damaged one downloaded again),
     so that bundle.json never lists a platform nobody checked."""
-    from npinit.record import lockfile
     from npinit.record.bundle import redact
 
-    text = redact((project / lockfile.FILE_NAME).read_bytes().decode("utf-8"))
+    text = redact((project / LOCK_FILE).read_bytes().decode("utf-8"))
     if old.get("lock-sha256") != hashlib.sha256(text.encode("utf-8")).hexdigest():
         return []
     return sorted(
@@ -127,9 +126,9 @@ def _fresh_lock(project: Path, machine: Machine) -> Lock:
     from npinit.errors import InvalidInput
     from npinit.record import lockfile
 
-    path = project / lockfile.FILE_NAME
+    path = project / LOCK_FILE
     if not path.exists():
-        raise InvalidInput(f"{project} has no {lockfile.FILE_NAME}", "lock it first: npinit lock")
+        raise InvalidInput(f"{project} has no {LOCK_FILE}", "lock it first: npinit lock")
     problems = check_lock(project, machine)
     if problems:
         raise InvalidInput(
@@ -373,7 +372,7 @@ def _copy_project(
             shutil.rmtree(staged)
     warnings += [f"credentials were removed from {PROJECT}/{name}" for name in changed]
     sums = {f"{PROJECT}/{f}": digests(output / PROJECT / f)[0] for f in files}
-    return sums, (output / PROJECT / "npinit.lock").read_bytes()
+    return sums, (output / PROJECT / LOCK_FILE).read_bytes()
 
 
 def _remove_other_platforms(output: Path, old: dict[str, Any], made: set[str]) -> None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from npinit.model import LOCK_FILE
+
 
 @dataclass(frozen=True)
 class BundleCheck:
@@ -55,9 +57,9 @@ def check_bundle(output: Path, lock_path: Path | None = None) -> BundleCheck:
         f"{extra}: not listed in {INFO}" for extra in unlisted(output, {*listed, INFO, INCOMPLETE})
     ]
     compared = [f"{len(listed)} files with {INFO}", f"no file unlisted in {INFO}"]
-    own = output / PROJECT / "npinit.lock"
-    problems += _against_lock(info, own, f"{PROJECT}/npinit.lock")
-    compared.append(f"{INFO} with the lock it carries ({PROJECT}/npinit.lock)")
+    own = output / PROJECT / LOCK_FILE
+    problems += _against_lock(info, own, f"{PROJECT}/{LOCK_FILE}")
+    compared.append(f"{INFO} with the lock it carries ({PROJECT}/{LOCK_FILE})")
     if lock_path is not None and not _same_file(lock_path, own):
         problems += _against_lock(info, lock_path, str(lock_path))
         compared.append(f"{INFO} with {lock_path}")

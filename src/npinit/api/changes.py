@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from npinit.api.from_env import ProjectLockResult
 from npinit.api.reproduce import LockOptions
-from npinit.model import ENV_DIRS, Machine
+from npinit.model import ENV_DIRS, LOCK_FILE, Machine
 from npinit.record.changes import LockChanges
 
 if TYPE_CHECKING:
     from npinit.runner import Runner
 
-LOCK_NAME = "npinit.lock"
 NOT_COPIED = (".git", *ENV_DIRS)  # not copied for a dry run
 
 
@@ -50,7 +49,7 @@ def diff_locks(
     from npinit.record.lockfile import loads_lock
 
     project = find_project(cwd) or cwd
-    working = project / LOCK_NAME
+    working = project / LOCK_FILE
     texts = []
     for given, default in ((old, "HEAD"), (new, None)):
         if given is None and default is None:
@@ -59,7 +58,7 @@ def diff_locks(
             texts.append((given, _file(cwd / given)))
         else:
             rev = given or "HEAD"
-            texts.append((f"{rev}:{LOCK_NAME}", _committed(rev, project, environ, run)))
+            texts.append((f"{rev}:{LOCK_FILE}", _committed(rev, project, environ, run)))
     (old_name, old_bytes), (new_name, new_bytes) = texts
     before = loads_lock(old_bytes.decode("utf-8", "replace"), old_name)
     after = loads_lock(new_bytes.decode("utf-8", "replace"), new_name)
@@ -89,7 +88,7 @@ def _committed(rev: str, project: Path, environ: Mapping[str, str], run: Runner 
     if rev.startswith("-"):
         raise InvalidInput(f"{rev!r} is neither a lock file nor a git revision", "")
     result = (run or default_run)(
-        [git, "show", f"{rev}:./{LOCK_NAME}"],
+        [git, "show", f"{rev}:./{LOCK_FILE}"],
         cwd=project,
         env=dict(environ),
         what="git show",
@@ -98,7 +97,7 @@ def _committed(rev: str, project: Path, environ: Mapping[str, str], run: Runner 
     if result.returncode != 0:
         said = (result.stderr.strip().splitlines() or ["git said nothing"])[-1]
         raise InvalidInput(
-            f"{rev} is neither a lock file nor a git revision with {LOCK_NAME} ({said[:200]})",
+            f"{rev} is neither a lock file nor a git revision with {LOCK_FILE} ({said[:200]})",
             "give a lock file or a revision where the lock was committed",
         )
     return str(result.stdout).encode("utf-8")
@@ -125,4 +124,4 @@ def preview_lock(
         shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns(*NOT_COPIED))
         options = options or LockOptions()
         result = lock_project(copy, machine=machine, options=options, run=run, progress=progress)
-    return result._replace(path=project / LOCK_NAME, also_written=(), written=False)
+    return result._replace(path=project / LOCK_FILE, also_written=(), written=False)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from npinit.api.create_undo import CreateUndo, clear_half_built
 from npinit.api.create_undo import half_built as half_built  # the API names it here
 from npinit.model import ENV_DIRS as ENV_DIRS  # the API names it
-from npinit.model import Machine, Manager, Platform
+from npinit.model import LOCK_FILE, Machine, Manager, Platform
 from npinit.model_create import CreateContext, CreatedEnvironment
 from npinit.model_spec import ProjectSpec
 
@@ -91,7 +91,6 @@ def _head_start(
     undo and the marker say it builds, and ``uv venv`` runs in the background while the lock
     is read and its export written (:func:`npinit.managers.pip.start_venv`; None: the venv
     is made in its turn). Nothing of the lock is loaded before uv starts (test_imports)."""
-    from npinit.model import LOCK_FILE
 
     if ctx.existing or update or bundle is not None or ctx.spec.manager is not Manager.PIP:
         return False, None
@@ -227,7 +226,7 @@ def _locked_section(
     from npinit.record import crosscheck, lockfile
     from npinit.record.changes import stale_reasons
 
-    lock_path = ctx.project / lockfile.FILE_NAME
+    lock_path = ctx.project / LOCK_FILE
     changes = None
     if bundle is not None:
         from npinit.record.bundle_files import check_made_from

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from npinit.api.lock import dangling_interpreter
 from npinit.doctor_model import DoctorReport
-from npinit.model import INTERPRETERS, Platform
+from npinit.model import INTERPRETERS, LOCK_FILE, Platform
 from npinit.record.environment import PROBE_TIMEOUT, interpreter_of, snapshot_environment
 
 
@@ -43,9 +43,9 @@ def doctor(
     pin = locked = None
     if project is not None:
         pin = read_answers(project)
-        if (project / lockfile.FILE_NAME).is_file():
+        if (project / LOCK_FILE).is_file():
             try:
-                whole = lockfile.read_lock(project / lockfile.FILE_NAME)
+                whole = lockfile.read_lock(project / LOCK_FILE)
                 locked = whole.sections.get(snapshot.platform) or (
                     next(iter(whole.sections.values())) if len(whole.sections) == 1 else None
                 )

@@ -8,7 +8,7 @@ needs (test_imports)."""
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from npinit.model import Machine
+from npinit.model import LOCK_FILE, Machine
 from npinit.record.changes import LockChanges
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Snapshot
@@ -71,7 +71,7 @@ def lock_from_env(
     from npinit.tomlio import atomic_write
 
     section = snapshot_environment(prefix, None, probe=probe, current_platform=machine.platform)
-    path = project / lockfile.FILE_NAME
+    path = project / LOCK_FILE
     alone = Lock({section.platform: section})  # the lock to write over one of this section only
     before, previous = read_previous(path, alone, "npinit lock")
     lock = replace_section(path, section, None, previous)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from npinit.model import INTERPRETERS, Platform
+from npinit.model import INTERPRETERS, LOCK_FILE, Platform
 from npinit.record.environment import PROBE_TIMEOUT, snapshot_environment
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class VerifyResult:
 
 
 DEFAULT_LOCK_NAMES = {
-    "npinit": "npinit.lock",
+    "npinit": LOCK_FILE,
     "pylock": "pylock.toml",
     "requirements": "requirements-lock.txt",
     "conda-explicit": "conda-explicit.txt",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from npinit.api.from_env import ProjectLockResult
-from npinit.model import Machine, Platform
+from npinit.model import LOCK_FILE, Machine, Platform
 from npinit.record.changes import stale_reasons
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Package, Snapshot
@@ -84,14 +84,14 @@ def lock_project(
     what changed."""
     from npinit.errors import InvalidInput
     from npinit.model_create import CreateContext
-    from npinit.record import lockfile, relock
+    from npinit.record import relock
     from npinit.runner import run as default_run
     from npinit.spec import read_project_spec
 
     spec = read_project_spec(project, machine.platform)
     chosen = resolve_platforms(spec, list(options.platforms))
     inputs = project_inputs(project, spec)
-    path = project / lockfile.FILE_NAME
+    path = project / LOCK_FILE
     reading = relock.PreviousLock(path)  # read ahead by the manager, where it overlaps its solve
     keep = relock.keep(
         reading, options.upgrade, list(options.upgrade_packages), inputs["requirements"]
@@ -129,7 +129,7 @@ def _resolve_and_write(
     from npinit.record.changes import compare_locks
 
     project, spec = ctx.project, ctx.spec
-    path = project / lockfile.FILE_NAME
+    path = project / LOCK_FILE
     sections, texts = managers.resolve(ctx, chosen, keep)
     checkpoint("lock-resolved")
     lock = Lock({p.value: s for p, s in sections.items()}, inputs)
@@ -195,7 +195,7 @@ def check_lock(project: Path, machine: Machine) -> list[str]:
     from npinit.spec import read_project_spec
 
     spec = read_project_spec(project, machine.platform)
-    lock = lockfile.read_lock(project / lockfile.FILE_NAME)
+    lock = lockfile.read_lock(project / LOCK_FILE)
     problems = stale_reasons(lock.inputs, project_inputs(project, spec))
     missing = [p.value for p in spec.platforms if p.value not in lock.sections]
     if missing:
@@ -282,7 +282,7 @@ def export_lock(
     from npinit.spec import read_project_spec
     from npinit.tomlio import atomic_write
 
-    lock_path = project / lockfile.FILE_NAME
+    lock_path = project / LOCK_FILE
     lock = lockfile.read_lock(lock_path)
     if fmt == "conda-lock":
         spec = read_project_spec(project)

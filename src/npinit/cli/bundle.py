@@ -10,6 +10,7 @@ import click
 
 from npinit.cli.common import absolute, echo, emit_json, machine, warn
 from npinit.errors import InvalidInput, ProblemsFound
+from npinit.model import LOCK_FILE
 
 if TYPE_CHECKING:
     from npinit.api import BundleCheck, BundleResult
@@ -53,7 +54,7 @@ def bundle(
     if check:
         if output is None:
             raise InvalidInput("--check needs the bundle's folder", "npinit bundle --check DIR")
-        lock = project / "npinit.lock" if project is not None else None
+        lock = project / LOCK_FILE if project is not None else None
         _report_check(
             api.check_bundle(absolute(output), lock if lock and lock.is_file() else None), as_json
         )

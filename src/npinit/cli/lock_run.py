@@ -18,6 +18,7 @@ from npinit.cli.shared import (
     write,
 )
 from npinit.errors import InvalidInput
+from npinit.model import LOCK_FILE
 
 if TYPE_CHECKING:
     from npinit import api
@@ -161,11 +162,11 @@ def _check(project: Path, args: LockArgs) -> None:
             _print_lock(result, args.as_json)
     if problems:
         raise InvalidInput(
-            f"npinit.lock does not fit the project: {'; '.join(problems)}",
+            f"{LOCK_FILE} does not fit the project: {'; '.join(problems)}",
             "lock it again: npinit lock, and commit the files it writes",
         )
     if not args.as_json:
-        echo(f"{project / 'npinit.lock'} fits the project")
+        echo(f"{project / LOCK_FILE} fits the project")
 
 
 def _relock(project: Path, args: LockArgs) -> "api.ProjectLockResult":
@@ -187,7 +188,7 @@ def _lock_project(project: Path, args: LockArgs) -> None:
         _export(project, args)
         return
     if args.output is not None:
-        raise InvalidInput("a project's lock is always npinit.lock", "drop --output")
+        raise InvalidInput(f"a project's lock is always {LOCK_FILE}", "drop --output")
     if args.from_env:
         here = machine()
         env = api.project_environment(project, api.conda_envs_dirs(here.environ))

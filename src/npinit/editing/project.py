@@ -15,7 +15,7 @@ from npinit.editing.editors import EDITORS, SetPlan
 from npinit.errors import InvalidInput
 from npinit.knowledge import blas as blas_facts
 from npinit.knowledge import releases
-from npinit.model import ENV_DIRS, Platform
+from npinit.model import ENV_DIRS, LOCK_FILE, Platform
 from npinit.reading import read_editable
 
 
@@ -267,7 +267,7 @@ def _with_answers(edit: FileEdit, plan: SetPlan) -> FileEdit:
 
 def _warnings(edits: tuple[FileEdit, ...], plan: SetPlan) -> tuple[str, ...]:
     warnings = list(plan.notes)
-    built = any(os.path.lexists(plan.root / n) for n in ("npinit.lock", *ENV_DIRS))
+    built = any(os.path.lexists(plan.root / n) for n in (LOCK_FILE, *ENV_DIRS))
     if built and any(e.changed for e in edits):  # nothing to fall out of step with otherwise
         warnings.append(
             "the environment no longer matches these files or its lock: rebuild it, then run "

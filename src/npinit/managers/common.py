@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from npinit.model import Manager
+from npinit.model import LOCK_FILE, Manager
 from npinit.model_create import CreateContext
 from npinit.model_spec import ProjectSpec
 
@@ -114,12 +114,11 @@ def _hashed(ctx: CreateContext, section: Snapshot, find_links: Path | None) -> s
     after the index options of the project's lock; offline (``find_links``), none, and
     every package a file (never a URL: the folder holds it)."""
     from npinit.record.export import lock_index_options, requirements
-    from npinit.record.lockfile import FILE_NAME
 
     if find_links is not None:
         offline = tuple(p._replace(requested_url="") for p in section.packages)
         return requirements(section.with_packages(offline))[0]
-    lock = ctx.project / FILE_NAME
+    lock = ctx.project / LOCK_FILE
     options = lock_index_options(lock, ctx.project) if lock.is_file() else []
     return requirements(section, options)[0]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from npinit.errors import Failure, InvalidInput, ToolMissing
+from npinit.model import LOCK_FILE
 from npinit.record.snapshot import Package, Snapshot
 
 MANIFEST = "bundle.json"
@@ -143,5 +144,5 @@ def _problem(bundle: Path, relative: str, package: Package, sha256: str) -> str:
     from npinit.record.bundle import file_problem
 
     if not sha256 and not package.md5:
-        return "npinit.lock holds no hash for it"
-    return file_problem(bundle, relative, sha256, package.md5, "npinit.lock")
+        return f"{LOCK_FILE} holds no hash for it"
+    return file_problem(bundle, relative, sha256, package.md5, LOCK_FILE)

@@ -7,7 +7,7 @@ their summaries from, as text lines, JSON data or a Markdown table for a pull re
 
 from typing import Any, NamedTuple
 
-from npinit.model import ChangeKind
+from npinit.model import LOCK_FILE, ChangeKind
 from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Package, Snapshot
 
@@ -60,7 +60,7 @@ class LockChanges(NamedTuple):
     def changed(self) -> bool:
         return any(p.status != "same" for p in self.platforms)
 
-    def lines(self, name: str = "npinit.lock") -> list[str]:
+    def lines(self, name: str = LOCK_FILE) -> list[str]:
         """The summary as terminal lines (the caller escapes them for the terminal)."""
         if self.identical:
             return [f"{name}: no change"]
@@ -103,7 +103,7 @@ class LockChanges(NamedTuple):
             },
         }
 
-    def markdown(self, title: str = "npinit.lock") -> str:
+    def markdown(self, title: str = LOCK_FILE) -> str:
         """A pull-request comment: a heading and one table row per change."""
         head = f"### Changes in {_cell(title)}\n\n"
         if not self.changed:

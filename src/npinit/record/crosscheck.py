@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from npinit.model import Manager, Platform
+from npinit.model import LOCK_FILE, Manager, Platform
 from npinit.model_spec import ProjectSpec
-from npinit.record.lockfile import FILE_NAME, Lock
+from npinit.record.lockfile import Lock
 from npinit.record.snapshot import Package, Snapshot
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def disagreements(ours: Lock, theirs: dict[str, Snapshot], name: str) -> list[st
     out = []
     for platform in ours.platforms():
         if platform not in theirs:
-            out.append(f"{name} has no {platform} section, {FILE_NAME} has")
+            out.append(f"{name} has no {platform} section, {LOCK_FILE} has")
             continue
         out += _packages(
             platform, ours.sections[platform].packages, theirs[platform].packages, name
@@ -46,7 +46,7 @@ def _packages(
     for key in sorted(mine.keys() | other.keys()):
         a, b = mine.get(key), other.get(key)
         if a is None or b is None:
-            has, lacks = (name, FILE_NAME) if a is None else (FILE_NAME, name)
+            has, lacks = (name, LOCK_FILE) if a is None else (LOCK_FILE, name)
             found = b if a is None else a
             assert found is not None
             out.append(f"{platform}: {key[1]} {found.version} is in {has}, not in {lacks}")
@@ -55,7 +55,7 @@ def _packages(
             x, y = _value(a, field), _value(b, field)
             if x != y:
                 out.append(
-                    f"{platform}: {key[1]} {field} is {x or 'empty'} in {FILE_NAME}, "
+                    f"{platform}: {key[1]} {field} is {x or 'empty'} in {LOCK_FILE}, "
                     f"{y or 'empty'} in {name}"
                 )
     return out
@@ -113,7 +113,7 @@ def refuse(project: Path, spec: ProjectSpec, lock: Lock) -> None:
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         raise InvalidInput(
-            f"{FILE_NAME} and the manager's lock disagree: {'; '.join(problems[:3])}{more}",
+            f"{LOCK_FILE} and the manager's lock disagree: {'; '.join(problems[:3])}{more}",
             "one of them was edited: restore it, or lock again with npinit lock (it writes both)",
         )
 
@@ -189,7 +189,7 @@ def _unmet(
     name = canonicalize_name(requirement.name)
     found = next((p for p in section.packages if canonicalize_name(p.name) == name), None)
     if found is None:
-        return [] if included else [f"{platform}: {requirement} is not in {FILE_NAME}"]
+        return [] if included else [f"{platform}: {requirement} is not in {LOCK_FILE}"]
     if found.version and not requirement.specifier.contains(found.version, prereleases=True):
-        return [f"{platform}: {FILE_NAME} has {found.name} {found.version}, not {requirement}"]
+        return [f"{platform}: {LOCK_FILE} has {found.name} {found.version}, not {requirement}"]
     return []

@@ -11,13 +11,12 @@ from typing import Any, NamedTuple
 
 from npinit import __version__
 from npinit.errors import InvalidInput
-from npinit.model import LOCK_FILE, EnvKind, Platform, Source
+from npinit.model import EnvKind, Platform, Source
 from npinit.record.package import PackageFile, plain_release
 from npinit.record.snapshot import BlasFingerprint, Package, Snapshot
 from npinit.tomlio import toml_key, toml_value
 
 SCHEMA = 2
-FILE_NAME = LOCK_FILE  # one name: create looks for it before it loads this module
 _LIST_FIELDS = {"tags", "hashes", "depends"}
 # PEP 440's plain public form (a release, then a pre, post and dev part): packaging takes it
 PLAIN_VERSION = r"[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?"

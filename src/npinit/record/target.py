@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from npinit.errors import InvalidInput
+from npinit.model import LOCK_FILE
 from npinit.record.environment import project_environment
 from npinit.tomlio import find_project
 
@@ -41,5 +42,5 @@ def resolve(
                 f"the project at {project} has no environment yet",
                 "create it (see its README), or give --prefix or --python",
             )
-    default_lock = (project or cwd) / "npinit.lock"
+    default_lock = (project or cwd) / LOCK_FILE
     return Target(prefix=prefix, python=python, lock=lock or default_lock)
