@@ -115,7 +115,10 @@ def timed(cmd: Callable[[], None]) -> float:
 def pair(
     name_a: str, a: Callable[[], None], name_b: str, b: Callable[[], None], runs: int
 ) -> dict[str, object]:
-    """Alternate A and B after one warm-up each; medians and the median paired ratio."""
+    """Alternate A and B after one warm-up each; medians and the median paired ratio. The
+    disk's pending writes (the fixtures just built, the last pair's venvs) are flushed first,
+    so that neither side pays for writing back what the other or a fixture left."""
+    os.sync()
     a(), b()
     ta, tb = [], []
     for _ in range(runs):
