@@ -112,7 +112,9 @@ def lock_section(text_or_path: str | Path, platform: str | None = None) -> dict[
 # one conda-meta record per URL of the @EXPLICIT file, as conda does for the packages it
 # links; it logs its argv and the file it was given to $NPINIT_TEST_LOG. With
 # $NPINIT_TEST_STARTED it touches that file, with $NPINIT_TEST_WAIT_FOR it waits for that
-# one first (the test controls when the "install" ends, no timing involved).
+# one first (the test controls when the "install" ends, no timing involved); with
+# $NPINIT_TEST_LEAVE_OUT it links every package but the one of that name (an installer that
+# did not install the lock exactly).
 FAKE_CONDA = """#!{python}
 import json, os, pathlib, sys, time
 args = sys.argv[1:]
@@ -135,6 +137,8 @@ for line in explicit.splitlines():
     base, subdir, file_name = url.rsplit("/", 2)
     stem = file_name.removesuffix(".conda").removesuffix(".tar.bz2")
     name, version, build = stem.rsplit("-", 2)
+    if name == os.environ.get("NPINIT_TEST_LEAVE_OUT"):
+        continue
     record = {{"name": name, "version": version, "build": build, "channel": base,
               "subdir": subdir, "url": url, "md5": md5, "files": []}}
     (prefix / "conda-meta" / (stem + ".json")).write_text(json.dumps(record))

@@ -415,6 +415,34 @@ def _default_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def test_an_environment_that_differs_from_the_lock_is_refused_and_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    channel: Path,
+) -> None:  # fmt: skip
+    """An installer that leaves a locked package out (the stand-in conda, told to): create
+    compares the new environment with the lock before it says anything is installed, exits 1
+    in one line naming what differs, and removes the environment it began."""
+    fake_conda(tmp_path / "bin", ["conda"])
+    monkeypatch.setenv("PATH", str(tmp_path / "bin") + os.pathsep + no_conda_path())
+    code, _, _ = invoke(_conda_args(channel, "cd"), tmp_path, capsys)
+    assert code == 0
+    project = tmp_path / "cd"
+    monkeypatch.setenv("NPINIT_TEST_LEAVE_OUT", "numpy")
+    create = ["create", "--no-check", "--channel-alias", channel.as_uri()]
+    code, out, err = invoke(create, project, capsys)
+    assert code == 1, out + err
+    assert (
+        err.strip()
+        .splitlines()[0]
+        .startswith("npinit: error: the new environment differs from npinit.lock: ")
+    ), err
+    assert "numpy" in err and "installed exactly" not in out + err
+    assert not (project / ".conda").exists()
+    monkeypatch.delenv("NPINIT_TEST_LEAVE_OUT")
+    code, out, err = invoke(create, project, capsys)
+    assert code == 0 and "installed exactly, verified" in out, out + err
+
+
 def test_ctrl_c_during_creation(tmp_path: Path, channel: Path) -> None:
     """SIGINT while a (stand-in) conda installs: exit 130, no half-built env, the lock that
     was written before installing whole and unchanged."""

@@ -130,39 +130,32 @@ def _install_exactly(
     ctx: CreateContext, locked: LockedSection, platform: Platform | None, venv: Started | None
 ) -> tuple[CreatedEnvironment, list[str]]:
     """The environment installed and compared with the lock's section (a difference is a
-    Failure); on any failure or interrupt, a folder this create began is removed. ``venv``:
-    the uv making it in the background (:func:`_head_start`). Returns it, and what the
-    install and the comparison had to say."""
+    Failure; the folder this create began is then removed by CreateUndo, as on any failure
+    or interrupt). ``venv``: the uv making it in the background (:func:`_head_start`).
+    Returns it, and what the install and the comparison had to say."""
     from npinit.errors import Failure
     from npinit.record.environment import snapshot_environment
     from npinit.record.verify import compare
 
     told: list[str] = []
-    try:
-        if venv is not None:  # into the venv uv makes; it reads the export on its stdin
-            from npinit.managers import pip
+    if venv is not None:  # into the venv uv makes; it reads the export on its stdin
+        from npinit.managers import pip
 
-            created = pip.install(ctx, locked.section, None, venv)
-        else:
-            import tempfile
+        created = pip.install(ctx, locked.section, None, venv)
+    else:
+        import tempfile
 
-            with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
-                created, told = _install(ctx, locked.section, Path(work), locked.files)
-        ctx.progress("Checking the environment against the lock")
-        installed = snapshot_environment(created.prefix, None, current_platform=platform)
-        drift = compare(locked.section, installed)
-        if not drift.clean:
-            raise Failure(
-                f"the new environment differs from {locked.path.name}: "
-                + "; ".join(c.describe().strip() for c in drift.changes[:3]),
-                "the installer did not install the lock exactly; report this",
-            )
-    except BaseException:
-        if not ctx.existing:
-            import shutil
-
-            shutil.rmtree(ctx.project / ctx.spec.manager.env_dir, ignore_errors=True)
-        raise
+        with tempfile.TemporaryDirectory(prefix="npinit-create-") as work:
+            created, told = _install(ctx, locked.section, Path(work), locked.files)
+    ctx.progress("Checking the environment against the lock")
+    installed = snapshot_environment(created.prefix, None, current_platform=platform)
+    drift = compare(locked.section, installed)
+    if not drift.clean:
+        raise Failure(
+            f"the new environment differs from {locked.path.name}: "
+            + "; ".join(c.describe().strip() for c in drift.changes[:3]),
+            "the installer did not install the lock exactly; report this",
+        )
     return created, told + list(installed.warnings)
 
 
