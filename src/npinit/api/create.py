@@ -91,7 +91,6 @@ def _head_start(
     undo and the marker say it builds, and ``uv venv`` runs in the background while the lock
     is read and its export written (:func:`npinit.managers.pip.start_venv`; None: the venv
     is made in its turn). Nothing of the lock is loaded before uv starts (test_imports)."""
-
     if ctx.existing or update or bundle is not None or ctx.spec.manager is not Manager.PIP:
         return False, None
     if not (ctx.project / LOCK_FILE).is_file():
